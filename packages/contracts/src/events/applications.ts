@@ -1,0 +1,73 @@
+import Type from 'typebox';
+import { defineEvent } from '../envelope.ts';
+import { ApplicantRole, DateTime, Email, Id, PhoneE164, Uuid } from './common.ts';
+
+const ContactIssue = Type.Object(
+  {
+    field: Type.Union([Type.Literal('email'), Type.Literal('phone')]),
+    problem: Type.Union([Type.Literal('missing'), Type.Literal('invalid')]),
+  },
+  { additionalProperties: false },
+);
+
+export const Applicant = Type.Object(
+  {
+    applicantId: Uuid,
+    entrataCustomerId: Id,
+    role: ApplicantRole,
+    firstName: Type.String({ maxLength: 200 }),
+    lastName: Type.String({ maxLength: 200 }),
+    email: Type.Optional(Email),
+    mobilePhone: Type.Optional(PhoneE164),
+    contactIssues: Type.Array(ContactIssue, { description: 'Why a channel cannot be used; reported, never skipped silently.' }),
+  },
+  { additionalProperties: false },
+);
+
+export const ApplicationSubmitted = defineEvent({
+  type: 'ApplicationSubmitted',
+  version: 1,
+  key: 'applicationId',
+  description:
+    'An application was submitted in Entrata and its applicants were read from the Entrata API. Published by ingest for a webhook, a reconciliation poll or a replay.',
+  payload: Type.Object(
+    {
+      applicationId: Uuid,
+      entrataApplicationId: Id,
+      propertyId: Id,
+      leadId: Type.Optional(Id),
+      submittedAt: DateTime,
+      source: Type.Union([Type.Literal('webhook'), Type.Literal('reconciliation')]),
+      applicants: Type.Array(Applicant, { minItems: 1 }),
+      excluded: Type.Array(
+        Type.Object(
+          { entrataCustomerId: Id, role: Type.String(), reason: Type.String() },
+          { additionalProperties: false },
+        ),
+        { description: 'People on the application who get no invite (e.g. occupants, minors).' },
+      ),
+    },
+    { additionalProperties: false },
+  ),
+  example: {
+    applicationId: '0b8f0f0e-5c33-5b2d-9d7a-3b7c7b2f6a10',
+    entrataApplicationId: '14423',
+    propertyId: '100200',
+    leadId: '88123',
+    submittedAt: '2026-11-24T15:04:05.000Z',
+    source: 'webhook',
+    applicants: [
+      {
+        applicantId: '8e0f3a5e-8d0b-5f5e-a7c4-5a6d7e8f9a01',
+        entrataCustomerId: '501',
+        role: 'primary',
+        firstName: 'Ada',
+        lastName: 'Lovelace',
+        email: 'ada@example.com',
+        mobilePhone: '+13035550123',
+        contactIssues: [],
+      },
+    ],
+    excluded: [{ entrataCustomerId: '503', role: 'occupant', reason: 'occupants are not applicants' }],
+  },
+});
