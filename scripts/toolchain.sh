@@ -30,6 +30,8 @@ stamp="$ROOT/node_modules/.install-stamp"
 lock_hash="$(cat "$ROOT/pnpm-lock.yaml" "$ROOT/pnpm-workspace.yaml" 2>/dev/null | sha1sum | cut -d' ' -f1)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_hash" ]; then
   echo "toolchain: installing workspace dependencies" >&2
-  (cd "$ROOT" && pnpm install --frozen-lockfile --reporter=append-only >&2)
+  mkdir -p "$ROOT/node_modules"
+  # flock: several commands may start at once on one checkout; one install is enough.
+  (cd "$ROOT" && flock "$ROOT/node_modules/.install-lock" pnpm install --frozen-lockfile --reporter=append-only >&2)
   echo "$lock_hash" > "$stamp"
 fi
