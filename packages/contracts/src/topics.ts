@@ -118,7 +118,8 @@ export const allTopics = (): TopicDefinition[] => [
   ...serviceNames.map((s) => deadLetterTopic(s)),
 ];
 
-export const allEvents = (): EventDefinition[] => Object.values(topics).flatMap((t) => t.events);
+export const allEvents = (): EventDefinition[] =>
+  Object.values(topics).flatMap((t): readonly EventDefinition[] => t.events);
 
 export function topicOfEvent(type: string): TopicDefinition {
   const topic = Object.values(topics).find((t) => t.events.some((e) => e.type === type));
