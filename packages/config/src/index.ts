@@ -1,0 +1,4 @@
+export { commonEnv, loadEnv } from './env.ts';
+export { ConfigError, UnknownTenantError } from './errors.ts';
+export { collectProblems, formatPath, type Problem } from './problems.ts';
+export { loadTenants, type ResolvedProperty, type Tenants } from './tenants.ts';
