@@ -4,9 +4,12 @@
 #
 #   kafka.sh start   idempotent; fetch jars once, format storage once, start, wait until ready
 #   kafka.sh stop    SIGTERM, wait, SIGKILL after KAFKA_STOP_TIMEOUT seconds
+#   kafka.sh restart stop + start
 #   kafka.sh status  exit 0 when running and answering, 3 otherwise
 #   kafka.sh logs    tail the broker log (extra args go to tail, e.g. `logs -f`, `logs -n 500`)
 #   kafka.sh reset   stop and delete the state dir (all topics and offsets)
+#   kafka.sh topics [list | create NAME [PARTITIONS] | delete NAME]   (broker must be running)
+#   kafka.sh groups  list consumer groups with type/protocol/state
 #
 # Environment:
 #   KAFKA_PORT              client listener, 127.0.0.1 only        (default 19092)
@@ -16,6 +19,8 @@
 #   KAFKA_HEAP              JVM heap flags                         (default -Xmx512m -Xms256m)
 #   KAFKA_START_TIMEOUT     seconds to wait for readiness          (default 120)
 #   KAFKA_STOP_TIMEOUT      seconds to wait before SIGKILL         (default 30)
+#   LOCAL_KAFKA_READY_CHECK auto|kcat|java: how readiness is probed (default auto = kcat
+#                           when installed, else Admin.describeCluster via LocalKafkaAdmin.java)
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -71,37 +76,20 @@ broker_pid() {
 
 # does the broker answer a metadata/describeCluster request?
 api_ready() {
-  if command -v kcat >/dev/null 2>&1; then
-    kcat -b "$HOST:$PORT" -L -m 5 2>/dev/null | grep -q "broker 1 at"
-  else
-    java_ready_check
-  fi
+  case "${LOCAL_KAFKA_READY_CHECK:-auto}" in
+    kcat) kcat_ready ;;
+    java) admin ready >/dev/null 2>&1 ;;
+    *) if command -v kcat >/dev/null 2>&1; then kcat_ready; else admin ready >/dev/null 2>&1; fi ;;
+  esac
 }
 
-# Fallback when kcat is absent: Admin.describeCluster via the single-file source launcher.
-java_ready_check() {
-  local src="$STATE_DIR/ReadyCheck.java"
-  if [ ! -f "$src" ]; then
-    cat >"$src" <<'JAVA'
-import java.util.Properties;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-public class ReadyCheck {
-  public static void main(String[] a) throws Exception {
-    Properties p = new Properties();
-    p.put("bootstrap.servers", a[0]);
-    p.put("request.timeout.ms", "5000");
-    p.put("default.api.timeout.ms", "5000");
-    try (Admin admin = Admin.create(p)) {
-      int n = admin.describeCluster().nodes().get(8, TimeUnit.SECONDS).size();
-      System.exit(n > 0 ? 0 : 1);
-    } catch (Exception e) { System.exit(1); }
-  }
-}
-JAVA
-  fi
-  java -Xmx64m -Dlog4j2.configurationFile="$LOG4J_CONFIG" -Dlog4j2.level=ERROR \
-    -cp "$LIBS/*" "$src" "$HOST:$PORT" >/dev/null 2>&1
+kcat_ready() { kcat -b "$HOST:$PORT" -L -m 5 2>/dev/null | grep -q "broker 1 at"; }
+
+# LocalKafkaAdmin.java via the JDK single-file source launcher (kafka-clients from the jar cache)
+admin() {
+  [ -f "$LIBS/kafka-clients-$KAFKA_VERSION.jar" ] || die "jars not fetched yet; run: $0 start"
+  java -Xmx128m -Dlog4j2.configurationFile="$LOG4J_CONFIG" -cp "$LIBS/*" \
+    "$SCRIPT_DIR/LocalKafkaAdmin.java" "$HOST:$PORT" "$@"
 }
 
 # --- jars --------------------------------------------------------------------------------------
@@ -116,10 +104,11 @@ fetch_jars() {
     log "fetching Kafka $KAFKA_VERSION jars from Maven Central into $LIBS"
     local tmp="$CACHE_DIR/libs.tmp.$$"
     rm -rf "$tmp"
-    if ! mvn -q -B -f "$POM" dependency:copy-dependencies \
-      -DoutputDirectory="$tmp" -DincludeScope=runtime >&2; then
+    if ! mvn -q -B -Dstyle.color=never -f "$POM" dependency:copy-dependencies \
+      -DoutputDirectory="$tmp" -DincludeScope=runtime >"$CACHE_DIR/fetch.log" 2>&1; then
       rm -rf "$tmp"
-      die "mvn dependency:copy-dependencies failed"
+      tail -n 30 "$CACHE_DIR/fetch.log" >&2
+      die "mvn dependency:copy-dependencies failed (full output: $CACHE_DIR/fetch.log)"
     fi
     [ -f "$tmp/kafka_2.13-$KAFKA_VERSION.jar" ] || { rm -rf "$tmp"; die "fetch incomplete: no kafka_2.13-$KAFKA_VERSION.jar"; }
     rm -rf "$LIBS"
@@ -162,6 +151,10 @@ share.coordinator.state.topic.num.partitions=10
 
 # dev speed
 group.initial.rebalance.delay.ms=0
+# after an unclean exit (kill -9) the controller refuses the re-registration until the old broker
+# session expires (default 9s); a shorter session makes such restarts ~3s instead of ~12s
+broker.heartbeat.interval.ms=1000
+broker.session.timeout.ms=4000
 num.network.threads=2
 num.io.threads=4
 num.recovery.threads.per.data.dir=1
@@ -238,7 +231,7 @@ cmd_start() {
   format_storage
 
   [ -f "$LOG_FILE" ] && mv -f "$LOG_FILE" "$LOG_FILE.1"
-  : >"$LOG_FILE"
+  echo "[kafka.sh $(date '+%F %T')] starting Kafka $KAFKA_VERSION on $HOST:$PORT (controller $CONTROLLER_PORT), config $PROPS" >"$LOG_FILE"
   # setsid: own session, so the broker outlives the calling shell/job; the inner bash writes
   # its own pid and then execs java, so the pid file holds the JVM's pid either way.
   setsid nohup bash -c 'echo $$ >"$0"; exec "$@"' "$PID_FILE" \
@@ -293,6 +286,15 @@ cmd_logs() {
   if [ "$#" -eq 0 ]; then tail -n 100 "$LOG_FILE"; else tail "$@" "$LOG_FILE"; fi
 }
 
+cmd_topics() {
+  case "${1:-list}" in
+    list) admin list ;;
+    create) [ -n "${2:-}" ] || die "usage: $0 topics create NAME [PARTITIONS]"; admin create "$2" "${3:-3}" ;;
+    delete) [ -n "${2:-}" ] || die "usage: $0 topics delete NAME"; admin delete "$2" ;;
+    *) die "usage: $0 topics [list | create NAME [PARTITIONS] | delete NAME]" ;;
+  esac
+}
+
 cmd_reset() {
   cmd_stop
   case "$STATE_DIR" in
@@ -315,6 +317,8 @@ case "$cmd" in
   restart) cmd_stop; cmd_start ;;
   status) cmd_status ;;
   logs) cmd_logs "$@" ;;
+  topics) cmd_topics "$@" ;;
+  groups) admin groups ;;
   reset) cmd_reset ;;
   -h | --help | help) usage ;;
   *) usage >&2; exit 2 ;;

@@ -1,0 +1,27 @@
+# The two commands a fresh clone needs: `make dev` (the whole system with its sandbox) and `make test`.
+# Both install what they need first (Node 24 and pnpm into .tools/ when the machine's Node is older).
+SHELL := /bin/bash
+TOOLCHAIN := source scripts/toolchain.sh &&
+
+.PHONY: dev test demo lint typecheck kafka-start kafka-stop
+
+dev: ## Start Kafka, databases, topics, the sandbox and all five services; Ctrl-C stops them
+	@$(TOOLCHAIN) node scripts/dev.ts
+
+test: ## Unit, integration and end-to-end tests against real Kafka and PostgreSQL
+	@$(TOOLCHAIN) node scripts/test.ts
+
+demo: ## Scripted walk-through against a running `make dev`
+	@$(TOOLCHAIN) node e2e/src/demo.ts
+
+lint:
+	@$(TOOLCHAIN) pnpm exec biome check .
+
+typecheck:
+	@$(TOOLCHAIN) pnpm exec turbo run typecheck
+
+kafka-start:
+	@bash infra/local-kafka/kafka.sh start
+
+kafka-stop:
+	@bash infra/local-kafka/kafka.sh stop

@@ -1,0 +1,57 @@
+// `make test`: typecheck, then unit, integration and end-to-end tests against real Kafka and PostgreSQL.
+// Uses KAFKA_BROKERS / DATABASE_ADMIN_URL when set; otherwise starts the project's own Kafka broker
+// (and stops it afterwards) and uses the PostgreSQL server on 127.0.0.1:5432.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { ensureKafka, stopLocalKafka } from '../tools/stack/src/infrastructure.ts';
+
+const root = join(import.meta.dirname, '..');
+const started = Date.now();
+
+function step(title: string, command: string, args: string[], env: Record<string, string> = {}): boolean {
+  console.log(`\n=== ${title} ===`);
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  return result.status === 0;
+}
+
+const kafka = await ensureKafka();
+const env = { KAFKA_BROKERS: kafka.brokers };
+for (const dir of workspaceDirs()) rmSync(join(dir, 'test-results'), { recursive: true, force: true });
+
+const turbo = (task: string, extra: string[] = []) => ['exec', 'turbo', 'run', task, '--output-logs=new-only', ...extra];
+const results: Record<string, boolean> = {};
+results.generate = step('generate Prisma clients', 'pnpm', turbo('generate'));
+results.typecheck = results.generate && step('typecheck', 'pnpm', turbo('typecheck'));
+results.unit = step('unit tests', 'pnpm', turbo('test:unit', ['--', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/unit.json']), env);
+results.integration =
+  results.generate &&
+  step('integration tests', 'pnpm', turbo('test:integration', ['--concurrency=2', '--', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/integration.json']), env);
+results.e2e =
+  results.generate &&
+  step('end-to-end tests', 'pnpm', ['--filter', '@autoverify/e2e', 'run', 'test:e2e', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/e2e.json'], env);
+
+if (kafka.startedHere) await stopLocalKafka();
+
+const counts = { passed: 0, failed: 0, skipped: 0 };
+for (const dir of workspaceDirs()) {
+  const resultsDir = join(dir, 'test-results');
+  if (!existsSync(resultsDir)) continue;
+  for (const file of readdirSync(resultsDir)) {
+    const report = JSON.parse(readFileSync(join(resultsDir, file), 'utf8')) as Record<string, number>;
+    counts.passed += report.numPassedTests ?? 0;
+    counts.failed += report.numFailedTests ?? 0;
+    counts.skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
+  }
+}
+const failedSteps = Object.entries(results).filter(([, ok]) => !ok).map(([name]) => name);
+console.log(`\nsteps: ${Object.entries(results).map(([n, ok]) => `${n} ${ok ? 'ok' : 'FAILED'}`).join(', ')}`);
+console.log(`time: ${Math.round((Date.now() - started) / 1000)} s`);
+console.log(`tests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
+process.exit(failedSteps.length === 0 && counts.failed === 0 ? 0 : 1);
+
+function workspaceDirs(): string[] {
+  return ['packages', 'services', 'tools']
+    .flatMap((group) => readdirSync(join(root, group)).map((name) => join(root, group, name)))
+    .concat([join(root, 'sandbox'), join(root, 'e2e')]);
+}

@@ -1,0 +1,3 @@
+export { runToCompletion, spawnManaged, waitForHttp } from './processes.ts';
+export { sandboxSecrets } from './secrets.ts';
+export { type Stack, type StackOptions, startStack } from './stack.ts';

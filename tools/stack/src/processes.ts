@@ -1,0 +1,106 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export interface ManagedProcess {
+  readonly name: string;
+  readonly pid: number | undefined;
+  /** Resolves once the process has exited. */
+  stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<void>;
+  exited(): boolean;
+}
+
+export interface SpawnOptions {
+  name: string;
+  command: string;
+  args: string[];
+  cwd: string;
+  env: Record<string, string>;
+  /** Where each output line goes, prefixed with the process name. */
+  output?: (line: string) => void;
+}
+
+const colours = [36, 33, 35, 32, 34, 31, 96, 93];
+let nextColour = 0;
+
+export function spawnManaged(options: SpawnOptions): ManagedProcess {
+  const colour = colours[nextColour++ % colours.length];
+  const prefix = process.stdout.isTTY ? `\u001b[${colour}m${options.name.padEnd(12)}\u001b[0m` : options.name.padEnd(12);
+  const write = options.output ?? ((line: string) => process.stdout.write(`${prefix} ${line}\n`));
+  const child: ChildProcess = spawn(options.command, options.args, {
+    cwd: options.cwd,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let exitedFlag = false;
+  const exit = new Promise<void>((resolve) =>
+    child.once('exit', (code, signal) => {
+      exitedFlag = true;
+      write(`exited (${signal ?? `code ${code}`})`);
+      resolve();
+    }),
+  );
+  pipeLines(child.stdout, write);
+  pipeLines(child.stderr, write);
+  return {
+    name: options.name,
+    pid: child.pid,
+    exited: () => exitedFlag,
+    async stop(signal = 'SIGTERM', timeoutMs = 15_000) {
+      if (exitedFlag) return;
+      child.kill(signal);
+      const timedOut = await Promise.race([exit.then(() => false), sleep(timeoutMs).then(() => true)]);
+      if (timedOut) {
+        child.kill('SIGKILL');
+        await exit;
+      }
+    },
+  };
+}
+
+function pipeLines(stream: NodeJS.ReadableStream | null, write: (line: string) => void): void {
+  if (!stream) return;
+  let buffer = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk: string) => {
+    buffer += chunk;
+    let index = buffer.indexOf('\n');
+    while (index >= 0) {
+      write(buffer.slice(0, index));
+      buffer = buffer.slice(index + 1);
+      index = buffer.indexOf('\n');
+    }
+  });
+  stream.on('end', () => buffer && write(buffer));
+}
+
+/** Polls a URL until it answers 2xx. */
+export async function waitForHttp(url: string, { timeoutMs = 60_000, isAlive = () => true } = {}): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    if (!isAlive()) throw new Error(`${url}: the process exited before it became healthy`);
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      if (response.ok) return;
+      last = `HTTP ${response.status}`;
+    } catch (error) {
+      last = (error as Error).message;
+    }
+    await sleep(250);
+  }
+  throw new Error(`${url} did not become healthy within ${timeoutMs} ms (last: ${last})`);
+}
+
+/** Runs a command to completion, failing with its output when it exits non-zero. */
+export function runToCompletion(command: string, args: string[], cwd: string, env: Record<string, string> = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    child.once('error', reject);
+    child.once('exit', (code) =>
+      code === 0 ? resolve(output) : reject(new Error(`${command} ${args.join(' ')} (in ${cwd}) failed with code ${code}:\n${output}`)),
+    );
+  });
+}

@@ -1,0 +1,165 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { serviceNames, type ServiceName, type TenantsFile } from '@autoverify/contracts';
+import { createTopics, ensureKafka, generateClient, migrateDatabase, stopLocalKafka } from './infrastructure.ts';
+import { repoRoot, serviceDir, stateDir } from './paths.ts';
+import { type ManagedProcess, spawnManaged, waitForHttp } from './processes.ts';
+import { seedSandbox } from './seed-sandbox.ts';
+import { sandboxSecrets } from './secrets.ts';
+
+export interface StackOptions {
+  /** Kafka topic/group namespace; also names the databases and the state folder. */
+  namespace?: string;
+  /** Services listen on portBase+1..+5, the sandbox on portBase+1000, its SMTP on portBase+1025. */
+  portBase?: number;
+  /** Adjust the tenants (customers) before the services read them, e.g. a fast reminder schedule. */
+  tenants?: (file: TenantsFile) => TenantsFile;
+  /** Extra environment for every service. */
+  env?: Record<string, string>;
+  /** Print lines of the processes (default true). */
+  output?: ((line: string) => void) | false;
+  log?: (message: string) => void;
+}
+
+export interface Stack {
+  readonly namespace: string;
+  readonly brokers: string;
+  readonly urls: Record<ServiceName | 'sandbox', string> & { smtpPort: number };
+  readonly databaseUrls: Record<ServiceName, string>;
+  readonly secrets: Record<string, string>;
+  /** Kill a service the hard way (kill -9 by default) and leave it down. */
+  kill(service: ServiceName, signal?: NodeJS.Signals): Promise<void>;
+  /** Start a stopped or killed service again and wait until it is ready. */
+  start(service: ServiceName): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const portOffset: Record<ServiceName, number> = { ingest: 1, invite: 2, reminder: 3, notify: 4, 'report-sync': 5 };
+const databaseName = (namespace: string, service: ServiceName) =>
+  `${namespace}_${service}`.replace(/[^a-z0-9_]/gi, '_').toLowerCase();
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const namespace = options.namespace ?? 'autoverify';
+  const portBase = options.portBase ?? 3000;
+  const log = options.log ?? ((m: string) => console.log(`stack        ${m}`));
+  const secrets = sandboxSecrets();
+  const sandboxPort = portBase + 1000;
+  const urls = {
+    sandbox: `http://127.0.0.1:${sandboxPort}`,
+    smtpPort: portBase + 1025,
+    ...(Object.fromEntries(serviceNames.map((s) => [s, `http://127.0.0.1:${portBase + portOffset[s]}`])) as Record<
+      ServiceName,
+      string
+    >),
+  };
+  const adminUrl = new URL(process.env.DATABASE_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres');
+  const databaseUrls = Object.fromEntries(
+    serviceNames.map((s) => {
+      const url = new URL(adminUrl);
+      url.pathname = `/${databaseName(namespace, s)}`;
+      return [s, url.toString()];
+    }),
+  ) as Record<ServiceName, string>;
+
+  log('starting Kafka (or using KAFKA_BROKERS)');
+  const kafka = await ensureKafka();
+  log(`Kafka at ${kafka.brokers}; creating topics in namespace "${namespace}"`);
+  await createTopics(kafka.brokers, namespace);
+
+  log('generating Prisma clients and migrating the five service databases');
+  await Promise.all(serviceNames.map((s) => generateClient(s)));
+  for (const s of serviceNames) await migrateDatabase(s, databaseUrls[s]);
+
+  const runDir = join(stateDir(), namespace);
+  mkdirSync(runDir, { recursive: true });
+  const tenantsFile = join(runDir, 'tenants.json');
+  writeFileSync(tenantsFile, JSON.stringify(localTenants(urls.sandbox, options.tenants), null, 2));
+
+  const output = options.output === false ? () => {} : options.output;
+  const processes = new Map<string, ManagedProcess>();
+
+  log(`starting the sandbox at ${urls.sandbox}`);
+  const sandbox = spawnManaged({
+    name: 'sandbox',
+    command: process.execPath,
+    args: ['src/main.ts'],
+    cwd: join(repoRoot, 'sandbox'),
+    env: {
+      ...secrets,
+      HOST: '127.0.0.1',
+      PORT: String(sandboxPort),
+      SMTP_PORT: String(urls.smtpPort),
+      INGEST_URL: urls.ingest,
+      NOTIFY_URL: urls.notify,
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    },
+    ...(output ? { output } : {}),
+  });
+  processes.set('sandbox', sandbox);
+  await waitForHttp(`${urls.sandbox}/health`, { isAlive: () => !sandbox.exited() });
+  await seedSandbox(urls.sandbox, JSON.parse(readFileSync(tenantsFile, 'utf8')) as TenantsFile, secrets, urls.ingest);
+
+  const serviceEnv = (service: ServiceName): Record<string, string> => ({
+    ...secrets,
+    HOST: '127.0.0.1',
+    PORT: String(portBase + portOffset[service]),
+    DATABASE_URL: databaseUrls[service],
+    KAFKA_BROKERS: kafka.brokers,
+    KAFKA_NAMESPACE: namespace,
+    TENANTS_FILE: tenantsFile,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+    PLATFORM_BASE_URL: urls.sandbox,
+    TWILIO_BASE_URL: urls.sandbox,
+    SMTP_URL: `smtp://127.0.0.1:${urls.smtpPort}`,
+    INGEST_PUBLIC_URL: urls.ingest,
+    NOTIFY_PUBLIC_URL: urls.notify,
+    OTEL_SERVICE_NAME: service,
+    OTEL_SDK_DISABLED: process.env.OTEL_EXPORTER_OTLP_ENDPOINT ? 'false' : 'true',
+    ...options.env,
+  });
+
+  const start = async (service: ServiceName) => {
+    const child = spawnManaged({
+      name: service,
+      command: process.execPath,
+      args: ['--import', '@autoverify/telemetry/register', 'src/main.ts'],
+      cwd: serviceDir(service),
+      env: serviceEnv(service),
+      ...(output ? { output } : {}),
+    });
+    processes.set(service, child);
+    await waitForHttp(`${urls[service]}/health/ready`, { isAlive: () => !child.exited() });
+  };
+
+  log('starting ingest, invite, reminder, notify and report-sync');
+  await Promise.all(serviceNames.map(start));
+  log('all services are ready');
+
+  return {
+    namespace,
+    brokers: kafka.brokers,
+    urls,
+    databaseUrls,
+    secrets,
+    kill: async (service, signal = 'SIGKILL') => {
+      await processes.get(service)?.stop(signal);
+    },
+    start,
+    async stop() {
+      // Services first (they flush their outboxes), then the sandbox they talk to, then Kafka if ours.
+      await Promise.all(serviceNames.map((s) => processes.get(s)?.stop()));
+      await sandbox.stop();
+      if (kafka.startedHere) await stopLocalKafka();
+    },
+  };
+}
+
+/** The example customers, pointed at this run's sandbox. */
+function localTenants(sandboxUrl: string, adjust?: (file: TenantsFile) => TenantsFile): TenantsFile {
+  const text = readFileSync(join(repoRoot, 'config', 'tenants.example.json'), 'utf8').replaceAll(
+    'http://127.0.0.1:4000',
+    sandboxUrl,
+  );
+  const file = JSON.parse(text) as TenantsFile;
+  return adjust ? adjust(file) : file;
+}
