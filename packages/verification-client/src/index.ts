@@ -1,0 +1,13 @@
+export { backoffDelay, defaultRetryPolicy, parseRetryAfter, type RetryPolicy } from './backoff.ts';
+export { createVerificationClient } from './client.ts';
+export {
+  InvalidReportError,
+  isRetryableStatus,
+  isVerificationPlatformError,
+  type PlatformErrorKind,
+  type PlatformProblem,
+  VerificationPlatformError,
+} from './errors.ts';
+export { assertCompletePdf } from './pdf.ts';
+export { SIGNATURE_HEADER, signWebhookBody, verifyWebhookSignature } from './signature.ts';
+export type * from './types.ts';

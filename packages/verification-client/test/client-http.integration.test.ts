@@ -1,0 +1,170 @@
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createLogger } from '@autoverify/logger';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createVerificationClient, InvalidReportError, type VerificationClient, VerificationPlatformError } from '../src/index.ts';
+
+// Behaviour against a scripted HTTP server: what the real platform cannot be made to do on demand
+// (401 on a valid token, 429, 5xx, slow answers, truncated PDFs).
+
+type Route = (req: IncomingMessage, res: ServerResponse, body: string) => void;
+
+const group = {
+  id: 'grp_1',
+  status: 'not_started',
+  correlation_id: 'app-1',
+  applicants: [{ id: 'apl_1', verifications: [{ id: 'ver_1', type: 'income', link: 'https://v.example.com/1' }] }],
+};
+
+let server: Server;
+let routes: Route[];
+let log: string[];
+let client: VerificationClient;
+
+function reply(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+const auth: Route = (_req, res) => reply(res, 200, { token: `tok-${log.length}`, expires_in: 1800 });
+
+beforeEach(async () => {
+  routes = [];
+  log = [];
+  server = createServer(async (req, res) => {
+    let body = '';
+    for await (const chunk of req) body += chunk;
+    log.push(`${req.method} ${req.url} ${req.headers.authorization ?? ''}`.trim());
+    const route = routes.shift();
+    if (!route) return reply(res, 500, { error: 'no scripted answer' });
+    route(req, res, body);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  client = createVerificationClient({
+    baseUrl: `http://127.0.0.1:${port}`,
+    clientId: 'cid',
+    secretKey: 'sk',
+    logger: createLogger({ service: 'test', level: 'silent' }),
+    timeoutMs: 300,
+    retry: { attempts: 3, initialMs: 5, maxMs: 20 },
+  });
+});
+
+afterEach(async () => {
+  await client.close();
+  server.close();
+});
+
+describe('verification client over HTTP', () => {
+  it('authenticates once and reuses the token', async () => {
+    routes.push(auth, (_q, res) => reply(res, 200, group), (_q, res) => reply(res, 200, group));
+    await client.getApplicantGroup('grp_1');
+    await client.getApplicantGroup('grp_1');
+    expect(log).toEqual(['POST /api/v1/tenants/auth', 'GET /api/v1/applicant_groups/grp_1 Bearer tok-1', 'GET /api/v1/applicant_groups/grp_1 Bearer tok-1']);
+  });
+
+  it('gets a new token once on a 401, then gives up', async () => {
+    routes.push(auth, (_q, res) => reply(res, 401, { error: 'expired' }), auth, (_q, res) => reply(res, 200, group));
+    await expect(client.getApplicantGroup('grp_1')).resolves.toMatchObject({ id: 'grp_1' });
+    expect(log.filter((l) => l.startsWith('POST /api/v1/tenants/auth'))).toHaveLength(2);
+
+    routes.push((_q, res) => reply(res, 401, {}), auth, (_q, res) => reply(res, 401, {}));
+    await expect(client.getApplicantGroup('grp_1')).rejects.toMatchObject({ status: 401, retryable: false });
+  });
+
+  it('sends the create request as given and accepts 200', async () => {
+    let sent: unknown;
+    routes.push(auth, (_q, res, body) => {
+      sent = JSON.parse(body);
+      reply(res, 200, { applicant_group: group });
+    });
+    const request = {
+      applicants: [{ first_name: 'Ada', last_name: 'L', email: 'ada@example.com', phone_number: '+13035550123', verifications: [{ type: 'income' as const }] }],
+      property: { name: 'P', street_address: '1 Main', city: 'Denver', state: 'CO', zip_code: '80202' },
+      webhook_url: 'http://127.0.0.1:3001/webhooks/verification-platform',
+      is_invitation_disabled: true,
+      correlation_id: 'app-1',
+    };
+    const created = await client.createApplicantGroup(request);
+    expect(sent).toEqual(request);
+    expect(created.applicants[0]?.verifications[0]).toMatchObject({ id: 'ver_1', type: 'income', link: 'https://v.example.com/1' });
+  });
+
+  it('refuses a non-E.164 phone before calling the platform', async () => {
+    await expect(
+      client.createApplicantGroup({
+        applicants: [{ first_name: 'A', last_name: 'B', phone_number: '303-555-0123', verifications: [{ type: 'income' }] }],
+        property: { name: 'P', street_address: 's', city: 'c', state: 'CO', zip_code: '80202' },
+        webhook_url: 'http://x',
+        is_invitation_disabled: true,
+        correlation_id: 'c',
+      }),
+    ).rejects.toMatchObject({ kind: 'invalid_request', retryable: false });
+    expect(log).toEqual([]);
+  });
+
+  it('honours Retry-After on 429 and retries', async () => {
+    routes.push(auth, (_q, res) => reply(res, 429, {}, { 'retry-after': '0.2' }), (_q, res) => reply(res, 200, group));
+    const started = Date.now();
+    await client.getApplicantGroup('grp_1');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+  });
+
+  it('retries 5xx for reads but not for creates (the caller recovers by correlation id)', async () => {
+    routes.push(auth, (_q, res) => reply(res, 503, {}), (_q, res) => reply(res, 200, group));
+    await expect(client.getApplicantGroup('grp_1')).resolves.toBeDefined();
+
+    routes.push((_q, res) => reply(res, 500, { error: 'boom' }));
+    const error = await client
+      .createApplicantGroup({
+        applicants: [{ first_name: 'A', last_name: 'B', email: 'a@example.com', verifications: [{ type: 'income' }] }],
+        property: { name: 'P', street_address: 's', city: 'c', state: 'CO', zip_code: '80202' },
+        webhook_url: 'http://x',
+        is_invitation_disabled: true,
+        correlation_id: 'c',
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(VerificationPlatformError);
+    expect(error).toMatchObject({ status: 500, retryable: true });
+    expect(log.filter((l) => l.startsWith('POST /api/v1/applicant_groups'))).toHaveLength(1);
+  });
+
+  it('reports 4xx as permanent with the problems the platform listed', async () => {
+    routes.push(auth, (_q, res) => reply(res, 422, { errors: [{ field: 'applicants[0].email', message: 'is invalid' }] }));
+    await expect(client.updateApplicant('grp_1', 'apl_1', { email: 'x@example.com' })).rejects.toMatchObject({
+      status: 422,
+      retryable: false,
+      problems: [{ field: 'applicants[0].email', message: 'is invalid' }],
+    });
+  });
+
+  it('gives up after the attempts with a retryable timeout error', async () => {
+    const slow: Route = (_q, res) => setTimeout(() => reply(res, 200, group), 1000);
+    routes.push(auth, slow, slow, slow);
+    await expect(client.getApplicantGroup('grp_1')).rejects.toMatchObject({ kind: 'timeout', retryable: true });
+  });
+
+  it('finds a group by correlation id, ignoring groups of other ids', async () => {
+    routes.push(auth, (_q, res) => reply(res, 200, { applicant_groups: [{ ...group, id: 'other', correlation_id: 'x' }, group] }));
+    await expect(client.findApplicantGroupByCorrelationId('app-1')).resolves.toMatchObject({ id: 'grp_1' });
+    expect(log[1]).toContain('/api/v1/applicant_groups?correlation_id=app-1');
+    routes.push((_q, res) => reply(res, 200, []));
+    await expect(client.findApplicantGroupByCorrelationId('app-2')).resolves.toBeUndefined();
+  });
+
+  it('fetches a PDF report and rejects a truncated one', async () => {
+    const pdf = Buffer.from('%PDF-1.4\nbody\n%%EOF\n');
+    const sendPdf = (bytes: Buffer): Route => (req, res) => {
+      expect(req.headers.accept).toBe('application/pdf');
+      res.writeHead(200, { 'content-type': 'application/pdf' });
+      res.end(bytes);
+    };
+    routes.push(auth, sendPdf(pdf));
+    await expect(client.fetchReport('rep_1')).resolves.toEqual({ bytes: pdf, contentType: 'application/pdf' });
+    routes.push(sendPdf(pdf.subarray(0, 12)));
+    await expect(client.fetchReport('rep_1')).rejects.toBeInstanceOf(InvalidReportError);
+  });
+});
