@@ -1,0 +1,17 @@
+export { createPrismaAdapter, PgAdapterFactory, type PrismaAdapterOptions } from './adapter.ts';
+export { DatabaseUrlError, parseDatabaseUrl, withDatabase } from './connection-url.ts';
+export { dropDatabase, ensureDatabase } from './ensure-database.ts';
+export {
+  type CreatedMigration,
+  type CreateMigrationOptions,
+  checkDrift,
+  createMigration,
+  DriftError,
+  deployMigrations,
+  MigrationError,
+  type MigrationStatus,
+  type MigrationTarget,
+  migrationStatus,
+  pendingSchemaChanges,
+} from './migrate.ts';
+export { InvalidMigrationNameError } from './migrations-dir.ts';
