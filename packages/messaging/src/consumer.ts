@@ -1,0 +1,222 @@
+import {
+  deadLetterTopic,
+  type EventDefinition,
+  type EventOf,
+  eventKey,
+  parseEvent,
+  type TopicId,
+  topics as topicRegistry,
+} from '@autoverify/contracts';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { backoffDelay, defaultRetryPolicy, type RetryPolicy, sleep, validateRetryPolicy } from './backoff.ts';
+import { InvalidEventError, PermanentError } from './errors.ts';
+import { deadLetterHeaders, errorText, headerNames } from './headers.ts';
+import type { IncomingMessage, KafkaClient, Subscription } from './kafka.ts';
+import type { Logger } from './logger.ts';
+import { Outbox } from './outbox.ts';
+import type { Transactions } from './sql.ts';
+import { contextFrom, tracer } from './tracing.ts';
+
+export interface HandlerContext<Tx> {
+  /** Events added here are committed with the handler's writes and published by the relay. */
+  outbox: Outbox<Tx>;
+  /** 1 on the first try. */
+  attempt: number;
+  logger: Logger;
+  message: { topic: string; partition: number; offset: string };
+}
+
+export interface Handler<Tx = any> {
+  readonly definition: EventDefinition;
+  handleEvent(event: EventOf<EventDefinition>, tx: Tx, ctx: HandlerContext<Tx>): Promise<void>;
+}
+
+/** A handler of one event type (and version). Its writes share one transaction with the inbox row. */
+export function handle<D extends EventDefinition, Tx = any>(
+  definition: D,
+  fn: (event: EventOf<D>, tx: Tx, ctx: HandlerContext<Tx>) => Promise<void>,
+): Handler<Tx> {
+  return { definition, handleEvent: (event, tx, ctx) => fn(event as EventOf<D>, tx, ctx) };
+}
+
+export interface ConsumerOptions<Tx> {
+  kafka: KafkaClient;
+  /** Names the consumer group (`<namespace>.<service>`), the inbox rows and the dead-letter topic. */
+  service: string;
+  topics: readonly TopicId[];
+  transactions: Transactions<Tx>;
+  handlers: readonly Handler<Tx>[];
+  logger: Logger;
+  retry?: Partial<RetryPolicy>;
+  /** Partitions processed in parallel (order within a partition always holds); default 1. */
+  concurrency?: number;
+  /** The service's relay: woken after a handler's transaction that added events commits. */
+  relay?: { wake(): void };
+}
+
+export interface RunningConsumer {
+  stop(): Promise<void>;
+}
+
+/** Thrown out of a message whose retries were cut short by stop(): its offset stays uncommitted. */
+class StoppedDuringRetry extends Error {}
+
+export async function startConsumer<Tx>(options: ConsumerOptions<Tx>): Promise<RunningConsumer> {
+  const { kafka, service, transactions } = options;
+  const retry = validateRetryPolicy({ ...defaultRetryPolicy, ...options.retry });
+  const logger = options.logger.child({ component: 'consumer', consumer: service });
+  const handlers = indexHandlers(options.handlers, options.topics);
+  const dlqTopic = kafka.topicName(deadLetterTopic(service));
+  const stopSignal = new AbortController();
+
+  const deadLetter = async (message: IncomingMessage, error: string, attempts: number) => {
+    await kafka.publishRaw([
+      {
+        topic: dlqTopic,
+        key: message.key,
+        value: message.value,
+        headers: deadLetterHeaders(message.headers, {
+          error,
+          attempts,
+          topic: message.topic,
+          partition: message.partition,
+          offset: message.offset,
+          consumer: service,
+        }),
+      },
+    ]);
+    logger.error(
+      { topic: message.topic, partition: message.partition, offset: message.offset, eventId: message.headers[headerNames.eventId], attempts, dlq: dlqTopic },
+      `message dead-lettered: ${error}`,
+    );
+  };
+
+  const processEvent = async (message: IncomingMessage, event: EventOf<EventDefinition>, handler: Handler<Tx>) => {
+    const log = logger.child({ eventId: event.id, eventType: event.type, correlationId: event.correlationId });
+    for (let attempt = 1; ; attempt++) {
+      let added = 0;
+      const outbox = new Outbox(transactions, { onAdd: () => added++ });
+      try {
+        const processed = await transactions.run(async (tx) => {
+          const inserted = await transactions
+            .sql(tx)
+            .query(
+              'INSERT INTO inbox (consumer, event_id, event_type) VALUES ($1, $2::uuid, $3) ON CONFLICT DO NOTHING RETURNING event_id',
+              [service, event.id, event.type],
+            );
+          if (inserted.length === 0) return false;
+          await handler.handleEvent(event, tx, {
+            outbox,
+            attempt,
+            logger: log,
+            message: { topic: message.topic, partition: message.partition, offset: message.offset },
+          });
+          return true;
+        });
+        if (!processed) log.info({}, 'event already processed: skipped');
+        else if (added > 0) options.relay?.wake();
+        return;
+      } catch (error) {
+        const permanent = error instanceof PermanentError || error instanceof InvalidEventError;
+        if (permanent || attempt >= retry.attempts) {
+          await deadLetter(message, errorText(error), attempt);
+          return;
+        }
+        const delay = backoffDelay(attempt, retry);
+        log.warn({ err: error, attempt, delayMs: delay }, `handler failed, retrying in ${delay} ms: ${errorText(error)}`);
+        if (!(await sleep(delay, stopSignal.signal))) throw new StoppedDuringRetry('consumer stopped during a retry');
+        await message.heartbeat().catch(() => {});
+      }
+    }
+  };
+
+  const onMessage = async (message: IncomingMessage) => {
+    let value: unknown;
+    try {
+      value = JSON.parse(message.value?.toString('utf8') ?? '');
+    } catch (error) {
+      await deadLetter(message, `invalid message: not JSON (${errorText(error)})`, 0);
+      return;
+    }
+    const parsed = parseEvent(value);
+    if (!parsed.ok) {
+      await deadLetter(message, new InvalidEventError('event', parsed.problems).message, 0);
+      return;
+    }
+    const event = parsed.event;
+    const handler = handlers.get(eventKey(event.type, event.version));
+    if (!handler) {
+      logger.debug({ eventId: event.id, eventType: event.type }, 'event type not handled here: acknowledged');
+      return;
+    }
+    // Parent: the producer's context from the headers (or the envelope), so one journey is one trace.
+    const parent = contextFrom(
+      message.headers[headerNames.traceparent]
+        ? { traceparent: message.headers[headerNames.traceparent], tracestate: message.headers[headerNames.tracestate] }
+        : event,
+    );
+    await tracer.startActiveSpan(
+      `process ${message.topic}`,
+      {
+        kind: SpanKind.CONSUMER,
+        attributes: {
+          'messaging.system': 'kafka',
+          'messaging.operation.type': 'process',
+          'messaging.operation.name': 'process',
+          'messaging.destination.name': message.topic,
+          'messaging.destination.partition.id': String(message.partition),
+          'messaging.consumer.group.name': kafka.groupId(service),
+          'messaging.kafka.offset': Number(message.offset),
+          'messaging.message.id': event.id,
+          'autoverify.event_type': event.type,
+        },
+      },
+      parent,
+      async (span) => {
+        try {
+          await processEvent(message, event, handler);
+        } catch (error) {
+          span.recordException(error as Error);
+          span.setStatus({ code: SpanStatusCode.ERROR, message: errorText(error) });
+          throw error;
+        } finally {
+          span.end();
+        }
+      },
+    );
+  };
+
+  const subscription: Subscription = await kafka.consume({
+    groupId: kafka.groupId(service),
+    topics: options.topics.map((id) => kafka.topicName(topicRegistry[id])),
+    concurrency: options.concurrency ?? 1,
+    onMessage,
+  });
+  logger.info({ topics: options.topics, handlers: [...handlers.keys()] }, 'consumer started');
+
+  let stopping: Promise<void> | undefined;
+  return {
+    stop() {
+      stopping ??= (async () => {
+        // Cuts retry waits short; the message being retried is then redelivered after a restart.
+        stopSignal.abort();
+        await subscription.stop();
+        logger.info({}, 'consumer stopped');
+      })();
+      return stopping;
+    },
+  };
+}
+
+function indexHandlers<Tx>(handlers: readonly Handler<Tx>[], topics: readonly TopicId[]): Map<string, Handler<Tx>> {
+  const subscribed = new Set<EventDefinition>(topics.flatMap((id) => [...(topicRegistry[id]?.events ?? [])]));
+  for (const id of topics) if (!topicRegistry[id]) throw new Error(`unknown topic id "${id}"`);
+  const byKey = new Map<string, Handler<Tx>>();
+  for (const handler of handlers) {
+    const key = eventKey(handler.definition.type, handler.definition.version);
+    if (byKey.has(key)) throw new Error(`two handlers for ${key}`);
+    if (!subscribed.has(handler.definition)) throw new Error(`handler for ${key}, but no subscribed topic (${topics.join(', ')}) carries it`);
+    byKey.set(key, handler);
+  }
+  return byKey;
+}

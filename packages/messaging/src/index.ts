@@ -1,0 +1,48 @@
+export { backoffDelay, defaultRetryPolicy, type RetryPolicy } from './backoff.ts';
+export {
+  type ConsumerOptions,
+  type Handler,
+  type HandlerContext,
+  handle,
+  type RunningConsumer,
+  startConsumer,
+} from './consumer.ts';
+export { formatProblems, InvalidEventError, PermanentError } from './errors.ts';
+export { type BuildOptions, buildEvent, causedBy, type EventMeta, eventKeyOf, validateEvent } from './events.ts';
+export {
+  type DeadLetterInfo,
+  deadLetterHeaders,
+  eventHeaders,
+  type Headers,
+  headerNames,
+  stripDeadLetterHeaders,
+  type TraceCarrier,
+} from './headers.ts';
+export {
+  type ConsumeOptions,
+  createKafka,
+  type IncomingMessage,
+  type KafkaClient,
+  type KafkaOptions,
+  type OutgoingRecord,
+  parseBrokers,
+  type Subscription,
+  type TopicSpec,
+} from './kafka.ts';
+export type { Logger } from './logger.ts';
+export { Outbox } from './outbox.ts';
+export { type OutboxRelay, type OutboxRelayOptions, startOutboxRelay } from './relay.ts';
+export { publishEvent } from './publish.ts';
+export {
+  type PgClientLike,
+  type PgPoolLike,
+  type PrismaLike,
+  type PrismaTransactionOptions,
+  type PrismaTx,
+  pgTransactions,
+  prismaTransactions,
+  type Sql,
+  type Transactions,
+} from './sql.ts';
+export { messagingTablesSql } from './tables.ts';
+export { type EnsureTopicsOptions, ensureTopics } from './topics.ts';

@@ -1,0 +1,258 @@
+import type { TopicDefinition } from '@autoverify/contracts';
+import {
+  type IHeaders,
+  Kafka,
+  type KafkaConfig,
+  logLevel,
+  type LogEntry,
+  Partitioners,
+  type Producer,
+  type SASLOptions,
+} from 'kafkajs';
+import type { Headers } from './headers.ts';
+import type { Logger } from './logger.ts';
+
+// kafkajs is unmaintained since 2023: this file is the only one that imports it, so the client can be
+// swapped (e.g. for @platformatic/kafka) behind the KafkaClient interface.
+
+export interface OutgoingRecord {
+  /** Broker topic name (already namespaced). */
+  topic: string;
+  key: string | null;
+  value: Buffer | string | null;
+  headers?: Headers;
+}
+
+export interface IncomingMessage {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  /** The bytes as received; kept as they are so a dead-lettered message can be redriven unchanged. */
+  value: Buffer | null;
+  headers: Headers;
+  timestamp: string;
+  /** Tells the group coordinator this member is alive during long processing (retries). */
+  heartbeat(): Promise<void>;
+}
+
+export interface ConsumeOptions {
+  groupId: string;
+  /** Broker topic names (already namespaced). */
+  topics: string[];
+  /** Where a group without committed offsets starts; default true so nothing published before is missed. */
+  fromBeginning?: boolean;
+  /** Partitions processed in parallel; messages of one partition are always processed in order. */
+  concurrency?: number;
+  /** The offset is committed only after this resolves; a rejection leaves it for redelivery. */
+  onMessage(message: IncomingMessage): Promise<void>;
+}
+
+export interface Subscription {
+  /** Lets the in-flight message finish, commits processed offsets, leaves the group, disconnects. */
+  stop(): Promise<void>;
+}
+
+export interface TopicSpec {
+  /** Broker topic name (already namespaced). */
+  name: string;
+  partitions: number;
+  retentionMs: number;
+  replicationFactor: number;
+}
+
+export interface KafkaClient {
+  readonly namespace: string;
+  readonly clientId: string;
+  readonly logger: Logger;
+  /** The broker name of a logical topic: `<namespace>.<name>`. */
+  topicName(topic: Pick<TopicDefinition, 'name'>): string;
+  /** Consumer group id of a service: `<namespace>.<service>`. */
+  groupId(service: string): string;
+  /**
+   * Publishes records with the idempotent producer (acks=all), in order per partition. For the relay,
+   * the dead-letter path and tools (replay, DLQ redrive) that publish existing bytes.
+   */
+  publishRaw(records: OutgoingRecord[]): Promise<void>;
+  consume(options: ConsumeOptions): Promise<Subscription>;
+  /** Creates the topics that do not exist yet; returns the names it created. */
+  createTopics(specs: TopicSpec[]): Promise<string[]>;
+  listTopics(): Promise<string[]>;
+  /** Stops every subscription and disconnects the producer. */
+  disconnect(): Promise<void>;
+}
+
+export interface KafkaOptions {
+  brokers: string[] | string;
+  clientId: string;
+  namespace?: string;
+  logger: Logger;
+  ssl?: boolean;
+  sasl?: SASLOptions;
+  connectionTimeoutMs?: number;
+}
+
+export function parseBrokers(brokers: string[] | string): string[] {
+  const list = (Array.isArray(brokers) ? brokers : brokers.split(',')).map((b) => b.trim()).filter(Boolean);
+  if (list.length === 0) throw new Error('no Kafka brokers configured (KAFKA_BROKERS is empty)');
+  for (const broker of list) {
+    if (!/^[^\s:]+:\d{1,5}$/.test(broker)) throw new Error(`invalid Kafka broker address "${broker}": expected host:port`);
+  }
+  return list;
+}
+
+export function createKafka(options: KafkaOptions): KafkaClient {
+  const namespace = options.namespace ?? 'autoverify';
+  if (!/^[a-zA-Z0-9._-]+$/.test(namespace)) throw new Error(`invalid Kafka namespace "${namespace}": letters, digits, . _ - only`);
+  const logger = options.logger.child({ component: 'kafka' });
+  const config: KafkaConfig = {
+    brokers: parseBrokers(options.brokers),
+    clientId: options.clientId,
+    connectionTimeout: options.connectionTimeoutMs ?? 3000,
+    logLevel: logLevel.WARN,
+    logCreator: () => (entry: LogEntry) => logKafkajs(logger, entry),
+  };
+  if (options.ssl) config.ssl = true;
+  if (options.sasl) config.sasl = options.sasl;
+  const kafka = new Kafka(config);
+
+  let producer: Promise<Producer> | undefined;
+  const subscriptions = new Set<Subscription>();
+
+  const getProducer = (): Promise<Producer> => {
+    if (!producer) {
+      const created = kafka.producer({
+        idempotent: true,
+        // One request in flight per broker keeps the order of retried batches: per-key order is the point.
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
+      producer = created.connect().then(
+        () => created,
+        (error: unknown) => {
+          producer = undefined;
+          throw error;
+        },
+      );
+    }
+    return producer;
+  };
+
+  const withAdmin = async <T>(fn: (admin: ReturnType<Kafka['admin']>) => Promise<T>): Promise<T> => {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      return await fn(admin);
+    } finally {
+      await admin.disconnect();
+    }
+  };
+
+  return {
+    namespace,
+    clientId: options.clientId,
+    logger: options.logger,
+    topicName: (topic) => `${namespace}.${topic.name}`,
+    groupId: (service) => `${namespace}.${service}`,
+
+    async publishRaw(records) {
+      if (records.length === 0) return;
+      const byTopic = new Map<string, { key: string | null; value: Buffer | string | null; headers: Headers }[]>();
+      for (const record of records) {
+        let messages = byTopic.get(record.topic);
+        if (!messages) byTopic.set(record.topic, (messages = []));
+        messages.push({ key: record.key, value: record.value, headers: record.headers ?? {} });
+      }
+      const p = await getProducer();
+      await p.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+    },
+
+    async consume(opts) {
+      const consumer = kafka.consumer({ groupId: opts.groupId, allowAutoTopicCreation: false });
+      await consumer.connect();
+      try {
+        await consumer.subscribe({ topics: opts.topics, fromBeginning: opts.fromBeginning ?? true });
+        await consumer.run({
+          partitionsConsumedConcurrently: opts.concurrency ?? 1,
+          eachMessage: async ({ topic, partition, message, heartbeat }) => {
+            await opts.onMessage({
+              topic,
+              partition,
+              offset: message.offset,
+              key: message.key ? message.key.toString('utf8') : null,
+              value: message.value,
+              headers: normalizeHeaders(message.headers),
+              timestamp: message.timestamp,
+              heartbeat,
+            });
+          },
+        });
+      } catch (error) {
+        await consumer.disconnect().catch(() => {});
+        throw error;
+      }
+      let stopping: Promise<void> | undefined;
+      const subscription: Subscription = {
+        stop() {
+          stopping ??= (async () => {
+            subscriptions.delete(subscription);
+            await consumer.stop();
+            await consumer.disconnect();
+          })();
+          return stopping;
+        },
+      };
+      subscriptions.add(subscription);
+      return subscription;
+    },
+
+    async createTopics(specs) {
+      if (specs.length === 0) return [];
+      return withAdmin(async (admin) => {
+        const existing = new Set(await admin.listTopics());
+        const missing = specs.filter((s) => !existing.has(s.name));
+        if (missing.length === 0) return [];
+        await admin.createTopics({
+          waitForLeaders: true,
+          topics: missing.map((s) => ({
+            topic: s.name,
+            numPartitions: s.partitions,
+            replicationFactor: s.replicationFactor,
+            configEntries: [{ name: 'retention.ms', value: String(s.retentionMs) }],
+          })),
+        });
+        return missing.map((s) => s.name);
+      });
+    },
+
+    listTopics: () => withAdmin((admin) => admin.listTopics()),
+
+    async disconnect() {
+      await Promise.all([...subscriptions].map((s) => s.stop()));
+      const p = producer;
+      producer = undefined;
+      if (p) await (await p.catch(() => undefined))?.disconnect();
+    },
+  };
+}
+
+/** kafkajs headers may be Buffers, strings or arrays of them; ours are one string each (the last wins). */
+export function normalizeHeaders(headers: IHeaders | undefined): Headers {
+  const result: Headers = {};
+  for (const [name, raw] of Object.entries(headers ?? {})) {
+    const value = Array.isArray(raw) ? raw[raw.length - 1] : raw;
+    if (value === undefined) continue;
+    result[name] = Buffer.isBuffer(value) ? value.toString('utf8') : String(value);
+  }
+  return result;
+}
+
+function logKafkajs(logger: Logger, { level, log }: LogEntry): void {
+  const { message, timestamp: _t, logger: _l, ...fields } = log;
+  const line = { ...fields, kafkajs: true };
+  if (level === logLevel.ERROR) logger.error(line, message);
+  else if (level === logLevel.WARN) logger.warn(line, message);
+  else if (level === logLevel.INFO) logger.info(line, message);
+  else logger.debug(line, message);
+}

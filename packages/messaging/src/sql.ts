@@ -1,0 +1,95 @@
+/**
+ * Database access for the outbox, inbox and handlers, independent of Prisma so the package can be used
+ * (and tested) with plain `pg` as well.
+ */
+export interface Sql {
+  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+}
+
+export interface Transactions<Tx> {
+  /** Runs fn in one transaction: committed when fn resolves, rolled back when it throws. */
+  run<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** SQL bound to tx, or to the pool/client outside any transaction when tx is omitted. */
+  sql(tx?: Tx): Sql;
+}
+
+// ---- Prisma ------------------------------------------------------------------------------------
+
+/** The part of a Prisma interactive-transaction client that messaging uses. */
+export interface PrismaTx {
+  $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T>;
+}
+
+/** The part of a PrismaClient that messaging uses (structural, so no generated client is needed here). */
+export interface PrismaLike<Tx extends PrismaTx> extends PrismaTx {
+  $transaction<R>(fn: (tx: Tx) => Promise<R>, options?: { maxWait?: number; timeout?: number }): Promise<R>;
+}
+
+export interface PrismaTransactionOptions {
+  /** Prisma's interactive transactions time out after 5 s by default; a relay batch may take longer. */
+  timeoutMs?: number;
+  maxWaitMs?: number;
+}
+
+export function prismaTransactions<Tx extends PrismaTx>(
+  prisma: PrismaLike<Tx>,
+  options: PrismaTransactionOptions = {},
+): Transactions<Tx> {
+  const timeout = options.timeoutMs ?? 30_000;
+  const maxWait = options.maxWaitMs ?? 10_000;
+  const sqlOf = (client: PrismaTx): Sql => ({
+    query: async <T>(text: string, params: unknown[] = []) => (await client.$queryRawUnsafe<T[]>(text, ...params)) ?? [],
+  });
+  return {
+    run: (fn) => prisma.$transaction(fn, { timeout, maxWait }),
+    sql: (tx) => sqlOf(tx ?? prisma),
+  };
+}
+
+// ---- pg ------------------------------------------------------------------------------------------
+
+/** Structural subset of pg.PoolClient. */
+export interface PgClientLike {
+  query(text: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
+  release(destroy?: boolean | Error): void;
+}
+
+/** Structural subset of pg.Pool. */
+export interface PgPoolLike {
+  connect(): Promise<PgClientLike>;
+  query(text: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
+}
+
+export function pgTransactions<C extends PgClientLike = PgClientLike>(pool: {
+  connect(): Promise<C>;
+  query(text: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
+}): Transactions<C> {
+  const sqlOf = (client: { query(text: string, params?: unknown[]): Promise<{ rows: unknown[] }> }): Sql => ({
+    query: async <T>(text: string, params?: unknown[]) => (await client.query(text, params)).rows as T[],
+  });
+  return {
+    async run(fn) {
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        await client.query('BEGIN');
+        try {
+          const result = await fn(client);
+          await client.query('COMMIT');
+          return result;
+        } catch (error) {
+          try {
+            await client.query('ROLLBACK');
+          } catch (rollbackError) {
+            // A connection that cannot roll back must not go back to the pool.
+            broken = rollbackError as Error;
+          }
+          throw error;
+        }
+      } finally {
+        client.release(broken);
+      }
+    },
+    sql: (tx) => sqlOf(tx ?? pool),
+  };
+}

@@ -1,0 +1,28 @@
+/**
+ * DDL of the `outbox` and `inbox` tables: the SQL that Prisma generates for the OutboxMessage and
+ * InboxMessage models every service's schema.prisma contains (docs/architecture.md). For tests and
+ * tools that use plain pg; services create these tables through their Prisma migrations.
+ */
+export const messagingTablesSql = `
+CREATE TABLE IF NOT EXISTS "outbox" (
+    "id" BIGSERIAL NOT NULL,
+    "event_id" UUID NOT NULL,
+    "topic" TEXT NOT NULL,
+    "key" TEXT NOT NULL,
+    "event_type" TEXT NOT NULL,
+    "envelope" JSONB NOT NULL,
+    "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "published_at" TIMESTAMPTZ(3),
+    CONSTRAINT "outbox_pkey" PRIMARY KEY ("id")
+);
+CREATE UNIQUE INDEX IF NOT EXISTS "outbox_event_id_key" ON "outbox"("event_id");
+CREATE INDEX IF NOT EXISTS "outbox_published_at_id_idx" ON "outbox"("published_at", "id");
+
+CREATE TABLE IF NOT EXISTS "inbox" (
+    "consumer" TEXT NOT NULL,
+    "event_id" UUID NOT NULL,
+    "event_type" TEXT NOT NULL,
+    "processed_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    CONSTRAINT "inbox_pkey" PRIMARY KEY ("consumer","event_id")
+);
+`;

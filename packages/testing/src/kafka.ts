@@ -1,0 +1,169 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { type Admin, Kafka, logLevel } from 'kafkajs';
+
+export interface TestKafka {
+  brokers: string[];
+  /** Random topic/group namespace: tests never see each other's messages. */
+  namespace: string;
+  /** Deletes the namespace's topics and (empty) consumer groups. Stop consumers first. */
+  cleanup(): Promise<void>;
+}
+
+export const defaultTestBrokers = '127.0.0.1:19092';
+
+function brokersFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
+  return (env.KAFKA_BROKERS || defaultTestBrokers).split(',').map((b) => b.trim()).filter(Boolean);
+}
+
+function quietKafka(brokers: string[]): Kafka {
+  return new Kafka({ brokers, clientId: 'autoverify-tests', logLevel: logLevel.NOTHING, connectionTimeout: 3000 });
+}
+
+async function withAdmin<T>(brokers: string[], fn: (admin: Admin) => Promise<T>): Promise<T> {
+  const admin = quietKafka(brokers).admin();
+  await admin.connect();
+  try {
+    return await fn(admin);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * A reachable broker (KAFKA_BROKERS, default the local one at 127.0.0.1:19092) and a fresh namespace.
+ * Fails fast with a clear message when no broker answers.
+ */
+export async function testKafka(options: { prefix?: string } = {}): Promise<TestKafka> {
+  const brokers = brokersFromEnv();
+  try {
+    await withAdmin(brokers, (admin) => admin.describeCluster());
+  } catch (error) {
+    throw new Error(
+      `no Kafka broker answers at ${brokers.join(',')} (${(error as Error).message}); start one with ` +
+        '`bash infra/local-kafka/kafka.sh start` or set KAFKA_BROKERS',
+    );
+  }
+  const namespace = `${options.prefix ?? 'test'}-${randomBytes(5).toString('hex')}`;
+  return {
+    brokers,
+    namespace,
+    cleanup: () =>
+      withAdmin(brokers, async (admin) => {
+        const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${namespace}.`));
+        if (topics.length > 0) await admin.deleteTopics({ topics });
+        const { groups } = await admin.listGroups();
+        const ours = groups.map((g) => g.groupId).filter((g) => g.startsWith(`${namespace}.`));
+        // A group with a live member cannot be deleted; the broker expires it anyway.
+        if (ours.length > 0) await admin.deleteGroups(ours).catch(() => undefined);
+      }),
+  };
+}
+
+export interface WaitForOptions {
+  timeoutMs?: number;
+  intervalMs?: number;
+  /** Says what was awaited, in the timeout error. */
+  message?: string;
+}
+
+/**
+ * Polls fn until it returns a truthy value (which is returned) without throwing; on timeout, fails with
+ * the last error or the last value seen.
+ */
+export async function waitFor<T>(fn: () => T | Promise<T>, options: WaitForOptions = {}): Promise<NonNullable<T>> {
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const intervalMs = options.intervalMs ?? 50;
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      last = await fn();
+      lastError = undefined;
+      if (last) return last as NonNullable<T>;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() >= deadline) {
+      const what = options.message ?? 'condition';
+      const detail = lastError ? `last error: ${(lastError as Error).message ?? String(lastError)}` : `last value: ${JSON.stringify(last)}`;
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (${detail})`, { cause: lastError });
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+export interface TopicMessage {
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: Buffer | null;
+  headers: Record<string, string>;
+  /** The value parsed as JSON, or undefined when it is not JSON. */
+  json: unknown;
+}
+
+/**
+ * Every message currently in a topic (up to the high watermarks when called), ordered by partition and
+ * offset. Uses a throw-away consumer group, deleted afterwards.
+ */
+export async function readTopic(brokers: string[], topic: string, options: { timeoutMs?: number } = {}): Promise<TopicMessage[]> {
+  const kafka = quietKafka(brokers);
+  const offsets = await withAdmin(brokers, (admin) => admin.fetchTopicOffsets(topic));
+  const remaining = new Map<number, bigint>();
+  for (const p of offsets) if (BigInt(p.high) > BigInt(p.low)) remaining.set(p.partition, BigInt(p.high));
+  if (remaining.size === 0) return [];
+
+  const groupId = `read-topic-${randomUUID()}`;
+  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
+  const messages: TopicMessage[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`readTopic(${topic}) timed out after ${options.timeoutMs ?? 15_000} ms`)),
+        options.timeoutMs ?? 15_000,
+      );
+      consumer
+        .run({
+          eachMessage: async ({ partition, message }) => {
+            const high = remaining.get(partition);
+            if (high === undefined || BigInt(message.offset) >= high) return;
+            messages.push({
+              partition,
+              offset: message.offset,
+              key: message.key?.toString('utf8') ?? null,
+              value: message.value,
+              headers: Object.fromEntries(
+                Object.entries(message.headers ?? {}).flatMap(([k, v]) => {
+                  const one = Array.isArray(v) ? v[v.length - 1] : v;
+                  return one === undefined ? [] : [[k, one.toString()]];
+                }),
+              ),
+              json: parseJson(message.value),
+            });
+            if (BigInt(message.offset) + 1n >= high) remaining.delete(partition);
+            if (remaining.size === 0) {
+              clearTimeout(timer);
+              resolve();
+            }
+          },
+        })
+        .catch(reject);
+    });
+  } finally {
+    await consumer.disconnect();
+    await withAdmin(brokers, (admin) => admin.deleteGroups([groupId])).catch(() => undefined);
+  }
+  return messages.sort((a, b) => a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)));
+}
+
+function parseJson(value: Buffer | null): unknown {
+  if (!value) return undefined;
+  try {
+    return JSON.parse(value.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
