@@ -1,0 +1,45 @@
+import { context, propagation, ROOT_CONTEXT, type Span, type SpanOptions, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
+
+export { shutdownTelemetry, type StartTelemetryOptions, startTelemetry, telemetryStarted } from './sdk.ts';
+
+export interface TraceCarrier {
+  traceparent?: string;
+  tracestate?: string;
+}
+
+/** The tracer of our own code; a no-op until the SDK is started. */
+export const tracer: Tracer = trace.getTracer('autoverify');
+
+/** W3C trace context of the active span, for event headers and job data. Empty when there is no active trace. */
+export function injectTraceContext(): TraceCarrier {
+  const carrier: Record<string, string> = {};
+  propagation.inject(context.active(), carrier);
+  const result: TraceCarrier = {};
+  if (carrier.traceparent) result.traceparent = carrier.traceparent;
+  if (carrier.tracestate) result.tracestate = carrier.tracestate;
+  return result;
+}
+
+/**
+ * Runs `fn` in the context carried by `carrier` (from an event or a job), so its spans and log lines join the
+ * trace that caused the work. Starts from the root context: work must not inherit the poller's context.
+ */
+export function withTraceContext<T>(carrier: TraceCarrier | undefined, fn: () => T): T {
+  const extracted = propagation.extract(ROOT_CONTEXT, { ...carrier });
+  return context.with(extracted, fn);
+}
+
+/** Runs `fn` in a new active span; the span records a thrown error and always ends. */
+export async function inSpan<T>(name: string, options: SpanOptions, fn: (span: Span) => Promise<T>): Promise<T> {
+  return tracer.startActiveSpan(name, options, async (span) => {
+    try {
+      return await fn(span);
+    } catch (error) {
+      span.recordException(error as Error);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
+}

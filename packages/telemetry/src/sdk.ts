@@ -1,0 +1,118 @@
+import { createRequire, register } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+
+export interface StartTelemetryOptions {
+  /** Replaces the exporter chosen from OTEL_* variables (tests pass an in-memory exporter's processor). */
+  spanProcessors?: SpanProcessor[];
+  /** Register the ESM loader hook and the http/undici/pg instrumentations (default true). */
+  instrument?: boolean;
+  env?: Record<string, string | undefined>;
+}
+
+const STATE = Symbol.for('autoverify.telemetry');
+interface State {
+  sdk?: NodeSDK;
+  hooked?: boolean;
+  stopping?: Promise<void>;
+}
+const state: State = ((globalThis as Record<symbol, State>)[STATE] ??= {});
+
+export function telemetryStarted(): boolean {
+  return state.sdk !== undefined;
+}
+
+/**
+ * Starts the OpenTelemetry SDK once per process. Without an OTLP endpoint spans are still created (ids flow
+ * into logs and event headers, so traces stay correlated) but nothing is exported and nothing is printed.
+ */
+export async function startTelemetry(options: StartTelemetryOptions = {}): Promise<boolean> {
+  const env = options.env ?? process.env;
+  if (state.sdk || (env.OTEL_SDK_DISABLED ?? '').trim().toLowerCase() === 'true') return false;
+  const instrument = options.instrument ?? true;
+  if (instrument) await registerEsmHook();
+
+  const sdk = new NodeSDK({
+    ...(env.OTEL_SERVICE_NAME ? { serviceName: env.OTEL_SERVICE_NAME } : {}),
+    textMapPropagator: new CompositePropagator({
+      propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
+    }),
+    spanProcessors: (options.spanProcessors ?? defaultSpanProcessors(env)) as never,
+    // Logs go through pino, metrics are not collected: keep the SDK from defaulting to OTLP for them.
+    logRecordProcessors: [],
+    metricReaders: [],
+    instrumentations: instrument
+      ? [
+          new HttpInstrumentation({
+            // Kubernetes probes every few seconds would drown the real traffic.
+            ignoreIncomingRequestHook: (request) => (request.url ?? '').startsWith('/health/'),
+          }),
+          new UndiciInstrumentation(),
+          // Pollers (job queue, outbox relay) query all the time; only queries inside real work are traced.
+          new PgInstrumentation({ requireParentSpan: true }),
+        ]
+      : [],
+  });
+  sdk.start();
+  state.sdk = sdk;
+  return true;
+}
+
+function defaultSpanProcessors(env: Record<string, string | undefined>): SpanProcessor[] {
+  if (env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) {
+    // The exporter reads endpoint, headers and timeout from the standard OTEL_EXPORTER_OTLP_* variables.
+    return [new BatchSpanProcessor(new OTLPTraceExporter())];
+  }
+  return [discardingProcessor];
+}
+
+const discardingProcessor: SpanProcessor = {
+  onStart() {},
+  onEnd() {},
+  forceFlush: async () => {},
+  shutdown: async () => {},
+};
+
+/** Flushes pending spans and stops the SDK; a no-op when it was never started. Safe to call twice. */
+export function shutdownTelemetry(): Promise<void> {
+  const sdk = state.sdk;
+  if (!sdk) return Promise.resolve();
+  state.stopping ??= sdk.shutdown().catch((error: unknown) => {
+    process.stderr.write(`telemetry: shutdown failed: ${(error as Error).message}\n`);
+  });
+  return state.stopping;
+}
+
+/**
+ * ESM modules (`import pg from 'pg'`, `import { createServer } from 'node:http'`) can only be patched through
+ * import-in-the-middle's loader hook, registered before the application's modules load. It must be the copy
+ * @opentelemetry/instrumentation uses (its Hook registry is module state), so it is resolved from there.
+ * Node 24.11.1+ runs it synchronously in-thread; older versions get the off-thread loader plus a message
+ * channel that carries the instrumentations' hook registrations to it.
+ */
+async function registerEsmHook(): Promise<void> {
+  if (state.hooked) return;
+  state.hooked = true;
+  const fromInstrumentation = createRequire(import.meta.resolve('@opentelemetry/instrumentation'));
+  const iitmDir = dirname(fromInstrumentation.resolve('import-in-the-middle/package.json'));
+  const syncHooks = (await import(pathToFileURL(join(iitmDir, 'register-hooks.mjs')).href)) as {
+    register: () => void;
+    supportsSyncHooks: () => boolean;
+  };
+  if (syncHooks.supportsSyncHooks()) {
+    syncHooks.register();
+    return;
+  }
+  const iitm = fromInstrumentation('import-in-the-middle') as {
+    createAddHookMessageChannel: () => { registerOptions: { data?: unknown; transferList?: unknown[] } };
+  };
+  const { registerOptions } = iitm.createAddHookMessageChannel();
+  register(pathToFileURL(join(iitmDir, 'hook.mjs')).href, import.meta.url, registerOptions as never);
+}
