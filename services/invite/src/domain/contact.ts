@@ -1,0 +1,60 @@
+import type { PayloadOf } from '@autoverify/contracts';
+import type { ApplicationSubmitted } from '@autoverify/contracts';
+
+export type Channel = 'email' | 'sms';
+export type ContactIssue = PayloadOf<typeof ApplicationSubmitted>['applicants'][number]['contactIssues'][number];
+export type BlockReason = 'no_contact' | 'invalid_contact';
+
+export interface ContactDetails {
+  email?: string | null;
+  mobilePhone?: string | null;
+  contactIssues: ContactIssue[];
+}
+
+export interface ChannelSettings {
+  email: boolean;
+  sms: boolean;
+}
+
+export interface ContactAssessment {
+  /** Channels an invite can go out on (contact present and the channel enabled for the property). */
+  usable: Channel[];
+  /** Set when nothing can be sent: the applicant is not sent to the platform and support is told. */
+  blocked?: { reason: BlockReason; detail: string };
+  /** Channels that cannot be used although the applicant is invited on another one. */
+  notes: string[];
+}
+
+const FIELD_NAME: Record<ContactIssue['field'], string> = { email: 'email address', phone: 'mobile phone number' };
+
+/**
+ * Which channels can carry an invite. An applicant with one usable channel is invited on it (the
+ * other channel's problem is kept as a note); only an applicant with none is blocked, with a detail
+ * that says exactly what is missing or invalid so leasing staff can fix it in Entrata.
+ */
+export function assessContact(contact: ContactDetails, channels: ChannelSettings): ContactAssessment {
+  const usable: Channel[] = [];
+  if (contact.email && channels.email) usable.push('email');
+  if (contact.mobilePhone && channels.sms) usable.push('sms');
+
+  const problems: string[] = [];
+  for (const field of ['email', 'phone'] as const) {
+    const present = field === 'email' ? Boolean(contact.email) : Boolean(contact.mobilePhone);
+    const issue = contact.contactIssues.find((i) => i.field === field);
+    const enabled = field === 'email' ? channels.email : channels.sms;
+    if (issue?.problem === 'invalid') problems.push(`${FIELD_NAME[field]} in Entrata is invalid`);
+    else if (!present) problems.push(`no ${FIELD_NAME[field]} in Entrata`);
+    else if (!enabled) problems.push(`${field === 'email' ? 'email' : 'text'} invitations are disabled for this property`);
+  }
+
+  if (usable.length > 0) return { usable, notes: problems };
+  const invalid = contact.contactIssues.some((i) => i.problem === 'invalid');
+  return { usable, blocked: { reason: invalid ? 'invalid_contact' : 'no_contact', detail: problems.join('; ') }, notes: [] };
+}
+
+export const normaliseEmail = (email: string): string => email.trim().toLowerCase();
+
+/** Same contact = same normalised email and phone; names and issue lists do not matter for invites. */
+export function sameContact(a: ContactDetails, b: ContactDetails): boolean {
+  return (a.email ? normaliseEmail(a.email) : null) === (b.email ? normaliseEmail(b.email) : null) && (a.mobilePhone ?? null) === (b.mobilePhone ?? null);
+}
