@@ -73,9 +73,10 @@ export async function startOutboxRelay<Tx>(options: OutboxRelayOptions<Tx>): Pro
       const sql = transactions.sql(tx);
       const [lock] = await sql.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1::bigint) AS locked', [RELAY_LOCK_KEY]);
       if (!lock?.locked) return 0;
+      // `outbox.id`, not the text alias `id`: ordering by the text would publish id 10 before id 9.
       const rows = await sql.query<OutboxRow>(
         `SELECT id::text AS id, event_id::text AS event_id, topic, key, event_type, envelope::text AS envelope
-           FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1`,
+           FROM outbox WHERE published_at IS NULL ORDER BY outbox.id LIMIT $1`,
         [batchSize],
       );
       if (rows.length === 0) return 0;

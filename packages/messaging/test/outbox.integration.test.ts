@@ -1,0 +1,167 @@
+import { randomUUID } from 'node:crypto';
+import { ApplicationSubmitted, topics } from '@autoverify/contracts';
+import { readTopic, waitFor } from '@autoverify/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Outbox, type OutboxRelay, startOutboxRelay } from '../src/index.ts';
+import { type Harness, startHarness } from './support.ts';
+
+const meta = (applicationId: string) => ({ tenantId: 'acme-homes', correlationId: applicationId });
+const submitted = (applicationId: string, seq: string) => ({ ...ApplicationSubmitted.example, applicationId, entrataApplicationId: seq });
+
+describe('transactional outbox + relay', () => {
+  let h: Harness;
+  let outbox: Outbox<import('pg').PoolClient>;
+  let topic: string;
+  const relays: OutboxRelay[] = [];
+
+  const relay = async (options: Partial<Parameters<typeof startOutboxRelay>[0]> = {}) => {
+    const r = await startOutboxRelay({ kafka: h.kafka, transactions: h.transactions, logger: h.logger, pollMs: 50, ...options });
+    relays.push(r);
+    return r;
+  };
+  const unpublished = async () => Number((await h.pool.query('SELECT count(*) AS n FROM outbox WHERE published_at IS NULL')).rows[0].n);
+  const published = async () => readTopic(h.testKafka.brokers, topic);
+
+  beforeAll(async () => {
+    h = await startHarness([topics.applications]);
+    outbox = new Outbox(h.transactions);
+    topic = h.kafka.topicName(topics.applications);
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all(relays.map((r) => r.stop()));
+    await h?.close();
+  }, 60_000);
+
+  // Tests run in order and share one topic; each works on its own application ids and checks only those.
+  const ofApplications = async (ids: string[]) => (await published()).filter((m) => ids.includes(m.key ?? ''));
+
+  it('never publishes events of a rolled-back transaction', async () => {
+    const r = await relay();
+    const kept = randomUUID();
+    const rolledBack = randomUUID();
+    await expect(
+      h.transactions.run(async (tx) => {
+        await outbox.add(tx, ApplicationSubmitted, submitted(rolledBack, 'rb-1'), meta(rolledBack));
+        throw new Error('business rule failed after the event was written');
+      }),
+    ).rejects.toThrow(/business rule/);
+    await h.transactions.run((tx) => outbox.add(tx, ApplicationSubmitted, submitted(kept, 'kept-1'), meta(kept)));
+    r.wake();
+    await waitFor(async () => (await ofApplications([kept])).length === 1, { message: 'the committed event' });
+    expect(await ofApplications([rolledBack])).toEqual([]);
+    expect((await h.pool.query('SELECT count(*)::int AS n FROM outbox WHERE key = $1', [rolledBack])).rows[0].n).toBe(0);
+    await r.stop();
+  });
+
+  it('refuses an invalid event: nothing is written', async () => {
+    const id = randomUUID();
+    await expect(
+      h.transactions.run((tx) => outbox.add(tx, ApplicationSubmitted, { ...submitted(id, 'x'), applicants: [] }, meta(id))),
+    ).rejects.toThrow(/invalid event ApplicationSubmitted\.v1: \/payload\/applicants/);
+    expect((await h.pool.query('SELECT count(*)::int AS n FROM outbox WHERE key = $1', [id])).rows[0].n).toBe(0);
+  });
+
+  it('publishes with key, headers and the exact envelope; marks rows published', async () => {
+    const r = await relay();
+    const id = randomUUID();
+    const event = await h.transactions.run((tx) => outbox.add(tx, ApplicationSubmitted, submitted(id, 'h-1'), meta(id)));
+    r.wake();
+    const [message] = await waitFor(async () => {
+      const found = await ofApplications([id]);
+      return found.length === 1 && found;
+    });
+    expect(message?.key).toBe(id);
+    expect(message?.headers).toMatchObject({ 'event-type': 'ApplicationSubmitted', 'event-version': '1', 'event-id': event.id });
+    expect(message?.json).toEqual(event);
+    await waitFor(async () => (await h.pool.query('SELECT published_at FROM outbox WHERE event_id = $1', [event.id])).rows[0].published_at);
+    await r.stop();
+  });
+
+  it('a relay that crashes after publishing but before marking loses nothing: the next one republishes', async () => {
+    const crashing = await relay({
+      beforeMark: () => {
+        throw new Error('simulated crash between publish and mark');
+      },
+    });
+    const ids = [randomUUID(), randomUUID(), randomUUID()];
+    await h.transactions.run(async (tx) => {
+      for (const id of ids) await outbox.add(tx, ApplicationSubmitted, submitted(id, 'crash'), meta(id));
+    });
+    crashing.wake();
+    // The batch reached Kafka but the marking transaction rolled back.
+    await waitFor(async () => (await ofApplications(ids)).length >= 3, { message: 'the first, unmarked publication' });
+    await crashing.stop();
+    expect(await unpublished()).toBe(3);
+
+    const recovered = await relay();
+    recovered.wake();
+    await waitFor(async () => (await unpublished()) === 0, { message: 'the outbox to drain' });
+    const messages = await ofApplications(ids);
+    // At least once: every event is there, possibly more than once (consumers de-duplicate on the id).
+    expect(new Set(messages.map((m) => (m.json as { id: string }).id)).size).toBe(3);
+    expect(messages.length).toBeGreaterThanOrEqual(6);
+    expect(h.logger.entries.some((e) => e.level === 'error' && String(e.msg).includes('simulated crash'))).toBe(true);
+    await recovered.stop();
+  });
+
+  it('keeps per-key order across many events, concurrent writers and two relays racing', async () => {
+    // Per-key order means: events of one transaction in their order, and events of a transaction that
+    // started after another committed come after that one's. Each writer owns one application and
+    // commits its transactions one after the other; the writers run concurrently, so outbox ids of
+    // different writers interleave and commit out of id order, which the relay must cope with.
+    const apps = Array.from({ length: 5 }, () => randomUUID());
+    const [a, b] = [await relay({ batchSize: 7 }), await relay({ batchSize: 7 })];
+    await Promise.all(
+      apps.map(async (app) => {
+        for (let t = 0; t < 10; t++) {
+          await h.transactions.run(async (tx) => {
+            for (let i = 0; i < 4; i++) await outbox.add(tx, ApplicationSubmitted, submitted(app, `${t}-${i}`), meta(app));
+          });
+          (t % 2 ? a : b).wake();
+        }
+      }),
+    );
+    await waitFor(async () => (await unpublished()) === 0, { message: 'the outbox to drain', timeoutMs: 20_000 });
+    const messages = await ofApplications(apps);
+    expect(messages.length).toBe(200);
+    const expected = Array.from({ length: 10 }, (_, t) => Array.from({ length: 4 }, (_, i) => `${t}-${i}`)).flat();
+    for (const app of apps) {
+      const ofApp = messages.filter((m) => m.key === app);
+      expect(ofApp.map((m) => (m.json as { payload: { entrataApplicationId: string } }).payload.entrataApplicationId)).toEqual(expected);
+      expect(new Set(ofApp.map((m) => m.partition)).size).toBe(1);
+    }
+    await Promise.all([a.stop(), b.stop()]);
+  }, 30_000);
+
+  it('stop() publishes what was committed just before (final flush)', async () => {
+    const r = await relay({ pollMs: 60_000 });
+    // Let the first loop iteration pass, so only the final flush can publish the event.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const id = randomUUID();
+    await h.transactions.run((tx) => outbox.add(tx, ApplicationSubmitted, submitted(id, 'final'), meta(id)));
+    await r.stop();
+    expect(await unpublished()).toBe(0);
+    expect(await ofApplications([id])).toHaveLength(1);
+  });
+
+  it('purges published rows older than the retention, never unpublished ones', async () => {
+    const oldPublished = randomUUID();
+    const oldUnpublished = randomUUID();
+    await h.transactions.run(async (tx) => {
+      await outbox.add(tx, ApplicationSubmitted, submitted(oldPublished, 'old'), meta(oldPublished));
+    });
+    const r = await relay();
+    r.wake();
+    await waitFor(async () => (await unpublished()) === 0);
+    await r.stop();
+    await h.pool.query("UPDATE outbox SET published_at = now() - interval '8 days' WHERE key = $1", [oldPublished]);
+    await h.transactions.run((tx) => outbox.add(tx, ApplicationSubmitted, submitted(oldUnpublished, 'old'), meta(oldUnpublished)));
+    await h.pool.query("UPDATE outbox SET created_at = now() - interval '30 days' WHERE key = $1", [oldUnpublished]);
+    const purging = await relay({ retentionMs: 7 * 24 * 3600 * 1000 });
+    await waitFor(async () => (await h.pool.query('SELECT 1 FROM outbox WHERE key = $1', [oldPublished])).rowCount === 0, { message: 'the purge' });
+    await waitFor(async () => (await unpublished()) === 0);
+    expect((await h.pool.query('SELECT 1 FROM outbox WHERE key = $1', [oldUnpublished])).rowCount).toBe(1);
+    await purging.stop();
+  });
+});
