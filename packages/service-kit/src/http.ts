@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Logger } from '@autoverify/logger';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type RawServerDefault } from 'fastify';
+import { PROBLEM_CONTENT_TYPE, problemFor, sendProblem } from './problem.ts';
+
+export type HttpServer = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
+
+export interface CreateHttpServerOptions {
+  logger: Logger;
+  /** Largest accepted request body in bytes (default 1 MiB). */
+  bodyLimit?: number;
+  /** How long one readiness check may take before it counts as failed (default 5 s). */
+  readinessTimeoutMs?: number;
+}
+
+type ReadinessCheck = () => Promise<void>;
+const readinessChecks = new WeakMap<object, Map<string, ReadinessCheck>>();
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * A fastify server with the conventions every service shares: JSON logs through our logger with a request id
+ * (taken from `x-request-id` when sane, generated otherwise, echoed back), liveness and readiness endpoints,
+ * and every error answered as application/problem+json without internals.
+ */
+export function createHttpServer(options: CreateHttpServerOptions): HttpServer {
+  const app = Fastify({
+    loggerInstance: options.logger,
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    requestIdHeader: false,
+    // Probes come every few seconds: their per-request lines would drown the real traffic.
+    logController: new LogController({
+      requestIdLogLabel: 'request_id',
+      disableRequestLogging: (request) => (request.url ?? '').startsWith('/health/'),
+    }),
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+    ajv: { customOptions: { allErrors: true } },
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const problem = problemFor(error, request);
+    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+    else request.log.info({ status: problem.status, code: error.code, detail: problem.detail }, 'request rejected');
+    const { status, title, detail, ...extra } = problem;
+    return sendProblem(reply, status, title, detail, extra);
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, 404, 'Not Found', `No route for ${request.method} ${request.url.split('?')[0]}`, { type: 'urn:problem:not-found' }),
+  );
+
+  const checks = new Map<string, ReadinessCheck>();
+  readinessChecks.set(app, checks);
+  const timeoutMs = options.readinessTimeoutMs ?? 5000;
+
+  app.get('/health/live', async () => ({ status: 'live' }));
+  app.get('/health/ready', async (request, reply) => {
+    const results = await Promise.all(
+      [...checks].map(async ([name, check]) => {
+        try {
+          await withTimeout(check(), timeoutMs, `${name} did not answer within ${timeoutMs} ms`);
+          return [name, 'ok'] as const;
+        } catch (error) {
+          return [name, (error as Error).message || String(error)] as const;
+        }
+      }),
+    );
+    const failed = results.filter(([, result]) => result !== 'ok');
+    if (failed.length === 0) return { status: 'ready', checks: Object.fromEntries(results) };
+    request.log.warn({ failed: Object.fromEntries(failed) }, 'not ready');
+    return sendProblem(reply, 503, 'Service Unavailable', `Not ready: ${failed.map(([name]) => name).join(', ')} failed`, {
+      type: 'urn:problem:not-ready',
+      checks: Object.fromEntries(results),
+    });
+  });
+
+  return app as unknown as HttpServer;
+}
+
+/** Registers a dependency (database, broker) that must answer for /health/ready to be 200. */
+export function addReadinessCheck(app: FastifyInstance<any, any, any, any, any>, name: string, check: ReadinessCheck): void {
+  const checks = readinessChecks.get(app);
+  if (!checks) throw new Error('addReadinessCheck needs a server made by createHttpServer');
+  checks.set(name, check);
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+export { PROBLEM_CONTENT_TYPE };
