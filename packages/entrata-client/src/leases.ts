@@ -120,6 +120,7 @@ const RawDocument = Type.Object({
   name: Type.Optional(TextLike),
   fileTypeId: Type.Optional(Type.Union([IdLike, Type.Null()])),
   fileTypeName: Type.Optional(TextLike),
+  fileType: Type.Optional(TextLike),
   customerIds: Type.Optional(Type.Union([TextLike, Type.Array(IdLike)])),
   addedOn: Type.Optional(TextLike),
 });
@@ -156,7 +157,7 @@ export function parseLeaseDocumentsResult(result: unknown): { documents: Entrata
       fileId,
       fileName: asText(d.fileName) ?? asText(d.name) ?? '',
       ...optional('fileTypeId', asId(d.fileTypeId)),
-      ...optional('fileTypeName', asText(d.fileTypeName)),
+      ...optional('fileTypeName', asText(d.fileTypeName) ?? asText(d.fileType)),
       customerIds: splitIds(d.customerIds),
       ...optional('addedOn', parseEntrataDate(d.addedOn)),
     });

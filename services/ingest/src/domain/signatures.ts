@@ -1,0 +1,77 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+
+export type Verdict = { ok: true } | { ok: false; reason: string };
+
+function equalHex(expectedHex: string, givenHex: string): boolean {
+  const expected = Buffer.from(expectedHex, 'hex');
+  const given = /^[0-9a-f]+$/i.test(givenHex) && givenHex.length % 2 === 0 ? Buffer.from(givenHex, 'hex') : Buffer.alloc(0);
+  return given.length === expected.length && timingSafeEqual(expected, given);
+}
+
+/** Constant-time string comparison that does not leak the length either (both sides hashed first). */
+function equalText(a: string, b: string): boolean {
+  return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
+}
+
+/**
+ * `X-Entrata-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">` (our contract: Entrata's
+ * own signing is not public). Any of up to two secrets may match, so a secret can be rotated without
+ * downtime. The timestamp bounds replays of a captured request to the tolerance window; the event id
+ * de-duplication catches replays inside it.
+ */
+export function verifyEntrataSignature(input: {
+  header: string | undefined;
+  rawBody: Buffer;
+  secrets: readonly string[];
+  toleranceSeconds: number;
+  nowSeconds: number;
+}): Verdict {
+  if (!input.header) return { ok: false, reason: 'missing X-Entrata-Signature header' };
+  let timestamp: string | undefined;
+  const signatures: string[] = [];
+  for (const part of input.header.split(',')) {
+    const [key, ...rest] = part.trim().split('=');
+    const value = rest.join('=');
+    if (key === 't') timestamp = value;
+    else if (key === 'v1' && value) signatures.push(value);
+  }
+  if (!timestamp || !/^\d{1,12}$/.test(timestamp) || signatures.length === 0) {
+    return { ok: false, reason: 'malformed X-Entrata-Signature header' };
+  }
+  if (Math.abs(input.nowSeconds - Number(timestamp)) > input.toleranceSeconds) {
+    return { ok: false, reason: 'signature timestamp outside the tolerance window' };
+  }
+  const signed = Buffer.concat([Buffer.from(`${timestamp}.`), input.rawBody]);
+  // Check every secret and signature (no early exit) so timing does not reveal which one matched.
+  let matched = false;
+  for (const secret of input.secrets) {
+    const expected = createHmac('sha256', secret).update(signed).digest('hex');
+    for (const signature of signatures) matched = equalHex(expected, signature) || matched;
+  }
+  return matched ? { ok: true } : { ok: false, reason: 'signature does not match' };
+}
+
+/** HTTP Basic with a fixed username and up to two active passwords (rotation). */
+export function verifyBasicAuth(input: { header: string | undefined; username: string; passwords: readonly string[] }): Verdict {
+  const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(input.header ?? '');
+  if (!match?.[1]) return { ok: false, reason: 'missing or malformed Basic authorization' };
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return { ok: false, reason: 'malformed Basic credentials' };
+  const user = decoded.slice(0, colon);
+  const password = decoded.slice(colon + 1);
+  let passwordOk = false;
+  for (const candidate of input.passwords) passwordOk = equalText(candidate, password) || passwordOk;
+  const userOk = equalText(input.username, user);
+  return userOk && passwordOk ? { ok: true } : { ok: false, reason: 'wrong credentials' };
+}
+
+/** `Verification-Signature`: hex HMAC-SHA256 of the raw body with the shared secret (no timestamp). */
+export function verifyPlatformSignature(input: { header: string | undefined; rawBody: Buffer; secret: string }): Verdict {
+  if (!input.header) return { ok: false, reason: 'missing Verification-Signature header' };
+  const expected = createHmac('sha256', input.secret).update(input.rawBody).digest('hex');
+  return equalHex(expected, input.header.trim()) ? { ok: true } : { ok: false, reason: 'signature does not match' };
+}
+
+/** De-duplication key of a platform webhook without event_id: the hash of its exact bytes. */
+export const bodyHash = (rawBody: Buffer): string => createHash('sha256').update(rawBody).digest('hex');
