@@ -32,7 +32,7 @@ describe('buildEvent', () => {
   });
 
   it('rejects a definition that is not in the registry', () => {
-    const rogue = { ...InviteSent };
+    const rogue = { ...InviteSent } as typeof InviteSent;
     expect(() => buildEvent(rogue, InviteSent.example, meta)).toThrow(/not the registered definition/);
   });
 

@@ -44,6 +44,11 @@ export interface ConsumeOptions {
   fromBeginning?: boolean;
   /** Partitions processed in parallel; messages of one partition are always processed in order. */
   concurrency?: number;
+  /**
+   * Longest a fetch waits for new messages; also bounds how long stop() waits for an idle fetch.
+   * Default 1000 ms.
+   */
+  maxWaitMs?: number;
   /** The offset is committed only after this resolves; a rejection leaves it for redelivery. */
   onMessage(message: IncomingMessage): Promise<void>;
 }
@@ -169,7 +174,11 @@ export function createKafka(options: KafkaOptions): KafkaClient {
     },
 
     async consume(opts) {
-      const consumer = kafka.consumer({ groupId: opts.groupId, allowAutoTopicCreation: false });
+      const consumer = kafka.consumer({
+        groupId: opts.groupId,
+        allowAutoTopicCreation: false,
+        maxWaitTimeInMs: opts.maxWaitMs ?? 1000,
+      });
       await consumer.connect();
       try {
         await consumer.subscribe({ topics: opts.topics, fromBeginning: opts.fromBeginning ?? true });

@@ -1,0 +1,195 @@
+import { randomUUID } from 'node:crypto';
+import { ApplicationSubmitted, deadLetterTopic, InviteSent, topics } from '@autoverify/contracts';
+import { readTopic, waitFor } from '@autoverify/testing';
+import { Kafka, logLevel } from 'kafkajs';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildEvent, causedBy, handle, PermanentError, publishEvent, type RunningConsumer, startConsumer } from '../src/index.ts';
+import { type Harness, startHarness } from './support.ts';
+
+const SERVICE = 'svc';
+const meta = (applicationId: string) => ({ tenantId: 'acme-homes', correlationId: applicationId });
+
+describe('consumer: inbox, retries, dead letters', () => {
+  let h: Harness;
+  let consumer: RunningConsumer;
+  let applicationsTopic: string;
+  let dlq: string;
+  const calls = new Map<string, number>();
+  let wakes = 0;
+
+  /** An ApplicationSubmitted whose entrataApplicationId tells the test handler what to do. */
+  const event = (behaviour: string, applicationId = randomUUID()) =>
+    buildEvent(ApplicationSubmitted, { ...ApplicationSubmitted.example, applicationId, entrataApplicationId: behaviour }, meta(applicationId));
+  const effects = async (eventId: string) =>
+    (await h.pool.query('SELECT attempt FROM effects WHERE event_id = $1', [eventId])).rows.map((r) => r.attempt as number);
+  const deadLetters = async (key: string) => (await readTopic(h.testKafka.brokers, dlq)).filter((m) => m.key === key);
+
+  beforeAll(async () => {
+    h = await startHarness(
+      [topics.applications, topics.invites, deadLetterTopic(SERVICE)],
+      'CREATE TABLE effects (event_id uuid NOT NULL, attempt int NOT NULL);',
+    );
+    applicationsTopic = h.kafka.topicName(topics.applications);
+    dlq = h.kafka.topicName(deadLetterTopic(SERVICE));
+    consumer = await startConsumer<pg.PoolClient>({
+      kafka: h.kafka,
+      service: SERVICE,
+      topics: ['applications', 'invites'],
+      transactions: h.transactions,
+      logger: h.logger,
+      retry: { attempts: 3, initialMs: 10, maxMs: 40 },
+      relay: { wake: () => wakes++ },
+      handlers: [
+        handle(ApplicationSubmitted, async (e, tx: pg.PoolClient, ctx) => {
+          calls.set(e.id, (calls.get(e.id) ?? 0) + 1);
+          const behaviour = e.payload.entrataApplicationId;
+          // Written before failing: a failed attempt must leave nothing behind.
+          await tx.query('INSERT INTO effects (event_id, attempt) VALUES ($1, $2)', [e.id, ctx.attempt]);
+          const failFirst = /^fail-(\d+)$/.exec(behaviour);
+          if (failFirst && ctx.attempt <= Number(failFirst[1])) throw new Error(`transient failure ${ctx.attempt}`);
+          if (behaviour === 'always') throw new Error('still down');
+          if (behaviour === 'permanent') throw new PermanentError('applicant data can never be processed');
+          if (behaviour === 'emit') {
+            await ctx.outbox.add(
+              tx,
+              InviteSent,
+              { ...InviteSent.example, applicationId: e.payload.applicationId },
+              causedBy(e),
+            );
+          }
+        }),
+      ],
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await consumer?.stop();
+    await h?.close();
+  }, 60_000);
+
+  it('processes an event once: the effect and the inbox row commit together', async () => {
+    const e = event('ok');
+    await publishEvent(h.kafka, e);
+    await waitFor(async () => (await effects(e.id)).length === 1, { message: 'the effect', timeoutMs: 20_000 });
+    const inbox = await h.pool.query('SELECT consumer, event_type FROM inbox WHERE event_id = $1', [e.id]);
+    expect(inbox.rows).toEqual([{ consumer: SERVICE, event_type: 'ApplicationSubmitted' }]);
+  }, 30_000);
+
+  it('the same event delivered twice has one effect', async () => {
+    const applicationId = randomUUID();
+    const twice = event('ok', applicationId);
+    const marker = event('ok', applicationId); // same key, same partition: processed after both copies
+    await publishEvent(h.kafka, twice);
+    await publishEvent(h.kafka, twice);
+    await publishEvent(h.kafka, marker);
+    await waitFor(async () => (await effects(marker.id)).length === 1, { message: 'the marker' });
+    expect(await effects(twice.id)).toEqual([1]);
+    expect(calls.get(twice.id)).toBe(1);
+    expect(h.logger.entries.some((l) => l.eventId === twice.id && l.msg === 'event already processed: skipped')).toBe(true);
+  });
+
+  it('retries a transient failure with backoff, rolling back each failed attempt, then succeeds', async () => {
+    const e = event('fail-2');
+    await publishEvent(h.kafka, e);
+    await waitFor(async () => (await effects(e.id)).length > 0, { message: 'the effect' });
+    expect(await effects(e.id)).toEqual([3]);
+    const retries = h.logger.entries.filter((l) => l.eventId === e.id && l.level === 'warn');
+    expect(retries.map((l) => l.attempt)).toEqual([1, 2]);
+    expect(retries.every((l) => typeof l.delayMs === 'number' && l.delayMs >= 5 && l.delayMs <= 40)).toBe(true);
+  });
+
+  it('dead-letters after the last attempt, with the error, attempts and origin', async () => {
+    const e = event('always');
+    await publishEvent(h.kafka, e);
+    const [dead] = await waitFor(async () => {
+      const found = await deadLetters(e.payload.applicationId);
+      return found.length > 0 && found;
+    }, { message: 'the dead letter' });
+    expect(calls.get(e.id)).toBe(3);
+    expect(await effects(e.id)).toEqual([]);
+    expect(dead?.headers).toMatchObject({
+      'x-error': 'Error: still down',
+      'x-attempts': '3',
+      'x-original-topic': applicationsTopic,
+      'x-consumer': SERVICE,
+      'event-id': e.id,
+      'event-type': 'ApplicationSubmitted',
+    });
+    expect(dead?.headers['x-original-partition']).toMatch(/^\d+$/);
+    expect(dead?.headers['x-original-offset']).toMatch(/^\d+$/);
+    expect(dead?.json).toEqual(e);
+  });
+
+  it('sends a PermanentError to the dead-letter topic at once', async () => {
+    const e = event('permanent');
+    await publishEvent(h.kafka, e);
+    const [dead] = await waitFor(async () => {
+      const found = await deadLetters(e.payload.applicationId);
+      return found.length > 0 && found;
+    });
+    expect(calls.get(e.id)).toBe(1);
+    expect(dead?.headers['x-attempts']).toBe('1');
+    expect(dead?.headers['x-error']).toBe('PermanentError: applicant data can never be processed');
+  });
+
+  it('dead-letters poison messages (not JSON, or against the contract) with the problems, bytes unchanged', async () => {
+    const key = randomUUID();
+    const notJson = Buffer.from([0x7b, 0x22, 0xff, 0x00]);
+    const invalid = JSON.stringify({ ...event('ok', key), payload: { ...ApplicationSubmitted.example, applicationId: 'nope' } });
+    await h.kafka.publishRaw([
+      { topic: applicationsTopic, key, value: notJson },
+      { topic: applicationsTopic, key, value: invalid, headers: { 'event-type': 'ApplicationSubmitted' } },
+    ]);
+    const dead = await waitFor(async () => {
+      const found = await deadLetters(key);
+      return found.length === 2 && found;
+    }, { message: 'two dead letters' });
+    expect(dead[0]?.value).toEqual(notJson);
+    expect(dead[0]?.headers['x-error']).toMatch(/^invalid message: not JSON/);
+    expect(dead[0]?.headers['x-attempts']).toBe('0');
+    expect(dead[1]?.value?.toString()).toBe(invalid);
+    expect(dead[1]?.headers['x-error']).toBe('invalid event: /payload/applicationId must match format "uuid"');
+    expect(dead[1]?.headers['event-type']).toBe('ApplicationSubmitted');
+  });
+
+  it('events added by a handler join its transaction, point at their cause, and wake the relay', async () => {
+    const e = event('emit');
+    const wakesBefore = wakes;
+    await publishEvent(h.kafka, e);
+    const row = await waitFor(async () => (await h.pool.query('SELECT topic, key, envelope FROM outbox WHERE key = $1', [e.payload.applicationId])).rows[0]);
+    expect(row.topic).toBe('invites');
+    expect(row.envelope).toMatchObject({ type: 'InviteSent', causationId: e.id, correlationId: e.correlationId, tenantId: e.tenantId });
+    expect(wakes).toBeGreaterThan(wakesBefore);
+  });
+
+  it('acknowledges event types it has no handler for, and stop() commits the processed offsets', async () => {
+    const invite = buildEvent(InviteSent, { ...InviteSent.example, applicationId: randomUUID() }, meta(randomUUID()));
+    await publishEvent(h.kafka, invite);
+    const admin = new Kafka({ brokers: h.testKafka.brokers, logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      const lag = async () => {
+        let behind = 0;
+        for (const topic of [applicationsTopic, h.kafka.topicName(topics.invites)]) {
+          const high = await admin.fetchTopicOffsets(topic);
+          const [committed] = await admin.fetchOffsets({ groupId: h.kafka.groupId(SERVICE), topics: [topic] });
+          for (const p of high) {
+            const done = committed?.partitions.find((c) => c.partition === p.partition)?.offset ?? '-1';
+            behind += Number(p.high) - Math.max(Number(done), 0);
+          }
+        }
+        return behind;
+      };
+      await waitFor(async () => (await lag()) === 0, { message: 'all offsets committed', timeoutMs: 15_000 });
+      const stopStarted = Date.now();
+      await consumer.stop();
+      expect(Date.now() - stopStarted).toBeLessThan(3000);
+      expect(await lag()).toBe(0);
+    } finally {
+      await admin.disconnect();
+    }
+    expect(await deadLetters(invite.payload.applicationId)).toEqual([]);
+    expect((await h.pool.query('SELECT 1 FROM inbox WHERE event_id = $1', [invite.id])).rowCount).toBe(0);
+  }, 30_000);
+});
