@@ -1,4 +1,5 @@
 /** Creating and dropping whole databases, through the `postgres` maintenance database of the same server. */
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { databaseNameOf, parseDatabaseUrl, quoteIdentifier, withDatabase } from './connection-url.ts';
 
@@ -67,4 +68,39 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
 export async function dropDatabase(databaseUrl: string): Promise<void> {
   const url = parseDatabaseUrl(databaseUrl);
   await dropDatabaseNamed(url.toString(), databaseNameOf(url));
+}
+
+export interface TemporaryDatabase {
+  /** Connection string of the new database (same server, user and options as the server URL). */
+  url: string;
+  name: string;
+  /** Drops the database, ending connections still open to it. Safe to call twice. */
+  drop(): Promise<void>;
+}
+
+const PREFIX_MAX = 40;
+
+/**
+ * Creates a database with a unique name (`<prefix>_<time>_<random>`) on the server of `serverUrl`;
+ * for tests and tools that must never share a database with a concurrent run.
+ */
+export async function createUniqueDatabase(serverUrl: string, prefix: string): Promise<TemporaryDatabase> {
+  parseDatabaseUrl(serverUrl, 'serverUrl');
+  const safePrefix =
+    prefix
+      .toLowerCase()
+      .replace(/[^a-z0-9_]+/g, '_')
+      .replace(/^_+|_+$/g, '')
+      .slice(0, PREFIX_MAX) || 'db';
+  const name = `${safePrefix}_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+  await createDatabaseNamed(serverUrl, name);
+  let dropped: Promise<void> | undefined;
+  return {
+    url: withDatabase(serverUrl, name),
+    name,
+    drop: () => {
+      dropped ??= dropDatabaseNamed(serverUrl, name);
+      return dropped;
+    },
+  };
 }

@@ -24,6 +24,35 @@ export class MigrationError extends Error {
 
 let engineClass: Promise<typeof SchemaEngine> | undefined;
 
+/**
+ * The engine races some operations against JS timers it never clears (e.g. a 10 s timeout on the
+ * migration advisory lock), which would keep the process alive for 10 s after a deploy. Its timers
+ * are tracked, and unref'd once no engine session is running, when nothing can be waiting on them.
+ */
+const engineTimers = new Set<ReturnType<typeof setTimeout>>();
+let activeSessions = 0;
+
+function withTrackedTimers(glue: Record<string, unknown>): Record<string, unknown> {
+  const imports = { ...glue };
+  for (const name of Object.keys(imports).filter((n) => n.startsWith('__wbg_setTimeout_'))) {
+    imports[name] = (callback: () => void, ms: number) => {
+      const timer = setTimeout(() => {
+        engineTimers.delete(timer);
+        callback();
+      }, ms >>> 0);
+      engineTimers.add(timer);
+      return timer;
+    };
+  }
+  return imports;
+}
+
+function releaseEngineTimers(): void {
+  if (activeSessions > 0) return;
+  for (const timer of engineTimers) timer.unref();
+  engineTimers.clear();
+}
+
 /** The slice of the WebAssembly global used here (the project's TypeScript libs do not declare it). */
 interface WasmApi {
   compile(bytes: Uint8Array): Promise<object>;
@@ -42,7 +71,7 @@ function loadEngineClass(): Promise<typeof SchemaEngine> {
     const glue = await import(glueUrl);
     const bytes = await readFile(fileURLToPath(new URL('./schema_engine_bg.wasm', glueUrl)));
     const module = await wasmApi.compile(bytes);
-    const instance = await wasmApi.instantiate(module, { './schema_engine_bg.js': glue });
+    const instance = await wasmApi.instantiate(module, { './schema_engine_bg.js': withTrackedTimers(glue) });
     glue.__wbg_set_wasm(instance.exports);
     (instance.exports.__wbindgen_start as () => void)();
     return glue.SchemaEngine as typeof SchemaEngine;
@@ -94,6 +123,7 @@ export async function withSchemaEngine<T>(options: WithEngineOptions, fn: (sessi
   const lookup = (e: unknown) =>
     isRecord(e) && typeof e.id === 'number' ? bound.errorRegistry.consumeError(e.id)?.error : undefined;
   let engine: SchemaEngine | undefined;
+  activeSessions += 1;
   try {
     engine = await Engine.new(
       { datamodels: [[options.schemaPath, options.schema]] },
@@ -105,6 +135,8 @@ export async function withSchemaEngine<T>(options: WithEngineOptions, fn: (sessi
     throw error instanceof MigrationError ? error : toMigrationError(error, lookup);
   } finally {
     engine?.free();
+    activeSessions -= 1;
+    releaseEngineTimers();
     await adapter.close();
   }
 }
