@@ -1,0 +1,116 @@
+import type { Tenants } from '@autoverify/config';
+import { ApplicationSubmitted, InviteBlocked } from '@autoverify/contracts';
+import { handle, PermanentError } from '@autoverify/messaging';
+import type { Applicant } from '../generated/prisma/client.ts';
+import type { Tx } from '../db.ts';
+import type { ContactIssue } from '../domain/contact.ts';
+import { decideSubmission, type KnownApplicant } from '../domain/submission.ts';
+import { JOB_NAMES, type JobSender, REQUEST_JOB_RETRY } from '../ports.ts';
+
+export interface ApplicationSubmittedDeps {
+  tenants: Tenants;
+  jobs: JobSender;
+}
+
+/**
+ * Records the application's applicants as submitted and decides what the platform job has to do.
+ * Runs in the consumer's transaction (with the inbox row), so the rows, the InviteBlocked events and
+ * the job are committed together or not at all.
+ */
+export function applicationSubmittedHandler(deps: ApplicationSubmittedDeps) {
+  return handle(ApplicationSubmitted, async (event, tx: Tx, ctx) => {
+    const p = event.payload;
+    let settings: ReturnType<Tenants['property']>;
+    try {
+      settings = deps.tenants.property(event.tenantId, p.propertyId);
+    } catch (error) {
+      // An unknown customer is a configuration problem no retry fixes: straight to the dead-letter topic.
+      throw new PermanentError(`no settings for tenant ${event.tenantId}: ${(error as Error).message}`);
+    }
+
+    const existing = await tx.application.findUnique({ where: { id: p.applicationId }, include: { applicants: true } });
+    const previous = new Map((existing?.applicants ?? []).map((a) => [a.id, a]));
+    const decision = decideSubmission(existing?.applicants.map(toKnown), p.applicants, settings.channels);
+
+    if (!existing) {
+      await tx.application.create({
+        data: {
+          id: p.applicationId,
+          tenantId: event.tenantId,
+          entrataApplicationId: p.entrataApplicationId,
+          propertyId: p.propertyId,
+          submittedAt: new Date(p.submittedAt),
+        },
+      });
+    }
+
+    for (const [index, d] of decision.applicants.entries()) {
+      const submitted = p.applicants[index];
+      if (!submitted) continue;
+      const before = previous.get(d.applicantId);
+      // Someone already invited keeps their invite even if a later submission lost their contact.
+      const invitedBefore = before?.status === 'requested';
+      const status = invitedBefore ? 'requested' : d.blocked ? 'blocked' : d.change === 'new' || d.change === 'added' ? 'pending' : (before?.status ?? 'pending');
+      const snapshot = {
+        entrataCustomerId: submitted.entrataCustomerId,
+        role: submitted.role,
+        firstName: submitted.firstName,
+        lastName: submitted.lastName,
+        email: submitted.email ?? null,
+        mobilePhone: submitted.mobilePhone ?? null,
+        contactIssues: submitted.contactIssues,
+        contactNotes: d.notes,
+        status,
+        blockedReason: status === 'blocked' ? (d.blocked?.reason ?? null) : null,
+        blockedDetail: status === 'blocked' ? (d.blocked?.detail ?? null) : null,
+      };
+      await tx.applicant.upsert({
+        where: { id: d.applicantId },
+        create: { id: d.applicantId, applicationId: p.applicationId, ...snapshot },
+        update: snapshot,
+      });
+
+      if (d.blocked && d.reportBlock && !invitedBefore) {
+        await ctx.outbox.add(
+          tx,
+          InviteBlocked,
+          { applicationId: p.applicationId, applicantId: d.applicantId, reason: d.blocked.reason, detail: d.blocked.detail },
+          { tenantId: event.tenantId, correlationId: p.applicationId, causationId: event.id },
+        );
+        ctx.logger.warn({ applicationId: p.applicationId, applicantId: d.applicantId, reason: d.blocked.reason }, 'applicant cannot be invited');
+      } else if (d.notes.length > 0 && d.change !== 'unchanged') {
+        // Invited on the channel that works; the other channel's problem stays on the applicant row.
+        ctx.logger.warn({ applicationId: p.applicationId, applicantId: d.applicantId, channels: d.usable, notes: d.notes }, 'applicant invited on some channels only');
+      }
+    }
+
+    if (decision.syncPlatform) {
+      // A running job keeps its claim; it re-reads the applicants, and the job queued here runs after it.
+      await tx.application.updateMany({
+        where: { id: p.applicationId, requestStatus: { not: 'running' } },
+        data: { requestStatus: 'queued' },
+      });
+      await deps.jobs.send(JOB_NAMES.request, { applicationId: p.applicationId }, { tx, singletonKey: p.applicationId, ...REQUEST_JOB_RETRY });
+    }
+    ctx.logger.info(
+      {
+        applicationId: p.applicationId,
+        firstTime: decision.firstTime,
+        syncPlatform: decision.syncPlatform,
+        changes: decision.applicants.map((a) => ({ applicantId: a.applicantId, change: a.change, blocked: a.blocked?.reason })),
+      },
+      'application submission recorded',
+    );
+  });
+}
+
+function toKnown(a: Applicant): KnownApplicant {
+  return {
+    applicantId: a.id,
+    email: a.email,
+    mobilePhone: a.mobilePhone,
+    contactIssues: a.contactIssues as ContactIssue[],
+    blocked: a.status === 'blocked' ? { reason: a.blockedReason ?? '', detail: a.blockedDetail } : null,
+    rejected: a.status === 'rejected',
+  };
+}
