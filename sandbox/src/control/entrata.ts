@@ -1,0 +1,244 @@
+import type { FastifyInstance } from 'fastify';
+import Type, { type Static } from 'typebox';
+import {
+  addProperty,
+  createApplication,
+  requireApplication,
+  requireOrg,
+  ScenarioError,
+  updateCustomer,
+  upsertOrg,
+} from '../entrata/scenario.ts';
+import type { Application, Org } from '../entrata/store.ts';
+import { sendApplicationWebhook, type WebhookMode, webhookUrlOf } from '../entrata/webhook.ts';
+import type { SandboxState } from '../state.ts';
+import { AnyObject, errors } from './schemas.ts';
+
+const tags = ['entrata (scenario)'];
+const Address = Type.Object({ street: Type.String(), city: Type.String(), state: Type.String(), zip: Type.String() });
+const PropertyBody = Type.Object({
+  propertyId: Type.Optional(Type.Integer({ minimum: 1 })),
+  name: Type.String({ minLength: 1 }),
+  address: Address,
+});
+const OrgBody = Type.Object({
+  tenantId: Type.String({ minLength: 1, description: 'Our tenant id: the webhook goes to /webhooks/entrata/{tenantId}.' }),
+  name: Type.Optional(Type.String()),
+  apiKey: Type.String({ minLength: 1 }),
+  basicAuth: Type.Optional(Type.Object({ username: Type.String({ minLength: 1 }), password: Type.String({ minLength: 1 }) })),
+  webhook: Type.Optional(
+    Type.Object({
+      mode: Type.Optional(Type.Union([Type.Literal('hmac'), Type.Literal('basic')])),
+      secret: Type.Optional(Type.String({ minLength: 1 })),
+      username: Type.Optional(Type.String()),
+      password: Type.Optional(Type.String()),
+      url: Type.Optional(Type.String({ pattern: '^https?://' })),
+      enabled: Type.Optional(Type.Boolean()),
+    }),
+  ),
+  ingestBaseUrl: Type.Optional(Type.String({ pattern: '^https?://' })),
+  rateLimitPerMinute: Type.Optional(Type.Integer({ minimum: 1 })),
+  fileTypes: Type.Optional(
+    Type.Array(Type.Object({ id: Type.String(), name: Type.String(), systemCode: Type.String() }), { minItems: 1 }),
+  ),
+  documentVisibilityDelayMs: Type.Optional(Type.Integer({ minimum: 0 })),
+  properties: Type.Optional(Type.Array(PropertyBody)),
+});
+const CustomerType = Type.Union([
+  Type.Literal('Primary'),
+  Type.Literal('Co-Applicant'),
+  Type.Literal('Guarantor'),
+  Type.Literal('Occupant'),
+]);
+const Phone = Type.String({ minLength: 1, description: 'Stored as given: Entrata does not normalise numbers.' });
+const Phones = Type.Object({
+  personal: Type.Optional(Phone),
+  cell: Type.Optional(Phone),
+  office: Type.Optional(Phone),
+  fax: Type.Optional(Phone),
+});
+const WebhookModeSchema = Type.Union(
+  [Type.Literal('deliver'), Type.Literal('drop'), Type.Literal('duplicate'), Type.Literal('none')],
+  { description: 'deliver once (default), drop (lost webhook), duplicate (twice, same eventId), none (no webhook).' },
+);
+const ApplicationBody = Type.Object({
+  propertyId: Type.Integer({ minimum: 1 }),
+  status: Type.Optional(Type.String({ description: 'Default "Application Completed".' })),
+  applicants: Type.Array(
+    Type.Object({
+      firstName: Type.String({ minLength: 1 }),
+      lastName: Type.String({ minLength: 1 }),
+      email: Type.Optional(Type.String({ description: 'Stored as given, even when malformed, as Entrata would.' })),
+      phones: Type.Optional(Phones),
+      customerType: CustomerType,
+      relationshipName: Type.Optional(Type.String()),
+    }),
+    { minItems: 1 },
+  ),
+  webhook: Type.Optional(WebhookModeSchema),
+});
+const NullablePhone = Type.Union([Phone, Type.Null()]);
+const CustomerPatch = Type.Object(
+  {
+    firstName: Type.Optional(Type.String({ minLength: 1 })),
+    lastName: Type.Optional(Type.String({ minLength: 1 })),
+    email: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'null removes the email.' })),
+    phones: Type.Optional(
+      Type.Object({
+        personal: Type.Optional(NullablePhone),
+        cell: Type.Optional(NullablePhone),
+        office: Type.Optional(NullablePhone),
+        fax: Type.Optional(NullablePhone),
+      }),
+    ),
+  },
+  { minProperties: 1 },
+);
+const OrgParams = Type.Object({ org: Type.String() });
+const AppParams = Type.Object({ org: Type.String(), applicationId: Type.Integer() });
+
+const orgView = (org: Org, state: SandboxState, ingestBaseUrl: string) => ({
+  ...org,
+  webhookUrl: webhookUrlOf(org, org.ingestBaseUrl ?? ingestBaseUrl),
+  properties: [...state.entrata.properties.values()].filter((p) => p.org === org.org),
+});
+
+function applicationView(application: Application, state: SandboxState, url: string) {
+  return {
+    ...application,
+    documents: state.entrata.documentsOf(application.applicationId).map((d) => ({
+      fileId: d.fileId,
+      fileName: d.fileName,
+      fileTypeId: d.fileTypeId,
+      fileTypeName: d.fileTypeName,
+      customerIds: d.customerIds,
+      size: d.size,
+      addedOn: d.addedOn.toISOString(),
+      downloadUrl: `${url}/sandbox/entrata/documents/${d.fileId}/content`,
+    })),
+  };
+}
+
+export async function entrataControl(
+  app: FastifyInstance,
+  deps: { state: SandboxState; ingestBaseUrl: string; publicUrl: () => string },
+): Promise<void> {
+  const { state } = deps;
+  const store = state.entrata;
+
+  app.put(
+    '/entrata/orgs/:org',
+    { schema: { tags, summary: 'Create or replace an org (Entrata customer)', params: OrgParams, body: OrgBody, response: { 200: AnyObject, ...errors } } },
+    async (request) => {
+      const { org } = request.params as Static<typeof OrgParams>;
+      if (!/^[a-z0-9][a-z0-9-]*$/.test(org)) throw new ScenarioError(400, 'The org is a subdomain: lower-case letters, digits, dashes.');
+      return orgView(upsertOrg(store, org, request.body as Static<typeof OrgBody>), state, deps.ingestBaseUrl);
+    },
+  );
+
+  app.get('/entrata/orgs', { schema: { tags, summary: 'List orgs' } }, async () => ({
+    orgs: [...store.orgs.values()].map((o) => orgView(o, state, deps.ingestBaseUrl)),
+  }));
+
+  app.get('/entrata/orgs/:org', { schema: { tags, summary: 'One org with its properties', params: OrgParams } }, async (request) =>
+    orgView(requireOrg(store, (request.params as Static<typeof OrgParams>).org), state, deps.ingestBaseUrl),
+  );
+
+  app.post(
+    '/entrata/orgs/:org/properties',
+    { schema: { tags, summary: 'Add a property', params: OrgParams, body: PropertyBody, response: { 201: AnyObject, ...errors } } },
+    async (request, reply) => {
+      const org = requireOrg(store, (request.params as Static<typeof OrgParams>).org);
+      return reply.code(201).send(addProperty(store, org, request.body as Static<typeof PropertyBody>));
+    },
+  );
+
+  app.post(
+    '/entrata/orgs/:org/applications',
+    {
+      schema: {
+        tags,
+        summary: 'Submit an application (fires the application.submitted webhook)',
+        params: OrgParams,
+        body: ApplicationBody,
+        response: { 201: AnyObject, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const org = requireOrg(store, (request.params as Static<typeof OrgParams>).org);
+      const body = request.body as Static<typeof ApplicationBody>;
+      const application = createApplication(store, org, body);
+      const webhook = sendApplicationWebhook(state.webhooks, org, application, body.webhook ?? 'deliver', deps.ingestBaseUrl);
+      return reply.code(201).send({ ...applicationView(application, state, deps.publicUrl()), webhook });
+    },
+  );
+
+  app.get(
+    '/entrata/orgs/:org/applications/:applicationId',
+    { schema: { tags, summary: 'An application with its applicants and documents', params: AppParams } },
+    async (request) => {
+      const { org, applicationId } = request.params as Static<typeof AppParams>;
+      return applicationView(requireApplication(store, requireOrg(store, org), applicationId), state, deps.publicUrl());
+    },
+  );
+
+  app.post(
+    '/entrata/orgs/:org/applications/:applicationId/webhook',
+    {
+      schema: {
+        tags,
+        summary: 'Fire the application.submitted webhook again (a re-submission)',
+        params: AppParams,
+        body: Type.Object({ mode: Type.Optional(WebhookModeSchema) }),
+      },
+    },
+    async (request) => {
+      const { org: orgName, applicationId } = request.params as Static<typeof AppParams>;
+      const org = requireOrg(store, orgName);
+      const application = requireApplication(store, org, applicationId);
+      const mode = ((request.body as { mode?: WebhookMode } | undefined)?.mode ?? 'deliver') as WebhookMode;
+      return sendApplicationWebhook(state.webhooks, org, application, mode, deps.ingestBaseUrl);
+    },
+  );
+
+  app.patch(
+    '/entrata/orgs/:org/applications/:applicationId/applicants/:customerId',
+    {
+      schema: {
+        tags,
+        summary: "Edit an applicant's contact details in Entrata (no webhook, as in Entrata)",
+        params: Type.Object({ org: Type.String(), applicationId: Type.Integer(), customerId: Type.Integer() }),
+        body: CustomerPatch,
+      },
+    },
+    async (request) => {
+      const { org, applicationId, customerId } = request.params as { org: string; applicationId: number; customerId: number };
+      const application = requireApplication(store, requireOrg(store, org), applicationId);
+      return updateCustomer(application, customerId, request.body as Static<typeof CustomerPatch>);
+    },
+  );
+
+  app.get(
+    '/entrata/orgs/:org/applications/:applicationId/documents',
+    { schema: { tags, summary: 'Documents uploaded to an application', params: AppParams } },
+    async (request) => {
+      const { org, applicationId } = request.params as Static<typeof AppParams>;
+      const application = requireApplication(store, requireOrg(store, org), applicationId);
+      return { documents: applicationView(application, state, deps.publicUrl()).documents };
+    },
+  );
+
+  app.get(
+    '/entrata/documents/:fileId/content',
+    { schema: { tags, summary: 'Download an uploaded document', params: Type.Object({ fileId: Type.Integer() }) } },
+    async (request, reply) => {
+      const { fileId } = request.params as { fileId: number };
+      const document = store.documents.find((d) => d.fileId === fileId);
+      if (!document) throw new ScenarioError(404, `Document ${fileId} not found.`);
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `attachment; filename="${document.fileName.replace(/"/g, '')}"`)
+        .send(document.bytes);
+    },
+  );
+}
