@@ -3,7 +3,13 @@
  * ones are recorded at once with a NotificationFailed reason.
  */
 export type SendFailure =
-  | { kind: 'transient'; detail: string; retryAfterMs?: number | undefined }
+  | {
+      kind: 'transient';
+      detail: string;
+      retryAfterMs?: number | undefined;
+      /** The provider may have taken the message anyway (timeout, 5xx): check before sending again. */
+      uncertain?: boolean | undefined;
+    }
   | {
       kind: 'permanent';
       reason: 'invalid_recipient' | 'opted_out' | 'bounced';
@@ -76,8 +82,9 @@ export function classifyTwilioResponse(
   const code = typeof body?.code === 'number' ? body.code : Number(body?.code);
   const message = typeof body?.message === 'string' ? body.message.slice(0, 200) : '';
   const detail = `Twilio HTTP ${status}${Number.isFinite(code) ? ` code ${code}` : ''}${message ? `: ${message}` : ''}`;
-  if (status === 429 || status >= 500) {
-    return { kind: 'transient', detail, retryAfterMs: parseRetryAfter(retryAfterHeader) };
+  if (status === 429) return { kind: 'transient', detail, retryAfterMs: parseRetryAfter(retryAfterHeader) };
+  if (status >= 500) {
+    return { kind: 'transient', detail, retryAfterMs: parseRetryAfter(retryAfterHeader), uncertain: true };
   }
   const reason = Number.isFinite(code) ? TWILIO_PERMANENT[code] : undefined;
   if (reason) return { kind: 'permanent', reason, detail };

@@ -1,0 +1,89 @@
+/**
+ * The final states of a notification and the event each publishes, written in the caller's transaction:
+ * the row and its outcome event commit together or not at all.
+ */
+import { NotificationFailed, NotificationSent } from '@autoverify/contracts';
+import type { Outbox, Sql } from '@autoverify/messaging';
+import type { FailureReason } from '../domain/types.ts';
+import {
+  findDeliveryFailure,
+  lockMessage,
+  markFailed,
+  markSent,
+  markUndelivered,
+  type NotificationRow,
+} from '../store.ts';
+
+const metaOf = (row: NotificationRow) => ({
+  tenantId: row.tenantId,
+  correlationId: row.applicationId,
+  causationId: row.requestEventId,
+});
+
+const identityOf = (row: NotificationRow) => ({
+  notificationId: row.notificationId,
+  applicationId: row.applicationId,
+  applicantId: row.applicantId,
+  purpose: row.purpose,
+  kind: row.kind,
+  channel: row.channel,
+});
+
+/** 'sending' -> 'sent' + NotificationSent; a delivery failure reported before this commit is applied too. */
+export async function recordSent<Tx>(
+  tx: Tx,
+  sql: Sql,
+  outbox: Outbox<Tx>,
+  row: NotificationRow,
+  providerMessageId: string,
+): Promise<boolean> {
+  if (row.channel === 'sms') await lockMessage(sql, providerMessageId);
+  if (!(await markSent(sql, row.notificationId, providerMessageId))) return false;
+  await outbox.add(
+    tx,
+    NotificationSent,
+    { ...identityOf(row), providerMessageId, attempts: Math.max(1, row.attempts) },
+    metaOf(row),
+  );
+  if (row.channel === 'sms') {
+    const failure = await findDeliveryFailure(sql, providerMessageId);
+    if (failure) await recordUndelivered(tx, sql, outbox, providerMessageId, failure.status, failure.errorCode ?? undefined);
+  }
+  return true;
+}
+
+/** A final failure + NotificationFailed, once: false when the row was already final. */
+export async function recordFailed<Tx>(
+  tx: Tx,
+  sql: Sql,
+  outbox: Outbox<Tx>,
+  row: NotificationRow,
+  reason: FailureReason,
+  detail: string,
+): Promise<boolean> {
+  if (!(await markFailed(sql, row.notificationId, reason, detail))) return false;
+  await outbox.add(
+    tx,
+    NotificationFailed,
+    // Exhausted retries had transient causes: a later, new request may well succeed.
+    { ...identityOf(row), reason, detail, permanent: reason !== 'retries_exhausted' },
+    metaOf(row),
+  );
+  return true;
+}
+
+/** The carrier did not deliver a sent SMS: NotificationFailed(undelivered) once per message. Call under lockMessage. */
+export async function recordUndelivered<Tx>(
+  tx: Tx,
+  sql: Sql,
+  outbox: Outbox<Tx>,
+  messageSid: string,
+  status: string,
+  errorCode: string | undefined,
+): Promise<boolean> {
+  const detail = `carrier reported ${status}${errorCode ? ` (error ${errorCode})` : ''}`;
+  const row = await markUndelivered(sql, messageSid, detail);
+  if (!row) return false;
+  await outbox.add(tx, NotificationFailed, { ...identityOf(row), reason: 'undelivered', detail, permanent: true }, metaOf(row));
+  return true;
+}
