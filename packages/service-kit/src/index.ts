@@ -1,2 +1,12 @@
 export { addReadinessCheck, type CreateHttpServerOptions, createHttpServer, type HttpServer } from './http.ts';
+export {
+  type JobHandler,
+  type JobInfo,
+  type JobQueue,
+  type QueueTx,
+  type SendJobOptions,
+  type StartJobQueueOptions,
+  startJobQueue,
+  type WorkOptions,
+} from './jobs.ts';
 export { type FieldError, PROBLEM_CONTENT_TYPE, type Problem, sendProblem } from './problem.ts';

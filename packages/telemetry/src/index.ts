@@ -1,5 +1,7 @@
 import { context, propagation, ROOT_CONTEXT, type Span, type SpanOptions, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
 
+export { type Span, SpanKind, type SpanOptions, SpanStatusCode } from '@opentelemetry/api';
+
 export { shutdownTelemetry, type StartTelemetryOptions, startTelemetry, telemetryStarted } from './sdk.ts';
 
 export interface TraceCarrier {

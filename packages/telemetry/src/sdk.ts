@@ -44,7 +44,8 @@ export async function startTelemetry(options: StartTelemetryOptions = {}): Promi
     textMapPropagator: new CompositePropagator({
       propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
     }),
-    spanProcessors: (options.spanProcessors ?? defaultSpanProcessors(env)) as never,
+    // An SDK without processors registers no tracer provider at all, and then no trace ids exist to correlate.
+    spanProcessors: (options.spanProcessors?.length ? options.spanProcessors : defaultSpanProcessors(env)) as never,
     // Logs go through pino, metrics are not collected: keep the SDK from defaulting to OTLP for them.
     logRecordProcessors: [],
     metricReaders: [],

@@ -1,0 +1,190 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '@autoverify/logger';
+import { injectTraceContext, SpanKind, inSpan, type TraceCarrier, withTraceContext } from '@autoverify/telemetry';
+import { type Db, fromPrisma, PgBoss, type QueuePolicy, type SendOptions } from 'pg-boss';
+
+/**
+ * A transaction the caller already has open: a Prisma interactive-transaction client (`$queryRawUnsafe`),
+ * a pg PoolClient (`query` resolving to `{ rows }`), or messaging's Sql (`query` resolving to rows).
+ */
+export type QueueTx =
+  | { $queryRawUnsafe(query: string, ...values: unknown[]): Promise<unknown> }
+  | { query(text: string, values?: unknown[]): Promise<unknown> };
+
+export interface SendJobOptions {
+  /** Enqueue inside this transaction: the job exists only if it commits. */
+  tx?: QueueTx;
+  /** At most one job per key is queued or running in the queue; a duplicate send returns null. */
+  singletonKey?: string;
+  /** A Date, or seconds from now. */
+  startAfter?: Date | number;
+  retryLimit?: number;
+  /** Seconds between attempts (the base delay when retryBackoff is on). */
+  retryDelay?: number;
+  retryBackoff?: boolean;
+  /** Upper bound of the backoff delay, in seconds. */
+  retryDelayMax?: number;
+  /** Seconds a running attempt may take before it counts as failed. */
+  expireIn?: number;
+}
+
+export interface JobInfo {
+  id: string;
+  name: string;
+  /** 0 on the first attempt. */
+  retryCount: number;
+  /** Aborted when the job expires or the queue stops. */
+  signal: AbortSignal;
+}
+
+export type JobHandler<T> = (data: T, job: JobInfo) => Promise<void>;
+
+export interface WorkOptions {
+  /** Jobs of this queue run at most this many at a time in this process (default 1). */
+  concurrency?: number;
+  /** How often an idle worker looks for new jobs (default 2 s, at least 0.5). */
+  pollingIntervalSeconds?: number;
+}
+
+export interface JobQueue {
+  send<T extends object>(name: string, data: T, options?: SendJobOptions): Promise<string | null>;
+  work<T extends object>(name: string, handler: JobHandler<T>, options?: WorkOptions): Promise<void>;
+  /** Cron schedule (UTC unless `tz` is given); one instance per schedule across all processes. */
+  schedule(name: string, cron: string, data?: object, options?: { tz?: string }): Promise<void>;
+  cancel(name: string, id: string): Promise<void>;
+  /** Creates a queue explicitly (e.g. another policy); `send`/`work` create missing queues on their own. */
+  createQueue(name: string, options?: { policy?: QueuePolicy }): Promise<void>;
+  /** Throws when the database cannot be reached (for readiness checks). */
+  ping(): Promise<void>;
+  /** Stops fetching, waits for running jobs (up to `timeoutMs`), closes the pool. */
+  stop(options?: { timeoutMs?: number }): Promise<void>;
+  /** The underlying pg-boss instance, for what this wrapper does not cover. */
+  readonly boss: PgBoss;
+}
+
+export interface StartJobQueueOptions {
+  connectionString: string;
+  logger: Logger;
+  /** PostgreSQL schema of pg-boss's tables (default `pgboss`). */
+  schema?: string;
+  /** Pool size (default 5). */
+  max?: number;
+}
+
+const TRACE_KEY = '_trace';
+
+/**
+ * pg-boss behind the small API services need. Queues are created on first use with the `exclusive` policy:
+ * a singletonKey then means "at most one queued or running job per key" (jobs sent without a key get a unique
+ * one, so they never block each other).
+ */
+export async function startJobQueue(options: StartJobQueueOptions): Promise<JobQueue> {
+  const logger = options.logger.child({ component: 'jobs' });
+  const boss = new PgBoss({
+    connectionString: options.connectionString,
+    schema: options.schema ?? 'pgboss',
+    max: options.max ?? 5,
+    application_name: 'pg-boss',
+    // Its spans would trace every poll; jobs get their own span around the handler instead.
+    openTelemetry: { enabled: false },
+  });
+  // An EventEmitter without an 'error' listener would crash the process on a transient database error.
+  boss.on('error', (error) => logger.error({ err: error }, 'job queue error'));
+  boss.on('warning', (warning) => logger.warn({ warning }, 'job queue warning'));
+  await boss.start();
+
+  const known = new Map<string, Promise<void>>();
+  const ensureQueue = (name: string, policy: QueuePolicy = 'exclusive'): Promise<void> => {
+    let pending = known.get(name);
+    if (!pending) {
+      // Created through pg-boss's own pool, never in the caller's transaction: a rollback must not undo it.
+      pending = boss.getQueue(name).then((existing) => (existing ? undefined : boss.createQueue(name, { policy })));
+      pending.catch(() => known.delete(name));
+      known.set(name, pending);
+    }
+    return pending;
+  };
+
+  return {
+    boss,
+
+    async send(name, data, opts = {}) {
+      await ensureQueue(name);
+      const trace = injectTraceContext();
+      const payload = trace.traceparent ? { ...data, [TRACE_KEY]: trace } : { ...data };
+      const sendOptions: SendOptions = {
+        singletonKey: opts.singletonKey ?? randomUUID(),
+        ...(opts.startAfter === undefined ? {} : { startAfter: opts.startAfter }),
+        ...(opts.retryLimit === undefined ? {} : { retryLimit: opts.retryLimit }),
+        ...(opts.retryDelay === undefined ? {} : { retryDelay: opts.retryDelay }),
+        ...(opts.retryBackoff === undefined ? {} : { retryBackoff: opts.retryBackoff }),
+        ...(opts.retryDelayMax === undefined ? {} : { retryDelayMax: opts.retryDelayMax }),
+        ...(opts.expireIn === undefined ? {} : { expireInSeconds: opts.expireIn }),
+        ...(opts.tx ? { db: txDb(opts.tx) } : {}),
+      };
+      const id = await boss.send(name, payload, sendOptions);
+      if (id === null) logger.debug({ queue: name, singletonKey: opts.singletonKey }, 'job already queued; not sent again');
+      return id;
+    },
+
+    async work(name, handler, opts = {}) {
+      await ensureQueue(name);
+      await boss.work<Record<string, unknown>>(
+        name,
+        {
+          localConcurrency: opts.concurrency ?? 1,
+          pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 2,
+          batchSize: 1,
+        },
+        async (jobs) => {
+          for (const job of jobs) {
+            const { [TRACE_KEY]: carrier, ...data } = job.data ?? {};
+            const info: JobInfo = { id: job.id, name: job.name, retryCount: job.retryCount, signal: job.signal };
+            await withTraceContext(carrier as TraceCarrier | undefined, () =>
+              inSpan(`job ${name}`, { kind: SpanKind.CONSUMER, attributes: { 'job.id': job.id, 'job.retry_count': job.retryCount } }, async () => {
+                try {
+                  await handler(data as never, info);
+                } catch (error) {
+                  logger.warn({ err: error, queue: name, jobId: job.id, retryCount: job.retryCount }, 'job failed');
+                  throw error;
+                }
+              }),
+            );
+          }
+        },
+      );
+    },
+
+    async schedule(name, cron, data = {}, opts = {}) {
+      await ensureQueue(name);
+      await boss.schedule(name, cron, data, opts.tz ? { tz: opts.tz } : {});
+    },
+
+    async cancel(name, id) {
+      await boss.cancel(name, id);
+    },
+
+    async createQueue(name, opts = {}) {
+      await ensureQueue(name, opts.policy);
+    },
+
+    async ping() {
+      await boss.getDb().executeSql('SELECT 1');
+    },
+
+    async stop(opts = {}) {
+      await boss.stop({ graceful: true, close: true, timeout: opts.timeoutMs ?? 20_000 });
+    },
+  };
+}
+
+function txDb(tx: QueueTx): Db {
+  if ('$queryRawUnsafe' in tx) return fromPrisma(tx as never);
+  return {
+    async executeSql(text, values) {
+      const result = await tx.query(text, values);
+      // pg's client answers { rows }, messaging's Sql answers the rows themselves.
+      return { rows: Array.isArray(result) ? result : ((result as { rows?: unknown[] }).rows ?? []) };
+    },
+  };
+}

@@ -1,0 +1,152 @@
+import { createLogger } from '@autoverify/logger';
+import { shutdownTelemetry, startTelemetry, tracer } from '@autoverify/telemetry';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type JobInfo, type JobQueue, startJobQueue } from '../src/index.ts';
+import { createTestDatabase, sleep, waitFor } from './db.ts';
+
+const logger = createLogger({ service: 'jobs-test', level: 'silent' });
+let db: Awaited<ReturnType<typeof createTestDatabase>>;
+let pool: pg.Pool;
+let queue: JobQueue;
+
+beforeAll(async () => {
+  await startTelemetry({ instrument: false, env: {} });
+  db = await createTestDatabase('service_kit_jobs');
+  pool = new pg.Pool({ connectionString: db.url, max: 3 });
+  queue = await startJobQueue({ connectionString: db.url, logger });
+}, 30_000);
+
+afterAll(async () => {
+  await queue?.stop({ timeoutMs: 2000 });
+  await pool?.end();
+  await db?.drop();
+  await shutdownTelemetry();
+}, 30_000);
+
+function collect(name: string) {
+  const runs: { data: Record<string, unknown>; job: JobInfo; at: number }[] = [];
+  return {
+    runs,
+    start: (handler?: (data: Record<string, unknown>, job: JobInfo) => Promise<void>) =>
+      queue.work<Record<string, unknown>>(
+        name,
+        async (data, job) => {
+          runs.push({ data, job, at: Date.now() });
+          await handler?.(data, job);
+        },
+        { pollingIntervalSeconds: 0.5 },
+      ),
+  };
+}
+
+async function inTransaction<T>(outcome: 'COMMIT' | 'ROLLBACK', fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await fn(client);
+    await client.query(outcome);
+    return result;
+  } finally {
+    client.release();
+  }
+}
+
+describe('startJobQueue', () => {
+  it('runs a job enqueued in a committed transaction exactly once, and never one from a rolled-back transaction', async () => {
+    const worker = collect('tx-jobs');
+    await worker.start();
+    await inTransaction('ROLLBACK', (tx) => queue.send('tx-jobs', { n: 'rolled-back' }, { tx }));
+    const id = await inTransaction('COMMIT', (tx) => queue.send('tx-jobs', { n: 'committed' }, { tx }));
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    await waitFor(() => worker.runs.length > 0, 10_000, 'committed job');
+    await sleep(1500);
+    expect(worker.runs.map((r) => r.data)).toEqual([{ n: 'committed' }]);
+    expect(worker.runs[0]?.job.id).toBe(id);
+  });
+
+  it('enqueues through a Prisma transaction client ($queryRawUnsafe) and messaging Sql (rows)', async () => {
+    const worker = collect('adapter-jobs');
+    await worker.start();
+    await inTransaction('COMMIT', async (client) => {
+      const prismaLike = { $queryRawUnsafe: async (q: string, ...values: unknown[]) => (await client.query(q, values)).rows };
+      const sqlLike = { query: async (q: string, values?: unknown[]) => (await client.query(q, values)).rows };
+      await queue.send('adapter-jobs', { via: 'prisma' }, { tx: prismaLike });
+      await queue.send('adapter-jobs', { via: 'sql' }, { tx: sqlLike });
+    });
+    await inTransaction('ROLLBACK', async (client) => {
+      const prismaLike = { $queryRawUnsafe: async (q: string, ...values: unknown[]) => (await client.query(q, values)).rows };
+      await queue.send('adapter-jobs', { via: 'rolled-back prisma' }, { tx: prismaLike });
+    });
+    await waitFor(() => worker.runs.length >= 2, 10_000, 'two jobs');
+    await sleep(1000);
+    expect(worker.runs.map((r) => r.data.via).sort()).toEqual(['prisma', 'sql']);
+  });
+
+  it('de-duplicates by singletonKey while a job is queued', async () => {
+    const first = await queue.send('singleton-jobs', { n: 1 }, { singletonKey: 'applicant-42' });
+    const second = await queue.send('singleton-jobs', { n: 2 }, { singletonKey: 'applicant-42' });
+    const other = await queue.send('singleton-jobs', { n: 3 }, { singletonKey: 'applicant-43' });
+    const unkeyed = [await queue.send('singleton-jobs', { n: 4 }), await queue.send('singleton-jobs', { n: 5 })];
+    expect(first).not.toBeNull();
+    expect(second).toBeNull();
+    expect(other).not.toBeNull();
+    expect(unkeyed.every((id) => id !== null)).toBe(true);
+    const worker = collect('singleton-jobs');
+    await worker.start();
+    await waitFor(() => worker.runs.length >= 4, 10_000, 'four jobs');
+    await sleep(1000);
+    expect(worker.runs.map((r) => r.data.n).sort()).toEqual([1, 3, 4, 5]);
+  });
+
+  it('retries a failing job with backoff until it succeeds', async () => {
+    const worker = collect('retry-jobs');
+    await worker.start(async (_data, job) => {
+      if (job.retryCount < 2) throw new Error(`transient failure ${job.retryCount}`);
+    });
+    await queue.send('retry-jobs', { n: 1 }, { retryLimit: 3, retryDelay: 1, retryBackoff: true, retryDelayMax: 3 });
+    await waitFor(() => worker.runs.length >= 3, 20_000, 'third attempt');
+    await sleep(1000);
+    expect(worker.runs.map((r) => r.job.retryCount)).toEqual([0, 1, 2]);
+    const [a, b, c] = worker.runs.map((r) => r.at) as [number, number, number];
+    expect(b - a).toBeGreaterThanOrEqual(900);
+    expect(c - b).toBeGreaterThanOrEqual(900);
+    const stored = await queue.boss.findJobs('retry-jobs');
+    expect(stored[0]?.state).toBe('completed');
+  }, 30_000);
+
+  it('delays with startAfter and cancels', async () => {
+    const id = await queue.send('delayed-jobs', { n: 1 }, { startAfter: 60 });
+    expect(id).not.toBeNull();
+    await queue.cancel('delayed-jobs', id as string);
+    const [job] = await queue.boss.findJobs('delayed-jobs', { id: id as string });
+    expect(job?.state).toBe('cancelled');
+    const at = new Date(Date.now() + 3600_000);
+    const later = await queue.send('delayed-jobs', { n: 2 }, { startAfter: at });
+    const [stored] = await queue.boss.findJobs('delayed-jobs', { id: later as string });
+    expect(Math.abs((stored?.startAfter as Date).getTime() - at.getTime())).toBeLessThan(1000);
+  });
+
+  it('carries the sender trace context into the handler', async () => {
+    const worker = collect('traced-jobs');
+    let handlerTrace: string | undefined;
+    await worker.start(async () => {
+      handlerTrace = (await import('@autoverify/telemetry')).injectTraceContext().traceparent;
+    });
+    const senderTraceId = await tracer.startActiveSpan('http request', async (span) => {
+      await queue.send('traced-jobs', { n: 1 });
+      span.end();
+      return span.spanContext().traceId;
+    });
+    await waitFor(() => handlerTrace, 10_000, 'traced job');
+    expect(handlerTrace?.split('-')[1]).toBe(senderTraceId);
+    expect(worker.runs[0]?.data).toEqual({ n: 1 });
+  });
+
+  it('registers cron schedules and answers ping', async () => {
+    await queue.schedule('nightly', '0 3 * * *', { kind: 'reconcile' }, { tz: 'America/Denver' });
+    const schedules = await queue.boss.getSchedules('nightly');
+    expect(schedules[0]).toMatchObject({ name: 'nightly', cron: '0 3 * * *', timezone: 'America/Denver' });
+    await expect(queue.ping()).resolves.toBeUndefined();
+  });
+});
