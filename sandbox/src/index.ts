@@ -3,6 +3,7 @@ import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { createLogger } from '@autoverify/logger';
 import Fastify from 'fastify';
 import { controlRoutes } from './control/routes.ts';
 import { startSmtpServer } from './email/smtp.ts';
@@ -80,7 +81,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     twilio: { ...SANDBOX_DEFAULTS.twilio, ...options.twilio },
   };
   const app = Fastify({
-    logger: { level: options.logLevel ?? 'info' },
+    loggerInstance: createLogger({ service: 'sandbox', ...(options.logLevel ? { level: options.logLevel } : {}) }),
     // A fault may hold a request for a long time; stopping must not wait for it.
     forceCloseConnections: true,
     bodyLimit: 10 * 1024 * 1024,

@@ -59,7 +59,7 @@ export interface ApplicantGroup {
   correlationId?: string;
   property: PropertyInfo;
   decisionMakerDisplayName: string;
-  monthlyRentCents: number;
+  monthlyRentCents?: number;
   webhookUrl: string;
   isInvitationDisabled: boolean;
   createdAt: string;
