@@ -1,0 +1,45 @@
+/** Real PostgreSQL databases for integration tests: one uniquely named database per test file or suite. */
+import { join, resolve } from 'node:path';
+import { createUniqueDatabase, deployMigrations } from '@autoverify/database';
+
+export const DEFAULT_DATABASE_ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
+
+export interface TestDatabase {
+  url: string;
+  /** Drops the database (ending open connections); call it in afterAll. Safe to call twice. */
+  drop(): Promise<void>;
+}
+
+/** The server tests create databases on: env DATABASE_ADMIN_URL, or the local trust-auth server. */
+export function databaseAdminUrl(env: Record<string, string | undefined> = process.env): string {
+  const url = env.DATABASE_ADMIN_URL;
+  return url === undefined || url === '' ? DEFAULT_DATABASE_ADMIN_URL : url;
+}
+
+/** Creates an empty database `<prefix>_<time>_<random>` so concurrent test runs never share one. */
+export async function createTestDatabase(prefix: string): Promise<TestDatabase> {
+  const { url, drop } = await createUniqueDatabase(databaseAdminUrl(), `test_${prefix}`);
+  return { url, drop };
+}
+
+/**
+ * A fresh database with a service's migrations applied (`serviceDir` holds prisma/schema.prisma and
+ * prisma/migrations), e.g. `await migrateTestDatabase(new URL('..', import.meta.url).pathname)`.
+ * The database is dropped again if the migrations fail.
+ */
+export async function migrateTestDatabase(serviceDir: string): Promise<TestDatabase> {
+  const dir = resolve(serviceDir);
+  const prefix = dir.split('/').filter(Boolean).at(-1) ?? 'service';
+  const database = await createTestDatabase(prefix);
+  try {
+    await deployMigrations({
+      databaseUrl: database.url,
+      schemaPath: join(dir, 'prisma', 'schema.prisma'),
+      migrationsDir: join(dir, 'prisma', 'migrations'),
+    });
+  } catch (error) {
+    await database.drop();
+    throw error;
+  }
+  return database;
+}
