@@ -12,7 +12,11 @@ export const defaultRetryPolicy: RetryPolicy = { attempts: 5, initialMs: 200, ma
  * jitter" (half fixed, half random) so replicas retrying the same outage do not stampede, yet never
  * retry immediately.
  */
-export function backoffDelay(failedAttempt: number, policy: Pick<RetryPolicy, 'initialMs' | 'maxMs'>, random: () => number = Math.random): number {
+export function backoffDelay(
+  failedAttempt: number,
+  policy: Pick<RetryPolicy, 'initialMs' | 'maxMs'>,
+  random: () => number = Math.random,
+): number {
   const exponent = Math.max(0, failedAttempt - 1);
   const ceiling = Math.min(policy.maxMs, policy.initialMs * 2 ** Math.min(exponent, 30));
   const half = ceiling / 2;
@@ -21,7 +25,8 @@ export function backoffDelay(failedAttempt: number, policy: Pick<RetryPolicy, 'i
 
 export function validateRetryPolicy(policy: RetryPolicy): RetryPolicy {
   const problems: string[] = [];
-  if (!Number.isInteger(policy.attempts) || policy.attempts < 1) problems.push(`attempts must be an integer >= 1 (got ${policy.attempts})`);
+  if (!Number.isInteger(policy.attempts) || policy.attempts < 1)
+    problems.push(`attempts must be an integer >= 1 (got ${policy.attempts})`);
   if (!(policy.initialMs >= 0)) problems.push(`initialMs must be >= 0 (got ${policy.initialMs})`);
   if (!(policy.maxMs >= policy.initialMs)) problems.push(`maxMs must be >= initialMs (got ${policy.maxMs})`);
   if (problems.length) throw new Error(`invalid retry policy: ${problems.join('; ')}`);

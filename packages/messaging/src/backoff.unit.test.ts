@@ -28,7 +28,11 @@ describe('backoffDelay', () => {
 
 describe('validateRetryPolicy', () => {
   it('accepts a sane policy', () => {
-    expect(validateRetryPolicy({ attempts: 1, initialMs: 0, maxMs: 0 })).toEqual({ attempts: 1, initialMs: 0, maxMs: 0 });
+    expect(validateRetryPolicy({ attempts: 1, initialMs: 0, maxMs: 0 })).toEqual({
+      attempts: 1,
+      initialMs: 0,
+      maxMs: 0,
+    });
   });
   it('lists every problem', () => {
     expect(() => validateRetryPolicy({ attempts: 0, initialMs: -1, maxMs: -5 })).toThrow(

@@ -26,13 +26,13 @@ export interface HandlerContext<Tx> {
   message: { topic: string; partition: number; offset: string };
 }
 
-export interface Handler<Tx = any> {
+export interface Handler<Tx = unknown> {
   readonly definition: EventDefinition;
   handleEvent(event: EventOf<EventDefinition>, tx: Tx, ctx: HandlerContext<Tx>): Promise<void>;
 }
 
 /** A handler of one event type (and version). Its writes share one transaction with the inbox row. */
-export function handle<D extends EventDefinition, Tx = any>(
+export function handle<D extends EventDefinition, Tx = unknown>(
   definition: D,
   fn: (event: EventOf<D>, tx: Tx, ctx: HandlerContext<Tx>) => Promise<void>,
 ): Handler<Tx> {
@@ -45,7 +45,7 @@ export interface ConsumerOptions<Tx> {
   service: string;
   topics: readonly TopicId[];
   transactions: Transactions<Tx>;
-  handlers: readonly Handler<Tx>[];
+  handlers: readonly Handler<NoInfer<Tx>>[];
   logger: Logger;
   retry?: Partial<RetryPolicy>;
   /** Partitions processed in parallel (order within a partition always holds); default 1. */
@@ -86,13 +86,28 @@ export async function startConsumer<Tx>(options: ConsumerOptions<Tx>): Promise<R
       },
     ]);
     logger.error(
-      { topic: message.topic, partition: message.partition, offset: message.offset, eventId: message.headers[headerNames.eventId], attempts, dlq: dlqTopic },
+      {
+        topic: message.topic,
+        partition: message.partition,
+        offset: message.offset,
+        eventId: message.headers[headerNames.eventId],
+        attempts,
+        dlq: dlqTopic,
+      },
       `message dead-lettered: ${error}`,
     );
   };
 
-  const processEvent = async (message: IncomingMessage, event: EventOf<EventDefinition>, handler: Handler<Tx>) => {
-    const log = logger.child({ eventId: event.id, eventType: event.type, correlationId: event.correlationId });
+  const processEvent = async (
+    message: IncomingMessage,
+    event: EventOf<EventDefinition>,
+    handler: Handler<Tx>,
+  ) => {
+    const log = logger.child({
+      eventId: event.id,
+      eventType: event.type,
+      correlationId: event.correlationId,
+    });
     for (let attempt = 1; ; attempt++) {
       let added = 0;
       const outbox = new Outbox(transactions, { onAdd: () => added++ });
@@ -123,8 +138,12 @@ export async function startConsumer<Tx>(options: ConsumerOptions<Tx>): Promise<R
           return;
         }
         const delay = backoffDelay(attempt, retry);
-        log.warn({ err: error, attempt, delayMs: delay }, `handler failed, retrying in ${delay} ms: ${errorText(error)}`);
-        if (!(await sleep(delay, stopSignal.signal))) throw new StoppedDuringRetry('consumer stopped during a retry');
+        log.warn(
+          { err: error, attempt, delayMs: delay },
+          `handler failed, retrying in ${delay} ms: ${errorText(error)}`,
+        );
+        if (!(await sleep(delay, stopSignal.signal)))
+          throw new StoppedDuringRetry('consumer stopped during a retry');
         await message.heartbeat().catch(() => {});
       }
     }
@@ -152,7 +171,10 @@ export async function startConsumer<Tx>(options: ConsumerOptions<Tx>): Promise<R
     // Parent: the producer's context from the headers (or the envelope), so one journey is one trace.
     const parent = contextFrom(
       message.headers[headerNames.traceparent]
-        ? { traceparent: message.headers[headerNames.traceparent], tracestate: message.headers[headerNames.tracestate] }
+        ? {
+            traceparent: message.headers[headerNames.traceparent],
+            tracestate: message.headers[headerNames.tracestate],
+          }
         : event,
     );
     await tracer.startActiveSpan(
@@ -208,14 +230,18 @@ export async function startConsumer<Tx>(options: ConsumerOptions<Tx>): Promise<R
   };
 }
 
-function indexHandlers<Tx>(handlers: readonly Handler<Tx>[], topics: readonly TopicId[]): Map<string, Handler<Tx>> {
+function indexHandlers<Tx>(
+  handlers: readonly Handler<Tx>[],
+  topics: readonly TopicId[],
+): Map<string, Handler<Tx>> {
   const subscribed = new Set<EventDefinition>(topics.flatMap((id) => [...(topicRegistry[id]?.events ?? [])]));
   for (const id of topics) if (!topicRegistry[id]) throw new Error(`unknown topic id "${id}"`);
   const byKey = new Map<string, Handler<Tx>>();
   for (const handler of handlers) {
     const key = eventKey(handler.definition.type, handler.definition.version);
     if (byKey.has(key)) throw new Error(`two handlers for ${key}`);
-    if (!subscribed.has(handler.definition)) throw new Error(`handler for ${key}, but no subscribed topic (${topics.join(', ')}) carries it`);
+    if (!subscribed.has(handler.definition))
+      throw new Error(`handler for ${key}, but no subscribed topic (${topics.join(', ')}) carries it`);
     byKey.set(key, handler);
   }
   return byKey;

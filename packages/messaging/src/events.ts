@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { type EventDefinition, type EventOf, eventKey, type PayloadOf, parseEvent } from '@autoverify/contracts';
+import {
+  type EventDefinition,
+  type EventOf,
+  eventKey,
+  type PayloadOf,
+  parseEvent,
+} from '@autoverify/contracts';
 import { InvalidEventError } from './errors.ts';
 import { captureTraceContext } from './tracing.ts';
 
@@ -20,7 +26,12 @@ export interface BuildOptions {
  * A new envelope for def with a fresh id and the active trace context, validated against its contract:
  * an invalid event throws InvalidEventError here, so it never reaches the outbox or Kafka.
  */
-export function buildEvent<D extends EventDefinition>(def: D, payload: PayloadOf<D>, meta: EventMeta, options: BuildOptions = {}): EventOf<D> {
+export function buildEvent<D extends EventDefinition>(
+  def: D,
+  payload: PayloadOf<D>,
+  meta: EventMeta,
+  options: BuildOptions = {},
+): EventOf<D> {
   const candidate: Record<string, unknown> = {
     id: options.id ?? randomUUID(),
     type: def.type,
@@ -36,18 +47,25 @@ export function buildEvent<D extends EventDefinition>(def: D, payload: PayloadOf
 }
 
 /** Checks an existing envelope (e.g. one being replayed) against its contract; def, when given, must match. */
-export function validateEvent(value: unknown, def?: EventDefinition): { event: EventOf<EventDefinition>; definition: EventDefinition } {
+export function validateEvent(
+  value: unknown,
+  def?: EventDefinition,
+): { event: EventOf<EventDefinition>; definition: EventDefinition } {
   const parsed = parseEvent(value);
   const what = def ? `event ${eventKey(def.type, def.version)}` : 'event';
   if (!parsed.ok) throw new InvalidEventError(what, parsed.problems);
   if (def && parsed.definition !== def) {
-    throw new InvalidEventError(what, [{ path: '/type', message: `is not the registered definition of ${eventKey(def.type, def.version)}` }]);
+    throw new InvalidEventError(what, [
+      { path: '/type', message: `is not the registered definition of ${eventKey(def.type, def.version)}` },
+    ]);
   }
   return { event: parsed.event, definition: parsed.definition };
 }
 
 /** Meta for an event caused by another: same tenant and journey, causation = that event. */
-export function causedBy(event: Pick<EventOf<EventDefinition>, 'id' | 'tenantId' | 'correlationId'>): EventMeta {
+export function causedBy(
+  event: Pick<EventOf<EventDefinition>, 'id' | 'tenantId' | 'correlationId'>,
+): EventMeta {
   return { tenantId: event.tenantId, correlationId: event.correlationId, causationId: event.id };
 }
 
@@ -55,7 +73,9 @@ export function causedBy(event: Pick<EventOf<EventDefinition>, 'id' | 'tenantId'
 export function eventKeyOf(def: EventDefinition, payload: Record<string, unknown>): string {
   const key = payload[def.key];
   if (typeof key !== 'string' || key === '') {
-    throw new InvalidEventError(`event ${eventKey(def.type, def.version)}`, [{ path: `/payload/${def.key}`, message: 'key field must be a non-empty string' }]);
+    throw new InvalidEventError(`event ${eventKey(def.type, def.version)}`, [
+      { path: `/payload/${def.key}`, message: 'key field must be a non-empty string' },
+    ]);
   }
   return key;
 }

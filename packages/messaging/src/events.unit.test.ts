@@ -7,8 +7,15 @@ const meta = { tenantId: 'acme-homes', correlationId: ApplicationSubmitted.examp
 
 describe('buildEvent', () => {
   it('builds a valid envelope with a fresh id and time', () => {
-    const event = buildEvent(ApplicationSubmitted, ApplicationSubmitted.example, meta, { now: new Date('2026-01-02T03:04:05Z') });
-    expect(event).toMatchObject({ type: 'ApplicationSubmitted', version: 1, occurredAt: '2026-01-02T03:04:05.000Z', ...meta });
+    const event = buildEvent(ApplicationSubmitted, ApplicationSubmitted.example, meta, {
+      now: new Date('2026-01-02T03:04:05Z'),
+    });
+    expect(event).toMatchObject({
+      type: 'ApplicationSubmitted',
+      version: 1,
+      occurredAt: '2026-01-02T03:04:05.000Z',
+      ...meta,
+    });
     expect(event.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(event.payload).toEqual(ApplicationSubmitted.example);
     expect(buildEvent(ApplicationSubmitted, ApplicationSubmitted.example, meta).id).not.toBe(event.id);
@@ -21,14 +28,23 @@ describe('buildEvent', () => {
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(InvalidEventError);
-      expect((error as InvalidEventError).problems).toContainEqual({ path: '/payload/applicationId', message: 'must match format "uuid"' });
-      expect((error as Error).message).toMatch(/invalid event ApplicationSubmitted\.v1: \/payload\/applicationId must match format "uuid"/);
+      expect((error as InvalidEventError).problems).toContainEqual({
+        path: '/payload/applicationId',
+        message: 'must match format "uuid"',
+      });
+      expect((error as Error).message).toMatch(
+        /invalid event ApplicationSubmitted\.v1: \/payload\/applicationId must match format "uuid"/,
+      );
     }
   });
 
   it('rejects bad meta (tenant slug, causation id)', () => {
-    expect(() => buildEvent(InviteSent, InviteSent.example, { ...meta, tenantId: 'Acme Homes' })).toThrow(/\/tenantId/);
-    expect(() => buildEvent(InviteSent, InviteSent.example, { ...meta, causationId: 'nope' })).toThrow(/\/causationId/);
+    expect(() => buildEvent(InviteSent, InviteSent.example, { ...meta, tenantId: 'Acme Homes' })).toThrow(
+      /\/tenantId/,
+    );
+    expect(() => buildEvent(InviteSent, InviteSent.example, { ...meta, causationId: 'nope' })).toThrow(
+      /\/causationId/,
+    );
   });
 
   it('rejects a definition that is not in the registry', () => {
@@ -46,7 +62,11 @@ describe('causedBy', () => {
   it('keeps tenant and journey and points at the cause', () => {
     const cause = buildEvent(ApplicationSubmitted, ApplicationSubmitted.example, meta);
     const effect = buildEvent(InviteSent, InviteSent.example, causedBy(cause));
-    expect(effect).toMatchObject({ tenantId: meta.tenantId, correlationId: meta.correlationId, causationId: cause.id });
+    expect(effect).toMatchObject({
+      tenantId: meta.tenantId,
+      correlationId: meta.correlationId,
+      causationId: cause.id,
+    });
   });
 });
 

@@ -53,7 +53,8 @@ const MAX_ERROR_LENGTH = 2000;
 
 /** The original headers (event id, trace context) plus why and where the message failed. */
 export function deadLetterHeaders(original: Headers, info: DeadLetterInfo): Headers {
-  const error = info.error.length > MAX_ERROR_LENGTH ? `${info.error.slice(0, MAX_ERROR_LENGTH - 1)}…` : info.error;
+  const error =
+    info.error.length > MAX_ERROR_LENGTH ? `${info.error.slice(0, MAX_ERROR_LENGTH - 1)}…` : info.error;
   return {
     ...stripDeadLetterHeaders(original),
     [headerNames.error]: error,

@@ -32,7 +32,15 @@ describe('eventHeaders', () => {
 });
 
 describe('deadLetterHeaders', () => {
-  const info = { error: 'Error: boom', attempts: 3, topic: 'ns.invites', partition: 2, offset: '41', consumer: 'reminder', failedAt: new Date('2026-01-02T03:04:05Z') };
+  const info = {
+    error: 'Error: boom',
+    attempts: 3,
+    topic: 'ns.invites',
+    partition: 2,
+    offset: '41',
+    consumer: 'reminder',
+    failedAt: new Date('2026-01-02T03:04:05Z'),
+  };
 
   it('keeps the original headers and adds where and why it failed', () => {
     expect(deadLetterHeaders({ ...eventHeaders(event), traceparent }, info)).toEqual({
@@ -74,7 +82,9 @@ describe('errorText', () => {
 
 describe('normalizeHeaders', () => {
   it('turns buffers and arrays into single strings', () => {
-    expect(normalizeHeaders({ a: Buffer.from('x'), b: 'y', c: [Buffer.from('1'), '2'], d: undefined })).toEqual({ a: 'x', b: 'y', c: '2' });
+    expect(
+      normalizeHeaders({ a: Buffer.from('x'), b: 'y', c: [Buffer.from('1'), '2'], d: undefined }),
+    ).toEqual({ a: 'x', b: 'y', c: '2' });
     expect(normalizeHeaders(undefined)).toEqual({});
   });
 });

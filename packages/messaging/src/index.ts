@@ -8,7 +8,14 @@ export {
   startConsumer,
 } from './consumer.ts';
 export { formatProblems, InvalidEventError, PermanentError } from './errors.ts';
-export { type BuildOptions, buildEvent, causedBy, type EventMeta, eventKeyOf, validateEvent } from './events.ts';
+export {
+  type BuildOptions,
+  buildEvent,
+  causedBy,
+  type EventMeta,
+  eventKeyOf,
+  validateEvent,
+} from './events.ts';
 export {
   type DeadLetterInfo,
   deadLetterHeaders,
@@ -31,8 +38,8 @@ export {
 } from './kafka.ts';
 export type { Logger } from './logger.ts';
 export { Outbox } from './outbox.ts';
-export { type OutboxRelay, type OutboxRelayOptions, startOutboxRelay } from './relay.ts';
 export { publishEvent } from './publish.ts';
+export { type OutboxRelay, type OutboxRelayOptions, startOutboxRelay } from './relay.ts';
 export {
   type PgClientLike,
   type PgPoolLike,

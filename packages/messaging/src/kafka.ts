@@ -3,8 +3,8 @@ import {
   type IHeaders,
   Kafka,
   type KafkaConfig,
-  logLevel,
   type LogEntry,
+  logLevel,
   Partitioners,
   type Producer,
   type SASLOptions,
@@ -101,14 +101,16 @@ export function parseBrokers(brokers: string[] | string): string[] {
   const list = (Array.isArray(brokers) ? brokers : brokers.split(',')).map((b) => b.trim()).filter(Boolean);
   if (list.length === 0) throw new Error('no Kafka brokers configured (KAFKA_BROKERS is empty)');
   for (const broker of list) {
-    if (!/^[^\s:]+:\d{1,5}$/.test(broker)) throw new Error(`invalid Kafka broker address "${broker}": expected host:port`);
+    if (!/^[^\s:]+:\d{1,5}$/.test(broker))
+      throw new Error(`invalid Kafka broker address "${broker}": expected host:port`);
   }
   return list;
 }
 
 export function createKafka(options: KafkaOptions): KafkaClient {
   const namespace = options.namespace ?? 'autoverify';
-  if (!/^[a-zA-Z0-9._-]+$/.test(namespace)) throw new Error(`invalid Kafka namespace "${namespace}": letters, digits, . _ - only`);
+  if (!/^[a-zA-Z0-9._-]+$/.test(namespace))
+    throw new Error(`invalid Kafka namespace "${namespace}": letters, digits, . _ - only`);
   const logger = options.logger.child({ component: 'kafka' });
   const config: KafkaConfig = {
     brokers: parseBrokers(options.brokers),
@@ -163,14 +165,20 @@ export function createKafka(options: KafkaOptions): KafkaClient {
 
     async publishRaw(records) {
       if (records.length === 0) return;
-      const byTopic = new Map<string, { key: string | null; value: Buffer | string | null; headers: Headers }[]>();
+      const byTopic = new Map<
+        string,
+        { key: string | null; value: Buffer | string | null; headers: Headers }[]
+      >();
       for (const record of records) {
-        let messages = byTopic.get(record.topic);
-        if (!messages) byTopic.set(record.topic, (messages = []));
+        const messages = byTopic.get(record.topic) ?? [];
+        byTopic.set(record.topic, messages);
         messages.push({ key: record.key, value: record.value, headers: record.headers ?? {} });
       }
       const p = await getProducer();
-      await p.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+      await p.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+      });
     },
 
     async consume(opts) {

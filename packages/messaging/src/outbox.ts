@@ -16,7 +16,12 @@ export class Outbox<Tx> {
   }
 
   /** Builds (and validates) the event and inserts it into `outbox` within tx. */
-  async add<D extends EventDefinition>(tx: Tx, def: D, payload: PayloadOf<D>, meta: EventMeta): Promise<EventOf<D>> {
+  async add<D extends EventDefinition>(
+    tx: Tx,
+    def: D,
+    payload: PayloadOf<D>,
+    meta: EventMeta,
+  ): Promise<EventOf<D>> {
     const event = buildEvent(def, payload, meta);
     await this.#insert(tx, def, event);
     return event;

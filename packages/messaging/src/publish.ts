@@ -1,4 +1,4 @@
-import { topicOfEvent, type TopicDefinition } from '@autoverify/contracts';
+import { type TopicDefinition, topicOfEvent } from '@autoverify/contracts';
 import { eventKeyOf, validateEvent } from './events.ts';
 import { eventHeaders } from './headers.ts';
 import type { KafkaClient } from './kafka.ts';
@@ -7,7 +7,11 @@ import type { KafkaClient } from './kafka.ts';
  * Publishes an existing envelope straight to Kafka (support replay): validated, keyed and headed exactly
  * as the relay would. Services publish through the outbox instead, so state and events commit together.
  */
-export async function publishEvent(kafka: KafkaClient, envelope: unknown, options: { topic?: Pick<TopicDefinition, 'name'> } = {}): Promise<void> {
+export async function publishEvent(
+  kafka: KafkaClient,
+  envelope: unknown,
+  options: { topic?: Pick<TopicDefinition, 'name'> } = {},
+): Promise<void> {
   const { event, definition } = validateEvent(envelope);
   await kafka.publishRaw([
     {

@@ -71,7 +71,10 @@ export async function startOutboxRelay<Tx>(options: OutboxRelayOptions<Tx>): Pro
   const publishBatch = async (): Promise<number> =>
     transactions.run(async (tx) => {
       const sql = transactions.sql(tx);
-      const [lock] = await sql.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1::bigint) AS locked', [RELAY_LOCK_KEY]);
+      const [lock] = await sql.query<{ locked: boolean }>(
+        'SELECT pg_try_advisory_xact_lock($1::bigint) AS locked',
+        [RELAY_LOCK_KEY],
+      );
       if (!lock?.locked) return 0;
       // `outbox.id`, not the text alias `id`: ordering by the text would publish id 10 before id 9.
       const rows = await sql.query<OutboxRow>(
@@ -82,7 +85,9 @@ export async function startOutboxRelay<Tx>(options: OutboxRelayOptions<Tx>): Pro
       if (rows.length === 0) return 0;
       await publishRows(kafka, rows);
       await options.beforeMark?.(rows.map((r) => r.event_id));
-      await sql.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id)]);
+      await sql.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [
+        rows.map((r) => r.id),
+      ]);
       return rows.length;
     });
 
@@ -102,13 +107,11 @@ export async function startOutboxRelay<Tx>(options: OutboxRelayOptions<Tx>): Pro
   };
 
   const purge = async () => {
-    const deleted = await transactions
-      .sql()
-      .query<{ n: number }>(
-        `WITH gone AS (DELETE FROM outbox WHERE published_at < now() - $1::double precision * interval '1 millisecond' RETURNING 1)
+    const deleted = await transactions.sql().query<{ n: number }>(
+      `WITH gone AS (DELETE FROM outbox WHERE published_at < now() - $1::double precision * interval '1 millisecond' RETURNING 1)
          SELECT count(*)::int AS n FROM gone`,
-        [retentionMs],
-      );
+      [retentionMs],
+    );
     const n = deleted[0]?.n ?? 0;
     if (n > 0) logger.info({ deleted: n }, 'purged published outbox rows');
   };
@@ -137,7 +140,10 @@ export async function startOutboxRelay<Tx>(options: OutboxRelayOptions<Tx>): Pro
         }
       } catch (error) {
         consecutiveFailures++;
-        logger.error({ err: error, consecutiveFailures }, `outbox relay failed, retrying: ${errorText(error)}`);
+        logger.error(
+          { err: error, consecutiveFailures },
+          `outbox relay failed, retrying: ${errorText(error)}`,
+        );
       }
       if (stopped || woken) continue;
       // Back off while Kafka or the database is down, without waiting longer than 10 s.
@@ -173,7 +179,13 @@ export async function startOutboxRelay<Tx>(options: OutboxRelayOptions<Tx>): Pro
 async function publishRows(kafka: KafkaClient, rows: OutboxRow[]): Promise<void> {
   const spans: Span[] = [];
   const records: OutgoingRecord[] = rows.map((row) => {
-    const envelope = JSON.parse(row.envelope) as { id: string; type: string; version: number; traceparent?: string; tracestate?: string };
+    const envelope = JSON.parse(row.envelope) as {
+      id: string;
+      type: string;
+      version: number;
+      traceparent?: string;
+      tracestate?: string;
+    };
     const topic = kafka.topicName({ name: row.topic });
     // The PRODUCER span continues the trace the event was created in (captured in the envelope).
     const span = tracer.startSpan(

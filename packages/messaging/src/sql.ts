@@ -38,7 +38,8 @@ export function prismaTransactions<Tx extends PrismaTx>(
   const timeout = options.timeoutMs ?? 30_000;
   const maxWait = options.maxWaitMs ?? 10_000;
   const sqlOf = (client: PrismaTx): Sql => ({
-    query: async <T>(text: string, params: unknown[] = []) => (await client.$queryRawUnsafe<T[]>(text, ...params)) ?? [],
+    query: async <T>(text: string, params: unknown[] = []) =>
+      (await client.$queryRawUnsafe<T[]>(text, ...params)) ?? [],
   });
   return {
     run: (fn) => prisma.$transaction(fn, { timeout, maxWait }),

@@ -17,7 +17,12 @@ export async function ensureTopics(
 ): Promise<string[]> {
   const replicationFactor = options.replicationFactor ?? 1;
   const created = await kafka.createTopics(
-    topics.map((t) => ({ name: kafka.topicName(t), partitions: t.partitions, retentionMs: t.retentionMs, replicationFactor })),
+    topics.map((t) => ({
+      name: kafka.topicName(t),
+      partitions: t.partitions,
+      retentionMs: t.retentionMs,
+      replicationFactor,
+    })),
   );
   if (created.length > 0) kafka.logger.info({ topics: created }, 'created Kafka topics');
   return created;

@@ -4,7 +4,15 @@ import { readTopic, waitFor } from '@autoverify/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildEvent, causedBy, handle, PermanentError, publishEvent, type RunningConsumer, startConsumer } from '../src/index.ts';
+import {
+  buildEvent,
+  causedBy,
+  handle,
+  PermanentError,
+  publishEvent,
+  type RunningConsumer,
+  startConsumer,
+} from '../src/index.ts';
 import { type Harness, startHarness } from './support.ts';
 
 const SERVICE = 'svc';
@@ -20,10 +28,17 @@ describe('consumer: inbox, retries, dead letters', () => {
 
   /** An ApplicationSubmitted whose entrataApplicationId tells the test handler what to do. */
   const event = (behaviour: string, applicationId = randomUUID()) =>
-    buildEvent(ApplicationSubmitted, { ...ApplicationSubmitted.example, applicationId, entrataApplicationId: behaviour }, meta(applicationId));
+    buildEvent(
+      ApplicationSubmitted,
+      { ...ApplicationSubmitted.example, applicationId, entrataApplicationId: behaviour },
+      meta(applicationId),
+    );
   const effects = async (eventId: string) =>
-    (await h.pool.query('SELECT attempt FROM effects WHERE event_id = $1', [eventId])).rows.map((r) => r.attempt as number);
-  const deadLetters = async (key: string) => (await readTopic(h.testKafka.brokers, dlq)).filter((m) => m.key === key);
+    (await h.pool.query('SELECT attempt FROM effects WHERE event_id = $1', [eventId])).rows.map(
+      (r) => r.attempt as number,
+    );
+  const deadLetters = async (key: string) =>
+    (await readTopic(h.testKafka.brokers, dlq)).filter((m) => m.key === key);
 
   beforeAll(async () => {
     h = await startHarness(
@@ -47,7 +62,8 @@ describe('consumer: inbox, retries, dead letters', () => {
           // Written before failing: a failed attempt must leave nothing behind.
           await tx.query('INSERT INTO effects (event_id, attempt) VALUES ($1, $2)', [e.id, ctx.attempt]);
           const failFirst = /^fail-(\d+)$/.exec(behaviour);
-          if (failFirst && ctx.attempt <= Number(failFirst[1])) throw new Error(`transient failure ${ctx.attempt}`);
+          if (failFirst && ctx.attempt <= Number(failFirst[1]))
+            throw new Error(`transient failure ${ctx.attempt}`);
           if (behaviour === 'always') throw new Error('still down');
           if (behaviour === 'permanent') throw new PermanentError('applicant data can never be processed');
           if (behaviour === 'emit') {
@@ -71,7 +87,10 @@ describe('consumer: inbox, retries, dead letters', () => {
   it('processes an event once: the effect and the inbox row commit together', async () => {
     const e = event('ok');
     await publishEvent(h.kafka, e);
-    await waitFor(async () => (await effects(e.id)).length === 1, { message: 'the effect', timeoutMs: 20_000 });
+    await waitFor(async () => (await effects(e.id)).length === 1, {
+      message: 'the effect',
+      timeoutMs: 20_000,
+    });
     const inbox = await h.pool.query('SELECT consumer, event_type FROM inbox WHERE event_id = $1', [e.id]);
     expect(inbox.rows).toEqual([{ consumer: SERVICE, event_type: 'ApplicationSubmitted' }]);
   }, 30_000);
@@ -86,7 +105,9 @@ describe('consumer: inbox, retries, dead letters', () => {
     await waitFor(async () => (await effects(marker.id)).length === 1, { message: 'the marker' });
     expect(await effects(twice.id)).toEqual([1]);
     expect(calls.get(twice.id)).toBe(1);
-    expect(h.logger.entries.some((l) => l.eventId === twice.id && l.msg === 'event already processed: skipped')).toBe(true);
+    expect(
+      h.logger.entries.some((l) => l.eventId === twice.id && l.msg === 'event already processed: skipped'),
+    ).toBe(true);
   });
 
   it('retries a transient failure with backoff, rolling back each failed attempt, then succeeds', async () => {
@@ -96,16 +117,21 @@ describe('consumer: inbox, retries, dead letters', () => {
     expect(await effects(e.id)).toEqual([3]);
     const retries = h.logger.entries.filter((l) => l.eventId === e.id && l.level === 'warn');
     expect(retries.map((l) => l.attempt)).toEqual([1, 2]);
-    expect(retries.every((l) => typeof l.delayMs === 'number' && l.delayMs >= 5 && l.delayMs <= 40)).toBe(true);
+    expect(retries.every((l) => typeof l.delayMs === 'number' && l.delayMs >= 5 && l.delayMs <= 40)).toBe(
+      true,
+    );
   });
 
   it('dead-letters after the last attempt, with the error, attempts and origin', async () => {
     const e = event('always');
     await publishEvent(h.kafka, e);
-    const [dead] = await waitFor(async () => {
-      const found = await deadLetters(e.payload.applicationId);
-      return found.length > 0 && found;
-    }, { message: 'the dead letter' });
+    const [dead] = await waitFor(
+      async () => {
+        const found = await deadLetters(e.payload.applicationId);
+        return found.length > 0 && found;
+      },
+      { message: 'the dead letter' },
+    );
     expect(calls.get(e.id)).toBe(3);
     expect(await effects(e.id)).toEqual([]);
     expect(dead?.headers).toMatchObject({
@@ -136,20 +162,28 @@ describe('consumer: inbox, retries, dead letters', () => {
   it('dead-letters poison messages (not JSON, or against the contract) with the problems, bytes unchanged', async () => {
     const key = randomUUID();
     const notJson = Buffer.from([0x7b, 0x22, 0xff, 0x00]);
-    const invalid = JSON.stringify({ ...event('ok', key), payload: { ...ApplicationSubmitted.example, applicationId: 'nope' } });
+    const invalid = JSON.stringify({
+      ...event('ok', key),
+      payload: { ...ApplicationSubmitted.example, applicationId: 'nope' },
+    });
     await h.kafka.publishRaw([
       { topic: applicationsTopic, key, value: notJson },
       { topic: applicationsTopic, key, value: invalid, headers: { 'event-type': 'ApplicationSubmitted' } },
     ]);
-    const dead = await waitFor(async () => {
-      const found = await deadLetters(key);
-      return found.length === 2 && found;
-    }, { message: 'two dead letters' });
+    const dead = await waitFor(
+      async () => {
+        const found = await deadLetters(key);
+        return found.length === 2 && found;
+      },
+      { message: 'two dead letters' },
+    );
     expect(dead[0]?.value).toEqual(notJson);
     expect(dead[0]?.headers['x-error']).toMatch(/^invalid message: not JSON/);
     expect(dead[0]?.headers['x-attempts']).toBe('0');
     expect(dead[1]?.value?.toString()).toBe(invalid);
-    expect(dead[1]?.headers['x-error']).toBe('invalid event: /payload/applicationId must match format "uuid"');
+    expect(dead[1]?.headers['x-error']).toBe(
+      'invalid event: /payload/applicationId must match format "uuid"',
+    );
     expect(dead[1]?.headers['event-type']).toBe('ApplicationSubmitted');
   });
 
@@ -157,14 +191,30 @@ describe('consumer: inbox, retries, dead letters', () => {
     const e = event('emit');
     const wakesBefore = wakes;
     await publishEvent(h.kafka, e);
-    const row = await waitFor(async () => (await h.pool.query('SELECT topic, key, envelope FROM outbox WHERE key = $1', [e.payload.applicationId])).rows[0]);
+    const row = await waitFor(
+      async () =>
+        (
+          await h.pool.query('SELECT topic, key, envelope FROM outbox WHERE key = $1', [
+            e.payload.applicationId,
+          ])
+        ).rows[0],
+    );
     expect(row.topic).toBe('invites');
-    expect(row.envelope).toMatchObject({ type: 'InviteSent', causationId: e.id, correlationId: e.correlationId, tenantId: e.tenantId });
+    expect(row.envelope).toMatchObject({
+      type: 'InviteSent',
+      causationId: e.id,
+      correlationId: e.correlationId,
+      tenantId: e.tenantId,
+    });
     expect(wakes).toBeGreaterThan(wakesBefore);
   });
 
   it('acknowledges event types it has no handler for, and stop() commits the processed offsets', async () => {
-    const invite = buildEvent(InviteSent, { ...InviteSent.example, applicationId: randomUUID() }, meta(randomUUID()));
+    const invite = buildEvent(
+      InviteSent,
+      { ...InviteSent.example, applicationId: randomUUID() },
+      meta(randomUUID()),
+    );
     await publishEvent(h.kafka, invite);
     const admin = new Kafka({ brokers: h.testKafka.brokers, logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
@@ -173,7 +223,10 @@ describe('consumer: inbox, retries, dead letters', () => {
         let behind = 0;
         for (const topic of [applicationsTopic, h.kafka.topicName(topics.invites)]) {
           const high = await admin.fetchTopicOffsets(topic);
-          const [committed] = await admin.fetchOffsets({ groupId: h.kafka.groupId(SERVICE), topics: [topic] });
+          const [committed] = await admin.fetchOffsets({
+            groupId: h.kafka.groupId(SERVICE),
+            topics: [topic],
+          });
           for (const p of high) {
             const done = committed?.partitions.find((c) => c.partition === p.partition)?.offset ?? '-1';
             behind += Number(p.high) - Math.max(Number(done), 0);

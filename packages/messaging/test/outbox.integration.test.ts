@@ -6,7 +6,11 @@ import { Outbox, type OutboxRelay, startOutboxRelay } from '../src/index.ts';
 import { type Harness, startHarness } from './support.ts';
 
 const meta = (applicationId: string) => ({ tenantId: 'acme-homes', correlationId: applicationId });
-const submitted = (applicationId: string, seq: string) => ({ ...ApplicationSubmitted.example, applicationId, entrataApplicationId: seq });
+const submitted = (applicationId: string, seq: string) => ({
+  ...ApplicationSubmitted.example,
+  applicationId,
+  entrataApplicationId: seq,
+});
 
 describe('transactional outbox + relay', () => {
   let h: Harness;
@@ -15,11 +19,18 @@ describe('transactional outbox + relay', () => {
   const relays: OutboxRelay[] = [];
 
   const relay = async (options: Partial<Parameters<typeof startOutboxRelay>[0]> = {}) => {
-    const r = await startOutboxRelay({ kafka: h.kafka, transactions: h.transactions, logger: h.logger, pollMs: 50, ...options });
+    const r = await startOutboxRelay({
+      kafka: h.kafka,
+      transactions: h.transactions,
+      logger: h.logger,
+      pollMs: 50,
+      ...options,
+    });
     relays.push(r);
     return r;
   };
-  const unpublished = async () => Number((await h.pool.query('SELECT count(*) AS n FROM outbox WHERE published_at IS NULL')).rows[0].n);
+  const unpublished = async () =>
+    Number((await h.pool.query('SELECT count(*) AS n FROM outbox WHERE published_at IS NULL')).rows[0].n);
   const published = async () => readTopic(h.testKafka.brokers, topic);
 
   beforeAll(async () => {
@@ -34,7 +45,8 @@ describe('transactional outbox + relay', () => {
   }, 60_000);
 
   // Tests run in order and share one topic; each works on its own application ids and checks only those.
-  const ofApplications = async (ids: string[]) => (await published()).filter((m) => ids.includes(m.key ?? ''));
+  const ofApplications = async (ids: string[]) =>
+    (await published()).filter((m) => ids.includes(m.key ?? ''));
 
   it('never publishes events of a rolled-back transaction', async () => {
     const r = await relay();
@@ -46,35 +58,55 @@ describe('transactional outbox + relay', () => {
         throw new Error('business rule failed after the event was written');
       }),
     ).rejects.toThrow(/business rule/);
-    await h.transactions.run((tx) => outbox.add(tx, ApplicationSubmitted, submitted(kept, 'kept-1'), meta(kept)));
+    await h.transactions.run((tx) =>
+      outbox.add(tx, ApplicationSubmitted, submitted(kept, 'kept-1'), meta(kept)),
+    );
     r.wake();
-    await waitFor(async () => (await ofApplications([kept])).length === 1, { message: 'the committed event' });
+    await waitFor(async () => (await ofApplications([kept])).length === 1, {
+      message: 'the committed event',
+    });
     expect(await ofApplications([rolledBack])).toEqual([]);
-    expect((await h.pool.query('SELECT count(*)::int AS n FROM outbox WHERE key = $1', [rolledBack])).rows[0].n).toBe(0);
+    expect(
+      (await h.pool.query('SELECT count(*)::int AS n FROM outbox WHERE key = $1', [rolledBack])).rows[0].n,
+    ).toBe(0);
     await r.stop();
   });
 
   it('refuses an invalid event: nothing is written', async () => {
     const id = randomUUID();
     await expect(
-      h.transactions.run((tx) => outbox.add(tx, ApplicationSubmitted, { ...submitted(id, 'x'), applicants: [] }, meta(id))),
+      h.transactions.run((tx) =>
+        outbox.add(tx, ApplicationSubmitted, { ...submitted(id, 'x'), applicants: [] }, meta(id)),
+      ),
     ).rejects.toThrow(/invalid event ApplicationSubmitted\.v1: \/payload\/applicants/);
-    expect((await h.pool.query('SELECT count(*)::int AS n FROM outbox WHERE key = $1', [id])).rows[0].n).toBe(0);
+    expect((await h.pool.query('SELECT count(*)::int AS n FROM outbox WHERE key = $1', [id])).rows[0].n).toBe(
+      0,
+    );
   });
 
   it('publishes with key, headers and the exact envelope; marks rows published', async () => {
     const r = await relay();
     const id = randomUUID();
-    const event = await h.transactions.run((tx) => outbox.add(tx, ApplicationSubmitted, submitted(id, 'h-1'), meta(id)));
+    const event = await h.transactions.run((tx) =>
+      outbox.add(tx, ApplicationSubmitted, submitted(id, 'h-1'), meta(id)),
+    );
     r.wake();
     const [message] = await waitFor(async () => {
       const found = await ofApplications([id]);
       return found.length === 1 && found;
     });
     expect(message?.key).toBe(id);
-    expect(message?.headers).toMatchObject({ 'event-type': 'ApplicationSubmitted', 'event-version': '1', 'event-id': event.id });
+    expect(message?.headers).toMatchObject({
+      'event-type': 'ApplicationSubmitted',
+      'event-version': '1',
+      'event-id': event.id,
+    });
     expect(message?.json).toEqual(event);
-    await waitFor(async () => (await h.pool.query('SELECT published_at FROM outbox WHERE event_id = $1', [event.id])).rows[0].published_at);
+    await waitFor(
+      async () =>
+        (await h.pool.query('SELECT published_at FROM outbox WHERE event_id = $1', [event.id])).rows[0]
+          .published_at,
+    );
     await r.stop();
   });
 
@@ -90,7 +122,9 @@ describe('transactional outbox + relay', () => {
     });
     crashing.wake();
     // The batch reached Kafka but the marking transaction rolled back.
-    await waitFor(async () => (await ofApplications(ids)).length >= 3, { message: 'the first, unmarked publication' });
+    await waitFor(async () => (await ofApplications(ids)).length >= 3, {
+      message: 'the first, unmarked publication',
+    });
     await crashing.stop();
     expect(await unpublished()).toBe(3);
 
@@ -101,7 +135,9 @@ describe('transactional outbox + relay', () => {
     // At least once: every event is there, possibly more than once (consumers de-duplicate on the id).
     expect(new Set(messages.map((m) => (m.json as { id: string }).id)).size).toBe(3);
     expect(messages.length).toBeGreaterThanOrEqual(6);
-    expect(h.logger.entries.some((e) => e.level === 'error' && String(e.msg).includes('simulated crash'))).toBe(true);
+    expect(
+      h.logger.entries.some((e) => e.level === 'error' && String(e.msg).includes('simulated crash')),
+    ).toBe(true);
     await recovered.stop();
   });
 
@@ -116,19 +152,29 @@ describe('transactional outbox + relay', () => {
       apps.map(async (app) => {
         for (let t = 0; t < 10; t++) {
           await h.transactions.run(async (tx) => {
-            for (let i = 0; i < 4; i++) await outbox.add(tx, ApplicationSubmitted, submitted(app, `${t}-${i}`), meta(app));
+            for (let i = 0; i < 4; i++)
+              await outbox.add(tx, ApplicationSubmitted, submitted(app, `${t}-${i}`), meta(app));
           });
           (t % 2 ? a : b).wake();
         }
       }),
     );
-    await waitFor(async () => (await unpublished()) === 0, { message: 'the outbox to drain', timeoutMs: 20_000 });
+    await waitFor(async () => (await unpublished()) === 0, {
+      message: 'the outbox to drain',
+      timeoutMs: 20_000,
+    });
     const messages = await ofApplications(apps);
     expect(messages.length).toBe(200);
-    const expected = Array.from({ length: 10 }, (_, t) => Array.from({ length: 4 }, (_, i) => `${t}-${i}`)).flat();
+    const expected = Array.from({ length: 10 }, (_, t) =>
+      Array.from({ length: 4 }, (_, i) => `${t}-${i}`),
+    ).flat();
     for (const app of apps) {
       const ofApp = messages.filter((m) => m.key === app);
-      expect(ofApp.map((m) => (m.json as { payload: { entrataApplicationId: string } }).payload.entrataApplicationId)).toEqual(expected);
+      expect(
+        ofApp.map(
+          (m) => (m.json as { payload: { entrataApplicationId: string } }).payload.entrataApplicationId,
+        ),
+      ).toEqual(expected);
       expect(new Set(ofApp.map((m) => m.partition)).size).toBe(1);
     }
     await Promise.all([a.stop(), b.stop()]);
@@ -155,11 +201,20 @@ describe('transactional outbox + relay', () => {
     r.wake();
     await waitFor(async () => (await unpublished()) === 0);
     await r.stop();
-    await h.pool.query("UPDATE outbox SET published_at = now() - interval '8 days' WHERE key = $1", [oldPublished]);
-    await h.transactions.run((tx) => outbox.add(tx, ApplicationSubmitted, submitted(oldUnpublished, 'old'), meta(oldUnpublished)));
-    await h.pool.query("UPDATE outbox SET created_at = now() - interval '30 days' WHERE key = $1", [oldUnpublished]);
+    await h.pool.query("UPDATE outbox SET published_at = now() - interval '8 days' WHERE key = $1", [
+      oldPublished,
+    ]);
+    await h.transactions.run((tx) =>
+      outbox.add(tx, ApplicationSubmitted, submitted(oldUnpublished, 'old'), meta(oldUnpublished)),
+    );
+    await h.pool.query("UPDATE outbox SET created_at = now() - interval '30 days' WHERE key = $1", [
+      oldUnpublished,
+    ]);
     const purging = await relay({ retentionMs: 7 * 24 * 3600 * 1000 });
-    await waitFor(async () => (await h.pool.query('SELECT 1 FROM outbox WHERE key = $1', [oldPublished])).rowCount === 0, { message: 'the purge' });
+    await waitFor(
+      async () => (await h.pool.query('SELECT 1 FROM outbox WHERE key = $1', [oldPublished])).rowCount === 0,
+      { message: 'the purge' },
+    );
     await waitFor(async () => (await unpublished()) === 0);
     expect((await h.pool.query('SELECT 1 FROM outbox WHERE key = $1', [oldUnpublished])).rowCount).toBe(1);
     await purging.stop();

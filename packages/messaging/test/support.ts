@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { type TopicDefinition } from '@autoverify/contracts';
-import { createTestDatabase, type TestDatabase, testKafka, type TestKafka } from '@autoverify/testing';
+import type { TopicDefinition } from '@autoverify/contracts';
+import { createTestDatabase, type TestDatabase, type TestKafka, testKafka } from '@autoverify/testing';
 import {
   type Context,
   type ContextManager,
@@ -11,7 +11,15 @@ import {
   trace,
 } from '@opentelemetry/api';
 import pg from 'pg';
-import { createKafka, ensureTopics, type KafkaClient, type Logger, messagingTablesSql, pgTransactions, type Transactions } from '../src/index.ts';
+import {
+  createKafka,
+  ensureTopics,
+  type KafkaClient,
+  type Logger,
+  messagingTablesSql,
+  pgTransactions,
+  type Transactions,
+} from '../src/index.ts';
 
 export interface LogEntry {
   level: string;
@@ -20,11 +28,15 @@ export interface LogEntry {
 }
 
 /** Records log lines for assertions; prints them too when LOG_TESTS=1. */
-export function recordingLogger(bindings: Record<string, unknown> = {}, entries: LogEntry[] = []): Logger & { entries: LogEntry[] } {
+export function recordingLogger(
+  bindings: Record<string, unknown> = {},
+  entries: LogEntry[] = [],
+): Logger & { entries: LogEntry[] } {
   const write = (level: string) => (obj: object, msg?: string) => {
     const entry = { ...bindings, ...obj, level, msg };
     entries.push(entry);
-    if (process.env.LOG_TESTS === '1') console.log(JSON.stringify(entry, (_k, v) => (v instanceof Error ? v.message : v)));
+    if (process.env.LOG_TESTS === '1')
+      console.log(JSON.stringify(entry, (_k, v) => (v instanceof Error ? v.message : v)));
   };
   return {
     entries,
@@ -47,13 +59,21 @@ export interface Harness {
 }
 
 /** A fresh database with the outbox/inbox tables (plus `extraSql`), a Kafka namespace and its topics. */
-export async function startHarness(topics: Pick<TopicDefinition, 'name' | 'partitions' | 'retentionMs'>[], extraSql = ''): Promise<Harness> {
+export async function startHarness(
+  topics: Pick<TopicDefinition, 'name' | 'partitions' | 'retentionMs'>[],
+  extraSql = '',
+): Promise<Harness> {
   const database = await createTestDatabase('messaging');
   const pool = new pg.Pool({ connectionString: database.url, max: 10 });
   await pool.query(messagingTablesSql + extraSql);
   const tk = await testKafka({ prefix: 'messaging' });
   const logger = recordingLogger();
-  const kafka = createKafka({ brokers: tk.brokers, clientId: 'messaging-tests', namespace: tk.namespace, logger });
+  const kafka = createKafka({
+    brokers: tk.brokers,
+    clientId: 'messaging-tests',
+    namespace: tk.namespace,
+    logger,
+  });
   await ensureTopics(kafka, topics);
   return {
     kafka,
@@ -76,16 +96,26 @@ const w3cPropagator: TextMapPropagator = {
   inject(ctx, carrier, setter) {
     const span = trace.getSpanContext(ctx);
     if (!span || !trace.isSpanContextValid(span)) return;
-    setter.set(carrier, 'traceparent', `00-${span.traceId}-${span.spanId}-0${(span.traceFlags & 1).toString(16)}`);
+    setter.set(
+      carrier,
+      'traceparent',
+      `00-${span.traceId}-${span.spanId}-0${(span.traceFlags & 1).toString(16)}`,
+    );
     const state = span.traceState?.serialize();
     if (state) setter.set(carrier, 'tracestate', state);
   },
   extract(ctx, carrier, getter) {
     const header = getter.get(carrier, 'traceparent');
     const value = Array.isArray(header) ? header[0] : header;
-    const match = value && /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/.exec(value);
-    if (!match) return ctx;
-    return trace.setSpanContext(ctx, { traceId: match[1]!, spanId: match[2]!, traceFlags: Number.parseInt(match[3]!, 16), isRemote: true });
+    const [, traceId, spanId, flags] =
+      (value && /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/.exec(value)) || [];
+    if (!traceId || !spanId || !flags) return ctx;
+    return trace.setSpanContext(ctx, {
+      traceId,
+      spanId,
+      traceFlags: Number.parseInt(flags, 16),
+      isRemote: true,
+    });
   },
   fields: () => ['traceparent', 'tracestate'],
 };
@@ -96,7 +126,12 @@ class AsyncContextManager implements ContextManager {
   active(): Context {
     return this.#storage.getStore() ?? ROOT_CONTEXT;
   }
-  with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(ctx: Context, fn: F, thisArg?: ThisParameterType<F>, ...args: A): ReturnType<F> {
+  with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(
+    ctx: Context,
+    fn: F,
+    thisArg?: ThisParameterType<F>,
+    ...args: A
+  ): ReturnType<F> {
     return this.#storage.run(ctx, () => fn.call(thisArg, ...args));
   }
   bind<T>(_ctx: Context, target: T): T {

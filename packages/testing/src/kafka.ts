@@ -12,11 +12,19 @@ export interface TestKafka {
 export const defaultTestBrokers = '127.0.0.1:19092';
 
 function brokersFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
-  return (env.KAFKA_BROKERS || defaultTestBrokers).split(',').map((b) => b.trim()).filter(Boolean);
+  return (env.KAFKA_BROKERS || defaultTestBrokers)
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
 }
 
 function quietKafka(brokers: string[]): Kafka {
-  return new Kafka({ brokers, clientId: 'autoverify-tests', logLevel: logLevel.NOTHING, connectionTimeout: 3000 });
+  return new Kafka({
+    brokers,
+    clientId: 'autoverify-tests',
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 3000,
+  });
 }
 
 async function withAdmin<T>(brokers: string[], fn: (admin: Admin) => Promise<T>): Promise<T> {
@@ -70,7 +78,10 @@ export interface WaitForOptions {
  * Polls fn until it returns a truthy value (which is returned) without throwing; on timeout, fails with
  * the last error or the last value seen.
  */
-export async function waitFor<T>(fn: () => T | Promise<T>, options: WaitForOptions = {}): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  fn: () => T | Promise<T>,
+  options: WaitForOptions = {},
+): Promise<NonNullable<T>> {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const intervalMs = options.intervalMs ?? 50;
   const deadline = Date.now() + timeoutMs;
@@ -86,8 +97,12 @@ export async function waitFor<T>(fn: () => T | Promise<T>, options: WaitForOptio
     }
     if (Date.now() >= deadline) {
       const what = options.message ?? 'condition';
-      const detail = lastError ? `last error: ${(lastError as Error).message ?? String(lastError)}` : `last value: ${JSON.stringify(last)}`;
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (${detail})`, { cause: lastError });
+      const detail = lastError
+        ? `last error: ${(lastError as Error).message ?? String(lastError)}`
+        : `last value: ${JSON.stringify(last)}`;
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (${detail})`, {
+        cause: lastError,
+      });
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
@@ -107,7 +122,11 @@ export interface TopicMessage {
  * Every message currently in a topic (up to the high watermarks when called), ordered by partition and
  * offset. Uses a throw-away consumer group, deleted afterwards.
  */
-export async function readTopic(brokers: string[], topic: string, options: { timeoutMs?: number } = {}): Promise<TopicMessage[]> {
+export async function readTopic(
+  brokers: string[],
+  topic: string,
+  options: { timeoutMs?: number } = {},
+): Promise<TopicMessage[]> {
   const kafka = quietKafka(brokers);
   const offsets = await withAdmin(brokers, (admin) => admin.fetchTopicOffsets(topic));
   const remaining = new Map<number, bigint>();

@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import { ApplicationSubmitted, deadLetterTopic, InviteSent, topics } from '@autoverify/contracts';
+import { readTopic, waitFor } from '@autoverify/testing';
+import { SpanKind, trace } from '@opentelemetry/api';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  causedBy,
+  handle,
+  Outbox,
+  type OutboxRelay,
+  type RunningConsumer,
+  startConsumer,
+  startOutboxRelay,
+} from '../src/index.ts';
+import { type Harness, registerTracingGlobals, startHarness } from './support.ts';
+
+const exporter = new InMemorySpanExporter();
+
+describe('trace context across the outbox and Kafka', () => {
+  let h: Harness;
+  let relay: OutboxRelay;
+  let consumer: RunningConsumer;
+
+  beforeAll(async () => {
+    registerTracingGlobals();
+    trace.setGlobalTracerProvider(
+      new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }),
+    );
+    h = await startHarness([topics.applications, topics.invites, deadLetterTopic('tracing')]);
+    relay = await startOutboxRelay({
+      kafka: h.kafka,
+      transactions: h.transactions,
+      logger: h.logger,
+      pollMs: 50,
+    });
+    consumer = await startConsumer<pg.PoolClient>({
+      kafka: h.kafka,
+      service: 'tracing',
+      topics: ['applications'],
+      transactions: h.transactions,
+      logger: h.logger,
+      relay,
+      handlers: [
+        handle(ApplicationSubmitted, async (e, tx: pg.PoolClient, ctx) => {
+          await ctx.outbox.add(
+            tx,
+            InviteSent,
+            { ...InviteSent.example, applicationId: e.payload.applicationId },
+            causedBy(e),
+          );
+        }),
+      ],
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await consumer?.stop();
+    await relay?.stop();
+    await h?.close();
+    trace.disable();
+  }, 60_000);
+
+  it("one application's journey is one trace: request -> producer -> consumer -> producer", async () => {
+    const applicationId = randomUUID();
+    const outbox = new Outbox(h.transactions);
+    const tracer = trace.getTracer('test');
+    const root = await tracer.startActiveSpan('POST /webhooks/entrata', async (span) => {
+      await h.transactions.run((tx) =>
+        outbox.add(
+          tx,
+          ApplicationSubmitted,
+          { ...ApplicationSubmitted.example, applicationId },
+          { tenantId: 'acme-homes', correlationId: applicationId },
+        ),
+      );
+      span.end();
+      return span.spanContext();
+    });
+    relay.wake();
+
+    const [invite] = await waitFor(
+      async () => {
+        const found = (await readTopic(h.testKafka.brokers, h.kafka.topicName(topics.invites))).filter(
+          (m) => m.key === applicationId,
+        );
+        return found.length > 0 && found;
+      },
+      { message: 'the InviteSent the consumer emitted', timeoutMs: 20_000 },
+    );
+
+    const spans = () => exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === root.traceId);
+    await waitFor(() => spans().filter((s) => s.kind === SpanKind.PRODUCER).length === 2, {
+      message: 'both producer spans',
+    });
+    const [sendApplication, sendInvite] = spans()
+      .filter((s) => s.kind === SpanKind.PRODUCER)
+      .sort(
+        (a, b) =>
+          (a.attributes['autoverify.event_type'] === 'ApplicationSubmitted' ? -1 : 1) -
+          (b.attributes['autoverify.event_type'] === 'ApplicationSubmitted' ? -1 : 1),
+      );
+    const process = spans().find((s) => s.kind === SpanKind.CONSUMER);
+
+    expect(sendApplication?.name).toBe(`send ${h.kafka.topicName(topics.applications)}`);
+    expect(sendApplication?.parentSpanContext?.spanId).toBe(root.spanId);
+    expect(process?.name).toBe(`process ${h.kafka.topicName(topics.applications)}`);
+    expect(process?.parentSpanContext?.spanId).toBe(sendApplication?.spanContext().spanId);
+    expect(process?.attributes['messaging.consumer.group.name']).toBe(h.kafka.groupId('tracing'));
+    expect(sendInvite?.attributes['autoverify.event_type']).toBe('InviteSent');
+    expect(sendInvite?.parentSpanContext?.spanId).toBe(process?.spanContext().spanId);
+
+    // The emitted event carries the trace in its envelope and its headers.
+    expect((invite?.json as { traceparent?: string } | undefined)?.traceparent).toContain(root.traceId);
+    expect(invite?.headers.traceparent).toBe(`00-${root.traceId}-${sendInvite?.spanContext().spanId}-01`);
+  }, 30_000);
+});
