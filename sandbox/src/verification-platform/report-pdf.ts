@@ -13,6 +13,10 @@ export async function renderReportPdf(group: ApplicantGroup, report: Report): Pr
   const created = new Date(report.createdAt);
   doc.setTitle(`${report.type} report ${report.id}`);
   doc.setCreator('autoverify sandbox');
+  // The page text is compressed; the metadata lets a test (or a PDF viewer's properties) check who it covers.
+  const names = reportApplicants(group, report).map((a) => `${a.firstName} ${a.lastName}`);
+  doc.setSubject(`Applicants: ${names.join(', ')}`);
+  doc.setKeywords([report.type, group.id]);
   doc.setCreationDate(created);
   doc.setModificationDate(created);
   const font = await doc.embedFont(StandardFonts.Helvetica);
