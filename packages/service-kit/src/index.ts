@@ -10,3 +10,4 @@ export {
   type WorkOptions,
 } from './jobs.ts';
 export { type FieldError, PROBLEM_CONTENT_TYPE, type Problem, sendProblem } from './problem.ts';
+export { type Lifecycle, type RunServiceOptions, runService, type StopHook } from './lifecycle.ts';
