@@ -1,14 +1,7 @@
-/**
- * What the use cases need from the job queue (service-kit's JobQueue satisfies it), kept narrow so
- * the handlers do not depend on pg-boss.
- */
-export interface JobSender {
-  send(
-    name: string,
-    data: object,
-    options?: { tx?: unknown; singletonKey?: string; startAfter?: Date; retryLimit?: number; retryDelay?: number; retryBackoff?: boolean },
-  ): Promise<unknown>;
-}
+import type { JobQueue } from '@autoverify/service-kit';
+
+/** What the use cases need from the job queue: sending, in the caller's transaction. */
+export type JobSender = Pick<JobQueue, 'send'>;
 
 /** Where a job run stands in its retries, so a final failure can be recorded as such. */
 export interface JobAttempt {

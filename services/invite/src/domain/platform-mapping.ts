@@ -64,8 +64,8 @@ export function verificationRefs(applicant: TheirApplicant): PlatformVerificatio
   return refs;
 }
 
-/** Index of the request applicant a platform problem refers to, from fields like `applicants[1].email`. */
+/** Index of the request applicant a platform problem refers to: `applicants[1].email` or `/applicants/1/email`. */
 export function rejectedApplicantIndex(field: string | undefined): number | undefined {
-  const match = field ? /applicants\[(\d+)\]/.exec(field) : null;
-  return match ? Number(match[1]) : undefined;
+  const match = field ? /applicants(?:\[(\d+)\]|\/(\d+))/.exec(field) : null;
+  return match ? Number(match[1] ?? match[2]) : undefined;
 }

@@ -42,6 +42,7 @@ describe('verificationRefs', () => {
 describe('rejectedApplicantIndex', () => {
   it('reads the applicant index from a problem field', () => {
     expect(rejectedApplicantIndex('applicants[2].email')).toBe(2);
+    expect(rejectedApplicantIndex('/applicants/1/email')).toBe(1);
     expect(rejectedApplicantIndex('property.zip_code')).toBeUndefined();
     expect(rejectedApplicantIndex(undefined)).toBeUndefined();
   });

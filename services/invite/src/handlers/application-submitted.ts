@@ -85,12 +85,15 @@ export function applicationSubmittedHandler(deps: ApplicationSubmittedDeps) {
     }
 
     if (decision.syncPlatform) {
-      // A running job keeps its claim; it re-reads the applicants, and the job queued here runs after it.
+      // A running job keeps its claim (status running); the job queued here waits for it and then sees
+      // this submission. The key names the revision, not just the application: the queue admits one
+      // job per key while another is queued OR running, and a change made during a run must not be dropped.
+      const { revision } = await tx.application.update({ where: { id: p.applicationId }, data: { revision: { increment: 1 } } });
       await tx.application.updateMany({
         where: { id: p.applicationId, requestStatus: { not: 'running' } },
         data: { requestStatus: 'queued' },
       });
-      await deps.jobs.send(JOB_NAMES.request, { applicationId: p.applicationId }, { tx, singletonKey: p.applicationId, ...REQUEST_JOB_RETRY });
+      await deps.jobs.send(JOB_NAMES.request, { applicationId: p.applicationId }, { tx, singletonKey: `${p.applicationId}:r${revision}`, ...REQUEST_JOB_RETRY });
     }
     ctx.logger.info(
       {

@@ -440,7 +440,7 @@ function isApplicantRejection(error: unknown): error is VerificationPlatformErro
 function rejectionDetail(error: VerificationPlatformError, index: number): string {
   const own = error.problems.filter((p) => rejectedApplicantIndex(p.field) === index);
   const problems = own.length > 0 ? own : error.problems;
-  const text = problems.map((p) => (p.field ? `${p.field.replace(/^applicants\[\d+\]\./, '')}: ${p.message}` : p.message)).join('; ');
+  const text = problems.map((p) => (p.field ? `${p.field.replace(/^\/?applicants(\[\d+\]\.|\/\d+\/)/, '')}: ${p.message}` : p.message)).join('; ');
   return `the verification platform rejected the applicant (HTTP ${error.status})${text ? `: ${text}` : ''}`;
 }
 

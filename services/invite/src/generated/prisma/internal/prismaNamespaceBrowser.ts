@@ -83,6 +83,7 @@ export const ApplicationScalarFieldEnum = {
   submittedAt: 'submittedAt',
   requestStatus: 'requestStatus',
   requestAttempts: 'requestAttempts',
+  revision: 'revision',
   leaseUntil: 'leaseUntil',
   lastError: 'lastError',
   applicantGroupId: 'applicantGroupId',

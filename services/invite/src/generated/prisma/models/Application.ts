@@ -28,10 +28,12 @@ export type AggregateApplication = {
 
 export type ApplicationAvgAggregateOutputType = {
   requestAttempts: number | null
+  revision: number | null
 }
 
 export type ApplicationSumAggregateOutputType = {
   requestAttempts: number | null
+  revision: number | null
 }
 
 export type ApplicationMinAggregateOutputType = {
@@ -42,6 +44,7 @@ export type ApplicationMinAggregateOutputType = {
   submittedAt: Date | null
   requestStatus: string | null
   requestAttempts: number | null
+  revision: number | null
   leaseUntil: Date | null
   lastError: string | null
   applicantGroupId: string | null
@@ -57,6 +60,7 @@ export type ApplicationMaxAggregateOutputType = {
   submittedAt: Date | null
   requestStatus: string | null
   requestAttempts: number | null
+  revision: number | null
   leaseUntil: Date | null
   lastError: string | null
   applicantGroupId: string | null
@@ -72,6 +76,7 @@ export type ApplicationCountAggregateOutputType = {
   submittedAt: number
   requestStatus: number
   requestAttempts: number
+  revision: number
   leaseUntil: number
   lastError: number
   applicantGroupId: number
@@ -83,10 +88,12 @@ export type ApplicationCountAggregateOutputType = {
 
 export type ApplicationAvgAggregateInputType = {
   requestAttempts?: true
+  revision?: true
 }
 
 export type ApplicationSumAggregateInputType = {
   requestAttempts?: true
+  revision?: true
 }
 
 export type ApplicationMinAggregateInputType = {
@@ -97,6 +104,7 @@ export type ApplicationMinAggregateInputType = {
   submittedAt?: true
   requestStatus?: true
   requestAttempts?: true
+  revision?: true
   leaseUntil?: true
   lastError?: true
   applicantGroupId?: true
@@ -112,6 +120,7 @@ export type ApplicationMaxAggregateInputType = {
   submittedAt?: true
   requestStatus?: true
   requestAttempts?: true
+  revision?: true
   leaseUntil?: true
   lastError?: true
   applicantGroupId?: true
@@ -127,6 +136,7 @@ export type ApplicationCountAggregateInputType = {
   submittedAt?: true
   requestStatus?: true
   requestAttempts?: true
+  revision?: true
   leaseUntil?: true
   lastError?: true
   applicantGroupId?: true
@@ -229,6 +239,7 @@ export type ApplicationGroupByOutputType = {
   submittedAt: Date
   requestStatus: string
   requestAttempts: number
+  revision: number
   leaseUntil: Date | null
   lastError: string | null
   applicantGroupId: string | null
@@ -267,6 +278,7 @@ export type ApplicationWhereInput = {
   submittedAt?: Prisma.DateTimeFilter<"Application"> | Date | string
   requestStatus?: Prisma.StringFilter<"Application"> | string
   requestAttempts?: Prisma.IntFilter<"Application"> | number
+  revision?: Prisma.IntFilter<"Application"> | number
   leaseUntil?: Prisma.DateTimeNullableFilter<"Application"> | Date | string | null
   lastError?: Prisma.StringNullableFilter<"Application"> | string | null
   applicantGroupId?: Prisma.StringNullableFilter<"Application"> | string | null
@@ -283,6 +295,7 @@ export type ApplicationOrderByWithRelationInput = {
   submittedAt?: Prisma.SortOrder
   requestStatus?: Prisma.SortOrder
   requestAttempts?: Prisma.SortOrder
+  revision?: Prisma.SortOrder
   leaseUntil?: Prisma.SortOrderInput | Prisma.SortOrder
   lastError?: Prisma.SortOrderInput | Prisma.SortOrder
   applicantGroupId?: Prisma.SortOrderInput | Prisma.SortOrder
@@ -302,6 +315,7 @@ export type ApplicationWhereUniqueInput = Prisma.AtLeast<{
   submittedAt?: Prisma.DateTimeFilter<"Application"> | Date | string
   requestStatus?: Prisma.StringFilter<"Application"> | string
   requestAttempts?: Prisma.IntFilter<"Application"> | number
+  revision?: Prisma.IntFilter<"Application"> | number
   leaseUntil?: Prisma.DateTimeNullableFilter<"Application"> | Date | string | null
   lastError?: Prisma.StringNullableFilter<"Application"> | string | null
   applicantGroupId?: Prisma.StringNullableFilter<"Application"> | string | null
@@ -318,6 +332,7 @@ export type ApplicationOrderByWithAggregationInput = {
   submittedAt?: Prisma.SortOrder
   requestStatus?: Prisma.SortOrder
   requestAttempts?: Prisma.SortOrder
+  revision?: Prisma.SortOrder
   leaseUntil?: Prisma.SortOrderInput | Prisma.SortOrder
   lastError?: Prisma.SortOrderInput | Prisma.SortOrder
   applicantGroupId?: Prisma.SortOrderInput | Prisma.SortOrder
@@ -341,6 +356,7 @@ export type ApplicationScalarWhereWithAggregatesInput = {
   submittedAt?: Prisma.DateTimeWithAggregatesFilter<"Application"> | Date | string
   requestStatus?: Prisma.StringWithAggregatesFilter<"Application"> | string
   requestAttempts?: Prisma.IntWithAggregatesFilter<"Application"> | number
+  revision?: Prisma.IntWithAggregatesFilter<"Application"> | number
   leaseUntil?: Prisma.DateTimeNullableWithAggregatesFilter<"Application"> | Date | string | null
   lastError?: Prisma.StringNullableWithAggregatesFilter<"Application"> | string | null
   applicantGroupId?: Prisma.StringNullableWithAggregatesFilter<"Application"> | string | null
@@ -356,6 +372,7 @@ export type ApplicationCreateInput = {
   submittedAt: Date | string
   requestStatus?: string
   requestAttempts?: number
+  revision?: number
   leaseUntil?: Date | string | null
   lastError?: string | null
   applicantGroupId?: string | null
@@ -372,6 +389,7 @@ export type ApplicationUncheckedCreateInput = {
   submittedAt: Date | string
   requestStatus?: string
   requestAttempts?: number
+  revision?: number
   leaseUntil?: Date | string | null
   lastError?: string | null
   applicantGroupId?: string | null
@@ -388,6 +406,7 @@ export type ApplicationUpdateInput = {
   submittedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   requestStatus?: Prisma.StringFieldUpdateOperationsInput | string
   requestAttempts?: Prisma.IntFieldUpdateOperationsInput | number
+  revision?: Prisma.IntFieldUpdateOperationsInput | number
   leaseUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   lastError?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   applicantGroupId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -404,6 +423,7 @@ export type ApplicationUncheckedUpdateInput = {
   submittedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   requestStatus?: Prisma.StringFieldUpdateOperationsInput | string
   requestAttempts?: Prisma.IntFieldUpdateOperationsInput | number
+  revision?: Prisma.IntFieldUpdateOperationsInput | number
   leaseUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   lastError?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   applicantGroupId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -420,6 +440,7 @@ export type ApplicationCreateManyInput = {
   submittedAt: Date | string
   requestStatus?: string
   requestAttempts?: number
+  revision?: number
   leaseUntil?: Date | string | null
   lastError?: string | null
   applicantGroupId?: string | null
@@ -435,6 +456,7 @@ export type ApplicationUpdateManyMutationInput = {
   submittedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   requestStatus?: Prisma.StringFieldUpdateOperationsInput | string
   requestAttempts?: Prisma.IntFieldUpdateOperationsInput | number
+  revision?: Prisma.IntFieldUpdateOperationsInput | number
   leaseUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   lastError?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   applicantGroupId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -450,6 +472,7 @@ export type ApplicationUncheckedUpdateManyInput = {
   submittedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   requestStatus?: Prisma.StringFieldUpdateOperationsInput | string
   requestAttempts?: Prisma.IntFieldUpdateOperationsInput | number
+  revision?: Prisma.IntFieldUpdateOperationsInput | number
   leaseUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   lastError?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   applicantGroupId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -465,6 +488,7 @@ export type ApplicationCountOrderByAggregateInput = {
   submittedAt?: Prisma.SortOrder
   requestStatus?: Prisma.SortOrder
   requestAttempts?: Prisma.SortOrder
+  revision?: Prisma.SortOrder
   leaseUntil?: Prisma.SortOrder
   lastError?: Prisma.SortOrder
   applicantGroupId?: Prisma.SortOrder
@@ -474,6 +498,7 @@ export type ApplicationCountOrderByAggregateInput = {
 
 export type ApplicationAvgOrderByAggregateInput = {
   requestAttempts?: Prisma.SortOrder
+  revision?: Prisma.SortOrder
 }
 
 export type ApplicationMaxOrderByAggregateInput = {
@@ -484,6 +509,7 @@ export type ApplicationMaxOrderByAggregateInput = {
   submittedAt?: Prisma.SortOrder
   requestStatus?: Prisma.SortOrder
   requestAttempts?: Prisma.SortOrder
+  revision?: Prisma.SortOrder
   leaseUntil?: Prisma.SortOrder
   lastError?: Prisma.SortOrder
   applicantGroupId?: Prisma.SortOrder
@@ -499,6 +525,7 @@ export type ApplicationMinOrderByAggregateInput = {
   submittedAt?: Prisma.SortOrder
   requestStatus?: Prisma.SortOrder
   requestAttempts?: Prisma.SortOrder
+  revision?: Prisma.SortOrder
   leaseUntil?: Prisma.SortOrder
   lastError?: Prisma.SortOrder
   applicantGroupId?: Prisma.SortOrder
@@ -508,6 +535,7 @@ export type ApplicationMinOrderByAggregateInput = {
 
 export type ApplicationSumOrderByAggregateInput = {
   requestAttempts?: Prisma.SortOrder
+  revision?: Prisma.SortOrder
 }
 
 export type ApplicationScalarRelationFilter = {
@@ -561,6 +589,7 @@ export type ApplicationCreateWithoutApplicantsInput = {
   submittedAt: Date | string
   requestStatus?: string
   requestAttempts?: number
+  revision?: number
   leaseUntil?: Date | string | null
   lastError?: string | null
   applicantGroupId?: string | null
@@ -576,6 +605,7 @@ export type ApplicationUncheckedCreateWithoutApplicantsInput = {
   submittedAt: Date | string
   requestStatus?: string
   requestAttempts?: number
+  revision?: number
   leaseUntil?: Date | string | null
   lastError?: string | null
   applicantGroupId?: string | null
@@ -607,6 +637,7 @@ export type ApplicationUpdateWithoutApplicantsInput = {
   submittedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   requestStatus?: Prisma.StringFieldUpdateOperationsInput | string
   requestAttempts?: Prisma.IntFieldUpdateOperationsInput | number
+  revision?: Prisma.IntFieldUpdateOperationsInput | number
   leaseUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   lastError?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   applicantGroupId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -622,6 +653,7 @@ export type ApplicationUncheckedUpdateWithoutApplicantsInput = {
   submittedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   requestStatus?: Prisma.StringFieldUpdateOperationsInput | string
   requestAttempts?: Prisma.IntFieldUpdateOperationsInput | number
+  revision?: Prisma.IntFieldUpdateOperationsInput | number
   leaseUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   lastError?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   applicantGroupId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -668,6 +700,7 @@ export type ApplicationSelect<ExtArgs extends runtime.Types.Extensions.InternalA
   submittedAt?: boolean
   requestStatus?: boolean
   requestAttempts?: boolean
+  revision?: boolean
   leaseUntil?: boolean
   lastError?: boolean
   applicantGroupId?: boolean
@@ -685,6 +718,7 @@ export type ApplicationSelectCreateManyAndReturn<ExtArgs extends runtime.Types.E
   submittedAt?: boolean
   requestStatus?: boolean
   requestAttempts?: boolean
+  revision?: boolean
   leaseUntil?: boolean
   lastError?: boolean
   applicantGroupId?: boolean
@@ -700,6 +734,7 @@ export type ApplicationSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.E
   submittedAt?: boolean
   requestStatus?: boolean
   requestAttempts?: boolean
+  revision?: boolean
   leaseUntil?: boolean
   lastError?: boolean
   applicantGroupId?: boolean
@@ -715,6 +750,7 @@ export type ApplicationSelectScalar = {
   submittedAt?: boolean
   requestStatus?: boolean
   requestAttempts?: boolean
+  revision?: boolean
   leaseUntil?: boolean
   lastError?: boolean
   applicantGroupId?: boolean
@@ -722,7 +758,7 @@ export type ApplicationSelectScalar = {
   updatedAt?: boolean
 }
 
-export type ApplicationOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "tenantId" | "entrataApplicationId" | "propertyId" | "submittedAt" | "requestStatus" | "requestAttempts" | "leaseUntil" | "lastError" | "applicantGroupId" | "createdAt" | "updatedAt", ExtArgs["result"]["application"]>
+export type ApplicationOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "tenantId" | "entrataApplicationId" | "propertyId" | "submittedAt" | "requestStatus" | "requestAttempts" | "revision" | "leaseUntil" | "lastError" | "applicantGroupId" | "createdAt" | "updatedAt", ExtArgs["result"]["application"]>
 export type ApplicationInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   applicants?: boolean | Prisma.Application$applicantsArgs<ExtArgs>
   _count?: boolean | Prisma.ApplicationCountOutputTypeDefaultArgs<ExtArgs>
@@ -746,6 +782,10 @@ export type $ApplicationPayload<ExtArgs extends runtime.Types.Extensions.Interna
      */
     requestStatus: string
     requestAttempts: number
+    /**
+     * Bumped by every submission that needs the platform job; names that job (see README).
+     */
+    revision: number
     /**
      * A running job holds the claim until then; a crashed worker's claim lapses.
      */
@@ -1185,6 +1225,7 @@ export interface ApplicationFieldRefs {
   readonly submittedAt: Prisma.FieldRef<"Application", 'DateTime'>
   readonly requestStatus: Prisma.FieldRef<"Application", 'String'>
   readonly requestAttempts: Prisma.FieldRef<"Application", 'Int'>
+  readonly revision: Prisma.FieldRef<"Application", 'Int'>
   readonly leaseUntil: Prisma.FieldRef<"Application", 'DateTime'>
   readonly lastError: Prisma.FieldRef<"Application", 'String'>
   readonly applicantGroupId: Prisma.FieldRef<"Application", 'String'>

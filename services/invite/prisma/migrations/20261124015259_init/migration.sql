@@ -7,6 +7,7 @@ CREATE TABLE "applications" (
     "submitted_at" TIMESTAMPTZ(3) NOT NULL,
     "request_status" TEXT NOT NULL DEFAULT 'idle',
     "request_attempts" INTEGER NOT NULL DEFAULT 0,
+    "revision" INTEGER NOT NULL DEFAULT 0,
     "lease_until" TIMESTAMPTZ(3),
     "last_error" TEXT,
     "applicant_group_id" TEXT,

@@ -1,0 +1,90 @@
+/**
+ * Starts invite's parts in dependency order. `onStop` receives each part's stop function as it starts;
+ * the caller (runService's lifecycle, or a test) runs them in reverse order.
+ */
+import type { Tenants } from '@autoverify/config';
+import { subscriptions } from '@autoverify/contracts';
+import { createPrismaAdapter } from '@autoverify/database';
+import type { Logger } from '@autoverify/logger';
+import { createKafka, prismaTransactions, startConsumer, startOutboxRelay } from '@autoverify/messaging';
+import { addReadinessCheck, createHttpServer, type HttpServer, startJobQueue } from '@autoverify/service-kit';
+import { createVerificationClient } from '@autoverify/verification-client';
+import { buildInvite } from './app.ts';
+import { type InviteEnv, platformWebhookUrl } from './config.ts';
+import { PrismaClient, type Tx } from './db.ts';
+import type { ExpireJobData } from './handlers/expire-invite.ts';
+import type { RequestJobData } from './handlers/request-verification.ts';
+import { JOB_NAMES, REQUEST_JOB_RETRY } from './ports.ts';
+
+export interface StartInviteOptions {
+  env: InviteEnv;
+  tenants: Tenants;
+  logger: Logger;
+  onStop(name: string, stop: () => Promise<void> | void): void;
+  /** Listen on the configured port (default true); tests may pass false and use app.inject. */
+  listen?: boolean;
+  /** Job polling interval; tests use a short one. */
+  jobPollingSeconds?: number;
+  /** Platform client tuning; tests use short time-outs. */
+  platform?: { timeoutMs?: number };
+}
+
+export interface RunningInvite {
+  app: HttpServer;
+  prisma: InstanceType<typeof PrismaClient>;
+  url?: string;
+}
+
+export async function startInvite(options: StartInviteOptions): Promise<RunningInvite> {
+  const { env, tenants, logger, onStop } = options;
+
+  const prisma = new PrismaClient({ adapter: createPrismaAdapter(env.DATABASE_URL) });
+  onStop('database', () => prisma.$disconnect());
+  const transactions = prismaTransactions<Tx>(prisma);
+
+  const kafka = createKafka({ brokers: env.KAFKA_BROKERS, clientId: 'invite', namespace: env.KAFKA_NAMESPACE, logger });
+  onStop('kafka', () => kafka.disconnect());
+
+  const platform = createVerificationClient({
+    baseUrl: env.PLATFORM_BASE_URL,
+    clientId: env.PLATFORM_CLIENT_ID,
+    secretKey: env.PLATFORM_SECRET_KEY,
+    logger,
+    ...(options.platform?.timeoutMs ? { timeoutMs: options.platform.timeoutMs } : {}),
+  });
+  onStop('verification platform client', () => platform.close());
+
+  const relay = await startOutboxRelay({ kafka, transactions, logger });
+  onStop('outbox relay', () => relay.stop());
+
+  const jobs = await startJobQueue({ connectionString: env.DATABASE_URL, logger });
+  onStop('jobs', () => jobs.stop());
+
+  const invite = buildInvite({ prisma, transactions, jobs, platform, tenants, relay, logger, webhookUrl: platformWebhookUrl(env.INGEST_PUBLIC_URL) });
+  const polling = options.jobPollingSeconds ? { pollingIntervalSeconds: options.jobPollingSeconds } : {};
+  await jobs.work<RequestJobData>(
+    JOB_NAMES.request,
+    (data, job) => invite.jobs[JOB_NAMES.request](data, { attempt: job.retryCount + 1, final: job.retryCount >= REQUEST_JOB_RETRY.retryLimit }),
+    { concurrency: 2, ...polling },
+  );
+  await jobs.work<ExpireJobData>(JOB_NAMES.expire, (data) => invite.jobs[JOB_NAMES.expire](data), { concurrency: 2, ...polling });
+
+  const consumer = await startConsumer({ kafka, service: 'invite', topics: subscriptions.invite, transactions, handlers: invite.handlers, logger, relay });
+  onStop('consumer', () => consumer.stop());
+
+  const app = createHttpServer({ logger });
+  addReadinessCheck(app, 'database', async () => {
+    await prisma.$queryRawUnsafe('SELECT 1');
+  });
+  addReadinessCheck(app, 'jobs', () => jobs.ping());
+  addReadinessCheck(app, 'kafka', async () => {
+    await kafka.listTopics();
+  });
+  onStop('http', () => app.close());
+  if (options.listen === false) {
+    await app.ready();
+    return { app, prisma };
+  }
+  const url = await app.listen({ host: env.HOST, port: env.PORT });
+  return { app, prisma, url };
+}
