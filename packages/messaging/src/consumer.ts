@@ -26,13 +26,17 @@ export interface HandlerContext<Tx> {
   message: { topic: string; partition: number; offset: string };
 }
 
-export interface Handler<Tx = unknown> {
+// Tx defaults to any: handlers are usually written before the service picks its Transactions, and an
+// unannotated `tx` must still be passable to the service's own helpers; startConsumer pins the real Tx.
+// biome-ignore lint/suspicious/noExplicitAny: see above
+export interface Handler<Tx = any> {
   readonly definition: EventDefinition;
   handleEvent(event: EventOf<EventDefinition>, tx: Tx, ctx: HandlerContext<Tx>): Promise<void>;
 }
 
 /** A handler of one event type (and version). Its writes share one transaction with the inbox row. */
-export function handle<D extends EventDefinition, Tx = unknown>(
+// biome-ignore lint/suspicious/noExplicitAny: see Handler
+export function handle<D extends EventDefinition, Tx = any>(
   definition: D,
   fn: (event: EventOf<D>, tx: Tx, ctx: HandlerContext<Tx>) => Promise<void>,
 ): Handler<Tx> {

@@ -1,0 +1,73 @@
+import { allTopics, deadLetterTopic, topics } from '@autoverify/contracts';
+import { type TestKafka, testKafka } from '@autoverify/testing';
+import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createKafka, ensureTopics, type KafkaClient } from '../src/index.ts';
+import { recordingLogger } from './support.ts';
+
+describe('ensureTopics', () => {
+  let tk: TestKafka;
+  let kafka: KafkaClient;
+
+  beforeAll(async () => {
+    tk = await testKafka({ prefix: 'topics' });
+    kafka = createKafka({
+      brokers: tk.brokers,
+      clientId: 'topics-test',
+      namespace: tk.namespace,
+      logger: recordingLogger(),
+    });
+  });
+
+  afterAll(async () => {
+    await kafka?.disconnect();
+    await tk?.cleanup();
+  });
+
+  it('creates every registry topic, namespaced, with its partitions and retention; then nothing more', async () => {
+    const created = await ensureTopics(kafka);
+    expect(created.sort()).toEqual(
+      allTopics()
+        .map((t) => `${tk.namespace}.${t.name}`)
+        .sort(),
+    );
+    expect(await ensureTopics(kafka)).toEqual([]);
+
+    const admin = new Kafka({ brokers: tk.brokers, logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      const names = [kafka.topicName(topics.applications), kafka.topicName(deadLetterTopic('invite'))];
+      const { topics: metadata } = await admin.fetchTopicMetadata({ topics: names });
+      expect(Object.fromEntries(metadata.map((t) => [t.name, t.partitions.length]))).toEqual({
+        [names[0] as string]: topics.applications.partitions,
+        [names[1] as string]: 1,
+      });
+      const configs = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: names.map((name) => ({
+          type: ConfigResourceTypes.TOPIC,
+          name,
+          configNames: ['retention.ms'],
+        })),
+      });
+      const retention = Object.fromEntries(
+        configs.resources.map((r) => [
+          r.resourceName,
+          r.configEntries.find((c) => c.configName === 'retention.ms')?.configValue,
+        ]),
+      );
+      expect(retention).toEqual({
+        [names[0] as string]: String(topics.applications.retentionMs),
+        [names[1] as string]: String(deadLetterTopic('invite').retentionMs),
+      });
+    } finally {
+      await admin.disconnect();
+    }
+  }, 30_000);
+
+  it('rejects a namespace that is not a valid topic name part', () => {
+    expect(() =>
+      createKafka({ brokers: tk.brokers, clientId: 'x', namespace: 'no spaces', logger: recordingLogger() }),
+    ).toThrow(/invalid Kafka namespace "no spaces"/);
+  });
+});
