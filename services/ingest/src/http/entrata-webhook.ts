@@ -1,0 +1,120 @@
+import type { Tenants } from '@autoverify/config';
+import { sendProblem } from '@autoverify/service-kit';
+import type { FastifyInstance } from 'fastify';
+import { type EntrataHint, PROCESSED_ENTRATA_EVENTS, parseEntrataWebhook } from '../domain/entrata-webhook.ts';
+import { verifyBasicAuth, verifyEntrataSignature } from '../domain/signatures.ts';
+import { enqueueSync } from '../handlers/sync-application.ts';
+import type { Deps } from '../ports.ts';
+import { acceptRawJson, headerText, parseJson } from './raw-json.ts';
+
+export const ENTRATA_WEBHOOK_BODY_LIMIT = 64 * 1024;
+
+/** Seconds a sender should wait before retrying when we could not store its webhook. */
+const RETRY_AFTER_SECONDS = 30;
+
+export interface EntrataWebhookDeps extends Deps {
+  tenants: Tenants;
+  now?: () => number;
+}
+
+/**
+ * POST /webhooks/entrata/:tenantId - a hint that an application was submitted. Authenticated per tenant,
+ * stored with its sync job in one transaction and acknowledged at once: Entrata is read later, by the job.
+ * Unknown event names are stored and acknowledged but not processed.
+ */
+export function entrataWebhookRoutes(deps: EntrataWebhookDeps) {
+  const now = deps.now ?? Date.now;
+  return async (scope: FastifyInstance) => {
+    acceptRawJson(scope, ENTRATA_WEBHOOK_BODY_LIMIT);
+
+    scope.post<{ Params: { tenantId: string } }>('/webhooks/entrata/:tenantId', async (request, reply) => {
+      const { tenantId } = request.params;
+      const tenant = deps.tenants.get(tenantId);
+      if (!tenant) return sendProblem(reply, 404, 'Not Found', `Unknown tenant "${tenantId}"`, { type: 'urn:problem:unknown-tenant' });
+      const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+
+      const verdict =
+        tenant.webhook.auth === 'hmac'
+          ? verifyEntrataSignature({
+              header: headerText(request.headers['x-entrata-signature']),
+              rawBody: raw,
+              secrets: tenant.webhook.secrets.map((ref) => deps.tenants.secret(ref)),
+              toleranceSeconds: tenant.webhook.toleranceSeconds,
+              nowSeconds: Math.floor(now() / 1000),
+            })
+          : verifyBasicAuth({
+              header: headerText(request.headers.authorization),
+              username: tenant.webhook.username,
+              passwords: tenant.webhook.passwords.map((ref) => deps.tenants.secret(ref)),
+            });
+      if (!verdict.ok) {
+        request.log.warn({ tenantId, reason: verdict.reason }, 'entrata webhook rejected');
+        if (tenant.webhook.auth === 'basic') reply.header('www-authenticate', 'Basic realm="entrata-webhooks"');
+        return sendProblem(reply, 401, 'Unauthorized', verdict.reason, { type: 'urn:problem:unauthorized' });
+      }
+
+      const json = parseJson(raw);
+      if (!json.ok) return sendProblem(reply, 400, 'Malformed Request Body', `Body is not valid JSON: ${json.message}`, { type: 'urn:problem:malformed-body' });
+      const parsed = parseEntrataWebhook(json.value);
+      if (!parsed.ok) {
+        const errors = parsed.errors.map((e) => ({ path: `body${e.path === '/' ? '' : e.path.replaceAll('/', '.')}`, message: e.message }));
+        return sendProblem(reply, 422, 'Unprocessable Content', `The webhook body is invalid: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, {
+          type: 'urn:problem:validation',
+          errors,
+        });
+      }
+      const hint = parsed.hint;
+      const processed = PROCESSED_ENTRATA_EVENTS.has(hint.event);
+
+      let stored: { id: string } | undefined;
+      try {
+        stored = await deps.transactions.run(async (tx) => {
+          const [row] = await tx.$queryRaw<{ id: string }[]>`
+            INSERT INTO entrata_webhooks (tenant_id, event_id, event, entrata_application_id, property_id, body, headers, status)
+            VALUES (${tenantId}, ${hint.eventId}, ${hint.event}, ${hint.entrataApplicationId}, ${hint.propertyId},
+                    ${JSON.stringify(json.value)}::jsonb, ${JSON.stringify(storedHeaders(request.headers))}::jsonb,
+                    ${processed ? 'accepted' : 'ignored'})
+            ON CONFLICT (tenant_id, event_id) DO NOTHING
+            RETURNING id::text`;
+          if (row && processed) await enqueueSync(tx, deps.jobs, syncJob(tenantId, hint));
+          return row;
+        });
+      } catch (error) {
+        request.log.error({ err: error, tenantId, eventId: hint.eventId }, 'entrata webhook could not be stored');
+        reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+        return sendProblem(reply, 503, 'Service Unavailable', 'The webhook could not be stored; retry later.', { type: 'urn:problem:unavailable' });
+      }
+      const log = { tenantId, eventId: hint.eventId, event: hint.event, entrataApplicationId: hint.entrataApplicationId };
+      if (!stored) {
+        request.log.info(log, 'entrata webhook duplicate');
+        return reply.code(200).send({ status: 'duplicate' });
+      }
+      request.log.info({ ...log, id: stored.id, processed }, processed ? 'entrata webhook accepted' : 'entrata webhook stored; event not processed');
+      return reply.code(202).send({ status: 'accepted', id: stored.id });
+    });
+  };
+}
+
+function syncJob(tenantId: string, hint: EntrataHint) {
+  return {
+    tenantId,
+    propertyId: hint.propertyId,
+    entrataApplicationId: hint.entrataApplicationId,
+    ...(hint.leadId ? { leadId: hint.leadId } : {}),
+    source: 'webhook' as const,
+    occurredAt: hint.occurredAt,
+  };
+}
+
+/** What support may need to see about a delivery; never credentials or the signature itself. */
+function storedHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of ['content-type', 'content-length', 'user-agent', 'x-request-id', 'x-forwarded-for']) {
+    const value = headerText(headers[name]);
+    if (value !== undefined) out[name] = value.slice(0, 500);
+  }
+  const signature = headerText(headers['x-entrata-signature']);
+  const t = signature ? /(?:^|,)\s*t=(\d+)/.exec(signature)?.[1] : undefined;
+  if (t) out['signature-timestamp'] = t;
+  return out;
+}

@@ -1,0 +1,64 @@
+import { sendProblem } from '@autoverify/service-kit';
+import type { FastifyInstance } from 'fastify';
+import { parsePlatformWebhook } from '../domain/platform-events.ts';
+import { bodyHash, verifyPlatformSignature } from '../domain/signatures.ts';
+import { enqueuePlatformWebhook } from '../handlers/platform.ts';
+import type { Deps } from '../ports.ts';
+import { acceptRawJson, headerText, parseJson } from './raw-json.ts';
+
+export const PLATFORM_WEBHOOK_BODY_LIMIT = 64 * 1024;
+
+export interface PlatformWebhookDeps extends Deps {
+  platformWebhookSecret: string;
+}
+
+/**
+ * POST /webhooks/verification-platform - signed with the shared secret (no timestamp is signed, so replays
+ * are handled by de-duplication: event_id when present, else the hash of the exact body).
+ */
+export function platformWebhookRoutes(deps: PlatformWebhookDeps) {
+  return async (scope: FastifyInstance) => {
+    acceptRawJson(scope, PLATFORM_WEBHOOK_BODY_LIMIT);
+
+    scope.post('/webhooks/verification-platform', async (request, reply) => {
+      const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      const verdict = verifyPlatformSignature({
+        header: headerText(request.headers['verification-signature']),
+        rawBody: raw,
+        secret: deps.platformWebhookSecret,
+      });
+      if (!verdict.ok) {
+        request.log.warn({ reason: verdict.reason }, 'platform webhook rejected');
+        return sendProblem(reply, 401, 'Unauthorized', verdict.reason, { type: 'urn:problem:unauthorized' });
+      }
+      const json = parseJson(raw);
+      if (!json.ok) return sendProblem(reply, 400, 'Malformed Request Body', `Body is not valid JSON: ${json.message}`, { type: 'urn:problem:malformed-body' });
+      const parsed = parsePlatformWebhook(json.value);
+      if (!parsed.ok) {
+        const errors = parsed.errors.map((e) => ({ path: `body${e.path === '/' ? '' : e.path.replaceAll('/', '.')}`, message: e.message }));
+        return sendProblem(reply, 422, 'Unprocessable Content', `The webhook body is invalid: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, {
+          type: 'urn:problem:validation',
+          errors,
+        });
+      }
+      const dedupeKey = parsed.webhook.eventId ? `event:${parsed.webhook.eventId}` : `sha256:${bodyHash(raw)}`;
+      let inserted: boolean;
+      try {
+        inserted = await deps.transactions.run(async (tx) => {
+          const rows = await tx.$queryRaw<{ dedupe_key: string }[]>`
+            INSERT INTO platform_webhooks (dedupe_key, code, body, status)
+            VALUES (${dedupeKey}, ${parsed.webhook.code}, ${JSON.stringify(json.value)}::jsonb, 'pending')
+            ON CONFLICT (dedupe_key) DO NOTHING RETURNING dedupe_key`;
+          if (rows.length > 0) await enqueuePlatformWebhook(tx, deps.jobs, dedupeKey);
+          return rows.length > 0;
+        });
+      } catch (error) {
+        request.log.error({ err: error, dedupeKey }, 'platform webhook could not be stored');
+        reply.header('retry-after', '30');
+        return sendProblem(reply, 503, 'Service Unavailable', 'The webhook could not be stored; retry later.', { type: 'urn:problem:unavailable' });
+      }
+      request.log.info({ dedupeKey, code: parsed.webhook.code, duplicate: !inserted }, 'platform webhook received');
+      return inserted ? reply.code(202).send({ status: 'accepted', id: dedupeKey }) : reply.code(200).send({ status: 'duplicate' });
+    });
+  };
+}
