@@ -1,6 +1,7 @@
 /**
  * Migration CLI, run in a service directory (reads prisma/schema.prisma, prisma/migrations, DATABASE_URL):
  *   node ../../packages/database/src/cli.ts deploy|status|create <name> [--empty]|check
+ *   node ../../packages/database/src/cli.ts resolve --rolled-back|--applied <migration>
  * Exit codes: 0 done, 1 the command's check failed or a migration failed, 2 usage or configuration error.
  */
 import { access } from 'node:fs/promises';
@@ -15,6 +16,7 @@ import {
   MigrationError,
   type MigrationTarget,
   migrationStatus,
+  resolveMigration,
 } from './migrate.ts';
 import { InvalidMigrationNameError } from './migrations-dir.ts';
 
@@ -23,6 +25,8 @@ const USAGE = `usage (in a service directory): node ../../packages/database/src/
   status                 list pending, failed and edited migrations (exit 1 unless up to date)
   create <name> [--empty]  write prisma/migrations/<timestamp>_<name>/migration.sql for schema.prisma's changes
   check                  exit 1 when schema.prisma and prisma/migrations disagree (drift)
+  resolve --rolled-back <migration>   set a failed migration aside so deploy runs it (fixed) again
+  resolve --applied <migration>       record a failed migration as completed by hand
 environment: DATABASE_URL=postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE`;
 
 export interface CliIo {
@@ -35,16 +39,19 @@ export interface CliIo {
 class UsageError extends Error {}
 
 interface Command {
-  name: 'deploy' | 'status' | 'create' | 'check';
+  name: 'deploy' | 'status' | 'create' | 'check' | 'resolve';
   migrationName?: string;
   empty: boolean;
+  resolveAs?: 'rolled-back' | 'applied';
 }
+
+const ALLOWED_FLAGS: Record<string, string[]> = { create: ['--empty'], resolve: ['--rolled-back', '--applied'] };
 
 function parseArgs(args: string[]): Command {
   const [name, ...rest] = args;
   const flags = rest.filter((a) => a.startsWith('--'));
   const positional = rest.filter((a) => !a.startsWith('--'));
-  const unknownFlags = flags.filter((f) => !(name === 'create' && f === '--empty'));
+  const unknownFlags = flags.filter((f) => !(ALLOWED_FLAGS[name ?? '']?.includes(f) ?? false));
   if (unknownFlags.length > 0) throw new UsageError(`unknown option ${unknownFlags.join(', ')}`);
   switch (name) {
     case 'deploy':
@@ -55,6 +62,13 @@ function parseArgs(args: string[]): Command {
     case 'create':
       if (positional.length !== 1) throw new UsageError('create takes exactly one migration name, e.g. add_reminders');
       return { name, migrationName: positional[0], empty: flags.includes('--empty') };
+    case 'resolve': {
+      if (flags.length !== 1 || positional.length !== 1) {
+        throw new UsageError('resolve takes --rolled-back or --applied, and one migration folder name');
+      }
+      const resolveAs = flags[0] === '--applied' ? 'applied' : 'rolled-back';
+      return { name, migrationName: positional[0], empty: false, resolveAs };
+    }
     case undefined:
       throw new UsageError('no command given');
     default:
@@ -118,7 +132,25 @@ async function run(command: Command, io: CliIo): Promise<number> {
       io.out('schema.prisma and prisma/migrations agree');
       return 0;
     }
+    case 'resolve': {
+      const migration = command.migrationName as string;
+      const as = command.resolveAs ?? 'rolled-back';
+      await resolveMigration({ ...t, migration, as });
+      io.out(`recorded ${migration} as ${as}`);
+      return 0;
+    }
   }
+}
+
+/** After a failed migration: what to do next (our migrations fail atomically, so nothing to undo). */
+function failedMigrationHint(error: MigrationError): string {
+  const failed = error.code === 'P3009' || /^migration \S+ failed: /.test(error.message);
+  if (!failed) return '';
+  return (
+    '\n\nThe failed migration changed nothing (each runs in one transaction). Fix its migration.sql, then run\n' +
+    '  node ../../packages/database/src/cli.ts resolve --rolled-back <migration>\n' +
+    'and deploy again.'
+  );
 }
 
 function isConnectionError(error: unknown): error is Error & { code: string } {
@@ -143,8 +175,12 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
       io.err(`error: ${error.message}`);
       return 2;
     }
-    if (error instanceof DriftError || error instanceof MigrationError) {
+    if (error instanceof DriftError) {
       io.err(`error: ${error.message}`);
+      return 1;
+    }
+    if (error instanceof MigrationError) {
+      io.err(`error: ${error.message}${failedMigrationHint(error)}`);
       return 1;
     }
     if (isConnectionError(error)) {

@@ -13,5 +13,7 @@ export {
   type MigrationTarget,
   migrationStatus,
   pendingSchemaChanges,
+  type ResolveOptions,
+  resolveMigration,
 } from './migrate.ts';
 export { InvalidMigrationNameError } from './migrations-dir.ts';

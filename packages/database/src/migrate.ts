@@ -154,6 +154,28 @@ export async function createMigration(options: CreateMigrationOptions): Promise<
   return { name: folder, file, sql };
 }
 
+export interface ResolveOptions extends MigrationTarget {
+  /** The folder name of a migration recorded as failed. */
+  migration: string;
+  /**
+   * `rolled-back`: the failed attempt is set aside and the next deploy runs the (fixed) migration
+   * again; right for our migrations, which fail atomically. `applied`: it was completed by hand.
+   */
+  as: 'rolled-back' | 'applied';
+}
+
+/** `prisma migrate resolve --rolled-back|--applied <migration>`: unblocks deploys after a failed migration. */
+export async function resolveMigration(options: ResolveOptions): Promise<void> {
+  const { schema, migrations } = await load(options);
+  await withSchemaEngine(engineOptions(options, schema), async ({ engine }) => {
+    if (options.as === 'rolled-back') {
+      await engine.markMigrationRolledBack({ migrationName: options.migration });
+    } else {
+      await engine.markMigrationApplied({ migrationName: options.migration, migrationsList: migrations });
+    }
+  });
+}
+
 export class DriftError extends Error {
   override name = 'DriftError';
   readonly sql: string;

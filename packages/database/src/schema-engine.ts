@@ -96,6 +96,20 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
 }
 
+/**
+ * Engine messages end in a Rust span trace ("   0: sql_schema_connector::... at src/x.rs:113"),
+ * which reads like a stack trace. Keep the message, name the migration the trace mentions.
+ */
+export function readableEngineMessage(message: string): string {
+  const lines = message.split('\n');
+  const traceStart = lines.findIndex((line) => /^\s+\d+: \S/.test(line));
+  const head = (traceStart === -1 ? lines : lines.slice(0, traceStart))
+    .filter((line) => line.trim() !== '' && line.trim() !== 'external connector error')
+    .join('\n');
+  const migration = traceStart === -1 ? undefined : /migration_name="([^"]+)"/.exec(message)?.[1];
+  return migration ? `migration ${migration} failed: ${head}` : head;
+}
+
 /** Turns what the engine throws (errors with a Prisma code, or errors the adapter registered) into MigrationError. */
 function toMigrationError(error: unknown, lookup: (e: unknown) => unknown): MigrationError {
   const registered = lookup(error);
@@ -106,7 +120,7 @@ function toMigrationError(error: unknown, lookup: (e: unknown) => unknown): Migr
       cause,
     });
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const message = readableEngineMessage(error instanceof Error ? error.message : String(error));
   const code = isRecord(error) && typeof error.code === 'string' ? error.code : undefined;
   return new MigrationError(code ? `${code}: ${message}` : message, code, { cause: error });
 }
