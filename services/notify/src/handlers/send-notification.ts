@@ -70,6 +70,11 @@ export function sendNotificationJob<Tx>(deps: SendNotificationDeps<Tx>) {
     message.channel === 'email' ? deps.email.send(message.email) : deps.sms.send(message.sms);
 
   return async function sendNotification(data: SendNotificationJobData): Promise<void> {
+    if (typeof data?.notificationId !== 'string' || data.notificationId === '') {
+      // Retrying cannot fix a malformed job; it would only fail again.
+      deps.logger.error({ job: SEND_NOTIFICATION_JOB }, 'job data without a notificationId: dropped');
+      return;
+    }
     const log = deps.logger.child({ job: SEND_NOTIFICATION_JOB, notificationId: data.notificationId });
     const row = await findNotification(transactions.sql(), data.notificationId);
     if (!row) {

@@ -38,16 +38,18 @@ export async function unsubscribeRoutes<Tx>(app: FastifyInstance, deps: Unsubscr
     });
   };
 
-  const tokenOf = (request: FastifyRequest) => (request.params as { token: string }).token;
+  // A wildcard, not `:token`: route parameters are capped at 100 characters and a token that carries an
+  // email address can be longer.
+  const tokenOf = (request: FastifyRequest) => (request.params as { '*': string })['*'];
 
-  app.get('/unsubscribe/:token', async (request, reply) => {
+  app.get('/unsubscribe/*', async (request, reply) => {
     const target = verifyUnsubscribeToken(deps.secret, tokenOf(request));
     if (!target) return invalid(request, reply);
     const senderName = deps.tenants.get(target.tenantId)?.name;
     return reply.type('text/html; charset=utf-8').send(unsubscribePage({ state: 'confirm', senderName }));
   });
 
-  app.post('/unsubscribe/:token', async (request, reply) => {
+  app.post('/unsubscribe/*', async (request, reply) => {
     const target = verifyUnsubscribeToken(deps.secret, tokenOf(request));
     if (!target) return invalid(request, reply);
     await addSuppression(deps.transactions.sql(), {

@@ -1,0 +1,205 @@
+import { twilioSignature } from '@autoverify/sandbox';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '@autoverify/testing';
+import { type Harness, SMS_FROM, startHarness, uniqueId } from './harness.ts';
+
+let h: Harness;
+let phoneCounter = 1000 + Math.floor(Math.random() * 8000);
+const newPhone = () => `+1720555${String(phoneCounter++).padStart(4, '0')}`;
+
+const outboundSms = (to: string) => h.sandbox.state.sms.messages.filter((m) => m.to === to && m.direction === 'outbound-api');
+const emailsTo = (address: string) => h.sandbox.state.email.forRecipient(address);
+
+beforeAll(async () => {
+  h = await startHarness();
+}, 90_000);
+
+afterAll(async () => {
+  await h?.stop();
+}, 60_000);
+
+describe('notify with real Kafka, PostgreSQL and the sandbox', () => {
+  it('emails an invite through SMTP and publishes NotificationSent', async () => {
+    const event = await h.request({ channel: 'email', purpose: 'invite', kind: 'income' });
+    const { notificationId, to } = event.payload;
+    const sent = await h.waitForOutcome(notificationId, 'NotificationSent');
+    expect(sent).toMatchObject({
+      tenantId: 'acme',
+      correlationId: event.correlationId,
+      causationId: event.id,
+      payload: { notificationId, channel: 'email', purpose: 'invite', kind: 'income', attempts: 1 },
+    });
+    const [email, ...more] = emailsTo(to);
+    expect(more).toHaveLength(0);
+    expect(email?.subject).toBe('Aspen Ridge Apartments: please verify your income for your rental application');
+    expect(email?.from).toContain('leasing@acme.example.com');
+    expect(email?.text).toContain('https://verify.example.com/v/ver_1');
+    expect(email?.text).toContain('December 8, 2026 at 8:04 AM MST');
+    expect(email?.html).toContain('Verify my income');
+    expect(email?.messageId).toMatch(/@autoverify>$/);
+    // Invites carry no unsubscribe header; only reminders do.
+    expect(email?.listUnsubscribe).toBeUndefined();
+  });
+
+  it('texts an invite through the Twilio-style API and publishes NotificationSent', async () => {
+    const to = newPhone();
+    const event = await h.request({ channel: 'sms', to, kind: 'identity' });
+    const sent = await h.waitForOutcome(event.payload.notificationId, 'NotificationSent');
+    const messages = outboundSms(to);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]?.from).toBe(SMS_FROM);
+    expect(messages[0]?.body).toContain('Acme Living: Hi Ada, please verify your identity');
+    expect(messages[0]?.body).toContain('Reply STOP to opt out.');
+    expect(sent.type === 'NotificationSent' && sent.payload.providerMessageId).toBe(messages[0]?.sid);
+    // The delivered status callback is recorded against the message.
+    await waitFor(async () => {
+      const rows = await h.db.query<{ delivery_status: string }>(
+        'SELECT delivery_status FROM notifications WHERE notification_id = $1',
+        [event.payload.notificationId],
+      );
+      return rows[0]?.delivery_status === 'delivered';
+    }, { message: 'delivered status callback' });
+  });
+
+  it('sends one message for the same notification requested twice', async () => {
+    const notificationId = uniqueId('dup');
+    const first = await h.request({ notificationId, channel: 'email' });
+    await h.request({ notificationId, channel: 'email' });
+    // And a redelivery of the very same event.
+    await h.request({ notificationId, channel: 'email' }, first.id);
+    await h.waitForOutcome(notificationId, 'NotificationSent');
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect(emailsTo(first.payload.to)).toHaveLength(1);
+    expect(h.outcomesFor(notificationId)).toHaveLength(1);
+  });
+
+  it('stops texting a number that replied STOP, without calling the provider', async () => {
+    const to = newPhone();
+    const response = await fetch(`${h.sandbox.url}/sandbox/sms/inbound`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ from: to, to: SMS_FROM, body: 'Stop' }),
+    });
+    expect(response.status).toBe(200);
+    await waitFor(async () => {
+      const rows = await h.db.query('SELECT 1 FROM suppressions WHERE channel = $1 AND address = $2', ['sms', to]);
+      return rows.length === 1;
+    }, { message: 'SMS suppression after STOP' });
+
+    const event = await h.request({ channel: 'sms', to, purpose: 'reminder', reminderNumber: 1 });
+    const failed = await h.waitForOutcome(event.payload.notificationId, 'NotificationFailed');
+    expect(failed.payload).toMatchObject({ reason: 'opted_out', permanent: true, detail: 'recipient opted out of text messages' });
+    expect(outboundSms(to)).toHaveLength(0);
+  });
+
+  it('re-subscribes a number that replied START', async () => {
+    const to = newPhone();
+    for (const body of ['STOP', 'START']) {
+      await fetch(`${h.sandbox.url}/sandbox/sms/inbound`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ from: to, to: SMS_FROM, body }),
+      });
+      await waitFor(async () => {
+        const rows = await h.db.query('SELECT action FROM inbound_messages WHERE from_number = $1 AND action = $2', [to, body.toLowerCase()]);
+        return rows.length === 1;
+      }, { message: `inbound ${body}` });
+    }
+    const rows = await h.db.query('SELECT 1 FROM suppressions WHERE channel = $1 AND address = $2', ['sms', to]);
+    expect(rows).toHaveLength(0);
+  });
+
+  it('retries a temporary SMTP failure and then sends once', async () => {
+    const notificationId = uniqueId('tempfail');
+    const to = `${notificationId}@example.com`;
+    h.sandbox.state.faults.add({ target: 'email', kind: 'smtp_temporary', match: to, count: 1 });
+    await h.request({ notificationId, to, channel: 'email' });
+    const sent = await h.waitForOutcome(notificationId, 'NotificationSent', 45_000);
+    expect(sent.type === 'NotificationSent' && sent.payload.attempts).toBe(2);
+    expect(emailsTo(to)).toHaveLength(1);
+  }, 60_000);
+
+  it('fails an invalid number at once with invalid_recipient (Twilio 21211)', async () => {
+    const event = await h.request({ channel: 'sms', to: '+15005550001' });
+    const failed = await h.waitForOutcome(event.payload.notificationId, 'NotificationFailed');
+    expect(failed.payload).toMatchObject({ reason: 'invalid_recipient', permanent: true });
+    expect(failed.payload).toMatchObject({ detail: expect.stringContaining('21211') });
+  });
+
+  it('reports an undelivered SMS from the status callback, once', async () => {
+    const to = newPhone();
+    h.sandbox.state.sms.numberBehaviors.set(to, 'undelivered');
+    const event = await h.request({ channel: 'sms', to });
+    const { notificationId } = event.payload;
+    await h.waitForOutcome(notificationId, 'NotificationSent');
+    const failed = await h.waitForOutcome(notificationId, 'NotificationFailed');
+    expect(failed.payload).toMatchObject({ reason: 'undelivered', permanent: true, detail: 'carrier reported undelivered (error 30003)' });
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(h.outcomesFor(notificationId).filter((o) => o.type === 'NotificationFailed')).toHaveLength(1);
+  });
+
+  it('puts a one-click unsubscribe on reminders and honours it', async () => {
+    const to = `${uniqueId('unsub')}@example.com`;
+    const reminder = await h.request({ channel: 'email', to, purpose: 'reminder', reminderNumber: 1 });
+    await h.waitForOutcome(reminder.payload.notificationId, 'NotificationSent');
+    const [email] = emailsTo(to);
+    expect(email?.listUnsubscribePost).toBe('List-Unsubscribe=One-Click');
+    const url = /<([^>]+)>/.exec(email?.listUnsubscribe ?? '')?.[1] ?? '';
+    expect(url.startsWith(`${h.notifyUrl}/unsubscribe/`)).toBe(true);
+    expect(email?.text).toContain(url);
+
+    const page = await fetch(url);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<form method="post">');
+
+    const oneClick = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
+    expect(oneClick.status).toBe(200);
+
+    const next = await h.request({ channel: 'email', to, purpose: 'reminder', reminderNumber: 2 });
+    const failed = await h.waitForOutcome(next.payload.notificationId, 'NotificationFailed');
+    expect(failed.payload).toMatchObject({ reason: 'opted_out', permanent: true });
+    expect(emailsTo(to)).toHaveLength(1);
+  });
+
+  it('refuses tampered unsubscribe links', async () => {
+    const asHtml = await fetch(`${h.notifyUrl}/unsubscribe/u1.e30.forged`);
+    expect(asHtml.status).toBe(400);
+    expect(asHtml.headers.get('content-type')).toContain('text/html');
+    const asApi = await fetch(`${h.notifyUrl}/unsubscribe/u1.e30.forged`, { method: 'POST' });
+    expect(asApi.status).toBe(400);
+    expect(asApi.headers.get('content-type')).toContain('application/problem+json');
+  });
+
+  it('rejects webhooks without a valid Twilio signature', async () => {
+    const params = { From: '+17205550000', To: SMS_FROM, Body: 'STOP', MessageSid: 'SMforged' };
+    const unsigned = await fetch(`${h.notifyUrl}/webhooks/twilio/inbound`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(params).toString(),
+    });
+    expect(unsigned.status).toBe(403);
+    expect(unsigned.headers.get('content-type')).toContain('application/problem+json');
+
+    const signedElsewhere = twilioSignature('wrong-token', `${h.notifyUrl}/webhooks/twilio/status`, params);
+    const status = await fetch(`${h.notifyUrl}/webhooks/twilio/status`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signedElsewhere },
+      body: new URLSearchParams(params).toString(),
+    });
+    expect(status.status).toBe(403);
+
+    const good = twilioSignature(h.sandbox.options.twilio.authToken, `${h.notifyUrl}/webhooks/twilio/inbound`, { ...params, Body: 'HELP' });
+    const help = await fetch(`${h.notifyUrl}/webhooks/twilio/inbound`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': good },
+      body: new URLSearchParams({ ...params, Body: 'HELP' }).toString(),
+    });
+    expect(help.status).toBe(200);
+    expect(help.headers.get('content-type')).toContain('text/xml');
+    expect(await help.text()).toContain('<Message>Acme Living: Messages about verifying your rental application. Reply STOP to opt out');
+  });
+});
