@@ -7,13 +7,15 @@ export class ConfigError extends Error {}
 const port = (name: string, value: string | undefined): number | undefined => {
   if (value === undefined || value === '') return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError(`${name} must be a port number (0-65535), got "${value}"`);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new ConfigError(`${name} must be a port number (0-65535), got "${value}"`);
   return n;
 };
 
 const url = (name: string, value: string | undefined): string | undefined => {
   if (value === undefined || value === '') return undefined;
-  if (!/^https?:\/\/[^/]/.test(value)) throw new ConfigError(`${name} must be an http(s) URL, got "${value}"`);
+  if (!/^https?:\/\/[^/]/.test(value))
+    throw new ConfigError(`${name} must be an http(s) URL, got "${value}"`);
   return value.replace(/\/$/, '');
 };
 
@@ -22,10 +24,17 @@ function readSeed(path: string): SandboxSeed {
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new ConfigError(`SANDBOX_SEED_FILE ${path}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new ConfigError(
+      `SANDBOX_SEED_FILE ${path}: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   const orgs = (parsed as { orgs?: unknown }).orgs;
-  if (!Array.isArray(orgs) || orgs.some((o) => typeof o?.org !== 'string' || typeof o?.apiKey !== 'string' || typeof o?.tenantId !== 'string')) {
+  if (
+    !Array.isArray(orgs) ||
+    orgs.some(
+      (o) => typeof o?.org !== 'string' || typeof o?.apiKey !== 'string' || typeof o?.tenantId !== 'string',
+    )
+  ) {
     throw new ConfigError(`SANDBOX_SEED_FILE ${path}: expected {"orgs":[{"org","tenantId","apiKey",...}]}`);
   }
   return parsed as SandboxSeed;
@@ -34,7 +43,8 @@ function readSeed(path: string): SandboxSeed {
 /** Sandbox options from the environment (see README). Unset values fall back to the defaults. */
 export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): SandboxOptions {
   const set = <T>(key: string, value: T | undefined) => (value === undefined ? {} : { [key]: value });
-  const defined = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== ''));
+  const defined = <T extends object>(o: T) =>
+    Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== ''));
   return {
     httpPort: port('SANDBOX_PORT', env.SANDBOX_PORT) ?? port('PORT', env.PORT) ?? 4000,
     smtpPort: port('SMTP_PORT', env.SMTP_PORT) ?? 2525,

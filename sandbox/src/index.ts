@@ -1,9 +1,9 @@
 import type { AddressInfo } from 'node:net';
+import { createLogger } from '@autoverify/logger';
 import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { createLogger } from '@autoverify/logger';
 import Fastify from 'fastify';
 import { controlRoutes } from './control/routes.ts';
 import { startSmtpServer } from './email/smtp.ts';
@@ -15,13 +15,13 @@ import { type SandboxSeed, SandboxState } from './state.ts';
 import { platformRoutes } from './verification-platform/routes.ts';
 import { verifyPageRoutes } from './verification-platform/verify-page.ts';
 
-export { SandboxState, type SandboxSeed } from './state.ts';
-export { SEND_LEASE_DOCUMENTS_PARTS, MAX_UPLOAD_BYTES } from './entrata/leases.ts';
 export { ENTRATA_ERRORS } from './entrata/errors.ts';
+export { MAX_UPLOAD_BYTES, SEND_LEASE_DOCUMENTS_PARTS } from './entrata/leases.ts';
 export { ENTRATA_SIGNATURE_HEADER, signEntrataWebhook } from './entrata/webhook.ts';
-export { PLATFORM_SIGNATURE_HEADER, signPlatformWebhook } from './verification-platform/webhooks.ts';
+export type { FaultKind, FaultSpec, FaultTarget } from './faults/faults.ts';
 export { TWILIO_SIGNATURE_HEADER, twilioSignature } from './sms/twilio-signature.ts';
-export type { FaultSpec, FaultTarget, FaultKind } from './faults/faults.ts';
+export { type SandboxSeed, SandboxState } from './state.ts';
+export { PLATFORM_SIGNATURE_HEADER, signPlatformWebhook } from './verification-platform/webhooks.ts';
 
 export interface SandboxOptions {
   /** 0 = a free port. Default 4000. */
@@ -64,7 +64,11 @@ export interface Sandbox {
 export const SANDBOX_DEFAULTS: ResolvedSandboxOptions = {
   ingestBaseUrl: 'http://127.0.0.1:3001',
   notifyBaseUrl: 'http://127.0.0.1:3004',
-  platform: { clientId: 'sandbox-client', secretKey: 'sandbox-secret', webhookSecret: 'sandbox-platform-webhook-secret' },
+  platform: {
+    clientId: 'sandbox-client',
+    secretKey: 'sandbox-secret',
+    webhookSecret: 'sandbox-platform-webhook-secret',
+  },
   twilio: {
     accountSid: 'AC00000000000000000000000000000000',
     authToken: 'sandbox-twilio-auth-token',
@@ -81,7 +85,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     twilio: { ...SANDBOX_DEFAULTS.twilio, ...options.twilio },
   };
   const app = Fastify({
-    loggerInstance: createLogger({ service: 'sandbox', ...(options.logLevel ? { level: options.logLevel } : {}) }),
+    loggerInstance: createLogger({
+      service: 'sandbox',
+      ...(options.logLevel ? { level: options.logLevel } : {}),
+    }),
     // A fault may hold a request for a long time; stopping must not wait for it.
     forceCloseConnections: true,
     bodyLimit: 10 * 1024 * 1024,
@@ -99,15 +106,22 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       info: {
         title: 'autoverify sandbox',
         version: '1.0.0',
-        description: 'Local fakes of Entrata, the verification platform, SMTP and Twilio, plus the scenario API under /sandbox.',
+        description:
+          'Local fakes of Entrata, the verification platform, SMTP and Twilio, plus the scenario API under /sandbox.',
       },
       tags: [{ name: 'sandbox', description: 'Scenario (control) API' }],
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  await app.register(async (scope) => entrataRoutes(scope, { store: state.entrata, rateLimiter: state.rateLimiter, faults: state.faults }));
-  const platformWebhooks = { store: state.platform, sender: state.webhooks, webhookSecret: resolved.platform.webhookSecret };
+  await app.register(async (scope) =>
+    entrataRoutes(scope, { store: state.entrata, rateLimiter: state.rateLimiter, faults: state.faults }),
+  );
+  const platformWebhooks = {
+    store: state.platform,
+    sender: state.webhooks,
+    webhookSecret: resolved.platform.webhookSecret,
+  };
   await app.register(
     async (scope) =>
       platformRoutes(scope, {
@@ -129,7 +143,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   await app.register(async (scope) => twilioRoutes(scope, { ...twilio, faults: state.faults }));
   await app.register(
     async (scope) =>
-      controlRoutes(scope, { state, platformWebhooks, twilio, ingestBaseUrl: resolved.ingestBaseUrl, publicUrl: () => publicUrl }),
+      controlRoutes(scope, {
+        state,
+        platformWebhooks,
+        twilio,
+        ingestBaseUrl: resolved.ingestBaseUrl,
+        publicUrl: () => publicUrl,
+      }),
     { prefix: '/sandbox' },
   );
 
@@ -140,7 +160,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
   try {
-    smtp = await startSmtpServer({ port: options.smtpPort ?? 2525, host, store: state.email, faults: state.faults, log: app.log });
+    smtp = await startSmtpServer({
+      port: options.smtpPort ?? 2525,
+      host,
+      store: state.email,
+      faults: state.faults,
+      log: app.log,
+    });
   } catch (error) {
     await app.close();
     throw error;

@@ -1,7 +1,16 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Sandbox, SEND_LEASE_DOCUMENTS_PARTS } from '../src/index.ts';
-import { call, entrata, setUpOrg, startReceiver, startTestSandbox, submitApplication, waitFor } from './helpers.ts';
+import {
+  call,
+  entrata,
+  type Json,
+  setUpOrg,
+  startReceiver,
+  startTestSandbox,
+  submitApplication,
+  waitFor,
+} from './helpers.ts';
 
 const PDF = Buffer.from('%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
 
@@ -25,7 +34,10 @@ describe('fake Entrata', () => {
 
   it('answers getLeads in the envelope with loose types, MM/DD/YYYY dates and no customer type', async () => {
     const app = await submitApplication(sandbox);
-    const res = await entrata(sandbox, 'leads', 'getLeads', 'r1', { propertyId: 100200, applicationId: String(app.applicationId) });
+    const res = await entrata(sandbox, 'leads', 'getLeads', 'r1', {
+      propertyId: 100200,
+      applicationId: String(app.applicationId),
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('x-ratelimit-limit')).toBe('15000/DAY;1000/HOUR;150/MINUTE');
     expect(res.json.response.requestId).toBe('42');
@@ -47,9 +59,15 @@ describe('fake Entrata', () => {
 
   it('filters getLeads by created date and rejects malformed dates in the body', async () => {
     await submitApplication(sandbox);
-    const past = await entrata(sandbox, 'leads', 'getLeads', 'r1', { propertyId: 100200, createdOnDateTo: '01/01/2020' });
+    const past = await entrata(sandbox, 'leads', 'getLeads', 'r1', {
+      propertyId: 100200,
+      createdOnDateTo: '01/01/2020',
+    });
     expect(past.json.response.result.prospects.prospect).toEqual([]);
-    const bad = await entrata(sandbox, 'leads', 'getLeads', 'r1', { propertyId: 100200, createdOnDateFrom: '2024-01-01' });
+    const bad = await entrata(sandbox, 'leads', 'getLeads', 'r1', {
+      propertyId: 100200,
+      createdOnDateFrom: '2024-01-01',
+    });
     expect(bad.status).toBe(200);
     expect(bad.json.response.error.code).toBe(304);
     expect(bad.json.response.error.message).toContain('MM/DD/YYYY');
@@ -57,10 +75,17 @@ describe('fake Entrata', () => {
 
   it('gives roles from getLeases r2 (code as a string there)', async () => {
     const app = await submitApplication(sandbox);
-    const res = await entrata(sandbox, 'leases', 'getLeases', 'r2', { propertyId: '100200', applicationId: app.applicationId });
+    const res = await entrata(sandbox, 'leases', 'getLeases', 'r2', {
+      propertyId: '100200',
+      applicationId: app.applicationId,
+    });
     expect(res.json.response.code).toBe('200');
     const customers = res.json.response.result.leases.lease[0].customers.customer;
-    expect(customers.map((c: { customerType: string }) => c.customerType)).toEqual(['Primary', 'Guarantor', 'Occupant']);
+    expect(customers.map((c: { customerType: string }) => c.customerType)).toEqual([
+      'Primary',
+      'Guarantor',
+      'Occupant',
+    ]);
     expect(customers[1].relationshipName).toBe('Parent');
   });
 
@@ -79,13 +104,22 @@ describe('fake Entrata', () => {
   });
 
   it('accepts the legacy form with Basic auth', async () => {
-    const body = { auth: { type: 'basic' }, requestId: '1', method: { name: 'getLeasePickList', version: 'r1', params: {} } };
-    const basic = (user: string, pass: string) => `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
-    const ok = await call(sandbox, 'POST', '/legacy/demo-pm/api/v1/leases', body, { authorization: basic('api-user', 'api-pass') });
+    const body = {
+      auth: { type: 'basic' },
+      requestId: '1',
+      method: { name: 'getLeasePickList', version: 'r1', params: {} },
+    };
+    const basic = (user: string, pass: string) =>
+      `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
+    const ok = await call(sandbox, 'POST', '/legacy/demo-pm/api/v1/leases', body, {
+      authorization: basic('api-user', 'api-pass'),
+    });
     const names = ok.json.response.result.pickLists.fileTypes.fileType.map((t: { name: string }) => t.name);
     expect(names).toContain('Proof of Income');
     expect(names).toContain('Applicant Identification');
-    const bad = await call(sandbox, 'POST', '/legacy/demo-pm/api/v1/leases', body, { authorization: basic('api-user', 'x') });
+    const bad = await call(sandbox, 'POST', '/legacy/demo-pm/api/v1/leases', body, {
+      authorization: basic('api-user', 'x'),
+    });
     expect(bad.json.response.error.code).toBe(113);
   });
 
@@ -108,11 +142,24 @@ describe('fake Entrata', () => {
       const form = new FormData();
       form.append(
         SEND_LEASE_DOCUMENTS_PARTS.envelope,
-        JSON.stringify({ auth: { type: 'apikey' }, requestId: 7, method: { name: 'sendLeaseDocuments', version: 'r1', params } }),
+        JSON.stringify({
+          auth: { type: 'apikey' },
+          requestId: 7,
+          method: { name: 'sendLeaseDocuments', version: 'r1', params },
+        }),
       );
-      for (const f of files) form.append(SEND_LEASE_DOCUMENTS_PARTS.file, new Blob([f.bytes], { type: 'application/pdf' }), f.name);
-      const res = await fetch(`${sandbox.url}/ext/orgs/demo-pm/v1/leases`, { method: 'POST', headers: { 'x-api-key': 'demo-key' }, body: form });
-      return { status: res.status, json: (await res.json()) as any };
+      for (const f of files)
+        form.append(
+          SEND_LEASE_DOCUMENTS_PARTS.file,
+          new Blob([f.bytes], { type: 'application/pdf' }),
+          f.name,
+        );
+      const res = await fetch(`${sandbox.url}/ext/orgs/demo-pm/v1/leases`, {
+        method: 'POST',
+        headers: { 'x-api-key': 'demo-key' },
+        body: form,
+      });
+      return { status: res.status, json: (await res.json()) as Json };
     };
 
     it('stores PDFs per application and lists them', async () => {
@@ -122,7 +169,16 @@ describe('fake Entrata', () => {
         {
           propertyId: 100200,
           applicationId: app.applicationId,
-          files: { file: [{ fileName: 'income.pdf', fileTypeId: '7001', isShowInResidentPortal: 0, customerIds: String(ann) }] },
+          files: {
+            file: [
+              {
+                fileName: 'income.pdf',
+                fileTypeId: '7001',
+                isShowInResidentPortal: 0,
+                customerIds: String(ann),
+              },
+            ],
+          },
         },
         [{ name: 'income.pdf', bytes: PDF }],
       );
@@ -131,11 +187,23 @@ describe('fake Entrata', () => {
       expect(file).toMatchObject({ status: 'Success', fileName: 'income.pdf' });
       expect(file.fileId).toMatch(/^\d+$/);
 
-      const list = await entrata(sandbox, 'leases', 'getLeaseDocumentsList', 'r1', { propertyId: 100200, applicationId: app.applicationId });
+      const list = await entrata(sandbox, 'leases', 'getLeaseDocumentsList', 'r1', {
+        propertyId: 100200,
+        applicationId: app.applicationId,
+      });
       expect(list.json.response.result.documents.document).toEqual([
-        expect.objectContaining({ id: file.fileId, fileName: 'income.pdf', fileTypeId: '7001', customerIds: String(ann) }),
+        expect.objectContaining({
+          id: file.fileId,
+          fileName: 'income.pdf',
+          fileTypeId: '7001',
+          customerIds: String(ann),
+        }),
       ]);
-      const control = await call(sandbox, 'GET', `/sandbox/entrata/orgs/demo-pm/applications/${app.applicationId}/documents`);
+      const control = await call(
+        sandbox,
+        'GET',
+        `/sandbox/entrata/orgs/demo-pm/applications/${app.applicationId}/documents`,
+      );
       expect(control.json.documents[0]).toMatchObject({ size: PDF.length, fileTypeId: '7001' });
       const download = await fetch(control.json.documents[0].downloadUrl);
       expect(Buffer.from(await download.arrayBuffer())).toEqual(PDF);
@@ -144,7 +212,12 @@ describe('fake Entrata', () => {
     it('accepts one file with flat params and a leaseFileType name', async () => {
       const app = await submitApplication(sandbox);
       const res = await upload(
-        { propertyId: 100200, leaseId: app.leaseId, fileName: 'id.pdf', leaseFileType: 'Applicant Identification' },
+        {
+          propertyId: 100200,
+          leaseId: app.leaseId,
+          fileName: 'id.pdf',
+          leaseFileType: 'Applicant Identification',
+        },
         [{ name: 'id.pdf', bytes: PDF }],
       );
       expect(res.json.response.result.files.file[0].status).toBe('Success');
@@ -153,7 +226,12 @@ describe('fake Entrata', () => {
 
     it('rejects non-PDF bytes, unknown file types and more than 50 MB, storing nothing', async () => {
       const app = await submitApplication(sandbox);
-      const base = { propertyId: 100200, applicationId: app.applicationId, fileName: 'x.pdf', fileTypeId: '7001' };
+      const base = {
+        propertyId: 100200,
+        applicationId: app.applicationId,
+        fileName: 'x.pdf',
+        fileTypeId: '7001',
+      };
       const notPdf = await upload(base, [{ name: 'x.pdf', bytes: Buffer.from('<html>oops</html>') }]);
       expect(notPdf.status).toBe(200);
       expect(notPdf.json.response.error).toMatchObject({ code: 320 });
@@ -169,12 +247,21 @@ describe('fake Entrata', () => {
 
     it('refuses JSON bodies and wrongly named parts', async () => {
       const app = await submitApplication(sandbox);
-      const json = await entrata(sandbox, 'leases', 'sendLeaseDocuments', 'r1', { propertyId: 100200, applicationId: app.applicationId });
+      const json = await entrata(sandbox, 'leases', 'sendLeaseDocuments', 'r1', {
+        propertyId: 100200,
+        applicationId: app.applicationId,
+      });
       expect(json.json.response.error.message).toContain('multipart/form-data');
       const form = new FormData();
       form.append('envelope', '{}');
-      const res = await fetch(`${sandbox.url}/ext/orgs/demo-pm/v1/leases`, { method: 'POST', headers: { 'x-api-key': 'demo-key' }, body: form });
-      expect(((await res.json()) as any).response.error.message).toContain('Unexpected multipart parts: envelope');
+      const res = await fetch(`${sandbox.url}/ext/orgs/demo-pm/v1/leases`, {
+        method: 'POST',
+        headers: { 'x-api-key': 'demo-key' },
+        body: form,
+      });
+      expect(((await res.json()) as Json).response.error.message).toContain(
+        'Unexpected multipart parts: envelope',
+      );
     });
   });
 
@@ -200,14 +287,19 @@ describe('fake Entrata', () => {
     it('retries on non-2xx, can drop or duplicate, and supports Basic auth', async () => {
       ingest.respondWith([500, 503]);
       await submitApplication(sandbox);
-      const delivery = await waitFor(() => sandbox.state.webhooks.list('entrata').find((d) => d.state === 'delivered'));
+      const delivery = await waitFor(() =>
+        sandbox.state.webhooks.list('entrata').find((d) => d.state === 'delivered'),
+      );
       expect(delivery.attempts.map((a) => a.status)).toEqual([500, 503, 200]);
 
       ingest.requests.length = 0;
       await submitApplication(sandbox, { webhook: 'drop' });
       const dup = await submitApplication(sandbox, { webhook: 'duplicate' });
       await waitFor(() => ingest.requests.length === 2);
-      expect(ingest.requests.map((r) => JSON.parse(r.body).eventId)).toEqual([dup.webhook.eventId, dup.webhook.eventId]);
+      expect(ingest.requests.map((r) => JSON.parse(r.body).eventId)).toEqual([
+        dup.webhook.eventId,
+        dup.webhook.eventId,
+      ]);
       const deliveries = await call(sandbox, 'GET', '/sandbox/webhooks/deliveries?source=entrata');
       expect(deliveries.json.deliveries.map((d: { state: string }) => d.state)).toContain('dropped');
 
@@ -221,7 +313,12 @@ describe('fake Entrata', () => {
 
   describe('faults', () => {
     it('injects an error envelope with HTTP 200 for the next call only, matched by method', async () => {
-      await call(sandbox, 'POST', '/sandbox/faults', { target: 'entrata', kind: 'entrata_error', match: 'leads/getLeads', count: 1 });
+      await call(sandbox, 'POST', '/sandbox/faults', {
+        target: 'entrata',
+        kind: 'entrata_error',
+        match: 'leads/getLeads',
+        count: 1,
+      });
       const picklist = await entrata(sandbox, 'leads', 'getLeadPickLists', 'r2', {});
       expect(picklist.json.response.result).toBeDefined();
       const failed = await entrata(sandbox, 'leads', 'getLeads', 'r1', { propertyId: 100200 });
@@ -232,12 +329,27 @@ describe('fake Entrata', () => {
     });
 
     it('injects 503, 429 with Retry-After and latency', async () => {
-      await call(sandbox, 'POST', '/sandbox/faults', { target: 'entrata', kind: 'http_error', status: 503, count: 1 });
+      await call(sandbox, 'POST', '/sandbox/faults', {
+        target: 'entrata',
+        kind: 'http_error',
+        status: 503,
+        count: 1,
+      });
       expect((await entrata(sandbox, 'leads', 'getLeadPickLists', 'r2', {})).status).toBe(503);
-      await call(sandbox, 'POST', '/sandbox/faults', { target: 'entrata', kind: 'rate_limit', retryAfterSeconds: 7, count: 1 });
+      await call(sandbox, 'POST', '/sandbox/faults', {
+        target: 'entrata',
+        kind: 'rate_limit',
+        retryAfterSeconds: 7,
+        count: 1,
+      });
       const limited = await entrata(sandbox, 'leads', 'getLeadPickLists', 'r2', {});
       expect([limited.status, limited.headers.get('retry-after')]).toEqual([429, '7']);
-      await call(sandbox, 'POST', '/sandbox/faults', { target: 'entrata', kind: 'delay', delayMs: 300, count: 1 });
+      await call(sandbox, 'POST', '/sandbox/faults', {
+        target: 'entrata',
+        kind: 'delay',
+        delayMs: 300,
+        count: 1,
+      });
       const started = Date.now();
       expect((await entrata(sandbox, 'leads', 'getLeadPickLists', 'r2', {})).status).toBe(200);
       expect(Date.now() - started).toBeGreaterThanOrEqual(290);
@@ -245,7 +357,10 @@ describe('fake Entrata', () => {
     });
 
     it('refuses a fault kind that does not fit the target', async () => {
-      const res = await call(sandbox, 'POST', '/sandbox/faults', { target: 'entrata', kind: 'smtp_permanent' });
+      const res = await call(sandbox, 'POST', '/sandbox/faults', {
+        target: 'entrata',
+        kind: 'smtp_permanent',
+      });
       expect(res.status).toBe(400);
       expect(res.json.detail).toContain('does not apply to entrata');
     });
@@ -254,10 +369,15 @@ describe('fake Entrata', () => {
   it('edits a contact: the next getLeads shows it, a removed email is an absent key', async () => {
     const app = await submitApplication(sandbox);
     const ann = app.customers[0].customerId;
-    const res = await call(sandbox, 'PATCH', `/sandbox/entrata/orgs/demo-pm/applications/${app.applicationId}/applicants/${ann}`, {
-      email: null,
-      phones: { cell: '+13035550199' },
-    });
+    const res = await call(
+      sandbox,
+      'PATCH',
+      `/sandbox/entrata/orgs/demo-pm/applications/${app.applicationId}/applicants/${ann}`,
+      {
+        email: null,
+        phones: { cell: '+13035550199' },
+      },
+    );
     expect(res.status).toBe(200);
     const leads = await entrata(sandbox, 'leads', 'getLeads', 'r1', { propertyId: 100200 });
     const customer = leads.json.response.result.prospects.prospect[0].customers.customer[0];

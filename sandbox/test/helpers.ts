@@ -2,6 +2,10 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Sandbox, type SandboxOptions, startSandbox } from '../src/index.ts';
 
+/** Parsed JSON of a response under test: assertions check its shape. */
+// biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON and assert on it
+export type Json = any;
+
 export interface Received {
   method: string;
   url: string;
@@ -17,7 +21,12 @@ export async function startReceiver() {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      requests.push({
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      });
       res.statusCode = statuses.shift() ?? 200;
       res.end('ok');
     });
@@ -56,14 +65,20 @@ export function startTestSandbox(options: SandboxOptions = {}): Promise<Sandbox>
   });
 }
 
-export async function call(sandbox: Sandbox, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+export async function call(
+  sandbox: Sandbox,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) {
   const res = await fetch(`${sandbox.url}${path}`, {
     method,
     headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
   const text = await res.text();
-  let json: any;
+  let json: Json;
   try {
     json = text ? JSON.parse(text) : undefined;
   } catch {
@@ -92,7 +107,13 @@ export async function submitApplication(sandbox: Sandbox, extra: Record<string, 
   const res = await call(sandbox, 'POST', '/sandbox/entrata/orgs/demo-pm/applications', {
     propertyId: 100200,
     applicants: [
-      { firstName: 'Ann', lastName: 'Lee', email: 'ann@example.com', phones: { cell: '+13035550100' }, customerType: 'Primary' },
+      {
+        firstName: 'Ann',
+        lastName: 'Lee',
+        email: 'ann@example.com',
+        phones: { cell: '+13035550100' },
+        customerType: 'Primary',
+      },
       { firstName: 'Bo', lastName: 'Lee', customerType: 'Guarantor', relationshipName: 'Parent' },
       { firstName: 'Cy', lastName: 'Lee', customerType: 'Occupant' },
     ],
@@ -102,7 +123,14 @@ export async function submitApplication(sandbox: Sandbox, extra: Record<string, 
   return res.json;
 }
 
-export function entrata(sandbox: Sandbox, service: string, name: string, version: string, params: Record<string, unknown>, apiKey = 'demo-key') {
+export function entrata(
+  sandbox: Sandbox,
+  service: string,
+  name: string,
+  version: string,
+  params: Record<string, unknown>,
+  apiKey = 'demo-key',
+) {
   return call(
     sandbox,
     'POST',

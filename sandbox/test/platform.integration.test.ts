@@ -17,10 +17,23 @@ describe('fake verification platform', () => {
   const createGroup = async (extra: Record<string, unknown> = {}) => {
     const res = await api('POST', '/applicant_groups', {
       applicants: [
-        { first_name: 'Ann', last_name: 'Lee', email: 'ann@example.com', phone_number: '+13035550100', verifications: [{ type: 'income' }, { type: 'identity' }] },
+        {
+          first_name: 'Ann',
+          last_name: 'Lee',
+          email: 'ann@example.com',
+          phone_number: '+13035550100',
+          verifications: [{ type: 'income' }, { type: 'identity' }],
+        },
         { first_name: 'Bo', last_name: 'Lee', email: 'bo@example.com', verifications: [{ type: 'income' }] },
       ],
-      property: { name: 'Elm Court', street_address: '1 Elm St', city: 'Denver', state: 'CO', zip_code: '80202', unit: '4B' },
+      property: {
+        name: 'Elm Court',
+        street_address: '1 Elm St',
+        city: 'Denver',
+        state: 'CO',
+        zip_code: '80202',
+        unit: '4B',
+      },
       decision_maker_display_name: 'Elm Court Leasing',
       monthly_rent: 250000,
       webhook_url: `${hooks.url}/webhooks/platform`,
@@ -31,11 +44,16 @@ describe('fake verification platform', () => {
     expect(res.status).toBe(200);
     return res.json;
   };
-  const events = () => hooks.requests.map((r) => JSON.parse(r.body) as { code: string; data: Record<string, string>; event_id: string });
+  const events = () =>
+    hooks.requests.map(
+      (r) => JSON.parse(r.body) as { code: string; data: Record<string, string>; event_id: string },
+    );
 
   beforeAll(async () => {
     hooks = await startReceiver();
-    sandbox = await startTestSandbox({ platform: { clientId: 'cid', secretKey: 'sk', webhookSecret: SECRET } });
+    sandbox = await startTestSandbox({
+      platform: { clientId: 'cid', secretKey: 'sk', webhookSecret: SECRET },
+    });
   });
   afterAll(async () => {
     await sandbox.stop();
@@ -55,13 +73,19 @@ describe('fake verification platform', () => {
     expect(bad.headers.get('content-type')).toContain('application/problem+json');
     const noToken = await call(sandbox, 'GET', '/api/v1/applicant_groups');
     expect(noToken.status).toBe(401);
-    const forged = await call(sandbox, 'GET', '/api/v1/applicant_groups', undefined, { authorization: `Bearer ${token}x` });
+    const forged = await call(sandbox, 'GET', '/api/v1/applicant_groups', undefined, {
+      authorization: `Bearer ${token}x`,
+    });
     expect(forged.status).toBe(401);
   });
 
   it('creates a group (HTTP 200) with ids and links, and finds it by correlation id', async () => {
     const group = await createGroup();
-    expect(group).toMatchObject({ status: 'not_started', monthly_rent_cents: 250000, correlation_id: 'app-123' });
+    expect(group).toMatchObject({
+      status: 'not_started',
+      monthly_rent_cents: 250000,
+      correlation_id: 'app-123',
+    });
     const [ann] = group.applicants;
     expect(ann.verifications.map((v: { type: string }) => v.type)).toEqual(['income', 'identity']);
     expect(ann.verifications[0].verification_url).toBe(`${sandbox.url}/verify/${ann.verifications[0].id}`);
@@ -74,7 +98,14 @@ describe('fake verification platform', () => {
 
   it('validates the body: E.164 phone, verification types', async () => {
     const res = await api('POST', '/applicant_groups', {
-      applicants: [{ first_name: 'A', last_name: 'B', phone_number: '303-555-0100', verifications: [{ type: 'credit' }] }],
+      applicants: [
+        {
+          first_name: 'A',
+          last_name: 'B',
+          phone_number: '303-555-0100',
+          verifications: [{ type: 'credit' }],
+        },
+      ],
       property: { name: 'x', street_address: '', city: '', state: '', zip_code: '' },
       decision_maker_display_name: 'x',
       monthly_rent: 1,
@@ -87,9 +118,15 @@ describe('fake verification platform', () => {
   it('re-sends the invitation when contact details change', async () => {
     const group = await createGroup();
     const ann = group.applicants[0];
-    const res = await api('PATCH', `/applicant_groups/${group.id}/applicants/${ann.id}`, { email: 'ann.lee@example.com' });
+    const res = await api('PATCH', `/applicant_groups/${group.id}/applicants/${ann.id}`, {
+      email: 'ann.lee@example.com',
+    });
     expect(res.json.email).toBe('ann.lee@example.com');
-    const control = await call(sandbox, 'GET', '/sandbox/platform/applicant-groups?email=ann.lee@example.com');
+    const control = await call(
+      sandbox,
+      'GET',
+      '/sandbox/platform/applicant-groups?email=ann.lee@example.com',
+    );
     const invitations = control.json.applicantGroups[0].invitations[0].invitations;
     expect(invitations.map((i: { reason: string }) => i.reason)).toEqual(['created', 'contact_changed']);
   });
@@ -102,16 +139,24 @@ describe('fake verification platform', () => {
     await call(sandbox, 'POST', `/sandbox/verifications/${annIncome.id}/complete`, {});
     await waitFor(() => hooks.requests.length === 2);
     expect(events().map((e) => e.code)).toEqual(['VERIFICATION_STARTED', 'VERIFICATION_COMPLETED']);
-    expect(events()[1]?.data).toEqual({ verification_id: annIncome.id, reason_completed: 'applicant_completed' });
+    expect(events()[1]?.data).toEqual({
+      verification_id: annIncome.id,
+      reason_completed: 'applicant_completed',
+    });
 
     for (const req of hooks.requests) {
-      expect(req.headers['verification-signature']).toBe(createHmac('sha256', SECRET).update(req.body).digest('hex'));
+      expect(req.headers['verification-signature']).toBe(
+        createHmac('sha256', SECRET).update(req.body).digest('hex'),
+      );
     }
 
     await call(sandbox, 'POST', `/sandbox/verifications/${annIdentity.id}/complete`, {});
     await waitFor(() => hooks.requests.length === 5);
     const identityReport = events()[4];
-    expect(identityReport).toMatchObject({ code: 'REPORT_READY', data: { applicant_id: ann.id, report_type: 'identity' } });
+    expect(identityReport).toMatchObject({
+      code: 'REPORT_READY',
+      data: { applicant_id: ann.id, report_type: 'identity' },
+    });
 
     // The household income report waits for Bo.
     const done = await call(sandbox, 'POST', `/sandbox/platform/applicants/${bo.id}/complete`, {});
@@ -122,7 +167,11 @@ describe('fake verification platform', () => {
     ]);
     await waitFor(() => hooks.requests.length === 8);
     const income = events()[7];
-    expect(income?.data).toEqual({ applicant_group_id: group.id, report_id: expect.any(String), report_type: 'income' });
+    expect(income?.data).toEqual({
+      applicant_group_id: group.id,
+      report_id: expect.any(String),
+      report_type: 'income',
+    });
     expect(new Set(events().map((e) => e.event_id)).size).toBe(8);
     expect((await api('GET', `/applicant_groups/${group.id}`)).json.status).toBe('completed');
 
@@ -137,12 +186,22 @@ describe('fake verification platform', () => {
     expect(doc.getSubject()).toBe('Applicants: Ann Lee, Bo Lee');
     expect(doc.getPageCount()).toBe(1);
 
-    const json = await api('GET', `/reports/${identityReport?.data.report_id}`, undefined, { accept: 'application/json' });
-    expect(json.json).toMatchObject({ report_type: 'identity', applicant_id: ann.id, applicants: [{ first_name: 'Ann' }] });
+    const json = await api('GET', `/reports/${identityReport?.data.report_id}`, undefined, {
+      accept: 'application/json',
+    });
+    expect(json.json).toMatchObject({
+      report_type: 'identity',
+      applicant_id: ann.id,
+      applicants: [{ first_name: 'Ann' }],
+    });
   });
 
   it('retries webhooks, sends duplicates on request and re-fires COMPLETED without a new report', async () => {
-    const group = await createGroup({ applicants: [{ first_name: 'Di', last_name: 'Ng', email: 'di@example.com', verifications: [{ type: 'identity' }] }] });
+    const group = await createGroup({
+      applicants: [
+        { first_name: 'Di', last_name: 'Ng', email: 'di@example.com', verifications: [{ type: 'identity' }] },
+      ],
+    });
     const verification = group.applicants[0].verifications[0];
     hooks.respondWith([500]);
     await call(sandbox, 'POST', `/sandbox/verifications/${verification.id}/start`, {});
@@ -153,11 +212,18 @@ describe('fake verification platform', () => {
     await call(sandbox, 'POST', `/sandbox/verifications/${verification.id}/complete`, { duplicate: true });
     await waitFor(() => hooks.requests.length === 4);
     const codes = events().map((e) => e.code);
-    expect(codes).toEqual(['VERIFICATION_COMPLETED', 'VERIFICATION_COMPLETED', 'REPORT_READY', 'REPORT_READY']);
+    expect(codes).toEqual([
+      'VERIFICATION_COMPLETED',
+      'VERIFICATION_COMPLETED',
+      'REPORT_READY',
+      'REPORT_READY',
+    ]);
     expect(events()[0]?.event_id).toBe(events()[1]?.event_id);
 
     hooks.requests.length = 0;
-    await call(sandbox, 'POST', `/sandbox/verifications/${verification.id}/complete`, { reasonCompleted: 'reopened' });
+    await call(sandbox, 'POST', `/sandbox/verifications/${verification.id}/complete`, {
+      reasonCompleted: 'reopened',
+    });
     await waitFor(() => hooks.requests.length === 1);
     await new Promise((r) => setTimeout(r, 100));
     expect(events().map((e) => e.code)).toEqual(['VERIFICATION_COMPLETED']);
@@ -170,24 +236,42 @@ describe('fake verification platform', () => {
     const html = await page.text();
     expect(html).toContain('Hello Bo Lee');
     expect(html).toContain(`action="/verify/${verification.id}/complete"`);
-    const posted = await fetch(`${sandbox.url}/verify/${verification.id}/complete`, { method: 'POST', redirect: 'manual' });
+    const posted = await fetch(`${sandbox.url}/verify/${verification.id}/complete`, {
+      method: 'POST',
+      redirect: 'manual',
+    });
     expect(posted.status).toBe(303);
-    expect(await (await fetch(`${sandbox.url}/verify/${verification.id}`)).text()).toContain('<strong id="status">completed</strong>');
+    expect(await (await fetch(`${sandbox.url}/verify/${verification.id}`)).text()).toContain(
+      '<strong id="status">completed</strong>',
+    );
     expect((await fetch(`${sandbox.url}/verify/nope`)).status).toBe(404);
   });
 
   it('injects faults: 503 on the API and a truncated report PDF', async () => {
-    const group = await createGroup({ applicants: [{ first_name: 'Di', last_name: 'Ng', verifications: [{ type: 'identity' }] }] });
+    const group = await createGroup({
+      applicants: [{ first_name: 'Di', last_name: 'Ng', verifications: [{ type: 'identity' }] }],
+    });
     await call(sandbox, 'POST', `/sandbox/platform/applicants/${group.applicants[0].id}/complete`, {});
     const reportId = await waitFor(() => events().find((e) => e.code === 'REPORT_READY')?.data.report_id);
 
-    await call(sandbox, 'POST', '/sandbox/faults', { target: 'platform', kind: 'http_error', status: 503, count: 1 });
+    await call(sandbox, 'POST', '/sandbox/faults', {
+      target: 'platform',
+      kind: 'http_error',
+      status: 503,
+      count: 1,
+    });
     expect((await api('GET', `/applicant_groups/${group.id}`)).status).toBe(503);
     expect((await api('GET', `/applicant_groups/${group.id}`)).status).toBe(200);
 
     await call(sandbox, 'POST', '/sandbox/faults', { target: 'platform', kind: 'truncated_pdf', count: 1 });
     const get = async () =>
-      Buffer.from(await (await fetch(`${sandbox.url}/api/v1/reports/${reportId}`, { headers: { authorization: `Bearer ${token}` } })).arrayBuffer());
+      Buffer.from(
+        await (
+          await fetch(`${sandbox.url}/api/v1/reports/${reportId}`, {
+            headers: { authorization: `Bearer ${token}` },
+          })
+        ).arrayBuffer(),
+      );
     const truncated = await get();
     const whole = await get();
     expect(truncated.length).toBeLessThan(whole.length);

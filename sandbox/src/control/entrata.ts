@@ -15,17 +15,27 @@ import type { SandboxState } from '../state.ts';
 import { AnyObject, errors } from './schemas.ts';
 
 const tags = ['entrata (scenario)'];
-const Address = Type.Object({ street: Type.String(), city: Type.String(), state: Type.String(), zip: Type.String() });
+const Address = Type.Object({
+  street: Type.String(),
+  city: Type.String(),
+  state: Type.String(),
+  zip: Type.String(),
+});
 const PropertyBody = Type.Object({
   propertyId: Type.Optional(Type.Integer({ minimum: 1 })),
   name: Type.String({ minLength: 1 }),
   address: Address,
 });
 const OrgBody = Type.Object({
-  tenantId: Type.String({ minLength: 1, description: 'Our tenant id: the webhook goes to /webhooks/entrata/{tenantId}.' }),
+  tenantId: Type.String({
+    minLength: 1,
+    description: 'Our tenant id: the webhook goes to /webhooks/entrata/{tenantId}.',
+  }),
   name: Type.Optional(Type.String()),
   apiKey: Type.String({ minLength: 1 }),
-  basicAuth: Type.Optional(Type.Object({ username: Type.String({ minLength: 1 }), password: Type.String({ minLength: 1 }) })),
+  basicAuth: Type.Optional(
+    Type.Object({ username: Type.String({ minLength: 1 }), password: Type.String({ minLength: 1 }) }),
+  ),
   webhook: Type.Optional(
     Type.Object({
       mode: Type.Optional(Type.Union([Type.Literal('hmac'), Type.Literal('basic')])),
@@ -39,7 +49,9 @@ const OrgBody = Type.Object({
   ingestBaseUrl: Type.Optional(Type.String({ pattern: '^https?://' })),
   rateLimitPerMinute: Type.Optional(Type.Integer({ minimum: 1 })),
   fileTypes: Type.Optional(
-    Type.Array(Type.Object({ id: Type.String(), name: Type.String(), systemCode: Type.String() }), { minItems: 1 }),
+    Type.Array(Type.Object({ id: Type.String(), name: Type.String(), systemCode: Type.String() }), {
+      minItems: 1,
+    }),
   ),
   documentVisibilityDelayMs: Type.Optional(Type.Integer({ minimum: 0 })),
   properties: Type.Optional(Type.Array(PropertyBody)),
@@ -50,7 +62,10 @@ const CustomerType = Type.Union([
   Type.Literal('Guarantor'),
   Type.Literal('Occupant'),
 ]);
-const Phone = Type.String({ minLength: 1, description: 'Stored as given: Entrata does not normalise numbers.' });
+const Phone = Type.String({
+  minLength: 1,
+  description: 'Stored as given: Entrata does not normalise numbers.',
+});
 const Phones = Type.Object({
   personal: Type.Optional(Phone),
   cell: Type.Optional(Phone),
@@ -59,7 +74,10 @@ const Phones = Type.Object({
 });
 const WebhookModeSchema = Type.Union(
   [Type.Literal('deliver'), Type.Literal('drop'), Type.Literal('duplicate'), Type.Literal('none')],
-  { description: 'deliver once (default), drop (lost webhook), duplicate (twice, same eventId), none (no webhook).' },
+  {
+    description:
+      'deliver once (default), drop (lost webhook), duplicate (twice, same eventId), none (no webhook).',
+  },
 );
 const ApplicationBody = Type.Object({
   propertyId: Type.Integer({ minimum: 1 }),
@@ -68,7 +86,9 @@ const ApplicationBody = Type.Object({
     Type.Object({
       firstName: Type.String({ minLength: 1 }),
       lastName: Type.String({ minLength: 1 }),
-      email: Type.Optional(Type.String({ description: 'Stored as given, even when malformed, as Entrata would.' })),
+      email: Type.Optional(
+        Type.String({ description: 'Stored as given, even when malformed, as Entrata would.' }),
+      ),
       phones: Type.Optional(Phones),
       customerType: CustomerType,
       relationshipName: Type.Optional(Type.String()),
@@ -82,7 +102,9 @@ const CustomerPatch = Type.Object(
   {
     firstName: Type.Optional(Type.String({ minLength: 1 })),
     lastName: Type.Optional(Type.String({ minLength: 1 })),
-    email: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'null removes the email.' })),
+    email: Type.Optional(
+      Type.Union([Type.String(), Type.Null()], { description: 'null removes the email.' }),
+    ),
     phones: Type.Optional(
       Type.Object({
         personal: Type.Optional(NullablePhone),
@@ -128,11 +150,24 @@ export async function entrataControl(
 
   app.put(
     '/entrata/orgs/:org',
-    { schema: { tags, summary: 'Create or replace an org (Entrata customer)', params: OrgParams, body: OrgBody, response: { 200: AnyObject, ...errors } } },
+    {
+      schema: {
+        tags,
+        summary: 'Create or replace an org (Entrata customer)',
+        params: OrgParams,
+        body: OrgBody,
+        response: { 200: AnyObject, ...errors },
+      },
+    },
     async (request) => {
       const { org } = request.params as Static<typeof OrgParams>;
-      if (!/^[a-z0-9][a-z0-9-]*$/.test(org)) throw new ScenarioError(400, 'The org is a subdomain: lower-case letters, digits, dashes.');
-      return orgView(upsertOrg(store, org, request.body as Static<typeof OrgBody>), state, deps.ingestBaseUrl);
+      if (!/^[a-z0-9][a-z0-9-]*$/.test(org))
+        throw new ScenarioError(400, 'The org is a subdomain: lower-case letters, digits, dashes.');
+      return orgView(
+        upsertOrg(store, org, request.body as Static<typeof OrgBody>),
+        state,
+        deps.ingestBaseUrl,
+      );
     },
   );
 
@@ -140,13 +175,24 @@ export async function entrataControl(
     orgs: [...store.orgs.values()].map((o) => orgView(o, state, deps.ingestBaseUrl)),
   }));
 
-  app.get('/entrata/orgs/:org', { schema: { tags, summary: 'One org with its properties', params: OrgParams } }, async (request) =>
-    orgView(requireOrg(store, (request.params as Static<typeof OrgParams>).org), state, deps.ingestBaseUrl),
+  app.get(
+    '/entrata/orgs/:org',
+    { schema: { tags, summary: 'One org with its properties', params: OrgParams } },
+    async (request) =>
+      orgView(requireOrg(store, (request.params as Static<typeof OrgParams>).org), state, deps.ingestBaseUrl),
   );
 
   app.post(
     '/entrata/orgs/:org/properties',
-    { schema: { tags, summary: 'Add a property', params: OrgParams, body: PropertyBody, response: { 201: AnyObject, ...errors } } },
+    {
+      schema: {
+        tags,
+        summary: 'Add a property',
+        params: OrgParams,
+        body: PropertyBody,
+        response: { 201: AnyObject, ...errors },
+      },
+    },
     async (request, reply) => {
       const org = requireOrg(store, (request.params as Static<typeof OrgParams>).org);
       return reply.code(201).send(addProperty(store, org, request.body as Static<typeof PropertyBody>));
@@ -168,7 +214,13 @@ export async function entrataControl(
       const org = requireOrg(store, (request.params as Static<typeof OrgParams>).org);
       const body = request.body as Static<typeof ApplicationBody>;
       const application = createApplication(store, org, body);
-      const webhook = sendApplicationWebhook(state.webhooks, org, application, body.webhook ?? 'deliver', deps.ingestBaseUrl);
+      const webhook = sendApplicationWebhook(
+        state.webhooks,
+        org,
+        application,
+        body.webhook ?? 'deliver',
+        deps.ingestBaseUrl,
+      );
       return reply.code(201).send({ ...applicationView(application, state, deps.publicUrl()), webhook });
     },
   );
@@ -178,7 +230,11 @@ export async function entrataControl(
     { schema: { tags, summary: 'An application with its applicants and documents', params: AppParams } },
     async (request) => {
       const { org, applicationId } = request.params as Static<typeof AppParams>;
-      return applicationView(requireApplication(store, requireOrg(store, org), applicationId), state, deps.publicUrl());
+      return applicationView(
+        requireApplication(store, requireOrg(store, org), applicationId),
+        state,
+        deps.publicUrl(),
+      );
     },
   );
 
@@ -207,12 +263,20 @@ export async function entrataControl(
       schema: {
         tags,
         summary: "Edit an applicant's contact details in Entrata (no webhook, as in Entrata)",
-        params: Type.Object({ org: Type.String(), applicationId: Type.Integer(), customerId: Type.Integer() }),
+        params: Type.Object({
+          org: Type.String(),
+          applicationId: Type.Integer(),
+          customerId: Type.Integer(),
+        }),
         body: CustomerPatch,
       },
     },
     async (request) => {
-      const { org, applicationId, customerId } = request.params as { org: string; applicationId: number; customerId: number };
+      const { org, applicationId, customerId } = request.params as {
+        org: string;
+        applicationId: number;
+        customerId: number;
+      };
       const application = requireApplication(store, requireOrg(store, org), applicationId);
       return updateCustomer(application, customerId, request.body as Static<typeof CustomerPatch>);
     },
@@ -230,7 +294,13 @@ export async function entrataControl(
 
   app.get(
     '/entrata/documents/:fileId/content',
-    { schema: { tags, summary: 'Download an uploaded document', params: Type.Object({ fileId: Type.Integer() }) } },
+    {
+      schema: {
+        tags,
+        summary: 'Download an uploaded document',
+        params: Type.Object({ fileId: Type.Integer() }),
+      },
+    },
     async (request, reply) => {
       const { fileId } = request.params as { fileId: number };
       const document = store.documents.find((d) => d.fileId === fileId);

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
 import type { StoredEmail } from '../email/smtp.ts';
-import type { SandboxState } from '../state.ts';
 import type { SmsMessage } from '../sms/store.ts';
 import { messageResource, receiveInbound, type TwilioDeps } from '../sms/twilio.ts';
+import type { SandboxState } from '../state.ts';
 import { E164 } from './schemas.ts';
 
 const tags = ['messages (scenario)'];
@@ -26,7 +26,10 @@ function allMessages(state: SandboxState): Listed[] {
 const isFor = (m: Listed, recipient: string) =>
   m.channel === 'email' ? m.recipients.includes(recipient.toLowerCase()) : m.to === recipient;
 
-export async function messagesControl(app: FastifyInstance, deps: { state: SandboxState; twilio: TwilioDeps }): Promise<void> {
+export async function messagesControl(
+  app: FastifyInstance,
+  deps: { state: SandboxState; twilio: TwilioDeps },
+): Promise<void> {
   const { state } = deps;
 
   app.get(
@@ -34,7 +37,8 @@ export async function messagesControl(app: FastifyInstance, deps: { state: Sandb
     {
       schema: {
         tags,
-        summary: 'Emails and text messages, oldest first; filter by recipient (email address or E.164 number)',
+        summary:
+          'Emails and text messages, oldest first; filter by recipient (email address or E.164 number)',
         querystring: Type.Object({
           recipient: Type.Optional(Type.String()),
           channel: Type.Optional(Type.Union([Type.Literal('email'), Type.Literal('sms')])),
@@ -50,10 +54,20 @@ export async function messagesControl(app: FastifyInstance, deps: { state: Sandb
     },
   );
 
-  app.get('/messages/:recipient', { schema: { tags, summary: 'Messages to one recipient, oldest first', params: Type.Object({ recipient: Type.String() }) } }, async (request) => {
-    const { recipient } = request.params as { recipient: string };
-    return { messages: allMessages(state).filter((m) => isFor(m, recipient)) };
-  });
+  app.get(
+    '/messages/:recipient',
+    {
+      schema: {
+        tags,
+        summary: 'Messages to one recipient, oldest first',
+        params: Type.Object({ recipient: Type.String() }),
+      },
+    },
+    async (request) => {
+      const { recipient } = request.params as { recipient: string };
+      return { messages: allMessages(state).filter((m) => isFor(m, recipient)) };
+    },
+  );
 
   app.post(
     '/sms/inbound',
@@ -70,7 +84,11 @@ export async function messagesControl(app: FastifyInstance, deps: { state: Sandb
     },
     async (request) => {
       const result = receiveInbound(deps.twilio, request.body as { from: string; to?: string; body: string });
-      return { message: smsView(result.message), optOutType: result.optOutType ?? null, deliveryId: result.delivery.id };
+      return {
+        message: smsView(result.message),
+        optOutType: result.optOutType ?? null,
+        deliveryId: result.delivery.id,
+      };
     },
   );
 
@@ -82,9 +100,17 @@ export async function messagesControl(app: FastifyInstance, deps: { state: Sandb
         summary: 'How sends to a number turn out',
         params: Type.Object({ number: Type.String() }),
         body: Type.Object({
-          behavior: Type.Union([Type.Literal('deliver'), Type.Literal('undelivered'), Type.Literal('failed'), Type.Literal('invalid')], {
-            description: 'undelivered: 30003; failed: 30006; invalid: send refused with 21211.',
-          }),
+          behavior: Type.Union(
+            [
+              Type.Literal('deliver'),
+              Type.Literal('undelivered'),
+              Type.Literal('failed'),
+              Type.Literal('invalid'),
+            ],
+            {
+              description: 'undelivered: 30003; failed: 30006; invalid: send refused with 21211.',
+            },
+          ),
         }),
       },
     },

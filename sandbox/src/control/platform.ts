@@ -12,8 +12,12 @@ import {
 
 const tags = ['verification platform (scenario)'];
 const CompleteBody = Type.Object({
-  reasonCompleted: Type.Optional(Type.String({ minLength: 1, description: 'Default "applicant_completed".' })),
-  duplicate: Type.Optional(Type.Boolean({ description: 'Send every resulting webhook twice (same event_id).' })),
+  reasonCompleted: Type.Optional(
+    Type.String({ minLength: 1, description: 'Default "applicant_completed".' }),
+  ),
+  duplicate: Type.Optional(
+    Type.Boolean({ description: 'Send every resulting webhook twice (same event_id).' }),
+  ),
 });
 
 const notFoundAs404 = <T>(fn: () => T): T => {
@@ -60,7 +64,9 @@ export async function platformControl(
       schema: {
         tags,
         summary: 'Platform behaviour switches',
-        body: Type.Object({ duplicateWebhooks: Type.Boolean({ description: 'Send every webhook twice from now on.' }) }),
+        body: Type.Object({
+          duplicateWebhooks: Type.Boolean({ description: 'Send every webhook twice from now on.' }),
+        }),
       },
     },
     async (request) => {
@@ -71,7 +77,13 @@ export async function platformControl(
 
   app.post(
     '/verifications/:verificationId/start',
-    { schema: { tags, summary: 'The applicant opens the link (VERIFICATION_STARTED, once)', params: Type.Object({ verificationId: Type.String() }) } },
+    {
+      schema: {
+        tags,
+        summary: 'The applicant opens the link (VERIFICATION_STARTED, once)',
+        params: Type.Object({ verificationId: Type.String() }),
+      },
+    },
     async (request) => {
       const { verificationId } = request.params as { verificationId: string };
       return { webhooks: notFoundAs404(() => startAndNotify(deps.platformWebhooks, verificationId)) };
@@ -83,7 +95,8 @@ export async function platformControl(
     {
       schema: {
         tags,
-        summary: 'The applicant completes a verification (STARTED if needed, COMPLETED, REPORT_READY when due)',
+        summary:
+          'The applicant completes a verification (STARTED if needed, COMPLETED, REPORT_READY when due)',
         params: Type.Object({ verificationId: Type.String() }),
         body: Type.Optional(CompleteBody),
       },
@@ -91,7 +104,9 @@ export async function platformControl(
     async (request) => {
       const { verificationId } = request.params as { verificationId: string };
       const body = (request.body ?? {}) as Static<typeof CompleteBody>;
-      return { webhooks: notFoundAs404(() => completeAndNotify(deps.platformWebhooks, verificationId, body)) };
+      return {
+        webhooks: notFoundAs404(() => completeAndNotify(deps.platformWebhooks, verificationId, body)),
+      };
     },
   );
 
@@ -105,7 +120,11 @@ export async function platformControl(
         body: Type.Optional(
           Type.Object({
             ...CompleteBody.properties,
-            types: Type.Optional(Type.Array(Type.Union([Type.Literal('income'), Type.Literal('identity'), Type.Literal('asset')]))),
+            types: Type.Optional(
+              Type.Array(
+                Type.Union([Type.Literal('income'), Type.Literal('identity'), Type.Literal('asset')]),
+              ),
+            ),
           }),
         ),
       },

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
-import type { WebhookSource } from '../shared/webhook-sender.ts';
 import { useProblemErrors } from '../shared/problem.ts';
+import type { WebhookSource } from '../shared/webhook-sender.ts';
 import type { TwilioDeps } from '../sms/twilio.ts';
 import type { SandboxState } from '../state.ts';
 import type { PlatformWebhookDeps } from '../verification-platform/webhooks.ts';
@@ -22,17 +22,22 @@ export interface ControlDeps {
 export async function controlRoutes(app: FastifyInstance, deps: ControlDeps): Promise<void> {
   useProblemErrors(app);
 
-  app.post('/reset', { schema: { tags: ['sandbox'], summary: 'Forget everything (then re-apply the seed)' } }, async (_request, reply) => {
-    deps.state.reset();
-    return reply.code(204).send();
-  });
+  app.post(
+    '/reset',
+    { schema: { tags: ['sandbox'], summary: 'Forget everything (then re-apply the seed)' } },
+    async (_request, reply) => {
+      deps.state.reset();
+      return reply.code(204).send();
+    },
+  );
 
   app.get(
     '/webhooks/deliveries',
     {
       schema: {
         tags: ['sandbox'],
-        summary: 'Webhooks sent (to ingest, from the platform, Twilio callbacks) with every attempt and status code',
+        summary:
+          'Webhooks sent (to ingest, from the platform, Twilio callbacks) with every attempt and status code',
         querystring: Type.Object({
           source: Type.Optional(
             Type.Union([

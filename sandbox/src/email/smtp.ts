@@ -39,7 +39,9 @@ export class EmailStore {
 }
 
 const addresses = (value: AddressObject | AddressObject[] | undefined): string[] =>
-  (Array.isArray(value) ? value : value ? [value] : []).flatMap((a) => a.value.map((v) => v.address ?? '')).filter(Boolean);
+  (Array.isArray(value) ? value : value ? [value] : [])
+    .flatMap((a) => a.value.map((v) => v.address ?? ''))
+    .filter(Boolean);
 
 const headerText = (value: unknown): string =>
   typeof value === 'string' ? value : value instanceof Date ? value.toISOString() : JSON.stringify(value);
@@ -73,7 +75,11 @@ export async function startSmtpServer(options: {
       callback(null, { user: 'sandbox' });
     },
     onRcptTo(address: SMTPServerAddress, _session, callback) {
-      const fault = faults.take('email', ['delay', 'smtp_temporary', 'smtp_permanent'], address.address.toLowerCase());
+      const fault = faults.take(
+        'email',
+        ['delay', 'smtp_temporary', 'smtp_permanent'],
+        address.address.toLowerCase(),
+      );
       if (fault?.kind === 'smtp_temporary') {
         return callback(new SmtpRefusal(451, fault.message ?? '4.3.0 Temporary failure, try again later'));
       }

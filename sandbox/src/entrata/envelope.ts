@@ -7,7 +7,8 @@ export interface Envelope {
   method: { name: string; version: string; params: Record<string, unknown> };
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function parseEnvelope(body: unknown): Envelope {
   if (!isObject(body)) throw new EntrataError('invalidRequest', 'The body must be a JSON object.');
@@ -50,14 +51,24 @@ export function errorBody(requestId: string | undefined, code: number | string, 
 /** Reads an integer id that may arrive as a number or a numeric string (loose typing on the wire). */
 export function intParam(params: Record<string, unknown>, name: string, required: true): number;
 export function intParam(params: Record<string, unknown>, name: string, required?: false): number | undefined;
-export function intParam(params: Record<string, unknown>, name: string, required = false): number | undefined {
+export function intParam(
+  params: Record<string, unknown>,
+  name: string,
+  required = false,
+): number | undefined {
   const value = params[name];
   if (value === undefined || value === null || value === '') {
     if (required) throw new EntrataError('invalidParams', `${name} is required.`);
     return undefined;
   }
-  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : NaN;
-  if (!Number.isSafeInteger(n) || n <= 0) throw new EntrataError('invalidParams', `${name} must be a positive integer.`);
+  const n =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && /^\d+$/.test(value.trim())
+        ? Number(value)
+        : NaN;
+  if (!Number.isSafeInteger(n) || n <= 0)
+    throw new EntrataError('invalidParams', `${name} must be a positive integer.`);
   return n;
 }
 

@@ -12,7 +12,11 @@ export const ENTRATA_ERRORS = {
   invalidParams: { code: 304, http: 200, message: 'Invalid parameters.' },
   notFound: { code: 305, http: 200, message: 'No records found.' },
   /** Retry later; what the fault injector uses by default for "error with HTTP 200". */
-  temporarilyUnavailable: { code: 310, http: 200, message: 'Service temporarily unavailable. Please try again.' },
+  temporarilyUnavailable: {
+    code: 310,
+    http: 200,
+    message: 'Service temporarily unavailable. Please try again.',
+  },
   fileRejected: { code: 320, http: 200, message: 'File upload failed.' },
   rateLimited: { code: 429, http: 429, message: 'API rate limit exceeded.' },
   internal: { code: 500, http: 500, message: 'Internal server error.' },

@@ -35,7 +35,8 @@ const dayKey = (d: Date) => usDateTime(d).replace(/^(\d{2})\/(\d{2})\/(\d{4}).*$
 /** leads/getLeads r1: prospects of a property, filtered by ids and by created/updated dates (MM/DD/YYYY, MT). */
 export function getLeads({ org, params, store }: MethodContext) {
   const propertyId = intParam(params, 'propertyId', true);
-  if (!store.propertyOf(org.org, propertyId)) throw new EntrataError('invalidParams', `Unknown propertyId ${propertyId}.`);
+  if (!store.propertyOf(org.org, propertyId))
+    throw new EntrataError('invalidParams', `Unknown propertyId ${propertyId}.`);
   const leadId = intParam(params, 'leadId');
   const applicationId = intParam(params, 'applicationId');
   const createdFrom = parseUsDate(params.createdOnDateFrom, 'createdOnDateFrom');
@@ -77,7 +78,12 @@ export function getLeadPickLists({ org, params, store }: MethodContext) {
   return {
     pickLists: {
       relationshipTypes: { relationshipType: RELATIONSHIP_TYPES.map((r) => ({ ...r })) },
-      leadSources: { leadSource: [{ id: '10', name: 'Website' }, { id: '11', name: 'Walk-in' }] },
+      leadSources: {
+        leadSource: [
+          { id: '10', name: 'Website' },
+          { id: '11', name: 'Walk-in' },
+        ],
+      },
     },
   };
 }

@@ -6,7 +6,8 @@ import type { Application, Org } from './store.ts';
 
 function requireApplication({ org, params, store }: MethodContext, needOneOf: boolean): Application[] {
   const propertyId = intParam(params, 'propertyId', true);
-  if (!store.propertyOf(org.org, propertyId)) throw new EntrataError('invalidParams', `Unknown propertyId ${propertyId}.`);
+  if (!store.propertyOf(org.org, propertyId))
+    throw new EntrataError('invalidParams', `Unknown propertyId ${propertyId}.`);
   const ids = {
     applicationId: intParam(params, 'applicationId'),
     leaseId: intParam(params, 'leaseId'),
@@ -14,11 +15,13 @@ function requireApplication({ org, params, store }: MethodContext, needOneOf: bo
   };
   const given = Object.values(ids).some((v) => v !== undefined);
   if (!given) {
-    if (needOneOf) throw new EntrataError('invalidParams', 'One of leaseId, applicationId or applicantId is required.');
+    if (needOneOf)
+      throw new EntrataError('invalidParams', 'One of leaseId, applicationId or applicantId is required.');
     return store.applicationsOf(org.org, propertyId);
   }
   const application = store.findApplication(org.org, propertyId, ids);
-  if (!application) throw new EntrataError('notFound', 'No application matches the given ids for this property.');
+  if (!application)
+    throw new EntrataError('notFound', 'No application matches the given ids for this property.');
   return [application];
 }
 
@@ -51,7 +54,9 @@ export function getLeases(ctx: MethodContext) {
 export function getLeasePickList({ org }: MethodContext) {
   return {
     pickLists: {
-      fileTypes: { fileType: org.fileTypes.map((t) => ({ id: t.id, name: t.name, systemCode: t.systemCode })) },
+      fileTypes: {
+        fileType: org.fileTypes.map((t) => ({ id: t.id, name: t.name, systemCode: t.systemCode })),
+      },
     },
   };
 }
@@ -104,7 +109,9 @@ function fileTypeOf(org: Org, entry: Record<string, unknown>, index: number) {
   }
   if (typeof name === 'string' && name !== '') {
     const wanted = name.toLowerCase();
-    const type = org.fileTypes.find((t) => t.name.toLowerCase() === wanted || t.systemCode.toLowerCase() === wanted);
+    const type = org.fileTypes.find(
+      (t) => t.name.toLowerCase() === wanted || t.systemCode.toLowerCase() === wanted,
+    );
     if (!type) throw new EntrataError('invalidParams', `files[${index}]: unknown leaseFileType "${name}".`);
     return type;
   }
@@ -124,7 +131,10 @@ function customerIdsOf(entry: Record<string, unknown>, application: Application,
     .map((s) => {
       const id = Number(s);
       if (!/^\d+$/.test(s) || !application.customers.some((c) => c.customerId === id)) {
-        throw new EntrataError('invalidParams', `files[${index}]: customer ${s} is not on application ${application.applicationId}.`);
+        throw new EntrataError(
+          'invalidParams',
+          `files[${index}]: customer ${s} is not on application ${application.applicationId}.`,
+        );
       }
       return id;
     });
@@ -138,9 +148,13 @@ export function sendLeaseDocuments(ctx: MethodContext) {
   if (!application) throw new EntrataError('notFound');
   const listed = ctx.params.files as Record<string, unknown> | undefined;
   const entries = (listed !== undefined ? asArray(listed.file) : [ctx.params]) as Record<string, unknown>[];
-  if (files.length === 0) throw new EntrataError('invalidParams', `No "${SEND_LEASE_DOCUMENTS_PARTS.file}" part was sent.`);
+  if (files.length === 0)
+    throw new EntrataError('invalidParams', `No "${SEND_LEASE_DOCUMENTS_PARTS.file}" part was sent.`);
   if (entries.length !== files.length) {
-    throw new EntrataError('invalidParams', `${entries.length} file entries in params but ${files.length} file parts.`);
+    throw new EntrataError(
+      'invalidParams',
+      `${entries.length} file entries in params but ${files.length} file parts.`,
+    );
   }
   const total = files.reduce((sum, f) => sum + f.bytes.length, 0);
   if (total > MAX_UPLOAD_BYTES) {
@@ -148,7 +162,8 @@ export function sendLeaseDocuments(ctx: MethodContext) {
   }
   const prepared = entries.map((entry, i) => {
     const file = files[i] as UploadedFile;
-    if (typeof entry !== 'object' || entry === null) throw new EntrataError('invalidParams', `files[${i}] must be an object.`);
+    if (typeof entry !== 'object' || entry === null)
+      throw new EntrataError('invalidParams', `files[${i}] must be an object.`);
     const fileName = entry.fileName;
     if (typeof fileName !== 'string' || fileName.trim() === '') {
       throw new EntrataError('invalidParams', `files[${i}]: fileName is required.`);
@@ -183,7 +198,12 @@ export function sendLeaseDocuments(ctx: MethodContext) {
       bytes: p.bytes,
       addedOn: new Date(),
     });
-    return { fileId: String(fileId), fileName: p.fileName, status: 'Success', message: 'File uploaded successfully.' };
+    return {
+      fileId: String(fileId),
+      fileName: p.fileName,
+      status: 'Success',
+      message: 'File uploaded successfully.',
+    };
   });
   return { files: { file: result } };
 }

@@ -32,7 +32,12 @@ export class RateLimiter {
         counter = { windowStart, count: 0 };
         this.counters.set(counterKey, counter);
       }
-      return { ...w, counter, limit: limits[w.name], resetSeconds: Math.ceil((windowStart + w.ms - now) / 1000) };
+      return {
+        ...w,
+        counter,
+        limit: limits[w.name],
+        resetSeconds: Math.ceil((windowStart + w.ms - now) / 1000),
+      };
     });
     const exhausted = state.find((s) => s.counter.count >= s.limit);
     if (!exhausted) for (const s of state) s.counter.count++;

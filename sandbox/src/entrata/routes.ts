@@ -1,6 +1,6 @@
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { type FaultInjector, type FaultKind } from '../faults/faults.ts';
+import type { FaultInjector, FaultKind } from '../faults/faults.ts';
 import { applyHttpFault } from '../faults/http.ts';
 import { type Envelope, errorBody, parseEnvelope, successBody } from './envelope.ts';
 import { ENTRATA_ERRORS, EntrataError } from './errors.ts';
@@ -52,12 +52,18 @@ async function readMultipart(request: FastifyRequest): Promise<{ envelope: unkno
     );
   }
   if (envelopeText === undefined) {
-    throw new EntrataError('invalidRequest', `Missing the "${SEND_LEASE_DOCUMENTS_PARTS.envelope}" part with the JSON request.`);
+    throw new EntrataError(
+      'invalidRequest',
+      `Missing the "${SEND_LEASE_DOCUMENTS_PARTS.envelope}" part with the JSON request.`,
+    );
   }
   try {
     return { envelope: JSON.parse(envelopeText), files };
   } catch {
-    throw new EntrataError('invalidRequest', `The "${SEND_LEASE_DOCUMENTS_PARTS.envelope}" part is not valid JSON.`);
+    throw new EntrataError(
+      'invalidRequest',
+      `The "${SEND_LEASE_DOCUMENTS_PARTS.envelope}" part is not valid JSON.`,
+    );
   }
 }
 
@@ -65,14 +71,28 @@ async function readMultipart(request: FastifyRequest): Promise<{ envelope: unkno
  * One Entrata call, after the org was authenticated: rate limit (per org and service), envelope, injected
  * faults, then the method. Everything answers in Entrata's envelope, mostly with HTTP 200.
  */
-async function handleCall(deps: EntrataDeps, org: Org, service: string, request: FastifyRequest, reply: FastifyReply) {
+async function handleCall(
+  deps: EntrataDeps,
+  org: Org,
+  service: string,
+  request: FastifyRequest,
+  reply: FastifyReply,
+) {
   const limit = deps.rateLimiter.hit(`${org.org}|${service}`, org.rateLimitPerMinute);
   reply.headers(limit.headers);
   if (!limit.allowed) {
     reply.header('retry-after', String(limit.retryAfterSeconds));
     const def = ENTRATA_ERRORS.rateLimited;
     // The code comes as a string here, one of the places where Entrata's typing is loose.
-    return reply.code(def.http).send(errorBody(undefined, String(def.code), `${def.message} Retry after ${limit.retryAfterSeconds} seconds.`));
+    return reply
+      .code(def.http)
+      .send(
+        errorBody(
+          undefined,
+          String(def.code),
+          `${def.message} Retry after ${limit.retryAfterSeconds} seconds.`,
+        ),
+      );
   }
 
   let envelope: Envelope | undefined;
@@ -90,16 +110,26 @@ async function handleCall(deps: EntrataDeps, org: Org, service: string, request:
         .code(fault.status ?? 200)
         .send(errorBody(requestId, code, fault.message ?? ENTRATA_ERRORS.temporarilyUnavailable.message));
     }
-    if (await applyHttpFault(fault, reply, (status, message) => errorBody(requestId, status, message))) return reply;
+    if (await applyHttpFault(fault, reply, (status, message) => errorBody(requestId, status, message)))
+      return reply;
 
     const methods = METHODS[service];
     if (!methods) throw new EntrataError('unknownService', `"${service}" is not a known service.`);
     const method = methods[envelope.method.name];
-    if (!method) throw new EntrataError('unknownMethod', `"${envelope.method.name}" is not a method of ${service}.`);
+    if (!method)
+      throw new EntrataError('unknownMethod', `"${envelope.method.name}" is not a method of ${service}.`);
     if (!method.versions.includes(envelope.method.version)) {
-      throw new EntrataError('unsupportedVersion', `${envelope.method.name} supports ${method.versions.join(', ')}.`);
+      throw new EntrataError(
+        'unsupportedVersion',
+        `${envelope.method.name} supports ${method.versions.join(', ')}.`,
+      );
     }
-    const result = method.handler({ org, params: envelope.method.params, store: deps.store, ...(files ? { files } : {}) });
+    const result = method.handler({
+      org,
+      params: envelope.method.params,
+      store: deps.store,
+      ...(files ? { files } : {}),
+    });
     return reply.code(200).send(successBody(requestId, result, method.codeAsString));
   } catch (error) {
     if (error instanceof EntrataError) return sendError(reply, error, envelope?.requestId);
@@ -116,22 +146,39 @@ export async function entrataRoutes(app: FastifyInstance, deps: EntrataDeps): Pr
     const status = error.statusCode ?? 500;
     if (status >= 500) request.log.error({ err: error }, 'entrata fake failed');
     const def = status >= 500 ? ENTRATA_ERRORS.internal : ENTRATA_ERRORS.invalidRequest;
-    return reply.code(status >= 500 ? 500 : 400).send(errorBody(undefined, def.code, `${def.message} ${error.message}`));
+    return reply
+      .code(status >= 500 ? 500 : 400)
+      .send(errorBody(undefined, def.code, `${def.message} ${error.message}`));
   });
 
-  const authFailed = (reply: FastifyReply, detail: string) => sendError(reply, new EntrataError('authFailed', detail));
+  const authFailed = (reply: FastifyReply, detail: string) =>
+    sendError(reply, new EntrataError('authFailed', detail));
 
-  app.post<{ Params: { org: string; service: string } }>('/ext/orgs/:org/v1/:service', async (request, reply) => {
-    const org = deps.store.orgs.get(request.params.org);
-    const key = request.headers['x-api-key'];
-    if (!org || typeof key !== 'string' || key !== org.apiKey) return authFailed(reply, 'Invalid API key or org.');
-    return handleCall(deps, org, request.params.service, request, reply);
-  });
+  app.post<{ Params: { org: string; service: string } }>(
+    '/ext/orgs/:org/v1/:service',
+    async (request, reply) => {
+      const org = deps.store.orgs.get(request.params.org);
+      const key = request.headers['x-api-key'];
+      if (!org || typeof key !== 'string' || key !== org.apiKey)
+        return authFailed(reply, 'Invalid API key or org.');
+      return handleCall(deps, org, request.params.service, request, reply);
+    },
+  );
 
-  const legacy = async (orgName: string | undefined, service: string, request: FastifyRequest, reply: FastifyReply) => {
+  const legacy = async (
+    orgName: string | undefined,
+    service: string,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ) => {
     const org = orgName ? deps.store.orgs.get(orgName) : undefined;
     const creds = basicCredentials(request);
-    if (!org?.basicAuth || !creds || creds.username !== org.basicAuth.username || creds.password !== org.basicAuth.password) {
+    if (
+      !org?.basicAuth ||
+      !creds ||
+      creds.username !== org.basicAuth.username ||
+      creds.password !== org.basicAuth.password
+    ) {
       return authFailed(reply, 'Invalid username or password.');
     }
     return handleCall(deps, org, service, request, reply);
@@ -139,7 +186,8 @@ export async function entrataRoutes(app: FastifyInstance, deps: EntrataDeps): Pr
 
   // The legacy form is https://{org}.entrata.com/api/v1/{service} with Basic auth. The org is in the path here:
   // a Host-based route would need wildcard DNS and would collide with the platform's /api/v1 routes.
-  app.post<{ Params: { org: string; service: string } }>('/legacy/:org/api/v1/:service', async (request, reply) =>
-    legacy(request.params.org, request.params.service, request, reply),
+  app.post<{ Params: { org: string; service: string } }>(
+    '/legacy/:org/api/v1/:service',
+    async (request, reply) => legacy(request.params.org, request.params.service, request, reply),
   );
 }

@@ -1,4 +1,14 @@
-import { type Application, type Customer, type CustomerType, DEFAULT_FILE_TYPES, type EntrataStore, type FileType, type Org, type Phones, type Property } from './store.ts';
+import {
+  type Application,
+  type Customer,
+  type CustomerType,
+  DEFAULT_FILE_TYPES,
+  type EntrataStore,
+  type FileType,
+  type Org,
+  type Phones,
+  type Property,
+} from './store.ts';
 
 /** What the scenario API needs to know to create an applicant in the fake Entrata. */
 export interface ApplicantInput {
@@ -42,7 +52,8 @@ export function createApplication(
     throw new ScenarioError(404, `Property ${input.propertyId} does not belong to org "${org.org}".`);
   }
   const primaries = input.applicants.filter((a) => a.customerType === 'Primary').length;
-  if (primaries !== 1) throw new ScenarioError(400, `An application needs exactly one Primary applicant, got ${primaries}.`);
+  if (primaries !== 1)
+    throw new ScenarioError(400, `An application needs exactly one Primary applicant, got ${primaries}.`);
   const now = input.createdOn ?? new Date();
   const customers: Customer[] = input.applicants.map((a) => ({
     customerId: store.nextId('customer'),
@@ -80,15 +91,27 @@ export function requireApplication(store: EntrataStore, org: Org, applicationId:
 export function updateCustomer(
   application: Application,
   customerId: number,
-  patch: { firstName?: string; lastName?: string; email?: string | null; phones?: { [K in keyof Phones]?: string | null } },
+  patch: {
+    firstName?: string;
+    lastName?: string;
+    email?: string | null;
+    phones?: { [K in keyof Phones]?: string | null };
+  },
 ): Customer {
   const customer = application.customers.find((c) => c.customerId === customerId);
-  if (!customer) throw new ScenarioError(404, `Customer ${customerId} is not on application ${application.applicationId}.`);
+  if (!customer)
+    throw new ScenarioError(
+      404,
+      `Customer ${customerId} is not on application ${application.applicationId}.`,
+    );
   if (patch.firstName !== undefined) customer.firstName = patch.firstName;
   if (patch.lastName !== undefined) customer.lastName = patch.lastName;
   if (patch.email === null) delete customer.email;
   else if (patch.email !== undefined) customer.email = patch.email;
-  for (const [kind, value] of Object.entries(patch.phones ?? {}) as [keyof Phones, string | null | undefined][]) {
+  for (const [kind, value] of Object.entries(patch.phones ?? {}) as [
+    keyof Phones,
+    string | null | undefined,
+  ][]) {
     if (value === null) delete customer.phones[kind];
     else if (value !== undefined) customer.phones[kind] = value;
   }
@@ -107,7 +130,14 @@ export interface OrgInput {
   name?: string;
   apiKey: string;
   basicAuth?: { username: string; password: string };
-  webhook?: { mode?: 'hmac' | 'basic'; secret?: string; username?: string; password?: string; url?: string; enabled?: boolean };
+  webhook?: {
+    mode?: 'hmac' | 'basic';
+    secret?: string;
+    username?: string;
+    password?: string;
+    url?: string;
+    enabled?: boolean;
+  };
   ingestBaseUrl?: string;
   rateLimitPerMinute?: number;
   fileTypes?: FileType[];
@@ -118,7 +148,8 @@ export interface OrgInput {
 /** Creates or replaces an org (keeping its applications and properties), then adds the listed properties. */
 export function upsertOrg(store: EntrataStore, orgName: string, input: OrgInput): Org {
   const mode = input.webhook?.mode ?? 'hmac';
-  if (mode === 'hmac' && !input.webhook?.secret) throw new ScenarioError(400, 'webhook.secret is required in hmac mode.');
+  if (mode === 'hmac' && !input.webhook?.secret)
+    throw new ScenarioError(400, 'webhook.secret is required in hmac mode.');
   if (mode === 'basic' && (!input.webhook?.username || !input.webhook?.password)) {
     throw new ScenarioError(400, 'webhook.username and webhook.password are required in basic mode.');
   }

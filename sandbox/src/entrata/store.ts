@@ -98,7 +98,14 @@ export const DEFAULT_FILE_TYPES: FileType[] = [
 ];
 
 /** Entrata ids are integers; starting points look like real ones and keep the kinds apart when read. */
-const ID_START = { property: 100016881, application: 2_000_001, lead: 3_000_001, lease: 4_000_001, customer: 5_000_001, file: 9_000_001 };
+const ID_START = {
+  property: 100016881,
+  application: 2_000_001,
+  lead: 3_000_001,
+  lease: 4_000_001,
+  customer: 5_000_001,
+  file: 9_000_001,
+};
 
 export class EntrataStore {
   readonly orgs = new Map<string, Org>();

@@ -30,10 +30,18 @@ export function webhookUrlOf(org: Org, ingestBaseUrl: string): string {
 
 function authHeaders(org: Org, body: string): Record<string, string> {
   if (org.webhook.mode === 'basic') {
-    const token = Buffer.from(`${org.webhook.username ?? ''}:${org.webhook.password ?? ''}`).toString('base64');
+    const token = Buffer.from(`${org.webhook.username ?? ''}:${org.webhook.password ?? ''}`).toString(
+      'base64',
+    );
     return { authorization: `Basic ${token}` };
   }
-  return { [ENTRATA_SIGNATURE_HEADER]: signEntrataWebhook(org.webhook.secret ?? '', body, Math.floor(Date.now() / 1000)) };
+  return {
+    [ENTRATA_SIGNATURE_HEADER]: signEntrataWebhook(
+      org.webhook.secret ?? '',
+      body,
+      Math.floor(Date.now() / 1000),
+    ),
+  };
 }
 
 export function sendApplicationWebhook(

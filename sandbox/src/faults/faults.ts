@@ -112,7 +112,8 @@ export class FaultInjector {
   private prune(): void {
     const now = Date.now();
     this.faults = this.faults.filter(
-      (f) => (f.remaining === undefined || f.remaining > 0) && (!f.expiresAt || Date.parse(f.expiresAt) > now),
+      (f) =>
+        (f.remaining === undefined || f.remaining > 0) && (!f.expiresAt || Date.parse(f.expiresAt) > now),
     );
   }
 }

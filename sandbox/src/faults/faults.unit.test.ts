@@ -25,6 +25,8 @@ describe('FaultInjector', () => {
   });
 
   it('refuses kinds that do not apply to the target', () => {
-    expect(() => new FaultInjector().add({ target: 'sms', kind: 'smtp_permanent' })).toThrow(/does not apply to sms/);
+    expect(() => new FaultInjector().add({ target: 'sms', kind: 'smtp_permanent' })).toThrow(
+      /does not apply to sms/,
+    );
   });
 });

@@ -133,7 +133,11 @@ export class WebhookSender {
     try {
       const res = await request(options.url, {
         method: 'POST',
-        headers: { 'content-type': options.contentType, 'user-agent': 'autoverify-sandbox', ...options.headers() },
+        headers: {
+          'content-type': options.contentType,
+          'user-agent': 'autoverify-sandbox',
+          ...options.headers(),
+        },
         body: options.body,
         headersTimeout: this.retry.timeoutMs,
         bodyTimeout: this.retry.timeoutMs,

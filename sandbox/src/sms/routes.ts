@@ -8,23 +8,35 @@ import { E164, messageResource, progressMessage, type TwilioDeps, twilioError } 
 const first = (v: unknown): string | undefined =>
   Array.isArray(v) ? first(v[0]) : typeof v === 'string' && v !== '' ? v : undefined;
 
-const equal = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+const equal = (a: string, b: string) =>
+  a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 /** Twilio's Messages API: HTTP Basic auth with AccountSid:AuthToken; the path must name the same account. */
-export async function twilioRoutes(app: FastifyInstance, deps: TwilioDeps & { faults: FaultInjector }): Promise<void> {
+export async function twilioRoutes(
+  app: FastifyInstance,
+  deps: TwilioDeps & { faults: FaultInjector },
+): Promise<void> {
   const authenticate = async (request: FastifyRequest, reply: FastifyReply) => {
     const header = request.headers.authorization ?? '';
-    const decoded = header.startsWith('Basic ') ? Buffer.from(header.slice(6), 'base64').toString('utf8') : '';
+    const decoded = header.startsWith('Basic ')
+      ? Buffer.from(header.slice(6), 'base64').toString('utf8')
+      : '';
     const [user = '', ...rest] = decoded.split(':');
     const { AccountSid } = request.params as { AccountSid: string };
-    if (user !== deps.accountSid || AccountSid !== deps.accountSid || !equal(rest.join(':'), deps.authToken)) {
+    if (
+      user !== deps.accountSid ||
+      AccountSid !== deps.accountSid ||
+      !equal(rest.join(':'), deps.authToken)
+    ) {
       return reply.code(401).send(twilioError(401, 20003, 'Authenticate'));
     }
   };
   app.addHook('onRequest', authenticate);
   app.addHook(
     'preHandler',
-    httpFaultHook(deps.faults, 'sms', (status, message) => twilioError(status, status === 429 ? 20429 : 20500, message)),
+    httpFaultHook(deps.faults, 'sms', (status, message) =>
+      twilioError(status, status === 429 ? 20429 : 20500, message),
+    ),
   );
 
   app.post('/2010-04-01/Accounts/:AccountSid/Messages.json', async (request, reply) => {
@@ -38,12 +50,16 @@ export async function twilioRoutes(app: FastifyInstance, deps: TwilioDeps & { fa
 
     if (!to) return fail(21604, "A 'To' phone number is required.");
     if (!from && !messagingServiceSid) return fail(21603, "A 'From' phone number is required.");
-    if (from && !E164.test(from)) return fail(21212, `The 'From' number ${from} is not a valid phone number.`);
+    if (from && !E164.test(from))
+      return fail(21212, `The 'From' number ${from} is not a valid phone number.`);
     if (!body) return fail(21602, 'Message body is required.');
-    if (body.length > 1600) return fail(21617, 'The concatenated message body exceeds the 1600 character limit.');
-    if (statusCallback && !/^https?:\/\//.test(statusCallback)) return fail(21609, 'Invalid StatusCallback url.');
+    if (body.length > 1600)
+      return fail(21617, 'The concatenated message body exceeds the 1600 character limit.');
+    if (statusCallback && !/^https?:\/\//.test(statusCallback))
+      return fail(21609, 'Invalid StatusCallback url.');
     const behavior = deps.store.behaviorOf(to);
-    if (!E164.test(to) || behavior === 'invalid') return fail(21211, `The 'To' number ${to} is not a valid phone number.`);
+    if (!E164.test(to) || behavior === 'invalid')
+      return fail(21211, `The 'To' number ${to} is not a valid phone number.`);
     if (deps.store.optedOut.has(to)) return fail(21610, 'Attempt to send to unsubscribed recipient');
 
     const now = new Date().toISOString();
@@ -73,7 +89,10 @@ export async function twilioRoutes(app: FastifyInstance, deps: TwilioDeps & { fa
   app.get('/2010-04-01/Accounts/:AccountSid/Messages/:Sid', async (request, reply) => {
     const sid = (request.params as { Sid: string }).Sid.replace(/\.json$/, '');
     const message = deps.store.messages.find((m) => m.sid === sid);
-    if (!message) return reply.code(404).send(twilioError(404, 20404, `The requested resource /Messages/${sid}.json was not found`));
+    if (!message)
+      return reply
+        .code(404)
+        .send(twilioError(404, 20404, `The requested resource /Messages/${sid}.json was not found`));
     return messageResource(message);
   });
 }

@@ -3,7 +3,14 @@ import { randomBytes } from 'node:crypto';
 /** What happens to messages sent to a number: delivered (default), or Twilio's failure outcomes. */
 export type NumberBehavior = 'deliver' | 'undelivered' | 'failed' | 'invalid';
 
-export type MessageStatus = 'accepted' | 'queued' | 'sent' | 'delivered' | 'undelivered' | 'failed' | 'received';
+export type MessageStatus =
+  | 'accepted'
+  | 'queued'
+  | 'sent'
+  | 'delivered'
+  | 'undelivered'
+  | 'failed'
+  | 'received';
 
 export interface SmsMessage {
   sid: string;
@@ -21,7 +28,16 @@ export interface SmsMessage {
 }
 
 /** Twilio's reserved keywords (plus the newer OPTOUT/REVOKE), handled by Twilio itself before any webhook. */
-export const OPT_OUT_KEYWORDS = ['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT', 'REVOKE', 'OPTOUT'];
+export const OPT_OUT_KEYWORDS = [
+  'STOP',
+  'STOPALL',
+  'UNSUBSCRIBE',
+  'CANCEL',
+  'END',
+  'QUIT',
+  'REVOKE',
+  'OPTOUT',
+];
 export const OPT_IN_KEYWORDS = ['START', 'YES', 'UNSTOP'];
 export const HELP_KEYWORDS = ['HELP', 'INFO'];
 

@@ -5,7 +5,11 @@ import { createHmac } from 'node:crypto';
  * POST parameter sorted by name, each written as name then value. A repeated name contributes each distinct
  * value, sorted, as Twilio's Python helper computes it (the callbacks this sandbox sends never repeat a name).
  */
-export function twilioSignature(authToken: string, url: string, params: Record<string, string | string[]>): string {
+export function twilioSignature(
+  authToken: string,
+  url: string,
+  params: Record<string, string | string[]>,
+): string {
   let data = url;
   for (const key of Object.keys(params).sort()) {
     const value = params[key];

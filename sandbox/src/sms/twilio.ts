@@ -61,7 +61,13 @@ export function messageResource(m: SmsMessage) {
 }
 
 /** Posts form parameters signed exactly like Twilio does (URL + sorted params, HMAC-SHA1, auth token). */
-function postSigned(deps: TwilioDeps, source: 'twilio-status' | 'twilio-inbound', event: string, url: string, params: Record<string, string>) {
+function postSigned(
+  deps: TwilioDeps,
+  source: 'twilio-status' | 'twilio-inbound',
+  event: string,
+  url: string,
+  params: Record<string, string>,
+) {
   const signature = twilioSignature(deps.authToken, url, params);
   return deps.sender.send({
     source,
@@ -77,7 +83,11 @@ function postSigned(deps: TwilioDeps, source: 'twilio-status' | 'twilio-inbound'
  * Moves an accepted outbound message through Twilio's statuses, with a status callback for each:
  * queued -> sent -> delivered, or -> undelivered (30003) / failed (30006) for numbers set up that way.
  */
-export async function progressMessage(deps: TwilioDeps, message: SmsMessage, outcome: 'deliver' | 'undelivered' | 'failed') {
+export async function progressMessage(
+  deps: TwilioDeps,
+  message: SmsMessage,
+  outcome: 'deliver' | 'undelivered' | 'failed',
+) {
   const steps: { status: MessageStatus; errorCode?: number }[] =
     outcome === 'deliver'
       ? [{ status: 'sent' }, { status: 'delivered' }]
@@ -138,11 +148,21 @@ export function receiveInbound(deps: TwilioDeps, input: { from: string; to?: str
   if (OPT_OUT_KEYWORDS.includes(keyword)) {
     optOutType = 'STOP';
     deps.store.optedOut.add(input.from);
-    recordReply(deps, to, input.from, 'You have successfully been unsubscribed. You will not receive any more messages from this number. Reply START to resubscribe.');
+    recordReply(
+      deps,
+      to,
+      input.from,
+      'You have successfully been unsubscribed. You will not receive any more messages from this number. Reply START to resubscribe.',
+    );
   } else if (OPT_IN_KEYWORDS.includes(keyword)) {
     optOutType = 'START';
     deps.store.optedOut.delete(input.from);
-    recordReply(deps, to, input.from, 'You have successfully been re-subscribed to messages from this number. Reply HELP for help. Reply STOP to unsubscribe. Msg&Data Rates May Apply.');
+    recordReply(
+      deps,
+      to,
+      input.from,
+      'You have successfully been re-subscribed to messages from this number. Reply HELP for help. Reply STOP to unsubscribe. Msg&Data Rates May Apply.',
+    );
   } else if (HELP_KEYWORDS.includes(keyword)) {
     optOutType = 'HELP';
     recordReply(deps, to, input.from, 'Reply STOP to unsubscribe. Msg&Data Rates May Apply.');

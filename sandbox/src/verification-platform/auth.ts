@@ -24,8 +24,12 @@ export class TokenIssuer {
     const given = Buffer.from(signature, 'base64url');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
     try {
-      const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { sub?: string; exp?: number };
-      if (typeof claims.sub !== 'string' || typeof claims.exp !== 'number' || claims.exp * 1000 <= now) return undefined;
+      const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
+        sub?: string;
+        exp?: number;
+      };
+      if (typeof claims.sub !== 'string' || typeof claims.exp !== 'number' || claims.exp * 1000 <= now)
+        return undefined;
       return claims.sub;
     } catch {
       return undefined;

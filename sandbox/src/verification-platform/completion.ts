@@ -67,7 +67,9 @@ export function completeVerification(
     events.push(createReport(group, verification.type, applicant.id));
     return events;
   }
-  const household = group.applicants.flatMap((a) => a.verifications.filter((v) => v.type === verification.type));
+  const household = group.applicants.flatMap((a) =>
+    a.verifications.filter((v) => v.type === verification.type),
+  );
   const alreadyReported = group.reports.some((r) => r.type === verification.type && !r.applicantId);
   if (!alreadyReported && household.every((v) => v.status === 'completed')) {
     events.push(createReport(group, verification.type));

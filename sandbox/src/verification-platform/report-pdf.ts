@@ -34,8 +34,12 @@ export async function renderReportPdf(group: ApplicantGroup, report: Report): Pr
   line(`Report id: ${report.id}`);
   line(`Report type: ${report.type}`);
   line(`Applicant group: ${group.id}`);
-  line(`Property: ${group.property.name}, ${group.property.street_address}, ${group.property.city}, ${group.property.state}`);
-  line(`Monthly rent: ${group.monthlyRentCents === undefined ? 'not given' : dollars(group.monthlyRentCents)}`);
+  line(
+    `Property: ${group.property.name}, ${group.property.street_address}, ${group.property.city}, ${group.property.state}`,
+  );
+  line(
+    `Monthly rent: ${group.monthlyRentCents === undefined ? 'not given' : dollars(group.monthlyRentCents)}`,
+  );
   line(`Generated: ${report.createdAt}`);
   y -= 8;
   line('Applicants', 13, bold);

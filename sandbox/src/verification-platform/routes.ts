@@ -27,7 +27,9 @@ const ApplicantBody = Type.Object({
   email: Type.Optional(Type.String({ pattern: EMAIL })),
   phone_number: Type.Optional(Type.String({ pattern: E164, description: 'E.164, e.g. +13035550100' })),
   verifications: Type.Array(
-    Type.Object({ type: Type.Union([Type.Literal('income'), Type.Literal('identity'), Type.Literal('asset')]) }),
+    Type.Object({
+      type: Type.Union([Type.Literal('income'), Type.Literal('identity'), Type.Literal('asset')]),
+    }),
     { minItems: 1 },
   ),
 });
@@ -126,8 +128,14 @@ function createGroup(body: CreateGroupBody, clientId: string): ApplicantGroup {
       lastName: a.last_name,
       ...(a.email ? { email: a.email } : {}),
       ...(a.phone_number ? { phoneNumber: a.phone_number } : {}),
-      verifications: a.verifications.map((v) => ({ id: randomUUID(), type: v.type, status: 'not_started' as const })),
-      invitations: invite ? [{ at: now, reason: 'created' as const, ...contactOf(a.email, a.phone_number) }] : [],
+      verifications: a.verifications.map((v) => ({
+        id: randomUUID(),
+        type: v.type,
+        status: 'not_started' as const,
+      })),
+      invitations: invite
+        ? [{ at: now, reason: 'created' as const, ...contactOf(a.email, a.phone_number) }]
+        : [],
     })),
   };
 }
@@ -186,7 +194,9 @@ export async function platformRoutes(app: FastifyInstance, deps: PlatformDeps): 
       async (request) => {
         const { correlation_id } = request.query as { correlation_id?: string };
         const groups = [...deps.store.groups.values()].filter(
-          (g) => g.clientId === clientOf(request) && (correlation_id === undefined || g.correlationId === correlation_id),
+          (g) =>
+            g.clientId === clientOf(request) &&
+            (correlation_id === undefined || g.correlationId === correlation_id),
         );
         return { applicant_groups: groups.map((g) => groupView(g, deps.publicUrl())) };
       },
@@ -198,29 +208,34 @@ export async function platformRoutes(app: FastifyInstance, deps: PlatformDeps): 
       return groupView(group, deps.publicUrl());
     });
 
-    authed.patch('/applicant_groups/:id/applicants/:applicantId', { schema: { body: PatchApplicantBody } }, async (request, reply) => {
-      const { id, applicantId } = request.params as { id: string; applicantId: string };
-      const group = groupOf(request, id);
-      const applicant = group?.applicants.find((a) => a.id === applicantId);
-      if (!group || !applicant) return sendProblem(reply, 404, 'Not Found', 'Applicant not found in this group.');
-      const patch = request.body as Static<typeof PatchApplicantBody>;
-      const contactChanged =
-        (patch.email !== undefined && patch.email !== applicant.email) ||
-        (patch.phone_number !== undefined && patch.phone_number !== applicant.phoneNumber);
-      if (patch.first_name) applicant.firstName = patch.first_name;
-      if (patch.last_name) applicant.lastName = patch.last_name;
-      if (patch.email) applicant.email = patch.email;
-      if (patch.phone_number) applicant.phoneNumber = patch.phone_number;
-      // Editing contact details re-sends the invitation.
-      if (contactChanged && !group.isInvitationDisabled) {
-        applicant.invitations.push({
-          at: new Date().toISOString(),
-          reason: 'contact_changed',
-          ...contactOf(applicant.email, applicant.phoneNumber),
-        });
-      }
-      return applicantView(applicant, deps.publicUrl());
-    });
+    authed.patch(
+      '/applicant_groups/:id/applicants/:applicantId',
+      { schema: { body: PatchApplicantBody } },
+      async (request, reply) => {
+        const { id, applicantId } = request.params as { id: string; applicantId: string };
+        const group = groupOf(request, id);
+        const applicant = group?.applicants.find((a) => a.id === applicantId);
+        if (!group || !applicant)
+          return sendProblem(reply, 404, 'Not Found', 'Applicant not found in this group.');
+        const patch = request.body as Static<typeof PatchApplicantBody>;
+        const contactChanged =
+          (patch.email !== undefined && patch.email !== applicant.email) ||
+          (patch.phone_number !== undefined && patch.phone_number !== applicant.phoneNumber);
+        if (patch.first_name) applicant.firstName = patch.first_name;
+        if (patch.last_name) applicant.lastName = patch.last_name;
+        if (patch.email) applicant.email = patch.email;
+        if (patch.phone_number) applicant.phoneNumber = patch.phone_number;
+        // Editing contact details re-sends the invitation.
+        if (contactChanged && !group.isInvitationDisabled) {
+          applicant.invitations.push({
+            at: new Date().toISOString(),
+            reason: 'contact_changed',
+            ...contactOf(applicant.email, applicant.phoneNumber),
+          });
+        }
+        return applicantView(applicant, deps.publicUrl());
+      },
+    );
 
     authed.get('/reports/:reportId', async (request, reply) => {
       const found = deps.store.findReport((request.params as { reportId: string }).reportId);
@@ -244,14 +259,22 @@ export async function platformRoutes(app: FastifyInstance, deps: PlatformDeps): 
         };
       }
       if (!accept.includes('application/pdf') && !accept.includes('*/*')) {
-        return sendProblem(reply, 406, 'Not Acceptable', 'Reports are available as application/pdf or application/json.');
+        return sendProblem(
+          reply,
+          406,
+          'Not Acceptable',
+          'Reports are available as application/pdf or application/json.',
+        );
       }
       let pdf = Buffer.from(await renderReportPdf(group, report));
       // A broken upstream: the file ends half way, with a consistent Content-Length, so only its content tells.
       if (deps.faults.take('platform', ['truncated_pdf'], `GET /reports/${report.id}`)) {
         pdf = pdf.subarray(0, Math.floor(pdf.length / 2));
       }
-      return reply.type('application/pdf').header('content-disposition', `attachment; filename="${report.type}-${report.id}.pdf"`).send(pdf);
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `attachment; filename="${report.type}-${report.id}.pdf"`)
+        .send(pdf);
     });
   });
 }

@@ -1,8 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { completeAndNotify, NotFoundError, type PlatformWebhookDeps, startAndNotify } from './webhooks.ts';
 
-const escape = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+const escapeHtml = (s: string) =>
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
 
 /**
  * The page an applicant lands on from an invitation link. A person (or a browser test) can start and complete
@@ -13,19 +16,20 @@ export async function verifyPageRoutes(app: FastifyInstance, deps: PlatformWebho
     const { verificationId } = request.params as { verificationId: string };
     const found = deps.store.findVerification(verificationId);
     reply.type('text/html; charset=utf-8');
-    if (!found) return reply.code(404).send('<!doctype html><title>Not found</title><h1>This link is not valid.</h1>');
+    if (!found)
+      return reply.code(404).send('<!doctype html><title>Not found</title><h1>This link is not valid.</h1>');
     const { group, applicant, verification } = found;
     const action = (path: string, label: string) =>
-      `<form method="post" action="/verify/${escape(verification.id)}/${path}"><button type="submit">${label}</button></form>`;
+      `<form method="post" action="/verify/${escapeHtml(verification.id)}/${path}"><button type="submit">${label}</button></form>`;
     return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Verify your ${escape(verification.type)}</title>
+<html lang="en"><head><meta charset="utf-8"><title>Verify your ${escapeHtml(verification.type)}</title>
 <style>body{font-family:sans-serif;max-width:36rem;margin:3rem auto}button{font-size:1rem;padding:.5rem 1rem}</style></head>
 <body>
 <p><small>Sandbox verification platform</small></p>
-<h1>Hello ${escape(applicant.firstName)} ${escape(applicant.lastName)}</h1>
-<p>${escape(group.decisionMakerDisplayName)} asks you to verify your <strong>${escape(verification.type)}</strong>
-for ${escape(group.property.name)}.</p>
-<p>Status: <strong id="status">${escape(verification.status.replace('_', ' '))}</strong></p>
+<h1>Hello ${escapeHtml(applicant.firstName)} ${escapeHtml(applicant.lastName)}</h1>
+<p>${escapeHtml(group.decisionMakerDisplayName)} asks you to verify your <strong>${escapeHtml(verification.type)}</strong>
+for ${escapeHtml(group.property.name)}.</p>
+<p>Status: <strong id="status">${escapeHtml(verification.status.replace('_', ' '))}</strong></p>
 ${verification.status === 'not_started' ? action('start', 'Start verification') : ''}
 ${action('complete', verification.status === 'completed' ? 'Complete again (reopened)' : 'Complete verification')}
 </body></html>`;
@@ -40,7 +44,8 @@ ${action('complete', verification.status === 'completed' ? 'Complete again (reop
       try {
         act(verificationId);
       } catch (error) {
-        if (error instanceof NotFoundError) return reply.code(404).type('text/html').send('<h1>This link is not valid.</h1>');
+        if (error instanceof NotFoundError)
+          return reply.code(404).type('text/html').send('<h1>This link is not valid.</h1>');
         throw error;
       }
       // Post/redirect/get, so a reload does not complete twice.

@@ -35,7 +35,12 @@ export function sendPlatformEvents(
   duplicate = deps.store.duplicateWebhooks,
 ): PlatformWebhookBody[] {
   const bodies = events.map(
-    (e): PlatformWebhookBody => ({ code: e.code, data: e.data, event_id: randomUUID(), created_at: new Date().toISOString() }),
+    (e): PlatformWebhookBody => ({
+      code: e.code,
+      data: e.data,
+      event_id: randomUUID(),
+      created_at: new Date().toISOString(),
+    }),
   );
   const run = async () => {
     for (const body of bodies) {
