@@ -94,7 +94,7 @@ export type TopicId = keyof typeof topics;
 export const subscriptions: Record<ServiceName, readonly TopicId[]> = {
   ingest: ['invites'],
   invite: ['applications', 'platformEvents'],
-  reminder: ['invites', 'platformEvents'],
+  reminder: ['invites', 'platformEvents', 'notificationRequests'],
   notify: ['notificationRequests'],
   'report-sync': ['platformEvents'],
 };
