@@ -1,6 +1,6 @@
 import { parseRetryAfter } from './backoff.ts';
 import { coerceCode, EntrataError, isRetryableEntrataCode, isRetryableHttpStatus } from './errors.ts';
-import { type HeaderBag, parseRateLimitHeaders, readHeader, resetWaitMs } from './rate-limit-headers.ts';
+import { exhaustedWaitMs, type HeaderBag, parseRateLimitHeaders, readHeader, resetWaitMs } from './rate-limit-headers.ts';
 
 export interface RawResponse {
   status: number;
@@ -18,9 +18,17 @@ interface Context {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** How long the server asked us to wait: Retry-After first, then the rate-limit reset counters. */
-export function serverWaitMs(headers: HeaderBag, now: number = Date.now()): number | undefined {
-  return parseRetryAfter(readHeader(headers, 'retry-after'), now) ?? resetWaitMs(parseRateLimitHeaders(headers));
+/**
+ * How long the server asked us to wait: Retry-After first, then the rate-limit counters. Entrata sends its
+ * counters on every answer, so a reset only counts when a window is exhausted or the answer is a 429.
+ */
+export function serverWaitMs(headers: HeaderBag, rateLimited: boolean, now: number = Date.now()): number | undefined {
+  const retryAfter = parseRetryAfter(readHeader(headers, 'retry-after'), now);
+  if (retryAfter !== undefined) return retryAfter;
+  const windows = parseRateLimitHeaders(headers);
+  if (rateLimited) return resetWaitMs(windows);
+  const exhausted = exhaustedWaitMs(windows);
+  return exhausted > 0 ? exhausted : undefined;
 }
 
 /**
@@ -29,7 +37,7 @@ export function serverWaitMs(headers: HeaderBag, now: number = Date.now()): numb
  */
 export function interpretResponse(res: RawResponse, ctx: Context): Interpreted {
   const base = { service: ctx.service, method: ctx.method, httpStatus: res.status };
-  const waitMs = () => serverWaitMs(res.headers, ctx.now);
+  const waitMs = (code: number) => serverWaitMs(res.headers, res.status === 429 || code === 429, ctx.now);
   let body: unknown;
   try {
     body = res.text.trim() === '' ? undefined : JSON.parse(res.text);
@@ -44,7 +52,7 @@ export function interpretResponse(res: RawResponse, ctx: Context): Interpreted {
     const message = typeof response.error.message === 'string' ? response.error.message : 'no message';
     return {
       ok: false,
-      error: new EntrataError({ ...base, kind: 'api', code, message, retryable, retryAfterMs: retryable ? waitMs() : undefined }),
+      error: new EntrataError({ ...base, kind: 'api', code, message, retryable, retryAfterMs: retryable ? waitMs(code) : undefined }),
     };
   }
   if (res.status < 200 || res.status > 299) {
@@ -57,7 +65,7 @@ export function interpretResponse(res: RawResponse, ctx: Context): Interpreted {
         code: res.status,
         message: `HTTP ${res.status}${response ? '' : ' without an Entrata body'}`,
         retryable,
-        retryAfterMs: retryable ? waitMs() : undefined,
+        retryAfterMs: retryable ? waitMs(res.status) : undefined,
       }),
     };
   }
@@ -73,7 +81,7 @@ export function interpretResponse(res: RawResponse, ctx: Context): Interpreted {
     const message = typeof response.message === 'string' ? response.message : `response code ${code}`;
     return {
       ok: false,
-      error: new EntrataError({ ...base, kind: 'api', code, message, retryable, retryAfterMs: retryable ? waitMs() : undefined }),
+      error: new EntrataError({ ...base, kind: 'api', code, message, retryable, retryAfterMs: retryable ? waitMs(code) : undefined }),
     };
   }
   if (!('result' in response)) {

@@ -53,3 +53,11 @@ describe('interpretResponse', () => {
     expect(withRetryAfter).toMatchObject({ ok: false, error: { retryAfterMs: 3000 } });
   });
 });
+
+describe('server-requested waits', () => {
+  it('ignores the reset counters Entrata sends on every answer unless a window is exhausted', () => {
+    const counters = { 'x-ratelimit-remaining': '14990/DAY;990/HOUR;140/MINUTE', 'x-ratelimit-reset': '43200/DAY;1800/HOUR;30/MINUTE' };
+    const out = interpretResponse(res(200, { response: { error: { code: 310, message: 'later' } } }, counters), ctx);
+    expect(out).toMatchObject({ ok: false, error: { retryable: true, retryAfterMs: undefined } });
+  });
+});
