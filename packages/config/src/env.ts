@@ -12,7 +12,10 @@ const FALSE = new Set(['false', '0', 'no', 'off']);
  * strings become numbers/booleans/arrays (comma separated) as the schema says. Throws a ConfigError
  * listing every problem; values of secret-looking variables and URL passwords are never echoed.
  */
-export function loadEnv<S extends TObject>(schema: S, env: Record<string, string | undefined> = process.env): Static<S> {
+export function loadEnv<S extends TObject>(
+  schema: S,
+  env: Record<string, string | undefined> = process.env,
+): Static<S> {
   const raw: Record<string, string> = {};
   const value: Record<string, unknown> = {};
   for (const [name, property] of Object.entries(schema.properties as Record<string, TSchema>)) {
@@ -35,7 +38,10 @@ export function loadEnv<S extends TObject>(schema: S, env: Record<string, string
 function coerce(schema: TSchema, text: string): unknown {
   const s = schema as Record<string, any>;
   if (s.type === 'array') {
-    const items = text.split(',').map((item) => item.trim()).filter((item) => item !== '');
+    const items = text
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== '');
     return items.map((item) => (s.items ? coerce(s.items, item) : item));
   }
   if (s.type === 'boolean') {
@@ -64,12 +70,18 @@ export const commonEnv = {
     errorMessage: 'must be a postgres:// URL',
     description: 'postgres://user:password@host:port/db',
   }),
-  KAFKA_BROKERS: Type.Array(Type.String({ pattern: '^[^\\s:]+:[0-9]+$', errorMessage: 'must be host:port' }), { minItems: 1, description: 'host:port,host:port' }),
+  KAFKA_BROKERS: Type.Array(
+    Type.String({ pattern: '^[^\\s:]+:[0-9]+$', errorMessage: 'must be host:port' }),
+    { minItems: 1, description: 'host:port,host:port' },
+  ),
   KAFKA_NAMESPACE: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_-]*$', default: 'autoverify' }),
   PORT: Type.Integer({ minimum: 0, maximum: 65535 }),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
     { default: 'info' },
   ),
-  TENANTS_FILE: Type.String({ minLength: 1, description: 'Path of the tenants JSON file (schema TenantsFile).' }),
+  TENANTS_FILE: Type.String({
+    minLength: 1,
+    description: 'Path of the tenants JSON file (schema TenantsFile).',
+  }),
 };

@@ -1,6 +1,6 @@
 import Type from 'typebox';
 import { describe, expect, it } from 'vitest';
-import { commonEnv, ConfigError, loadEnv } from './index.ts';
+import { ConfigError, commonEnv, loadEnv } from './index.ts';
 
 const schema = Type.Object({
   ...commonEnv,
@@ -31,7 +31,13 @@ function problemsOf(env: Record<string, string>): string[] {
 
 describe('loadEnv', () => {
   it('coerces numbers, booleans and comma separated arrays and applies defaults', () => {
-    const config = loadEnv(schema, { ...valid, FEATURE_ON: 'yes', RATE: '2.5', PORTS: '1, 2,3', UNRELATED: 'x' });
+    const config = loadEnv(schema, {
+      ...valid,
+      FEATURE_ON: 'yes',
+      RATE: '2.5',
+      PORTS: '1, 2,3',
+      UNRELATED: 'x',
+    });
     expect(config).toEqual({
       ...valid,
       KAFKA_BROKERS: ['127.0.0.1:19092', '127.0.0.1:19093'],
@@ -45,7 +51,10 @@ describe('loadEnv', () => {
   });
 
   it('treats empty values as unset so defaults still apply', () => {
-    expect(loadEnv(schema, { ...valid, LOG_LEVEL: '', FEATURE_ON: ' ' })).toMatchObject({ LOG_LEVEL: 'info', FEATURE_ON: false });
+    expect(loadEnv(schema, { ...valid, LOG_LEVEL: '', FEATURE_ON: ' ' })).toMatchObject({
+      LOG_LEVEL: 'info',
+      FEATURE_ON: false,
+    });
   });
 
   it('lists every problem with the variable name and the value it got', () => {
@@ -72,7 +81,12 @@ describe('loadEnv', () => {
   it('never echoes the value of a secret-looking variable or a password in a URL', () => {
     let message = '';
     try {
-      loadEnv(schema, { ...valid, API_KEY: 'short-key-value', CLIENT_SECRET: 'tiny-secret', DATABASE_URL: 'mysql://u:pa55word@h/db' });
+      loadEnv(schema, {
+        ...valid,
+        API_KEY: 'short-key-value',
+        CLIENT_SECRET: 'tiny-secret',
+        DATABASE_URL: 'mysql://u:pa55word@h/db',
+      });
     } catch (error) {
       message = (error as Error).message;
     }

@@ -31,7 +31,8 @@ function objectProblems(schema: Schema, value: unknown, path: (string | number)[
   const required: string[] = schema.required ?? [];
   const problems: Problem[] = [];
   for (const key of required) {
-    if (record[key] === undefined) problems.push({ path: [...path, key], message: 'is required', hasValue: false });
+    if (record[key] === undefined)
+      problems.push({ path: [...path, key], message: 'is required', hasValue: false });
   }
   const patterns = Object.entries((schema.patternProperties ?? {}) as Record<string, Schema>);
   for (const [key, child] of Object.entries(record)) {
@@ -45,7 +46,11 @@ function objectProblems(schema: Schema, value: unknown, path: (string | number)[
     if (matching) {
       problems.push(...collectProblems(matching[1], child, [...path, key]));
     } else if (patterns.length > 0) {
-      problems.push({ path: [...path, key], message: `key must match ${patterns.map(([p]) => p).join(' or ')}`, hasValue: false });
+      problems.push({
+        path: [...path, key],
+        message: `key must match ${patterns.map(([p]) => p).join(' or ')}`,
+        hasValue: false,
+      });
     } else if (schema.additionalProperties === false) {
       problems.push({ path: [...path, key], message: 'is not an allowed property', hasValue: false });
     }
@@ -63,7 +68,11 @@ function arrayProblems(schema: Schema, value: unknown, path: (string | number)[]
   if (typeof schema.maxItems === 'number' && value.length > schema.maxItems) {
     problems.push({ path, message: `must have at most ${schema.maxItems} item(s)`, hasValue: false });
   }
-  if (schema.items) value.forEach((item, i) => problems.push(...collectProblems(schema.items, item, [...path, i])));
+  if (schema.items) {
+    value.forEach((item, i) => {
+      problems.push(...collectProblems(schema.items, item, [...path, i]));
+    });
+  }
   if (problems.length === 0) problems.push(leafProblem(schema, value, path));
   return problems;
 }
@@ -72,7 +81,14 @@ function unionProblems(schema: Schema, value: unknown, path: (string | number)[]
   const branches: Schema[] = schema.anyOf;
   const constants = branches.map((b) => b.const);
   if (constants.every((c) => c !== undefined)) {
-    return [{ path, message: `must be one of ${constants.map((c) => JSON.stringify(c)).join(', ')}`, value, hasValue: true }];
+    return [
+      {
+        path,
+        message: `must be one of ${constants.map((c) => JSON.stringify(c)).join(', ')}`,
+        value,
+        hasValue: true,
+      },
+    ];
   }
   // Objects told apart by a literal property (e.g. `type: 'apikey' | 'basic'`): judge the chosen branch only.
   const discriminator = findDiscriminator(branches);
@@ -81,7 +97,14 @@ function unionProblems(schema: Schema, value: unknown, path: (string | number)[]
     const branch = branches.find((b) => b.properties[discriminator].const === tag);
     if (branch) return collectProblems(branch, value, path);
     const allowed = branches.map((b) => JSON.stringify(b.properties[discriminator].const)).join(', ');
-    return [{ path: [...path, discriminator], message: `must be one of ${allowed}`, value: tag, hasValue: tag !== undefined }];
+    return [
+      {
+        path: [...path, discriminator],
+        message: `must be one of ${allowed}`,
+        value: tag,
+        hasValue: tag !== undefined,
+      },
+    ];
   }
   // Otherwise report against the branch the value comes closest to.
   let best: Problem[] | undefined;
@@ -94,16 +117,23 @@ function unionProblems(schema: Schema, value: unknown, path: (string | number)[]
 
 function findDiscriminator(branches: Schema[]): string | undefined {
   const first = branches[0];
-  if (!first || first.type !== 'object' || !first.properties) return undefined;
+  if (first?.type !== 'object' || !first.properties) return undefined;
   return Object.keys(first.properties).find((key) =>
-    branches.every((b) => b.type === 'object' && b.properties?.[key]?.const !== undefined && b.required?.includes(key)),
+    branches.every(
+      (b) => b.type === 'object' && b.properties?.[key]?.const !== undefined && b.required?.includes(key),
+    ),
   );
 }
 
 function leafProblem(schema: Schema, value: unknown, path: (string | number)[]): Problem {
-  const [error] = [...Value.Errors(schema as never, value)] as { keyword: string; params: Record<string, any>; message: string }[];
+  const [error] = [...Value.Errors(schema as never, value)] as {
+    keyword: string;
+    params: Record<string, any>;
+    message: string;
+  }[];
   // A schema may carry its own wording for operators (e.g. `errorMessage: 'must be host:port'`).
-  const message = typeof schema.errorMessage === 'string' ? schema.errorMessage : error ? describe(error) : 'is invalid';
+  const message =
+    typeof schema.errorMessage === 'string' ? schema.errorMessage : error ? describe(error) : 'is invalid';
   return { path, message, value, hasValue: true };
 }
 
@@ -111,7 +141,10 @@ function describe(error: { keyword: string; params: Record<string, any>; message
   const p = error.params;
   switch (error.keyword) {
     case 'type':
-      return `must be ${Array.isArray(p.type) ? p.type.join(' or ') : `a ${p.type}`}`.replace('a integer', 'an integer');
+      return `must be ${Array.isArray(p.type) ? p.type.join(' or ') : `a ${p.type}`}`.replace(
+        'a integer',
+        'an integer',
+      );
     case 'minimum':
       return `must be >= ${p.limit ?? p.minimum}`;
     case 'maximum':

@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { type PropertySettings, type SecretRef, type TenantSettings, TenantsFile } from '@autoverify/contracts';
+import {
+  type PropertySettings,
+  type SecretRef,
+  type TenantSettings,
+  TenantsFile,
+} from '@autoverify/contracts';
 import { ConfigError, UnknownTenantError } from './errors.ts';
 import { collectProblems, formatPath } from './problems.ts';
 
@@ -33,7 +38,8 @@ export interface Tenants {
 export function loadTenants(path: string, env: Record<string, string | undefined> = process.env): Tenants {
   const file = readTenantsFile(path);
   const problems = collectProblems(TenantsFile, file).map(
-    (p) => `${formatPath(p.path)}: ${p.message}${p.hasValue && isScalar(p.value) ? ` (got ${show(p.value)})` : ''}`,
+    (p) =>
+      `${formatPath(p.path)}: ${p.message}${p.hasValue && isScalar(p.value) ? ` (got ${show(p.value)})` : ''}`,
   );
   if (problems.length > 0) throw new ConfigError(`Invalid tenants file ${path}`, problems);
   const tenants = (file as TenantsFile).tenants;
@@ -70,7 +76,8 @@ export function loadTenants(path: string, env: Record<string, string | undefined
       const known = secrets.get(secretKey(ref, baseDir));
       if (known !== undefined) return known;
       const result = readSecret(ref, env, baseDir);
-      if (typeof result !== 'string') throw new ConfigError(`Secret ${describeRef(ref)} unavailable`, [result.problem]);
+      if (typeof result !== 'string')
+        throw new ConfigError(`Secret ${describeRef(ref)} unavailable`, [result.problem]);
       secrets.set(secretKey(ref, baseDir), result);
       return result;
     },
@@ -83,8 +90,12 @@ function readTenantsFile(path: string): unknown {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? (error as Error).message})`;
-    throw new ConfigError(`Tenants file ${resolve(path)} ${reason}; set TENANTS_FILE to the tenants JSON file`, []);
+    const reason =
+      code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? (error as Error).message})`;
+    throw new ConfigError(
+      `Tenants file ${resolve(path)} ${reason}; set TENANTS_FILE to the tenants JSON file`,
+      [],
+    );
   }
   try {
     return JSON.parse(text);
@@ -133,9 +144,15 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
-function forEachSecretRef(value: unknown, path: (string | number)[], visit: (ref: SecretRef, path: (string | number)[]) => void): void {
+function forEachSecretRef(
+  value: unknown,
+  path: (string | number)[],
+  visit: (ref: SecretRef, path: (string | number)[]) => void,
+): void {
   if (Array.isArray(value)) {
-    value.forEach((item, i) => forEachSecretRef(item, [...path, i], visit));
+    value.forEach((item, i) => {
+      forEachSecretRef(item, [...path, i], visit);
+    });
   } else if (typeof value === 'object' && value !== null) {
     const keys = Object.keys(value);
     if (keys.length === 1 && (keys[0] === 'env' || keys[0] === 'file')) {
@@ -146,7 +163,11 @@ function forEachSecretRef(value: unknown, path: (string | number)[], visit: (ref
   }
 }
 
-function readSecret(ref: SecretRef, env: Record<string, string | undefined>, baseDir: string): string | { problem: string } {
+function readSecret(
+  ref: SecretRef,
+  env: Record<string, string | undefined>,
+  baseDir: string,
+): string | { problem: string } {
   if ('env' in ref) {
     const value = env[ref.env];
     if (value === undefined || value === '') return { problem: `environment variable ${ref.env} is not set` };
@@ -157,7 +178,9 @@ function readSecret(ref: SecretRef, env: Record<string, string | undefined>, bas
     const value = readFileSync(path, 'utf8').replace(/\r?\n$/, '');
     return value === '' ? { problem: `secret file ${path} is empty` } : value;
   } catch (error) {
-    return { problem: `secret file ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})` };
+    return {
+      problem: `secret file ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    };
   }
 }
 

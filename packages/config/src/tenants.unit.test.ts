@@ -45,16 +45,29 @@ describe('loadTenants with the example file', () => {
 
   it('merges a property override over the defaults, with its name and address', () => {
     const denver = tenants.property('demo-pm', '100001');
-    expect(denver).toMatchObject({ tenantId: 'demo-pm', propertyId: '100001', name: 'Aspen Ridge Apartments' });
+    expect(denver).toMatchObject({
+      tenantId: 'demo-pm',
+      propertyId: '100001',
+      name: 'Aspen Ridge Apartments',
+    });
     expect(denver).toMatchObject({ identityVerification: true, timeZone: 'America/Denver', state: 'CO' });
     const dallas = tenants.property('demo-pm', '100002');
-    expect(dallas).toMatchObject({ identityVerification: false, timeZone: 'America/Chicago', state: 'TX', channels: { sms: false } });
+    expect(dallas).toMatchObject({
+      identityVerification: false,
+      timeZone: 'America/Chicago',
+      state: 'TX',
+      channels: { sms: false },
+    });
     expect(dallas.address?.city).toBe('Dallas');
     expect(dallas.reminders).toEqual(example.tenants[0].defaults.reminders);
   });
 
   it('gives a property without overrides the defaults', () => {
-    expect(tenants.property('demo-pm', '999')).toEqual({ ...example.tenants[0].defaults, tenantId: 'demo-pm', propertyId: '999' });
+    expect(tenants.property('demo-pm', '999')).toEqual({
+      ...example.tenants[0].defaults,
+      tenantId: 'demo-pm',
+      propertyId: '999',
+    });
     expect(() => tenants.property('other', '1')).toThrow(UnknownTenantError);
   });
 
@@ -100,7 +113,9 @@ describe('loadTenants errors', () => {
     const path = mutate((f) => {
       f.tenants[0].entrata.auth = { type: 'oauth' };
     });
-    expect(problemsOf(path).problems).toEqual(['tenants[0].entrata.auth.type: must be one of "apikey", "basic" (got "oauth")']);
+    expect(problemsOf(path).problems).toEqual([
+      'tenants[0].entrata.auth.type: must be one of "apikey", "basic" (got "oauth")',
+    ]);
   });
 
   it('rejects duplicate tenant ids and unknown time zones', () => {

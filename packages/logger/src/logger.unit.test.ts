@@ -27,14 +27,16 @@ describe('maskEmail / maskPhone / redactText', () => {
   });
 
   it('masks emails and phone numbers in free text', () => {
-    const text = 'invite to Jane.Doe+x@mail.example.co.uk and +15551234567, (555) 123-4567, 555.123.4567, +44 20 7946 0958';
+    const text =
+      'invite to Jane.Doe+x@mail.example.co.uk and +15551234567, (555) 123-4567, 555.123.4567, +44 20 7946 0958';
     const out = redactText(text);
     expect(out).not.toMatch(/Jane|example|5551234567|123-4567|123\.4567|7946/);
     expect(out).toContain('J***@m***.uk');
   });
 
   it('leaves ids, dates, uuids and timestamps alone', () => {
-    const text = 'application 1234567 at 2024-01-15T10:00:00.000Z id 123e4567-e89b-12d3-a456-426614174000 t=1705312345678 took 1500 ms';
+    const text =
+      'application 1234567 at 2024-01-15T10:00:00.000Z id 123e4567-e89b-12d3-a456-426614174000 t=1705312345678 took 1500 ms';
     expect(redactText(text)).toBe(text);
   });
 });
@@ -43,7 +45,12 @@ describe('createLogger', () => {
   it('writes JSON lines with the service name and level label', () => {
     const { logger, parsed } = capture();
     logger.info({ applicationId: 'a-1' }, 'hello');
-    expect(parsed()[0]).toMatchObject({ service: 'test-svc', level: 'info', applicationId: 'a-1', msg: 'hello' });
+    expect(parsed()[0]).toMatchObject({
+      service: 'test-svc',
+      level: 'info',
+      applicationId: 'a-1',
+      msg: 'hello',
+    });
   });
 
   it('redacts personal data and credentials by key at several depths and in arrays', () => {
@@ -51,7 +58,13 @@ describe('createLogger', () => {
     logger.info(
       {
         email: 'top@example.com',
-        applicant: { firstName: 'Jane', lastName: 'Doe', name: 'Jane Doe', email: 'jane@example.com', mobilePhone: '5551234567' },
+        applicant: {
+          firstName: 'Jane',
+          lastName: 'Doe',
+          name: 'Jane Doe',
+          email: 'jane@example.com',
+          mobilePhone: '5551234567',
+        },
         applicants: [{ name: 'John Roe', phone: '5559876543' }],
         notification: { message: { to: 'j@example.com', recipientName: 'Janet' } },
         req: { headers: { authorization: 'Bearer abc.def', cookie: 'sid=xyz', 'x-api-key': 'k-123' } },
@@ -61,7 +74,21 @@ describe('createLogger', () => {
       'sent',
     );
     const out = raw();
-    for (const secret of ['top@', 'Jane', 'Doe', 'John Roe', 'Janet', '5551234567', '5559876543', 'abc.def', 'sid=xyz', 'k-123', 'key-123', 'hunter2', 's3cr3t']) {
+    for (const secret of [
+      'top@',
+      'Jane',
+      'Doe',
+      'John Roe',
+      'Janet',
+      '5551234567',
+      '5559876543',
+      'abc.def',
+      'sid=xyz',
+      'k-123',
+      'key-123',
+      'hunter2',
+      's3cr3t',
+    ]) {
       expect(out).not.toContain(secret);
     }
     // property names are not personal data and stay readable
@@ -106,11 +133,19 @@ describe('createLogger', () => {
 
     it('adds trace_id and span_id of the active span', () => {
       const { logger, parsed } = capture();
-      const spanContext = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: 1 };
+      const spanContext = {
+        traceId: '0af7651916cd43dd8448eb211c80319c',
+        spanId: 'b7ad6b7169203331',
+        traceFlags: 1,
+      };
       context.with(trace.setSpanContext(ROOT_CONTEXT, spanContext), () => logger.info('inside'));
       logger.info('outside');
       const [inside, outside] = parsed();
-      expect(inside).toMatchObject({ trace_id: spanContext.traceId, span_id: spanContext.spanId, trace_flags: '01' });
+      expect(inside).toMatchObject({
+        trace_id: spanContext.traceId,
+        span_id: spanContext.spanId,
+        trace_flags: '01',
+      });
       expect(outside.trace_id).toBeUndefined();
     });
   });

@@ -1,11 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Logger } from '@autoverify/logger';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type RawServerDefault } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  LogController,
+  type RawServerDefault,
+} from 'fastify';
 import { PROBLEM_CONTENT_TYPE, problemFor, sendProblem } from './problem.ts';
 
-export type HttpServer = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
+export type HttpServer = FastifyInstance<
+  RawServerDefault,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
 
 export interface CreateHttpServerOptions {
   logger: Logger;
@@ -50,13 +62,19 @@ export function createHttpServer(options: CreateHttpServerOptions): HttpServer {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const problem = problemFor(error, request);
     if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
-    else request.log.info({ status: problem.status, code: error.code, detail: problem.detail }, 'request rejected');
+    else
+      request.log.info(
+        { status: problem.status, code: error.code, detail: problem.detail },
+        'request rejected',
+      );
     const { status, title, detail, ...extra } = problem;
     return sendProblem(reply, status, title, detail, extra);
   });
 
   app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, 404, 'Not Found', `No route for ${request.method} ${request.url.split('?')[0]}`, { type: 'urn:problem:not-found' }),
+    sendProblem(reply, 404, 'Not Found', `No route for ${request.method} ${request.url.split('?')[0]}`, {
+      type: 'urn:problem:not-found',
+    }),
   );
 
   const checks = new Map<string, ReadinessCheck>();
@@ -78,17 +96,27 @@ export function createHttpServer(options: CreateHttpServerOptions): HttpServer {
     const failed = results.filter(([, result]) => result !== 'ok');
     if (failed.length === 0) return { status: 'ready', checks: Object.fromEntries(results) };
     request.log.warn({ failed: Object.fromEntries(failed) }, 'not ready');
-    return sendProblem(reply, 503, 'Service Unavailable', `Not ready: ${failed.map(([name]) => name).join(', ')} failed`, {
-      type: 'urn:problem:not-ready',
-      checks: Object.fromEntries(results),
-    });
+    return sendProblem(
+      reply,
+      503,
+      'Service Unavailable',
+      `Not ready: ${failed.map(([name]) => name).join(', ')} failed`,
+      {
+        type: 'urn:problem:not-ready',
+        checks: Object.fromEntries(results),
+      },
+    );
   });
 
   return app as unknown as HttpServer;
 }
 
 /** Registers a dependency (database, broker) that must answer for /health/ready to be 200. */
-export function addReadinessCheck(app: FastifyInstance<any, any, any, any, any>, name: string, check: ReadinessCheck): void {
+export function addReadinessCheck(
+  app: FastifyInstance<any, any, any, any, any>,
+  name: string,
+  check: ReadinessCheck,
+): void {
   const checks = readinessChecks.get(app);
   if (!checks) throw new Error('addReadinessCheck needs a server made by createHttpServer');
   checks.set(name, check);

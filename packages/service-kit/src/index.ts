@@ -1,4 +1,9 @@
-export { addReadinessCheck, type CreateHttpServerOptions, createHttpServer, type HttpServer } from './http.ts';
+export {
+  addReadinessCheck,
+  type CreateHttpServerOptions,
+  createHttpServer,
+  type HttpServer,
+} from './http.ts';
 export {
   type JobHandler,
   type JobInfo,
@@ -9,5 +14,5 @@ export {
   startJobQueue,
   type WorkOptions,
 } from './jobs.ts';
-export { type FieldError, PROBLEM_CONTENT_TYPE, type Problem, sendProblem } from './problem.ts';
 export { type Lifecycle, type RunServiceOptions, runService, type StopHook } from './lifecycle.ts';
+export { type FieldError, PROBLEM_CONTENT_TYPE, type Problem, sendProblem } from './problem.ts';

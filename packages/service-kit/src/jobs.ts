@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@autoverify/logger';
-import { injectTraceContext, SpanKind, inSpan, type TraceCarrier, withTraceContext } from '@autoverify/telemetry';
+import {
+  injectTraceContext,
+  inSpan,
+  SpanKind,
+  type TraceCarrier,
+  withTraceContext,
+} from '@autoverify/telemetry';
 import { type Db, fromPrisma, PgBoss, type QueuePolicy, type SendOptions } from 'pg-boss';
 
 /**
@@ -98,7 +104,9 @@ export async function startJobQueue(options: StartJobQueueOptions): Promise<JobQ
     let pending = known.get(name);
     if (!pending) {
       // Created through pg-boss's own pool, never in the caller's transaction: a rollback must not undo it.
-      pending = boss.getQueue(name).then((existing) => (existing ? undefined : boss.createQueue(name, { policy })));
+      pending = boss
+        .getQueue(name)
+        .then((existing) => (existing ? undefined : boss.createQueue(name, { policy })));
       pending.catch(() => known.delete(name));
       known.set(name, pending);
     }
@@ -123,7 +131,8 @@ export async function startJobQueue(options: StartJobQueueOptions): Promise<JobQ
         ...(opts.tx ? { db: txDb(opts.tx) } : {}),
       };
       const id = await boss.send(name, payload, sendOptions);
-      if (id === null) logger.debug({ queue: name, singletonKey: opts.singletonKey }, 'job already queued; not sent again');
+      if (id === null)
+        logger.debug({ queue: name, singletonKey: opts.singletonKey }, 'job already queued; not sent again');
       return id;
     },
 
@@ -139,16 +148,31 @@ export async function startJobQueue(options: StartJobQueueOptions): Promise<JobQ
         async (jobs) => {
           for (const job of jobs) {
             const { [TRACE_KEY]: carrier, ...data } = job.data ?? {};
-            const info: JobInfo = { id: job.id, name: job.name, retryCount: job.retryCount, signal: job.signal };
+            const info: JobInfo = {
+              id: job.id,
+              name: job.name,
+              retryCount: job.retryCount,
+              signal: job.signal,
+            };
             await withTraceContext(carrier as TraceCarrier | undefined, () =>
-              inSpan(`job ${name}`, { kind: SpanKind.CONSUMER, attributes: { 'job.id': job.id, 'job.retry_count': job.retryCount } }, async () => {
-                try {
-                  await handler(data as never, info);
-                } catch (error) {
-                  logger.warn({ err: error, queue: name, jobId: job.id, retryCount: job.retryCount }, 'job failed');
-                  throw error;
-                }
-              }),
+              inSpan(
+                `job ${name}`,
+                {
+                  kind: SpanKind.CONSUMER,
+                  attributes: { 'job.id': job.id, 'job.retry_count': job.retryCount },
+                },
+                async () => {
+                  try {
+                    await handler(data as never, info);
+                  } catch (error) {
+                    logger.warn(
+                      { err: error, queue: name, jobId: job.id, retryCount: job.retryCount },
+                      'job failed',
+                    );
+                    throw error;
+                  }
+                },
+              ),
             );
           }
         },

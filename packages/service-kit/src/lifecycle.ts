@@ -23,7 +23,11 @@ export interface RunServiceOptions {
  * Runs a service's start-up and owns its shutdown: a start-up failure is logged on one line (configuration
  * errors in full) and exits 1; SIGTERM/SIGINT run the stop hooks in reverse order, flush telemetry and exit 0.
  */
-export function runService(name: string, main: (lifecycle: Lifecycle) => Promise<void>, options: RunServiceOptions = {}): void {
+export function runService(
+  name: string,
+  main: (lifecycle: Lifecycle) => Promise<void>,
+  options: RunServiceOptions = {},
+): void {
   const logger = options.logger ?? createLogger({ service: name });
   const stopTimeoutMs = options.stopTimeoutMs ?? 25_000;
   const hooks: { name: string; fn: StopHook }[] = [];
@@ -51,7 +55,10 @@ export function runService(name: string, main: (lifecycle: Lifecycle) => Promise
     controller.abort();
     logger.info({ reason }, `${name} stopping`);
     setTimeout(() => {
-      logger.error({ timeoutMs: stopTimeoutMs }, `${name}: stop hooks did not finish within ${stopTimeoutMs} ms; exiting`);
+      logger.error(
+        { timeoutMs: stopTimeoutMs },
+        `${name}: stop hooks did not finish within ${stopTimeoutMs} ms; exiting`,
+      );
       exit(logger, 1);
     }, stopTimeoutMs);
     stopping = (async () => {

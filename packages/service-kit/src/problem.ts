@@ -48,11 +48,27 @@ interface ProblemShape {
 }
 
 const KNOWN: Record<string, { status: number; type: string; title: string }> = {
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, type: 'urn:problem:unsupported-media-type', title: 'Unsupported Media Type' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    status: 415,
+    type: 'urn:problem:unsupported-media-type',
+    title: 'Unsupported Media Type',
+  },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, type: 'urn:problem:bad-request', title: 'Bad Request' },
-  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, type: 'urn:problem:payload-too-large', title: 'Payload Too Large' },
-  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, type: 'urn:problem:malformed-body', title: 'Malformed Request Body' },
-  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, type: 'urn:problem:malformed-body', title: 'Malformed Request Body' },
+  FST_ERR_CTP_BODY_TOO_LARGE: {
+    status: 413,
+    type: 'urn:problem:payload-too-large',
+    title: 'Payload Too Large',
+  },
+  FST_ERR_CTP_EMPTY_JSON_BODY: {
+    status: 400,
+    type: 'urn:problem:malformed-body',
+    title: 'Malformed Request Body',
+  },
+  FST_ERR_CTP_INVALID_JSON_BODY: {
+    status: 400,
+    type: 'urn:problem:malformed-body',
+    title: 'Malformed Request Body',
+  },
 };
 
 /** Maps any error fastify or a route produced to a problem; 5xx details are never exposed. */
@@ -72,11 +88,22 @@ export function problemFor(error: FastifyError, request: FastifyRequest): Proble
   if (known) return { ...known, detail: detailFor(error, request) };
   // JSON.parse failures surface as a SyntaxError with statusCode 400 from fastify's JSON parser.
   if (error instanceof SyntaxError && error.statusCode === 400) {
-    return { status: 400, type: 'urn:problem:malformed-body', title: 'Malformed Request Body', detail: `Body is not valid JSON: ${error.message}` };
+    return {
+      status: 400,
+      type: 'urn:problem:malformed-body',
+      title: 'Malformed Request Body',
+      detail: `Body is not valid JSON: ${error.message}`,
+    };
   }
-  const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
+  const status =
+    error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
   if (status >= 500) {
-    return { status, type: 'about:blank', title: STATUS_CODES[status] ?? 'Internal Server Error', detail: 'The server could not handle the request; it has been logged.' };
+    return {
+      status,
+      type: 'about:blank',
+      title: STATUS_CODES[status] ?? 'Internal Server Error',
+      detail: 'The server could not handle the request; it has been logged.',
+    };
   }
   return { status, type: 'about:blank', title: STATUS_CODES[status] ?? 'Error', detail: error.message };
 }
@@ -90,7 +117,10 @@ function detailFor(error: FastifyError, request: FastifyRequest): string {
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return 'Content-Type is application/json but the body is empty';
     default:
-      return error.message.replace(/^Body is not valid JSON but content-type is set to 'application\/json'$/, 'Body is not valid JSON');
+      return error.message.replace(
+        /^Body is not valid JSON but content-type is set to 'application\/json'$/,
+        'Body is not valid JSON',
+      );
   }
 }
 
@@ -110,10 +140,16 @@ function fieldError(location: string, v: AjvError): FieldError {
     return { path: [location, ...segments, v.params.missingProperty].join('.'), message: 'is required' };
   }
   if (v.keyword === 'additionalProperties' && typeof v.params?.additionalProperty === 'string') {
-    return { path: [location, ...segments, v.params.additionalProperty].join('.'), message: 'is not allowed' };
+    return {
+      path: [location, ...segments, v.params.additionalProperty].join('.'),
+      message: 'is not allowed',
+    };
   }
   if (v.keyword === 'enum' && Array.isArray(v.params?.allowedValues)) {
-    return { path: [location, ...segments].join('.'), message: `must be one of ${v.params.allowedValues.map((a) => JSON.stringify(a)).join(', ')}` };
+    return {
+      path: [location, ...segments].join('.'),
+      message: `must be one of ${v.params.allowedValues.map((a) => JSON.stringify(a)).join(', ')}`,
+    };
   }
   return { path: [location, ...segments].join('.'), message: v.message ?? 'is invalid' };
 }

@@ -47,7 +47,9 @@ beforeAll(async () => {
   app.get('/boom', async () => {
     throw new Error('secret internal detail: password=hunter2');
   });
-  app.get('/teapot', async (_request, reply) => sendProblem(reply, 418, "I'm a teapot", 'short and stout', { hint: 'tip me over' }));
+  app.get('/teapot', async (_request, reply) =>
+    sendProblem(reply, 418, "I'm a teapot", 'short and stout', { hint: 'tip me over' }),
+  );
   base = await app.listen({ port: 0, host: '127.0.0.1' });
 });
 afterAll(() => app.close());
@@ -55,29 +57,56 @@ afterAll(() => app.close());
 async function call(path: string, init: RequestInit = {}) {
   const res = await fetch(`${base}${path}`, init);
   const text = await res.text();
-  return { status: res.status, type: res.headers.get('content-type'), headers: res.headers, body: text ? JSON.parse(text) : undefined, text };
+  return {
+    status: res.status,
+    type: res.headers.get('content-type'),
+    headers: res.headers,
+    body: text ? JSON.parse(text) : undefined,
+    text,
+  };
 }
 
-const json = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const json = (body: unknown) => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
 const valid = { email: 'a@example.com', age: 30, kind: 'primary', address: { zip: '80204' } };
 
 describe('createHttpServer', () => {
   it('serves valid requests and echoes or generates x-request-id', async () => {
-    const ok = await call('/applicants?dryRun=true', { ...json(valid), headers: { 'content-type': 'application/json', 'x-request-id': 'req-123' } });
+    const ok = await call('/applicants?dryRun=true', {
+      ...json(valid),
+      headers: { 'content-type': 'application/json', 'x-request-id': 'req-123' },
+    });
     expect(ok).toMatchObject({ status: 200, body: { ok: true, dryRun: true } });
     expect(ok.headers.get('x-request-id')).toBe('req-123');
-    const generated = await call('/health/live', { headers: { 'x-request-id': 'bad id with spaces "and quotes"' } });
+    const generated = await call('/health/live', {
+      headers: { 'x-request-id': 'bad id with spaces "and quotes"' },
+    });
     expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('lists every invalid field of a validation error', async () => {
-    const res = await call('/applicants', json({ email: 'nope', age: 12, kind: 'tenant', address: { zip: 'x' }, extra: 1 }));
+    const res = await call(
+      '/applicants',
+      json({ email: 'nope', age: 12, kind: 'tenant', address: { zip: 'x' }, extra: 1 }),
+    );
     expect(res.status).toBe(400);
     expect(res.type).toBe('application/problem+json; charset=utf-8');
-    expect(res.body).toMatchObject({ type: 'urn:problem:validation', title: 'Validation Failed', status: 400, instance: '/applicants' });
+    expect(res.body).toMatchObject({
+      type: 'urn:problem:validation',
+      title: 'Validation Failed',
+      status: 400,
+      instance: '/applicants',
+    });
     const paths = res.body.errors.map((e: { path: string }) => e.path);
-    expect(paths).toEqual(expect.arrayContaining(['body.email', 'body.age', 'body.kind', 'body.address.zip']));
-    expect(res.body.errors.find((e: { path: string }) => e.path === 'body.age').message).toBe('must be >= 18');
+    expect(paths).toEqual(
+      expect.arrayContaining(['body.email', 'body.age', 'body.kind', 'body.address.zip']),
+    );
+    expect(res.body.errors.find((e: { path: string }) => e.path === 'body.age').message).toBe(
+      'must be >= 18',
+    );
   });
 
   it('names a missing required field', async () => {
@@ -87,31 +116,63 @@ describe('createHttpServer', () => {
   });
 
   it('answers malformed JSON with 400 problem+json', async () => {
-    const res = await call('/applicants', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"email": ' });
-    expect(res).toMatchObject({ status: 400, type: expect.stringMatching(/^application\/problem\+json/), body: { type: 'urn:problem:malformed-body', status: 400 } });
-    const empty = await call('/applicants', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '' });
+    const res = await call('/applicants', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"email": ',
+    });
+    expect(res).toMatchObject({
+      status: 400,
+      type: expect.stringMatching(/^application\/problem\+json/),
+      body: { type: 'urn:problem:malformed-body', status: 400 },
+    });
+    const empty = await call('/applicants', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '',
+    });
     expect(empty).toMatchObject({ status: 400, type: expect.stringMatching(/^application\/problem\+json/) });
   });
 
   it('answers an unsupported content type with 415', async () => {
-    const res = await call('/applicants', { method: 'POST', headers: { 'content-type': 'application/xml' }, body: '<a/>' });
-    expect(res).toMatchObject({ status: 415, type: expect.stringMatching(/^application\/problem\+json/), body: { title: 'Unsupported Media Type', status: 415 } });
+    const res = await call('/applicants', {
+      method: 'POST',
+      headers: { 'content-type': 'application/xml' },
+      body: '<a/>',
+    });
+    expect(res).toMatchObject({
+      status: 415,
+      type: expect.stringMatching(/^application\/problem\+json/),
+      body: { title: 'Unsupported Media Type', status: 415 },
+    });
     expect(res.body.detail).toContain('application/xml');
   });
 
   it('answers a too large body with 413', async () => {
     const res = await call('/applicants', json({ ...valid, padding: 'x'.repeat(5000) }));
-    expect(res).toMatchObject({ status: 413, type: expect.stringMatching(/^application\/problem\+json/), body: { title: 'Payload Too Large' } });
+    expect(res).toMatchObject({
+      status: 413,
+      type: expect.stringMatching(/^application\/problem\+json/),
+      body: { title: 'Payload Too Large' },
+    });
   });
 
   it('answers unknown routes with 404', async () => {
     const res = await call('/nope?x=1');
-    expect(res).toMatchObject({ status: 404, type: expect.stringMatching(/^application\/problem\+json/), body: { detail: 'No route for GET /nope', instance: '/nope?x=1' } });
+    expect(res).toMatchObject({
+      status: 404,
+      type: expect.stringMatching(/^application\/problem\+json/),
+      body: { detail: 'No route for GET /nope', instance: '/nope?x=1' },
+    });
   });
 
   it('hides thrown errors behind a generic 500 and logs them', async () => {
     const res = await call('/boom', { headers: { 'x-request-id': 'boom-1' } });
-    expect(res).toMatchObject({ status: 500, type: expect.stringMatching(/^application\/problem\+json/), body: { title: 'Internal Server Error', status: 500 } });
+    expect(res).toMatchObject({
+      status: 500,
+      type: expect.stringMatching(/^application\/problem\+json/),
+      body: { title: 'Internal Server Error', status: 500 },
+    });
     expect(res.text).not.toMatch(/hunter2|secret internal|at .*\.ts/);
     const logged = logLines.map((l) => JSON.parse(l)).find((l) => l.request_id === 'boom-1' && l.err);
     expect(logged?.err.message).toContain('secret internal detail');
@@ -119,15 +180,32 @@ describe('createHttpServer', () => {
 
   it('sends custom problems', async () => {
     const res = await call('/teapot');
-    expect(res).toMatchObject({ status: 418, type: expect.stringMatching(/^application\/problem\+json/), body: { type: 'about:blank', title: "I'm a teapot", detail: 'short and stout', hint: 'tip me over', instance: '/teapot' } });
+    expect(res).toMatchObject({
+      status: 418,
+      type: expect.stringMatching(/^application\/problem\+json/),
+      body: {
+        type: 'about:blank',
+        title: "I'm a teapot",
+        detail: 'short and stout',
+        hint: 'tip me over',
+        instance: '/teapot',
+      },
+    });
   });
 
   it('is live always and ready only when every check passes', async () => {
     expect(await call('/health/live')).toMatchObject({ status: 200, body: { status: 'live' } });
-    expect(await call('/health/ready')).toMatchObject({ status: 200, body: { status: 'ready', checks: { database: 'ok', kafka: 'ok' } } });
+    expect(await call('/health/ready')).toMatchObject({
+      status: 200,
+      body: { status: 'ready', checks: { database: 'ok', kafka: 'ok' } },
+    });
     dbHealthy = false;
     const down = await call('/health/ready');
-    expect(down).toMatchObject({ status: 503, type: expect.stringMatching(/^application\/problem\+json/), body: { checks: { database: 'connection refused', kafka: 'ok' } } });
+    expect(down).toMatchObject({
+      status: 503,
+      type: expect.stringMatching(/^application\/problem\+json/),
+      body: { checks: { database: 'connection refused', kafka: 'ok' } },
+    });
     expect(down.body.detail).toContain('database');
     dbHealthy = true;
   });
@@ -135,6 +213,9 @@ describe('createHttpServer', () => {
   it('fails a readiness check that hangs', async () => {
     addReadinessCheck(app, 'slow', () => new Promise(() => {}));
     const res = await call('/health/ready');
-    expect(res).toMatchObject({ status: 503, body: { checks: { slow: 'slow did not answer within 200 ms' } } });
+    expect(res).toMatchObject({
+      status: 503,
+      body: { checks: { slow: 'slow did not answer within 200 ms' } },
+    });
   });
 });

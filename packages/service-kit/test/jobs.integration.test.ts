@@ -40,7 +40,10 @@ function collect(name: string) {
   };
 }
 
-async function inTransaction<T>(outcome: 'COMMIT' | 'ROLLBACK', fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+async function inTransaction<T>(
+  outcome: 'COMMIT' | 'ROLLBACK',
+  fn: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
@@ -69,13 +72,19 @@ describe('startJobQueue', () => {
     const worker = collect('adapter-jobs');
     await worker.start();
     await inTransaction('COMMIT', async (client) => {
-      const prismaLike = { $queryRawUnsafe: async (q: string, ...values: unknown[]) => (await client.query(q, values)).rows };
-      const sqlLike = { query: async (q: string, values?: unknown[]) => (await client.query(q, values)).rows };
+      const prismaLike = {
+        $queryRawUnsafe: async (q: string, ...values: unknown[]) => (await client.query(q, values)).rows,
+      };
+      const sqlLike = {
+        query: async (q: string, values?: unknown[]) => (await client.query(q, values)).rows,
+      };
       await queue.send('adapter-jobs', { via: 'prisma' }, { tx: prismaLike });
       await queue.send('adapter-jobs', { via: 'sql' }, { tx: sqlLike });
     });
     await inTransaction('ROLLBACK', async (client) => {
-      const prismaLike = { $queryRawUnsafe: async (q: string, ...values: unknown[]) => (await client.query(q, values)).rows };
+      const prismaLike = {
+        $queryRawUnsafe: async (q: string, ...values: unknown[]) => (await client.query(q, values)).rows,
+      };
       await queue.send('adapter-jobs', { via: 'rolled-back prisma' }, { tx: prismaLike });
     });
     await waitFor(() => worker.runs.length >= 2, 10_000, 'two jobs');
@@ -87,7 +96,10 @@ describe('startJobQueue', () => {
     const first = await queue.send('singleton-jobs', { n: 1 }, { singletonKey: 'applicant-42' });
     const second = await queue.send('singleton-jobs', { n: 2 }, { singletonKey: 'applicant-42' });
     const other = await queue.send('singleton-jobs', { n: 3 }, { singletonKey: 'applicant-43' });
-    const unkeyed = [await queue.send('singleton-jobs', { n: 4 }), await queue.send('singleton-jobs', { n: 5 })];
+    const unkeyed = [
+      await queue.send('singleton-jobs', { n: 4 }),
+      await queue.send('singleton-jobs', { n: 5 }),
+    ];
     expect(first).not.toBeNull();
     expect(second).toBeNull();
     expect(other).not.toBeNull();
@@ -104,7 +116,11 @@ describe('startJobQueue', () => {
     await worker.start(async (_data, job) => {
       if (job.retryCount < 2) throw new Error(`transient failure ${job.retryCount}`);
     });
-    await queue.send('retry-jobs', { n: 1 }, { retryLimit: 3, retryDelay: 1, retryBackoff: true, retryDelayMax: 3 });
+    await queue.send(
+      'retry-jobs',
+      { n: 1 },
+      { retryLimit: 3, retryDelay: 1, retryBackoff: true, retryDelayMax: 3 },
+    );
     await waitFor(() => worker.runs.length >= 3, 20_000, 'third attempt');
     await sleep(1000);
     expect(worker.runs.map((r) => r.job.retryCount)).toEqual([0, 1, 2]);
@@ -124,7 +140,7 @@ describe('startJobQueue', () => {
     const at = new Date(Date.now() + 3600_000);
     const later = await queue.send('delayed-jobs', { n: 2 }, { startAfter: at });
     const [stored] = await queue.boss.findJobs('delayed-jobs', { id: later as string });
-    expect(Math.abs((stored?.startAfter as Date).getTime() - at.getTime())).toBeLessThan(1000);
+    expect(Math.abs(new Date(stored?.startAfter ?? 0).getTime() - at.getTime())).toBeLessThan(1000);
   });
 
   it('carries the sender trace context into the handler', async () => {

@@ -29,7 +29,11 @@ function start(mode: string, env: Record<string, string> = {}): Run {
 }
 
 const plain = (out: string) => out.split('\n').filter((l) => /^(HOOK|ABORTED)/.test(l));
-const logs = (out: string) => out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+const logs = (out: string) =>
+  out
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l));
 
 describe('runService', () => {
   it('on SIGTERM aborts the signal, runs stop hooks in reverse order and exits 0', async () => {
@@ -38,7 +42,11 @@ describe('runService', () => {
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);
     expect(plain(run.output())).toEqual(['ABORTED', 'HOOK http', 'HOOK kafka', 'HOOK database']);
-    expect(logs(run.output()).map((l) => l.msg)).toEqual(['fixture started', 'fixture stopping', 'fixture stopped']);
+    expect(logs(run.output()).map((l) => l.msg)).toEqual([
+      'fixture started',
+      'fixture stopping',
+      'fixture stopped',
+    ]);
   });
 
   it('handles SIGINT the same way', async () => {
@@ -56,14 +64,21 @@ describe('runService', () => {
       'fixture cannot start: Invalid environment configuration:\n  - PORT: must be an integer (got "x")\n  - API_KEY: must be at least 30 character(s) long (got "***")',
     );
     expect(run.output()).not.toContain('sk-live-123');
-    expect(run.output().split('\n').filter((l) => l.includes('cannot start'))).toHaveLength(1);
+    expect(
+      run
+        .output()
+        .split('\n')
+        .filter((l) => l.includes('cannot start')),
+    ).toHaveLength(1);
   });
 
   it('on a start-up failure stops what was already started and exits 1', async () => {
     const run = start('crash');
     expect(await run.exited).toBe(1);
     expect(plain(run.output())).toEqual(['HOOK kafka', 'HOOK database']);
-    expect(logs(run.output()).find((l) => l.level === 'fatal').msg).toBe('fixture cannot start: cannot connect to 127.0.0.1:9');
+    expect(logs(run.output()).find((l) => l.level === 'fatal').msg).toBe(
+      'fixture cannot start: cannot connect to 127.0.0.1:9',
+    );
   });
 
   it('exits 1 when stop hooks exceed the timeout', async () => {
@@ -71,7 +86,9 @@ describe('runService', () => {
     await run.ready;
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(1);
-    expect(logs(run.output()).some((l) => l.level === 'error' && /did not finish within 300 ms/.test(l.msg))).toBe(true);
+    expect(
+      logs(run.output()).some((l) => l.level === 'error' && /did not finish within 300 ms/.test(l.msg)),
+    ).toBe(true);
   });
 
   it('keeps stopping the rest when one hook fails, then exits 1', async () => {

@@ -1,8 +1,17 @@
-import { context, propagation, ROOT_CONTEXT, type Span, type SpanOptions, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
+import {
+  context,
+  propagation,
+  ROOT_CONTEXT,
+  type Span,
+  type SpanOptions,
+  SpanStatusCode,
+  type Tracer,
+  trace,
+} from '@opentelemetry/api';
 
 export { type Span, SpanKind, type SpanOptions, SpanStatusCode } from '@opentelemetry/api';
 
-export { shutdownTelemetry, type StartTelemetryOptions, startTelemetry, telemetryStarted } from './sdk.ts';
+export { type StartTelemetryOptions, shutdownTelemetry, startTelemetry, telemetryStarted } from './sdk.ts';
 
 export interface TraceCarrier {
   traceparent?: string;
@@ -32,7 +41,11 @@ export function withTraceContext<T>(carrier: TraceCarrier | undefined, fn: () =>
 }
 
 /** Runs `fn` in a new active span; the span records a thrown error and always ends. */
-export async function inSpan<T>(name: string, options: SpanOptions, fn: (span: Span) => Promise<T>): Promise<T> {
+export async function inSpan<T>(
+  name: string,
+  options: SpanOptions,
+  fn: (span: Span) => Promise<T>,
+): Promise<T> {
   return tracer.startActiveSpan(name, options, async (span) => {
     try {
       return await fn(span);

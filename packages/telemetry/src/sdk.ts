@@ -23,7 +23,9 @@ interface State {
   hooked?: boolean;
   stopping?: Promise<void>;
 }
-const state: State = ((globalThis as Record<symbol, State>)[STATE] ??= {});
+const globals = globalThis as Record<symbol, State>;
+globals[STATE] ??= {};
+const state: State = globals[STATE];
 
 export function telemetryStarted(): boolean {
   return state.sdk !== undefined;
@@ -45,7 +47,9 @@ export async function startTelemetry(options: StartTelemetryOptions = {}): Promi
       propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
     }),
     // An SDK without processors registers no tracer provider at all, and then no trace ids exist to correlate.
-    spanProcessors: (options.spanProcessors?.length ? options.spanProcessors : defaultSpanProcessors(env)) as never,
+    spanProcessors: (options.spanProcessors?.length
+      ? options.spanProcessors
+      : defaultSpanProcessors(env)) as never,
     // Logs go through pino, metrics are not collected: keep the SDK from defaulting to OTLP for them.
     logRecordProcessors: [],
     metricReaders: [],

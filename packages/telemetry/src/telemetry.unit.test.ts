@@ -1,7 +1,15 @@
 import { context, SpanKind, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
-import { inSpan, injectTraceContext, shutdownTelemetry, startTelemetry, telemetryStarted, tracer, withTraceContext } from './index.ts';
+import {
+  injectTraceContext,
+  inSpan,
+  shutdownTelemetry,
+  startTelemetry,
+  telemetryStarted,
+  tracer,
+  withTraceContext,
+} from './index.ts';
 
 const exporter = new InMemorySpanExporter();
 
@@ -21,7 +29,13 @@ describe('before the SDK is started', () => {
 
 describe('with the SDK started', () => {
   it('starts once', async () => {
-    expect(await startTelemetry({ instrument: false, spanProcessors: [new SimpleSpanProcessor(exporter)], env: {} })).toBe(true);
+    expect(
+      await startTelemetry({
+        instrument: false,
+        spanProcessors: [new SimpleSpanProcessor(exporter)],
+        env: {},
+      }),
+    ).toBe(true);
     expect(await startTelemetry({ instrument: false, env: {} })).toBe(false);
   });
 
@@ -65,7 +79,9 @@ describe('with the SDK started', () => {
 
   it('inSpan records errors and ends the span', async () => {
     exporter.reset();
-    await expect(inSpan('failing', {}, async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    await expect(inSpan('failing', {}, async () => Promise.reject(new Error('boom')))).rejects.toThrow(
+      'boom',
+    );
     const [span] = exporter.getFinishedSpans();
     expect(span?.status).toMatchObject({ code: 2, message: 'boom' });
     expect(span?.events[0]?.name).toBe('exception');

@@ -29,8 +29,10 @@ beforeAll(async () => {
     req.on('end', () => {
       const payload = JSON.parse(body);
       for (const rs of payload.resourceSpans ?? []) {
-        const service = rs.resource.attributes.find((a: { key: string }) => a.key === 'service.name')?.value.stringValue;
-        for (const ss of rs.scopeSpans ?? []) for (const span of ss.spans ?? []) spans.push({ ...span, service });
+        const service = rs.resource.attributes.find((a: { key: string }) => a.key === 'service.name')?.value
+          .stringValue;
+        for (const ss of rs.scopeSpans ?? [])
+          for (const span of ss.spans ?? []) spans.push({ ...span, service });
       }
       res.setHeader('content-type', 'application/json');
       res.end('{}');
@@ -41,12 +43,18 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((resolve) => receiver.close(() => resolve())));
 
-function runFixture(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runFixture(
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', '@autoverify/telemetry/register', 'test/fixtures/traced-app.ts'], {
-      cwd: packageDir,
-      env: { PATH: process.env.PATH, DATABASE_URL: databaseUrl, ...env },
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', '@autoverify/telemetry/register', 'test/fixtures/traced-app.ts'],
+      {
+        cwd: packageDir,
+        env: { PATH: process.env.PATH, DATABASE_URL: databaseUrl, ...env },
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -58,7 +66,10 @@ function runFixture(env: Record<string, string>): Promise<{ code: number | null;
 
 describe('register (node --import @autoverify/telemetry/register app.ts)', () => {
   it('traces http server, undici/fetch client and pg spans of an ESM .ts app in one trace, and exports them over OTLP', async () => {
-    const { code, stdout, stderr } = await runFixture({ OTEL_SERVICE_NAME: 'fixture-app', OTEL_EXPORTER_OTLP_ENDPOINT: endpoint });
+    const { code, stdout, stderr } = await runFixture({
+      OTEL_SERVICE_NAME: 'fixture-app',
+      OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+    });
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const seen = JSON.parse(stdout) as { incoming: string; active: string; one: number }[];
@@ -66,7 +77,15 @@ describe('register (node --import @autoverify/telemetry/register app.ts)', () =>
 
     expect(spans.every((s) => s.service === 'fixture-app')).toBe(true);
     for (const path of ['/via-fetch', '/via-undici']) {
-      const client = spans.find((s) => s.kind === CLIENT && s.name.startsWith('GET') && spans.some((c) => c.parentSpanId === s.spanId && c.kind === SERVER && c.traceId === s.traceId && hasPath(c, path)));
+      const client = spans.find(
+        (s) =>
+          s.kind === CLIENT &&
+          s.name.startsWith('GET') &&
+          spans.some(
+            (c) =>
+              c.parentSpanId === s.spanId && c.kind === SERVER && c.traceId === s.traceId && hasPath(c, path),
+          ),
+      );
       expect(client, `client span for ${path}`).toBeDefined();
     }
     const servers = spans.filter((s) => s.kind === SERVER);
@@ -85,7 +104,10 @@ describe('register (node --import @autoverify/telemetry/register app.ts)', () =>
 
   it('starts nothing and prints nothing when OTEL_SDK_DISABLED=true', async () => {
     const before = spans.length;
-    const { code, stdout, stderr } = await runFixture({ OTEL_SDK_DISABLED: 'true', OTEL_EXPORTER_OTLP_ENDPOINT: endpoint });
+    const { code, stdout, stderr } = await runFixture({
+      OTEL_SDK_DISABLED: 'true',
+      OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+    });
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const seen = JSON.parse(stdout) as { incoming?: string; active?: string }[];
@@ -102,6 +124,11 @@ describe('register (node --import @autoverify/telemetry/register app.ts)', () =>
   });
 });
 
-function hasPath(span: ExportedSpan & { attributes?: { key: string; value: { stringValue?: string } }[] }, path: string): boolean {
-  return (span.attributes ?? []).some((a) => (a.key === 'url.path' || a.key === 'http.target') && a.value.stringValue?.startsWith(path));
+function hasPath(
+  span: ExportedSpan & { attributes?: { key: string; value: { stringValue?: string } }[] },
+  path: string,
+): boolean {
+  return (span.attributes ?? []).some(
+    (a) => (a.key === 'url.path' || a.key === 'http.target') && a.value.stringValue?.startsWith(path),
+  );
 }
