@@ -189,7 +189,16 @@ export function createKafka(options: KafkaOptions): KafkaClient {
       });
       await consumer.connect();
       try {
-        await consumer.subscribe({ topics: opts.topics, fromBeginning: opts.fromBeginning ?? true });
+        await consumer
+          .subscribe({ topics: opts.topics, fromBeginning: opts.fromBeginning ?? true })
+          .catch((error: Error) => {
+            throw new Error(
+              `cannot subscribe ${opts.groupId} to ${opts.topics.join(', ')}: ${error.message} (topics are created by ensureTopics)`,
+              {
+                cause: error,
+              },
+            );
+          });
         await consumer.run({
           partitionsConsumedConcurrently: opts.concurrency ?? 1,
           eachMessage: async ({ topic, partition, message, heartbeat }) => {

@@ -59,6 +59,7 @@ describe('consumer: inbox, retries, dead letters', () => {
         handle(ApplicationSubmitted, async (e, tx: pg.PoolClient, ctx) => {
           calls.set(e.id, (calls.get(e.id) ?? 0) + 1);
           const behaviour = e.payload.entrataApplicationId;
+          if (behaviour === 'slow') await new Promise((resolve) => setTimeout(resolve, 500));
           // Written before failing: a failed attempt must leave nothing behind.
           await tx.query('INSERT INTO effects (event_id, attempt) VALUES ($1, $2)', [e.id, ctx.attempt]);
           const failFirst = /^fail-(\d+)$/.exec(behaviour);
@@ -209,40 +210,46 @@ describe('consumer: inbox, retries, dead letters', () => {
     expect(wakes).toBeGreaterThan(wakesBefore);
   });
 
-  it('acknowledges event types it has no handler for, and stop() commits the processed offsets', async () => {
+  it('acknowledges event types it has no handler for', async () => {
     const invite = buildEvent(
       InviteSent,
       { ...InviteSent.example, applicationId: randomUUID() },
       meta(randomUUID()),
     );
     await publishEvent(h.kafka, invite);
-    const admin = new Kafka({ brokers: h.testKafka.brokers, logLevel: logLevel.NOTHING }).admin();
-    await admin.connect();
-    try {
-      const lag = async () => {
-        let behind = 0;
-        for (const topic of [applicationsTopic, h.kafka.topicName(topics.invites)]) {
-          const high = await admin.fetchTopicOffsets(topic);
-          const [committed] = await admin.fetchOffsets({
-            groupId: h.kafka.groupId(SERVICE),
-            topics: [topic],
-          });
-          for (const p of high) {
-            const done = committed?.partitions.find((c) => c.partition === p.partition)?.offset ?? '-1';
-            behind += Number(p.high) - Math.max(Number(done), 0);
-          }
-        }
-        return behind;
-      };
-      await waitFor(async () => (await lag()) === 0, { message: 'all offsets committed', timeoutMs: 15_000 });
-      const stopStarted = Date.now();
-      await consumer.stop();
-      expect(Date.now() - stopStarted).toBeLessThan(3000);
-      expect(await lag()).toBe(0);
-    } finally {
-      await admin.disconnect();
-    }
+    await waitFor(async () => (await lag()) === 0, { message: 'all offsets committed', timeoutMs: 15_000 });
     expect(await deadLetters(invite.payload.applicationId)).toEqual([]);
     expect((await h.pool.query('SELECT 1 FROM inbox WHERE event_id = $1', [invite.id])).rowCount).toBe(0);
   }, 30_000);
+
+  it('stop() lets the in-flight message finish and commits its offset', async () => {
+    const slow = event('slow');
+    await publishEvent(h.kafka, slow);
+    await waitFor(() => calls.get(slow.id) === 1, { message: 'the slow handler to start' });
+    const stopStarted = Date.now();
+    await consumer.stop();
+    expect(Date.now() - stopStarted).toBeLessThan(3000);
+    expect(await effects(slow.id)).toEqual([1]);
+    expect(await lag()).toBe(0);
+  }, 30_000);
+
+  /** Messages not yet committed by the consumer group, over both topics. */
+  async function lag(): Promise<number> {
+    const admin = new Kafka({ brokers: h.testKafka.brokers, logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      let behind = 0;
+      for (const topic of [applicationsTopic, h.kafka.topicName(topics.invites)]) {
+        const high = await admin.fetchTopicOffsets(topic);
+        const [committed] = await admin.fetchOffsets({ groupId: h.kafka.groupId(SERVICE), topics: [topic] });
+        for (const p of high) {
+          const done = committed?.partitions.find((c) => c.partition === p.partition)?.offset ?? '-1';
+          behind += Number(p.high) - Math.max(Number(done), 0);
+        }
+      }
+      return behind;
+    } finally {
+      await admin.disconnect();
+    }
+  }
 });

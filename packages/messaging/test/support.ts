@@ -84,11 +84,28 @@ export async function startHarness(
     logger,
     async close() {
       await kafka.disconnect();
-      await pool.end();
+      await endPool(pool);
       await database.drop();
       await tk.cleanup();
     },
   };
+}
+
+/**
+ * pg's Pool.end() resolves before its clients' sockets are closed; dropping the database (which ends
+ * connections by force) right then makes those clients emit unhandled errors. Wait for every one.
+ */
+async function endPool(pool: pg.Pool): Promise<void> {
+  const open = pool.totalCount;
+  let removed = 0;
+  const allRemoved = new Promise<void>((resolve) => {
+    if (open === 0) resolve();
+    pool.on('remove', () => {
+      if (++removed >= open) resolve();
+    });
+  });
+  await pool.end();
+  await allRemoved;
 }
 
 /** W3C trace-context propagation, as the telemetry SDK registers it (kept here to need no more packages). */

@@ -71,3 +71,29 @@ describe('ensureTopics', () => {
     ).toThrow(/invalid Kafka namespace "no spaces"/);
   });
 });
+
+describe('subscribing to a missing topic', () => {
+  it('fails with a message that names the topic and the fix', async () => {
+    const tk = await testKafka({ prefix: 'missing' });
+    const kafka = createKafka({
+      brokers: tk.brokers,
+      clientId: 'missing-test',
+      namespace: tk.namespace,
+      logger: recordingLogger(),
+    });
+    try {
+      await expect(
+        kafka.consume({
+          groupId: `${tk.namespace}.x`,
+          topics: [`${tk.namespace}.nope`],
+          onMessage: async () => {},
+        }),
+      ).rejects.toThrow(
+        new RegExp(`cannot subscribe ${tk.namespace}\\.x to ${tk.namespace}\\.nope: .*ensureTopics`),
+      );
+    } finally {
+      await kafka.disconnect();
+      await tk.cleanup();
+    }
+  }, 30_000);
+});
