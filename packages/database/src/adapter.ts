@@ -130,7 +130,10 @@ export class PgAdapterFactory implements SqlMigrationAwareDriverAdapterFactory {
     this.#shadowDatabases.push(name);
     try {
       const shadowUrl = withDatabase(this.#connectionString, name);
-      const factory = new PrismaPg(poolConfig(shadowUrl, { maxConnections: 2 }), adapterPgOptions(this.#options));
+      const factory = new PrismaPg(
+        poolConfig(shadowUrl, { maxConnections: 2 }),
+        adapterPgOptions(this.#options),
+      );
       const adapter = withWholeScripts(await factory.connect());
       // Drop only after the pool is closed; FORCE ends any connection a failed step left behind.
       return this.#track(adapter, () => dropDatabaseNamed(this.#connectionString, name));
@@ -167,6 +170,9 @@ export class PgAdapterFactory implements SqlMigrationAwareDriverAdapterFactory {
  * Service usage: `new PrismaClient({ adapter: createPrismaAdapter(env.DATABASE_URL) })`;
  * `prisma.$disconnect()` closes the pool.
  */
-export function createPrismaAdapter(connectionString: string, options: PrismaAdapterOptions = {}): PgAdapterFactory {
+export function createPrismaAdapter(
+  connectionString: string,
+  options: PrismaAdapterOptions = {},
+): PgAdapterFactory {
   return new PgAdapterFactory(connectionString, options);
 }

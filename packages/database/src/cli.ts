@@ -45,7 +45,10 @@ interface Command {
   resolveAs?: 'rolled-back' | 'applied';
 }
 
-const ALLOWED_FLAGS: Record<string, string[]> = { create: ['--empty'], resolve: ['--rolled-back', '--applied'] };
+const ALLOWED_FLAGS: Record<string, string[]> = {
+  create: ['--empty'],
+  resolve: ['--rolled-back', '--applied'],
+};
 
 function parseArgs(args: string[]): Command {
   const [name, ...rest] = args;
@@ -60,7 +63,8 @@ function parseArgs(args: string[]): Command {
       if (positional.length > 0) throw new UsageError(`${name} takes no arguments`);
       return { name, empty: false };
     case 'create':
-      if (positional.length !== 1) throw new UsageError('create takes exactly one migration name, e.g. add_reminders');
+      if (positional.length !== 1)
+        throw new UsageError('create takes exactly one migration name, e.g. add_reminders');
       return { name, migrationName: positional[0], empty: flags.includes('--empty') };
     case 'resolve': {
       if (flags.length !== 1 || positional.length !== 1) {
@@ -85,7 +89,11 @@ async function target(io: CliIo): Promise<MigrationTarget> {
   } catch {
     throw new UsageError(`no Prisma schema at ${schemaPath}: run this in a service directory`);
   }
-  return { databaseUrl: databaseUrl as string, schemaPath, migrationsDir: join(io.cwd, 'prisma', 'migrations') };
+  return {
+    databaseUrl: databaseUrl as string,
+    schemaPath,
+    migrationsDir: join(io.cwd, 'prisma', 'migrations'),
+  };
 }
 
 function list(label: string, names: string[]): string[] {
@@ -119,9 +127,15 @@ async function run(command: Command, io: CliIo): Promise<number> {
       return 1;
     }
     case 'create': {
-      const created = await createMigration({ ...t, name: command.migrationName as string, empty: command.empty });
+      const created = await createMigration({
+        ...t,
+        name: command.migrationName as string,
+        empty: command.empty,
+      });
       if (created.file === null) {
-        io.out('schema.prisma and prisma/migrations agree: no migration needed (use --empty for a hand-written one)');
+        io.out(
+          'schema.prisma and prisma/migrations agree: no migration needed (use --empty for a hand-written one)',
+        );
       } else {
         io.out(`created ${created.file}`);
       }

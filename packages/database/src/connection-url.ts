@@ -12,13 +12,17 @@ const IDENTIFIER_MAX_BYTES = 63;
  */
 export function parseDatabaseUrl(databaseUrl: string | undefined, variable = 'DATABASE_URL'): URL {
   if (databaseUrl === undefined || databaseUrl.trim() === '') {
-    throw new DatabaseUrlError(`${variable} is not set: expected postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE`);
+    throw new DatabaseUrlError(
+      `${variable} is not set: expected postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE`,
+    );
   }
   let url: URL;
   try {
     url = new URL(databaseUrl);
   } catch {
-    throw new DatabaseUrlError(`${variable} is not a valid URL: expected postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE`);
+    throw new DatabaseUrlError(
+      `${variable} is not a valid URL: expected postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE`,
+    );
   }
   if (url.protocol !== 'postgresql:' && url.protocol !== 'postgres:') {
     throw new DatabaseUrlError(`${variable} must start with postgresql:// (got ${url.protocol}//)`);
@@ -28,10 +32,14 @@ export function parseDatabaseUrl(databaseUrl: string | undefined, variable = 'DA
   }
   const name = databaseNameOf(url);
   if (name === '') {
-    throw new DatabaseUrlError(`${variable} names no database: expected postgresql://USER@HOST[:PORT]/DATABASE`);
+    throw new DatabaseUrlError(
+      `${variable} names no database: expected postgresql://USER@HOST[:PORT]/DATABASE`,
+    );
   }
   if (Buffer.byteLength(name) > IDENTIFIER_MAX_BYTES) {
-    throw new DatabaseUrlError(`${variable}: database name "${name}" is longer than PostgreSQL's 63-byte limit`);
+    throw new DatabaseUrlError(
+      `${variable}: database name "${name}" is longer than PostgreSQL's 63-byte limit`,
+    );
   }
   return url;
 }

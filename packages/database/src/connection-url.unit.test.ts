@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { DatabaseUrlError, databaseNameOf, parseDatabaseUrl, quoteIdentifier, withDatabase } from './connection-url.ts';
+import {
+  DatabaseUrlError,
+  databaseNameOf,
+  parseDatabaseUrl,
+  quoteIdentifier,
+  withDatabase,
+} from './connection-url.ts';
 
 describe('parseDatabaseUrl', () => {
   it('accepts postgresql:// and postgres:// URLs naming a database', () => {

@@ -32,7 +32,9 @@ function withMaintenanceClient<T>(serverUrl: string, fn: (client: pg.Client) => 
 
 /** Creates database `name` on the server of `serverUrl`; fails if it exists. */
 export async function createDatabaseNamed(serverUrl: string, name: string): Promise<void> {
-  await withMaintenanceClient(serverUrl, (client) => client.query(`CREATE DATABASE ${quoteIdentifier(name)}`));
+  await withMaintenanceClient(serverUrl, (client) =>
+    client.query(`CREATE DATABASE ${quoteIdentifier(name)}`),
+  );
 }
 
 /** Drops database `name` on the server of `serverUrl` if it exists, ending its open connections. */

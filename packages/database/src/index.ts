@@ -1,6 +1,11 @@
 export { createPrismaAdapter, PgAdapterFactory, type PrismaAdapterOptions } from './adapter.ts';
 export { DatabaseUrlError, parseDatabaseUrl, withDatabase } from './connection-url.ts';
-export { createUniqueDatabase, dropDatabase, ensureDatabase, type TemporaryDatabase } from './ensure-database.ts';
+export {
+  createUniqueDatabase,
+  dropDatabase,
+  ensureDatabase,
+  type TemporaryDatabase,
+} from './ensure-database.ts';
 export {
   type CreatedMigration,
   type CreateMigrationOptions,

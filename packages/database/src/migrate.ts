@@ -44,7 +44,9 @@ async function load(target: MigrationTarget): Promise<{ schema: string; migratio
   try {
     schema = await readFile(target.schemaPath, 'utf8');
   } catch (error) {
-    throw new MigrationError(`cannot read the Prisma schema at ${target.schemaPath}`, undefined, { cause: error });
+    throw new MigrationError(`cannot read the Prisma schema at ${target.schemaPath}`, undefined, {
+      cause: error,
+    });
   }
   return { schema, migrations: await listMigrations(target.migrationsDir) };
 }
@@ -92,7 +94,8 @@ export async function migrationStatus(target: MigrationTarget): Promise<Migratio
     });
     const history = diagnosis.history;
     const pending = history && 'unappliedMigrationNames' in history ? history.unappliedMigrationNames : [];
-    const missingLocally = history && 'unpersistedMigrationNames' in history ? history.unpersistedMigrationNames : [];
+    const missingLocally =
+      history && 'unpersistedMigrationNames' in history ? history.unpersistedMigrationNames : [];
     const status = {
       pending,
       failed: diagnosis.failedMigrationNames,
@@ -100,7 +103,9 @@ export async function migrationStatus(target: MigrationTarget): Promise<Migratio
       missingLocally,
       hasMigrationsTable: diagnosis.hasMigrationsTable,
     };
-    const upToDate = [status.pending, status.failed, status.edited, status.missingLocally].every((l) => l.length === 0);
+    const upToDate = [status.pending, status.failed, status.edited, status.missingLocally].every(
+      (l) => l.length === 0,
+    );
     return { ...status, upToDate };
   });
 }

@@ -33,7 +33,8 @@ async function readIfPresent(path: string): Promise<string | null> {
 
 /** Reads the folder as the engine expects it; a missing folder is an empty history. */
 export async function listMigrations(migrationsDir: string): Promise<MigrationList> {
-  if (!isAbsolute(migrationsDir)) throw new Error(`migrationsDir must be an absolute path, got ${migrationsDir}`);
+  if (!isAbsolute(migrationsDir))
+    throw new Error(`migrationsDir must be an absolute path, got ${migrationsDir}`);
   const lockfile = { path: LOCKFILE, content: await readIfPresent(join(migrationsDir, LOCKFILE)) };
   let names: string[] = [];
   try {
@@ -52,7 +53,10 @@ export async function listMigrations(migrationsDir: string): Promise<MigrationLi
       path: name,
       migrationFile: {
         path: MIGRATION_FILE,
-        content: content === null ? { tag: 'error', value: `${file} does not exist` } : { tag: 'ok', value: content },
+        content:
+          content === null
+            ? { tag: 'error', value: `${file} does not exist` }
+            : { tag: 'ok', value: content },
       },
     });
   }
@@ -61,7 +65,9 @@ export async function listMigrations(migrationsDir: string): Promise<MigrationLi
 
 /** The engine needs to know the provider to replay history; an empty folder has no lockfile yet. */
 export function withLockfile(list: MigrationList): MigrationList {
-  return list.lockfile.content === null ? { ...list, lockfile: { ...list.lockfile, content: LOCKFILE_CONTENT } } : list;
+  return list.lockfile.content === null
+    ? { ...list, lockfile: { ...list.lockfile, content: LOCKFILE_CONTENT } }
+    : list;
 }
 
 export class InvalidMigrationNameError extends Error {
@@ -75,8 +81,10 @@ export function normalizeMigrationName(name: string): string {
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '_')
     .replace(/^_+|_+$/g, '');
-  if (normalized === '') throw new InvalidMigrationNameError(`migration name "${name}" has no letters or digits`);
-  if (normalized.length > 200) throw new InvalidMigrationNameError('migration name is longer than 200 characters');
+  if (normalized === '')
+    throw new InvalidMigrationNameError(`migration name "${name}" has no letters or digits`);
+  if (normalized.length > 200)
+    throw new InvalidMigrationNameError('migration name is longer than 200 characters');
   return normalized;
 }
 

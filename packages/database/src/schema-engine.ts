@@ -129,7 +129,10 @@ function toMigrationError(error: unknown, lookup: (e: unknown) => unknown): Migr
  * Opens the engine on `databaseUrl` with `schema` loaded, runs `fn`, then frees the engine and closes
  * every pool and shadow database the adapter opened (otherwise the process would not exit).
  */
-export async function withSchemaEngine<T>(options: WithEngineOptions, fn: (session: EngineSession) => Promise<T>) {
+export async function withSchemaEngine<T>(
+  options: WithEngineOptions,
+  fn: (session: EngineSession) => Promise<T>,
+) {
   const Engine = await loadEngineClass();
   const adapter = createPrismaAdapter(options.databaseUrl, { maxConnections: 2 });
   const bound = bindMigrationAwareSqlAdapterFactory(adapter);

@@ -4,7 +4,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrismaAdapter } from '../src/adapter.ts';
 import type { TemporaryDatabase } from '../src/ensure-database.ts';
 import { deployMigrations } from '../src/migrate.ts';
-import { createDatabase, databaseExists, FIXTURE_DIR, generateFixtureClient, query, run, targetOf } from './helpers.ts';
+import {
+  createDatabase,
+  databaseExists,
+  FIXTURE_DIR,
+  generateFixtureClient,
+  query,
+  run,
+  targetOf,
+} from './helpers.ts';
 
 let database: TemporaryDatabase;
 beforeAll(async () => {
@@ -26,7 +34,7 @@ describe('createPrismaAdapter', () => {
       expect(result.rows).toEqual([['r']]);
 
       const tx = await adapter.startTransaction();
-      const inTx = await tx.queryRaw(sql("SELECT 'x'::\"char\" AS c"));
+      const inTx = await tx.queryRaw(sql('SELECT \'x\'::"char" AS c'));
       await tx.commit();
       expect(inTx.rows).toEqual([['x']]);
     } finally {
@@ -47,7 +55,9 @@ describe('createPrismaAdapter', () => {
       ]);
 
       await expect(
-        adapter.executeScript(`CREATE TABLE script_partial (id INT); INSERT INTO script_ok VALUES ('c'); SELECT 1/0;`),
+        adapter.executeScript(
+          `CREATE TABLE script_partial (id INT); INSERT INTO script_ok VALUES ('c'); SELECT 1/0;`,
+        ),
       ).rejects.toThrow();
       expect(await query(database.url, "SELECT to_regclass('script_partial') AS t")).toEqual([{ t: null }]);
       expect(await query(database.url, 'SELECT count(*)::int AS n FROM script_ok')).toEqual([{ n: 1 }]);

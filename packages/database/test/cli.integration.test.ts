@@ -69,7 +69,16 @@ describe('migrate CLI: user errors', () => {
   it('exits 2 with the usage for unknown commands, bad arguments and outside a service directory', async () => {
     const dir = await serviceDir();
     const env = { DATABASE_URL: withDatabase(SERVER_URL, 'unused') };
-    for (const args of [[], ['migrate'], ['create'], ['deploy', 'extra'], ['status', '--force'], ['create', '---'], ['resolve', 'x'], ['resolve', '--applied']]) {
+    for (const args of [
+      [],
+      ['migrate'],
+      ['create'],
+      ['deploy', 'extra'],
+      ['status', '--force'],
+      ['create', '---'],
+      ['resolve', 'x'],
+      ['resolve', '--applied'],
+    ]) {
       const result = cli(dir, args, env);
       expect(result.code, args.join(' ')).toBe(2);
       expect(result.stderr).toMatch(/^error: /);
@@ -143,7 +152,9 @@ describe('migrate CLI: commands', () => {
   it('check exits 1 on drift; create writes the migration; then check passes', async () => {
     const dir = await serviceDir();
     const env = { DATABASE_URL: withDatabase(SERVER_URL, 'not_needed_for_check') };
-    await editFile(join(dir, 'prisma', 'schema.prisma'), (s) => s.replace(/( {2}size\s+Int\?\n)/, '$1  note String?\n'));
+    await editFile(join(dir, 'prisma', 'schema.prisma'), (s) =>
+      s.replace(/( {2}size\s+Int\?\n)/, '$1  note String?\n'),
+    );
 
     const drift = cli(dir, ['check'], env);
     expect(drift.code).toBe(1);
@@ -153,7 +164,9 @@ describe('migrate CLI: commands', () => {
     const created = cli(dir, ['create', 'add note'], env);
     expect(created.code).toBe(0);
     expect(created.stdout).toMatch(/created .*_add_note\/migration\.sql/);
-    expect((await readdir(join(dir, 'prisma', 'migrations'))).some((n) => n.endsWith('_add_note'))).toBe(true);
+    expect((await readdir(join(dir, 'prisma', 'migrations'))).some((n) => n.endsWith('_add_note'))).toBe(
+      true,
+    );
 
     expect(cli(dir, ['check'], env)).toMatchObject({ code: 0 });
     expect(cli(dir, ['create', 'again'], env).stdout).toContain('no migration needed');

@@ -10,9 +10,21 @@ import {
   MigrationError,
   migrationStatus,
 } from '../src/migrate.ts';
-import { addMigration, copyFixture, createDatabase, editFile, query, SERVER_URL, targetOf } from './helpers.ts';
+import {
+  addMigration,
+  copyFixture,
+  createDatabase,
+  editFile,
+  query,
+  SERVER_URL,
+  targetOf,
+} from './helpers.ts';
 
-const FIXTURE_MIGRATIONS = ['20261124014805_init', '20261124014816_add_updated_at', '20261124015000_touch_updated_at'];
+const FIXTURE_MIGRATIONS = [
+  '20261124014805_init',
+  '20261124014816_add_updated_at',
+  '20261124015000_touch_updated_at',
+];
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -52,7 +64,11 @@ describe('deployMigrations', () => {
       expect(row.checksum).toBe(createHash('sha256').update(sql).digest('hex'));
       expect(row.finished_at).not.toBeNull();
     }
-    expect(await migrationStatus(target)).toMatchObject({ upToDate: true, pending: [], hasMigrationsTable: true });
+    expect(await migrationStatus(target)).toMatchObject({
+      upToDate: true,
+      pending: [],
+      hasMigrationsTable: true,
+    });
   });
 
   it('applies a migration whose $$ function body contains semicolons', async () => {
@@ -63,8 +79,13 @@ describe('deployMigrations', () => {
       url,
       "INSERT INTO widget (id, name, updated_at) VALUES (gen_random_uuid(), 'w', now() - interval '1 day') RETURNING updated_at",
     );
-    const [updated] = await query<{ updated_at: Date }>(url, "UPDATE widget SET name = 'v' RETURNING updated_at");
-    expect(updated?.updated_at.getTime()).toBeGreaterThan(inserted?.updated_at.getTime() ?? Number.POSITIVE_INFINITY);
+    const [updated] = await query<{ updated_at: Date }>(
+      url,
+      "UPDATE widget SET name = 'v' RETURNING updated_at",
+    );
+    expect(updated?.updated_at.getTime()).toBeGreaterThan(
+      inserted?.updated_at.getTime() ?? Number.POSITIVE_INFINITY,
+    );
   });
 
   it('applies nothing of a failing migration and blocks the next deploy until resolved', async () => {
@@ -93,7 +114,10 @@ SELECT 1 / 0;
     expect((second as MigrationError).code).toBe('P3009');
     expect((second as MigrationError).message).toContain('20991231000000_broken');
 
-    expect(await migrationStatus(target)).toMatchObject({ upToDate: false, failed: ['20991231000000_broken'] });
+    expect(await migrationStatus(target)).toMatchObject({
+      upToDate: false,
+      failed: ['20991231000000_broken'],
+    });
   });
 });
 
@@ -110,7 +134,10 @@ describe('migrationStatus', () => {
   it('detects a migration edited after it was applied', async () => {
     const { dir, target } = await setup('edited');
     await deployMigrations(target);
-    await editFile(join(dir, 'prisma', 'migrations', '20261124014805_init', 'migration.sql'), (sql) => `${sql}\n-- edited\n`);
+    await editFile(
+      join(dir, 'prisma', 'migrations', '20261124014805_init', 'migration.sql'),
+      (sql) => `${sql}\n-- edited\n`,
+    );
 
     expect(await migrationStatus(target)).toMatchObject({ edited: ['20261124014805_init'], upToDate: false });
   });
@@ -121,25 +148,33 @@ describe('checkDrift and createMigration', () => {
     const fixture = await copyFixture();
     cleanups.push(fixture.remove);
     // The database in the URL need not exist: only a shadow database on the same server is used.
-    await expect(checkDrift(targetOf(fixture.dir, `${SERVER_URL.replace(/\/[^/]*$/, '')}/no_such_db`))).resolves.toBe(
-      undefined,
-    );
+    await expect(
+      checkDrift(targetOf(fixture.dir, `${SERVER_URL.replace(/\/[^/]*$/, '')}/no_such_db`)),
+    ).resolves.toBe(undefined);
   });
 
   it('fails on a schema change without a migration, and passes once createMigration wrote it', async () => {
     const { dir, target } = await setup('drift');
     const before = await shadowDatabases();
     await editFile(target.schemaPath, (schema) =>
-      schema.replace('  size      Int?', '  size      Int?\n  colour    String?').replace('  size Int?', '  size Int?\n  colour String?'),
+      schema
+        .replace('  size      Int?', '  size      Int?\n  colour    String?')
+        .replace('  size Int?', '  size Int?\n  colour String?'),
     );
 
     const drift = await checkDrift(target).catch((e: unknown) => e);
     expect(drift).toBeInstanceOf(DriftError);
     expect((drift as DriftError).sql).toContain('ADD COLUMN     "colour" TEXT');
 
-    const created = await createMigration({ ...target, name: 'Add colour', now: new Date('2099-01-02T03:04:05Z') });
+    const created = await createMigration({
+      ...target,
+      name: 'Add colour',
+      now: new Date('2099-01-02T03:04:05Z'),
+    });
     expect(created.name).toBe('20990102030405_add_colour');
-    expect(await readFile(created.file as string, 'utf8')).toContain('ALTER TABLE "widget" ADD COLUMN     "colour" TEXT');
+    expect(await readFile(created.file as string, 'utf8')).toContain(
+      'ALTER TABLE "widget" ADD COLUMN     "colour" TEXT',
+    );
     expect((await readdir(join(dir, 'prisma', 'migrations'))).sort()).toEqual([
       ...FIXTURE_MIGRATIONS,
       '20990102030405_add_colour',
@@ -147,8 +182,15 @@ describe('checkDrift and createMigration', () => {
     ]);
 
     await expect(checkDrift(target)).resolves.toBe(undefined);
-    expect(await createMigration({ ...target, name: 'nothing' })).toEqual({ name: null, file: null, sql: null });
-    expect((await deployMigrations(target)).applied).toEqual([...FIXTURE_MIGRATIONS, '20990102030405_add_colour']);
+    expect(await createMigration({ ...target, name: 'nothing' })).toEqual({
+      name: null,
+      file: null,
+      sql: null,
+    });
+    expect((await deployMigrations(target)).applied).toEqual([
+      ...FIXTURE_MIGRATIONS,
+      '20990102030405_add_colour',
+    ]);
 
     // Every shadow database this test's commands created has been dropped again.
     expect((await shadowDatabases()).filter((name) => !before.includes(name))).toEqual([]);

@@ -32,7 +32,7 @@ describe('test databases', { timeout: 60_000 }, () => {
     await expect(tables(a?.url as string)).rejects.toThrow(/does not exist/);
   });
 
-  it('migrateTestDatabase applies a service folder\'s migrations', async () => {
+  it("migrateTestDatabase applies a service folder's migrations", async () => {
     const database = await migrateTestDatabase(FIXTURE_SERVICE);
     try {
       expect(await tables(database.url)).toEqual(['_prisma_migrations', 'widget']);
