@@ -6,7 +6,7 @@ import type { Tenants } from '@autoverify/config';
 import { createPrismaAdapter } from '@autoverify/database';
 import type { Logger } from '@autoverify/logger';
 import { createKafka, prismaTransactions, startConsumer, startOutboxRelay } from '@autoverify/messaging';
-import { addReadinessCheck, createHttpServer, type HttpServer, startJobQueue } from '@autoverify/service-kit';
+import { addReadinessCheck, createHttpServer, type HttpServer, type JobQueue, startJobQueue } from '@autoverify/service-kit';
 import { subscriptions } from '@autoverify/contracts';
 import type { FastifyInstance } from 'fastify';
 import { buildNotify } from './app.ts';
@@ -29,6 +29,8 @@ export interface StartNotifyOptions {
 
 export interface RunningNotify {
   app: HttpServer;
+  /** The job queue (tests enqueue jobs directly to replay a crash). */
+  jobs: JobQueue;
   /** The address the HTTP server listens on, when it listens. */
   url?: string;
 }
@@ -102,8 +104,8 @@ export async function startNotify(options: StartNotifyOptions): Promise<RunningN
   onStop('http', () => app.close());
   if (options.listen === false) {
     await app.ready();
-    return { app };
+    return { app, jobs };
   }
   const url = await app.listen({ host: env.HOST, port: env.PORT });
-  return { app, url };
+  return { app, jobs, url };
 }

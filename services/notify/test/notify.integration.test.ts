@@ -1,6 +1,7 @@
 import { twilioSignature } from '@autoverify/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@autoverify/testing';
+import { emailMessageId } from '../src/domain/message-id.ts';
 import { type Harness, SMS_FROM, startHarness, uniqueId } from './harness.ts';
 
 let h: Harness;
@@ -201,5 +202,27 @@ describe('notify with real Kafka, PostgreSQL and the sandbox', () => {
     expect(help.status).toBe(200);
     expect(help.headers.get('content-type')).toContain('text/xml');
     expect(await help.text()).toContain('<Message>Acme Living: Messages about verifying your rental application. Reply STOP to opt out');
+  });
+});
+
+describe('after a crash during the provider call', () => {
+  it('re-sends an interrupted email once, with the same Message-ID', async () => {
+    const notificationId = uniqueId('crash');
+    const to = `${notificationId}@example.com`;
+    // The state a process leaves behind when it dies after claiming and before recording the outcome.
+    await h.db.query(
+      `INSERT INTO notifications (notification_id, tenant_id, request_event_id, application_id, applicant_id, property_id,
+         purpose, kind, channel, recipient, recipient_name, link, expires_at, status, attempts, sending_since)
+       VALUES ($1, 'acme', gen_random_uuid(), '0b8f0f0e-5c33-5b2d-9d7a-3b7c7b2f6a10', '8e0f3a5e-8d0b-5f5e-a7c4-5a6d7e8f9a01',
+         '100001', 'invite', 'income', 'email', $2, 'Ada Lovelace', 'https://verify.example.com/v/1',
+         '2026-12-08T15:04:05Z', 'sending', 1, now() - interval '1 minute')`,
+      [notificationId, to],
+    );
+    await h.notify.jobs.send('send-notification', { notificationId }, { singletonKey: notificationId });
+    const sent = await h.waitForOutcome(notificationId, 'NotificationSent');
+    expect(sent.type === 'NotificationSent' && sent.payload.attempts).toBe(2);
+    const emails = emailsTo(to);
+    expect(emails).toHaveLength(1);
+    expect(emails[0]?.messageId).toBe(emailMessageId(notificationId));
   });
 });
