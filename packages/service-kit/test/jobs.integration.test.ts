@@ -1,12 +1,13 @@
 import { createLogger } from '@autoverify/logger';
-import { shutdownTelemetry, startTelemetry, tracer } from '@autoverify/telemetry';
+import { injectTraceContext, shutdownTelemetry, startTelemetry, tracer } from '@autoverify/telemetry';
+import { createTestDatabase, waitFor } from '@autoverify/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type JobInfo, type JobQueue, startJobQueue } from '../src/index.ts';
-import { createTestDatabase, sleep, waitFor } from './db.ts';
 
 const logger = createLogger({ service: 'jobs-test', level: 'silent' });
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 let pool: pg.Pool;
 let queue: JobQueue;
 
@@ -62,7 +63,7 @@ describe('startJobQueue', () => {
     await inTransaction('ROLLBACK', (tx) => queue.send('tx-jobs', { n: 'rolled-back' }, { tx }));
     const id = await inTransaction('COMMIT', (tx) => queue.send('tx-jobs', { n: 'committed' }, { tx }));
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
-    await waitFor(() => worker.runs.length > 0, 10_000, 'committed job');
+    await waitFor(() => worker.runs.length > 0, { timeoutMs: 10_000, message: 'committed job' });
     await sleep(1500);
     expect(worker.runs.map((r) => r.data)).toEqual([{ n: 'committed' }]);
     expect(worker.runs[0]?.job.id).toBe(id);
@@ -87,7 +88,7 @@ describe('startJobQueue', () => {
       };
       await queue.send('adapter-jobs', { via: 'rolled-back prisma' }, { tx: prismaLike });
     });
-    await waitFor(() => worker.runs.length >= 2, 10_000, 'two jobs');
+    await waitFor(() => worker.runs.length >= 2, { timeoutMs: 10_000, message: 'two jobs' });
     await sleep(1000);
     expect(worker.runs.map((r) => r.data.via).sort()).toEqual(['prisma', 'sql']);
   });
@@ -106,7 +107,7 @@ describe('startJobQueue', () => {
     expect(unkeyed.every((id) => id !== null)).toBe(true);
     const worker = collect('singleton-jobs');
     await worker.start();
-    await waitFor(() => worker.runs.length >= 4, 10_000, 'four jobs');
+    await waitFor(() => worker.runs.length >= 4, { timeoutMs: 10_000, message: 'four jobs' });
     await sleep(1000);
     expect(worker.runs.map((r) => r.data.n).sort()).toEqual([1, 3, 4, 5]);
   });
@@ -121,7 +122,7 @@ describe('startJobQueue', () => {
       { n: 1 },
       { retryLimit: 3, retryDelay: 1, retryBackoff: true, retryDelayMax: 3 },
     );
-    await waitFor(() => worker.runs.length >= 3, 20_000, 'third attempt');
+    await waitFor(() => worker.runs.length >= 3, { timeoutMs: 20_000, message: 'third attempt' });
     await sleep(1000);
     expect(worker.runs.map((r) => r.job.retryCount)).toEqual([0, 1, 2]);
     const [a, b, c] = worker.runs.map((r) => r.at) as [number, number, number];
@@ -147,14 +148,14 @@ describe('startJobQueue', () => {
     const worker = collect('traced-jobs');
     let handlerTrace: string | undefined;
     await worker.start(async () => {
-      handlerTrace = (await import('@autoverify/telemetry')).injectTraceContext().traceparent;
+      handlerTrace = injectTraceContext().traceparent;
     });
     const senderTraceId = await tracer.startActiveSpan('http request', async (span) => {
       await queue.send('traced-jobs', { n: 1 });
       span.end();
       return span.spanContext().traceId;
     });
-    await waitFor(() => handlerTrace, 10_000, 'traced job');
+    await waitFor(() => handlerTrace, { timeoutMs: 10_000, message: 'traced job' });
     expect(handlerTrace?.split('-')[1]).toBe(senderTraceId);
     expect(worker.runs[0]?.data).toEqual({ n: 1 });
   });
