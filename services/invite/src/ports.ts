@@ -16,5 +16,12 @@ export const JOB_NAMES = {
   expire: 'expire-invite',
 } as const;
 
-/** Retries of the platform job: about 1, 2, 4 ... minutes apart, some 8 hours in all before it is recorded as failed. */
-export const REQUEST_JOB_RETRY = { retryLimit: 10, retryDelay: 30, retryBackoff: true } as const;
+export interface JobRetry {
+  retryLimit: number;
+  /** Seconds; the base of the exponential backoff. */
+  retryDelay: number;
+  retryBackoff: boolean;
+}
+
+/** Retries of the platform job: 30 s doubling each time, some 8 hours in all before it is recorded as failed. */
+export const REQUEST_JOB_RETRY: JobRetry = { retryLimit: 10, retryDelay: 30, retryBackoff: true };

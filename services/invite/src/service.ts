@@ -14,7 +14,7 @@ import { type InviteEnv, platformWebhookUrl } from './config.ts';
 import { PrismaClient, type Tx } from './db.ts';
 import type { ExpireJobData } from './handlers/expire-invite.ts';
 import type { RequestJobData } from './handlers/request-verification.ts';
-import { JOB_NAMES, REQUEST_JOB_RETRY } from './ports.ts';
+import { JOB_NAMES, type JobRetry, REQUEST_JOB_RETRY } from './ports.ts';
 
 export interface StartInviteOptions {
   env: InviteEnv;
@@ -27,6 +27,8 @@ export interface StartInviteOptions {
   jobPollingSeconds?: number;
   /** Platform client tuning; tests use short time-outs. */
   platform?: { timeoutMs?: number };
+  /** Retries of the platform job; tests use short delays. */
+  requestRetry?: JobRetry;
 }
 
 export interface RunningInvite {
@@ -60,11 +62,13 @@ export async function startInvite(options: StartInviteOptions): Promise<RunningI
   const jobs = await startJobQueue({ connectionString: env.DATABASE_URL, logger });
   onStop('jobs', () => jobs.stop());
 
-  const invite = buildInvite({ prisma, transactions, jobs, platform, tenants, relay, logger, webhookUrl: platformWebhookUrl(env.INGEST_PUBLIC_URL) });
+  const requestRetry = options.requestRetry ?? REQUEST_JOB_RETRY;
+  const webhookUrl = platformWebhookUrl(env.INGEST_PUBLIC_URL);
+  const invite = buildInvite({ prisma, transactions, jobs, platform, tenants, relay, logger, webhookUrl, requestRetry });
   const polling = options.jobPollingSeconds ? { pollingIntervalSeconds: options.jobPollingSeconds } : {};
   await jobs.work<RequestJobData>(
     JOB_NAMES.request,
-    (data, job) => invite.jobs[JOB_NAMES.request](data, { attempt: job.retryCount + 1, final: job.retryCount >= REQUEST_JOB_RETRY.retryLimit }),
+    (data, job) => invite.jobs[JOB_NAMES.request](data, { attempt: job.retryCount + 1, final: job.retryCount >= requestRetry.retryLimit }),
     { concurrency: 2, ...polling },
   );
   await jobs.work<ExpireJobData>(JOB_NAMES.expire, (data) => invite.jobs[JOB_NAMES.expire](data), { concurrency: 2, ...polling });

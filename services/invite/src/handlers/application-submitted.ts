@@ -5,11 +5,12 @@ import type { Applicant } from '../generated/prisma/client.ts';
 import type { Tx } from '../db.ts';
 import type { ContactIssue } from '../domain/contact.ts';
 import { decideSubmission, type KnownApplicant } from '../domain/submission.ts';
-import { JOB_NAMES, type JobSender, REQUEST_JOB_RETRY } from '../ports.ts';
+import { JOB_NAMES, type JobRetry, type JobSender, REQUEST_JOB_RETRY } from '../ports.ts';
 
 export interface ApplicationSubmittedDeps {
   tenants: Tenants;
   jobs: JobSender;
+  retry?: JobRetry;
 }
 
 /**
@@ -93,7 +94,7 @@ export function applicationSubmittedHandler(deps: ApplicationSubmittedDeps) {
         where: { id: p.applicationId, requestStatus: { not: 'running' } },
         data: { requestStatus: 'queued' },
       });
-      await deps.jobs.send(JOB_NAMES.request, { applicationId: p.applicationId }, { tx, singletonKey: `${p.applicationId}:r${revision}`, ...REQUEST_JOB_RETRY });
+      await deps.jobs.send(JOB_NAMES.request, { applicationId: p.applicationId }, { tx, singletonKey: `${p.applicationId}:r${revision}`, ...(deps.retry ?? REQUEST_JOB_RETRY) });
     }
     ctx.logger.info(
       {
