@@ -1,0 +1,364 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadEnv, loadTenants } from '@autoverify/config';
+import {
+  type EventDefinition,
+  type EventOf,
+  InviteExpired,
+  InviteSent,
+  NotificationRequested,
+  type PayloadOf,
+  ReportCompleted,
+  stableUuid,
+  topicName,
+  topics,
+  VerificationCompleted,
+} from '@autoverify/contracts';
+import { createLogger } from '@autoverify/logger';
+import { buildEvent, createKafka, ensureTopics, type KafkaClient, publishEvent } from '@autoverify/messaging';
+import { migrateTestDatabase, readTopic, type TestDatabase, type TestKafka, testKafka, waitFor } from '@autoverify/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { envSchema } from '../src/config.ts';
+import { type RunningReminder, startReminder } from '../src/service.ts';
+
+const serviceDir = fileURLToPath(new URL('..', import.meta.url));
+const TENANT = 'acme-pm';
+const HOUR = 3_600_000;
+const logger = createLogger({ service: 'reminder-test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+
+/**
+ * A fixed-offset zone in which the local hour is `hour` right now. Etc/GMT zones have inverted signs:
+ * Etc/GMT-3 is UTC+3. Every offset from -12 to +14 exists, so any local hour can be reached. This is how a
+ * test proves quiet hours with the real clock: pick a property zone where it is night now.
+ */
+function zoneWhereLocalHourIs(hour: number, now = new Date()): { zone: string; offsetHours: number } {
+  let offset = (hour - now.getUTCHours() + 48) % 24;
+  if (offset > 14) offset -= 24;
+  const zone = offset === 0 ? 'Etc/GMT' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
+  return { zone, offsetHours: offset };
+}
+
+// Noon there now (at least 4 h from any quiet-hours edge in Colorado rules) and 03:00 there now.
+const day = zoneWhereLocalHourIs(12);
+const night = zoneWhereLocalHourIs(3);
+
+const defaults = {
+  identityVerification: true,
+  channels: { email: true, sms: true },
+  reminders: { firstAfterHours: 24, intervalHours: 48, maxCount: 3 },
+  inviteExpiryDays: 14,
+  timeZone: day.zone,
+  state: 'CO',
+  entrataFileTypes: { income: '1201', identity: '1202' },
+  sender: { brandName: 'Acme PM', emailFrom: 'leasing@acme.example.com', emailFromName: 'Acme Leasing', smsFrom: '+13035550100' },
+};
+const tenantsFile = {
+  tenants: [
+    {
+      id: TENANT,
+      name: 'Acme Property Management',
+      entrata: { baseUrl: 'http://127.0.0.1:4000/ext/orgs/acme/v1', auth: { type: 'apikey', apiKey: { env: 'ACME_KEY' } }, propertyIds: ['1'], requestsPerMinute: 60 },
+      webhook: { auth: 'hmac', secrets: [{ env: 'ACME_HOOK' }], toleranceSeconds: 300 },
+      reconciliation: { intervalMinutes: 5, lookbackDays: 3 },
+      defaults,
+      properties: {
+        // Two reminders 1.8 s apart, the first 1.8 s after the invite.
+        fast: { reminders: { firstAfterHours: 0.0005, intervalHours: 0.0005, maxCount: 2 } },
+        // One reminder ~7 s after the invite: time for the test to act before it is due.
+        soon: { reminders: { firstAfterHours: 0.002, intervalHours: 1, maxCount: 3 } },
+        night: { timeZone: night.zone, reminders: { firstAfterHours: 0.0005, intervalHours: 1, maxCount: 1 } },
+      },
+    },
+  ],
+};
+
+let database: TestDatabase;
+let kafkaNs: TestKafka;
+let kafka: KafkaClient;
+let reminder: RunningReminder;
+let tmp: string;
+/** When set, the service's clock reads this instead of the real time (fire-time rules only). */
+let clockOverride: Date | undefined;
+const stops: { name: string; stop: () => Promise<void> | void }[] = [];
+
+interface Applicant {
+  applicationId: string;
+  applicantId: string;
+}
+
+const newApplicant = (): Applicant => ({ applicationId: stableUuid('app', randomUUID()), applicantId: stableUuid('applicant', randomUUID()) });
+
+const meta = (a: Applicant) => ({ tenantId: TENANT, correlationId: a.applicationId });
+const event = <D extends EventDefinition>(def: D, a: Applicant, payload: PayloadOf<D>): EventOf<D> => buildEvent(def, payload, meta(a));
+
+function inviteSent(a: Applicant, propertyId: string, kind: 'income' | 'identity' = 'income') {
+  return event(InviteSent, a, {
+    applicationId: a.applicationId,
+    applicantId: a.applicantId,
+    propertyId,
+    kind,
+    channels: ['email', 'sms'],
+    notificationIds: [`invite:${a.applicantId}:${kind}:email`, `invite:${a.applicantId}:${kind}:sms`],
+    link: `https://verify.example.com/v/${a.applicantId}`,
+    expiresAt: new Date(Date.now() + 14 * 24 * HOUR).toISOString(),
+    resend: false,
+  });
+}
+
+function inviteNotifications(a: Applicant, invite: EventOf<typeof InviteSent>) {
+  const to = { email: `${a.applicantId.slice(0, 8)}@example.com`, sms: '+13035550123' } as const;
+  return invite.payload.channels.map((channel) =>
+    event(NotificationRequested, a, {
+      notificationId: `invite:${a.applicantId}:${invite.payload.kind}:${channel}`,
+      applicationId: a.applicationId,
+      applicantId: a.applicantId,
+      propertyId: invite.payload.propertyId,
+      purpose: 'invite',
+      kind: invite.payload.kind,
+      channel,
+      to: to[channel],
+      recipientName: 'Ada Lovelace',
+      link: invite.payload.link,
+      expiresAt: invite.payload.expiresAt,
+    }),
+  );
+}
+
+const completed = (a: Applicant, kind: 'income' | 'identity' = 'income') =>
+  event(VerificationCompleted, a, { applicationId: a.applicationId, applicantId: a.applicantId, kind, verificationId: 'ver_1' });
+
+type Envelope = { id: string; type: string; payload: Record<string, unknown> & { applicantId?: string } };
+
+async function eventsFor(topic: { name: string }, a: Applicant): Promise<Envelope[]> {
+  const messages = await readTopic(kafkaNs.brokers, topicName(topic, kafkaNs.namespace));
+  return messages.map((m) => m.json as Envelope).filter((e) => e.payload.applicantId === a.applicantId);
+}
+const reminderRequests = async (a: Applicant) =>
+  (await eventsFor(topics.notificationRequests, a)).filter((e) => e.payload.purpose === 'reminder');
+const reminderEvents = (a: Applicant) => eventsFor(topics.reminders, a);
+
+const processed = (e: { id: string }) =>
+  waitFor(async () => (await reminder.prisma.inboxMessage.count({ where: { eventId: e.id } })) === 1, {
+    timeoutMs: 20_000,
+    message: `event ${e.id} processed`,
+  });
+
+async function publish(...events: { id: string }[]) {
+  for (const e of events) await publishEvent(kafka, e);
+}
+
+const rows = (a: Applicant) => reminder.prisma.reminder.findMany({ where: { applicantId: a.applicantId }, orderBy: { number: 'asc' } });
+
+beforeAll(async () => {
+  [database, kafkaNs] = await Promise.all([migrateTestDatabase(serviceDir), testKafka({ prefix: 'reminder' })]);
+  kafka = createKafka({ brokers: kafkaNs.brokers, clientId: 'reminder-test', namespace: kafkaNs.namespace, logger });
+  await ensureTopics(kafka);
+  tmp = mkdtempSync(join(tmpdir(), 'reminder-test-'));
+  const tenantsPath = join(tmp, 'tenants.json');
+  writeFileSync(tenantsPath, JSON.stringify(tenantsFile));
+  const tenants = loadTenants(tenantsPath, { ACME_KEY: 'k', ACME_HOOK: 'h' });
+  reminder = await startReminder({
+    env: loadEnv(envSchema, {
+      DATABASE_URL: database.url,
+      KAFKA_BROKERS: kafkaNs.brokers.join(','),
+      KAFKA_NAMESPACE: kafkaNs.namespace,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      TENANTS_FILE: tenantsPath,
+    }),
+    tenants,
+    logger,
+    onStop: (name, stop) => stops.push({ name, stop }),
+    listen: false,
+    jobPollingSeconds: 0.5,
+    clock: { now: () => clockOverride ?? new Date() },
+  });
+}, 120_000);
+
+afterAll(async () => {
+  for (const { stop } of stops.reverse()) await stop();
+  await kafka?.disconnect();
+  await kafkaNs?.cleanup();
+  await database?.drop();
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+}, 60_000);
+
+describe('reminder service', () => {
+  it('reports ready', async () => {
+    const response = await reminder.app.inject({ method: 'GET', url: '/health/ready' });
+    expect(response.statusCode).toBe(200);
+  });
+
+  it('sends each due reminder once per channel, to the contacts the invite used', async () => {
+    const a = newApplicant();
+    const invite = inviteSent(a, 'fast');
+    await publish(...inviteNotifications(a, invite), invite);
+
+    const requests = await waitFor(async () => {
+      const all = await reminderRequests(a);
+      return all.length >= 4 ? all : undefined;
+    }, { timeoutMs: 30_000, message: 'four reminder NotificationRequested' });
+
+    expect(requests.map((r) => [r.payload.notificationId, r.payload.reminderNumber, r.payload.to]).sort()).toEqual(
+      [
+        [`reminder:${a.applicantId}:income:1:email`, 1, `${a.applicantId.slice(0, 8)}@example.com`],
+        [`reminder:${a.applicantId}:income:1:sms`, 1, '+13035550123'],
+        [`reminder:${a.applicantId}:income:2:email`, 2, `${a.applicantId.slice(0, 8)}@example.com`],
+        [`reminder:${a.applicantId}:income:2:sms`, 2, '+13035550123'],
+      ].sort(),
+    );
+    for (const r of requests) {
+      expect(r.payload).toMatchObject({
+        applicationId: a.applicationId,
+        propertyId: 'fast',
+        purpose: 'reminder',
+        kind: 'income',
+        recipientName: 'Ada Lovelace',
+        link: invite.payload.link,
+        expiresAt: invite.payload.expiresAt,
+      });
+    }
+    const scheduled = (await reminderEvents(a)).filter((e) => e.type === 'ReminderScheduled');
+    expect(scheduled.map((e) => [e.payload.reminderNumber, e.payload.shiftedForQuietHours])).toEqual([
+      [1, false],
+      [2, false],
+    ]);
+    expect(scheduled[0]?.payload.dueAt).toBe(new Date(Date.parse(invite.occurredAt) + 1_800).toISOString());
+    expect((await rows(a)).map((r) => [r.id, r.status])).toEqual([
+      [`reminder:${a.applicantId}:income:1`, 'sent'],
+      [`reminder:${a.applicantId}:income:2`, 'sent'],
+    ]);
+
+    // Replays: the same envelope again (inbox) and a copy with a new event id (deterministic rows).
+    const copy = { ...invite, id: randomUUID() };
+    await publish(invite, copy);
+    await processed(copy);
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    expect(await reminderRequests(a)).toHaveLength(4);
+    expect((await reminderEvents(a)).filter((e) => e.type === 'ReminderScheduled')).toHaveLength(2);
+  }, 60_000);
+
+  it('learns the contacts when they arrive after the InviteSent', async () => {
+    const a = newApplicant();
+    const invite = inviteSent(a, 'soon');
+    await publish(invite);
+    await processed(invite);
+    await publish(...inviteNotifications(a, invite));
+    const requests = await waitFor(async () => {
+      const all = await reminderRequests(a);
+      return all.length >= 2 ? all : undefined;
+    }, { timeoutMs: 30_000, message: 'reminder 1 on two channels' });
+    expect(requests.map((r) => r.payload.channel).sort()).toEqual(['email', 'sms']);
+  }, 60_000);
+
+  it('cancels reminders when the verification completes before they are due', async () => {
+    const a = newApplicant();
+    const invite = inviteSent(a, 'soon');
+    await publish(...inviteNotifications(a, invite), invite);
+    await processed(invite);
+    expect((await rows(a)).map((r) => r.status)).toEqual(['scheduled', 'scheduled', 'scheduled']);
+
+    const done = completed(a);
+    await publish(done);
+    const cancelled = await waitFor(async () => (await reminderEvents(a)).find((e) => e.type === 'ReminderCancelled'), {
+      timeoutMs: 20_000,
+      message: 'ReminderCancelled',
+    });
+    expect(cancelled.payload).toMatchObject({ applicationId: a.applicationId, kind: 'income', reason: 'completed', cancelled: 3 });
+    expect((await rows(a)).map((r) => r.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
+
+    // Past the first due time (~7 s after the invite): still nothing sent.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, Date.parse(invite.occurredAt) + 7_200 + 3_000 - Date.now())));
+    expect(await reminderRequests(a)).toHaveLength(0);
+    // A repeated completion (applicants can reopen) cancels nothing more and announces nothing.
+    const again = completed(a);
+    await publish(again);
+    await processed(again);
+    expect((await reminderEvents(a)).filter((e) => e.type === 'ReminderCancelled')).toHaveLength(1);
+  }, 60_000);
+
+  it('plans no reminders when the completion arrived before the InviteSent', async () => {
+    const a = newApplicant();
+    const done = completed(a);
+    const report = event(ReportCompleted, a, {
+      applicationId: a.applicationId,
+      entrataApplicationId: '1001',
+      propertyId: 'fast',
+      applicantGroupId: 'grp_1',
+      reportId: 'rep_1',
+      reportType: 'identity',
+      scope: 'applicant',
+      applicantIds: [a.applicantId],
+      entrataCustomerIds: ['1'],
+    });
+    await publish(done, report);
+    await processed(report);
+    const income = inviteSent(a, 'fast', 'income');
+    const identity = inviteSent(a, 'fast', 'identity');
+    await publish(...inviteNotifications(a, income), income, ...inviteNotifications(a, identity), identity);
+    await processed(identity);
+    await processed(income);
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    expect(await rows(a)).toEqual([]);
+    expect(await reminderEvents(a)).toEqual([]);
+    expect(await reminderRequests(a)).toEqual([]);
+  }, 60_000);
+
+  it('cancels reminders when the invite expires', async () => {
+    const a = newApplicant();
+    const invite = inviteSent(a, 'soon');
+    await publish(invite);
+    await processed(invite);
+    await publish(event(InviteExpired, a, { applicationId: a.applicationId, applicantId: a.applicantId, kind: 'income', expiredAt: new Date().toISOString() }));
+    const cancelled = await waitFor(async () => (await reminderEvents(a)).find((e) => e.type === 'ReminderCancelled'), {
+      timeoutMs: 20_000,
+      message: 'ReminderCancelled',
+    });
+    expect(cancelled.payload).toMatchObject({ reason: 'expired', cancelled: 3 });
+  }, 60_000);
+
+  it('moves a reminder due at night to the opening of the next window', async () => {
+    const a = newApplicant();
+    const invite = inviteSent(a, 'night');
+    await publish(...inviteNotifications(a, invite), invite);
+    const scheduled = await waitFor(async () => (await reminderEvents(a)).find((e) => e.type === 'ReminderScheduled'), {
+      timeoutMs: 20_000,
+      message: 'ReminderScheduled',
+    });
+    // 03:xx local now; the federal (Colorado) window opens at 08:00 local the same day.
+    const local = new Date(Date.parse(invite.occurredAt) + night.offsetHours * HOUR);
+    const expected = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate(), 8) - night.offsetHours * HOUR;
+    expect(scheduled.payload).toMatchObject({ reminderNumber: 1, shiftedForQuietHours: true, dueAt: new Date(expected).toISOString() });
+    expect((await rows(a))[0]?.dueAt.toISOString()).toBe(new Date(expected).toISOString());
+  }, 60_000);
+
+  it('re-checks quiet hours when the job runs late, and reschedules instead of sending', async () => {
+    const a = newApplicant();
+    const invite = inviteSent(a, 'soon');
+    await publish(...inviteNotifications(a, invite), invite);
+    await processed(invite);
+    // As if the job ran 12 h late: midnight in the property's zone.
+    const fireTime = new Date(Date.now() + 12 * HOUR);
+    clockOverride = fireTime;
+    try {
+      const rescheduled = await waitFor(
+        async () => (await reminderEvents(a)).filter((e) => e.type === 'ReminderScheduled' && e.payload.reminderNumber === 1)[1],
+        { timeoutMs: 30_000, message: 'a second ReminderScheduled for reminder 1' },
+      );
+      const local = new Date(fireTime.getTime() + day.offsetHours * HOUR);
+      const nextDay = local.getUTCHours() >= 8 ? 1 : 0;
+      const expected = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate() + nextDay, 8) - day.offsetHours * HOUR;
+      expect(rescheduled.payload).toMatchObject({ shiftedForQuietHours: true, dueAt: new Date(expected).toISOString() });
+      const [first] = await rows(a);
+      expect(first).toMatchObject({ status: 'scheduled', shiftedForQuietHours: true });
+      expect(first?.dueAt.toISOString()).toBe(new Date(expected).toISOString());
+      expect(await reminderRequests(a)).toEqual([]);
+    } finally {
+      clockOverride = undefined;
+    }
+  }, 60_000);
+});
