@@ -1,5 +1,6 @@
 import type { TopicDefinition } from '@autoverify/contracts';
 import {
+  type Admin,
   type IHeaders,
   Kafka,
   type KafkaConfig,
@@ -146,7 +147,7 @@ export function createKafka(options: KafkaOptions): KafkaClient {
     return producer;
   };
 
-  const withAdmin = async <T>(fn: (admin: ReturnType<Kafka['admin']>) => Promise<T>): Promise<T> => {
+  const withAdmin = async <T>(fn: (admin: Admin) => Promise<T>): Promise<T> => {
     const admin = kafka.admin();
     await admin.connect();
     try {
@@ -239,15 +240,27 @@ export function createKafka(options: KafkaOptions): KafkaClient {
         const existing = new Set(await admin.listTopics());
         const missing = specs.filter((s) => !existing.has(s.name));
         if (missing.length === 0) return [];
-        await admin.createTopics({
-          waitForLeaders: true,
-          topics: missing.map((s) => ({
-            topic: s.name,
-            numPartitions: s.partitions,
-            replicationFactor: s.replicationFactor,
-            configEntries: [{ name: 'retention.ms', value: String(s.retentionMs) }],
-          })),
-        });
+        try {
+          await admin.createTopics({
+            // kafkajs gives up when the new topic's metadata has not reached the broker yet (KRaft
+            // propagates it asynchronously): wait for the leaders below instead.
+            waitForLeaders: false,
+            topics: missing.map((s) => ({
+              topic: s.name,
+              numPartitions: s.partitions,
+              replicationFactor: s.replicationFactor,
+              configEntries: [{ name: 'retention.ms', value: String(s.retentionMs) }],
+            })),
+          });
+        } catch (error) {
+          // Another instance may have created some of them at the same moment: fine if all exist now.
+          const now = new Set(await admin.listTopics());
+          if (missing.some((s) => !now.has(s.name))) throw error;
+        }
+        await waitForLeaders(
+          admin,
+          missing.map((s) => s.name),
+        );
         return missing.map((s) => s.name);
       });
     },
@@ -261,6 +274,31 @@ export function createKafka(options: KafkaOptions): KafkaClient {
       if (p) await (await p.catch(() => undefined))?.disconnect();
     },
   };
+}
+
+const LEADER_WAIT_MS = 30_000;
+
+async function waitForLeaders(admin: Admin, topics: string[]): Promise<void> {
+  const deadline = Date.now() + LEADER_WAIT_MS;
+  let last = '';
+  for (;;) {
+    try {
+      const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
+      const leaderless = metadata.filter(
+        (t) => t.partitions.length === 0 || t.partitions.some((p) => p.leader < 0),
+      );
+      if (leaderless.length === 0) return;
+      last = `no leader yet for ${leaderless.map((t) => t.name).join(', ')}`;
+    } catch (error) {
+      // UNKNOWN_TOPIC_OR_PARTITION / LEADER_NOT_AVAILABLE until the broker has the new metadata.
+      last = (error as Error).message;
+    }
+    if (Date.now() > deadline)
+      throw new Error(
+        `created topics ${topics.join(', ')} have no leaders after ${LEADER_WAIT_MS} ms: ${last}`,
+      );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /** kafkajs headers may be Buffers, strings or arrays of them; ours are one string each (the last wins). */
