@@ -8,7 +8,11 @@ import type { FastifyInstance } from 'fastify';
 import type { ComposeOptions, PropertyBranding } from './domain/compose.ts';
 import type { SenderSource } from './domain/sender-brand.ts';
 import { type JobSender, notificationRequestedHandler } from './handlers/notification-requested.ts';
-import { SEND_NOTIFICATION_JOB, type SendNotificationJobData, sendNotificationJob } from './handlers/send-notification.ts';
+import {
+  SEND_NOTIFICATION_JOB,
+  type SendNotificationJobData,
+  sendNotificationJob,
+} from './handlers/send-notification.ts';
 import { twilioWebhookRoutes } from './http/twilio-webhooks.ts';
 import { unsubscribeRoutes } from './http/unsubscribe.ts';
 import type { EmailProvider } from './providers/email.ts';
@@ -53,7 +57,9 @@ export function buildNotify<Tx>(deps: NotifyDeps<Tx>): NotifyService {
           authToken: deps.twilioAuthToken,
         }),
       );
-      await app.register(async (scope) => unsubscribeRoutes(scope, { ...deps, secret: deps.unsubscribeSecret }));
+      await app.register(async (scope) =>
+        unsubscribeRoutes(scope, { ...deps, secret: deps.unsubscribeSecret }),
+      );
     },
   };
 }

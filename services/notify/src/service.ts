@@ -3,16 +3,22 @@
  * the caller (runService's lifecycle, or a test) runs them in reverse order.
  */
 import type { Tenants } from '@autoverify/config';
+import { subscriptions } from '@autoverify/contracts';
 import { createPrismaAdapter } from '@autoverify/database';
 import type { Logger } from '@autoverify/logger';
 import { createKafka, prismaTransactions, startConsumer, startOutboxRelay } from '@autoverify/messaging';
-import { addReadinessCheck, createHttpServer, type HttpServer, type JobQueue, startJobQueue } from '@autoverify/service-kit';
-import { subscriptions } from '@autoverify/contracts';
+import {
+  addReadinessCheck,
+  createHttpServer,
+  type HttpServer,
+  type JobQueue,
+  startJobQueue,
+} from '@autoverify/service-kit';
 import type { FastifyInstance } from 'fastify';
 import { buildNotify } from './app.ts';
-import type { SendNotificationJobData } from './handlers/send-notification.ts';
 import type { NotifyEnv } from './config.ts';
 import { PrismaClient, type Tx } from './db.ts';
+import type { SendNotificationJobData } from './handlers/send-notification.ts';
 import { smtpEmailProvider } from './providers/email.ts';
 import { twilioSmsProvider } from './providers/sms.ts';
 
@@ -42,7 +48,12 @@ export async function startNotify(options: StartNotifyOptions): Promise<RunningN
   onStop('database', () => prisma.$disconnect());
   const transactions = prismaTransactions<Tx>(prisma);
 
-  const kafka = createKafka({ brokers: env.KAFKA_BROKERS, clientId: 'notify', namespace: env.KAFKA_NAMESPACE, logger });
+  const kafka = createKafka({
+    brokers: env.KAFKA_BROKERS,
+    clientId: 'notify',
+    namespace: env.KAFKA_NAMESPACE,
+    logger,
+  });
   onStop('kafka', () => kafka.disconnect());
 
   const email = smtpEmailProvider(env.SMTP_URL);

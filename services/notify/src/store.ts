@@ -72,10 +72,14 @@ export async function insertNotification(sql: Sql, n: NewNotification): Promise<
   return rows.length === 1;
 }
 
-export async function findNotification(sql: Sql, notificationId: string): Promise<NotificationRow | undefined> {
-  const rows = await sql.query<NotificationRow>(`SELECT ${COLUMNS} FROM notifications WHERE notification_id = $1`, [
-    notificationId,
-  ]);
+export async function findNotification(
+  sql: Sql,
+  notificationId: string,
+): Promise<NotificationRow | undefined> {
+  const rows = await sql.query<NotificationRow>(
+    `SELECT ${COLUMNS} FROM notifications WHERE notification_id = $1`,
+    [notificationId],
+  );
   return rows[0];
 }
 
@@ -99,7 +103,11 @@ export async function claimNotification(
 }
 
 /** Completes a claimed row; false when it was not (or no longer) in 'sending'. */
-export async function markSent(sql: Sql, notificationId: string, providerMessageId: string): Promise<boolean> {
+export async function markSent(
+  sql: Sql,
+  notificationId: string,
+  providerMessageId: string,
+): Promise<boolean> {
   const rows = await sql.query(
     `UPDATE notifications SET status = 'sent', provider_message_id = $2, sent_at = now(), updated_at = now(),
        failure_reason = NULL, failure_detail = NULL
@@ -137,7 +145,12 @@ export async function releaseClaim(sql: Sql, notificationId: string, detail: str
 
 // ---- suppressions ------------------------------------------------------------------------------
 
-export async function isSuppressed(sql: Sql, channel: Channel, address: string, scopes: string[]): Promise<boolean> {
+export async function isSuppressed(
+  sql: Sql,
+  channel: Channel,
+  address: string,
+  scopes: string[],
+): Promise<boolean> {
   const rows = await sql.query(
     'SELECT 1 FROM suppressions WHERE channel = $1 AND address = $2 AND scope = ANY($3::text[]) LIMIT 1',
     [channel, address, scopes],
@@ -156,7 +169,10 @@ export async function addSuppression(
   );
 }
 
-export async function removeSuppression(sql: Sql, s: { channel: Channel; scope: string; address: string }): Promise<void> {
+export async function removeSuppression(
+  sql: Sql,
+  s: { channel: Channel; scope: string; address: string },
+): Promise<void> {
   await sql.query('DELETE FROM suppressions WHERE channel = $1 AND scope = $2 AND address = $3', [
     s.channel,
     s.scope,
@@ -222,7 +238,11 @@ export async function findDeliveryFailure(
  * A sent SMS the carrier did not deliver: 'sent' becomes 'failed' exactly once, however many callbacks
  * arrive. Returns the row when this call made the change.
  */
-export async function markUndelivered(sql: Sql, messageSid: string, detail: string): Promise<NotificationRow | undefined> {
+export async function markUndelivered(
+  sql: Sql,
+  messageSid: string,
+  detail: string,
+): Promise<NotificationRow | undefined> {
   const rows = await sql.query<NotificationRow>(
     `UPDATE notifications SET status = 'failed', failure_reason = 'undelivered', failure_detail = $2, updated_at = now()
      WHERE provider_message_id = $1 AND channel = 'sms' AND status = 'sent'

@@ -18,8 +18,8 @@ import {
   type TenantsFile,
   topics,
 } from '@autoverify/contracts';
-import { createLogger } from '@autoverify/logger';
 import { createPrismaAdapter } from '@autoverify/database';
+import { createLogger } from '@autoverify/logger';
 import {
   buildEvent,
   createKafka,
@@ -31,7 +31,13 @@ import {
   type Subscription,
 } from '@autoverify/messaging';
 import { type Sandbox, startSandbox } from '@autoverify/sandbox';
-import { migrateTestDatabase, type TestDatabase, type TestKafka, testKafka, waitFor } from '@autoverify/testing';
+import {
+  migrateTestDatabase,
+  type TestDatabase,
+  type TestKafka,
+  testKafka,
+  waitFor,
+} from '@autoverify/testing';
 import { NotifyEnv } from '../src/config.ts';
 import { PrismaClient } from '../src/db.ts';
 import { type RunningNotify, startNotify } from '../src/service.ts';
@@ -84,14 +90,18 @@ export interface Harness {
   /** SQL on notify's database, for checking its rows. */
   db: Sql;
   outcomes: Outcome[];
-  request(payload: Partial<PayloadOf<typeof NotificationRequested>>, eventId?: string): Promise<EventOf<typeof NotificationRequested>>;
+  request(
+    payload: Partial<PayloadOf<typeof NotificationRequested>>,
+    eventId?: string,
+  ): Promise<EventOf<typeof NotificationRequested>>;
   outcomesFor(notificationId: string): Outcome[];
   waitForOutcome(notificationId: string, type: Outcome['type'], timeoutMs?: number): Promise<Outcome>;
   stop(): Promise<void>;
 }
 
 let counter = 0;
-export const uniqueId = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${(counter++).toString(36)}`;
+export const uniqueId = (prefix: string) =>
+  `${prefix}-${Date.now().toString(36)}-${(counter++).toString(36)}`;
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -128,7 +138,11 @@ export async function startHarness(): Promise<Harness> {
       logger,
     });
     stops.push(['test kafka client', () => kafka.disconnect()]);
-    await ensureTopics(kafka, [topics.notificationRequests, topics.notificationOutcomes, deadLetterTopic('notify')]);
+    await ensureTopics(kafka, [
+      topics.notificationRequests,
+      topics.notificationOutcomes,
+      deadLetterTopic('notify'),
+    ]);
 
     const notifyPort = await freePort();
     const notifyUrl = `http://127.0.0.1:${notifyPort}`;
@@ -188,7 +202,8 @@ export async function startHarness(): Promise<Harness> {
       jobPollingSeconds: 0.5,
     });
 
-    const outcomesFor = (notificationId: string) => outcomes.filter((o) => o.payload.notificationId === notificationId);
+    const outcomesFor = (notificationId: string) =>
+      outcomes.filter((o) => o.payload.notificationId === notificationId);
     return {
       sandbox,
       notify,

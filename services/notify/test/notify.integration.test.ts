@@ -1,6 +1,6 @@
 import { twilioSignature } from '@autoverify/sandbox';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@autoverify/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emailMessageId } from '../src/domain/message-id.ts';
 import { type Harness, SMS_FROM, startHarness, uniqueId } from './harness.ts';
 
@@ -8,7 +8,8 @@ let h: Harness;
 let phoneCounter = 1000 + Math.floor(Math.random() * 8000);
 const newPhone = () => `+1720555${String(phoneCounter++).padStart(4, '0')}`;
 
-const outboundSms = (to: string) => h.sandbox.state.sms.messages.filter((m) => m.to === to && m.direction === 'outbound-api');
+const outboundSms = (to: string) =>
+  h.sandbox.state.sms.messages.filter((m) => m.to === to && m.direction === 'outbound-api');
 const emailsTo = (address: string) => h.sandbox.state.email.forRecipient(address);
 
 beforeAll(async () => {
@@ -32,7 +33,9 @@ describe('notify with real Kafka, PostgreSQL and the sandbox', () => {
     });
     const [email, ...more] = emailsTo(to);
     expect(more).toHaveLength(0);
-    expect(email?.subject).toBe('Aspen Ridge Apartments: please verify your income for your rental application');
+    expect(email?.subject).toBe(
+      'Aspen Ridge Apartments: please verify your income for your rental application',
+    );
     expect(email?.from).toContain('leasing@acme.example.com');
     expect(email?.text).toContain('https://verify.example.com/v/ver_1');
     expect(email?.text).toContain('December 8, 2026 at 8:04 AM MST');
@@ -53,13 +56,16 @@ describe('notify with real Kafka, PostgreSQL and the sandbox', () => {
     expect(messages[0]?.body).toContain('Reply STOP to opt out.');
     expect(sent.type === 'NotificationSent' && sent.payload.providerMessageId).toBe(messages[0]?.sid);
     // The delivered status callback is recorded against the message.
-    await waitFor(async () => {
-      const rows = await h.db.query<{ delivery_status: string }>(
-        'SELECT delivery_status FROM notifications WHERE notification_id = $1',
-        [event.payload.notificationId],
-      );
-      return rows[0]?.delivery_status === 'delivered';
-    }, { message: 'delivered status callback' });
+    await waitFor(
+      async () => {
+        const rows = await h.db.query<{ delivery_status: string }>(
+          'SELECT delivery_status FROM notifications WHERE notification_id = $1',
+          [event.payload.notificationId],
+        );
+        return rows[0]?.delivery_status === 'delivered';
+      },
+      { message: 'delivered status callback' },
+    );
   });
 
   it('sends one message for the same notification requested twice', async () => {
@@ -82,14 +88,24 @@ describe('notify with real Kafka, PostgreSQL and the sandbox', () => {
       body: JSON.stringify({ from: to, to: SMS_FROM, body: 'Stop' }),
     });
     expect(response.status).toBe(200);
-    await waitFor(async () => {
-      const rows = await h.db.query('SELECT 1 FROM suppressions WHERE channel = $1 AND address = $2', ['sms', to]);
-      return rows.length === 1;
-    }, { message: 'SMS suppression after STOP' });
+    await waitFor(
+      async () => {
+        const rows = await h.db.query('SELECT 1 FROM suppressions WHERE channel = $1 AND address = $2', [
+          'sms',
+          to,
+        ]);
+        return rows.length === 1;
+      },
+      { message: 'SMS suppression after STOP' },
+    );
 
     const event = await h.request({ channel: 'sms', to, purpose: 'reminder', reminderNumber: 1 });
     const failed = await h.waitForOutcome(event.payload.notificationId, 'NotificationFailed');
-    expect(failed.payload).toMatchObject({ reason: 'opted_out', permanent: true, detail: 'recipient opted out of text messages' });
+    expect(failed.payload).toMatchObject({
+      reason: 'opted_out',
+      permanent: true,
+      detail: 'recipient opted out of text messages',
+    });
     expect(outboundSms(to)).toHaveLength(0);
   });
 
@@ -101,12 +117,21 @@ describe('notify with real Kafka, PostgreSQL and the sandbox', () => {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ from: to, to: SMS_FROM, body }),
       });
-      await waitFor(async () => {
-        const rows = await h.db.query('SELECT action FROM inbound_messages WHERE from_number = $1 AND action = $2', [to, body.toLowerCase()]);
-        return rows.length === 1;
-      }, { message: `inbound ${body}` });
+      await waitFor(
+        async () => {
+          const rows = await h.db.query(
+            'SELECT action FROM inbound_messages WHERE from_number = $1 AND action = $2',
+            [to, body.toLowerCase()],
+          );
+          return rows.length === 1;
+        },
+        { message: `inbound ${body}` },
+      );
     }
-    const rows = await h.db.query('SELECT 1 FROM suppressions WHERE channel = $1 AND address = $2', ['sms', to]);
+    const rows = await h.db.query('SELECT 1 FROM suppressions WHERE channel = $1 AND address = $2', [
+      'sms',
+      to,
+    ]);
     expect(rows).toHaveLength(0);
   });
 
@@ -134,7 +159,11 @@ describe('notify with real Kafka, PostgreSQL and the sandbox', () => {
     const { notificationId } = event.payload;
     await h.waitForOutcome(notificationId, 'NotificationSent');
     const failed = await h.waitForOutcome(notificationId, 'NotificationFailed');
-    expect(failed.payload).toMatchObject({ reason: 'undelivered', permanent: true, detail: 'carrier reported undelivered (error 30003)' });
+    expect(failed.payload).toMatchObject({
+      reason: 'undelivered',
+      permanent: true,
+      detail: 'carrier reported undelivered (error 30003)',
+    });
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(h.outcomesFor(notificationId).filter((o) => o.type === 'NotificationFailed')).toHaveLength(1);
   });
@@ -193,7 +222,11 @@ describe('notify with real Kafka, PostgreSQL and the sandbox', () => {
     });
     expect(status.status).toBe(403);
 
-    const good = twilioSignature(h.sandbox.options.twilio.authToken, `${h.notifyUrl}/webhooks/twilio/inbound`, { ...params, Body: 'HELP' });
+    const good = twilioSignature(
+      h.sandbox.options.twilio.authToken,
+      `${h.notifyUrl}/webhooks/twilio/inbound`,
+      { ...params, Body: 'HELP' },
+    );
     const help = await fetch(`${h.notifyUrl}/webhooks/twilio/inbound`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': good },
@@ -201,7 +234,9 @@ describe('notify with real Kafka, PostgreSQL and the sandbox', () => {
     });
     expect(help.status).toBe(200);
     expect(help.headers.get('content-type')).toContain('text/xml');
-    expect(await help.text()).toContain('<Message>Acme Living: Messages about verifying your rental application. Reply STOP to opt out');
+    expect(await help.text()).toContain(
+      '<Message>Acme Living: Messages about verifying your rental application. Reply STOP to opt out',
+    );
   });
 });
 
@@ -224,5 +259,44 @@ describe('after a crash during the provider call', () => {
     const emails = emailsTo(to);
     expect(emails).toHaveLength(1);
     expect(emails[0]?.messageId).toBe(emailMessageId(notificationId));
+  });
+});
+
+describe('final failures', () => {
+  it('fails a mailbox the server refuses permanently (550) at once', async () => {
+    const notificationId = uniqueId('perm');
+    const to = `${notificationId}@example.com`;
+    h.sandbox.state.faults.add({ target: 'email', kind: 'smtp_permanent', match: to, count: 1 });
+    await h.request({ notificationId, to, channel: 'email' });
+    const failed = await h.waitForOutcome(notificationId, 'NotificationFailed');
+    expect(failed.payload).toMatchObject({
+      reason: 'invalid_recipient',
+      permanent: true,
+      detail: expect.stringContaining('SMTP 550'),
+    });
+    expect(emailsTo(to)).toHaveLength(0);
+  });
+
+  it('records retries_exhausted when the last attempt fails transiently', async () => {
+    const notificationId = uniqueId('exhausted');
+    const to = `${notificationId}@example.com`;
+    h.sandbox.state.faults.add({ target: 'email', kind: 'smtp_temporary', match: to });
+    // Eight attempts already used: the next one is the last (SEND_MAX_ATTEMPTS = 9).
+    await h.db.query(
+      `INSERT INTO notifications (notification_id, tenant_id, request_event_id, application_id, applicant_id, property_id,
+         purpose, kind, channel, recipient, recipient_name, link, expires_at, status, attempts)
+       VALUES ($1, 'acme', gen_random_uuid(), '0b8f0f0e-5c33-5b2d-9d7a-3b7c7b2f6a10', '8e0f3a5e-8d0b-5f5e-a7c4-5a6d7e8f9a01',
+         '100001', 'invite', 'income', 'email', $2, 'Ada Lovelace', 'https://verify.example.com/v/1',
+         '2026-12-08T15:04:05Z', 'pending', 8)`,
+      [notificationId, to],
+    );
+    await h.notify.jobs.send('send-notification', { notificationId }, { singletonKey: notificationId });
+    const failed = await h.waitForOutcome(notificationId, 'NotificationFailed');
+    expect(failed.payload).toMatchObject({
+      reason: 'retries_exhausted',
+      permanent: false,
+      detail: expect.stringContaining('9 attempts'),
+    });
+    h.sandbox.state.faults.clear('email');
   });
 });

@@ -29,7 +29,12 @@ beforeAll(async () => {
       body += chunk;
     });
     req.on('end', () => {
-      const entry = { method: req.method ?? '', url: new URL(req.url ?? '/', 'http://x'), headers: req.headers, form: new URLSearchParams(body) };
+      const entry = {
+        method: req.method ?? '',
+        url: new URL(req.url ?? '/', 'http://x'),
+        headers: req.headers,
+        form: new URLSearchParams(body),
+      };
       seen.push(entry);
       answer(entry, res);
     });
@@ -54,7 +59,11 @@ const provider = () =>
     statusCallbackUrl: 'https://notify.example.com/webhooks/twilio/status',
   });
 
-const sms = { to: '+17205550001', from: '+13035550100', body: 'Acme: verify https://v.example/1 Reply STOP to opt out.' };
+const sms = {
+  to: '+17205550001',
+  from: '+13035550100',
+  body: 'Acme: verify https://v.example/1 Reply STOP to opt out.',
+};
 
 const failureOf = async (promise: Promise<unknown>) => {
   const error = await promise.then(
@@ -89,7 +98,8 @@ describe('twilioSmsProvider.send', () => {
     expect(await failureOf(p.send(sms))).toMatchObject({ kind: 'permanent', reason: 'invalid_recipient' });
     answer = (_req, res) => json(res, 400, { code: 21610, message: 'unsubscribed', status: 400 });
     expect(await failureOf(p.send(sms))).toMatchObject({ kind: 'permanent', reason: 'opted_out' });
-    answer = (_req, res) => json(res, 429, { code: 20429, message: 'Too Many Requests' }, { 'retry-after': '3' });
+    answer = (_req, res) =>
+      json(res, 429, { code: 20429, message: 'Too Many Requests' }, { 'retry-after': '3' });
     expect(await failureOf(p.send(sms))).toMatchObject({ kind: 'transient', retryAfterMs: 3000 });
     answer = (_req, res) => json(res, 503, { code: 20500, message: 'unavailable' });
     expect(await failureOf(p.send(sms))).toMatchObject({ kind: 'transient', uncertain: true });
@@ -97,7 +107,12 @@ describe('twilioSmsProvider.send', () => {
   });
 
   it('treats an unreachable API as transient and uncertain', async () => {
-    const p = twilioSmsProvider({ baseUrl: 'http://127.0.0.1:1', accountSid: 'AC123', authToken: 't', statusCallbackUrl: 'http://x/s' });
+    const p = twilioSmsProvider({
+      baseUrl: 'http://127.0.0.1:1',
+      accountSid: 'AC123',
+      authToken: 't',
+      statusCallbackUrl: 'http://x/s',
+    });
     expect(await failureOf(p.send(sms))).toMatchObject({ kind: 'transient', uncertain: true });
     await p.close();
   });
@@ -107,7 +122,10 @@ describe('twilioSmsProvider.findSent', () => {
   it('filters by recipient, sender and date, follows pages and matches the exact body', async () => {
     answer = (req, res) => {
       if (req.url.searchParams.get('Page') === '1') {
-        return json(res, 200, { messages: [{ sid: 'SM-match', to: sms.to, from: sms.from, body: sms.body }], next_page_uri: null });
+        return json(res, 200, {
+          messages: [{ sid: 'SM-match', to: sms.to, from: sms.from, body: sms.body }],
+          next_page_uri: null,
+        });
       }
       return json(res, 200, {
         messages: [

@@ -14,4 +14,5 @@ export function normaliseAddress(channel: Channel, address: string): string {
 
 /** Suppression scopes: an email unsubscribe belongs to one customer; an SMS STOP to one sender number. */
 export const tenantScope = (tenantId: string): string => `tenant:${tenantId}`;
-export const senderScope = (senderNumber: string): string => `sender:${normaliseAddress('sms', senderNumber)}`;
+export const senderScope = (senderNumber: string): string =>
+  `sender:${normaliseAddress('sms', senderNumber)}`;

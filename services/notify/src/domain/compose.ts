@@ -49,7 +49,11 @@ export type ComposedMessage =
   | { channel: 'sms'; sms: { to: string; from: string; body: string; segments: number } };
 
 /** The exact message for a notification, branded for its customer and property. */
-export function composeMessage(n: NotificationContent, property: PropertyBranding, options: ComposeOptions): ComposedMessage {
+export function composeMessage(
+  n: NotificationContent,
+  property: PropertyBranding,
+  options: ComposeOptions,
+): ComposedMessage {
   const context = {
     purpose: n.purpose,
     kind: n.kind,

@@ -41,7 +41,9 @@ describe('composeMessage', () => {
   it('links reminders to a verifiable unsubscribe token for the tenant and normalised address', () => {
     const message = composeMessage(notification, property, options);
     if (message.channel !== 'email') throw new Error('expected email');
-    const match = /<https:\/\/notify\.example\.com\/unsubscribe\/([^>]+)>/.exec(message.email.headers['List-Unsubscribe'] ?? '');
+    const match = /<https:\/\/notify\.example\.com\/unsubscribe\/([^>]+)>/.exec(
+      message.email.headers['List-Unsubscribe'] ?? '',
+    );
     expect(match).not.toBeNull();
     expect(verifyUnsubscribeToken('secret', match?.[1] ?? '')).toEqual({
       tenantId: 'acme',
@@ -51,7 +53,11 @@ describe('composeMessage', () => {
   });
 
   it("texts from the customer's number", () => {
-    const message = composeMessage({ ...notification, channel: 'sms', recipient: '+13035550123' }, property, options);
+    const message = composeMessage(
+      { ...notification, channel: 'sms', recipient: '+13035550123' },
+      property,
+      options,
+    );
     if (message.channel !== 'sms') throw new Error('expected sms');
     expect(message.sms.from).toBe('+13035550100');
     expect(message.sms.to).toBe('+13035550123');
@@ -59,7 +65,11 @@ describe('composeMessage', () => {
   });
 
   it('falls back to the brand name when the property has no name', () => {
-    const message = composeMessage({ ...notification, purpose: 'invite' }, { ...property, name: undefined }, options);
+    const message = composeMessage(
+      { ...notification, purpose: 'invite' },
+      { ...property, name: undefined },
+      options,
+    );
     if (message.channel !== 'email') throw new Error('expected email');
     expect(message.email.subject).toBe('Acme Living: please verify your income for your rental application');
   });

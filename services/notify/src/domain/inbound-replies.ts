@@ -18,10 +18,18 @@ export function keywordReply(action: KeywordAction, brandName: string | undefine
   }
 }
 
-const XML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+const XML_ENTITIES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&apos;',
+};
 
 /** A TwiML response with one reply message, or an empty one (no reply). */
 export function twiml(message: string | undefined): string {
-  const body = message ? `<Message>${message.replace(/[&<>"']/g, (c) => XML_ENTITIES[c] ?? c)}</Message>` : '';
+  const body = message
+    ? `<Message>${message.replace(/[&<>"']/g, (c) => XML_ENTITIES[c] ?? c)}</Message>`
+    : '';
   return `<?xml version="1.0" encoding="UTF-8"?><Response>${body}</Response>`;
 }

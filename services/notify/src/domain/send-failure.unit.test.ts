@@ -3,11 +3,15 @@ import { classifySmtpError, classifyTwilioResponse, parseRetryAfter } from './se
 
 describe('classifySmtpError', () => {
   it('treats 4xx replies as transient', () => {
-    expect(classifySmtpError({ responseCode: 421, command: 'CONN', response: '421 try later' }).kind).toBe('transient');
-    expect(classifySmtpError({ responseCode: 451, command: 'DATA', response: '451 local error' }).kind).toBe('transient');
-    expect(classifySmtpError({ responseCode: 452, command: 'RCPT TO', response: '452 mailbox full' }).kind).toBe(
+    expect(classifySmtpError({ responseCode: 421, command: 'CONN', response: '421 try later' }).kind).toBe(
       'transient',
     );
+    expect(classifySmtpError({ responseCode: 451, command: 'DATA', response: '451 local error' }).kind).toBe(
+      'transient',
+    );
+    expect(
+      classifySmtpError({ responseCode: 452, command: 'RCPT TO', response: '452 mailbox full' }).kind,
+    ).toBe('transient');
   });
 
   it('treats connection errors and timeouts (no reply code) as transient', () => {
@@ -15,11 +19,15 @@ describe('classifySmtpError', () => {
       kind: 'transient',
       detail: expect.stringContaining('ECONNECTION'),
     });
-    expect(classifySmtpError({ code: 'ETIMEDOUT', message: 'Greeting never received' }).kind).toBe('transient');
+    expect(classifySmtpError({ code: 'ETIMEDOUT', message: 'Greeting never received' }).kind).toBe(
+      'transient',
+    );
   });
 
   it('treats 550 on RCPT as an invalid recipient', () => {
-    expect(classifySmtpError({ responseCode: 550, command: 'RCPT TO', response: '550 5.1.1 no such user' })).toEqual({
+    expect(
+      classifySmtpError({ responseCode: 550, command: 'RCPT TO', response: '550 5.1.1 no such user' }),
+    ).toEqual({
       kind: 'permanent',
       reason: 'invalid_recipient',
       detail: 'SMTP 550 on RCPT 550 5.1.1 no such user',
@@ -27,7 +35,9 @@ describe('classifySmtpError', () => {
   });
 
   it('treats other 5xx replies as a permanent bounce', () => {
-    expect(classifySmtpError({ responseCode: 554, command: 'DATA', response: '554 rejected as spam' })).toMatchObject({
+    expect(
+      classifySmtpError({ responseCode: 554, command: 'DATA', response: '554 rejected as spam' }),
+    ).toMatchObject({
       kind: 'permanent',
       reason: 'bounced',
     });
@@ -42,7 +52,10 @@ describe('classifyTwilioResponse', () => {
   it('treats 5xx and 429 as transient, honouring Retry-After', () => {
     expect(classifyTwilioResponse(503, undefined).kind).toBe('transient');
     expect(classifyTwilioResponse(500, { code: 20500, message: 'Internal' }).kind).toBe('transient');
-    expect(classifyTwilioResponse(429, { code: 20429 }, '7')).toMatchObject({ kind: 'transient', retryAfterMs: 7000 });
+    expect(classifyTwilioResponse(429, { code: 20429 }, '7')).toMatchObject({
+      kind: 'transient',
+      retryAfterMs: 7000,
+    });
   });
 
   it('maps 21211 to invalid_recipient and 21610 to opted_out', () => {

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { brandForSenderNumber } from './sender-brand.ts';
 
-const tenant = (brand: string, smsFrom: string, properties: Record<string, { sender?: { brandName: string; smsFrom: string } }> = {}) => ({
+const tenant = (
+  brand: string,
+  smsFrom: string,
+  properties: Record<string, { sender?: { brandName: string; smsFrom: string } }> = {},
+) => ({
   defaults: { sender: { brandName: brand, smsFrom } },
   properties,
 });
@@ -9,7 +13,9 @@ const tenant = (brand: string, smsFrom: string, properties: Record<string, { sen
 describe('brandForSenderNumber', () => {
   it('finds the brand sending from a number, in defaults or property overrides', () => {
     const tenants = [
-      tenant('Acme', '+13035550100', { '7': { sender: { brandName: 'Acme Lofts', smsFrom: '+13035550199' } } }),
+      tenant('Acme', '+13035550100', {
+        '7': { sender: { brandName: 'Acme Lofts', smsFrom: '+13035550199' } },
+      }),
       tenant('Zen', '+12125550100'),
     ];
     expect(brandForSenderNumber(tenants, '+12125550100')).toBe('Zen');

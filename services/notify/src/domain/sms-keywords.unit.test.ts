@@ -2,11 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { parseKeyword } from './sms-keywords.ts';
 
 describe('parseKeyword', () => {
-  it.each(['STOP', 'STOPALL', 'UNSUBSCRIBE', 'END', 'QUIT', 'REVOKE', 'OPTOUT', 'CANCEL'])('%s opts out', (word) => {
-    expect(parseKeyword(word)).toBe('stop');
-    expect(parseKeyword(word.toLowerCase())).toBe('stop');
-    expect(parseKeyword(`  ${word[0]}${word.slice(1).toLowerCase()}  `)).toBe('stop');
-  });
+  it.each(['STOP', 'STOPALL', 'UNSUBSCRIBE', 'END', 'QUIT', 'REVOKE', 'OPTOUT', 'CANCEL'])(
+    '%s opts out',
+    (word) => {
+      expect(parseKeyword(word)).toBe('stop');
+      expect(parseKeyword(word.toLowerCase())).toBe('stop');
+      expect(parseKeyword(`  ${word[0]}${word.slice(1).toLowerCase()}  `)).toBe('stop');
+    },
+  );
 
   it('reads only the first word and ignores trailing punctuation', () => {
     expect(parseKeyword('stop texting me')).toBe('stop');

@@ -24,7 +24,9 @@ describe('Twilio signature', () => {
 
   it('verifies a good signature and rejects tampering, a wrong token, URL or a missing header', () => {
     expect(verifyTwilioSignature(token, url, params, 'GvWf1cFY/Q7PnoempGyD5oXAezc=')).toBe(true);
-    expect(verifyTwilioSignature(token, url, { ...params, Digits: '1235' }, 'GvWf1cFY/Q7PnoempGyD5oXAezc=')).toBe(false);
+    expect(
+      verifyTwilioSignature(token, url, { ...params, Digits: '1235' }, 'GvWf1cFY/Q7PnoempGyD5oXAezc='),
+    ).toBe(false);
     expect(verifyTwilioSignature('54321', url, params, 'GvWf1cFY/Q7PnoempGyD5oXAezc=')).toBe(false);
     expect(verifyTwilioSignature(token, `${url}&x=1`, params, 'GvWf1cFY/Q7PnoempGyD5oXAezc=')).toBe(false);
     expect(verifyTwilioSignature(token, url, params, undefined)).toBe(false);

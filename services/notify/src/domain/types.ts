@@ -1,7 +1,12 @@
 export type Channel = 'email' | 'sms';
 export type Purpose = 'invite' | 'reminder';
 export type VerificationKind = 'income' | 'identity';
-export type FailureReason = 'opted_out' | 'invalid_recipient' | 'bounced' | 'undelivered' | 'retries_exhausted';
+export type FailureReason =
+  | 'opted_out'
+  | 'invalid_recipient'
+  | 'bounced'
+  | 'undelivered'
+  | 'retries_exhausted';
 
 /** The sender identity configured per customer (tenant settings `sender`). */
 export interface SenderSettings {

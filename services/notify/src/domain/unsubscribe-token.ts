@@ -15,9 +15,9 @@ const VERSION = 'u1';
  * still work (a person's request to stop is never "too late").
  */
 export function signUnsubscribeToken(secret: string, target: UnsubscribeTarget): string {
-  const payload = Buffer.from(JSON.stringify({ t: target.tenantId, c: target.channel, a: target.address })).toString(
-    'base64url',
-  );
+  const payload = Buffer.from(
+    JSON.stringify({ t: target.tenantId, c: target.channel, a: target.address }),
+  ).toString('base64url');
   return `${VERSION}.${payload}.${mac(secret, payload)}`;
 }
 
@@ -42,5 +42,9 @@ export function verifyUnsubscribeToken(secret: string, token: string): Unsubscri
 
 function mac(secret: string, payload: string): string {
   // Truncated to 128 bits (RFC 2104 allows it) to keep the link short; forging it stays out of reach.
-  return createHmac('sha256', secret).update(`${VERSION}.${payload}`).digest().subarray(0, 16).toString('base64url');
+  return createHmac('sha256', secret)
+    .update(`${VERSION}.${payload}`)
+    .digest()
+    .subarray(0, 16)
+    .toString('base64url');
 }

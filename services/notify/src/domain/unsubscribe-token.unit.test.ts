@@ -22,7 +22,9 @@ describe('unsubscribe token', () => {
   it('rejects a tampered payload or mac', () => {
     const token = signUnsubscribeToken(secret, target);
     const [v, , m] = token.split('.');
-    const forged = Buffer.from(JSON.stringify({ t: 'acme', c: 'email', a: 'bob@example.com' })).toString('base64url');
+    const forged = Buffer.from(JSON.stringify({ t: 'acme', c: 'email', a: 'bob@example.com' })).toString(
+      'base64url',
+    );
     expect(verifyUnsubscribeToken(secret, `${v}.${forged}.${m}`)).toBeUndefined();
     expect(verifyUnsubscribeToken(secret, `${token.slice(0, -2)}xx`)).toBeUndefined();
   });

@@ -13,7 +13,13 @@ export interface JobSender<Tx> {
   send(
     name: string,
     data: object,
-    options: { tx?: Tx; singletonKey?: string; retryLimit?: number; retryDelay?: number; retryBackoff?: boolean },
+    options: {
+      tx?: Tx;
+      singletonKey?: string;
+      retryLimit?: number;
+      retryDelay?: number;
+      retryBackoff?: boolean;
+    },
   ): Promise<unknown>;
 }
 
@@ -38,7 +44,9 @@ export function notificationRequestedHandler<Tx>(deps: NotificationRequestedDeps
     try {
       deps.tenants.property(event.tenantId, p.propertyId);
     } catch (error) {
-      throw new PermanentError(`notification ${p.notificationId}: ${(error as Error).message}`, { cause: error });
+      throw new PermanentError(`notification ${p.notificationId}: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
     const inserted = await insertNotification(deps.transactions.sql(tx), {
       notificationId: p.notificationId,

@@ -47,7 +47,15 @@ export async function recordSent<Tx>(
   );
   if (row.channel === 'sms') {
     const failure = await findDeliveryFailure(sql, providerMessageId);
-    if (failure) await recordUndelivered(tx, sql, outbox, providerMessageId, failure.status, failure.errorCode ?? undefined);
+    if (failure)
+      await recordUndelivered(
+        tx,
+        sql,
+        outbox,
+        providerMessageId,
+        failure.status,
+        failure.errorCode ?? undefined,
+      );
   }
   return true;
 }
@@ -84,6 +92,11 @@ export async function recordUndelivered<Tx>(
   const detail = `carrier reported ${status}${errorCode ? ` (error ${errorCode})` : ''}`;
   const row = await markUndelivered(sql, messageSid, detail);
   if (!row) return false;
-  await outbox.add(tx, NotificationFailed, { ...identityOf(row), reason: 'undelivered', detail, permanent: true }, metaOf(row));
+  await outbox.add(
+    tx,
+    NotificationFailed,
+    { ...identityOf(row), reason: 'undelivered', detail, permanent: true },
+    metaOf(row),
+  );
   return true;
 }

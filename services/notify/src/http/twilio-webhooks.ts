@@ -1,6 +1,6 @@
-import formbody from '@fastify/formbody';
 import type { Logger, Outbox, Transactions } from '@autoverify/messaging';
 import { sendProblem } from '@autoverify/service-kit';
+import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { normaliseAddress, senderScope } from '../domain/address.ts';
 import { keywordReply, twiml } from '../domain/inbound-replies.ts';
@@ -8,7 +8,13 @@ import { brandForSenderNumber, type SenderSource } from '../domain/sender-brand.
 import { parseKeyword } from '../domain/sms-keywords.ts';
 import { type FormParams, verifyTwilioSignature } from '../domain/twilio-signature.ts';
 import { recordUndelivered } from '../handlers/outcomes.ts';
-import { addSuppression, lockMessage, recordDeliveryCallback, recordInbound, removeSuppression } from '../store.ts';
+import {
+  addSuppression,
+  lockMessage,
+  recordDeliveryCallback,
+  recordInbound,
+  removeSuppression,
+} from '../store.ts';
 
 export interface TwilioWebhookDeps<Tx> {
   transactions: Transactions<Tx>;
@@ -27,7 +33,10 @@ const first = (value: unknown): string | undefined =>
   Array.isArray(value) ? first(value[0]) : typeof value === 'string' ? value : undefined;
 
 /** Inbound SMS (opt-out keywords) and delivery status callbacks, both signed by Twilio. */
-export async function twilioWebhookRoutes<Tx>(app: FastifyInstance, deps: TwilioWebhookDeps<Tx>): Promise<void> {
+export async function twilioWebhookRoutes<Tx>(
+  app: FastifyInstance,
+  deps: TwilioWebhookDeps<Tx>,
+): Promise<void> {
   await app.register(formbody);
   const base = deps.publicUrl.replace(/\/+$/, '');
   const { transactions } = deps;
@@ -69,7 +78,9 @@ export async function twilioWebhookRoutes<Tx>(app: FastifyInstance, deps: Twilio
     deps.logger.info({ messageSid, action }, 'inbound SMS recorded');
     return reply
       .type('text/xml; charset=utf-8')
-      .send(twiml(keywordReply(action, brandForSenderNumber(deps.tenants.all(), normaliseAddress('sms', to)))));
+      .send(
+        twiml(keywordReply(action, brandForSenderNumber(deps.tenants.all(), normaliseAddress('sms', to)))),
+      );
   });
 
   app.post('/webhooks/twilio/status', async (request, reply) => {

@@ -31,7 +31,10 @@ export async function unsubscribeRoutes<Tx>(app: FastifyInstance, deps: Unsubscr
 
   const invalid = (request: FastifyRequest, reply: FastifyReply) => {
     if (request.method === 'GET' || wantsHtml(request)) {
-      return reply.code(400).type('text/html; charset=utf-8').send(unsubscribePage({ state: 'invalid' }));
+      return reply
+        .code(400)
+        .type('text/html; charset=utf-8')
+        .send(unsubscribePage({ state: 'invalid' }));
     }
     return sendProblem(reply, 400, 'Bad Request', 'The unsubscribe link is not valid', {
       type: 'urn:problem:invalid-unsubscribe-token',

@@ -1,5 +1,5 @@
 import nodemailer from 'nodemailer';
-import { ProviderError, classifySmtpError, type SmtpErrorInfo } from '../domain/send-failure.ts';
+import { classifySmtpError, ProviderError, type SmtpErrorInfo } from '../domain/send-failure.ts';
 
 export interface OutgoingEmail {
   from: { name: string; address: string };

@@ -1,5 +1,5 @@
 import { Agent, request } from 'undici';
-import { ProviderError, classifyTwilioResponse } from '../domain/send-failure.ts';
+import { classifyTwilioResponse, ProviderError } from '../domain/send-failure.ts';
 
 export interface OutgoingSms {
   to: string;
@@ -56,7 +56,10 @@ export function twilioSmsProvider(options: TwilioOptions): SmsProvider {
     } catch (error) {
       // Connection refused/reset, DNS, timeouts: the request may not have arrived; worth another try.
       const code = (error as { code?: string }).code ?? (error as Error).name;
-      throw new ProviderError({ kind: 'transient', detail: `Twilio request failed: ${code}`, uncertain: true }, { cause: error });
+      throw new ProviderError(
+        { kind: 'transient', detail: `Twilio request failed: ${code}`, uncertain: true },
+        { cause: error },
+      );
     }
   };
 
@@ -77,7 +80,9 @@ export function twilioSmsProvider(options: TwilioOptions): SmsProvider {
         StatusCallback: options.statusCallbackUrl,
       });
       const response = await call('POST', `${base}${messagesPath}`, form);
-      const json = (await readJson(response.body)) as (TwilioMessage & { code?: unknown; message?: unknown }) | undefined;
+      const json = (await readJson(response.body)) as
+        | (TwilioMessage & { code?: unknown; message?: unknown })
+        | undefined;
       if (response.statusCode >= 200 && response.statusCode < 300) {
         if (typeof json?.sid !== 'string' || json.sid === '') {
           // Accepted but unreadable: do not send again blindly; the crash-recovery lookup will find it.
@@ -91,7 +96,11 @@ export function twilioSmsProvider(options: TwilioOptions): SmsProvider {
       }
       const retryAfter = response.headers['retry-after'];
       throw new ProviderError(
-        classifyTwilioResponse(response.statusCode, json, Array.isArray(retryAfter) ? retryAfter[0] : retryAfter),
+        classifyTwilioResponse(
+          response.statusCode,
+          json,
+          Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,
+        ),
       );
     },
 
@@ -116,7 +125,10 @@ export function twilioSmsProvider(options: TwilioOptions): SmsProvider {
           (m) => m.to === sms.to && m.from === sms.from && m.body === sms.body && typeof m.sid === 'string',
         );
         if (match) return match.sid as string;
-        next = typeof json?.next_page_uri === 'string' && json.next_page_uri ? new URL(json.next_page_uri, `${base}/`).toString() : undefined;
+        next =
+          typeof json?.next_page_uri === 'string' && json.next_page_uri
+            ? new URL(json.next_page_uri, `${base}/`).toString()
+            : undefined;
       }
       return undefined;
     },

@@ -25,14 +25,21 @@ describe('renderEmail', () => {
 
   it('words identity invites and reminders for what they ask', () => {
     expect(renderEmail({ ...base, kind: 'identity' }).subject).toContain('verify your identity');
-    const reminder = renderEmail({ ...base, kind: 'identity', purpose: 'reminder', unsubscribeUrl: 'https://n/u/t' });
+    const reminder = renderEmail({
+      ...base,
+      kind: 'identity',
+      purpose: 'reminder',
+      unsubscribeUrl: 'https://n/u/t',
+    });
     expect(reminder.subject).toBe('Reminder: verify your identity for your application at Maple Court');
     expect(reminder.text).toContain('still waiting for your identity verification');
   });
 
   it("states the expiry in the property's time zone", () => {
     expect(renderEmail(base).text).toContain('This link expires on December 8, 2026 at 8:04 AM MST.');
-    expect(renderEmail({ ...base, timeZone: 'America/New_York' }).html).toContain('December 8, 2026 at 10:04 AM EST');
+    expect(renderEmail({ ...base, timeZone: 'America/New_York' }).html).toContain(
+      'December 8, 2026 at 10:04 AM EST',
+    );
   });
 
   it('escapes every interpolated value in the HTML', () => {
@@ -47,7 +54,9 @@ describe('renderEmail', () => {
     expect(email.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(email.html).toContain('Tom &amp; &quot;Jerry&#39;s&quot; &lt;Place&gt;');
     expect(email.html).toContain('&lt;b&gt;Brand&lt;/b&gt;');
-    expect(email.html).toContain('href="https://verify.example.com/v/&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"');
+    expect(email.html).toContain(
+      'href="https://verify.example.com/v/&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"',
+    );
   });
 
   it('greets without a name when none is on file', () => {

@@ -8,7 +8,16 @@ export function formatExpiry(expiresAt: string, timeZone: string, style: 'long' 
   if (Number.isNaN(date.getTime())) throw new RangeError(`invalid expiry date: ${expiresAt}`);
   const options: Intl.DateTimeFormatOptions =
     style === 'long'
-      ? { month: 'long', day: 'numeric', year: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' }
+      ? {
+          month: 'long',
+          day: 'numeric',
+          year: 'numeric',
+          hour: 'numeric',
+          minute: '2-digit',
+          timeZoneName: 'short',
+        }
       : { month: 'short', day: 'numeric' };
-  return new Intl.DateTimeFormat('en-US', { ...options, timeZone }).format(date).replace(/[\u202f\u00a0]/g, ' ');
+  return new Intl.DateTimeFormat('en-US', { ...options, timeZone })
+    .format(date)
+    .replace(/[\u202f\u00a0]/g, ' ');
 }

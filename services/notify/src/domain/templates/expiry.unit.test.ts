@@ -3,11 +3,15 @@ import { formatExpiry } from './expiry.ts';
 
 describe('formatExpiry', () => {
   it("formats in the property's time zone", () => {
-    expect(formatExpiry('2026-12-08T15:04:05.000Z', 'America/Denver', 'long')).toBe('December 8, 2026 at 8:04 AM MST');
+    expect(formatExpiry('2026-12-08T15:04:05.000Z', 'America/Denver', 'long')).toBe(
+      'December 8, 2026 at 8:04 AM MST',
+    );
     expect(formatExpiry('2026-12-08T15:04:05.000Z', 'America/New_York', 'long')).toBe(
       'December 8, 2026 at 10:04 AM EST',
     );
-    expect(formatExpiry('2026-07-08T15:04:05.000Z', 'America/Denver', 'long')).toBe('July 8, 2026 at 9:04 AM MDT');
+    expect(formatExpiry('2026-07-08T15:04:05.000Z', 'America/Denver', 'long')).toBe(
+      'July 8, 2026 at 9:04 AM MDT',
+    );
   });
 
   it('moves the date when the local day differs from UTC', () => {

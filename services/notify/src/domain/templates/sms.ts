@@ -1,4 +1,4 @@
-import { type MessageContext, firstNameOf, whatToVerify } from './context.ts';
+import { firstNameOf, type MessageContext, whatToVerify } from './context.ts';
 import { formatExpiry } from './expiry.ts';
 
 export interface RenderedSms {

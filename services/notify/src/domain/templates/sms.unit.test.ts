@@ -47,7 +47,11 @@ describe('renderSms', () => {
   });
 
   it('drops a name that would force UCS-2 encoding when it does not fit', () => {
-    const sms = renderSms({ ...base, recipientName: '李小龍', link: `https://verify.example.com/v/${'y'.repeat(60)}` });
+    const sms = renderSms({
+      ...base,
+      recipientName: '李小龍',
+      link: `https://verify.example.com/v/${'y'.repeat(60)}`,
+    });
     expect(sms.body).not.toContain('李');
     expect(sms.segments).toBeLessThanOrEqual(2);
   });

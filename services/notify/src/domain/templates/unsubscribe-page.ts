@@ -3,7 +3,10 @@ import { escapeHtml } from './escape-html.ts';
 export type UnsubscribePageState = 'confirm' | 'done' | 'invalid';
 
 /** The small pages behind an unsubscribe link; the form posts back to the same URL. */
-export function unsubscribePage(input: { state: UnsubscribePageState; senderName?: string | undefined }): string {
+export function unsubscribePage(input: {
+  state: UnsubscribePageState;
+  senderName?: string | undefined;
+}): string {
   const from = input.senderName ? ` from ${escapeHtml(input.senderName)}` : '';
   const content =
     input.state === 'confirm'
