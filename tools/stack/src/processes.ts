@@ -74,7 +74,10 @@ function pipeLines(stream: NodeJS.ReadableStream | null, write: (line: string) =
 }
 
 /** Polls a URL until it answers 2xx. */
-export async function waitForHttp(url: string, { timeoutMs = 60_000, isAlive = () => true } = {}): Promise<void> {
+export async function waitForHttp(
+  url: string,
+  { timeoutMs = 60_000, isAlive = (): boolean => true }: { timeoutMs?: number; isAlive?: () => boolean } = {},
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < deadline) {

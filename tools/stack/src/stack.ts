@@ -96,7 +96,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...(output ? { output } : {}),
   });
   processes.set('sandbox', sandbox);
-  await waitForHttp(`${urls.sandbox}/health`, { isAlive: () => !sandbox.exited() });
+  await waitForHttp(`${urls.sandbox}/sandbox/entrata/orgs`, { isAlive: () => !sandbox.exited() });
   await seedSandbox(urls.sandbox, JSON.parse(readFileSync(tenantsFile, 'utf8')) as TenantsFile, secrets, urls.ingest);
 
   const serviceEnv = (service: ServiceName): Record<string, string> => ({
