@@ -1,6 +1,6 @@
 -- CreateTable
 CREATE TABLE "entrata_webhooks" (
-    "id" UUID NOT NULL,
+    "id" UUID NOT NULL DEFAULT gen_random_uuid(),
     "tenant_id" TEXT NOT NULL,
     "event_id" TEXT NOT NULL,
     "event" TEXT NOT NULL,
