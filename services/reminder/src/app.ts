@@ -1,4 +1,3 @@
-import type { QueueTx } from './ports.ts';
 import type { Tenants } from '@autoverify/config';
 import { type Handler, type Logger, Outbox, type Transactions } from '@autoverify/messaging';
 import { type Clock, systemClock } from './clock.ts';
@@ -6,7 +5,7 @@ import { closeReminderHandlers } from './handlers/close-reminders.ts';
 import { inviteContactsHandler } from './handlers/invite-contacts.ts';
 import { inviteSentHandler } from './handlers/invite-sent.ts';
 import { type SendOutcome, sendReminderJob } from './handlers/send-reminder.ts';
-import type { JobQueuePort } from './ports.ts';
+import type { JobQueuePort, QueueTx } from './ports.ts';
 
 export interface ReminderAppDeps<Tx extends QueueTx> {
   transactions: Transactions<Tx>;

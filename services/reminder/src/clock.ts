@@ -9,4 +9,6 @@ export interface Clock {
 export const systemClock: Clock = { now: () => new Date() };
 
 /** A clock that reads `at` (tests): a fixed instant, or a function for one that moves. */
-export const fixedClock = (at: Date | (() => Date)): Clock => ({ now: () => (typeof at === 'function' ? at() : new Date(at)) });
+export const fixedClock = (at: Date | (() => Date)): Clock => ({
+  now: () => (typeof at === 'function' ? at() : new Date(at)),
+});

@@ -40,7 +40,12 @@ export async function startReminder(options: StartReminderOptions): Promise<Runn
   onStop('database', () => prisma.$disconnect());
   const transactions = prismaTransactions<Tx>(prisma);
 
-  const kafka = createKafka({ brokers: env.KAFKA_BROKERS, clientId: 'reminder', namespace: env.KAFKA_NAMESPACE, logger });
+  const kafka = createKafka({
+    brokers: env.KAFKA_BROKERS,
+    clientId: 'reminder',
+    namespace: env.KAFKA_NAMESPACE,
+    logger,
+  });
   onStop('kafka', () => kafka.disconnect());
 
   const relay = await startOutboxRelay({ kafka, transactions, logger });
@@ -49,16 +54,34 @@ export async function startReminder(options: StartReminderOptions): Promise<Runn
   const jobs = await startJobQueue({ connectionString: env.DATABASE_URL, logger });
   onStop('jobs', () => jobs.stop());
 
-  const reminder = buildReminder<Tx>({ transactions, jobs, tenants, relay, logger, ...(options.clock ? { clock: options.clock } : {}) });
+  const reminder = buildReminder<Tx>({
+    transactions,
+    jobs,
+    tenants,
+    relay,
+    logger,
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
   await jobs.work<SendReminderJob>(
     SEND_REMINDER_JOB,
     async (data) => {
       await reminder.sendReminder(data);
     },
-    { concurrency: 2, ...(options.jobPollingSeconds ? { pollingIntervalSeconds: options.jobPollingSeconds } : {}) },
+    {
+      concurrency: 2,
+      ...(options.jobPollingSeconds ? { pollingIntervalSeconds: options.jobPollingSeconds } : {}),
+    },
   );
 
-  const consumer = await startConsumer({ kafka, service: 'reminder', topics: subscriptions.reminder, transactions, handlers: reminder.handlers, logger, relay });
+  const consumer = await startConsumer({
+    kafka,
+    service: 'reminder',
+    topics: subscriptions.reminder,
+    transactions,
+    handlers: reminder.handlers,
+    logger,
+    relay,
+  });
   onStop('consumer', () => consumer.stop());
 
   const app = createHttpServer({ logger });

@@ -56,7 +56,8 @@ export async function upsertInvite(sql: Sql, invite: InviteRecord): Promise<Invi
   return { ...row, channels: splitChannels(row.channels) };
 }
 
-const splitChannels = (text: string): Channel[] => text.split(',').filter((c): c is Channel => c === 'email' || c === 'sms');
+const splitChannels = (text: string): Channel[] =>
+  text.split(',').filter((c): c is Channel => c === 'email' || c === 'sms');
 
 export interface ContactRecord {
   applicantId: string;
@@ -75,7 +76,14 @@ export async function upsertContact(sql: Sql, contact: ContactRecord): Promise<v
      ON CONFLICT (applicant_id, kind, channel) DO UPDATE
        SET recipient = excluded.recipient, recipient_name = excluded.recipient_name, observed_at = excluded.observed_at
        WHERE excluded.observed_at >= c.observed_at`,
-    [contact.applicantId, contact.kind, contact.channel, contact.recipient, contact.recipientName, contact.observedAt],
+    [
+      contact.applicantId,
+      contact.kind,
+      contact.channel,
+      contact.recipient,
+      contact.recipientName,
+      contact.observedAt,
+    ],
   );
 }
 
@@ -102,15 +110,22 @@ export async function recordClosure(sql: Sql, closure: ClosureRecord): Promise<v
   await sql.query(
     `INSERT INTO closures (applicant_id, kind, reason, tenant_id, application_id, cause_event_id)
      VALUES ($1::uuid, $2, $3, $4, $5::uuid, $6::uuid) ON CONFLICT (applicant_id, kind) DO NOTHING`,
-    [closure.applicantId, closure.kind, closure.reason, closure.tenantId, closure.applicationId, closure.causeEventId],
+    [
+      closure.applicantId,
+      closure.kind,
+      closure.reason,
+      closure.tenantId,
+      closure.applicationId,
+      closure.causeEventId,
+    ],
   );
 }
 
 export async function closureOf(sql: Sql, applicantId: string, kind: Kind): Promise<CloseReason | null> {
-  const [row] = await sql.query<{ reason: CloseReason }>('SELECT reason FROM closures WHERE applicant_id = $1::uuid AND kind = $2', [
-    applicantId,
-    kind,
-  ]);
+  const [row] = await sql.query<{ reason: CloseReason }>(
+    'SELECT reason FROM closures WHERE applicant_id = $1::uuid AND kind = $2',
+    [applicantId, kind],
+  );
   return row?.reason ?? null;
 }
 
@@ -190,7 +205,12 @@ export async function lockReminder(sql: Sql, id: string): Promise<DueReminder | 
   return row ? { ...row, channels: splitChannels(row.channels) } : undefined;
 }
 
-export async function finishReminder(sql: Sql, id: string, status: Exclude<ReminderStatus, 'scheduled'>, detail: string | null): Promise<void> {
+export async function finishReminder(
+  sql: Sql,
+  id: string,
+  status: Exclude<ReminderStatus, 'scheduled'>,
+  detail: string | null,
+): Promise<void> {
   await sql.query(
     `UPDATE reminders SET status = $2, detail = $3, sent_at = CASE WHEN $2 = 'sent' THEN now() ELSE sent_at END, updated_at = now()
      WHERE id = $1`,

@@ -19,7 +19,14 @@ import {
 } from '@autoverify/contracts';
 import { createLogger } from '@autoverify/logger';
 import { buildEvent, createKafka, ensureTopics, type KafkaClient, publishEvent } from '@autoverify/messaging';
-import { migrateTestDatabase, readTopic, type TestDatabase, type TestKafka, testKafka, waitFor } from '@autoverify/testing';
+import {
+  migrateTestDatabase,
+  readTopic,
+  type TestDatabase,
+  type TestKafka,
+  testKafka,
+  waitFor,
+} from '@autoverify/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envSchema } from '../src/config.ts';
 import { type RunningReminder, startReminder } from '../src/service.ts';
@@ -53,14 +60,24 @@ const defaults = {
   timeZone: day.zone,
   state: 'CO',
   entrataFileTypes: { income: '1201', identity: '1202' },
-  sender: { brandName: 'Acme PM', emailFrom: 'leasing@acme.example.com', emailFromName: 'Acme Leasing', smsFrom: '+13035550100' },
+  sender: {
+    brandName: 'Acme PM',
+    emailFrom: 'leasing@acme.example.com',
+    emailFromName: 'Acme Leasing',
+    smsFrom: '+13035550100',
+  },
 };
 const tenantsFile = {
   tenants: [
     {
       id: TENANT,
       name: 'Acme Property Management',
-      entrata: { baseUrl: 'http://127.0.0.1:4000/ext/orgs/acme/v1', auth: { type: 'apikey', apiKey: { env: 'ACME_KEY' } }, propertyIds: ['1'], requestsPerMinute: 60 },
+      entrata: {
+        baseUrl: 'http://127.0.0.1:4000/ext/orgs/acme/v1',
+        auth: { type: 'apikey', apiKey: { env: 'ACME_KEY' } },
+        propertyIds: ['1'],
+        requestsPerMinute: 60,
+      },
       webhook: { auth: 'hmac', secrets: [{ env: 'ACME_HOOK' }], toleranceSeconds: 300 },
       reconciliation: { intervalMinutes: 5, lookbackDays: 3 },
       defaults,
@@ -69,7 +86,10 @@ const tenantsFile = {
         fast: { reminders: { firstAfterHours: 0.0005, intervalHours: 0.0005, maxCount: 2 } },
         // One reminder ~7 s after the invite: time for the test to act before it is due.
         soon: { reminders: { firstAfterHours: 0.002, intervalHours: 1, maxCount: 3 } },
-        night: { timeZone: night.zone, reminders: { firstAfterHours: 0.0005, intervalHours: 1, maxCount: 1 } },
+        night: {
+          timeZone: night.zone,
+          reminders: { firstAfterHours: 0.0005, intervalHours: 1, maxCount: 1 },
+        },
       },
     },
   ],
@@ -89,10 +109,14 @@ interface Applicant {
   applicantId: string;
 }
 
-const newApplicant = (): Applicant => ({ applicationId: stableUuid('app', randomUUID()), applicantId: stableUuid('applicant', randomUUID()) });
+const newApplicant = (): Applicant => ({
+  applicationId: stableUuid('app', randomUUID()),
+  applicantId: stableUuid('applicant', randomUUID()),
+});
 
 const meta = (a: Applicant) => ({ tenantId: TENANT, correlationId: a.applicationId });
-const event = <D extends EventDefinition>(def: D, a: Applicant, payload: PayloadOf<D>): EventOf<D> => buildEvent(def, payload, meta(a));
+const event = <D extends EventDefinition>(def: D, a: Applicant, payload: PayloadOf<D>): EventOf<D> =>
+  buildEvent(def, payload, meta(a));
 
 function inviteSent(a: Applicant, propertyId: string, kind: 'income' | 'identity' = 'income') {
   return event(InviteSent, a, {
@@ -128,7 +152,12 @@ function inviteNotifications(a: Applicant, invite: EventOf<typeof InviteSent>) {
 }
 
 const completed = (a: Applicant, kind: 'income' | 'identity' = 'income') =>
-  event(VerificationCompleted, a, { applicationId: a.applicationId, applicantId: a.applicantId, kind, verificationId: 'ver_1' });
+  event(VerificationCompleted, a, {
+    applicationId: a.applicationId,
+    applicantId: a.applicantId,
+    kind,
+    verificationId: 'ver_1',
+  });
 
 type Envelope = { id: string; type: string; payload: Record<string, unknown> & { applicantId?: string } };
 
@@ -150,11 +179,20 @@ async function publish(...events: { id: string }[]) {
   for (const e of events) await publishEvent(kafka, e);
 }
 
-const rows = (a: Applicant) => reminder.prisma.reminder.findMany({ where: { applicantId: a.applicantId }, orderBy: { number: 'asc' } });
+const rows = (a: Applicant) =>
+  reminder.prisma.reminder.findMany({ where: { applicantId: a.applicantId }, orderBy: { number: 'asc' } });
 
 beforeAll(async () => {
-  [database, kafkaNs] = await Promise.all([migrateTestDatabase(serviceDir), testKafka({ prefix: 'reminder' })]);
-  kafka = createKafka({ brokers: kafkaNs.brokers, clientId: 'reminder-test', namespace: kafkaNs.namespace, logger });
+  [database, kafkaNs] = await Promise.all([
+    migrateTestDatabase(serviceDir),
+    testKafka({ prefix: 'reminder' }),
+  ]);
+  kafka = createKafka({
+    brokers: kafkaNs.brokers,
+    clientId: 'reminder-test',
+    namespace: kafkaNs.namespace,
+    logger,
+  });
   await ensureTopics(kafka);
   tmp = mkdtempSync(join(tmpdir(), 'reminder-test-'));
   const tenantsPath = join(tmp, 'tenants.json');
@@ -198,12 +236,17 @@ describe('reminder service', () => {
     const invite = inviteSent(a, 'fast');
     await publish(...inviteNotifications(a, invite), invite);
 
-    const requests = await waitFor(async () => {
-      const all = await reminderRequests(a);
-      return all.length >= 4 ? all : undefined;
-    }, { timeoutMs: 30_000, message: 'four reminder NotificationRequested' });
+    const requests = await waitFor(
+      async () => {
+        const all = await reminderRequests(a);
+        return all.length >= 4 ? all : undefined;
+      },
+      { timeoutMs: 30_000, message: 'four reminder NotificationRequested' },
+    );
 
-    expect(requests.map((r) => [r.payload.notificationId, r.payload.reminderNumber, r.payload.to]).sort()).toEqual(
+    expect(
+      requests.map((r) => [r.payload.notificationId, r.payload.reminderNumber, r.payload.to]).sort(),
+    ).toEqual(
       [
         [`reminder:${a.applicantId}:income:1:email`, 1, `${a.applicantId.slice(0, 8)}@example.com`],
         [`reminder:${a.applicantId}:income:1:sms`, 1, '+13035550123'],
@@ -248,10 +291,13 @@ describe('reminder service', () => {
     await publish(invite);
     await processed(invite);
     await publish(...inviteNotifications(a, invite));
-    const requests = await waitFor(async () => {
-      const all = await reminderRequests(a);
-      return all.length >= 2 ? all : undefined;
-    }, { timeoutMs: 30_000, message: 'reminder 1 on two channels' });
+    const requests = await waitFor(
+      async () => {
+        const all = await reminderRequests(a);
+        return all.length >= 2 ? all : undefined;
+      },
+      { timeoutMs: 30_000, message: 'reminder 1 on two channels' },
+    );
     expect(requests.map((r) => r.payload.channel).sort()).toEqual(['email', 'sms']);
   }, 60_000);
 
@@ -264,15 +310,25 @@ describe('reminder service', () => {
 
     const done = completed(a);
     await publish(done);
-    const cancelled = await waitFor(async () => (await reminderEvents(a)).find((e) => e.type === 'ReminderCancelled'), {
-      timeoutMs: 20_000,
-      message: 'ReminderCancelled',
+    const cancelled = await waitFor(
+      async () => (await reminderEvents(a)).find((e) => e.type === 'ReminderCancelled'),
+      {
+        timeoutMs: 20_000,
+        message: 'ReminderCancelled',
+      },
+    );
+    expect(cancelled.payload).toMatchObject({
+      applicationId: a.applicationId,
+      kind: 'income',
+      reason: 'completed',
+      cancelled: 3,
     });
-    expect(cancelled.payload).toMatchObject({ applicationId: a.applicationId, kind: 'income', reason: 'completed', cancelled: 3 });
     expect((await rows(a)).map((r) => r.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
 
     // Past the first due time (~7 s after the invite): still nothing sent.
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, Date.parse(invite.occurredAt) + 7_200 + 3_000 - Date.now())));
+    await new Promise((resolve) =>
+      setTimeout(resolve, Math.max(0, Date.parse(invite.occurredAt) + 7_200 + 3_000 - Date.now())),
+    );
     expect(await reminderRequests(a)).toHaveLength(0);
     // A repeated completion (applicants can reopen) cancels nothing more and announces nothing.
     const again = completed(a);
@@ -313,11 +369,21 @@ describe('reminder service', () => {
     const invite = inviteSent(a, 'soon');
     await publish(invite);
     await processed(invite);
-    await publish(event(InviteExpired, a, { applicationId: a.applicationId, applicantId: a.applicantId, kind: 'income', expiredAt: new Date().toISOString() }));
-    const cancelled = await waitFor(async () => (await reminderEvents(a)).find((e) => e.type === 'ReminderCancelled'), {
-      timeoutMs: 20_000,
-      message: 'ReminderCancelled',
-    });
+    await publish(
+      event(InviteExpired, a, {
+        applicationId: a.applicationId,
+        applicantId: a.applicantId,
+        kind: 'income',
+        expiredAt: new Date().toISOString(),
+      }),
+    );
+    const cancelled = await waitFor(
+      async () => (await reminderEvents(a)).find((e) => e.type === 'ReminderCancelled'),
+      {
+        timeoutMs: 20_000,
+        message: 'ReminderCancelled',
+      },
+    );
     expect(cancelled.payload).toMatchObject({ reason: 'expired', cancelled: 3 });
   }, 60_000);
 
@@ -325,14 +391,22 @@ describe('reminder service', () => {
     const a = newApplicant();
     const invite = inviteSent(a, 'night');
     await publish(...inviteNotifications(a, invite), invite);
-    const scheduled = await waitFor(async () => (await reminderEvents(a)).find((e) => e.type === 'ReminderScheduled'), {
-      timeoutMs: 20_000,
-      message: 'ReminderScheduled',
-    });
+    const scheduled = await waitFor(
+      async () => (await reminderEvents(a)).find((e) => e.type === 'ReminderScheduled'),
+      {
+        timeoutMs: 20_000,
+        message: 'ReminderScheduled',
+      },
+    );
     // 03:xx local now; the federal (Colorado) window opens at 08:00 local the same day.
     const local = new Date(Date.parse(invite.occurredAt) + night.offsetHours * HOUR);
-    const expected = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate(), 8) - night.offsetHours * HOUR;
-    expect(scheduled.payload).toMatchObject({ reminderNumber: 1, shiftedForQuietHours: true, dueAt: new Date(expected).toISOString() });
+    const expected =
+      Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate(), 8) - night.offsetHours * HOUR;
+    expect(scheduled.payload).toMatchObject({
+      reminderNumber: 1,
+      shiftedForQuietHours: true,
+      dueAt: new Date(expected).toISOString(),
+    });
     expect((await rows(a))[0]?.dueAt.toISOString()).toBe(new Date(expected).toISOString());
   }, 60_000);
 
@@ -346,13 +420,21 @@ describe('reminder service', () => {
     clockOverride = fireTime;
     try {
       const rescheduled = await waitFor(
-        async () => (await reminderEvents(a)).filter((e) => e.type === 'ReminderScheduled' && e.payload.reminderNumber === 1)[1],
+        async () =>
+          (await reminderEvents(a)).filter(
+            (e) => e.type === 'ReminderScheduled' && e.payload.reminderNumber === 1,
+          )[1],
         { timeoutMs: 30_000, message: 'a second ReminderScheduled for reminder 1' },
       );
       const local = new Date(fireTime.getTime() + day.offsetHours * HOUR);
       const nextDay = local.getUTCHours() >= 8 ? 1 : 0;
-      const expected = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate() + nextDay, 8) - day.offsetHours * HOUR;
-      expect(rescheduled.payload).toMatchObject({ shiftedForQuietHours: true, dueAt: new Date(expected).toISOString() });
+      const expected =
+        Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate() + nextDay, 8) -
+        day.offsetHours * HOUR;
+      expect(rescheduled.payload).toMatchObject({
+        shiftedForQuietHours: true,
+        dueAt: new Date(expected).toISOString(),
+      });
       const [first] = await rows(a);
       expect(first).toMatchObject({ status: 'scheduled', shiftedForQuietHours: true });
       expect(first?.dueAt.toISOString()).toBe(new Date(expected).toISOString());

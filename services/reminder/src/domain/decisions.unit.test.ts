@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { completionsOfReport, completionsOfVerification, decideFire, type FireInput, shouldAnnounceCancellation } from './decisions.ts';
+import {
+  completionsOfReport,
+  completionsOfVerification,
+  decideFire,
+  type FireInput,
+  shouldAnnounceCancellation,
+} from './decisions.ts';
 
 const A1 = '8e0f3a5e-8d0b-5f5e-a7c4-5a6d7e8f9a01';
 const A2 = '9e0f3a5e-8d0b-5f5e-a7c4-5a6d7e8f9a02';
@@ -17,7 +23,12 @@ const report = {
 describe('completion signals', () => {
   it('a VerificationCompleted closes its applicant and kind', () => {
     expect(
-      completionsOfVerification({ applicationId: report.applicationId, applicantId: A1, kind: 'identity', verificationId: 'v' }),
+      completionsOfVerification({
+        applicationId: report.applicationId,
+        applicantId: A1,
+        kind: 'identity',
+        verificationId: 'v',
+      }),
     ).toEqual([{ applicantId: A1, kind: 'identity' }]);
   });
 
@@ -26,9 +37,9 @@ describe('completion signals', () => {
       { applicantId: A1, kind: 'income' },
       { applicantId: A2, kind: 'income' },
     ]);
-    expect(completionsOfReport({ ...report, reportType: 'identity', scope: 'applicant', applicantIds: [A2] })).toEqual([
-      { applicantId: A2, kind: 'identity' },
-    ]);
+    expect(
+      completionsOfReport({ ...report, reportType: 'identity', scope: 'applicant', applicantIds: [A2] }),
+    ).toEqual([{ applicantId: A2, kind: 'identity' }]);
   });
 
   it('an asset report closes nothing', () => {
@@ -73,7 +84,10 @@ describe('decideFire', () => {
 
   it('reschedules a job that runs inside quiet hours to the next window', () => {
     const late = new Date('2026-03-04T23:10:00-07:00');
-    expect(decideFire({ ...base, now: late })).toEqual({ action: 'reschedule', dueAt: new Date('2026-03-05T08:00:00-07:00') });
+    expect(decideFire({ ...base, now: late })).toEqual({
+      action: 'reschedule',
+      dueAt: new Date('2026-03-05T08:00:00-07:00'),
+    });
   });
 
   it('skips when quiet hours last until the expiry', () => {
@@ -84,6 +98,9 @@ describe('decideFire', () => {
 
   it('cancelling wins over quiet hours', () => {
     const late = new Date('2026-03-04T23:10:00-07:00');
-    expect(decideFire({ ...base, now: late, closed: 'completed' })).toEqual({ action: 'cancel', reason: 'completed' });
+    expect(decideFire({ ...base, now: late, closed: 'completed' })).toEqual({
+      action: 'cancel',
+      reason: 'completed',
+    });
   });
 });

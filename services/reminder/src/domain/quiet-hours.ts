@@ -31,7 +31,8 @@ export const STATE_WINDOWS: Readonly<Record<string, (weekday: number) => Window>
   MS: eightToEight,
   NJ: eightToEight,
   OK: eightToEight,
-  RI: (weekday) => (weekday === SUNDAY || weekday === SATURDAY ? { start: h(10), end: h(17) } : { start: h(9), end: h(18) }),
+  RI: (weekday) =>
+    weekday === SUNDAY || weekday === SATURDAY ? { start: h(10), end: h(17) } : { start: h(9), end: h(18) },
   TX: (weekday) => (weekday === SUNDAY ? { start: h(12), end: h(21) } : { start: h(9), end: h(21) }),
 };
 

@@ -4,7 +4,8 @@ import { localTime, zonedInstant } from './zoned-time.ts';
 
 // The week of Sunday 2026-03-01 .. Saturday 2026-03-07 is standard time everywhere in the US
 // (DST starts 2026-03-08), so wall times can be written with fixed offsets: EST -05:00, CST -06:00, MST -07:00.
-const next = (iso: string, zone: string, state: string): string => nextAllowedTime(new Date(iso), zone, state).toISOString();
+const next = (iso: string, zone: string, state: string): string =>
+  nextAllowedTime(new Date(iso), zone, state).toISOString();
 const iso = (s: string): string => new Date(s).toISOString();
 
 const NY = 'America/New_York';
@@ -19,7 +20,8 @@ describe('allowedWindow', () => {
 
   it('takes the strictest of the federal and state windows', () => {
     expect(allowedWindow('CT', 3)).toEqual({ start: 540, end: 1200 });
-    for (const state of ['FL', 'MD', 'MS', 'NJ', 'OK']) expect(allowedWindow(state, 3)).toEqual({ start: 480, end: 1200 });
+    for (const state of ['FL', 'MD', 'MS', 'NJ', 'OK'])
+      expect(allowedWindow(state, 3)).toEqual({ start: 480, end: 1200 });
     expect(allowedWindow('RI', 1)).toEqual({ start: 540, end: 1080 });
     expect(allowedWindow('RI', 6)).toEqual({ start: 600, end: 1020 });
     expect(allowedWindow('RI', 0)).toEqual({ start: 600, end: 1020 });
@@ -94,7 +96,9 @@ describe.each(['FL', 'MD', 'MS', 'NJ', 'OK'])('nextAllowedTime: %s 8am-8pm', (st
   });
 
   it('applies on weekends too', () => {
-    expect(next(`2026-03-07T20:00:00${off}`, zone, state)).toBe(iso(`2026-03-08T08:00:00${zone === CHICAGO ? '-05:00' : '-04:00'}`));
+    expect(next(`2026-03-07T20:00:00${off}`, zone, state)).toBe(
+      iso(`2026-03-08T08:00:00${zone === CHICAGO ? '-05:00' : '-04:00'}`),
+    );
   });
 });
 
@@ -121,7 +125,11 @@ describe('nextAllowedTime: Texas 9am-9pm Mon-Sat, noon-9pm Sunday', () => {
     ['Monday 20:59:59 is allowed', '2026-03-02T20:59:59-06:00', '2026-03-02T20:59:59-06:00'],
     ['Saturday 9:00 is allowed', '2026-03-07T09:00:00-06:00', '2026-03-07T09:00:00-06:00'],
     ['Saturday 21:00 waits for Sunday noon', '2026-02-28T21:00:00-06:00', '2026-03-01T12:00:00-06:00'],
-    ['Sunday 9:30 (allowed on weekdays) waits for noon', '2026-03-01T09:30:00-06:00', '2026-03-01T12:00:00-06:00'],
+    [
+      'Sunday 9:30 (allowed on weekdays) waits for noon',
+      '2026-03-01T09:30:00-06:00',
+      '2026-03-01T12:00:00-06:00',
+    ],
     ['Sunday 11:59:59.999 waits for noon', '2026-03-01T11:59:59.999-06:00', '2026-03-01T12:00:00-06:00'],
     ['Sunday noon is allowed', '2026-03-01T12:00:00-06:00', '2026-03-01T12:00:00-06:00'],
     ['Sunday 21:00 waits for Monday 9:00', '2026-03-01T21:00:00-06:00', '2026-03-02T09:00:00-06:00'],
@@ -134,30 +142,138 @@ describe('nextAllowedTime: Texas 9am-9pm Mon-Sat, noon-9pm Sunday', () => {
 describe('nextAllowedTime across DST changes', () => {
   // America/New_York: 2026-03-08 02:00 EST -> 03:00 EDT (07:00Z); 2026-11-01 02:00 EDT -> 01:00 EST (06:00Z).
   it.each([
-    ['NY spring forward: 01:30 EST waits for 08:00 EDT', NY, 'NY', '2026-03-08T06:30:00Z', '2026-03-08T12:00:00Z'],
-    ['NY spring forward: 03:30 EDT (just after the gap) waits for 08:00 EDT', NY, 'NY', '2026-03-08T07:30:00Z', '2026-03-08T12:00:00Z'],
-    ['NY spring forward: Saturday 22:00 EST waits for Sunday 08:00 EDT', NY, 'NY', '2026-03-08T03:00:00Z', '2026-03-08T12:00:00Z'],
-    ['NY spring forward: 07:59 EDT waits one minute', NY, 'NY', '2026-03-08T11:59:00Z', '2026-03-08T12:00:00Z'],
+    [
+      'NY spring forward: 01:30 EST waits for 08:00 EDT',
+      NY,
+      'NY',
+      '2026-03-08T06:30:00Z',
+      '2026-03-08T12:00:00Z',
+    ],
+    [
+      'NY spring forward: 03:30 EDT (just after the gap) waits for 08:00 EDT',
+      NY,
+      'NY',
+      '2026-03-08T07:30:00Z',
+      '2026-03-08T12:00:00Z',
+    ],
+    [
+      'NY spring forward: Saturday 22:00 EST waits for Sunday 08:00 EDT',
+      NY,
+      'NY',
+      '2026-03-08T03:00:00Z',
+      '2026-03-08T12:00:00Z',
+    ],
+    [
+      'NY spring forward: 07:59 EDT waits one minute',
+      NY,
+      'NY',
+      '2026-03-08T11:59:00Z',
+      '2026-03-08T12:00:00Z',
+    ],
     ['NY spring forward: 08:00 EDT is allowed', NY, 'NY', '2026-03-08T12:00:00Z', '2026-03-08T12:00:00Z'],
     ['NY spring forward: 20:59 EDT is allowed', NY, 'NY', '2026-03-09T00:59:00Z', '2026-03-09T00:59:00Z'],
-    ['NY spring forward: 21:00 EDT waits for Monday 08:00 EDT', NY, 'NY', '2026-03-09T01:00:00Z', '2026-03-09T12:00:00Z'],
-    ['NY fall back: first 01:30 (EDT) waits for 08:00 EST', NY, 'NY', '2026-11-01T05:30:00Z', '2026-11-01T13:00:00Z'],
-    ['NY fall back: second 01:30 (EST) waits for 08:00 EST', NY, 'NY', '2026-11-01T06:30:00Z', '2026-11-01T13:00:00Z'],
-    ['NY fall back: Saturday 21:00 EDT waits for Sunday 08:00 EST', NY, 'NY', '2026-11-01T01:00:00Z', '2026-11-01T13:00:00Z'],
+    [
+      'NY spring forward: 21:00 EDT waits for Monday 08:00 EDT',
+      NY,
+      'NY',
+      '2026-03-09T01:00:00Z',
+      '2026-03-09T12:00:00Z',
+    ],
+    [
+      'NY fall back: first 01:30 (EDT) waits for 08:00 EST',
+      NY,
+      'NY',
+      '2026-11-01T05:30:00Z',
+      '2026-11-01T13:00:00Z',
+    ],
+    [
+      'NY fall back: second 01:30 (EST) waits for 08:00 EST',
+      NY,
+      'NY',
+      '2026-11-01T06:30:00Z',
+      '2026-11-01T13:00:00Z',
+    ],
+    [
+      'NY fall back: Saturday 21:00 EDT waits for Sunday 08:00 EST',
+      NY,
+      'NY',
+      '2026-11-01T01:00:00Z',
+      '2026-11-01T13:00:00Z',
+    ],
     ['NY fall back: 07:59:59 EST waits a second', NY, 'NY', '2026-11-01T12:59:59Z', '2026-11-01T13:00:00Z'],
     ['NY fall back: 21:00 EST waits for Monday', NY, 'NY', '2026-11-02T02:00:00Z', '2026-11-02T13:00:00Z'],
-    ['CT fall back: 20:00 EDT Saturday waits for Sunday 09:00 EST', NY, 'CT', '2026-11-01T00:00:00Z', '2026-11-01T14:00:00Z'],
-    ['RI spring forward: Saturday 17:00 EST waits for Sunday 10:00 EDT', NY, 'RI', '2026-03-07T22:00:00Z', '2026-03-08T14:00:00Z'],
+    [
+      'CT fall back: 20:00 EDT Saturday waits for Sunday 09:00 EST',
+      NY,
+      'CT',
+      '2026-11-01T00:00:00Z',
+      '2026-11-01T14:00:00Z',
+    ],
+    [
+      'RI spring forward: Saturday 17:00 EST waits for Sunday 10:00 EDT',
+      NY,
+      'RI',
+      '2026-03-07T22:00:00Z',
+      '2026-03-08T14:00:00Z',
+    ],
     // America/Denver: 2026-03-08 02:00 MST -> 03:00 MDT (09:00Z); 2026-11-01 02:00 MDT -> 01:00 MST (08:00Z).
-    ['Denver spring forward: 01:59 MST waits for 08:00 MDT', DENVER, 'CO', '2026-03-08T08:59:00Z', '2026-03-08T14:00:00Z'],
-    ['Denver spring forward: 07:59 MDT waits one minute', DENVER, 'CO', '2026-03-08T13:59:00Z', '2026-03-08T14:00:00Z'],
-    ['Denver spring forward: 21:00 MDT waits for Monday 08:00 MDT', DENVER, 'CO', '2026-03-09T03:00:00Z', '2026-03-09T14:00:00Z'],
-    ['Denver fall back: first 01:30 (MDT) waits for 08:00 MST', DENVER, 'CO', '2026-11-01T07:30:00Z', '2026-11-01T15:00:00Z'],
-    ['Denver fall back: second 01:30 (MST) waits for 08:00 MST', DENVER, 'CO', '2026-11-01T08:30:00Z', '2026-11-01T15:00:00Z'],
+    [
+      'Denver spring forward: 01:59 MST waits for 08:00 MDT',
+      DENVER,
+      'CO',
+      '2026-03-08T08:59:00Z',
+      '2026-03-08T14:00:00Z',
+    ],
+    [
+      'Denver spring forward: 07:59 MDT waits one minute',
+      DENVER,
+      'CO',
+      '2026-03-08T13:59:00Z',
+      '2026-03-08T14:00:00Z',
+    ],
+    [
+      'Denver spring forward: 21:00 MDT waits for Monday 08:00 MDT',
+      DENVER,
+      'CO',
+      '2026-03-09T03:00:00Z',
+      '2026-03-09T14:00:00Z',
+    ],
+    [
+      'Denver fall back: first 01:30 (MDT) waits for 08:00 MST',
+      DENVER,
+      'CO',
+      '2026-11-01T07:30:00Z',
+      '2026-11-01T15:00:00Z',
+    ],
+    [
+      'Denver fall back: second 01:30 (MST) waits for 08:00 MST',
+      DENVER,
+      'CO',
+      '2026-11-01T08:30:00Z',
+      '2026-11-01T15:00:00Z',
+    ],
     ['Denver fall back: 08:00 MST is allowed', DENVER, 'CO', '2026-11-01T15:00:00Z', '2026-11-01T15:00:00Z'],
-    ['Denver fall back: Saturday 21:30 MDT waits for Sunday 08:00 MST', DENVER, 'CO', '2026-11-01T03:30:00Z', '2026-11-01T15:00:00Z'],
-    ['TX spring forward Sunday: Saturday 21:30 CST waits for Sunday noon CDT', CHICAGO, 'TX', '2026-03-08T03:30:00Z', '2026-03-08T17:00:00Z'],
-    ['TX fall back Sunday: 11:00 CST waits for noon CST', CHICAGO, 'TX', '2026-11-01T17:00:00Z', '2026-11-01T18:00:00Z'],
+    [
+      'Denver fall back: Saturday 21:30 MDT waits for Sunday 08:00 MST',
+      DENVER,
+      'CO',
+      '2026-11-01T03:30:00Z',
+      '2026-11-01T15:00:00Z',
+    ],
+    [
+      'TX spring forward Sunday: Saturday 21:30 CST waits for Sunday noon CDT',
+      CHICAGO,
+      'TX',
+      '2026-03-08T03:30:00Z',
+      '2026-03-08T17:00:00Z',
+    ],
+    [
+      'TX fall back Sunday: 11:00 CST waits for noon CST',
+      CHICAGO,
+      'TX',
+      '2026-11-01T17:00:00Z',
+      '2026-11-01T18:00:00Z',
+    ],
   ])('%s', (_what, zone, state, at, expected) => {
     expect(next(at, zone, state)).toBe(iso(expected));
   });
@@ -191,12 +307,18 @@ describe('nextAllowedTime invariants (sweep across DST weeks)', () => {
 
 describe('zonedInstant', () => {
   it('maps a wall time to its instant on ordinary days', () => {
-    expect(zonedInstant({ year: 2026, month: 7, day: 4 }, 9 * 60, NY).toISOString()).toBe('2026-07-04T13:00:00.000Z');
+    expect(zonedInstant({ year: 2026, month: 7, day: 4 }, 9 * 60, NY).toISOString()).toBe(
+      '2026-07-04T13:00:00.000Z',
+    );
   });
   it('resolves a time skipped by spring-forward to after the gap', () => {
-    expect(zonedInstant({ year: 2026, month: 3, day: 8 }, 150, NY).toISOString()).toBe('2026-03-08T07:30:00.000Z');
+    expect(zonedInstant({ year: 2026, month: 3, day: 8 }, 150, NY).toISOString()).toBe(
+      '2026-03-08T07:30:00.000Z',
+    );
   });
   it('resolves a repeated fall-back time to the earlier instant', () => {
-    expect(zonedInstant({ year: 2026, month: 11, day: 1 }, 90, NY).toISOString()).toBe('2026-11-01T05:30:00.000Z');
+    expect(zonedInstant({ year: 2026, month: 11, day: 1 }, 90, NY).toISOString()).toBe(
+      '2026-11-01T05:30:00.000Z',
+    );
   });
 });

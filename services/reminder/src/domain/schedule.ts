@@ -30,7 +30,8 @@ export interface PlannedReminder {
 }
 
 /** Deterministic id of reminder n of an applicant's invite of one kind: the same plan always yields the same rows. */
-export const reminderId = (applicantId: string, kind: string, number: number): string => `reminder:${applicantId}:${kind}:${number}`;
+export const reminderId = (applicantId: string, kind: string, number: number): string =>
+  `reminder:${applicantId}:${kind}:${number}`;
 
 /** Deterministic notification id of one reminder on one channel, so notify sends it at most once. */
 export const reminderNotificationId = (id: string, channel: string): string => `${id}:${channel}`;
@@ -53,7 +54,9 @@ export function planReminders(input: PlanInput): PlannedReminder[] {
   for (let number = 1; number <= maxCount; number++) {
     const nominal = sentAt + Math.round((firstAfterHours + (number - 1) * intervalHours) * HOUR_MS);
     const previous = planned.at(-1);
-    const earliest = previous ? Math.max(nominal, previous.dueAt.getTime() + Math.round(intervalHours * HOUR_MS)) : nominal;
+    const earliest = previous
+      ? Math.max(nominal, previous.dueAt.getTime() + Math.round(intervalHours * HOUR_MS))
+      : nominal;
     const dueAt = nextAllowedTime(new Date(earliest), input.timeZone, input.state);
     // Later reminders are only later still: stop at the first one past expiry.
     if (dueAt.getTime() >= expiresAt) break;

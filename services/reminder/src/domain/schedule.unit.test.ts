@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isQuietTime } from './quiet-hours.ts';
-import { planReminders, reminderId, reminderNotificationId, type PlanInput } from './schedule.ts';
+import { type PlanInput, planReminders, reminderId, reminderNotificationId } from './schedule.ts';
 
 const HOUR = 3_600_000;
 // Wednesday 2026-03-04 10:00 in Denver (MST, -07:00): well inside allowed hours.
@@ -12,7 +12,8 @@ const base: PlanInput = {
   timeZone: 'America/Denver',
   state: 'CO',
 };
-const times = (input: PlanInput) => planReminders(input).map((r) => [r.number, r.dueAt.toISOString(), r.shiftedForQuietHours]);
+const times = (input: PlanInput) =>
+  planReminders(input).map((r) => [r.number, r.dueAt.toISOString(), r.shiftedForQuietHours]);
 
 describe('planReminders', () => {
   it('schedules first after firstAfterHours, then every intervalHours, up to maxCount', () => {
@@ -37,7 +38,9 @@ describe('planReminders', () => {
     const expiresAt = new Date(sentAt.getTime() + 73 * HOUR);
     expect(times({ ...base, expiresAt }).map(([n]) => n)).toEqual([1, 2]);
     // Exactly at expiry is too late as well.
-    expect(times({ ...base, expiresAt: new Date(sentAt.getTime() + 72 * HOUR) }).map(([n]) => n)).toEqual([1]);
+    expect(times({ ...base, expiresAt: new Date(sentAt.getTime() + 72 * HOUR) }).map(([n]) => n)).toEqual([
+      1,
+    ]);
     expect(planReminders({ ...base, expiresAt: new Date(sentAt.getTime() + 24 * HOUR) })).toEqual([]);
   });
 
@@ -54,7 +57,10 @@ describe('planReminders', () => {
   });
 
   it('supports fractional hours', () => {
-    const plan = planReminders({ ...base, reminders: { firstAfterHours: 0.01, intervalHours: 0.005, maxCount: 3 } });
+    const plan = planReminders({
+      ...base,
+      reminders: { firstAfterHours: 0.01, intervalHours: 0.005, maxCount: 3 },
+    });
     expect(plan.map((r) => r.dueAt.getTime() - sentAt.getTime())).toEqual([36_000, 54_000, 72_000]);
     expect(plan.every((r) => !r.shiftedForQuietHours)).toBe(true);
   });
@@ -66,7 +72,13 @@ describe('planReminders', () => {
       sentAt: new Date('2026-03-04T20:00:00-07:00'),
       reminders: { firstAfterHours: 0.5, intervalHours: 1, maxCount: 2 },
     });
-    expect(times({ ...base, sentAt: new Date('2026-03-04T20:00:00-07:00'), reminders: { firstAfterHours: 0.5, intervalHours: 1, maxCount: 2 } })).toEqual([
+    expect(
+      times({
+        ...base,
+        sentAt: new Date('2026-03-04T20:00:00-07:00'),
+        reminders: { firstAfterHours: 0.5, intervalHours: 1, maxCount: 2 },
+      }),
+    ).toEqual([
       [1, '2026-03-05T03:30:00.000Z', false],
       [2, '2026-03-05T15:00:00.000Z', true],
     ]);
@@ -100,9 +112,15 @@ describe('planReminders', () => {
   });
 
   it('rejects settings the contract forbids', () => {
-    expect(() => planReminders({ ...base, reminders: { firstAfterHours: 0, intervalHours: 1, maxCount: 1 } })).toThrow(RangeError);
-    expect(() => planReminders({ ...base, reminders: { firstAfterHours: 1, intervalHours: -1, maxCount: 1 } })).toThrow(RangeError);
-    expect(() => planReminders({ ...base, reminders: { firstAfterHours: 1, intervalHours: 1, maxCount: 1.5 } })).toThrow(RangeError);
+    expect(() =>
+      planReminders({ ...base, reminders: { firstAfterHours: 0, intervalHours: 1, maxCount: 1 } }),
+    ).toThrow(RangeError);
+    expect(() =>
+      planReminders({ ...base, reminders: { firstAfterHours: 1, intervalHours: -1, maxCount: 1 } }),
+    ).toThrow(RangeError);
+    expect(() =>
+      planReminders({ ...base, reminders: { firstAfterHours: 1, intervalHours: 1, maxCount: 1.5 } }),
+    ).toThrow(RangeError);
   });
 });
 
@@ -110,6 +128,8 @@ describe('ids', () => {
   it('are deterministic', () => {
     const id = reminderId('8e0f3a5e-8d0b-5f5e-a7c4-5a6d7e8f9a01', 'income', 2);
     expect(id).toBe('reminder:8e0f3a5e-8d0b-5f5e-a7c4-5a6d7e8f9a01:income:2');
-    expect(reminderNotificationId(id, 'sms')).toBe('reminder:8e0f3a5e-8d0b-5f5e-a7c4-5a6d7e8f9a01:income:2:sms');
+    expect(reminderNotificationId(id, 'sms')).toBe(
+      'reminder:8e0f3a5e-8d0b-5f5e-a7c4-5a6d7e8f9a01:income:2:sms',
+    );
   });
 });

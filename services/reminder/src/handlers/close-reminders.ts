@@ -1,8 +1,18 @@
-import type { QueueTx } from '../ports.ts';
-import { InviteExpired, ReminderCancelled, ReportCompleted, VerificationCompleted } from '@autoverify/contracts';
+import {
+  InviteExpired,
+  ReminderCancelled,
+  ReportCompleted,
+  VerificationCompleted,
+} from '@autoverify/contracts';
 import { type Handler, type HandlerContext, handle } from '@autoverify/messaging';
-import { type ApplicantKind, type CloseReason, completionsOfReport, completionsOfVerification, shouldAnnounceCancellation } from '../domain/decisions.ts';
-import { SEND_REMINDER_JOB } from '../ports.ts';
+import {
+  type ApplicantKind,
+  type CloseReason,
+  completionsOfReport,
+  completionsOfVerification,
+  shouldAnnounceCancellation,
+} from '../domain/decisions.ts';
+import { type QueueTx, SEND_REMINDER_JOB } from '../ports.ts';
 import { cancelScheduled, recordClosure } from '../store.ts';
 import type { ReminderDeps } from './deps.ts';
 
@@ -17,10 +27,24 @@ interface Cause {
  * its InviteSent still prevents reminders), scheduled rows are cancelled, and ReminderCancelled says how
  * many. Cancelling the pg-boss jobs is only tidying up: the job checks the row's status before sending.
  */
-async function close<Tx extends QueueTx>(deps: ReminderDeps<Tx>, tx: Tx, ctx: HandlerContext<Tx>, cause: Cause, targets: ApplicantKind[], reason: CloseReason) {
+async function close<Tx extends QueueTx>(
+  deps: ReminderDeps<Tx>,
+  tx: Tx,
+  ctx: HandlerContext<Tx>,
+  cause: Cause,
+  targets: ApplicantKind[],
+  reason: CloseReason,
+) {
   const sql = deps.transactions.sql(tx);
   for (const { applicantId, kind } of targets) {
-    await recordClosure(sql, { applicantId, kind, reason, tenantId: cause.tenantId, applicationId: cause.applicationId, causeEventId: cause.id });
+    await recordClosure(sql, {
+      applicantId,
+      kind,
+      reason,
+      tenantId: cause.tenantId,
+      applicationId: cause.applicationId,
+      causeEventId: cause.id,
+    });
     const cancelled = await cancelScheduled(sql, applicantId, kind, reason);
     if (!shouldAnnounceCancellation(cancelled.length)) continue;
     await ctx.outbox.add(
@@ -29,11 +53,17 @@ async function close<Tx extends QueueTx>(deps: ReminderDeps<Tx>, tx: Tx, ctx: Ha
       { applicationId: cause.applicationId, applicantId, kind, reason, cancelled: cancelled.length },
       { tenantId: cause.tenantId, correlationId: cause.applicationId, causationId: cause.id },
     );
-    ctx.logger.info({ applicationId: cause.applicationId, applicantId, kind, reason, cancelled: cancelled.length }, 'reminders cancelled');
+    ctx.logger.info(
+      { applicationId: cause.applicationId, applicantId, kind, reason, cancelled: cancelled.length },
+      'reminders cancelled',
+    );
     for (const { jobId } of cancelled) {
       if (!jobId) continue;
       await deps.jobs.cancel(SEND_REMINDER_JOB, jobId).catch((error: unknown) => {
-        ctx.logger.warn({ err: error, jobId }, 'could not cancel a reminder job (harmless: it will find the reminder cancelled)');
+        ctx.logger.warn(
+          { err: error, jobId },
+          'could not cancel a reminder job (harmless: it will find the reminder cancelled)',
+        );
       });
     }
   }
@@ -47,10 +77,21 @@ const causeOf = (event: { id: string; tenantId: string; payload: { applicationId
 
 export function closeReminderHandlers<Tx extends QueueTx>(deps: ReminderDeps<Tx>): Handler<Tx>[] {
   return [
-    handle(VerificationCompleted, (event, tx, ctx) => close(deps, tx, ctx, causeOf(event), completionsOfVerification(event.payload), 'completed')),
-    handle(ReportCompleted, (event, tx, ctx) => close(deps, tx, ctx, causeOf(event), completionsOfReport(event.payload), 'completed')),
+    handle(VerificationCompleted, (event, tx, ctx) =>
+      close(deps, tx, ctx, causeOf(event), completionsOfVerification(event.payload), 'completed'),
+    ),
+    handle(ReportCompleted, (event, tx, ctx) =>
+      close(deps, tx, ctx, causeOf(event), completionsOfReport(event.payload), 'completed'),
+    ),
     handle(InviteExpired, (event, tx, ctx) =>
-      close(deps, tx, ctx, causeOf(event), [{ applicantId: event.payload.applicantId, kind: event.payload.kind }], 'expired'),
+      close(
+        deps,
+        tx,
+        ctx,
+        causeOf(event),
+        [{ applicantId: event.payload.applicantId, kind: event.payload.kind }],
+        'expired',
+      ),
     ),
   ];
 }

@@ -1,8 +1,7 @@
-import type { QueueTx } from '../ports.ts';
 import type { Tenants } from '@autoverify/config';
 import type { Logger, Outbox, Transactions } from '@autoverify/messaging';
 import type { Clock } from '../clock.ts';
-import type { JobQueuePort } from '../ports.ts';
+import type { JobQueuePort, QueueTx } from '../ports.ts';
 
 /** What reminder's handlers and job need; main.ts wires the real ones, tests may swap the clock. */
 export interface ReminderDeps<Tx extends QueueTx> {

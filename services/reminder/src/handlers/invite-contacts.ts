@@ -1,6 +1,6 @@
-import type { QueueTx } from '../ports.ts';
 import { NotificationRequested } from '@autoverify/contracts';
-import { handle, type Handler } from '@autoverify/messaging';
+import { type Handler, handle } from '@autoverify/messaging';
+import type { QueueTx } from '../ports.ts';
 import { upsertContact } from '../store.ts';
 import type { ReminderDeps } from './deps.ts';
 
@@ -9,7 +9,9 @@ import type { ReminderDeps } from './deps.ts';
  * to the same address and name. InviteSent does not carry them, and the two travel on different topics, so
  * they are stored apart and joined when a reminder fires. Our own reminder requests are ignored.
  */
-export function inviteContactsHandler<Tx extends QueueTx>(deps: Pick<ReminderDeps<Tx>, 'transactions'>): Handler<Tx> {
+export function inviteContactsHandler<Tx extends QueueTx>(
+  deps: Pick<ReminderDeps<Tx>, 'transactions'>,
+): Handler<Tx> {
   return handle(NotificationRequested, async (event, tx) => {
     const p = event.payload;
     if (p.purpose !== 'invite') return;

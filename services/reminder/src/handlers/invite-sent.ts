@@ -1,9 +1,8 @@
-import type { QueueTx } from '../ports.ts';
 import { UnknownTenantError } from '@autoverify/config';
 import { InviteSent, ReminderScheduled } from '@autoverify/contracts';
-import { handle, type Handler, PermanentError } from '@autoverify/messaging';
+import { type Handler, handle, PermanentError } from '@autoverify/messaging';
 import { planReminders, reminderId } from '../domain/schedule.ts';
-import { SEND_REMINDER_JOB, SEND_REMINDER_RETRY, type SendReminderJob } from '../ports.ts';
+import { type QueueTx, SEND_REMINDER_JOB, SEND_REMINDER_RETRY, type SendReminderJob } from '../ports.ts';
 import { closureOf, insertReminder, setReminderJob, upsertInvite } from '../store.ts';
 import type { ReminderDeps } from './deps.ts';
 
@@ -27,7 +26,11 @@ export function inviteSentHandler<Tx extends QueueTx>(deps: ReminderDeps<Tx>): H
       expiresAt: p.expiresAt,
       sentAt: event.occurredAt,
     });
-    const log = ctx.logger.child({ applicationId: p.applicationId, applicantId: p.applicantId, kind: p.kind });
+    const log = ctx.logger.child({
+      applicationId: p.applicationId,
+      applicantId: p.applicantId,
+      kind: p.kind,
+    });
 
     const closed = await closureOf(sql, p.applicantId, p.kind);
     if (closed) {
@@ -66,7 +69,12 @@ export function inviteSentHandler<Tx extends QueueTx>(deps: ReminderDeps<Tx>): H
       });
       if (!inserted) continue;
       const data: SendReminderJob = { reminderId: id };
-      const jobId = await deps.jobs.send(SEND_REMINDER_JOB, data, { tx, singletonKey: id, startAfter: planned.dueAt, ...SEND_REMINDER_RETRY });
+      const jobId = await deps.jobs.send(SEND_REMINDER_JOB, data, {
+        tx,
+        singletonKey: id,
+        startAfter: planned.dueAt,
+        ...SEND_REMINDER_RETRY,
+      });
       await setReminderJob(sql, id, jobId ?? null);
       await ctx.outbox.add(
         tx,

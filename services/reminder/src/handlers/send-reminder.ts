@@ -1,10 +1,16 @@
-import type { QueueTx } from '../ports.ts';
 import { UnknownTenantError } from '@autoverify/config';
 import { NotificationRequested, ReminderCancelled, ReminderScheduled } from '@autoverify/contracts';
 import { decideFire } from '../domain/decisions.ts';
 import { reminderNotificationId } from '../domain/schedule.ts';
-import { SEND_REMINDER_JOB, SEND_REMINDER_RETRY, type SendReminderJob } from '../ports.ts';
-import { cancelScheduled, contactsOf, finishReminder, lockReminder, rescheduleReminder, setReminderJob } from '../store.ts';
+import { type QueueTx, SEND_REMINDER_JOB, SEND_REMINDER_RETRY, type SendReminderJob } from '../ports.ts';
+import {
+  cancelScheduled,
+  contactsOf,
+  finishReminder,
+  lockReminder,
+  rescheduleReminder,
+  setReminderJob,
+} from '../store.ts';
 import type { ReminderDeps } from './deps.ts';
 
 export type SendOutcome = 'sent' | 'cancelled' | 'rescheduled' | 'skipped' | 'ignored' | 'missing';
@@ -31,7 +37,12 @@ export function sendReminderJob<Tx extends QueueTx>(deps: ReminderDeps<Tx>) {
         deps.logger.warn({ reminderId }, 'send-reminder job for an unknown reminder: dropped');
         return 'missing';
       }
-      const log = deps.logger.child({ reminderId, applicationId: reminder.applicationId, applicantId: reminder.applicantId, kind: reminder.kind });
+      const log = deps.logger.child({
+        reminderId,
+        applicationId: reminder.applicationId,
+        applicantId: reminder.applicantId,
+        kind: reminder.kind,
+      });
       const meta = { tenantId: reminder.tenantId, correlationId: reminder.applicationId };
 
       let settings: ReturnType<ReminderDeps<Tx>['tenants']['property']>;
@@ -65,11 +76,20 @@ export function sendReminderJob<Tx extends QueueTx>(deps: ReminderDeps<Tx>) {
           await deps.outbox.add(
             tx,
             ReminderCancelled,
-            { applicationId: reminder.applicationId, applicantId: reminder.applicantId, kind: reminder.kind, reason: decision.reason, cancelled: cancelled.length },
+            {
+              applicationId: reminder.applicationId,
+              applicantId: reminder.applicantId,
+              kind: reminder.kind,
+              reason: decision.reason,
+              cancelled: cancelled.length,
+            },
             meta,
           );
           added++;
-          log.info({ reason: decision.reason, cancelled: cancelled.length }, 'reminder cancelled at fire time');
+          log.info(
+            { reason: decision.reason, cancelled: cancelled.length },
+            'reminder cancelled at fire time',
+          );
           return 'cancelled';
         }
         case 'skip':
@@ -113,7 +133,12 @@ export function sendReminderJob<Tx extends QueueTx>(deps: ReminderDeps<Tx>) {
           });
           if (targets.length === 0) {
             // The invite's NotificationRequested never reached us: there is no address to remind.
-            await finishReminder(sql, reminderId, 'skipped', `no contact known for channels ${reminder.channels.join(', ')}`);
+            await finishReminder(
+              sql,
+              reminderId,
+              'skipped',
+              `no contact known for channels ${reminder.channels.join(', ')}`,
+            );
             log.warn({ channels: reminder.channels }, 'reminder skipped: no contact known for its channels');
             return 'skipped';
           }
@@ -140,8 +165,16 @@ export function sendReminderJob<Tx extends QueueTx>(deps: ReminderDeps<Tx>) {
             added++;
           }
           const missing = reminder.channels.filter((c) => !targets.some((t) => t.channel === c));
-          await finishReminder(sql, reminderId, 'sent', missing.length > 0 ? `no contact known for ${missing.join(', ')}` : null);
-          log.info({ channels: targets.map((t) => t.channel), number: reminder.number }, 'reminder sent to notify');
+          await finishReminder(
+            sql,
+            reminderId,
+            'sent',
+            missing.length > 0 ? `no contact known for ${missing.join(', ')}` : null,
+          );
+          log.info(
+            { channels: targets.map((t) => t.channel), number: reminder.number },
+            'reminder sent to notify',
+          );
           return 'sent';
         }
       }
