@@ -16,6 +16,7 @@ import {
 import { createLogger } from '@autoverify/logger';
 import { buildEvent, createKafka, ensureTopics, type KafkaClient, publishEvent } from '@autoverify/messaging';
 import { type Sandbox, startSandbox } from '@autoverify/sandbox';
+import { createVerificationClient } from '@autoverify/verification-client';
 import { migrateTestDatabase, readTopic, type TestDatabase, type TestKafka, testKafka, waitFor } from '@autoverify/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InviteEnv } from '../src/config.ts';
@@ -310,6 +311,33 @@ describe('invite service', () => {
     const app = await invite.prisma.application.findUniqueOrThrow({ where: { id: applicationId } });
     expect(app).toMatchObject({ requestStatus: 'done', requestAttempts: 2 });
   }, 120_000);
+
+  it('adopts a group a crashed run created but never recorded (found by correlation id)', async () => {
+    const hal = applicant('1009', '1', { email: 'hal@example.com' });
+    const event = submission('1009', '1', [hal]);
+    const applicationId = event.payload.applicationId;
+    const platform = createVerificationClient({
+      baseUrl: sandbox.url,
+      clientId: sandbox.options.platform.clientId,
+      secretKey: sandbox.options.platform.secretKey,
+      logger,
+    });
+    const orphan = await platform.createApplicantGroup({
+      applicants: [{ first_name: hal.firstName, last_name: hal.lastName, email: 'hal@example.com', verifications: [{ type: 'income' }, { type: 'identity' }] }],
+      property: { name: 'Aspen Ridge', street_address: '', city: '', state: 'CO', zip_code: '' },
+      decision_maker_display_name: 'Acme PM',
+      webhook_url: 'http://127.0.0.1:3001/webhooks/verification-platform',
+      is_invitation_disabled: true,
+      correlation_id: applicationId,
+    });
+    await platform.close();
+
+    await publishEvent(kafka, event);
+    const requested = await waitFor(async () => ofType(await invitesOf(applicationId), 'VerificationRequested')[0], { timeoutMs: 30_000 });
+    expect(requested.payload.applicantGroupId).toBe(orphan.id);
+    expect(groupsFor(applicationId)).toHaveLength(1);
+    await waitFor(async () => ofType(await invitesOf(applicationId), 'InviteSent').length === 2, { timeoutMs: 30_000 });
+  }, 60_000);
 
   it('expires an open invite but not a completed one', async () => {
     const gil = applicant('1008', '1', { email: 'gil@example.com' });
