@@ -55,8 +55,8 @@ function smtpDetail(error: SmtpErrorInfo): string {
   const parts = [
     error.responseCode !== undefined ? `SMTP ${error.responseCode}` : (error.code ?? 'SMTP error'),
     error.command ? `on ${error.command.split(' ')[0]}` : undefined,
-    // The server's reply text can echo the address; keep only its first line and cap it.
-    (error.response ?? error.message ?? '').split('\n')[0]?.slice(0, 200),
+    // The server's reply text often echoes the address; keep only its first line, capped and scrubbed.
+    scrubAddresses((error.response ?? error.message ?? '').split('\n')[0]?.slice(0, 200) ?? ''),
   ];
   return parts.filter(Boolean).join(' ');
 }
@@ -80,7 +80,7 @@ export function classifyTwilioResponse(
   retryAfterHeader?: string | undefined,
 ): SendFailure {
   const code = typeof body?.code === 'number' ? body.code : Number(body?.code);
-  const message = typeof body?.message === 'string' ? body.message.slice(0, 200) : '';
+  const message = typeof body?.message === 'string' ? scrubAddresses(body.message.slice(0, 200)) : '';
   const detail = `Twilio HTTP ${status}${Number.isFinite(code) ? ` code ${code}` : ''}${message ? `: ${message}` : ''}`;
   if (status === 429) return { kind: 'transient', detail, retryAfterMs: parseRetryAfter(retryAfterHeader) };
   if (status >= 500) {
@@ -104,4 +104,12 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
   if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000);
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/**
+ * Provider messages echo the recipient ("The 'To' number +1303... is not valid"); failure details travel in
+ * events and logs, which carry ids, not contact data.
+ */
+export function scrubAddresses(text: string): string {
+  return text.replace(/[^\s<>"']+@[^\s<>"']+/g, '[email]').replace(/\+?\d(?:[\s().-]?\d){6,}/g, '[phone]');
 }

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { classifySmtpError, classifyTwilioResponse, parseRetryAfter } from './send-failure.ts';
+import {
+  classifySmtpError,
+  classifyTwilioResponse,
+  parseRetryAfter,
+  scrubAddresses,
+} from './send-failure.ts';
 
 describe('classifySmtpError', () => {
   it('treats 4xx replies as transient', () => {
@@ -89,5 +94,17 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter(new Date(10_000).toUTCString(), 4_000)).toBe(6000);
     expect(parseRetryAfter(undefined)).toBeUndefined();
     expect(parseRetryAfter('soon')).toBeUndefined();
+  });
+});
+
+describe('scrubAddresses', () => {
+  it('removes email addresses and phone numbers from provider text', () => {
+    expect(scrubAddresses("The 'To' number +15005550001 is not a valid phone number.")).toBe(
+      "The 'To' number [phone] is not a valid phone number.",
+    );
+    expect(scrubAddresses('550 5.1.1 <ada@example.com>: Recipient address rejected')).toBe(
+      '550 5.1.1 <[email]>: Recipient address rejected',
+    );
+    expect(scrubAddresses('550 5.1.1 mailbox unavailable')).toBe('550 5.1.1 mailbox unavailable');
   });
 });
