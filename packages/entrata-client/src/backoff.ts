@@ -8,7 +8,11 @@ export interface BackoffOptions {
  * many workers retrying after the same outage spread out instead of hammering Entrata in lockstep.
  * `attempt` is the number of the attempt that just failed (1-based).
  */
-export function backoffDelay(attempt: number, options: BackoffOptions, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  options: BackoffOptions,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(options.maxMs, options.baseMs * 2 ** Math.max(0, attempt - 1));
   return Math.floor(random() * ceiling);
 }

@@ -3,6 +3,7 @@ import type { Logger } from '@autoverify/logger';
 import { type Dispatcher, FormData, Pool, request } from 'undici';
 import { type BackoffOptions, backoffDelay } from './backoff.ts';
 import { EntrataError } from './errors.ts';
+import { type EntrataProspect, parseLeadsResult } from './leads.ts';
 import {
   type EntrataLease,
   type EntrataLeaseDocument,
@@ -11,13 +12,14 @@ import {
   parseLeasesResult,
   parseSendLeaseDocumentsResult,
 } from './leases.ts';
-import { type EntrataProspect, parseLeadsResult } from './leads.ts';
 import { type HeaderBag, parseRateLimitHeaders } from './rate-limit-headers.ts';
 import { type Clock, RateLimiter, systemClock } from './rate-limiter.ts';
 import { interpretResponse } from './response.ts';
 import { formatEntrataDate, type ShapeProblem, toRequestId } from './tolerant.ts';
 
-export type EntrataAuth = { type: 'apikey'; apiKey: string } | { type: 'basic'; username: string; password: string };
+export type EntrataAuth =
+  | { type: 'apikey'; apiKey: string }
+  | { type: 'basic'; username: string; password: string };
 
 /**
  * The names of the multipart parts of leases/sendLeaseDocuments are NOT publicly documented. They live here,
@@ -75,7 +77,10 @@ export interface SendLeaseDocumentsParams {
 export interface EntrataClient {
   getLeads(params: GetLeadsParams): Promise<EntrataProspect[]>;
   getLeases(params: { propertyId: string | number; applicationId: string | number }): Promise<EntrataLease[]>;
-  getLeaseDocumentsList(params: { propertyId: string | number; applicationId: string | number }): Promise<EntrataLeaseDocument[]>;
+  getLeaseDocumentsList(params: {
+    propertyId: string | number;
+    applicationId: string | number;
+  }): Promise<EntrataLeaseDocument[]>;
   /** Not idempotent: only failures that prove nothing was stored (connection refused, rate limited) are retried here. */
   sendLeaseDocuments(params: SendLeaseDocumentsParams): Promise<EntrataUploadedFile[]>;
   close(): Promise<void>;
@@ -93,8 +98,20 @@ interface CallSpec {
 }
 
 // undici error codes meaning the request never reached Entrata, so even an upload may be retried.
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
-const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT']);
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+const TIMEOUT_CODES = new Set([
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'ETIMEDOUT',
+]);
 
 function transportError(error: unknown, spec: CallSpec): EntrataError {
   const code = (error as { code?: string }).code ?? '';
@@ -136,20 +153,28 @@ export function createEntrataClient(options: EntrataClientOptions): EntrataClien
   const bodyTimeout = options.bodyTimeoutMs ?? 30_000;
   const ownsDispatcher = !options.dispatcher;
   const dispatcher =
-    options.dispatcher ?? new Pool(base.origin, { connections: 8, headersTimeout, bodyTimeout, keepAliveTimeout: 10_000 });
+    options.dispatcher ??
+    new Pool(base.origin, { connections: 8, headersTimeout, bodyTimeout, keepAliveTimeout: 10_000 });
   const maxAttempts = Math.max(1, options.maxAttempts ?? 5);
   const backoff = options.backoff ?? { baseMs: 250, maxMs: 20_000 };
   const maxWaitMs = options.maxWaitMs ?? 60_000;
   const clock = options.clock ?? systemClock;
   const random = options.random ?? Math.random;
-  const limiter = options.rateLimiter ?? new RateLimiter({ requestsPerMinute: options.requestsPerMinute, maxWaitMs, clock });
+  const limiter =
+    options.rateLimiter ??
+    new RateLimiter({ requestsPerMinute: options.requestsPerMinute, maxWaitMs, clock });
   const logger = options.logger.child({ component: 'entrata-client', tenantId: options.tenantId });
   const authHeaders: Record<string, string> =
     options.auth.type === 'apikey'
       ? { 'x-api-key': options.auth.apiKey }
-      : { authorization: `Basic ${Buffer.from(`${options.auth.username}:${options.auth.password}`).toString('base64')}` };
+      : {
+          authorization: `Basic ${Buffer.from(`${options.auth.username}:${options.auth.password}`).toString('base64')}`,
+        };
 
-  function body(spec: CallSpec, requestId: string): { body: string | FormData; headers: Record<string, string> } {
+  function body(
+    spec: CallSpec,
+    requestId: string,
+  ): { body: string | FormData; headers: Record<string, string> } {
     const envelope = JSON.stringify({
       auth: { type: options.auth.type },
       requestId,
@@ -192,13 +217,24 @@ export function createEntrataClient(options: EntrataClientOptions): EntrataClien
       throw transportError(error, spec);
     }
     limiter.observe(key, parseRateLimitHeaders(responseHeaders));
-    const outcome = interpretResponse({ status, headers: responseHeaders, text }, { service: spec.service, method: spec.method, now: clock.now() });
+    const outcome = interpretResponse(
+      { status, headers: responseHeaders, text },
+      { service: spec.service, method: spec.method, now: clock.now() },
+    );
     logger.debug(
-      { service: spec.service, method: spec.method, requestId, status, ok: outcome.ok, ms: clock.now() - started },
+      {
+        service: spec.service,
+        method: spec.method,
+        requestId,
+        status,
+        ok: outcome.ok,
+        ms: clock.now() - started,
+      },
       'entrata call',
     );
     if (!outcome.ok) {
-      if (outcome.error.code === 429 && outcome.error.retryAfterMs) limiter.block(key, outcome.error.retryAfterMs);
+      if (outcome.error.code === 429 && outcome.error.retryAfterMs)
+        limiter.block(key, outcome.error.retryAfterMs);
       throw outcome.error;
     }
     return outcome.result;
@@ -216,7 +252,14 @@ export function createEntrataClient(options: EntrataClientOptions): EntrataClien
         // A server asking for a long pause is better served by the job queue than by a blocked worker.
         if (delay > maxWaitMs) throw error;
         logger.warn(
-          { service: spec.service, method: spec.method, attempt: n, code: error.code, kind: error.kind, delayMs: delay },
+          {
+            service: spec.service,
+            method: spec.method,
+            attempt: n,
+            code: error.code,
+            kind: error.kind,
+            delayMs: delay,
+          },
           'entrata call failed; retrying',
         );
         await clock.sleep(delay);
@@ -237,15 +280,25 @@ export function createEntrataClient(options: EntrataClientOptions): EntrataClien
       const request: Record<string, unknown> = { propertyId: toRequestId(params.propertyId) };
       if (params.leadId !== undefined) request.leadId = toRequestId(params.leadId);
       if (params.applicationId !== undefined) request.applicationId = toRequestId(params.applicationId);
-      if (params.createdOnDateFrom !== undefined) request.createdOnDateFrom = formatEntrataDate(params.createdOnDateFrom);
-      if (params.createdOnDateTo !== undefined) request.createdOnDateTo = formatEntrataDate(params.createdOnDateTo);
-      const spec: CallSpec = { service: 'leads', method: 'getLeads', version: 'r1', params: request, idempotent: true };
+      if (params.createdOnDateFrom !== undefined)
+        request.createdOnDateFrom = formatEntrataDate(params.createdOnDateFrom);
+      if (params.createdOnDateTo !== undefined)
+        request.createdOnDateTo = formatEntrataDate(params.createdOnDateTo);
+      const spec: CallSpec = {
+        service: 'leads',
+        method: 'getLeads',
+        version: 'r1',
+        params: request,
+        idempotent: true,
+      };
       const { prospects } = await parsed(spec, parseLeadsResult);
       // Filter again on our side: an id filter Entrata ignores must not hand us someone else's application.
       const applicationId = params.applicationId === undefined ? undefined : String(params.applicationId);
       const leadId = params.leadId === undefined ? undefined : String(params.leadId);
       return prospects.filter(
-        (p) => (applicationId === undefined || p.applicationId === applicationId) && (leadId === undefined || p.leadId === leadId),
+        (p) =>
+          (applicationId === undefined || p.applicationId === applicationId) &&
+          (leadId === undefined || p.leadId === leadId),
       );
     },
 
@@ -254,7 +307,10 @@ export function createEntrataClient(options: EntrataClientOptions): EntrataClien
         service: 'leases',
         method: 'getLeases',
         version: 'r2',
-        params: { propertyId: toRequestId(params.propertyId), applicationId: toRequestId(params.applicationId) },
+        params: {
+          propertyId: toRequestId(params.propertyId),
+          applicationId: toRequestId(params.applicationId),
+        },
         idempotent: true,
       };
       const { leases } = await parsed(spec, parseLeasesResult);
@@ -267,14 +323,18 @@ export function createEntrataClient(options: EntrataClientOptions): EntrataClien
         service: 'leases',
         method: 'getLeaseDocumentsList',
         version: 'r1',
-        params: { propertyId: toRequestId(params.propertyId), applicationId: toRequestId(params.applicationId) },
+        params: {
+          propertyId: toRequestId(params.propertyId),
+          applicationId: toRequestId(params.applicationId),
+        },
         idempotent: true,
       };
       return (await parsed(spec, parseLeaseDocumentsResult)).documents;
     },
 
     async sendLeaseDocuments(params) {
-      if (params.customerIds.length === 0) throw new TypeError('sendLeaseDocuments needs at least one customer id');
+      if (params.customerIds.length === 0)
+        throw new TypeError('sendLeaseDocuments needs at least one customer id');
       if (params.file.bytes.length === 0) throw new TypeError('sendLeaseDocuments: the file is empty');
       const spec: CallSpec = {
         service: 'leases',

@@ -52,12 +52,20 @@ describe('createEntrataClient', () => {
         seen = { headers: opts.headers as Record<string, string>, body: JSON.parse(String(opts.body)) };
         return ok({ prospects: { prospect: [] } });
       });
-    await client().getLeads({ propertyId: '100200', applicationId: '2000001', createdOnDateFrom: '2026-11-20' });
+    await client().getLeads({
+      propertyId: '100200',
+      applicationId: '2000001',
+      createdOnDateFrom: '2026-11-20',
+    });
     expect(seen?.headers['x-api-key']).toBe('k-123');
     expect(seen?.body).toMatchObject({
       auth: { type: 'apikey' },
       requestId: expect.stringMatching(/^[0-9a-f-]{36}$/),
-      method: { name: 'getLeads', version: 'r1', params: { propertyId: 100200, applicationId: 2000001, createdOnDateFrom: '11/20/2026' } },
+      method: {
+        name: 'getLeads',
+        version: 'r1',
+        params: { propertyId: 100200, applicationId: 2000001, createdOnDateFrom: '11/20/2026' },
+      },
     });
   });
 
@@ -70,7 +78,10 @@ describe('createEntrataClient', () => {
         authorization = (opts.headers as Record<string, string>).authorization;
         return ok({ leases: { lease: [] } });
       });
-    await client({ baseUrl: `${ORIGIN}/api/v1`, auth: { type: 'basic', username: 'u', password: 'p' } }).getLeases({
+    await client({
+      baseUrl: `${ORIGIN}/api/v1`,
+      auth: { type: 'basic', username: 'u', password: 'p' },
+    }).getLeases({
       propertyId: 1,
       applicationId: 2,
     });
@@ -88,14 +99,19 @@ describe('createEntrataClient', () => {
 
   it('honours Retry-After on a 429', async () => {
     const pool = agent.get(ORIGIN);
-    pool.intercept({ path: '/ext/orgs/acme/v1/leads', method: 'POST' }).reply(429, err(429), { headers: { 'retry-after': '7' } });
+    pool
+      .intercept({ path: '/ext/orgs/acme/v1/leads', method: 'POST' })
+      .reply(429, err(429), { headers: { 'retry-after': '7' } });
     pool.intercept({ path: '/ext/orgs/acme/v1/leads', method: 'POST' }).reply(200, ok({ prospects: [] }));
     await client().getLeads({ propertyId: 1 });
     expect(clock.slept.some((ms) => ms >= 7000)).toBe(true);
   });
 
   it('does not retry a non-retryable error and gives a typed error', async () => {
-    agent.get(ORIGIN).intercept({ path: '/ext/orgs/acme/v1/leads', method: 'POST' }).reply(200, err('304', 'Invalid parameters.'));
+    agent
+      .get(ORIGIN)
+      .intercept({ path: '/ext/orgs/acme/v1/leads', method: 'POST' })
+      .reply(200, err('304', 'Invalid parameters.'));
     await expect(client().getLeads({ propertyId: 1 })).rejects.toMatchObject({
       name: 'EntrataError',
       kind: 'api',
@@ -107,15 +123,25 @@ describe('createEntrataClient', () => {
   });
 
   it('gives up after maxAttempts with the last retryable error', async () => {
-    agent.get(ORIGIN).intercept({ path: '/ext/orgs/acme/v1/leads', method: 'POST' }).reply(500, err(500)).times(3);
-    await expect(client({ maxAttempts: 3 }).getLeads({ propertyId: 1 })).rejects.toMatchObject({ retryable: true, attempts: 3 });
+    agent
+      .get(ORIGIN)
+      .intercept({ path: '/ext/orgs/acme/v1/leads', method: 'POST' })
+      .reply(500, err(500))
+      .times(3);
+    await expect(client({ maxAttempts: 3 }).getLeads({ propertyId: 1 })).rejects.toMatchObject({
+      retryable: true,
+      attempts: 3,
+    });
   });
 
   it('reports a response missing what we rely on as invalid_response', async () => {
     agent
       .get(ORIGIN)
       .intercept({ path: '/ext/orgs/acme/v1/leads', method: 'POST' })
-      .reply(200, ok({ prospects: { prospect: { applicationId: 1, customers: { customer: { firstName: 'X' } } } } }));
+      .reply(
+        200,
+        ok({ prospects: { prospect: { applicationId: 1, customers: { customer: { firstName: 'X' } } } } }),
+      );
     await expect(client().getLeads({ propertyId: 1 })).rejects.toThrow(/customers\/customer\/0.*customerId/);
   });
 
@@ -130,14 +156,32 @@ describe('createEntrataClient', () => {
       propertyId: '100200',
       applicationId: '2000001',
       customerIds: ['5000001', '5000002'],
-      file: { fileName: 'income.pdf', fileTypeId: '7001', bytes: Buffer.from('%PDF-1.7'), contentType: 'application/pdf' },
+      file: {
+        fileName: 'income.pdf',
+        fileTypeId: '7001',
+        bytes: Buffer.from('%PDF-1.7'),
+        contentType: 'application/pdf',
+      },
       isShowInResidentPortal: false,
     });
     expect(files).toEqual([{ fileId: '9000001', status: 'Success' }]);
     const envelope = JSON.parse(String(form?.get(SEND_LEASE_DOCUMENTS_PARTS.request)));
     expect(envelope.method).toMatchObject({
       name: 'sendLeaseDocuments',
-      params: { propertyId: 100200, applicationId: 2000001, files: { file: [{ fileName: 'income.pdf', fileTypeId: 7001, isShowInResidentPortal: 0, customerIds: '5000001,5000002' }] } },
+      params: {
+        propertyId: 100200,
+        applicationId: 2000001,
+        files: {
+          file: [
+            {
+              fileName: 'income.pdf',
+              fileTypeId: 7001,
+              isShowInResidentPortal: 0,
+              customerIds: '5000001,5000002',
+            },
+          ],
+        },
+      },
     });
     const file = form?.get(SEND_LEASE_DOCUMENTS_PARTS.file) as File;
     expect(file.name).toBe('income.pdf');
@@ -149,7 +193,12 @@ describe('createEntrataClient', () => {
         propertyId: 1,
         applicationId: 2,
         customerIds: ['3'],
-        file: { fileName: 'a.pdf', fileTypeId: '7001', bytes: Buffer.from('%PDF'), contentType: 'application/pdf' },
+        file: {
+          fileName: 'a.pdf',
+          fileTypeId: '7001',
+          bytes: Buffer.from('%PDF'),
+          contentType: 'application/pdf',
+        },
         isShowInResidentPortal: false,
       }),
     ).rejects.toMatchObject({ retryable: true, attempts: 1 });

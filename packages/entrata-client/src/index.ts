@@ -8,9 +8,20 @@ export {
   SEND_LEASE_DOCUMENTS_PARTS,
   type SendLeaseDocumentsParams,
 } from './client.ts';
-export { coerceCode, EntrataError, type EntrataErrorKind, isEntrataError, isRetryableEntrataCode } from './errors.ts';
+export {
+  coerceCode,
+  EntrataError,
+  type EntrataErrorKind,
+  isEntrataError,
+  isRetryableEntrataCode,
+} from './errors.ts';
 export type { EntrataCustomer, EntrataProspect } from './leads.ts';
-export type { EntrataLease, EntrataLeaseCustomer, EntrataLeaseDocument, EntrataUploadedFile } from './leases.ts';
+export type {
+  EntrataLease,
+  EntrataLeaseCustomer,
+  EntrataLeaseDocument,
+  EntrataUploadedFile,
+} from './leases.ts';
 export { exhaustedWaitMs, parseRateLimitHeaders, type RateLimitWindow } from './rate-limit-headers.ts';
 export { type Clock, RateLimiter, systemClock } from './rate-limiter.ts';
 export { ENTRATA_TIME_ZONE, formatEntrataDate, parseEntrataDate } from './tolerant.ts';

@@ -1,5 +1,14 @@
 import Type from 'typebox';
-import { asId, asText, IdLike, parseEntrataDate, shape, type ShapeProblem, TextLike, unwrapList } from './tolerant.ts';
+import {
+  asId,
+  asText,
+  IdLike,
+  parseEntrataDate,
+  type ShapeProblem,
+  shape,
+  TextLike,
+  unwrapList,
+} from './tolerant.ts';
 
 export interface EntrataCustomer {
   customerId: string;
@@ -39,13 +48,17 @@ const RawProspect = Type.Object({
   leadId: Type.Optional(Type.Union([IdLike, Type.Null()])),
   status: Type.Optional(TextLike),
   createdOn: Type.Optional(TextLike),
-  customers: Type.Optional(Type.Union([Type.Object({}), Type.Array(Type.Unknown()), Type.Null(), Type.Literal('')])),
+  customers: Type.Optional(
+    Type.Union([Type.Object({}), Type.Array(Type.Unknown()), Type.Null(), Type.Literal('')]),
+  ),
 });
 
 // Shallow on purpose: items are checked one by one so a problem is reported with its exact path.
 const RawLeadsResult = Type.Union([
   Type.Object({
-    prospects: Type.Optional(Type.Union([Type.Object({}), Type.Array(Type.Unknown()), Type.Null(), Type.Literal('')])),
+    prospects: Type.Optional(
+      Type.Union([Type.Object({}), Type.Array(Type.Unknown()), Type.Null(), Type.Literal('')]),
+    ),
   }),
   Type.Array(Type.Unknown(), { maxItems: 0 }),
   Type.Null(),
@@ -79,7 +92,9 @@ function normaliseCustomer(raw: Obj): EntrataCustomer {
  * getLeads result -> prospects. Reports every problem with its path (e.g. a customer without customerId)
  * rather than dropping the record: a silently dropped applicant is a lost invite.
  */
-export function parseLeadsResult(result: unknown): { prospects: EntrataProspect[] } | { problems: ShapeProblem[] } {
+export function parseLeadsResult(
+  result: unknown,
+): { prospects: EntrataProspect[] } | { problems: ShapeProblem[] } {
   const top = leadsShape.problems(result);
   if (top.length > 0) return { problems: top };
   const rawProspects = unwrapList((result as Obj | null)?.prospects, 'prospect');
@@ -97,7 +112,12 @@ export function parseLeadsResult(result: unknown): { prospects: EntrataProspect[
     unwrapList(raw.customers, 'customer').forEach((rawCustomer, j) => {
       const c = customerShape.problems(rawCustomer);
       if (c.length > 0) {
-        problems.push(...c.map((x) => ({ path: `${at}/customers/customer/${j}${x.path === '/' ? '' : x.path}`, message: x.message })));
+        problems.push(
+          ...c.map((x) => ({
+            path: `${at}/customers/customer/${j}${x.path === '/' ? '' : x.path}`,
+            message: x.message,
+          })),
+        );
         return;
       }
       customers.push(normaliseCustomer(rawCustomer as Obj));

@@ -32,7 +32,13 @@ describe('parseLeadsResult', () => {
           status: 'Application Completed',
           createdOn: '2026-11-24T15:04:05.000Z',
           customers: [
-            { customerId: '5000001', firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com', cellPhoneNumber: '303-555-0123' },
+            {
+              customerId: '5000001',
+              firstName: 'Ada',
+              lastName: 'Lovelace',
+              email: 'ada@example.com',
+              cellPhoneNumber: '303-555-0123',
+            },
           ],
         },
       ],
@@ -47,7 +53,11 @@ describe('parseLeadsResult', () => {
 
   it('reports the path of a missing required field instead of dropping the customer', () => {
     const out = parseLeadsResult({
-      prospects: { prospect: [{ applicationId: 1, customers: { customer: [{ customerId: 1 }, { firstName: 'No Id' }] } }] },
+      prospects: {
+        prospect: [
+          { applicationId: 1, customers: { customer: [{ customerId: 1 }, { firstName: 'No Id' }] } },
+        ],
+      },
     });
     expect(out).toHaveProperty('problems');
     const problems = (out as { problems: { path: string }[] }).problems;
@@ -88,8 +98,14 @@ describe('parseLeasesResult', () => {
   });
 
   it('reports a customer without id or type', () => {
-    const out = parseLeasesResult({ leases: { lease: { customers: { customer: { customerType: 'Primary' } } } } });
-    expect(out).toEqual({ problems: [{ path: '/leases/lease/0/customers/customer/0/customerId', message: 'customerId is required' }] });
+    const out = parseLeasesResult({
+      leases: { lease: { customers: { customer: { customerType: 'Primary' } } } },
+    });
+    expect(out).toEqual({
+      problems: [
+        { path: '/leases/lease/0/customers/customer/0/customerId', message: 'customerId is required' },
+      ],
+    });
   });
 });
 
@@ -97,16 +113,34 @@ describe('document results', () => {
   it('reads the document list and comma-separated customer ids', () => {
     expect(
       parseLeaseDocumentsResult({
-        leaseDocuments: { leaseDocument: { fileId: 9000001, fileName: 'a.pdf', fileTypeId: 7001, customerIds: '1, 2', addedOn: '2026-11-24 08:00:00' } },
+        leaseDocuments: {
+          leaseDocument: {
+            fileId: 9000001,
+            fileName: 'a.pdf',
+            fileTypeId: 7001,
+            customerIds: '1, 2',
+            addedOn: '2026-11-24 08:00:00',
+          },
+        },
       }),
     ).toEqual({
-      documents: [{ fileId: '9000001', fileName: 'a.pdf', fileTypeId: '7001', customerIds: ['1', '2'], addedOn: '2026-11-24T15:00:00.000Z' }],
+      documents: [
+        {
+          fileId: '9000001',
+          fileName: 'a.pdf',
+          fileTypeId: '7001',
+          customerIds: ['1', '2'],
+          addedOn: '2026-11-24T15:00:00.000Z',
+        },
+      ],
     });
     expect(parseLeaseDocumentsResult({})).toEqual({ documents: [] });
   });
 
   it('reads the upload result', () => {
-    expect(parseSendLeaseDocumentsResult({ files: { file: { fileId: 9000002, status: 'Success' } } })).toEqual({
+    expect(
+      parseSendLeaseDocumentsResult({ files: { file: { fileId: 9000002, status: 'Success' } } }),
+    ).toEqual({
       files: [{ fileId: '9000002', status: 'Success' }],
     });
     expect(parseSendLeaseDocumentsResult({})).toHaveProperty('problems');

@@ -1,5 +1,15 @@
 import Type from 'typebox';
-import { asId, asText, IdLike, OneOrMany, parseEntrataDate, shape, type ShapeProblem, TextLike, unwrapList } from './tolerant.ts';
+import {
+  asId,
+  asText,
+  IdLike,
+  OneOrMany,
+  parseEntrataDate,
+  type ShapeProblem,
+  shape,
+  TextLike,
+  unwrapList,
+} from './tolerant.ts';
 
 export interface EntrataLeaseCustomer {
   customerId: string;
@@ -36,7 +46,12 @@ export interface EntrataUploadedFile {
 type Obj = Record<string, unknown>;
 
 const Container = <T extends ReturnType<typeof Type.Object>>(key: string, item: T) =>
-  Type.Union([Type.Object({ [key]: Type.Optional(OneOrMany(item)) }), Type.Array(item), Type.Null(), Type.Literal('')]);
+  Type.Union([
+    Type.Object({ [key]: Type.Optional(OneOrMany(item)) }),
+    Type.Array(item),
+    Type.Null(),
+    Type.Literal(''),
+  ]);
 
 function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
   return value === undefined ? {} : ({ [key]: value } as Record<K, string>);
@@ -61,12 +76,18 @@ const RawLease = Type.Object({
   leaseId: Type.Optional(IdLike),
   id: Type.Optional(IdLike),
   applicationId: Type.Optional(Type.Union([IdLike, Type.Null()])),
-  customers: Type.Optional(Type.Union([Type.Object({}), Type.Array(Type.Unknown()), Type.Null(), Type.Literal('')])),
+  customers: Type.Optional(
+    Type.Union([Type.Object({}), Type.Array(Type.Unknown()), Type.Null(), Type.Literal('')]),
+  ),
 });
 const leasesShape = shape(
   // Shallow on purpose: items are checked one by one so a problem is reported with its exact path.
   Type.Union([
-    Type.Object({ leases: Type.Optional(Type.Union([Type.Object({}), Type.Array(Type.Unknown()), Type.Null(), Type.Literal('')])) }),
+    Type.Object({
+      leases: Type.Optional(
+        Type.Union([Type.Object({}), Type.Array(Type.Unknown()), Type.Null(), Type.Literal('')]),
+      ),
+    }),
     Type.Array(Type.Unknown(), { maxItems: 0 }),
     Type.Null(),
   ]),
@@ -74,26 +95,37 @@ const leasesShape = shape(
 const leaseShape = shape(RawLease);
 const leaseCustomerShape = shape(RawLeaseCustomer);
 
-export function parseLeasesResult(result: unknown): { leases: EntrataLease[] } | { problems: ShapeProblem[] } {
+export function parseLeasesResult(
+  result: unknown,
+): { leases: EntrataLease[] } | { problems: ShapeProblem[] } {
   const top = leasesShape.problems(result);
   if (top.length > 0) return { problems: top };
   const problems: ShapeProblem[] = [];
   const leases: EntrataLease[] = [];
-  unwrapList((result as Obj | null)?.leases, 'lease').forEach((rawLease, i) => {
+  for (const [i, rawLease] of unwrapList((result as Obj | null)?.leases, 'lease').entries()) {
     const at = `/leases/lease/${i}`;
     const lp = leaseShape.problems(rawLease);
-    if (lp.length > 0) return void problems.push(...prefixed(lp, at));
+    if (lp.length > 0) {
+      problems.push(...prefixed(lp, at));
+      continue;
+    }
     const raw = rawLease as Obj;
     const customers: EntrataLeaseCustomer[] = [];
-    unwrapList(raw.customers, 'customer').forEach((rawCustomer, j) => {
+    for (const [j, rawCustomer] of unwrapList(raw.customers, 'customer').entries()) {
       const cat = `${at}/customers/customer/${j}`;
       const cp = leaseCustomerShape.problems(rawCustomer);
-      if (cp.length > 0) return void problems.push(...prefixed(cp, cat));
+      if (cp.length > 0) {
+        problems.push(...prefixed(cp, cat));
+        continue;
+      }
       const c = rawCustomer as Obj;
       const customerId = asId(c.customerId) ?? asId(c.id);
       const customerType = asText(c.customerType);
-      if (!customerId) return void problems.push({ path: `${cat}/customerId`, message: 'customerId is required' });
-      if (!customerType) return void problems.push({ path: `${cat}/customerType`, message: 'customerType is required' });
+      if (!customerId || !customerType) {
+        const field = customerId ? 'customerType' : 'customerId';
+        problems.push({ path: `${cat}/${field}`, message: `${field} is required` });
+        continue;
+      }
       customers.push({
         customerId,
         customerType,
@@ -101,13 +133,13 @@ export function parseLeasesResult(result: unknown): { leases: EntrataLease[] } |
         ...optional('firstName', asText(c.firstName)),
         ...optional('lastName', asText(c.lastName)),
       });
-    });
+    }
     leases.push({
       ...optional('leaseId', asId(raw.leaseId) ?? asId(raw.id)),
       ...optional('applicationId', asId(raw.applicationId)),
       customers,
     });
-  });
+  }
   return problems.length > 0 ? { problems } : { leases };
 }
 
@@ -135,24 +167,39 @@ const documentShape = shape(RawDocument);
 function splitIds(value: unknown): string[] {
   if (Array.isArray(value)) return value.map(asId).filter((x): x is string => x !== undefined);
   const text = asText(value);
-  return text ? text.split(',').map((s) => s.trim()).filter(Boolean) : [];
+  return text
+    ? text
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [];
 }
 
-export function parseLeaseDocumentsResult(result: unknown): { documents: EntrataLeaseDocument[] } | { problems: ShapeProblem[] } {
-  if (result === null || result === '' || (Array.isArray(result) && result.length === 0)) return { documents: [] };
-  if (typeof result !== 'object' || Array.isArray(result)) return { problems: [{ path: '/', message: 'result must be an object' }] };
+export function parseLeaseDocumentsResult(
+  result: unknown,
+): { documents: EntrataLeaseDocument[] } | { problems: ShapeProblem[] } {
+  if (result === null || result === '' || (Array.isArray(result) && result.length === 0))
+    return { documents: [] };
+  if (typeof result !== 'object' || Array.isArray(result))
+    return { problems: [{ path: '/', message: 'result must be an object' }] };
   const found = DOCUMENT_CONTAINERS.find(([outer]) => outer in (result as Obj));
   if (!found) return { documents: [] };
   const [outer, inner] = found;
   const problems: ShapeProblem[] = [];
   const documents: EntrataLeaseDocument[] = [];
-  unwrapList((result as Obj)[outer], inner).forEach((rawDocument, i) => {
+  for (const [i, rawDocument] of unwrapList((result as Obj)[outer], inner).entries()) {
     const at = `/${outer}/${inner}/${i}`;
     const dp = documentShape.problems(rawDocument);
-    if (dp.length > 0) return void problems.push(...prefixed(dp, at));
+    if (dp.length > 0) {
+      problems.push(...prefixed(dp, at));
+      continue;
+    }
     const d = rawDocument as Obj;
     const fileId = asId(d.fileId) ?? asId(d.id);
-    if (!fileId) return void problems.push({ path: `${at}/fileId`, message: 'fileId is required' });
+    if (!fileId) {
+      problems.push({ path: `${at}/fileId`, message: 'fileId is required' });
+      continue;
+    }
     documents.push({
       fileId,
       fileName: asText(d.fileName) ?? asText(d.name) ?? '',
@@ -161,7 +208,7 @@ export function parseLeaseDocumentsResult(result: unknown): { documents: Entrata
       customerIds: splitIds(d.customerIds),
       ...optional('addedOn', parseEntrataDate(d.addedOn)),
     });
-  });
+  }
   return problems.length > 0 ? { problems } : { documents };
 }
 
@@ -176,7 +223,9 @@ const RawUploaded = Type.Object({
 });
 const uploadShape = shape(Type.Object({ files: Container('file', RawUploaded) }));
 
-export function parseSendLeaseDocumentsResult(result: unknown): { files: EntrataUploadedFile[] } | { problems: ShapeProblem[] } {
+export function parseSendLeaseDocumentsResult(
+  result: unknown,
+): { files: EntrataUploadedFile[] } | { problems: ShapeProblem[] } {
   const problems = uploadShape.problems(result);
   if (problems.length > 0) return { problems };
   const files = unwrapList((result as Obj).files, 'file').map((raw) => {

@@ -19,8 +19,19 @@ describe('rate-limit headers', () => {
   });
 
   it('waits for the longest exhausted window, and the window length when no reset is given', () => {
-    expect(exhaustedWaitMs(parseRateLimitHeaders({ 'x-ratelimit-remaining': '5/DAY;0/HOUR;0/MINUTE', 'x-ratelimit-reset': '100;50;10' }))).toBe(50_000);
-    expect(exhaustedWaitMs(parseRateLimitHeaders({ 'x-ratelimit-limit': '150/MINUTE', 'x-ratelimit-remaining': '0' }))).toBe(60_000);
+    expect(
+      exhaustedWaitMs(
+        parseRateLimitHeaders({
+          'x-ratelimit-remaining': '5/DAY;0/HOUR;0/MINUTE',
+          'x-ratelimit-reset': '100;50;10',
+        }),
+      ),
+    ).toBe(50_000);
+    expect(
+      exhaustedWaitMs(
+        parseRateLimitHeaders({ 'x-ratelimit-limit': '150/MINUTE', 'x-ratelimit-remaining': '0' }),
+      ),
+    ).toBe(60_000);
     expect(exhaustedWaitMs(parseRateLimitHeaders({}))).toBe(0);
     expect(exhaustedWaitMs(parseRateLimitHeaders({ 'x-ratelimit-remaining': 'garbage' }))).toBe(0);
   });
@@ -83,7 +94,11 @@ describe('RateLimiter', () => {
     await limiter.acquire('t:leads');
     expect(clock.slept).toEqual([5000]);
     limiter.observe('t:leads', [{ unit: 'HOUR', limit: 1000, remaining: 0, resetSeconds: 1800 }]);
-    await expect(limiter.acquire('t:leads')).rejects.toMatchObject({ kind: 'rate_limited', retryable: true, retryAfterMs: 1_800_000 });
+    await expect(limiter.acquire('t:leads')).rejects.toMatchObject({
+      kind: 'rate_limited',
+      retryable: true,
+      retryAfterMs: 1_800_000,
+    });
     // The rejection does not block the queue for the next caller once the window passed.
     clock.sleep(1_800_000);
     await limiter.acquire('t:leads');

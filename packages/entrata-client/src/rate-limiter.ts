@@ -49,7 +49,12 @@ export class RateLimiter {
   #bucket(key: string): Bucket {
     let bucket = this.#buckets.get(key);
     if (!bucket) {
-      bucket = { tokens: this.#capacity, refilledAt: this.#clock.now(), blockedUntil: 0, queue: Promise.resolve() };
+      bucket = {
+        tokens: this.#capacity,
+        refilledAt: this.#clock.now(),
+        blockedUntil: 0,
+        queue: Promise.resolve(),
+      };
       this.#buckets.set(key, bucket);
     }
     return bucket;

@@ -1,6 +1,12 @@
 import { parseRetryAfter } from './backoff.ts';
 import { coerceCode, EntrataError, isRetryableEntrataCode, isRetryableHttpStatus } from './errors.ts';
-import { exhaustedWaitMs, type HeaderBag, parseRateLimitHeaders, readHeader, resetWaitMs } from './rate-limit-headers.ts';
+import {
+  exhaustedWaitMs,
+  type HeaderBag,
+  parseRateLimitHeaders,
+  readHeader,
+  resetWaitMs,
+} from './rate-limit-headers.ts';
 
 export interface RawResponse {
   status: number;
@@ -8,7 +14,9 @@ export interface RawResponse {
   text: string;
 }
 
-export type Interpreted = { ok: true; result: unknown; requestId: string | undefined } | { ok: false; error: EntrataError };
+export type Interpreted =
+  | { ok: true; result: unknown; requestId: string | undefined }
+  | { ok: false; error: EntrataError };
 
 interface Context {
   service: string;
@@ -16,13 +24,18 @@ interface Context {
   now?: number;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * How long the server asked us to wait: Retry-After first, then the rate-limit counters. Entrata sends its
  * counters on every answer, so a reset only counts when a window is exhausted or the answer is a 429.
  */
-export function serverWaitMs(headers: HeaderBag, rateLimited: boolean, now: number = Date.now()): number | undefined {
+export function serverWaitMs(
+  headers: HeaderBag,
+  rateLimited: boolean,
+  now: number = Date.now(),
+): number | undefined {
   const retryAfter = parseRetryAfter(readHeader(headers, 'retry-after'), now);
   if (retryAfter !== undefined) return retryAfter;
   const windows = parseRateLimitHeaders(headers);
@@ -52,7 +65,14 @@ export function interpretResponse(res: RawResponse, ctx: Context): Interpreted {
     const message = typeof response.error.message === 'string' ? response.error.message : 'no message';
     return {
       ok: false,
-      error: new EntrataError({ ...base, kind: 'api', code, message, retryable, retryAfterMs: retryable ? waitMs(code) : undefined }),
+      error: new EntrataError({
+        ...base,
+        kind: 'api',
+        code,
+        message,
+        retryable,
+        retryAfterMs: retryable ? waitMs(code) : undefined,
+      }),
     };
   }
   if (res.status < 200 || res.status > 299) {
@@ -72,7 +92,13 @@ export function interpretResponse(res: RawResponse, ctx: Context): Interpreted {
   if (!response) {
     return {
       ok: false,
-      error: new EntrataError({ ...base, kind: 'invalid_response', code: res.status, message: 'body is not a JSON object', retryable: false }),
+      error: new EntrataError({
+        ...base,
+        kind: 'invalid_response',
+        code: res.status,
+        message: 'body is not a JSON object',
+        retryable: false,
+      }),
     };
   }
   const code = coerceCode(response.code);
@@ -81,15 +107,31 @@ export function interpretResponse(res: RawResponse, ctx: Context): Interpreted {
     const message = typeof response.message === 'string' ? response.message : `response code ${code}`;
     return {
       ok: false,
-      error: new EntrataError({ ...base, kind: 'api', code, message, retryable, retryAfterMs: retryable ? waitMs(code) : undefined }),
+      error: new EntrataError({
+        ...base,
+        kind: 'api',
+        code,
+        message,
+        retryable,
+        retryAfterMs: retryable ? waitMs(code) : undefined,
+      }),
     };
   }
   if (!('result' in response)) {
     return {
       ok: false,
-      error: new EntrataError({ ...base, kind: 'invalid_response', code: res.status, message: 'response has no result', retryable: false }),
+      error: new EntrataError({
+        ...base,
+        kind: 'invalid_response',
+        code: res.status,
+        message: 'response has no result',
+        retryable: false,
+      }),
     };
   }
-  const requestId = typeof response.requestId === 'string' || typeof response.requestId === 'number' ? String(response.requestId) : undefined;
+  const requestId =
+    typeof response.requestId === 'string' || typeof response.requestId === 'number'
+      ? String(response.requestId)
+      : undefined;
   return { ok: true, result: response.result, requestId };
 }

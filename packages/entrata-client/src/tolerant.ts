@@ -18,7 +18,8 @@ export function asList<T>(value: T | T[] | null | undefined): T[] {
 export function unwrapList(container: unknown, key: string): unknown[] {
   if (container === undefined || container === null || container === '') return [];
   if (Array.isArray(container)) return container;
-  if (typeof container === 'object' && key in container) return asList((container as Record<string, unknown>)[key]);
+  if (typeof container === 'object' && key in container)
+    return asList((container as Record<string, unknown>)[key]);
   return [];
 }
 
@@ -55,7 +56,9 @@ export function shape(schema: TSchema): ShapeChecker {
   return {
     problems(value) {
       if (check.Check(value)) return [];
-      return [...check.Errors(value)].slice(0, 10).map((e) => ({ path: e.instancePath || '/', message: e.message }));
+      return [...check.Errors(value)]
+        .slice(0, 10)
+        .map((e) => ({ path: e.instancePath || '/', message: e.message }));
     },
   };
 }
@@ -65,7 +68,8 @@ export function shape(schema: TSchema): ShapeChecker {
 /** Entrata's dates and times are Mountain Time unless they say otherwise. */
 export const ENTRATA_TIME_ZONE = 'America/Denver';
 
-const US_DATE = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?(?:\s+([A-Z]{3,4}))?$/;
+const US_DATE =
+  /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?(?:\s+([A-Z]{3,4}))?$/;
 const ISO_LOCAL = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?$/;
 const ISO_ZONED = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 
@@ -82,11 +86,26 @@ function zoneOffsetMs(utcMs: number, timeZone: string): number {
     second: '2-digit',
   }).formatToParts(new Date(utcMs));
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  const asUtc = Date.UTC(
+    get('year'),
+    get('month') - 1,
+    get('day'),
+    get('hour'),
+    get('minute'),
+    get('second'),
+  );
   return asUtc - Math.floor(utcMs / 1000) * 1000;
 }
 
-function wallTimeToUtc(y: number, mo: number, d: number, h: number, mi: number, s: number, timeZone: string): number {
+function wallTimeToUtc(
+  y: number,
+  mo: number,
+  d: number,
+  h: number,
+  mi: number,
+  s: number,
+  timeZone: string,
+): number {
   const guess = Date.UTC(y, mo - 1, d, h, mi, s);
   // Two passes settle the offset across a DST change.
   const first = guess - zoneOffsetMs(guess, timeZone);
@@ -153,7 +172,12 @@ export function formatEntrataDate(value: Date | string, timeZone: string = ENTRA
     if (Number.isNaN(ms)) throw new TypeError(`not a date: ${value}`);
     value = new Date(ms);
   }
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(value);
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).formatToParts(value);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${get('month')}/${get('day')}/${get('year')}`;
 }

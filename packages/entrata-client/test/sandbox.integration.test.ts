@@ -1,5 +1,5 @@
 import { createLogger } from '@autoverify/logger';
-import { type Sandbox, SEND_LEASE_DOCUMENTS_PARTS as SANDBOX_PARTS, startSandbox } from '@autoverify/sandbox';
+import { SEND_LEASE_DOCUMENTS_PARTS as SANDBOX_PARTS, type Sandbox, startSandbox } from '@autoverify/sandbox';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createEntrataClient, type EntrataClientOptions, SEND_LEASE_DOCUMENTS_PARTS } from '../src/index.ts';
 
@@ -12,7 +12,9 @@ let sandbox: Sandbox;
 async function control(method: string, path: string, body?: unknown) {
   const res = await fetch(`${sandbox.url}/sandbox${path}`, {
     method,
-    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    ...(body === undefined
+      ? {}
+      : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
   });
   const json = (await res.json().catch(() => undefined)) as any;
   if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
@@ -36,7 +38,13 @@ async function submit() {
     propertyId: PROPERTY,
     webhook: 'none',
     applicants: [
-      { firstName: 'Ann', lastName: 'Lee', email: 'ann@example.com', phones: { cell: '+13035550100' }, customerType: 'Primary' },
+      {
+        firstName: 'Ann',
+        lastName: 'Lee',
+        email: 'ann@example.com',
+        phones: { cell: '+13035550100' },
+        customerType: 'Primary',
+      },
       { firstName: 'Bo', lastName: 'Lee', customerType: 'Guarantor', relationshipName: 'Parent' },
       { firstName: 'Cy', lastName: 'Lee', customerType: 'Occupant' },
     ],
@@ -56,7 +64,13 @@ beforeEach(async () => {
     apiKey: 'acme-key',
     basicAuth: { username: 'api-user', password: 'api-pass' },
     webhook: { mode: 'hmac', secret: 'whsec' },
-    properties: [{ propertyId: PROPERTY, name: 'Elm Court', address: { street: '1 Elm St', city: 'Denver', state: 'CO', zip: '80202' } }],
+    properties: [
+      {
+        propertyId: PROPERTY,
+        name: 'Elm Court',
+        address: { street: '1 Elm St', city: 'Denver', state: 'CO', zip: '80202' },
+      },
+    ],
   });
 });
 
@@ -70,15 +84,29 @@ describe('entrata client against the sandbox', () => {
     const app = await submit();
     const entrata = client();
     try {
-      const prospects = await entrata.getLeads({ propertyId: PROPERTY, applicationId: String(app.applicationId) });
+      const prospects = await entrata.getLeads({
+        propertyId: PROPERTY,
+        applicationId: String(app.applicationId),
+      });
       expect(prospects).toHaveLength(1);
       const [prospect] = prospects;
-      expect(prospect).toMatchObject({ applicationId: String(app.applicationId), status: 'Application Completed' });
+      expect(prospect).toMatchObject({
+        applicationId: String(app.applicationId),
+        status: 'Application Completed',
+      });
       expect(prospect?.createdOn).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.000Z$/);
       expect(Math.abs(Date.parse(prospect?.createdOn ?? '') - Date.now())).toBeLessThan(60_000);
-      expect(prospect?.customers[0]).toMatchObject({ firstName: 'Ann', email: 'ann@example.com', cellPhoneNumber: '+13035550100' });
+      expect(prospect?.customers[0]).toMatchObject({
+        firstName: 'Ann',
+        email: 'ann@example.com',
+        cellPhoneNumber: '+13035550100',
+      });
 
-      const byDate = await entrata.getLeads({ propertyId: PROPERTY, createdOnDateFrom: new Date(Date.now() - 86_400_000), createdOnDateTo: new Date() });
+      const byDate = await entrata.getLeads({
+        propertyId: PROPERTY,
+        createdOnDateFrom: new Date(Date.now() - 86_400_000),
+        createdOnDateTo: new Date(),
+      });
       expect(byDate.map((p) => p.applicationId)).toContain(String(app.applicationId));
 
       const leases = await entrata.getLeases({ propertyId: PROPERTY, applicationId: app.applicationId });
@@ -98,13 +126,34 @@ describe('entrata client against the sandbox', () => {
         propertyId: PROPERTY,
         applicationId: String(app.applicationId),
         customerIds: [customerId],
-        file: { fileName: 'income-report.pdf', fileTypeId: '7001', bytes: PDF, contentType: 'application/pdf' },
+        file: {
+          fileName: 'income-report.pdf',
+          fileTypeId: '7001',
+          bytes: PDF,
+          contentType: 'application/pdf',
+        },
         isShowInResidentPortal: false,
       });
-      expect(files).toEqual([{ fileId: expect.any(String), fileName: 'income-report.pdf', status: 'Success', message: expect.any(String) }]);
-      const documents = await entrata.getLeaseDocumentsList({ propertyId: PROPERTY, applicationId: String(app.applicationId) });
+      expect(files).toEqual([
+        {
+          fileId: expect.any(String),
+          fileName: 'income-report.pdf',
+          status: 'Success',
+          message: expect.any(String),
+        },
+      ]);
+      const documents = await entrata.getLeaseDocumentsList({
+        propertyId: PROPERTY,
+        applicationId: String(app.applicationId),
+      });
       expect(documents).toEqual([
-        expect.objectContaining({ fileId: files[0]?.fileId, fileName: 'income-report.pdf', fileTypeId: '7001', fileTypeName: 'Proof of Income', customerIds: [customerId] }),
+        expect.objectContaining({
+          fileId: files[0]?.fileId,
+          fileName: 'income-report.pdf',
+          fileTypeId: '7001',
+          fileTypeName: 'Proof of Income',
+          customerIds: [customerId],
+        }),
       ]);
     } finally {
       await entrata.close();
@@ -113,7 +162,10 @@ describe('entrata client against the sandbox', () => {
 
   it('authenticates with HTTP Basic on the legacy form', async () => {
     await submit();
-    const entrata = client({ baseUrl: `${sandbox.url}/legacy/acme/api/v1`, auth: { type: 'basic', username: 'api-user', password: 'api-pass' } });
+    const entrata = client({
+      baseUrl: `${sandbox.url}/legacy/acme/api/v1`,
+      auth: { type: 'basic', username: 'api-user', password: 'api-pass' },
+    });
     try {
       expect(await entrata.getLeads({ propertyId: PROPERTY })).toHaveLength(1);
     } finally {
@@ -125,8 +177,18 @@ describe('entrata client against the sandbox', () => {
     const wrongKey = client({ auth: { type: 'apikey', apiKey: 'nope' } });
     const entrata = client();
     try {
-      await expect(wrongKey.getLeads({ propertyId: PROPERTY })).rejects.toMatchObject({ name: 'EntrataError', code: 113, httpStatus: 401, retryable: false, attempts: 1 });
-      await expect(entrata.getLeads({ propertyId: 999 })).rejects.toMatchObject({ kind: 'api', code: 304, retryable: false });
+      await expect(wrongKey.getLeads({ propertyId: PROPERTY })).rejects.toMatchObject({
+        name: 'EntrataError',
+        code: 113,
+        httpStatus: 401,
+        retryable: false,
+        attempts: 1,
+      });
+      await expect(entrata.getLeads({ propertyId: 999 })).rejects.toMatchObject({
+        kind: 'api',
+        code: 304,
+        retryable: false,
+      });
     } finally {
       await wrongKey.close();
       await entrata.close();
@@ -135,8 +197,20 @@ describe('entrata client against the sandbox', () => {
 
   it('retries injected 310 errors and 503s, then succeeds', async () => {
     await submit();
-    await control('POST', '/faults', { target: 'entrata', kind: 'entrata_error', code: '310', match: 'leads/getLeads', count: 2 });
-    await control('POST', '/faults', { target: 'entrata', kind: 'http_error', status: 503, match: 'leads/getLeads', count: 1 });
+    await control('POST', '/faults', {
+      target: 'entrata',
+      kind: 'entrata_error',
+      code: '310',
+      match: 'leads/getLeads',
+      count: 2,
+    });
+    await control('POST', '/faults', {
+      target: 'entrata',
+      kind: 'http_error',
+      status: 503,
+      match: 'leads/getLeads',
+      count: 1,
+    });
     const entrata = client();
     try {
       expect(await entrata.getLeads({ propertyId: PROPERTY })).toHaveLength(1);
@@ -147,20 +221,38 @@ describe('entrata client against the sandbox', () => {
   });
 
   it('honours the sandbox 429 Retry-After and gives up retryably beyond maxWaitMs', async () => {
-    await control('POST', '/faults', { target: 'entrata', kind: 'rate_limit', retryAfterSeconds: 120, match: 'leads/getLeads', count: 1 });
+    await control('POST', '/faults', {
+      target: 'entrata',
+      kind: 'rate_limit',
+      retryAfterSeconds: 120,
+      match: 'leads/getLeads',
+      count: 1,
+    });
     const entrata = client({ maxWaitMs: 5_000 });
     try {
-      await expect(entrata.getLeads({ propertyId: PROPERTY })).rejects.toMatchObject({ retryable: true, retryAfterMs: 120_000 });
+      await expect(entrata.getLeads({ propertyId: PROPERTY })).rejects.toMatchObject({
+        retryable: true,
+        retryAfterMs: 120_000,
+      });
     } finally {
       await entrata.close();
     }
   });
 
   it('times out a call that hangs and reports it as retryable', async () => {
-    await control('POST', '/faults', { target: 'entrata', kind: 'delay', delayMs: 2_000, match: 'leads/getLeads' });
+    await control('POST', '/faults', {
+      target: 'entrata',
+      kind: 'delay',
+      delayMs: 2_000,
+      match: 'leads/getLeads',
+    });
     const entrata = client({ headersTimeoutMs: 200, maxAttempts: 2 });
     try {
-      await expect(entrata.getLeads({ propertyId: PROPERTY })).rejects.toMatchObject({ kind: 'timeout', retryable: true, attempts: 2 });
+      await expect(entrata.getLeads({ propertyId: PROPERTY })).rejects.toMatchObject({
+        kind: 'timeout',
+        retryable: true,
+        attempts: 2,
+      });
     } finally {
       await entrata.close();
     }

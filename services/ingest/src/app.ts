@@ -4,8 +4,18 @@ import { type Handler, Outbox, type Transactions } from '@autoverify/messaging';
 import type { FastifyInstance } from 'fastify';
 import type { Tx } from './db.ts';
 import type { EntrataClients } from './entrata-clients.ts';
-import { PROCESS_PLATFORM_WEBHOOK, type ProcessPlatformWebhookJob, processPlatformWebhook, verificationRequestedHandler } from './handlers/platform.ts';
-import { RECONCILE_TENANT, type ReconcileTenantJob, reconcileTenant, startReconciliationScheduler } from './handlers/reconciliation.ts';
+import {
+  PROCESS_PLATFORM_WEBHOOK,
+  type ProcessPlatformWebhookJob,
+  processPlatformWebhook,
+  verificationRequestedHandler,
+} from './handlers/platform.ts';
+import {
+  RECONCILE_TENANT,
+  type ReconcileTenantJob,
+  reconcileTenant,
+  startReconciliationScheduler,
+} from './handlers/reconciliation.ts';
 import { SYNC_APPLICATION, type SyncApplicationJob, syncApplication } from './handlers/sync-application.ts';
 import { entrataWebhookRoutes } from './http/entrata-webhook.ts';
 import { platformWebhookRoutes } from './http/platform-webhook.ts';
@@ -35,19 +45,39 @@ export interface IngestApp {
 /** ingest's use cases from their dependencies: service.ts and the tests build it the same way. */
 export function buildIngest(deps: IngestDeps): IngestApp {
   const outbox = new Outbox<Tx>(deps.transactions);
-  const base = { transactions: deps.transactions, outbox, jobs: deps.jobs, relay: deps.relay, logger: deps.logger };
+  const base = {
+    transactions: deps.transactions,
+    outbox,
+    jobs: deps.jobs,
+    relay: deps.relay,
+    logger: deps.logger,
+  };
   const syncDeps = { ...base, tenants: deps.tenants, entrata: deps.entrata };
   return {
     async routes(app) {
       await app.register(entrataWebhookRoutes({ ...base, tenants: deps.tenants }));
-      await app.register(platformWebhookRoutes({ ...base, platformWebhookSecret: deps.platformWebhookSecret }));
+      await app.register(
+        platformWebhookRoutes({ ...base, platformWebhookSecret: deps.platformWebhookSecret }),
+      );
     },
     handlers: [verificationRequestedHandler],
     async startWorkers(options = {}) {
-      const polling = options.pollingIntervalSeconds ? { pollingIntervalSeconds: options.pollingIntervalSeconds } : {};
-      await deps.jobs.work<SyncApplicationJob>(SYNC_APPLICATION, syncApplication(syncDeps), { concurrency: 4, ...polling });
-      await deps.jobs.work<ReconcileTenantJob>(RECONCILE_TENANT, reconcileTenant(syncDeps), { concurrency: 1, ...polling });
-      await deps.jobs.work<ProcessPlatformWebhookJob>(PROCESS_PLATFORM_WEBHOOK, processPlatformWebhook(base), { concurrency: 4, ...polling });
+      const polling = options.pollingIntervalSeconds
+        ? { pollingIntervalSeconds: options.pollingIntervalSeconds }
+        : {};
+      await deps.jobs.work<SyncApplicationJob>(SYNC_APPLICATION, syncApplication(syncDeps), {
+        concurrency: 4,
+        ...polling,
+      });
+      await deps.jobs.work<ReconcileTenantJob>(RECONCILE_TENANT, reconcileTenant(syncDeps), {
+        concurrency: 1,
+        ...polling,
+      });
+      await deps.jobs.work<ProcessPlatformWebhookJob>(
+        PROCESS_PLATFORM_WEBHOOK,
+        processPlatformWebhook(base),
+        { concurrency: 4, ...polling },
+      );
       return startReconciliationScheduler({
         tenants: deps.tenants,
         deps: syncDeps,

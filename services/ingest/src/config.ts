@@ -5,7 +5,15 @@ export const IngestEnv = Type.Object({
   ...commonEnv,
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3001 }),
   HOST: Type.String({ minLength: 1, default: '0.0.0.0' }),
-  PLATFORM_WEBHOOK_SECRET: Type.String({ minLength: 16, description: 'Shared secret of the Verification-Signature HMAC.' }),
-  RECONCILIATION_TICK_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 1000, description: 'How often due reconciliation polls are looked for.' }),
+  PLATFORM_WEBHOOK_SECRET: Type.String({
+    minLength: 16,
+    description: 'Shared secret of the Verification-Signature HMAC.',
+  }),
+  RECONCILIATION_TICK_MS: Type.Integer({
+    minimum: 100,
+    maximum: 60_000,
+    default: 1000,
+    description: 'How often due reconciliation polls are looked for.',
+  }),
 });
 export type IngestEnv = Static<typeof IngestEnv>;

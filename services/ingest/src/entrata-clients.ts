@@ -20,7 +20,11 @@ export function entrataClients(tenants: Tenants, logger: Logger): EntrataClients
           auth:
             entrata.auth.type === 'apikey'
               ? { type: 'apikey', apiKey: tenants.secret(entrata.auth.apiKey) }
-              : { type: 'basic', username: entrata.auth.username, password: tenants.secret(entrata.auth.password) },
+              : {
+                  type: 'basic',
+                  username: entrata.auth.username,
+                  password: tenants.secret(entrata.auth.password),
+                },
           tenantId,
           requestsPerMinute: entrata.requestsPerMinute,
           logger,

@@ -1,5 +1,5 @@
-import type { Outbox, Transactions } from '@autoverify/messaging';
 import type { Logger } from '@autoverify/logger';
+import type { Outbox, Transactions } from '@autoverify/messaging';
 import type { Tx } from './db.ts';
 
 /** The part of service-kit's JobQueue ingest uses (structural, so tests can pass the real one). */
@@ -22,7 +22,11 @@ export interface SendJobOptions {
 
 export interface Jobs {
   send<T extends object>(name: string, data: T, options?: SendJobOptions): Promise<string | null>;
-  work<T extends object>(name: string, handler: (data: T, job: JobInfo) => Promise<void>, options?: { concurrency?: number }): Promise<void>;
+  work<T extends object>(
+    name: string,
+    handler: (data: T, job: JobInfo) => Promise<void>,
+    options?: { concurrency?: number },
+  ): Promise<void>;
 }
 
 /** What every handler and route of ingest is built from. */

@@ -37,7 +37,12 @@ export async function startIngest(options: StartIngestOptions): Promise<RunningI
   onStop('database', () => prisma.$disconnect());
   const transactions = prismaTransactions<Tx>(prisma);
 
-  const kafka = createKafka({ brokers: env.KAFKA_BROKERS, clientId: 'ingest', namespace: env.KAFKA_NAMESPACE, logger });
+  const kafka = createKafka({
+    brokers: env.KAFKA_BROKERS,
+    clientId: 'ingest',
+    namespace: env.KAFKA_NAMESPACE,
+    logger,
+  });
   onStop('kafka', () => kafka.disconnect());
 
   const entrata = entrataClients(tenants, logger);
@@ -59,10 +64,20 @@ export async function startIngest(options: StartIngestOptions): Promise<RunningI
     platformWebhookSecret: env.PLATFORM_WEBHOOK_SECRET,
     reconciliationTickMs: env.RECONCILIATION_TICK_MS,
   });
-  const workers = await ingest.startWorkers(options.jobPollingSeconds ? { pollingIntervalSeconds: options.jobPollingSeconds } : {});
+  const workers = await ingest.startWorkers(
+    options.jobPollingSeconds ? { pollingIntervalSeconds: options.jobPollingSeconds } : {},
+  );
   onStop('reconciliation scheduler', () => workers.stop());
 
-  const consumer = await startConsumer({ kafka, service: 'ingest', topics: subscriptions.ingest, transactions, handlers: ingest.handlers, logger, relay });
+  const consumer = await startConsumer({
+    kafka,
+    service: 'ingest',
+    topics: subscriptions.ingest,
+    transactions,
+    handlers: ingest.handlers,
+    logger,
+    relay,
+  });
   onStop('consumer', () => consumer.stop());
 
   const app = createHttpServer({ logger });

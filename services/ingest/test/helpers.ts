@@ -5,7 +5,13 @@ import { loadTenants } from '@autoverify/config';
 import { createLogger } from '@autoverify/logger';
 import { createKafka, ensureTopics } from '@autoverify/messaging';
 import { type Sandbox, startSandbox } from '@autoverify/sandbox';
-import { migrateTestDatabase, readTopic, type TestDatabase, type TestKafka, testKafka } from '@autoverify/testing';
+import {
+  migrateTestDatabase,
+  readTopic,
+  type TestDatabase,
+  type TestKafka,
+  testKafka,
+} from '@autoverify/testing';
 import { startIngest } from '../src/service.ts';
 
 export const ORG = 'acme-pm';
@@ -23,15 +29,31 @@ export async function startHarness() {
   const logger = createLogger({ service: 'ingest-test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const db: TestDatabase = await migrateTestDatabase(serviceDir);
   const kafka: TestKafka = await testKafka({ prefix: 'ingest' });
-  const admin = createKafka({ brokers: kafka.brokers, clientId: 'ingest-test', namespace: kafka.namespace, logger });
+  const admin = createKafka({
+    brokers: kafka.brokers,
+    clientId: 'ingest-test',
+    namespace: kafka.namespace,
+    logger,
+  });
   await ensureTopics(admin);
-  const sandbox: Sandbox = await startSandbox({ httpPort: 0, smtpPort: 0, logLevel: 'silent', webhookRetry: { attempts: 3, initialDelayMs: 50, timeoutMs: 3000 } });
+  const sandbox: Sandbox = await startSandbox({
+    httpPort: 0,
+    smtpPort: 0,
+    logLevel: 'silent',
+    webhookRetry: { attempts: 3, initialDelayMs: 50, timeoutMs: 3000 },
+  });
 
   const org = {
     tenantId: TENANT,
     apiKey: API_KEY,
     webhook: { mode: 'hmac', secret: WEBHOOK_SECRET },
-    properties: [{ propertyId: PROPERTY, name: 'Elm Court', address: { street: '1 Elm St', city: 'Denver', state: 'CO', zip: '80202' } }],
+    properties: [
+      {
+        propertyId: PROPERTY,
+        name: 'Elm Court',
+        address: { street: '1 Elm St', city: 'Denver', state: 'CO', zip: '80202' },
+      },
+    ],
   };
   // The org exists before ingest starts, so the first reconciliation poll (at start-up) succeeds.
   await control(sandbox, 'PUT', `/entrata/orgs/${ORG}`, org);
@@ -51,7 +73,11 @@ export async function startHarness() {
             propertyIds: [String(PROPERTY)],
             requestsPerMinute: 600,
           },
-          webhook: { auth: 'hmac', secrets: [{ env: 'ACME_WEBHOOK_OLD' }, { env: 'ACME_WEBHOOK_NEW' }], toleranceSeconds: 300 },
+          webhook: {
+            auth: 'hmac',
+            secrets: [{ env: 'ACME_WEBHOOK_OLD' }, { env: 'ACME_WEBHOOK_NEW' }],
+            toleranceSeconds: 300,
+          },
           // Long: the tests trigger the poll themselves (reconciliation_state.next_run_at).
           reconciliation: { intervalMinutes: 1440, lookbackDays: 2 },
           defaults: {
@@ -62,14 +88,23 @@ export async function startHarness() {
             timeZone: 'America/Denver',
             state: 'CO',
             entrataFileTypes: { income: '7001', identity: '7002' },
-            sender: { brandName: 'Acme', emailFrom: 'leasing@acme.example.com', emailFromName: 'Acme Leasing', smsFrom: '+13035550199' },
+            sender: {
+              brandName: 'Acme',
+              emailFrom: 'leasing@acme.example.com',
+              emailFromName: 'Acme Leasing',
+              smsFrom: '+13035550199',
+            },
           },
           properties: {},
         },
       ],
     }),
   );
-  const tenants = loadTenants(tenantsFile, { ACME_ENTRATA_KEY: API_KEY, ACME_WEBHOOK_OLD: 'retired-soon', ACME_WEBHOOK_NEW: WEBHOOK_SECRET });
+  const tenants = loadTenants(tenantsFile, {
+    ACME_ENTRATA_KEY: API_KEY,
+    ACME_WEBHOOK_OLD: 'retired-soon',
+    ACME_WEBHOOK_NEW: WEBHOOK_SECRET,
+  });
 
   const ingest = await startIngest({
     env: {
@@ -105,7 +140,9 @@ export async function startHarness() {
       const messages = await readTopic(kafka.brokers, `${kafka.namespace}.${topic}`);
       return messages
         .map((m) => m.json as { type: string; correlationId: string; payload: any; tenantId: string })
-        .filter((e) => e?.type === type && (applicationId === undefined || e.correlationId === applicationId));
+        .filter(
+          (e) => e?.type === type && (applicationId === undefined || e.correlationId === applicationId),
+        );
     },
     async stop() {
       for (const { stop } of stops.reverse()) await stop();
@@ -122,19 +159,30 @@ export type Harness = Awaited<ReturnType<typeof startHarness>>;
 export async function control(sandbox: Sandbox, method: string, path: string, body?: unknown) {
   const res = await fetch(`${sandbox.url}/sandbox${path}`, {
     method,
-    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    ...(body === undefined
+      ? {}
+      : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
   });
   const json = (await res.json().catch(() => undefined)) as any;
   if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
   return json;
 }
 
-export function submitApplication(h: Harness, webhook: 'deliver' | 'drop' | 'duplicate' | 'none' = 'deliver') {
+export function submitApplication(
+  h: Harness,
+  webhook: 'deliver' | 'drop' | 'duplicate' | 'none' = 'deliver',
+) {
   return control(h.sandbox, 'POST', `/entrata/orgs/${ORG}/applications`, {
     propertyId: PROPERTY,
     webhook,
     applicants: [
-      { firstName: 'Ann', lastName: 'Lee', email: ' Ann@Example.COM ', phones: { cell: '(303) 555-0100' }, customerType: 'Primary' },
+      {
+        firstName: 'Ann',
+        lastName: 'Lee',
+        email: ' Ann@Example.COM ',
+        phones: { cell: '(303) 555-0100' },
+        customerType: 'Primary',
+      },
       { firstName: 'Bo', lastName: 'Lee', customerType: 'Guarantor', relationshipName: 'Parent' },
       { firstName: 'Cy', lastName: 'Lee', customerType: 'Occupant', relationshipName: 'Child' },
     ],

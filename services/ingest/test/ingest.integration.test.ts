@@ -4,7 +4,17 @@ import { buildEvent, publishEvent } from '@autoverify/messaging';
 import { signEntrataWebhook } from '@autoverify/sandbox';
 import { waitFor } from '@autoverify/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, PLATFORM_SECRET, PROPERTY, startHarness, submitApplication, TENANT, WEBHOOK_SECRET } from './helpers.ts';
+import {
+  control,
+  type Harness,
+  ORG,
+  PLATFORM_SECRET,
+  PROPERTY,
+  startHarness,
+  submitApplication,
+  TENANT,
+  WEBHOOK_SECRET,
+} from './helpers.ts';
 
 let h: Harness;
 
@@ -18,8 +28,17 @@ afterAll(async () => {
 const wait = { timeoutMs: 30_000, intervalMs: 250 };
 
 async function postEntrata(body: string, headers: Record<string, string>, tenant = TENANT) {
-  const res = await fetch(`${h.url}/webhooks/entrata/${tenant}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
-  return { status: res.status, contentType: res.headers.get('content-type'), json: (await res.json().catch(() => undefined)) as any, headers: res.headers };
+  const res = await fetch(`${h.url}/webhooks/entrata/${tenant}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+  });
+  return {
+    status: res.status,
+    contentType: res.headers.get('content-type'),
+    json: (await res.json().catch(() => undefined)) as any,
+    headers: res.headers,
+  };
 }
 
 function signedHeaders(body: string, secret = WEBHOOK_SECRET, t = Math.floor(Date.now() / 1000)) {
@@ -30,15 +49,29 @@ describe('Entrata webhook -> ApplicationSubmitted', () => {
   it('reads the application from Entrata and publishes applicants, guarantor and excluded occupant', async () => {
     const app = await submitApplication(h);
     const applicationId = applicationIdFor(TENANT, String(app.applicationId));
-    const [event] = await waitFor(async () => {
-      const found = await h.events('applications', 'ApplicationSubmitted', applicationId);
-      return found.length > 0 ? found : undefined;
-    }, { ...wait, message: 'ApplicationSubmitted' });
+    const [event] = await waitFor(
+      async () => {
+        const found = await h.events('applications', 'ApplicationSubmitted', applicationId);
+        return found.length > 0 ? found : undefined;
+      },
+      { ...wait, message: 'ApplicationSubmitted' },
+    );
     expect(event?.tenantId).toBe(TENANT);
     const payload = event?.payload;
-    expect(payload).toMatchObject({ applicationId, entrataApplicationId: String(app.applicationId), propertyId: String(PROPERTY), source: 'webhook' });
+    expect(payload).toMatchObject({
+      applicationId,
+      entrataApplicationId: String(app.applicationId),
+      propertyId: String(PROPERTY),
+      source: 'webhook',
+    });
     expect(payload.applicants).toEqual([
-      expect.objectContaining({ role: 'primary', firstName: 'Ann', email: 'Ann@example.com', mobilePhone: '+13035550100', contactIssues: [] }),
+      expect.objectContaining({
+        role: 'primary',
+        firstName: 'Ann',
+        email: 'Ann@example.com',
+        mobilePhone: '+13035550100',
+        contactIssues: [],
+      }),
       expect.objectContaining({
         role: 'guarantor',
         firstName: 'Bo',
@@ -56,8 +89,13 @@ describe('Entrata webhook -> ApplicationSubmitted', () => {
   it('publishes once for duplicate deliveries and an unchanged re-submission', async () => {
     const app = await submitApplication(h, 'duplicate');
     const applicationId = applicationIdFor(TENANT, String(app.applicationId));
-    await waitFor(async () => (await h.prisma.application.findUnique({ where: { applicationId } }))?.status === 'synced', wait);
-    const webhooks = await h.prisma.entrataWebhook.findMany({ where: { entrataApplicationId: String(app.applicationId) } });
+    await waitFor(
+      async () => (await h.prisma.application.findUnique({ where: { applicationId } }))?.status === 'synced',
+      wait,
+    );
+    const webhooks = await h.prisma.entrataWebhook.findMany({
+      where: { entrataApplicationId: String(app.applicationId) },
+    });
     expect(webhooks).toHaveLength(1);
     // A new event id for the same, unchanged application: read again, nothing published.
     const body = JSON.stringify({
@@ -69,28 +107,82 @@ describe('Entrata webhook -> ApplicationSubmitted', () => {
     });
     expect((await postEntrata(body, signedHeaders(body))).status).toBe(202);
     expect((await postEntrata(body, signedHeaders(body))).json).toEqual({ status: 'duplicate' });
-    await waitFor(async () => (await h.prisma.entrataWebhook.count({ where: { entrataApplicationId: String(app.applicationId), status: 'processed' } })) === 2, wait);
+    await waitFor(
+      async () =>
+        (await h.prisma.entrataWebhook.count({
+          where: { entrataApplicationId: String(app.applicationId), status: 'processed' },
+        })) === 2,
+      wait,
+    );
     expect(await h.events('applications', 'ApplicationSubmitted', applicationId)).toHaveLength(1);
+  });
+
+  it('publishes again when a contact changed in Entrata', async () => {
+    const app = await submitApplication(h);
+    const applicationId = applicationIdFor(TENANT, String(app.applicationId));
+    await waitFor(
+      async () => (await h.prisma.application.findUnique({ where: { applicationId } }))?.publishCount === 1,
+      wait,
+    );
+    const guarantor = app.customers.find((c: { customerType: string }) => c.customerType === 'Guarantor');
+    await control(
+      h.sandbox,
+      'PATCH',
+      `/entrata/orgs/${ORG}/applications/${app.applicationId}/applicants/${guarantor.customerId}`,
+      { email: 'bo@example.com' },
+    );
+    await control(h.sandbox, 'POST', `/entrata/orgs/${ORG}/applications/${app.applicationId}/webhook`, {
+      mode: 'deliver',
+    });
+    const events = await waitFor(async () => {
+      const found = await h.events('applications', 'ApplicationSubmitted', applicationId);
+      return found.length === 2 ? found : undefined;
+    }, wait);
+    expect(events[1]?.payload.applicants[1]).toMatchObject({
+      role: 'guarantor',
+      email: 'bo@example.com',
+      contactIssues: [{ field: 'phone', problem: 'missing' }],
+    });
   });
 
   it('answers 4xx problems and stores nothing for bad signatures, bodies and tenants', async () => {
     const eventId = `bad-${randomUUID()}`;
-    const body = JSON.stringify({ event: 'application.submitted', eventId, occurredAt: new Date().toISOString(), propertyId: PROPERTY, applicationId: 1 });
+    const body = JSON.stringify({
+      event: 'application.submitted',
+      eventId,
+      occurredAt: new Date().toISOString(),
+      propertyId: PROPERTY,
+      applicationId: 1,
+    });
     const wrong = await postEntrata(body, signedHeaders(body, 'not-the-secret'));
     expect(wrong.status).toBe(401);
     expect(wrong.contentType).toContain('application/problem+json');
     expect((await postEntrata(body, {})).status).toBe(401);
-    expect((await postEntrata(body, signedHeaders(body, WEBHOOK_SECRET, Math.floor(Date.now() / 1000) - 3600))).json.detail).toMatch(/tolerance/);
+    expect(
+      (await postEntrata(body, signedHeaders(body, WEBHOOK_SECRET, Math.floor(Date.now() / 1000) - 3600)))
+        .json.detail,
+    ).toMatch(/tolerance/);
     expect((await postEntrata(body, signedHeaders(body), 'nobody')).status).toBe(404);
 
-    const invalid = JSON.stringify({ event: 'application.submitted', eventId, occurredAt: 'yesterday', propertyId: PROPERTY });
+    const invalid = JSON.stringify({
+      event: 'application.submitted',
+      eventId,
+      occurredAt: 'yesterday',
+      propertyId: PROPERTY,
+    });
     const rejected = await postEntrata(invalid, signedHeaders(invalid));
     expect(rejected.status).toBe(422);
-    expect(rejected.json.errors.map((e: { path: string }) => e.path)).toEqual(expect.arrayContaining(['body.occurredAt']));
+    expect(rejected.json.errors.map((e: { path: string }) => e.path)).toEqual(
+      expect.arrayContaining(['body.occurredAt']),
+    );
     expect(JSON.stringify(rejected.json.errors)).toContain('applicationId');
     expect((await postEntrata('{"oops', signedHeaders('{"oops'))).status).toBe(400);
 
-    const text = await fetch(`${h.url}/webhooks/entrata/${TENANT}`, { method: 'POST', headers: { 'content-type': 'text/plain', ...signedHeaders(body) }, body });
+    const text = await fetch(`${h.url}/webhooks/entrata/${TENANT}`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', ...signedHeaders(body) },
+      body,
+    });
     expect(text.status).toBe(415);
     const huge = JSON.stringify({ padding: 'x'.repeat(70 * 1024) });
     expect((await postEntrata(huge, signedHeaders(huge))).status).toBe(413);
@@ -99,7 +191,13 @@ describe('Entrata webhook -> ApplicationSubmitted', () => {
   });
 
   it('stores and acknowledges unknown events without processing them', async () => {
-    const body = JSON.stringify({ event: 'lease.signed', eventId: randomUUID(), occurredAt: new Date().toISOString(), propertyId: PROPERTY, applicationId: 424242 });
+    const body = JSON.stringify({
+      event: 'lease.signed',
+      eventId: randomUUID(),
+      occurredAt: new Date().toISOString(),
+      propertyId: PROPERTY,
+      applicationId: 424242,
+    });
     const res = await postEntrata(body, signedHeaders(body, 'retired-soon'));
     expect(res.status).toBe(202);
     const row = await h.prisma.entrataWebhook.findUnique({ where: { id: res.json.id } });
@@ -108,7 +206,13 @@ describe('Entrata webhook -> ApplicationSubmitted', () => {
   });
 
   it('records a visible failure for an application Entrata does not know', async () => {
-    const body = JSON.stringify({ event: 'application.submitted', eventId: randomUUID(), occurredAt: new Date().toISOString(), propertyId: PROPERTY, applicationId: 9999999 });
+    const body = JSON.stringify({
+      event: 'application.submitted',
+      eventId: randomUUID(),
+      occurredAt: new Date().toISOString(),
+      propertyId: PROPERTY,
+      applicationId: 9999999,
+    });
     expect((await postEntrata(body, signedHeaders(body))).status).toBe(202);
     const row = await waitFor(async () => {
       const r = await h.prisma.application.findFirst({ where: { entrataApplicationId: '9999999' } });
@@ -122,13 +226,21 @@ describe('reconciliation', () => {
   it('finds an application whose webhook was lost', async () => {
     const app = await submitApplication(h, 'drop');
     const applicationId = applicationIdFor(TENANT, String(app.applicationId));
-    await h.prisma.reconciliationState.update({ where: { tenantId: TENANT }, data: { nextRunAt: new Date() } });
-    const [event] = await waitFor(async () => {
-      const found = await h.events('applications', 'ApplicationSubmitted', applicationId);
-      return found.length > 0 ? found : undefined;
-    }, { ...wait, message: 'ApplicationSubmitted from reconciliation' });
+    await h.prisma.reconciliationState.update({
+      where: { tenantId: TENANT },
+      data: { nextRunAt: new Date() },
+    });
+    const [event] = await waitFor(
+      async () => {
+        const found = await h.events('applications', 'ApplicationSubmitted', applicationId);
+        return found.length > 0 ? found : undefined;
+      },
+      { ...wait, message: 'ApplicationSubmitted from reconciliation' },
+    );
     expect(event?.payload.source).toBe('reconciliation');
-    expect(await h.prisma.entrataWebhook.count({ where: { entrataApplicationId: String(app.applicationId) } })).toBe(0);
+    expect(
+      await h.prisma.entrataWebhook.count({ where: { entrataApplicationId: String(app.applicationId) } }),
+    ).toBe(0);
   });
 });
 
@@ -136,7 +248,10 @@ describe('verification platform webhooks', () => {
   const postPlatform = async (body: string, secret = PLATFORM_SECRET) =>
     fetch(`${h.url}/webhooks/verification-platform`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'verification-signature': createHmac('sha256', secret).update(body).digest('hex') },
+      headers: {
+        'content-type': 'application/json',
+        'verification-signature': createHmac('sha256', secret).update(body).digest('hex'),
+      },
       body,
     });
 
@@ -148,7 +263,11 @@ describe('verification platform webhooks', () => {
   it('turns REPORT_READY into one ReportCompleted once the VerificationRequested mapping arrives', async () => {
     const applicationId = applicationIdFor(TENANT, '777001');
     const group = `grp_${randomUUID()}`;
-    const report = JSON.stringify({ code: 'REPORT_READY', data: { applicant_group_id: group, report_id: `rep_${group}`, report_type: 'income' }, event_id: randomUUID() });
+    const report = JSON.stringify({
+      code: 'REPORT_READY',
+      data: { applicant_group_id: group, report_id: `rep_${group}`, report_type: 'income' },
+      event_id: randomUUID(),
+    });
     // The webhook beats the mapping: it waits (job retries) instead of failing.
     expect((await postPlatform(report)).status).toBe(202);
     expect((await postPlatform(report)).status).toBe(200);
@@ -161,18 +280,31 @@ describe('verification platform webhooks', () => {
         propertyId: String(PROPERTY),
         applicantGroupId: group,
         applicants: [
-          { applicantId: randomUUID(), entrataCustomerId: '501', platformApplicantId: `${group}-a1`, verifications: [{ kind: 'income', verificationId: `${group}-v1` }] },
-          { applicantId: randomUUID(), entrataCustomerId: '502', platformApplicantId: `${group}-a2`, verifications: [{ kind: 'income', verificationId: `${group}-v2` }] },
+          {
+            applicantId: randomUUID(),
+            entrataCustomerId: '501',
+            platformApplicantId: `${group}-a1`,
+            verifications: [{ kind: 'income', verificationId: `${group}-v1` }],
+          },
+          {
+            applicantId: randomUUID(),
+            entrataCustomerId: '502',
+            platformApplicantId: `${group}-a2`,
+            verifications: [{ kind: 'income', verificationId: `${group}-v2` }],
+          },
         ],
       },
       { tenantId: TENANT, correlationId: applicationId },
     );
     await publishEvent(h.admin, requested);
 
-    const [completed] = await waitFor(async () => {
-      const found = await h.events('verification-platform-events', 'ReportCompleted', applicationId);
-      return found.length > 0 ? found : undefined;
-    }, { ...wait, message: 'ReportCompleted' });
+    const [completed] = await waitFor(
+      async () => {
+        const found = await h.events('verification-platform-events', 'ReportCompleted', applicationId);
+        return found.length > 0 ? found : undefined;
+      },
+      { ...wait, message: 'ReportCompleted' },
+    );
     expect(completed?.payload).toMatchObject({
       applicantGroupId: group,
       reportType: 'income',
@@ -182,16 +314,30 @@ describe('verification platform webhooks', () => {
     });
 
     // The same report announced again (new event id): still one ReportCompleted.
-    const again = JSON.stringify({ code: 'REPORT_READY', data: { applicant_group_id: group, report_id: `rep_${group}`, report_type: 'income' }, event_id: randomUUID() });
+    const again = JSON.stringify({
+      code: 'REPORT_READY',
+      data: { applicant_group_id: group, report_id: `rep_${group}`, report_type: 'income' },
+      event_id: randomUUID(),
+    });
     expect((await postPlatform(again)).status).toBe(202);
-    const completion = JSON.stringify({ code: 'VERIFICATION_COMPLETED', data: { verification_id: `${group}-v2`, reason_completed: 'submitted' } });
+    const completion = JSON.stringify({
+      code: 'VERIFICATION_COMPLETED',
+      data: { verification_id: `${group}-v2`, reason_completed: 'submitted' },
+    });
     expect((await postPlatform(completion)).status).toBe(202);
     const [verified] = await waitFor(async () => {
       const found = await h.events('verification-platform-events', 'VerificationCompleted', applicationId);
       return found.length > 0 ? found : undefined;
     }, wait);
-    expect(verified?.payload).toMatchObject({ kind: 'income', verificationId: `${group}-v2`, applicantId: requested.payload.applicants[1]?.applicantId });
-    await waitFor(async () => (await h.prisma.platformWebhook.count({ where: { status: 'processed' } })) >= 3, wait);
+    expect(verified?.payload).toMatchObject({
+      kind: 'income',
+      verificationId: `${group}-v2`,
+      applicantId: requested.payload.applicants[1]?.applicantId,
+    });
+    await waitFor(
+      async () => (await h.prisma.platformWebhook.count({ where: { status: 'processed' } })) >= 3,
+      wait,
+    );
     expect(await h.events('verification-platform-events', 'ReportCompleted', applicationId)).toHaveLength(1);
   });
 });

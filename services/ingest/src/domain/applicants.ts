@@ -41,7 +41,11 @@ export interface BuiltApplicants {
  * contact problem listed in contactIssues) or in `excluded` with the reason: nobody is skipped silently.
  * The output is sorted, so the same Entrata data always gives the same payload and hash.
  */
-export function buildApplicants(prospect: EntrataProspect, leaseCustomers: EntrataLeaseCustomer[], tenantId: string): BuiltApplicants {
+export function buildApplicants(
+  prospect: EntrataProspect,
+  leaseCustomers: EntrataLeaseCustomer[],
+  tenantId: string,
+): BuiltApplicants {
   const entrataApplicationId = prospect.applicationId;
   if (!entrataApplicationId) throw new Error('buildApplicants: the prospect has no applicationId');
   const roles = new Map(leaseCustomers.map((c) => [c.customerId, c]));
@@ -51,16 +55,28 @@ export function buildApplicants(prospect: EntrataProspect, leaseCustomers: Entra
   for (const customer of prospect.customers) {
     const lease = roles.get(customer.customerId);
     if (!lease) {
-      excluded.push({ entrataCustomerId: customer.customerId, role: 'unknown', reason: 'role unknown: customer not on the lease (getLeases)' });
+      excluded.push({
+        entrataCustomerId: customer.customerId,
+        role: 'unknown',
+        reason: 'role unknown: customer not on the lease (getLeases)',
+      });
       continue;
     }
     const role = mapCustomerType(lease.customerType);
     if (role === 'occupant') {
-      excluded.push({ entrataCustomerId: customer.customerId, role: 'occupant', reason: `occupants are not applicants (${lease.customerType})` });
+      excluded.push({
+        entrataCustomerId: customer.customerId,
+        role: 'occupant',
+        reason: `occupants are not applicants (${lease.customerType})`,
+      });
       continue;
     }
     if (role === undefined) {
-      excluded.push({ entrataCustomerId: customer.customerId, role: lease.customerType, reason: `unknown customer type "${lease.customerType}"` });
+      excluded.push({
+        entrataCustomerId: customer.customerId,
+        role: lease.customerType,
+        reason: `unknown customer type "${lease.customerType}"`,
+      });
       continue;
     }
     const email = normaliseEmail(customer.email);
@@ -83,11 +99,17 @@ export function buildApplicants(prospect: EntrataProspect, leaseCustomers: Entra
   const inLeads = new Set(prospect.customers.map((c) => c.customerId));
   for (const lease of leaseCustomers) {
     if (!inLeads.has(lease.customerId)) {
-      excluded.push({ entrataCustomerId: lease.customerId, role: lease.customerType, reason: 'not returned by getLeads: no contact data' });
+      excluded.push({
+        entrataCustomerId: lease.customerId,
+        role: lease.customerType,
+        reason: 'not returned by getLeads: no contact data',
+      });
     }
   }
 
-  applicants.sort((a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role] || compareIds(a.entrataCustomerId, b.entrataCustomerId));
+  applicants.sort(
+    (a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role] || compareIds(a.entrataCustomerId, b.entrataCustomerId),
+  );
   excluded.sort((a, b) => compareIds(a.entrataCustomerId, b.entrataCustomerId));
   return { applicants, excluded };
 }

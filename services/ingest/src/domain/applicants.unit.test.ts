@@ -11,10 +11,27 @@ const prospect = (customers: EntrataProspect['customers']): EntrataProspect => (
   createdOn: '2026-11-24T15:04:05.000Z',
   customers,
 });
-const ada = { customerId: '501', firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com', cellPhoneNumber: '303-555-0123' };
-const bob = { customerId: '502', firstName: 'Bob', lastName: 'Lovelace', personalPhoneNumber: '(720) 555-0100' };
+const ada = {
+  customerId: '501',
+  firstName: 'Ada',
+  lastName: 'Lovelace',
+  email: 'ada@example.com',
+  cellPhoneNumber: '303-555-0123',
+};
+const bob = {
+  customerId: '502',
+  firstName: 'Bob',
+  lastName: 'Lovelace',
+  personalPhoneNumber: '(720) 555-0100',
+};
 const kid = { customerId: '503', firstName: 'Kid', lastName: 'Lovelace' };
-const gus = { customerId: '504', firstName: 'Gus', lastName: 'Guarantor', email: 'gus@@example', cellPhoneNumber: '555' };
+const gus = {
+  customerId: '504',
+  firstName: 'Gus',
+  lastName: 'Guarantor',
+  email: 'gus@@example',
+  cellPhoneNumber: '555',
+};
 const role = (customerId: string, customerType: string, relationshipName?: string): EntrataLeaseCustomer => ({
   customerId,
   customerType,
@@ -38,7 +55,12 @@ describe('buildApplicants', () => {
   it('builds primary, co-applicant and guarantor; excludes occupants (minors) with the reason', () => {
     const built = buildApplicants(
       prospect([kid, gus, bob, ada]),
-      [role('501', 'Primary'), role('502', 'Co-Applicant', 'Spouse'), role('503', 'Occupant', 'Child'), role('504', 'Guarantor')],
+      [
+        role('501', 'Primary'),
+        role('502', 'Co-Applicant', 'Spouse'),
+        role('503', 'Occupant', 'Child'),
+        role('504', 'Guarantor'),
+      ],
       'acme',
     );
     expect(built.applicants.map((a) => [a.entrataCustomerId, a.role])).toEqual([
@@ -56,13 +78,22 @@ describe('buildApplicants', () => {
       mobilePhone: '+13035550123',
       contactIssues: [],
     });
-    expect(built.excluded).toEqual([{ entrataCustomerId: '503', role: 'occupant', reason: 'occupants are not applicants (Occupant)' }]);
+    expect(built.excluded).toEqual([
+      { entrataCustomerId: '503', role: 'occupant', reason: 'occupants are not applicants (Occupant)' },
+    ]);
   });
 
   it('records missing and invalid contacts instead of skipping the applicant', () => {
-    const built = buildApplicants(prospect([ada, bob, gus]), [role('501', 'Primary'), role('502', 'Co-Applicant'), role('504', 'Guarantor')], 'acme');
+    const built = buildApplicants(
+      prospect([ada, bob, gus]),
+      [role('501', 'Primary'), role('502', 'Co-Applicant'), role('504', 'Guarantor')],
+      'acme',
+    );
     const byId = Object.fromEntries(built.applicants.map((a) => [a.entrataCustomerId, a]));
-    expect(byId['502']).toMatchObject({ mobilePhone: '+17205550100', contactIssues: [{ field: 'email', problem: 'missing' }] });
+    expect(byId['502']).toMatchObject({
+      mobilePhone: '+17205550100',
+      contactIssues: [{ field: 'email', problem: 'missing' }],
+    });
     expect(byId['502']).not.toHaveProperty('email');
     expect(byId['504']?.contactIssues).toEqual([
       { field: 'email', problem: 'invalid' },
@@ -71,10 +102,18 @@ describe('buildApplicants', () => {
   });
 
   it('excludes people without a role or with an unknown type, and lease customers missing from getLeads', () => {
-    const built = buildApplicants(prospect([ada, bob]), [role('501', 'Primary'), role('505', 'Co-Applicant')], 'acme');
+    const built = buildApplicants(
+      prospect([ada, bob]),
+      [role('501', 'Primary'), role('505', 'Co-Applicant')],
+      'acme',
+    );
     expect(built.applicants.map((a) => a.entrataCustomerId)).toEqual(['501']);
     expect(built.excluded).toEqual([
-      { entrataCustomerId: '502', role: 'unknown', reason: 'role unknown: customer not on the lease (getLeases)' },
+      {
+        entrataCustomerId: '502',
+        role: 'unknown',
+        reason: 'role unknown: customer not on the lease (getLeases)',
+      },
       { entrataCustomerId: '505', role: 'Co-Applicant', reason: 'not returned by getLeads: no contact data' },
     ]);
     const odd = buildApplicants(prospect([ada]), [role('501', 'Pet Owner')], 'acme');
@@ -82,7 +121,16 @@ describe('buildApplicants', () => {
   });
 
   it('produces a payload the ApplicationSubmitted contract accepts', () => {
-    const built = buildApplicants(prospect([ada, bob, gus, kid]), [role('501', 'Primary'), role('502', 'Co-Applicant'), role('503', 'Occupant'), role('504', 'Guarantor')], 'acme');
+    const built = buildApplicants(
+      prospect([ada, bob, gus, kid]),
+      [
+        role('501', 'Primary'),
+        role('502', 'Co-Applicant'),
+        role('503', 'Occupant'),
+        role('504', 'Guarantor'),
+      ],
+      'acme',
+    );
     expect(() =>
       buildEvent(
         ApplicationSubmitted,
@@ -111,7 +159,9 @@ describe('applicantsHash', () => {
   it('changes when a contact changes', () => {
     const roles = [role('501', 'Primary')];
     const before = applicantsHash(buildApplicants(prospect([ada]), roles, 'acme'));
-    const after = applicantsHash(buildApplicants(prospect([{ ...ada, email: 'ada@new.example.com' }]), roles, 'acme'));
+    const after = applicantsHash(
+      buildApplicants(prospect([{ ...ada, email: 'ada@new.example.com' }]), roles, 'acme'),
+    );
     expect(after).not.toBe(before);
   });
 });

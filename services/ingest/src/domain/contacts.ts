@@ -30,7 +30,12 @@ export function normaliseUsPhone(raw: string | undefined): ContactCheck<string> 
   if (text === '') return { ok: false, problem: 'missing' };
   if (!/^\+?[\d\s().-]+$/.test(text)) return { ok: false, problem: 'invalid' };
   const digits = text.replace(/\D/g, '');
-  const national = digits.length === 10 ? digits : digits.length === 11 && digits.startsWith('1') ? digits.slice(1) : undefined;
+  const national =
+    digits.length === 10
+      ? digits
+      : digits.length === 11 && digits.startsWith('1')
+        ? digits.slice(1)
+        : undefined;
   if (!national || !/^[2-9]\d{2}[2-9]\d{6}$/.test(national)) return { ok: false, problem: 'invalid' };
   // A "+" must introduce the country code 1, not a national number.
   if (text.startsWith('+') && digits.length !== 11) return { ok: false, problem: 'invalid' };
@@ -38,7 +43,10 @@ export function normaliseUsPhone(raw: string | undefined): ContactCheck<string> 
 }
 
 /** The mobile number to text: the cell number, else the personal one; the first usable wins. */
-export function pickMobilePhone(cell: string | undefined, personal: string | undefined): ContactCheck<string> {
+export function pickMobilePhone(
+  cell: string | undefined,
+  personal: string | undefined,
+): ContactCheck<string> {
   const candidates = [cell, personal].filter((p): p is string => p !== undefined && p.trim() !== '');
   if (candidates.length === 0) return { ok: false, problem: 'missing' };
   for (const candidate of candidates) {

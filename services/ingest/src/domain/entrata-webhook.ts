@@ -1,7 +1,10 @@
 import Type, { type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
 
-const IdLike = Type.Union([Type.String({ minLength: 1, maxLength: 128, pattern: '^[0-9A-Za-z_-]+$' }), Type.Integer({ minimum: 0 })]);
+const IdLike = Type.Union([
+  Type.String({ minLength: 1, maxLength: 128, pattern: '^[0-9A-Za-z_-]+$' }),
+  Type.Integer({ minimum: 0 }),
+]);
 
 /**
  * Entrata's webhook payload is not public; this is the hint we rely on. Extra fields are allowed (and stored
@@ -33,11 +36,15 @@ export interface EntrataHint {
 
 const check = Compile(EntrataWebhookBody);
 
-export type ParsedWebhook = { ok: true; hint: EntrataHint } | { ok: false; errors: { path: string; message: string }[] };
+export type ParsedWebhook =
+  | { ok: true; hint: EntrataHint }
+  | { ok: false; errors: { path: string; message: string }[] };
 
 export function parseEntrataWebhook(body: unknown): ParsedWebhook {
   if (!check.Check(body)) {
-    const errors = [...check.Errors(body)].slice(0, 20).map((e) => ({ path: e.instancePath || '/', message: e.message }));
+    const errors = [...check.Errors(body)]
+      .slice(0, 20)
+      .map((e) => ({ path: e.instancePath || '/', message: e.message }));
     return { ok: false, errors };
   }
   const leadId = body.leadId === undefined || body.leadId === null ? undefined : String(body.leadId);

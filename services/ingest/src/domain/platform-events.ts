@@ -20,11 +20,21 @@ export interface PlatformWebhook {
   eventId?: string;
 }
 
-export function parsePlatformWebhook(body: unknown): { ok: true; webhook: PlatformWebhook } | { ok: false; errors: { path: string; message: string }[] } {
+export function parsePlatformWebhook(
+  body: unknown,
+): { ok: true; webhook: PlatformWebhook } | { ok: false; errors: { path: string; message: string }[] } {
   if (!checkBody.Check(body)) {
-    return { ok: false, errors: [...checkBody.Errors(body)].slice(0, 20).map((e) => ({ path: e.instancePath || '/', message: e.message })) };
+    return {
+      ok: false,
+      errors: [...checkBody.Errors(body)]
+        .slice(0, 20)
+        .map((e) => ({ path: e.instancePath || '/', message: e.message })),
+    };
   }
-  return { ok: true, webhook: { code: body.code, data: body.data, ...(body.event_id ? { eventId: body.event_id } : {}) } };
+  return {
+    ok: true,
+    webhook: { code: body.code, data: body.data, ...(body.event_id ? { eventId: body.event_id } : {}) },
+  };
 }
 
 /** The id mapping from VerificationRequested that platform webhooks are translated with. */
@@ -47,7 +57,10 @@ export interface VerificationMapping {
 const text = (v: unknown): string | undefined =>
   typeof v === 'string' && v.trim() !== '' ? v.trim() : typeof v === 'number' ? String(v) : undefined;
 
-export type Plan<T> = { kind: 'publish'; payload: T } | { kind: 'invalid'; reason: string } | { kind: 'unmapped'; reason: string };
+export type Plan<T> =
+  | { kind: 'publish'; payload: T }
+  | { kind: 'invalid'; reason: string }
+  | { kind: 'unmapped'; reason: string };
 
 const KINDS = new Set(['income', 'identity']);
 const REPORT_TYPES = new Set(['income', 'identity', 'asset']);
@@ -61,10 +74,13 @@ export function planVerificationCompleted(
   const verificationId = text(data.verification_id);
   if (!verificationId) return { kind: 'invalid', reason: 'data.verification_id is missing' };
   if (!verification) return { kind: 'unmapped', reason: `verification ${verificationId} is not known yet` };
-  if (!group) return { kind: 'unmapped', reason: `applicant group ${verification.applicantGroupId} is not known yet` };
+  if (!group)
+    return { kind: 'unmapped', reason: `applicant group ${verification.applicantGroupId} is not known yet` };
   const applicant = group.applicants.find((a) => a.platformApplicantId === verification.platformApplicantId);
-  if (!applicant) return { kind: 'unmapped', reason: `applicant ${verification.platformApplicantId} is not known yet` };
-  if (!KINDS.has(verification.kind)) return { kind: 'invalid', reason: `verification kind ${verification.kind} is not income or identity` };
+  if (!applicant)
+    return { kind: 'unmapped', reason: `applicant ${verification.platformApplicantId} is not known yet` };
+  if (!KINDS.has(verification.kind))
+    return { kind: 'invalid', reason: `verification kind ${verification.kind} is not income or identity` };
   const reasonCompleted = text(data.reason_completed);
   return {
     kind: 'publish',
@@ -82,17 +98,28 @@ export function planVerificationCompleted(
  * REPORT_READY {applicant_group_id, applicant_id?, report_id, report_type} -> ReportCompleted: per applicant
  * when applicant_id is given (identity), else for the whole household (income).
  */
-export function planReportCompleted(data: Record<string, unknown>, group: GroupMapping | undefined): Plan<PayloadOf<typeof ReportCompleted>> {
+export function planReportCompleted(
+  data: Record<string, unknown>,
+  group: GroupMapping | undefined,
+): Plan<PayloadOf<typeof ReportCompleted>> {
   const groupId = text(data.applicant_group_id);
   const reportId = text(data.report_id);
   const reportType = text(data.report_type);
-  if (!groupId || !reportId || !reportType) return { kind: 'invalid', reason: 'data needs applicant_group_id, report_id and report_type' };
+  if (!groupId || !reportId || !reportType)
+    return { kind: 'invalid', reason: 'data needs applicant_group_id, report_id and report_type' };
   if (!REPORT_TYPES.has(reportType)) return { kind: 'invalid', reason: `unknown report_type ${reportType}` };
   if (!group) return { kind: 'unmapped', reason: `applicant group ${groupId} is not known yet` };
   const platformApplicantId = text(data.applicant_id);
-  const covered = platformApplicantId ? group.applicants.filter((a) => a.platformApplicantId === platformApplicantId) : group.applicants;
+  const covered = platformApplicantId
+    ? group.applicants.filter((a) => a.platformApplicantId === platformApplicantId)
+    : group.applicants;
   if (covered.length === 0) {
-    return { kind: 'unmapped', reason: platformApplicantId ? `applicant ${platformApplicantId} is not known yet` : `group ${groupId} has no applicants` };
+    return {
+      kind: 'unmapped',
+      reason: platformApplicantId
+        ? `applicant ${platformApplicantId} is not known yet`
+        : `group ${groupId} has no applicants`,
+    };
   }
   return {
     kind: 'publish',

@@ -3,12 +3,26 @@ import { isSubmittedApplicationStatus, reconciliationWindow } from './reconcilia
 
 describe('isSubmittedApplicationStatus', () => {
   it('accepts submitted application statuses', () => {
-    for (const s of ['Application Completed', 'application approved', 'Application Submitted', 'Application Pending Approval']) {
+    for (const s of [
+      'Application Completed',
+      'application approved',
+      'Application Submitted',
+      'Application Pending Approval',
+    ]) {
       expect(isSubmittedApplicationStatus(s)).toBe(true);
     }
   });
   it('rejects unsubmitted, cancelled, denied and non-application statuses', () => {
-    for (const s of ['Application Started', 'Application Partially Completed', 'Application Cancelled', 'Application Canceled', 'Application Denied', 'Guest Card', 'Lead', '']) {
+    for (const s of [
+      'Application Started',
+      'Application Partially Completed',
+      'Application Cancelled',
+      'Application Canceled',
+      'Application Denied',
+      'Guest Card',
+      'Lead',
+      '',
+    ]) {
       expect(isSubmittedApplicationStatus(s)).toBe(false);
     }
   });

@@ -4,7 +4,10 @@ export type Verdict = { ok: true } | { ok: false; reason: string };
 
 function equalHex(expectedHex: string, givenHex: string): boolean {
   const expected = Buffer.from(expectedHex, 'hex');
-  const given = /^[0-9a-f]+$/i.test(givenHex) && givenHex.length % 2 === 0 ? Buffer.from(givenHex, 'hex') : Buffer.alloc(0);
+  const given =
+    /^[0-9a-f]+$/i.test(givenHex) && givenHex.length % 2 === 0
+      ? Buffer.from(givenHex, 'hex')
+      : Buffer.alloc(0);
   return given.length === expected.length && timingSafeEqual(expected, given);
 }
 
@@ -52,7 +55,11 @@ export function verifyEntrataSignature(input: {
 }
 
 /** HTTP Basic with a fixed username and up to two active passwords (rotation). */
-export function verifyBasicAuth(input: { header: string | undefined; username: string; passwords: readonly string[] }): Verdict {
+export function verifyBasicAuth(input: {
+  header: string | undefined;
+  username: string;
+  passwords: readonly string[];
+}): Verdict {
   const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(input.header ?? '');
   if (!match?.[1]) return { ok: false, reason: 'missing or malformed Basic authorization' };
   const decoded = Buffer.from(match[1], 'base64').toString('utf8');
@@ -67,10 +74,16 @@ export function verifyBasicAuth(input: { header: string | undefined; username: s
 }
 
 /** `Verification-Signature`: hex HMAC-SHA256 of the raw body with the shared secret (no timestamp). */
-export function verifyPlatformSignature(input: { header: string | undefined; rawBody: Buffer; secret: string }): Verdict {
+export function verifyPlatformSignature(input: {
+  header: string | undefined;
+  rawBody: Buffer;
+  secret: string;
+}): Verdict {
   if (!input.header) return { ok: false, reason: 'missing Verification-Signature header' };
   const expected = createHmac('sha256', input.secret).update(input.rawBody).digest('hex');
-  return equalHex(expected, input.header.trim()) ? { ok: true } : { ok: false, reason: 'signature does not match' };
+  return equalHex(expected, input.header.trim())
+    ? { ok: true }
+    : { ok: false, reason: 'signature does not match' };
 }
 
 /** De-duplication key of a platform webhook without event_id: the hash of its exact bytes. */

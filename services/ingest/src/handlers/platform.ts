@@ -1,7 +1,13 @@
 import { ReportCompleted, VerificationCompleted, VerificationRequested } from '@autoverify/contracts';
 import { buildEvent, handle } from '@autoverify/messaging';
 import type { Tx } from '../db.ts';
-import { type GroupMapping, type Plan, parsePlatformWebhook, planReportCompleted, planVerificationCompleted } from '../domain/platform-events.ts';
+import {
+  type GroupMapping,
+  type Plan,
+  parsePlatformWebhook,
+  planReportCompleted,
+  planVerificationCompleted,
+} from '../domain/platform-events.ts';
 import type { Deps, JobInfo, Jobs } from '../ports.ts';
 
 export const PROCESS_PLATFORM_WEBHOOK = 'process-platform-webhook';
@@ -10,14 +16,23 @@ export const PROCESS_PLATFORM_WEBHOOK = 'process-platform-webhook';
  * A webhook can beat the VerificationRequested that maps its ids (the platform answers fast, our consumer
  * may lag): retry with backoff for about 45 minutes before recording it as failed.
  */
-export const PLATFORM_RETRY = { retryLimit: 12, retryDelay: 2, retryBackoff: true, retryDelayMax: 600 } as const;
+export const PLATFORM_RETRY = {
+  retryLimit: 12,
+  retryDelay: 2,
+  retryBackoff: true,
+  retryDelayMax: 600,
+} as const;
 
 export interface ProcessPlatformWebhookJob {
   dedupeKey: string;
 }
 
 export async function enqueuePlatformWebhook(tx: Tx, jobs: Jobs, dedupeKey: string): Promise<void> {
-  await jobs.send<ProcessPlatformWebhookJob>(PROCESS_PLATFORM_WEBHOOK, { dedupeKey }, { tx, singletonKey: `platform:${dedupeKey}`, ...PLATFORM_RETRY });
+  await jobs.send<ProcessPlatformWebhookJob>(
+    PROCESS_PLATFORM_WEBHOOK,
+    { dedupeKey },
+    { tx, singletonKey: `platform:${dedupeKey}`, ...PLATFORM_RETRY },
+  );
 }
 
 /** Stores the id mapping VerificationRequested carries; a repeat (update) overwrites it. */
@@ -29,16 +44,28 @@ export const verificationRequestedHandler = handle(VerificationRequested, async 
     entrataApplicationId: p.entrataApplicationId,
     propertyId: p.propertyId,
   };
-  await tx.verificationGroup.upsert({ where: { applicantGroupId: p.applicantGroupId }, create: { applicantGroupId: p.applicantGroupId, ...group }, update: group });
+  await tx.verificationGroup.upsert({
+    where: { applicantGroupId: p.applicantGroupId },
+    create: { applicantGroupId: p.applicantGroupId, ...group },
+    update: group,
+  });
   for (const a of p.applicants) {
-    const applicant = { applicantGroupId: p.applicantGroupId, applicantId: a.applicantId, entrataCustomerId: a.entrataCustomerId };
+    const applicant = {
+      applicantGroupId: p.applicantGroupId,
+      applicantId: a.applicantId,
+      entrataCustomerId: a.entrataCustomerId,
+    };
     await tx.verificationApplicant.upsert({
       where: { platformApplicantId: a.platformApplicantId },
       create: { platformApplicantId: a.platformApplicantId, ...applicant },
       update: applicant,
     });
     for (const v of a.verifications) {
-      const verification = { kind: v.kind, platformApplicantId: a.platformApplicantId, applicantGroupId: p.applicantGroupId };
+      const verification = {
+        kind: v.kind,
+        platformApplicantId: a.platformApplicantId,
+        applicantGroupId: p.applicantGroupId,
+      };
       await tx.verification.upsert({
         where: { verificationId: v.verificationId },
         create: { verificationId: v.verificationId, ...verification },
@@ -52,7 +79,10 @@ async function loadGroup(tx: Tx, applicantGroupId: string | undefined): Promise<
   if (!applicantGroupId) return undefined;
   const group = await tx.verificationGroup.findUnique({ where: { applicantGroupId } });
   if (!group) return undefined;
-  const applicants = await tx.verificationApplicant.findMany({ where: { applicantGroupId }, orderBy: { platformApplicantId: 'asc' } });
+  const applicants = await tx.verificationApplicant.findMany({
+    where: { applicantGroupId },
+    orderBy: { platformApplicantId: 'asc' },
+  });
   return { ...group, applicants };
 }
 
@@ -62,7 +92,13 @@ class MappingNotYetKnown extends Error {}
 export function processPlatformWebhook(deps: Deps) {
   const logger = deps.logger.child({ job: PROCESS_PLATFORM_WEBHOOK });
 
-  const finish = (tx: Tx, dedupeKey: string, status: 'processed' | 'ignored' | 'failed', reason?: string, attempts = 1) =>
+  const finish = (
+    tx: Tx,
+    dedupeKey: string,
+    status: 'processed' | 'ignored' | 'failed',
+    reason?: string,
+    attempts = 1,
+  ) =>
     tx.platformWebhook.update({
       where: { dedupeKey },
       data: { status, failureReason: reason ?? null, processedAt: new Date(), attempts },
@@ -76,11 +112,22 @@ export function processPlatformWebhook(deps: Deps) {
         const row = await tx.platformWebhook.findUnique({ where: { dedupeKey } });
         if (!row || row.status === 'processed' || row.status === 'ignored') return;
         const parsed = parsePlatformWebhook(row.body);
-        if (!parsed.ok) return void (await finish(tx, dedupeKey, 'failed', 'stored body is not a platform webhook', attempts));
+        if (!parsed.ok)
+          return void (await finish(
+            tx,
+            dedupeKey,
+            'failed',
+            'stored body is not a platform webhook',
+            attempts,
+          ));
         const { code, data } = parsed.webhook;
         const log = { dedupeKey, code, attempt: attempts };
 
-        const settle = async <T>(plan: Plan<T>, publish: (payload: T, group: GroupMapping) => Promise<void>, group: GroupMapping | undefined) => {
+        const settle = async <T>(
+          plan: Plan<T>,
+          publish: (payload: T, group: GroupMapping) => Promise<void>,
+          group: GroupMapping | undefined,
+        ) => {
           if (plan.kind === 'unmapped') {
             if (info.retryCount < PLATFORM_RETRY.retryLimit) throw new MappingNotYetKnown(plan.reason);
             logger.error({ ...log, reason: plan.reason }, 'platform webhook could not be mapped; giving up');
@@ -99,27 +146,51 @@ export function processPlatformWebhook(deps: Deps) {
             // Recorded only: nothing downstream depends on a start.
             return void (await finish(tx, dedupeKey, 'processed', undefined, attempts));
           case 'VERIFICATION_COMPLETED': {
-            const verificationId = typeof data.verification_id === 'string' ? data.verification_id : undefined;
-            const verification = verificationId ? ((await tx.verification.findUnique({ where: { verificationId } })) ?? undefined) : undefined;
+            const verificationId =
+              typeof data.verification_id === 'string' ? data.verification_id : undefined;
+            const verification = verificationId
+              ? ((await tx.verification.findUnique({ where: { verificationId } })) ?? undefined)
+              : undefined;
             const group = await loadGroup(tx, verification?.applicantGroupId);
-            await settle(planVerificationCompleted(data, verification, group), async (payload, g) => {
-              await deps.outbox.add(tx, VerificationCompleted, payload, { tenantId: g.tenantId, correlationId: g.applicationId });
-              published = true;
-            }, group);
+            await settle(
+              planVerificationCompleted(data, verification, group),
+              async (payload, g) => {
+                await deps.outbox.add(tx, VerificationCompleted, payload, {
+                  tenantId: g.tenantId,
+                  correlationId: g.applicationId,
+                });
+                published = true;
+              },
+              group,
+            );
             return;
           }
           case 'REPORT_READY': {
-            const group = await loadGroup(tx, typeof data.applicant_group_id === 'string' ? data.applicant_group_id : undefined);
-            await settle(planReportCompleted(data, group), async (payload, g) => {
-              const event = buildEvent(ReportCompleted, payload, { tenantId: g.tenantId, correlationId: g.applicationId });
-              const claimed = await tx.$queryRaw<{ report_id: string }[]>`
+            const group = await loadGroup(
+              tx,
+              typeof data.applicant_group_id === 'string' ? data.applicant_group_id : undefined,
+            );
+            await settle(
+              planReportCompleted(data, group),
+              async (payload, g) => {
+                const event = buildEvent(ReportCompleted, payload, {
+                  tenantId: g.tenantId,
+                  correlationId: g.applicationId,
+                });
+                const claimed = await tx.$queryRaw<{ report_id: string }[]>`
                 INSERT INTO published_reports (report_id, applicant_group_id, event_id)
                 VALUES (${payload.reportId}, ${payload.applicantGroupId}, ${event.id}::uuid)
                 ON CONFLICT (report_id) DO NOTHING RETURNING report_id`;
-              if (claimed.length === 0) return void logger.info({ ...log, reportId: payload.reportId }, 'report already published; repeat ignored');
-              await deps.outbox.addEvent(tx, event);
-              published = true;
-            }, group);
+                if (claimed.length === 0)
+                  return void logger.info(
+                    { ...log, reportId: payload.reportId },
+                    'report already published; repeat ignored',
+                  );
+                await deps.outbox.addEvent(tx, event);
+                published = true;
+              },
+              group,
+            );
             return;
           }
           default:
@@ -129,8 +200,16 @@ export function processPlatformWebhook(deps: Deps) {
       });
     } catch (error) {
       if (error instanceof MappingNotYetKnown) {
-        logger.info({ dedupeKey, attempt: attempts, reason: error.message }, 'platform webhook waits for its id mapping');
-        await deps.transactions.run((tx) => tx.platformWebhook.update({ where: { dedupeKey }, data: { attempts, failureReason: error.message } }));
+        logger.info(
+          { dedupeKey, attempt: attempts, reason: error.message },
+          'platform webhook waits for its id mapping',
+        );
+        await deps.transactions.run((tx) =>
+          tx.platformWebhook.update({
+            where: { dedupeKey },
+            data: { attempts, failureReason: error.message },
+          }),
+        );
       }
       throw error;
     }

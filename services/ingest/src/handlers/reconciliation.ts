@@ -1,5 +1,5 @@
 import type { Tenants } from '@autoverify/config';
-import { isEntrataError } from '@autoverify/entrata-client';
+import { type EntrataProspect, isEntrataError } from '@autoverify/entrata-client';
 import { isSubmittedApplicationStatus, reconciliationWindow } from '../domain/reconciliation.ts';
 import type { JobInfo } from '../ports.ts';
 import { enqueueSync, type SyncDeps } from './sync-application.ts';
@@ -28,11 +28,12 @@ export function reconcileTenant(deps: SyncDeps) {
     let found = 0;
     const errors: string[] = [];
     for (const propertyId of tenant.entrata.propertyIds) {
-      let prospects;
+      let prospects: EntrataProspect[];
       try {
         prospects = await client.getLeads({ propertyId, createdOnDateFrom: from, createdOnDateTo: to });
       } catch (error) {
-        if (isEntrataError(error) && error.retryable && info.retryCount < RECONCILE_RETRY.retryLimit) throw error;
+        if (isEntrataError(error) && error.retryable && info.retryCount < RECONCILE_RETRY.retryLimit)
+          throw error;
         errors.push(`property ${propertyId}: ${(error as Error).message}`);
         continue;
       }
@@ -65,12 +66,19 @@ export function reconcileTenant(deps: SyncDeps) {
         }
       });
       found += missing.length;
-      logger.info({ tenantId, propertyId, applications: missing.map((p) => p.applicationId) }, 'reconciliation found applications to sync');
+      logger.info(
+        { tenantId, propertyId, applications: missing.map((p) => p.applicationId) },
+        'reconciliation found applications to sync',
+      );
     }
     await deps.transactions.run((tx) =>
       tx.reconciliationState.updateMany({
         where: { tenantId },
-        data: { lastFinishedAt: new Date(), lastFound: found, lastError: errors.length > 0 ? errors.join('; ') : null },
+        data: {
+          lastFinishedAt: new Date(),
+          lastFound: found,
+          lastError: errors.length > 0 ? errors.join('; ') : null,
+        },
       }),
     );
     if (errors.length > 0) logger.warn({ tenantId, errors }, 'reconciliation incomplete');
@@ -105,7 +113,11 @@ export function startReconciliationScheduler(options: SchedulerOptions): { stop(
            WHERE tenant_id = ${tenant.id} AND next_run_at <= now()
           RETURNING tenant_id`;
         if (claimed.length > 0) {
-          await deps.jobs.send(RECONCILE_TENANT, { tenantId: tenant.id }, { tx, singletonKey: `reconcile:${tenant.id}`, ...RECONCILE_RETRY });
+          await deps.jobs.send(
+            RECONCILE_TENANT,
+            { tenantId: tenant.id },
+            { tx, singletonKey: `reconcile:${tenant.id}`, ...RECONCILE_RETRY },
+          );
         }
       });
     }

@@ -1,6 +1,6 @@
 import type { Tenants } from '@autoverify/config';
 import { ApplicationSubmitted, applicationIdFor } from '@autoverify/contracts';
-import { isEntrataError } from '@autoverify/entrata-client';
+import { type EntrataLeaseCustomer, type EntrataProspect, isEntrataError } from '@autoverify/entrata-client';
 import type { Tx } from '../db.ts';
 import { applicantsHash, buildApplicants } from '../domain/applicants.ts';
 import type { EntrataClients } from '../entrata-clients.ts';
@@ -34,7 +34,11 @@ export async function enqueueSync(tx: Tx, jobs: Jobs, job: SyncApplicationJob): 
       SET status = CASE WHEN applications.status = 'failed' THEN 'pending' ELSE applications.status END,
           lead_id = COALESCE(applications.lead_id, EXCLUDED.lead_id),
           updated_at = now()`;
-  await jobs.send(SYNC_APPLICATION, job, { tx, singletonKey: `${job.tenantId}:${job.entrataApplicationId}`, ...SYNC_RETRY });
+  await jobs.send(SYNC_APPLICATION, job, {
+    tx,
+    singletonKey: `${job.tenantId}:${job.entrataApplicationId}`,
+    ...SYNC_RETRY,
+  });
 }
 
 export interface SyncDeps extends Deps {
@@ -50,7 +54,10 @@ export function syncApplication(deps: SyncDeps) {
   const logger = deps.logger.child({ job: SYNC_APPLICATION });
 
   const fail = async (job: SyncApplicationJob, reason: string) => {
-    logger.warn({ tenantId: job.tenantId, entrataApplicationId: job.entrataApplicationId, reason }, 'application sync failed');
+    logger.warn(
+      { tenantId: job.tenantId, entrataApplicationId: job.entrataApplicationId, reason },
+      'application sync failed',
+    );
     await deps.transactions.run(async (tx) => {
       await tx.$executeRaw`
         INSERT INTO applications (tenant_id, entrata_application_id, application_id, property_id, lead_id, status, failure_reason, last_source)
@@ -64,28 +71,48 @@ export function syncApplication(deps: SyncDeps) {
   };
 
   return async (job: SyncApplicationJob, info: JobInfo): Promise<void> => {
-    const ids = { tenantId: job.tenantId, entrataApplicationId: job.entrataApplicationId, source: job.source, attempt: info.retryCount + 1 };
+    const ids = {
+      tenantId: job.tenantId,
+      entrataApplicationId: job.entrataApplicationId,
+      source: job.source,
+      attempt: info.retryCount + 1,
+    };
     if (!deps.tenants.get(job.tenantId)) return fail(job, `unknown tenant ${job.tenantId}`);
     const client = deps.entrata.forTenant(job.tenantId);
-    let read;
+    let read: { prospect: EntrataProspect; leaseCustomers: EntrataLeaseCustomer[] };
     try {
       const prospects = await client.getLeads(
-        job.leadId ? { propertyId: job.propertyId, leadId: job.leadId } : { propertyId: job.propertyId, applicationId: job.entrataApplicationId },
+        job.leadId
+          ? { propertyId: job.propertyId, leadId: job.leadId }
+          : { propertyId: job.propertyId, applicationId: job.entrataApplicationId },
       );
       const prospect = prospects.find((p) => p.applicationId === job.entrataApplicationId);
-      if (!prospect) return fail(job, `application ${job.entrataApplicationId} not found by getLeads in property ${job.propertyId}`);
-      const leases = await client.getLeases({ propertyId: job.propertyId, applicationId: job.entrataApplicationId });
+      if (!prospect)
+        return fail(
+          job,
+          `application ${job.entrataApplicationId} not found by getLeads in property ${job.propertyId}`,
+        );
+      const leases = await client.getLeases({
+        propertyId: job.propertyId,
+        applicationId: job.entrataApplicationId,
+      });
       read = { prospect, leaseCustomers: leases.flatMap((l) => l.customers) };
     } catch (error) {
       if (isEntrataError(error) && error.retryable && info.retryCount < SYNC_RETRY.retryLimit) throw error;
       const reason = isEntrataError(error) ? error.message : `unexpected error: ${(error as Error).message}`;
       if (!isEntrataError(error)) logger.error({ err: error, ...ids }, 'application sync crashed');
-      return fail(job, info.retryCount >= SYNC_RETRY.retryLimit ? `gave up after ${info.retryCount + 1} attempts: ${reason}` : reason);
+      return fail(
+        job,
+        info.retryCount >= SYNC_RETRY.retryLimit
+          ? `gave up after ${info.retryCount + 1} attempts: ${reason}`
+          : reason,
+      );
     }
 
     const built = buildApplicants(read.prospect, read.leaseCustomers, job.tenantId);
     if (built.applicants.length === 0) {
-      const why = built.excluded.map((e) => `${e.entrataCustomerId}: ${e.reason}`).join('; ') || 'no customers';
+      const why =
+        built.excluded.map((e) => `${e.entrataCustomerId}: ${e.reason}`).join('; ') || 'no customers';
       return fail(job, `no applicant to invite (${why})`);
     }
     const hash = applicantsHash(built);
@@ -119,7 +146,12 @@ export function syncApplication(deps: SyncDeps) {
         );
       }
       await tx.application.update({
-        where: { tenantId_entrataApplicationId: { tenantId: job.tenantId, entrataApplicationId: job.entrataApplicationId } },
+        where: {
+          tenantId_entrataApplicationId: {
+            tenantId: job.tenantId,
+            entrataApplicationId: job.entrataApplicationId,
+          },
+        },
         data: {
           status: 'synced',
           failureReason: null,
@@ -136,15 +168,32 @@ export function syncApplication(deps: SyncDeps) {
     });
     if (published) deps.relay.wake();
     logger.info(
-      { ...ids, applicationId, applicants: built.applicants.length, excluded: built.excluded.length, published },
-      published ? 'application synced; ApplicationSubmitted published' : 'application synced; unchanged, nothing published',
+      {
+        ...ids,
+        applicationId,
+        applicants: built.applicants.length,
+        excluded: built.excluded.length,
+        published,
+      },
+      published
+        ? 'application synced; ApplicationSubmitted published'
+        : 'application synced; unchanged, nothing published',
     );
   };
 }
 
-async function markWebhooks(tx: Tx, job: SyncApplicationJob, status: 'processed' | 'failed', reason?: string): Promise<void> {
+async function markWebhooks(
+  tx: Tx,
+  job: SyncApplicationJob,
+  status: 'processed' | 'failed',
+  reason?: string,
+): Promise<void> {
   await tx.entrataWebhook.updateMany({
-    where: { tenantId: job.tenantId, entrataApplicationId: job.entrataApplicationId, status: { in: ['accepted', 'failed'] } },
+    where: {
+      tenantId: job.tenantId,
+      entrataApplicationId: job.entrataApplicationId,
+      status: { in: ['accepted', 'failed'] },
+    },
     data: { status, failureReason: reason ?? null, processedAt: new Date() },
   });
 }

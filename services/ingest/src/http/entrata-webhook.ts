@@ -1,7 +1,11 @@
 import type { Tenants } from '@autoverify/config';
 import { sendProblem } from '@autoverify/service-kit';
 import type { FastifyInstance } from 'fastify';
-import { type EntrataHint, PROCESSED_ENTRATA_EVENTS, parseEntrataWebhook } from '../domain/entrata-webhook.ts';
+import {
+  type EntrataHint,
+  PROCESSED_ENTRATA_EVENTS,
+  parseEntrataWebhook,
+} from '../domain/entrata-webhook.ts';
 import { verifyBasicAuth, verifyEntrataSignature } from '../domain/signatures.ts';
 import { enqueueSync } from '../handlers/sync-application.ts';
 import type { Deps } from '../ports.ts';
@@ -30,7 +34,10 @@ export function entrataWebhookRoutes(deps: EntrataWebhookDeps) {
     scope.post<{ Params: { tenantId: string } }>('/webhooks/entrata/:tenantId', async (request, reply) => {
       const { tenantId } = request.params;
       const tenant = deps.tenants.get(tenantId);
-      if (!tenant) return sendProblem(reply, 404, 'Not Found', `Unknown tenant "${tenantId}"`, { type: 'urn:problem:unknown-tenant' });
+      if (!tenant)
+        return sendProblem(reply, 404, 'Not Found', `Unknown tenant "${tenantId}"`, {
+          type: 'urn:problem:unknown-tenant',
+        });
       const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
 
       const verdict =
@@ -49,19 +56,32 @@ export function entrataWebhookRoutes(deps: EntrataWebhookDeps) {
             });
       if (!verdict.ok) {
         request.log.warn({ tenantId, reason: verdict.reason }, 'entrata webhook rejected');
-        if (tenant.webhook.auth === 'basic') reply.header('www-authenticate', 'Basic realm="entrata-webhooks"');
+        if (tenant.webhook.auth === 'basic')
+          reply.header('www-authenticate', 'Basic realm="entrata-webhooks"');
         return sendProblem(reply, 401, 'Unauthorized', verdict.reason, { type: 'urn:problem:unauthorized' });
       }
 
       const json = parseJson(raw);
-      if (!json.ok) return sendProblem(reply, 400, 'Malformed Request Body', `Body is not valid JSON: ${json.message}`, { type: 'urn:problem:malformed-body' });
+      if (!json.ok)
+        return sendProblem(reply, 400, 'Malformed Request Body', `Body is not valid JSON: ${json.message}`, {
+          type: 'urn:problem:malformed-body',
+        });
       const parsed = parseEntrataWebhook(json.value);
       if (!parsed.ok) {
-        const errors = parsed.errors.map((e) => ({ path: `body${e.path === '/' ? '' : e.path.replaceAll('/', '.')}`, message: e.message }));
-        return sendProblem(reply, 422, 'Unprocessable Content', `The webhook body is invalid: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, {
-          type: 'urn:problem:validation',
-          errors,
-        });
+        const errors = parsed.errors.map((e) => ({
+          path: `body${e.path === '/' ? '' : e.path.replaceAll('/', '.')}`,
+          message: e.message,
+        }));
+        return sendProblem(
+          reply,
+          422,
+          'Unprocessable Content',
+          `The webhook body is invalid: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`,
+          {
+            type: 'urn:problem:validation',
+            errors,
+          },
+        );
       }
       const hint = parsed.hint;
       const processed = PROCESSED_ENTRATA_EVENTS.has(hint.event);
@@ -80,16 +100,33 @@ export function entrataWebhookRoutes(deps: EntrataWebhookDeps) {
           return row;
         });
       } catch (error) {
-        request.log.error({ err: error, tenantId, eventId: hint.eventId }, 'entrata webhook could not be stored');
+        request.log.error(
+          { err: error, tenantId, eventId: hint.eventId },
+          'entrata webhook could not be stored',
+        );
         reply.header('retry-after', String(RETRY_AFTER_SECONDS));
-        return sendProblem(reply, 503, 'Service Unavailable', 'The webhook could not be stored; retry later.', { type: 'urn:problem:unavailable' });
+        return sendProblem(
+          reply,
+          503,
+          'Service Unavailable',
+          'The webhook could not be stored; retry later.',
+          { type: 'urn:problem:unavailable' },
+        );
       }
-      const log = { tenantId, eventId: hint.eventId, event: hint.event, entrataApplicationId: hint.entrataApplicationId };
+      const log = {
+        tenantId,
+        eventId: hint.eventId,
+        event: hint.event,
+        entrataApplicationId: hint.entrataApplicationId,
+      };
       if (!stored) {
         request.log.info(log, 'entrata webhook duplicate');
         return reply.code(200).send({ status: 'duplicate' });
       }
-      request.log.info({ ...log, id: stored.id, processed }, processed ? 'entrata webhook accepted' : 'entrata webhook stored; event not processed');
+      request.log.info(
+        { ...log, id: stored.id, processed },
+        processed ? 'entrata webhook accepted' : 'entrata webhook stored; event not processed',
+      );
       return reply.code(202).send({ status: 'accepted', id: stored.id });
     });
   };

@@ -32,16 +32,30 @@ export function platformWebhookRoutes(deps: PlatformWebhookDeps) {
         return sendProblem(reply, 401, 'Unauthorized', verdict.reason, { type: 'urn:problem:unauthorized' });
       }
       const json = parseJson(raw);
-      if (!json.ok) return sendProblem(reply, 400, 'Malformed Request Body', `Body is not valid JSON: ${json.message}`, { type: 'urn:problem:malformed-body' });
+      if (!json.ok)
+        return sendProblem(reply, 400, 'Malformed Request Body', `Body is not valid JSON: ${json.message}`, {
+          type: 'urn:problem:malformed-body',
+        });
       const parsed = parsePlatformWebhook(json.value);
       if (!parsed.ok) {
-        const errors = parsed.errors.map((e) => ({ path: `body${e.path === '/' ? '' : e.path.replaceAll('/', '.')}`, message: e.message }));
-        return sendProblem(reply, 422, 'Unprocessable Content', `The webhook body is invalid: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, {
-          type: 'urn:problem:validation',
-          errors,
-        });
+        const errors = parsed.errors.map((e) => ({
+          path: `body${e.path === '/' ? '' : e.path.replaceAll('/', '.')}`,
+          message: e.message,
+        }));
+        return sendProblem(
+          reply,
+          422,
+          'Unprocessable Content',
+          `The webhook body is invalid: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`,
+          {
+            type: 'urn:problem:validation',
+            errors,
+          },
+        );
       }
-      const dedupeKey = parsed.webhook.eventId ? `event:${parsed.webhook.eventId}` : `sha256:${bodyHash(raw)}`;
+      const dedupeKey = parsed.webhook.eventId
+        ? `event:${parsed.webhook.eventId}`
+        : `sha256:${bodyHash(raw)}`;
       let inserted: boolean;
       try {
         inserted = await deps.transactions.run(async (tx) => {
@@ -55,10 +69,21 @@ export function platformWebhookRoutes(deps: PlatformWebhookDeps) {
       } catch (error) {
         request.log.error({ err: error, dedupeKey }, 'platform webhook could not be stored');
         reply.header('retry-after', '30');
-        return sendProblem(reply, 503, 'Service Unavailable', 'The webhook could not be stored; retry later.', { type: 'urn:problem:unavailable' });
+        return sendProblem(
+          reply,
+          503,
+          'Service Unavailable',
+          'The webhook could not be stored; retry later.',
+          { type: 'urn:problem:unavailable' },
+        );
       }
-      request.log.info({ dedupeKey, code: parsed.webhook.code, duplicate: !inserted }, 'platform webhook received');
-      return inserted ? reply.code(202).send({ status: 'accepted', id: dedupeKey }) : reply.code(200).send({ status: 'duplicate' });
+      request.log.info(
+        { dedupeKey, code: parsed.webhook.code, duplicate: !inserted },
+        'platform webhook received',
+      );
+      return inserted
+        ? reply.code(202).send({ status: 'accepted', id: dedupeKey })
+        : reply.code(200).send({ status: 'duplicate' });
     });
   };
 }

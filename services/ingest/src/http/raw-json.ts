@@ -7,7 +7,11 @@ import type { FastifyInstance } from 'fastify';
  */
 export function acceptRawJson(scope: FastifyInstance, bodyLimit: number): void {
   scope.removeAllContentTypeParsers();
-  scope.addContentTypeParser(/^application\/json(\s*;.*)?$/i, { parseAs: 'buffer', bodyLimit }, (_request, body, done) => done(null, body));
+  scope.addContentTypeParser(
+    /^application\/json(\s*;.*)?$/i,
+    { parseAs: 'buffer', bodyLimit },
+    (_request, body, done) => done(null, body),
+  );
 }
 
 export function parseJson(raw: Buffer): { ok: true; value: unknown } | { ok: false; message: string } {
