@@ -7,10 +7,19 @@ export interface RetryPolicy {
   maxRetryAfterMs: number;
 }
 
-export const defaultRetryPolicy: RetryPolicy = { attempts: 3, initialMs: 200, maxMs: 5_000, maxRetryAfterMs: 30_000 };
+export const defaultRetryPolicy: RetryPolicy = {
+  attempts: 3,
+  initialMs: 200,
+  maxMs: 5_000,
+  maxRetryAfterMs: 30_000,
+};
 
 /** Exponential backoff with "equal jitter": half fixed, half random, so clients spread out but still wait. */
-export function backoffDelay(attempt: number, policy: Pick<RetryPolicy, 'initialMs' | 'maxMs'>, random = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  policy: Pick<RetryPolicy, 'initialMs' | 'maxMs'>,
+  random = Math.random,
+): number {
   const ceiling = Math.min(policy.maxMs, policy.initialMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(ceiling / 2 + random() * (ceiling / 2));
 }

@@ -12,7 +12,15 @@ import type {
   VerificationClient,
   VerificationClientOptions,
 } from './types.ts';
-import { type AuthToken, parseApplicant, parseAuth, parseGroup, parseGroupList, parseProblems, unwrap } from './wire.ts';
+import {
+  type AuthToken,
+  parseApplicant,
+  parseAuth,
+  parseGroup,
+  parseGroupList,
+  parseProblems,
+  unwrap,
+} from './wire.ts';
 
 const TOKEN_TTL_MS = 30 * 60_000;
 // Refresh a minute early so a token never expires between our check and the platform's.
@@ -46,8 +54,10 @@ interface Answer {
 
 export function createVerificationClient(options: VerificationClientOptions): VerificationClient {
   const base = new URL(options.baseUrl);
-  if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new Error(`PLATFORM base URL must be http(s): ${options.baseUrl}`);
-  if (!options.clientId || !options.secretKey) throw new Error('verification platform client id and secret key are required');
+  if (base.protocol !== 'http:' && base.protocol !== 'https:')
+    throw new Error(`PLATFORM base URL must be http(s): ${options.baseUrl}`);
+  if (!options.clientId || !options.secretKey)
+    throw new Error('verification platform client id and secret key are required');
   const prefix = base.pathname.replace(/\/+$/, '');
   const pool = new Pool(base.origin, { connections: options.connections ?? 10, keepAliveTimeout: 30_000 });
   const timeoutMs = options.timeoutMs ?? 10_000;
@@ -66,7 +76,10 @@ export function createVerificationClient(options: VerificationClientOptions): Ve
       idempotent: true,
     });
     const parsed = parseAuth(json(answer), Date.now(), TOKEN_TTL_MS);
-    logger.debug({ expiresAt: new Date(parsed.expiresAt).toISOString() }, 'verification platform token obtained');
+    logger.debug(
+      { expiresAt: new Date(parsed.expiresAt).toISOString() },
+      'verification platform token obtained',
+    );
     return parsed;
   }
 
@@ -85,7 +98,12 @@ export function createVerificationClient(options: VerificationClientOptions): Ve
       return await send(c);
     } catch (error) {
       // A token can be revoked or the platform's clock can differ: get a new one once, then give up.
-      if (c.auth && error instanceof VerificationPlatformError && error.status === 401 && error.path !== AUTH_PATH) {
+      if (
+        c.auth &&
+        error instanceof VerificationPlatformError &&
+        error.status === 401 &&
+        error.path !== AUTH_PATH
+      ) {
         logger.info({ path: c.path }, 'verification platform answered 401; refreshing the token once');
         token = undefined;
         return send(c);
@@ -100,11 +118,15 @@ export function createVerificationClient(options: VerificationClientOptions): Ve
       try {
         return await attemptOnce(c);
       } catch (error) {
-        if (!(error instanceof VerificationPlatformError) || !error.retryable || attempt >= retry.attempts) throw error;
+        if (!(error instanceof VerificationPlatformError) || !error.retryable || attempt >= retry.attempts)
+          throw error;
         if (!c.idempotent && !provesNotProcessed(error)) throw error;
         if (error.retryAfterMs !== undefined && error.retryAfterMs > retry.maxRetryAfterMs) throw error;
         const delay = Math.max(error.retryAfterMs ?? 0, backoffDelay(attempt, retry));
-        logger.warn({ path: c.path, status: error.status, kind: error.kind, attempt, delayMs: delay }, 'verification platform call failed; retrying');
+        logger.warn(
+          { path: c.path, status: error.status, kind: error.kind, attempt, delayMs: delay },
+          'verification platform call failed; retrying',
+        );
         await sleep(delay);
       }
     }
@@ -141,12 +163,24 @@ export function createVerificationClient(options: VerificationClientOptions): Ve
     async createApplicantGroup(body: CreateApplicantGroupRequest): Promise<ApplicantGroup> {
       validateApplicants(body.applicants);
       // The platform answers 200 (not 201) with the group it created.
-      const answer = await call({ method: 'POST', path: '/api/v1/applicant_groups', body, auth: true, idempotent: false, expect: [200, 201] });
+      const answer = await call({
+        method: 'POST',
+        path: '/api/v1/applicant_groups',
+        body,
+        auth: true,
+        idempotent: false,
+        expect: [200, 201],
+      });
       return parseGroup(json(answer));
     },
 
     async getApplicantGroup(groupId: string): Promise<ApplicantGroup> {
-      const answer = await call({ method: 'GET', path: `/api/v1/applicant_groups/${segment(groupId)}`, auth: true, idempotent: true });
+      const answer = await call({
+        method: 'GET',
+        path: `/api/v1/applicant_groups/${segment(groupId)}`,
+        auth: true,
+        idempotent: true,
+      });
       return parseGroup(json(answer));
     },
 
@@ -160,7 +194,11 @@ export function createVerificationClient(options: VerificationClientOptions): Ve
       });
       // Filter again ourselves: a platform that ignores the query parameter would list every group.
       const groups = parseGroupList(json(answer)).filter((g) => g.correlationId === correlationId);
-      if (groups.length > 1) logger.warn({ correlationId, groupIds: groups.map((g) => g.id) }, 'several applicant groups share one correlation id; using the first');
+      if (groups.length > 1)
+        logger.warn(
+          { correlationId, groupIds: groups.map((g) => g.id) },
+          'several applicant groups share one correlation id; using the first',
+        );
       return groups[0];
     },
 
@@ -177,9 +215,16 @@ export function createVerificationClient(options: VerificationClientOptions): Ve
       return parseApplicant(unwrap(json(answer), 'applicant'));
     },
 
-    async updateApplicant(groupId: string, applicantId: string, update: ApplicantContactUpdate): Promise<PlatformApplicant> {
+    async updateApplicant(
+      groupId: string,
+      applicantId: string,
+      update: ApplicantContactUpdate,
+    ): Promise<PlatformApplicant> {
       if (update.email === undefined && update.phone_number === undefined) {
-        throw new VerificationPlatformError('applicant update needs an email or a phone number', { kind: 'invalid_request', retryable: false });
+        throw new VerificationPlatformError('applicant update needs an email or a phone number', {
+          kind: 'invalid_request',
+          retryable: false,
+        });
       }
       if (update.phone_number !== undefined) validatePhone(update.phone_number, 'phone_number');
       const answer = await call({
@@ -216,11 +261,14 @@ function json(answer: Answer): unknown {
   try {
     return JSON.parse(answer.body.toString('utf8'));
   } catch {
-    throw new VerificationPlatformError(`verification platform answered ${answer.status} with a body that is not JSON`, {
-      kind: 'invalid_response',
-      retryable: true,
-      status: answer.status,
-    });
+    throw new VerificationPlatformError(
+      `verification platform answered ${answer.status} with a body that is not JSON`,
+      {
+        kind: 'invalid_response',
+        retryable: true,
+        status: answer.status,
+      },
+    );
   }
 }
 
@@ -232,7 +280,10 @@ function statusError(answer: Answer, c: Call): VerificationPlatformError {
     // Not JSON (an HTML error page from a proxy): the status says enough.
   }
   const retryAfterMs = parseRetryAfter(answer.headers['retry-after']);
-  const summary = [parsed.message, ...parsed.problems.map((p) => (p.field ? `${p.field}: ${p.message}` : p.message))]
+  const summary = [
+    parsed.message,
+    ...parsed.problems.map((p) => (p.field ? `${p.field}: ${p.message}` : p.message)),
+  ]
     .filter(Boolean)
     .join('; ');
   return new VerificationPlatformError(
@@ -249,7 +300,12 @@ function statusError(answer: Answer, c: Call): VerificationPlatformError {
   );
 }
 
-const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT']);
+const TIMEOUT_CODES = new Set([
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'ETIMEDOUT',
+]);
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'ENOTFOUND', 'EAI_AGAIN']);
 
 function transportError(error: unknown, c: Call): VerificationPlatformError {
@@ -258,13 +314,16 @@ function transportError(error: unknown, c: Call): VerificationPlatformError {
   const name = error instanceof Error ? error.name : '';
   const timeout = TIMEOUT_CODES.has(code ?? '') || name === 'TimeoutError' || name === 'AbortError';
   const message = error instanceof Error ? error.message : String(error);
-  return new VerificationPlatformError(`verification platform ${c.method} ${c.path} ${timeout ? 'timed out' : 'failed'}: ${message}`, {
-    kind: timeout ? 'timeout' : 'network',
-    retryable: true,
-    method: c.method,
-    path: c.path,
-    cause: error,
-  });
+  return new VerificationPlatformError(
+    `verification platform ${c.method} ${c.path} ${timeout ? 'timed out' : 'failed'}: ${message}`,
+    {
+      kind: timeout ? 'timeout' : 'network',
+      retryable: true,
+      method: c.method,
+      path: c.path,
+      cause: error,
+    },
+  );
 }
 
 function errorCode(error: unknown): string | undefined {
@@ -285,12 +344,18 @@ function provesNotProcessed(error: VerificationPlatformError): boolean {
 
 function validateApplicants(applicants: NewApplicant[]): void {
   if (applicants.length === 0) {
-    throw new VerificationPlatformError('an applicant group needs at least one applicant', { kind: 'invalid_request', retryable: false });
+    throw new VerificationPlatformError('an applicant group needs at least one applicant', {
+      kind: 'invalid_request',
+      retryable: false,
+    });
   }
   applicants.forEach((a, i) => {
     if (a.phone_number !== undefined) validatePhone(a.phone_number, `applicants[${i}].phone_number`);
     if (a.verifications.length === 0) {
-      throw new VerificationPlatformError(`applicants[${i}] needs at least one verification`, { kind: 'invalid_request', retryable: false });
+      throw new VerificationPlatformError(`applicants[${i}] needs at least one verification`, {
+        kind: 'invalid_request',
+        retryable: false,
+      });
     }
   });
 }
@@ -306,4 +371,5 @@ function validatePhone(value: string, field: string): void {
 }
 
 const segment = (value: string): string => encodeURIComponent(value);
-const header = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);
+const header = (value: string | string[] | undefined): string | undefined =>
+  Array.isArray(value) ? value[0] : value;

@@ -59,7 +59,8 @@ export class InvalidReportError extends VerificationPlatformError {
   }
 }
 
-export const isRetryableStatus = (status: number): boolean => status === 408 || status === 429 || status >= 500;
+export const isRetryableStatus = (status: number): boolean =>
+  status === 408 || status === 429 || status >= 500;
 
 export function isVerificationPlatformError(error: unknown): error is VerificationPlatformError {
   return error instanceof VerificationPlatformError;

@@ -13,11 +13,18 @@ export function signWebhookBody(rawBody: Buffer, secret: string): string {
  * received (never re-serialised JSON) and compared in constant time. The platform signs no
  * timestamp, so replay protection is the receiver's job (de-duplication by content/ids).
  */
-export function verifyWebhookSignature(rawBody: Buffer, header: string | string[] | undefined, secret: string): boolean {
+export function verifyWebhookSignature(
+  rawBody: Buffer,
+  header: string | string[] | undefined,
+  secret: string,
+): boolean {
   if (!secret) throw new Error('webhook secret is empty');
   const value = Array.isArray(header) ? header[0] : header;
   if (typeof value !== 'string') return false;
-  const candidate = value.trim().toLowerCase().replace(/^sha256=/, '');
+  const candidate = value
+    .trim()
+    .toLowerCase()
+    .replace(/^sha256=/, '');
   if (!/^[0-9a-f]{64}$/.test(candidate)) return false;
   const expected = Buffer.from(signWebhookBody(rawBody, secret), 'hex');
   return timingSafeEqual(expected, Buffer.from(candidate, 'hex'));

@@ -91,7 +91,11 @@ export interface VerificationClient {
   getApplicantGroup(groupId: string): Promise<ApplicantGroup>;
   findApplicantGroupByCorrelationId(correlationId: string): Promise<ApplicantGroup | undefined>;
   addApplicant(groupId: string, applicant: NewApplicant): Promise<PlatformApplicant>;
-  updateApplicant(groupId: string, applicantId: string, update: ApplicantContactUpdate): Promise<PlatformApplicant>;
+  updateApplicant(
+    groupId: string,
+    applicantId: string,
+    update: ApplicantContactUpdate,
+  ): Promise<PlatformApplicant>;
   fetchReport(reportId: string): Promise<Report>;
   close(): Promise<void>;
 }

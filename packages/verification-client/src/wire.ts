@@ -9,7 +9,14 @@ import type { ApplicantGroup, GroupStatus, PlatformApplicant, PlatformVerificati
 type Json = Record<string, unknown>;
 
 const GROUP_STATUSES: readonly GroupStatus[] = ['not_started', 'in_progress', 'completed', 'pending'];
-const LINK_FIELDS = ['link', 'url', 'invitation_link', 'invitation_url', 'verification_link', 'verification_url'] as const;
+const LINK_FIELDS = [
+  'link',
+  'url',
+  'invitation_link',
+  'invitation_url',
+  'verification_link',
+  'verification_url',
+] as const;
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -52,7 +59,9 @@ export function unwrap(body: unknown, key: string): unknown {
 }
 
 export function parseStatus(value: unknown): GroupStatus | 'unknown' {
-  return typeof value === 'string' && (GROUP_STATUSES as readonly string[]).includes(value) ? (value as GroupStatus) : 'unknown';
+  return typeof value === 'string' && (GROUP_STATUSES as readonly string[]).includes(value)
+    ? (value as GroupStatus)
+    : 'unknown';
 }
 
 function parseVerification(value: unknown, where: string): PlatformVerification {
@@ -114,12 +123,15 @@ export interface AuthToken {
 export function parseAuth(body: unknown, now: number, defaultTtlMs: number): AuthToken {
   const value = unwrap(body, 'auth');
   if (!isObject(value)) throw invalid('auth answer is not an object');
-  const token = optionalString(value.token) ?? optionalString(value.access_token) ?? optionalString(value.jwt);
+  const token =
+    optionalString(value.token) ?? optionalString(value.access_token) ?? optionalString(value.jwt);
   if (!token) throw invalid('auth answer has no token');
   let expiresAt: number | undefined;
   if (typeof value.expires_in === 'number' && value.expires_in > 0) expiresAt = now + value.expires_in * 1000;
-  else if (typeof value.expires_at === 'string' && !Number.isNaN(Date.parse(value.expires_at))) expiresAt = Date.parse(value.expires_at);
-  else if (typeof value.expires_at === 'number') expiresAt = value.expires_at * (value.expires_at < 1e12 ? 1000 : 1);
+  else if (typeof value.expires_at === 'string' && !Number.isNaN(Date.parse(value.expires_at)))
+    expiresAt = Date.parse(value.expires_at);
+  else if (typeof value.expires_at === 'number')
+    expiresAt = value.expires_at * (value.expires_at < 1e12 ? 1000 : 1);
   expiresAt ??= jwtExpiry(token) ?? now + defaultTtlMs;
   return { token, expiresAt };
 }
@@ -136,7 +148,10 @@ function jwtExpiry(token: string): number | undefined {
 }
 
 /** Problems from an error body: `{errors:[{field,message}]}`, `{errors:{field:[msg]}}`, `{error:{message}}`, `{message}`. */
-export function parseProblems(body: unknown): { message?: string; problems: { field?: string; message: string }[] } {
+export function parseProblems(body: unknown): {
+  message?: string;
+  problems: { field?: string; message: string }[];
+} {
   if (!isObject(body)) return { problems: [] };
   const problems: { field?: string; message: string }[] = [];
   const errors = body.errors;
@@ -151,7 +166,8 @@ export function parseProblems(body: unknown): { message?: string; problems: { fi
     }
   } else if (isObject(errors)) {
     for (const [field, messages] of Object.entries(errors)) {
-      for (const m of Array.isArray(messages) ? messages : [messages]) problems.push({ field, message: String(m) });
+      for (const m of Array.isArray(messages) ? messages : [messages])
+        problems.push({ field, message: String(m) });
     }
   }
   const error = body.error;

@@ -13,7 +13,12 @@ const group = {
       email: 'ada@example.com',
       verifications: [
         { id: 'ver_1', type: 'income', status: 'pending', link: 'https://verify.example.com/v/ver_1' },
-        { id: 'ver_2', type: 'identity', status: 'whatever', invitation_url: 'https://verify.example.com/v/ver_2' },
+        {
+          id: 'ver_2',
+          type: 'identity',
+          status: 'whatever',
+          invitation_url: 'https://verify.example.com/v/ver_2',
+        },
       ],
     },
   ],
@@ -22,8 +27,18 @@ const group = {
 describe('parseGroup', () => {
   it('reads ids of the group, applicants and verifications, links and status', () => {
     const parsed = parseGroup(group);
-    expect(parsed).toMatchObject({ id: 'grp_1', status: 'not_started', correlationId: 'app-1', monthlyRentCents: 150000 });
-    expect(parsed.applicants[0]).toMatchObject({ id: '7', firstName: 'Ada', email: 'ada@example.com', phoneNumber: undefined });
+    expect(parsed).toMatchObject({
+      id: 'grp_1',
+      status: 'not_started',
+      correlationId: 'app-1',
+      monthlyRentCents: 150000,
+    });
+    expect(parsed.applicants[0]).toMatchObject({
+      id: '7',
+      firstName: 'Ada',
+      email: 'ada@example.com',
+      phoneNumber: undefined,
+    });
     expect(parsed.applicants[0]?.verifications).toEqual([
       { id: 'ver_1', type: 'income', status: 'pending', link: 'https://verify.example.com/v/ver_1' },
       { id: 'ver_2', type: 'identity', status: 'unknown', link: 'https://verify.example.com/v/ver_2' },
@@ -56,7 +71,10 @@ describe('parseGroup', () => {
 describe('parseAuth', () => {
   const now = 1_000_000;
   it('uses expires_in when given', () => {
-    expect(parseAuth({ token: 't', expires_in: 1800 }, now, 5)).toEqual({ token: 't', expiresAt: now + 1_800_000 });
+    expect(parseAuth({ token: 't', expires_in: 1800 }, now, 5)).toEqual({
+      token: 't',
+      expiresAt: now + 1_800_000,
+    });
   });
   it('falls back to the JWT exp claim, then to the default TTL', () => {
     const jwt = `x.${Buffer.from(JSON.stringify({ exp: 2000 })).toString('base64url')}.y`;
@@ -70,9 +88,9 @@ describe('parseAuth', () => {
 
 describe('parseProblems', () => {
   it('reads field problems in list and map forms', () => {
-    expect(parseProblems({ errors: [{ field: 'applicants[1].email', message: 'is invalid' }] }).problems).toEqual([
-      { field: 'applicants[1].email', message: 'is invalid' },
-    ]);
+    expect(
+      parseProblems({ errors: [{ field: 'applicants[1].email', message: 'is invalid' }] }).problems,
+    ).toEqual([{ field: 'applicants[1].email', message: 'is invalid' }]);
     expect(parseProblems({ errors: { 'applicants[0].email': ['is invalid'] } }).problems).toEqual([
       { field: 'applicants[0].email', message: 'is invalid' },
     ]);

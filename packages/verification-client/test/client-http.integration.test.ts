@@ -3,7 +3,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { createLogger } from '@autoverify/logger';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createVerificationClient, InvalidReportError, type VerificationClient, VerificationPlatformError } from '../src/index.ts';
+import {
+  createVerificationClient,
+  InvalidReportError,
+  type VerificationClient,
+  VerificationPlatformError,
+} from '../src/index.ts';
 
 // Behaviour against a scripted HTTP server: what the real platform cannot be made to do on demand
 // (401 on a valid token, 429, 5xx, slow answers, truncated PDFs).
@@ -14,7 +19,9 @@ const group = {
   id: 'grp_1',
   status: 'not_started',
   correlation_id: 'app-1',
-  applicants: [{ id: 'apl_1', verifications: [{ id: 'ver_1', type: 'income', link: 'https://v.example.com/1' }] }],
+  applicants: [
+    { id: 'apl_1', verifications: [{ id: 'ver_1', type: 'income', link: 'https://v.example.com/1' }] },
+  ],
 };
 
 let server: Server;
@@ -60,18 +67,35 @@ afterEach(async () => {
 
 describe('verification client over HTTP', () => {
   it('authenticates once and reuses the token', async () => {
-    routes.push(auth, (_q, res) => reply(res, 200, group), (_q, res) => reply(res, 200, group));
+    routes.push(
+      auth,
+      (_q, res) => reply(res, 200, group),
+      (_q, res) => reply(res, 200, group),
+    );
     await client.getApplicantGroup('grp_1');
     await client.getApplicantGroup('grp_1');
-    expect(log).toEqual(['POST /api/v1/tenants/auth', 'GET /api/v1/applicant_groups/grp_1 Bearer tok-1', 'GET /api/v1/applicant_groups/grp_1 Bearer tok-1']);
+    expect(log).toEqual([
+      'POST /api/v1/tenants/auth',
+      'GET /api/v1/applicant_groups/grp_1 Bearer tok-1',
+      'GET /api/v1/applicant_groups/grp_1 Bearer tok-1',
+    ]);
   });
 
   it('gets a new token once on a 401, then gives up', async () => {
-    routes.push(auth, (_q, res) => reply(res, 401, { error: 'expired' }), auth, (_q, res) => reply(res, 200, group));
+    routes.push(
+      auth,
+      (_q, res) => reply(res, 401, { error: 'expired' }),
+      auth,
+      (_q, res) => reply(res, 200, group),
+    );
     await expect(client.getApplicantGroup('grp_1')).resolves.toMatchObject({ id: 'grp_1' });
     expect(log.filter((l) => l.startsWith('POST /api/v1/tenants/auth'))).toHaveLength(2);
 
-    routes.push((_q, res) => reply(res, 401, {}), auth, (_q, res) => reply(res, 401, {}));
+    routes.push(
+      (_q, res) => reply(res, 401, {}),
+      auth,
+      (_q, res) => reply(res, 401, {}),
+    );
     await expect(client.getApplicantGroup('grp_1')).rejects.toMatchObject({ status: 401, retryable: false });
   });
 
@@ -82,7 +106,15 @@ describe('verification client over HTTP', () => {
       reply(res, 200, { applicant_group: group });
     });
     const request = {
-      applicants: [{ first_name: 'Ada', last_name: 'L', email: 'ada@example.com', phone_number: '+13035550123', verifications: [{ type: 'income' as const }] }],
+      applicants: [
+        {
+          first_name: 'Ada',
+          last_name: 'L',
+          email: 'ada@example.com',
+          phone_number: '+13035550123',
+          verifications: [{ type: 'income' as const }],
+        },
+      ],
       property: { name: 'P', street_address: '1 Main', city: 'Denver', state: 'CO', zip_code: '80202' },
       webhook_url: 'http://127.0.0.1:3001/webhooks/verification-platform',
       is_invitation_disabled: true,
@@ -90,13 +122,24 @@ describe('verification client over HTTP', () => {
     };
     const created = await client.createApplicantGroup(request);
     expect(sent).toEqual(request);
-    expect(created.applicants[0]?.verifications[0]).toMatchObject({ id: 'ver_1', type: 'income', link: 'https://v.example.com/1' });
+    expect(created.applicants[0]?.verifications[0]).toMatchObject({
+      id: 'ver_1',
+      type: 'income',
+      link: 'https://v.example.com/1',
+    });
   });
 
   it('refuses a non-E.164 phone before calling the platform', async () => {
     await expect(
       client.createApplicantGroup({
-        applicants: [{ first_name: 'A', last_name: 'B', phone_number: '303-555-0123', verifications: [{ type: 'income' }] }],
+        applicants: [
+          {
+            first_name: 'A',
+            last_name: 'B',
+            phone_number: '303-555-0123',
+            verifications: [{ type: 'income' }],
+          },
+        ],
         property: { name: 'P', street_address: 's', city: 'c', state: 'CO', zip_code: '80202' },
         webhook_url: 'http://x',
         is_invitation_disabled: true,
@@ -107,20 +150,30 @@ describe('verification client over HTTP', () => {
   });
 
   it('honours Retry-After on 429 and retries', async () => {
-    routes.push(auth, (_q, res) => reply(res, 429, {}, { 'retry-after': '0.2' }), (_q, res) => reply(res, 200, group));
+    routes.push(
+      auth,
+      (_q, res) => reply(res, 429, {}, { 'retry-after': '0.2' }),
+      (_q, res) => reply(res, 200, group),
+    );
     const started = Date.now();
     await client.getApplicantGroup('grp_1');
     expect(Date.now() - started).toBeGreaterThanOrEqual(190);
   });
 
   it('retries 5xx for reads but not for creates (the caller recovers by correlation id)', async () => {
-    routes.push(auth, (_q, res) => reply(res, 503, {}), (_q, res) => reply(res, 200, group));
+    routes.push(
+      auth,
+      (_q, res) => reply(res, 503, {}),
+      (_q, res) => reply(res, 200, group),
+    );
     await expect(client.getApplicantGroup('grp_1')).resolves.toBeDefined();
 
     routes.push((_q, res) => reply(res, 500, { error: 'boom' }));
     const error = await client
       .createApplicantGroup({
-        applicants: [{ first_name: 'A', last_name: 'B', email: 'a@example.com', verifications: [{ type: 'income' }] }],
+        applicants: [
+          { first_name: 'A', last_name: 'B', email: 'a@example.com', verifications: [{ type: 'income' }] },
+        ],
         property: { name: 'P', street_address: 's', city: 'c', state: 'CO', zip_code: '80202' },
         webhook_url: 'http://x',
         is_invitation_disabled: true,
@@ -133,7 +186,9 @@ describe('verification client over HTTP', () => {
   });
 
   it('reports 4xx as permanent with the problems the platform listed', async () => {
-    routes.push(auth, (_q, res) => reply(res, 422, { errors: [{ field: 'applicants[0].email', message: 'is invalid' }] }));
+    routes.push(auth, (_q, res) =>
+      reply(res, 422, { errors: [{ field: 'applicants[0].email', message: 'is invalid' }] }),
+    );
     await expect(client.updateApplicant('grp_1', 'apl_1', { email: 'x@example.com' })).rejects.toMatchObject({
       status: 422,
       retryable: false,
@@ -144,11 +199,16 @@ describe('verification client over HTTP', () => {
   it('gives up after the attempts with a retryable timeout error', async () => {
     const slow: Route = (_q, res) => setTimeout(() => reply(res, 200, group), 1000);
     routes.push(auth, slow, slow, slow);
-    await expect(client.getApplicantGroup('grp_1')).rejects.toMatchObject({ kind: 'timeout', retryable: true });
+    await expect(client.getApplicantGroup('grp_1')).rejects.toMatchObject({
+      kind: 'timeout',
+      retryable: true,
+    });
   });
 
   it('finds a group by correlation id, ignoring groups of other ids', async () => {
-    routes.push(auth, (_q, res) => reply(res, 200, { applicant_groups: [{ ...group, id: 'other', correlation_id: 'x' }, group] }));
+    routes.push(auth, (_q, res) =>
+      reply(res, 200, { applicant_groups: [{ ...group, id: 'other', correlation_id: 'x' }, group] }),
+    );
     await expect(client.findApplicantGroupByCorrelationId('app-1')).resolves.toMatchObject({ id: 'grp_1' });
     expect(log[1]).toContain('/api/v1/applicant_groups?correlation_id=app-1');
     routes.push((_q, res) => reply(res, 200, []));
@@ -157,13 +217,18 @@ describe('verification client over HTTP', () => {
 
   it('fetches a PDF report and rejects a truncated one', async () => {
     const pdf = Buffer.from('%PDF-1.4\nbody\n%%EOF\n');
-    const sendPdf = (bytes: Buffer): Route => (req, res) => {
-      expect(req.headers.accept).toBe('application/pdf');
-      res.writeHead(200, { 'content-type': 'application/pdf' });
-      res.end(bytes);
-    };
+    const sendPdf =
+      (bytes: Buffer): Route =>
+      (req, res) => {
+        expect(req.headers.accept).toBe('application/pdf');
+        res.writeHead(200, { 'content-type': 'application/pdf' });
+        res.end(bytes);
+      };
     routes.push(auth, sendPdf(pdf));
-    await expect(client.fetchReport('rep_1')).resolves.toEqual({ bytes: pdf, contentType: 'application/pdf' });
+    await expect(client.fetchReport('rep_1')).resolves.toEqual({
+      bytes: pdf,
+      contentType: 'application/pdf',
+    });
     routes.push(sendPdf(pdf.subarray(0, 12)));
     await expect(client.fetchReport('rep_1')).rejects.toBeInstanceOf(InvalidReportError);
   });

@@ -1,7 +1,12 @@
 import { createLogger } from '@autoverify/logger';
 import { type Sandbox, startSandbox } from '@autoverify/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createVerificationClient, type CreateApplicantGroupRequest, InvalidReportError, type VerificationClient } from '../src/index.ts';
+import {
+  type CreateApplicantGroupRequest,
+  createVerificationClient,
+  InvalidReportError,
+  type VerificationClient,
+} from '../src/index.ts';
 
 // The client against the in-process sandbox platform: the shapes both sides agreed on.
 
@@ -10,10 +15,22 @@ let client: VerificationClient;
 
 const request = (correlationId: string): CreateApplicantGroupRequest => ({
   applicants: [
-    { first_name: 'Ada', last_name: 'Lovelace', email: 'ada@example.com', phone_number: '+13035550123', verifications: [{ type: 'income' }, { type: 'identity' }] },
+    {
+      first_name: 'Ada',
+      last_name: 'Lovelace',
+      email: 'ada@example.com',
+      phone_number: '+13035550123',
+      verifications: [{ type: 'income' }, { type: 'identity' }],
+    },
     { first_name: 'Bob', last_name: 'Byron', email: 'bob@example.com', verifications: [{ type: 'income' }] },
   ],
-  property: { name: 'Aspen Ridge', street_address: '1200 Larimer St', city: 'Denver', state: 'CO', zip_code: '80204' },
+  property: {
+    name: 'Aspen Ridge',
+    street_address: '1200 Larimer St',
+    city: 'Denver',
+    state: 'CO',
+    zip_code: '80204',
+  },
   decision_maker_display_name: 'Acme PM',
   monthly_rent: 150000,
   webhook_url: 'http://127.0.0.1:3001/webhooks/verification-platform',
@@ -22,7 +39,12 @@ const request = (correlationId: string): CreateApplicantGroupRequest => ({
 });
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ httpPort: 0, smtpPort: 0, logLevel: 'silent', webhookRetry: { attempts: 1 } });
+  sandbox = await startSandbox({
+    httpPort: 0,
+    smtpPort: 0,
+    logLevel: 'silent',
+    webhookRetry: { attempts: 1 },
+  });
   client = createVerificationClient({
     baseUrl: sandbox.url,
     clientId: sandbox.options.platform.clientId,
@@ -42,10 +64,12 @@ describe('verification client against the sandbox platform', () => {
   it('creates a group (200) and reads back the ids and links of every applicant and verification', async () => {
     const group = await client.createApplicantGroup(request('app-1'));
     expect(group).toMatchObject({ status: 'not_started', correlationId: 'app-1', monthlyRentCents: 150000 });
-    expect(group.applicants.map((a) => [a.email, a.phoneNumber, a.verifications.map((v) => v.type)])).toEqual([
-      ['ada@example.com', '+13035550123', ['income', 'identity']],
-      ['bob@example.com', undefined, ['income']],
-    ]);
+    expect(group.applicants.map((a) => [a.email, a.phoneNumber, a.verifications.map((v) => v.type)])).toEqual(
+      [
+        ['ada@example.com', '+13035550123', ['income', 'identity']],
+        ['bob@example.com', undefined, ['income']],
+      ],
+    );
     for (const v of group.applicants.flatMap((a) => a.verifications)) {
       expect(v.id).toBeTruthy();
       expect(v.link).toBe(`${sandbox.url}/verify/${v.id}`);
@@ -69,23 +93,46 @@ describe('verification client against the sandbox platform', () => {
   it('reports validation problems as permanent errors with fields', async () => {
     const bad = request('app-4');
     bad.applicants[1]!.email = 'not-an-email';
-    await expect(client.createApplicantGroup(bad)).rejects.toMatchObject({ status: 400, retryable: false, problems: [expect.objectContaining({ field: '/applicants/1/email' })] });
+    await expect(client.createApplicantGroup(bad)).rejects.toMatchObject({
+      status: 400,
+      retryable: false,
+      problems: [expect.objectContaining({ field: '/applicants/1/email' })],
+    });
   });
 
   it('marks an unsupported "add applicant" call as 404 (callers fall back to a group of its own)', async () => {
     const group = await client.createApplicantGroup(request('app-5'));
-    await expect(client.addApplicant(group.id, { first_name: 'C', last_name: 'D', email: 'c@example.com', verifications: [{ type: 'income' }] })).rejects.toMatchObject({
+    await expect(
+      client.addApplicant(group.id, {
+        first_name: 'C',
+        last_name: 'D',
+        email: 'c@example.com',
+        verifications: [{ type: 'income' }],
+      }),
+    ).rejects.toMatchObject({
       status: 404,
     });
   });
 
   it('honours rate limits and retries server errors on reads', async () => {
     const group = await client.createApplicantGroup(request('app-6'));
-    sandbox.state.faults.add({ target: 'platform', kind: 'rate_limit', retryAfterSeconds: 1, match: `GET /api/v1/applicant_groups/${group.id}`, count: 1 });
+    sandbox.state.faults.add({
+      target: 'platform',
+      kind: 'rate_limit',
+      retryAfterSeconds: 1,
+      match: `GET /api/v1/applicant_groups/${group.id}`,
+      count: 1,
+    });
     const started = Date.now();
     await expect(client.getApplicantGroup(group.id)).resolves.toMatchObject({ id: group.id });
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
-    sandbox.state.faults.add({ target: 'platform', kind: 'http_error', status: 503, match: `GET /api/v1/applicant_groups/${group.id}`, count: 1 });
+    sandbox.state.faults.add({
+      target: 'platform',
+      kind: 'http_error',
+      status: 503,
+      match: `GET /api/v1/applicant_groups/${group.id}`,
+      count: 1,
+    });
     await expect(client.getApplicantGroup(group.id)).resolves.toMatchObject({ id: group.id });
   });
 
@@ -100,13 +147,20 @@ describe('verification client against the sandbox platform', () => {
       body: JSON.stringify({ reasonCompleted: 'submitted' }),
     });
     expect(completed.status).toBe(200);
-    const report = sandbox.state.platform.findVerification(identity.id)!.group.reports.find((r) => r.type === 'identity')!;
+    const report = sandbox.state.platform
+      .findVerification(identity.id)!
+      .group.reports.find((r) => r.type === 'identity')!;
 
     const fetched = await client.fetchReport(report.id);
     expect(fetched.contentType).toBe('application/pdf');
     expect(fetched.bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
 
-    sandbox.state.faults.add({ target: 'platform', kind: 'truncated_pdf', match: `GET /reports/${report.id}`, count: 3 });
+    sandbox.state.faults.add({
+      target: 'platform',
+      kind: 'truncated_pdf',
+      match: `GET /reports/${report.id}`,
+      count: 3,
+    });
     await expect(client.fetchReport(report.id)).rejects.toBeInstanceOf(InvalidReportError);
   });
 });

@@ -7,7 +7,7 @@ import { applicationSubmittedHandler } from './handlers/application-submitted.ts
 import { type ExpireJobData, expireInviteJob } from './handlers/expire-invite.ts';
 import { type RequestJobData, requestVerificationJob } from './handlers/request-verification.ts';
 import { verificationCompletedHandler } from './handlers/verification-completed.ts';
-import { type JobAttempt, JOB_NAMES, type JobRetry, type JobSender } from './ports.ts';
+import { JOB_NAMES, type JobAttempt, type JobRetry, type JobSender } from './ports.ts';
 
 export interface InviteDeps {
   prisma: PrismaClient;
@@ -38,7 +38,14 @@ export interface InviteApp {
 export function buildInvite(deps: InviteDeps): InviteApp {
   const outbox = new Outbox<Tx>(deps.transactions);
   return {
-    handlers: [applicationSubmittedHandler({ tenants: deps.tenants, jobs: deps.jobs, ...(deps.requestRetry ? { retry: deps.requestRetry } : {}) }), verificationCompletedHandler()],
+    handlers: [
+      applicationSubmittedHandler({
+        tenants: deps.tenants,
+        jobs: deps.jobs,
+        ...(deps.requestRetry ? { retry: deps.requestRetry } : {}),
+      }),
+      verificationCompletedHandler(),
+    ],
     jobs: {
       [JOB_NAMES.request]: requestVerificationJob({ ...deps, outbox }),
       [JOB_NAMES.expire]: expireInviteJob({ ...deps, outbox }),

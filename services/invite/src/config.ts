@@ -5,15 +5,21 @@ export const InviteEnv = Type.Object({
   ...commonEnv,
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3002 }),
   HOST: Type.String({ minLength: 1, default: '0.0.0.0' }),
-  PLATFORM_BASE_URL: Type.String({ pattern: '^https?://.+', default: 'http://127.0.0.1:4000', description: 'Verification platform API base URL.' }),
+  PLATFORM_BASE_URL: Type.String({
+    pattern: '^https?://.+',
+    default: 'http://127.0.0.1:4000',
+    description: 'Verification platform API base URL.',
+  }),
   PLATFORM_CLIENT_ID: Type.String({ minLength: 1 }),
   PLATFORM_SECRET_KEY: Type.String({ minLength: 1 }),
   INGEST_PUBLIC_URL: Type.String({
     pattern: '^https?://.+',
     default: 'http://127.0.0.1:3001',
-    description: "Public base URL of ingest: the platform's webhooks go to {INGEST_PUBLIC_URL}/webhooks/verification-platform.",
+    description:
+      "Public base URL of ingest: the platform's webhooks go to {INGEST_PUBLIC_URL}/webhooks/verification-platform.",
   }),
 });
 export type InviteEnv = Static<typeof InviteEnv>;
 
-export const platformWebhookUrl = (ingestPublicUrl: string): string => `${ingestPublicUrl.replace(/\/+$/, '')}/webhooks/verification-platform`;
+export const platformWebhookUrl = (ingestPublicUrl: string): string =>
+  `${ingestPublicUrl.replace(/\/+$/, '')}/webhooks/verification-platform`;

@@ -44,7 +44,12 @@ export async function startInvite(options: StartInviteOptions): Promise<RunningI
   onStop('database', () => prisma.$disconnect());
   const transactions = prismaTransactions<Tx>(prisma);
 
-  const kafka = createKafka({ brokers: env.KAFKA_BROKERS, clientId: 'invite', namespace: env.KAFKA_NAMESPACE, logger });
+  const kafka = createKafka({
+    brokers: env.KAFKA_BROKERS,
+    clientId: 'invite',
+    namespace: env.KAFKA_NAMESPACE,
+    logger,
+  });
   onStop('kafka', () => kafka.disconnect());
 
   const platform = createVerificationClient({
@@ -64,16 +69,41 @@ export async function startInvite(options: StartInviteOptions): Promise<RunningI
 
   const requestRetry = options.requestRetry ?? REQUEST_JOB_RETRY;
   const webhookUrl = platformWebhookUrl(env.INGEST_PUBLIC_URL);
-  const invite = buildInvite({ prisma, transactions, jobs, platform, tenants, relay, logger, webhookUrl, requestRetry });
+  const invite = buildInvite({
+    prisma,
+    transactions,
+    jobs,
+    platform,
+    tenants,
+    relay,
+    logger,
+    webhookUrl,
+    requestRetry,
+  });
   const polling = options.jobPollingSeconds ? { pollingIntervalSeconds: options.jobPollingSeconds } : {};
   await jobs.work<RequestJobData>(
     JOB_NAMES.request,
-    (data, job) => invite.jobs[JOB_NAMES.request](data, { attempt: job.retryCount + 1, final: job.retryCount >= requestRetry.retryLimit }),
+    (data, job) =>
+      invite.jobs[JOB_NAMES.request](data, {
+        attempt: job.retryCount + 1,
+        final: job.retryCount >= requestRetry.retryLimit,
+      }),
     { concurrency: 2, ...polling },
   );
-  await jobs.work<ExpireJobData>(JOB_NAMES.expire, (data) => invite.jobs[JOB_NAMES.expire](data), { concurrency: 2, ...polling });
+  await jobs.work<ExpireJobData>(JOB_NAMES.expire, (data) => invite.jobs[JOB_NAMES.expire](data), {
+    concurrency: 2,
+    ...polling,
+  });
 
-  const consumer = await startConsumer({ kafka, service: 'invite', topics: subscriptions.invite, transactions, handlers: invite.handlers, logger, relay });
+  const consumer = await startConsumer({
+    kafka,
+    service: 'invite',
+    topics: subscriptions.invite,
+    transactions,
+    handlers: invite.handlers,
+    logger,
+    relay,
+  });
   onStop('consumer', () => consumer.stop());
 
   const app = createHttpServer({ logger });

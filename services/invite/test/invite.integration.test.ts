@@ -16,8 +16,15 @@ import {
 import { createLogger } from '@autoverify/logger';
 import { buildEvent, createKafka, ensureTopics, type KafkaClient, publishEvent } from '@autoverify/messaging';
 import { type Sandbox, startSandbox } from '@autoverify/sandbox';
+import {
+  migrateTestDatabase,
+  readTopic,
+  type TestDatabase,
+  type TestKafka,
+  testKafka,
+  waitFor,
+} from '@autoverify/testing';
 import { createVerificationClient } from '@autoverify/verification-client';
-import { migrateTestDatabase, readTopic, type TestDatabase, type TestKafka, testKafka, waitFor } from '@autoverify/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InviteEnv } from '../src/config.ts';
 import { type RunningInvite, startInvite } from '../src/service.ts';
@@ -34,19 +41,32 @@ const defaults = {
   timeZone: 'America/Denver',
   state: 'CO',
   entrataFileTypes: { income: '1201', identity: '1202' },
-  sender: { brandName: 'Acme PM', emailFrom: 'leasing@acme.example.com', emailFromName: 'Acme Leasing', smsFrom: '+13035550100' },
+  sender: {
+    brandName: 'Acme PM',
+    emailFrom: 'leasing@acme.example.com',
+    emailFromName: 'Acme Leasing',
+    smsFrom: '+13035550100',
+  },
 };
 const tenantsFile = {
   tenants: [
     {
       id: TENANT,
       name: 'Acme Property Management',
-      entrata: { baseUrl: 'http://127.0.0.1:4000/ext/orgs/acme/v1', auth: { type: 'apikey', apiKey: { env: 'ACME_KEY' } }, propertyIds: ['1'], requestsPerMinute: 60 },
+      entrata: {
+        baseUrl: 'http://127.0.0.1:4000/ext/orgs/acme/v1',
+        auth: { type: 'apikey', apiKey: { env: 'ACME_KEY' } },
+        propertyIds: ['1'],
+        requestsPerMinute: 60,
+      },
       webhook: { auth: 'hmac', secrets: [{ env: 'ACME_HOOK' }], toleranceSeconds: 300 },
       reconciliation: { intervalMinutes: 5, lookbackDays: 3 },
       defaults,
       properties: {
-        '1': { name: 'Aspen Ridge', address: { street: '1200 Larimer St', city: 'Denver', state: 'CO', zip: '80204' } },
+        '1': {
+          name: 'Aspen Ridge',
+          address: { street: '1200 Larimer St', city: 'Denver', state: 'CO', zip: '80204' },
+        },
         '2': { name: 'Lone Star Lofts', identityVerification: false },
         // Expires ~2.6 s after the invite: lets the test watch expiry happen.
         '3': { name: 'Quick Expiry', identityVerification: true, inviteExpiryDays: 0.00003 },
@@ -66,7 +86,11 @@ let invite: RunningInvite;
 let tmp: string;
 const stops: { name: string; stop: () => Promise<void> | void }[] = [];
 
-function applicant(entrataApplicationId: string, customerId: string, contact: Partial<SubmittedApplicant>): SubmittedApplicant {
+function applicant(
+  entrataApplicationId: string,
+  customerId: string,
+  contact: Partial<SubmittedApplicant>,
+): SubmittedApplicant {
   return {
     applicantId: applicantIdFor(TENANT, entrataApplicationId, customerId),
     entrataCustomerId: customerId,
@@ -78,7 +102,11 @@ function applicant(entrataApplicationId: string, customerId: string, contact: Pa
   };
 }
 
-function submission(entrataApplicationId: string, propertyId: string, applicants: SubmittedApplicant[]): EventOf<typeof ApplicationSubmitted> {
+function submission(
+  entrataApplicationId: string,
+  propertyId: string,
+  applicants: SubmittedApplicant[],
+): EventOf<typeof ApplicationSubmitted> {
   const applicationId = applicationIdFor(TENANT, entrataApplicationId);
   const payload: Payload = {
     applicationId,
@@ -95,28 +123,42 @@ function submission(entrataApplicationId: string, propertyId: string, applicants
 async function eventsOf(topic: { name: string }, applicationId: string) {
   const messages = await readTopic(kafkaNs.brokers, topicName(topic, kafkaNs.namespace));
   return messages
-    .map((m) => m.json as { type: string; id: string; payload: Record<string, unknown> & { applicationId: string } })
+    .map(
+      (m) =>
+        m.json as { type: string; id: string; payload: Record<string, unknown> & { applicationId: string } },
+    )
     .filter((e) => e.payload.applicationId === applicationId);
 }
 const invitesOf = (applicationId: string) => eventsOf(topics.invites, applicationId);
 const notificationsOf = (applicationId: string) => eventsOf(topics.notificationRequests, applicationId);
-const ofType = <T extends { type: string }>(events: T[], type: string) => events.filter((e) => e.type === type);
+const ofType = <T extends { type: string }>(events: T[], type: string) =>
+  events.filter((e) => e.type === type);
 
 const groupsFor = (applicationId: string) =>
-  [...sandbox.state.platform.groups.values()].filter((g) => g.correlationId === applicationId || g.correlationId?.startsWith(`${applicationId}:`));
+  [...sandbox.state.platform.groups.values()].filter(
+    (g) => g.correlationId === applicationId || g.correlationId?.startsWith(`${applicationId}:`),
+  );
 
 /** Waits until the consumer has taken the event in (inbox row) and no platform job is left to run. */
 async function settled(event: { id: string; payload: { applicationId: string } }) {
-  await waitFor(async () => {
-    const inbox = await invite.prisma.inboxMessage.count({ where: { eventId: event.id } });
-    const app = await invite.prisma.application.findUnique({ where: { id: event.payload.applicationId } });
-    return inbox === 1 && app && app.requestStatus !== 'queued' && app.requestStatus !== 'running';
-  }, { timeoutMs: 20_000, message: `event ${event.id} processed` });
+  await waitFor(
+    async () => {
+      const inbox = await invite.prisma.inboxMessage.count({ where: { eventId: event.id } });
+      const app = await invite.prisma.application.findUnique({ where: { id: event.payload.applicationId } });
+      return inbox === 1 && app && app.requestStatus !== 'queued' && app.requestStatus !== 'running';
+    },
+    { timeoutMs: 20_000, message: `event ${event.id} processed` },
+  );
 }
 
 beforeAll(async () => {
   [database, kafkaNs] = await Promise.all([migrateTestDatabase(serviceDir), testKafka({ prefix: 'invite' })]);
-  kafka = createKafka({ brokers: kafkaNs.brokers, clientId: 'invite-test', namespace: kafkaNs.namespace, logger });
+  kafka = createKafka({
+    brokers: kafkaNs.brokers,
+    clientId: 'invite-test',
+    namespace: kafkaNs.namespace,
+    logger,
+  });
   await ensureTopics(kafka);
   sandbox = await startSandbox({ httpPort: 0, smtpPort: 0, logLevel: 'silent' });
   tmp = mkdtempSync(join(tmpdir(), 'invite-test-'));
@@ -163,29 +205,49 @@ describe('invite service', () => {
     await publishEvent(kafka, event);
     const applicationId = event.payload.applicationId;
 
-    const invites = await waitFor(async () => {
-      const all = await invitesOf(applicationId);
-      return ofType(all, 'InviteSent').length === 4 ? all : undefined;
-    }, { timeoutMs: 30_000, message: 'four InviteSent' });
+    const invites = await waitFor(
+      async () => {
+        const all = await invitesOf(applicationId);
+        return ofType(all, 'InviteSent').length === 4 ? all : undefined;
+      },
+      { timeoutMs: 30_000, message: 'four InviteSent' },
+    );
 
     const groups = groupsFor(applicationId);
     expect(groups).toHaveLength(1);
     const group = groups[0]!;
     expect(group.isInvitationDisabled).toBe(true);
     expect(group.webhookUrl).toBe('http://127.0.0.1:3001/webhooks/verification-platform');
-    expect(group.property).toMatchObject({ name: 'Aspen Ridge', street_address: '1200 Larimer St', city: 'Denver', state: 'CO', zip_code: '80204' });
-    expect(group.applicants.map((a) => [a.email, a.phoneNumber, a.verifications.map((v) => v.type)])).toEqual([
-      ['ada@example.com', '+13035550123', ['income', 'identity']],
-      ['bob@example.com', undefined, ['income', 'identity']],
-    ]);
+    expect(group.property).toMatchObject({
+      name: 'Aspen Ridge',
+      street_address: '1200 Larimer St',
+      city: 'Denver',
+      state: 'CO',
+      zip_code: '80204',
+    });
+    expect(group.applicants.map((a) => [a.email, a.phoneNumber, a.verifications.map((v) => v.type)])).toEqual(
+      [
+        ['ada@example.com', '+13035550123', ['income', 'identity']],
+        ['bob@example.com', undefined, ['income', 'identity']],
+      ],
+    );
 
     const requested = ofType(invites, 'VerificationRequested');
     expect(requested).toHaveLength(1);
     expect(requested[0]?.payload).toMatchObject({ applicantGroupId: group.id, entrataApplicationId: '1001' });
-    expect((requested[0]?.payload.applicants as unknown[]).length).toBe(2);
+    expect(requested[0]?.payload.applicants).toHaveLength(2);
 
     const notifications = await notificationsOf(applicationId);
-    expect(notifications.map((n) => [n.payload.applicantId === ada.applicantId ? 'ada' : 'bob', n.payload.kind, n.payload.channel, n.payload.to]).sort()).toEqual(
+    expect(
+      notifications
+        .map((n) => [
+          n.payload.applicantId === ada.applicantId ? 'ada' : 'bob',
+          n.payload.kind,
+          n.payload.channel,
+          n.payload.to,
+        ])
+        .sort(),
+    ).toEqual(
       [
         ['ada', 'identity', 'email', 'ada@example.com'],
         ['ada', 'identity', 'sms', '+13035550123'],
@@ -196,10 +258,13 @@ describe('invite service', () => {
       ].sort(),
     );
     const adaIncome = group.applicants[0]!.verifications.find((v) => v.type === 'income')!;
-    expect(notifications.find((n) => n.payload.applicantId === ada.applicantId && n.payload.kind === 'income')?.payload.link).toBe(
-      `${sandbox.url}/verify/${adaIncome.id}`,
+    expect(
+      notifications.find((n) => n.payload.applicantId === ada.applicantId && n.payload.kind === 'income')
+        ?.payload.link,
+    ).toBe(`${sandbox.url}/verify/${adaIncome.id}`);
+    const sent = ofType(invites, 'InviteSent').find(
+      (e) => e.payload.applicantId === ada.applicantId && e.payload.kind === 'income',
     );
-    const sent = ofType(invites, 'InviteSent').find((e) => e.payload.applicantId === ada.applicantId && e.payload.kind === 'income');
     expect(sent?.payload).toMatchObject({ channels: ['email', 'sms'], resend: false });
   }, 60_000);
 
@@ -208,7 +273,9 @@ describe('invite service', () => {
     const first = submission('1002', '1', [ada]);
     const applicationId = first.payload.applicationId;
     await publishEvent(kafka, first);
-    await waitFor(async () => ofType(await invitesOf(applicationId), 'InviteSent').length === 2, { timeoutMs: 30_000 });
+    await waitFor(async () => ofType(await invitesOf(applicationId), 'InviteSent').length === 2, {
+      timeoutMs: 30_000,
+    });
 
     await publishEvent(kafka, first); // same event id: the inbox drops it
     const copy = submission('1002', '1', [ada]); // a new event id, same content (replay or re-submission)
@@ -231,10 +298,13 @@ describe('invite service', () => {
     await waitFor(async () => (await notificationsOf(applicationId)).length === 4, { timeoutMs: 30_000 });
 
     await publishEvent(kafka, submission('1003', '1', [{ ...ada, email: 'ada3.new@example.com' }]));
-    const notifications = await waitFor(async () => {
-      const all = await notificationsOf(applicationId);
-      return all.length >= 6 ? all : undefined;
-    }, { timeoutMs: 30_000, message: 'two more notifications' });
+    const notifications = await waitFor(
+      async () => {
+        const all = await notificationsOf(applicationId);
+        return all.length >= 6 ? all : undefined;
+      },
+      { timeoutMs: 30_000, message: 'two more notifications' },
+    );
     await new Promise((r) => setTimeout(r, 1000));
     const again = await notificationsOf(applicationId);
     expect(again).toHaveLength(6);
@@ -243,7 +313,9 @@ describe('invite service', () => {
       ['identity', 'email', 'ada3.new@example.com'],
       ['income', 'email', 'ada3.new@example.com'],
     ]);
-    const resent = ofType(await invitesOf(applicationId), 'InviteSent').filter((e) => e.payload.resend === true);
+    const resent = ofType(await invitesOf(applicationId), 'InviteSent').filter(
+      (e) => e.payload.resend === true,
+    );
     expect(resent).toHaveLength(2);
     expect(resent.every((e) => (e.payload.channels as string[]).join() === 'email')).toBe(true);
 
@@ -256,7 +328,9 @@ describe('invite service', () => {
     const event = submission('1004', '2', [applicant('1004', '1', { email: 'carol@example.com' })]);
     await publishEvent(kafka, event);
     const applicationId = event.payload.applicationId;
-    await waitFor(async () => ofType(await invitesOf(applicationId), 'InviteSent').length === 1, { timeoutMs: 30_000 });
+    await waitFor(async () => ofType(await invitesOf(applicationId), 'InviteSent').length === 1, {
+      timeoutMs: 30_000,
+    });
     await settled(event);
     expect(groupsFor(applicationId)[0]!.applicants[0]!.verifications.map((v) => v.type)).toEqual(['income']);
     expect((await notificationsOf(applicationId)).map((n) => n.payload.kind)).toEqual(['income']);
@@ -264,36 +338,58 @@ describe('invite service', () => {
 
   it('reports an applicant without contact as blocked and leaves them out of the platform; a newcomer with contact is added later', async () => {
     const dan = applicant('1005', '1', { email: 'dan@example.com' });
-    const ghost = applicant('1005', '2', { contactIssues: [{ field: 'email', problem: 'missing' }, { field: 'phone', problem: 'missing' }] });
+    const ghost = applicant('1005', '2', {
+      contactIssues: [
+        { field: 'email', problem: 'missing' },
+        { field: 'phone', problem: 'missing' },
+      ],
+    });
     const event = submission('1005', '1', [dan, ghost]);
     await publishEvent(kafka, event);
     const applicationId = event.payload.applicationId;
 
-    const blocked = await waitFor(async () => ofType(await invitesOf(applicationId), 'InviteBlocked')[0], { timeoutMs: 30_000 });
+    const blocked = await waitFor(async () => ofType(await invitesOf(applicationId), 'InviteBlocked')[0], {
+      timeoutMs: 30_000,
+    });
     expect(blocked.payload).toMatchObject({ applicantId: ghost.applicantId, reason: 'no_contact' });
     expect(blocked.payload.detail).toContain('no email address');
-    await waitFor(async () => ofType(await invitesOf(applicationId), 'InviteSent').length === 2, { timeoutMs: 30_000 });
+    await waitFor(async () => ofType(await invitesOf(applicationId), 'InviteSent').length === 2, {
+      timeoutMs: 30_000,
+    });
     expect(groupsFor(applicationId)[0]!.applicants).toHaveLength(1);
 
     // The missing applicant's email is added in Entrata: they are invited (in a group of their own, as the
     // platform cannot add to an existing group), and the block is not reported again.
     const later = submission('1005', '1', [dan, { ...ghost, email: 'ghost@example.com', contactIssues: [] }]);
     await publishEvent(kafka, later);
-    await waitFor(async () => ofType(await invitesOf(applicationId), 'InviteSent').length === 4, { timeoutMs: 30_000 });
+    await waitFor(async () => ofType(await invitesOf(applicationId), 'InviteSent').length === 4, {
+      timeoutMs: 30_000,
+    });
     const events = await invitesOf(applicationId);
     expect(ofType(events, 'InviteBlocked')).toHaveLength(1);
     const requested = ofType(events, 'VerificationRequested');
     expect(requested).toHaveLength(2);
     expect(groupsFor(applicationId)).toHaveLength(2);
-    expect((requested[1]?.payload.applicants as { applicantId: string }[]).map((a) => a.applicantId)).toEqual([ghost.applicantId]);
+    expect(
+      (requested[1]?.payload.applicants as { applicantId: string }[] | undefined)?.map((a) => a.applicantId),
+    ).toEqual([ghost.applicantId]);
   }, 60_000);
 
   it('records a platform rejection as InviteBlocked platform_rejected', async () => {
-    sandbox.state.faults.add({ target: 'platform', kind: 'http_error', status: 422, message: 'email is undeliverable', match: 'POST /api/v1/applicant_groups', count: 1 });
+    sandbox.state.faults.add({
+      target: 'platform',
+      kind: 'http_error',
+      status: 422,
+      message: 'email is undeliverable',
+      match: 'POST /api/v1/applicant_groups',
+      count: 1,
+    });
     const event = submission('1006', '1', [applicant('1006', '1', { email: 'erin@example.com' })]);
     await publishEvent(kafka, event);
     const applicationId = event.payload.applicationId;
-    const blocked = await waitFor(async () => ofType(await invitesOf(applicationId), 'InviteBlocked')[0], { timeoutMs: 30_000 });
+    const blocked = await waitFor(async () => ofType(await invitesOf(applicationId), 'InviteBlocked')[0], {
+      timeoutMs: 30_000,
+    });
     expect(blocked.payload).toMatchObject({ reason: 'platform_rejected' });
     expect(blocked.payload.detail).toContain('422');
     await settled(event);
@@ -302,11 +398,20 @@ describe('invite service', () => {
   }, 60_000);
 
   it('retries after a platform outage without creating a second group', async () => {
-    sandbox.state.faults.add({ target: 'platform', kind: 'http_error', status: 503, match: 'POST /api/v1/applicant_groups', count: 1 });
+    sandbox.state.faults.add({
+      target: 'platform',
+      kind: 'http_error',
+      status: 503,
+      match: 'POST /api/v1/applicant_groups',
+      count: 1,
+    });
     const event = submission('1007', '1', [applicant('1007', '1', { email: 'fay@example.com' })]);
     await publishEvent(kafka, event);
     const applicationId = event.payload.applicationId;
-    await waitFor(async () => ofType(await invitesOf(applicationId), 'InviteSent').length === 2, { timeoutMs: 90_000, intervalMs: 500 });
+    await waitFor(async () => ofType(await invitesOf(applicationId), 'InviteSent').length === 2, {
+      timeoutMs: 90_000,
+      intervalMs: 500,
+    });
     expect(groupsFor(applicationId)).toHaveLength(1);
     const app = await invite.prisma.application.findUniqueOrThrow({ where: { id: applicationId } });
     expect(app).toMatchObject({ requestStatus: 'done', requestAttempts: 2 });
@@ -323,7 +428,14 @@ describe('invite service', () => {
       logger,
     });
     const orphan = await platform.createApplicantGroup({
-      applicants: [{ first_name: hal.firstName, last_name: hal.lastName, email: 'hal@example.com', verifications: [{ type: 'income' }, { type: 'identity' }] }],
+      applicants: [
+        {
+          first_name: hal.firstName,
+          last_name: hal.lastName,
+          email: 'hal@example.com',
+          verifications: [{ type: 'income' }, { type: 'identity' }],
+        },
+      ],
       property: { name: 'Aspen Ridge', street_address: '', city: '', state: 'CO', zip_code: '' },
       decision_maker_display_name: 'Acme PM',
       webhook_url: 'http://127.0.0.1:3001/webhooks/verification-platform',
@@ -333,10 +445,15 @@ describe('invite service', () => {
     await platform.close();
 
     await publishEvent(kafka, event);
-    const requested = await waitFor(async () => ofType(await invitesOf(applicationId), 'VerificationRequested')[0], { timeoutMs: 30_000 });
+    const requested = await waitFor(
+      async () => ofType(await invitesOf(applicationId), 'VerificationRequested')[0],
+      { timeoutMs: 30_000 },
+    );
     expect(requested.payload.applicantGroupId).toBe(orphan.id);
     expect(groupsFor(applicationId)).toHaveLength(1);
-    await waitFor(async () => ofType(await invitesOf(applicationId), 'InviteSent').length === 2, { timeoutMs: 30_000 });
+    await waitFor(async () => ofType(await invitesOf(applicationId), 'InviteSent').length === 2, {
+      timeoutMs: 30_000,
+    });
   }, 60_000);
 
   it('expires an open invite but not a completed one', async () => {
@@ -344,17 +461,30 @@ describe('invite service', () => {
     const event = submission('1008', '3', [gil]);
     await publishEvent(kafka, event);
     const applicationId = event.payload.applicationId;
-    const requested = await waitFor(async () => ofType(await invitesOf(applicationId), 'VerificationRequested')[0], { timeoutMs: 30_000 });
-    const income = (requested.payload.applicants as { verifications: { kind: string; verificationId: string }[] }[])[0]!.verifications.find((v) => v.kind === 'income')!;
+    const requested = await waitFor(
+      async () => ofType(await invitesOf(applicationId), 'VerificationRequested')[0],
+      { timeoutMs: 30_000 },
+    );
+    const income = (
+      requested.payload.applicants as { verifications: { kind: string; verificationId: string }[] }[]
+    )[0]!.verifications.find((v) => v.kind === 'income')!;
     const completed = buildEvent(
       VerificationCompleted,
-      { applicationId, applicantId: gil.applicantId, kind: 'income', verificationId: income.verificationId, reasonCompleted: 'submitted' },
+      {
+        applicationId,
+        applicantId: gil.applicantId,
+        kind: 'income',
+        verificationId: income.verificationId,
+        reasonCompleted: 'submitted',
+      },
       { tenantId: TENANT, correlationId: applicationId },
     );
     await publishEvent(kafka, completed);
     await publishEvent(kafka, { ...completed, id: crypto.randomUUID() }); // the platform reports completion twice
 
-    const expired = await waitFor(async () => ofType(await invitesOf(applicationId), 'InviteExpired')[0], { timeoutMs: 30_000 });
+    const expired = await waitFor(async () => ofType(await invitesOf(applicationId), 'InviteExpired')[0], {
+      timeoutMs: 30_000,
+    });
     expect(expired.payload).toMatchObject({ applicantId: gil.applicantId, kind: 'identity' });
     await new Promise((r) => setTimeout(r, 1500));
     expect(ofType(await invitesOf(applicationId), 'InviteExpired')).toHaveLength(1);

@@ -1,8 +1,9 @@
-import type { PayloadOf } from '@autoverify/contracts';
-import type { ApplicationSubmitted } from '@autoverify/contracts';
+import type { ApplicationSubmitted, PayloadOf } from '@autoverify/contracts';
 
 export type Channel = 'email' | 'sms';
-export type ContactIssue = PayloadOf<typeof ApplicationSubmitted>['applicants'][number]['contactIssues'][number];
+export type ContactIssue = PayloadOf<
+  typeof ApplicationSubmitted
+>['applicants'][number]['contactIssues'][number];
 export type BlockReason = 'no_contact' | 'invalid_contact';
 
 export interface ContactDetails {
@@ -25,7 +26,10 @@ export interface ContactAssessment {
   notes: string[];
 }
 
-const FIELD_NAME: Record<ContactIssue['field'], string> = { email: 'email address', phone: 'mobile phone number' };
+const FIELD_NAME: Record<ContactIssue['field'], string> = {
+  email: 'email address',
+  phone: 'mobile phone number',
+};
 
 /**
  * Which channels can carry an invite. An applicant with one usable channel is invited on it (the
@@ -44,17 +48,25 @@ export function assessContact(contact: ContactDetails, channels: ChannelSettings
     const enabled = field === 'email' ? channels.email : channels.sms;
     if (issue?.problem === 'invalid') problems.push(`${FIELD_NAME[field]} in Entrata is invalid`);
     else if (!present) problems.push(`no ${FIELD_NAME[field]} in Entrata`);
-    else if (!enabled) problems.push(`${field === 'email' ? 'email' : 'text'} invitations are disabled for this property`);
+    else if (!enabled)
+      problems.push(`${field === 'email' ? 'email' : 'text'} invitations are disabled for this property`);
   }
 
   if (usable.length > 0) return { usable, notes: problems };
   const invalid = contact.contactIssues.some((i) => i.problem === 'invalid');
-  return { usable, blocked: { reason: invalid ? 'invalid_contact' : 'no_contact', detail: problems.join('; ') }, notes: [] };
+  return {
+    usable,
+    blocked: { reason: invalid ? 'invalid_contact' : 'no_contact', detail: problems.join('; ') },
+    notes: [],
+  };
 }
 
 export const normaliseEmail = (email: string): string => email.trim().toLowerCase();
 
 /** Same contact = same normalised email and phone; names and issue lists do not matter for invites. */
 export function sameContact(a: ContactDetails, b: ContactDetails): boolean {
-  return (a.email ? normaliseEmail(a.email) : null) === (b.email ? normaliseEmail(b.email) : null) && (a.mobilePhone ?? null) === (b.mobilePhone ?? null);
+  return (
+    (a.email ? normaliseEmail(a.email) : null) === (b.email ? normaliseEmail(b.email) : null) &&
+    (a.mobilePhone ?? null) === (b.mobilePhone ?? null)
+  );
 }

@@ -2,7 +2,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** When an invite sent at `sentAt` expires; fractional days are allowed by the tenant settings. */
 export function inviteExpiresAt(sentAt: Date, inviteExpiryDays: number): Date {
-  if (!(inviteExpiryDays > 0)) throw new RangeError(`inviteExpiryDays must be positive, got ${inviteExpiryDays}`);
+  if (!(inviteExpiryDays > 0))
+    throw new RangeError(`inviteExpiryDays must be positive, got ${inviteExpiryDays}`);
   return new Date(sentAt.getTime() + Math.round(inviteExpiryDays * DAY_MS));
 }
 

@@ -15,7 +15,15 @@ const ada: InvitableApplicant = {
     { kind: 'identity', verificationId: 'v2', link: 'https://v.example.com/2' },
   ],
 };
-const base = { now, inviteExpiryDays: 14, kinds: kindsFor({ identityVerification: true }), channels: { email: true, sms: true }, applicants: [ada], invites: new Map(), sent: new Set<string>() };
+const base = {
+  now,
+  inviteExpiryDays: 14,
+  kinds: kindsFor({ identityVerification: true }),
+  channels: { email: true, sms: true },
+  applicants: [ada],
+  invites: new Map(),
+  sent: new Set<string>(),
+};
 
 describe('notification ids', () => {
   it('are deterministic, contact-specific, and do not contain the contact', () => {
@@ -47,22 +55,36 @@ describe('planInvites', () => {
   it('first time: one invite per kind, one notification per channel', () => {
     const plan = planInvites(base);
     expect(plan.missing).toEqual([]);
-    expect(plan.invites.map((i) => [i.kind, i.isNew, i.resend, i.notifications.map((n) => n.channel)])).toEqual([
+    expect(
+      plan.invites.map((i) => [i.kind, i.isNew, i.resend, i.notifications.map((n) => n.channel)]),
+    ).toEqual([
       ['income', true, false, ['email', 'sms']],
       ['identity', true, false, ['email', 'sms']],
     ]);
-    expect(plan.invites[0]).toMatchObject({ link: 'https://v.example.com/1', recipientName: 'Ada Lovelace', expiresAt: new Date('2026-01-15T00:00:00.000Z') });
+    expect(plan.invites[0]).toMatchObject({
+      link: 'https://v.example.com/1',
+      recipientName: 'Ada Lovelace',
+      expiresAt: new Date('2026-01-15T00:00:00.000Z'),
+    });
   });
 
   it('income only when identity is off; only enabled channels', () => {
-    const plan = planInvites({ ...base, kinds: kindsFor({ identityVerification: false }), channels: { email: true, sms: false } });
-    expect(plan.invites.map((i) => [i.kind, i.notifications.map((n) => n.channel)])).toEqual([['income', ['email']]]);
+    const plan = planInvites({
+      ...base,
+      kinds: kindsFor({ identityVerification: false }),
+      channels: { email: true, sms: false },
+    });
+    expect(plan.invites.map((i) => [i.kind, i.notifications.map((n) => n.channel)])).toEqual([
+      ['income', ['email']],
+    ]);
   });
 
   it('sends nothing again once requested (replay, crash recovery)', () => {
     const first = planInvites(base);
     const sent = new Set(first.invites.flatMap((i) => i.notifications.map((n) => n.notificationId)));
-    const invites = new Map(first.invites.map((i) => [`${i.applicantId}:${i.kind}`, { status: 'sent', expiresAt: i.expiresAt }]));
+    const invites = new Map(
+      first.invites.map((i) => [`${i.applicantId}:${i.kind}`, { status: 'sent', expiresAt: i.expiresAt }]),
+    );
     expect(planInvites({ ...base, sent, invites }).invites).toEqual([]);
   });
 
@@ -70,9 +92,25 @@ describe('planInvites', () => {
     const first = planInvites(base);
     const sent = new Set(first.invites.flatMap((i) => i.notifications.map((n) => n.notificationId)));
     const expiresAt = new Date('2026-01-10T00:00:00.000Z');
-    const invites = new Map(first.invites.map((i) => [`${i.applicantId}:${i.kind}`, { status: 'sent', expiresAt }]));
-    const plan = planInvites({ ...base, now: new Date('2026-01-05T00:00:00.000Z'), sent, invites, applicants: [{ ...ada, email: 'ada@new.example.com' }] });
-    expect(plan.invites.map((i) => [i.kind, i.resend, i.isNew, i.expiresAt, i.notifications.map((n) => [n.channel, n.to])])).toEqual([
+    const invites = new Map(
+      first.invites.map((i) => [`${i.applicantId}:${i.kind}`, { status: 'sent', expiresAt }]),
+    );
+    const plan = planInvites({
+      ...base,
+      now: new Date('2026-01-05T00:00:00.000Z'),
+      sent,
+      invites,
+      applicants: [{ ...ada, email: 'ada@new.example.com' }],
+    });
+    expect(
+      plan.invites.map((i) => [
+        i.kind,
+        i.resend,
+        i.isNew,
+        i.expiresAt,
+        i.notifications.map((n) => [n.channel, n.to]),
+      ]),
+    ).toEqual([
       ['income', true, false, expiresAt, [['email', 'ada@new.example.com']]],
       ['identity', true, false, expiresAt, [['email', 'ada@new.example.com']]],
     ]);
@@ -84,7 +122,10 @@ describe('planInvites', () => {
       ['a1:identity', { status: 'expired', expiresAt: now }],
     ]);
     expect(planInvites({ ...base, invites }).invites).toEqual([]);
-    const plan = planInvites({ ...base, applicants: [{ ...ada, verifications: ada.verifications.slice(0, 1) }] });
+    const plan = planInvites({
+      ...base,
+      applicants: [{ ...ada, verifications: ada.verifications.slice(0, 1) }],
+    });
     expect(plan.missing).toEqual([{ applicantId: 'a1', kind: 'identity' }]);
   });
 });

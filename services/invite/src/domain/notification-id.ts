@@ -17,6 +17,11 @@ export function contactHash(channel: Channel, contact: string): string {
  * repeat), a changed contact produces a new one (the new address gets the invite). The hash keeps the
  * contact itself out of ids that end up in logs.
  */
-export function inviteNotificationId(applicantId: string, kind: VerificationKind, channel: Channel, contact: string): string {
+export function inviteNotificationId(
+  applicantId: string,
+  kind: VerificationKind,
+  channel: Channel,
+  contact: string,
+): string {
   return `invite:${applicantId}:${kind}:${channel}:${contactHash(channel, contact)}`;
 }

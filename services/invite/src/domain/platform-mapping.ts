@@ -25,7 +25,10 @@ export interface TheirApplicant {
  * The platform echoes no id of ours per applicant, so we match on what we sent: email, then phone,
  * then name, then position (the platform keeps the order of the request).
  */
-export function matchPlatformApplicants<O extends OurApplicant, T extends TheirApplicant>(ours: O[], theirs: T[]): Map<string, T> {
+export function matchPlatformApplicants<O extends OurApplicant, T extends TheirApplicant>(
+  ours: O[],
+  theirs: T[],
+): Map<string, T> {
   const free = new Set(theirs);
   const result = new Map<string, T>();
   const rules: ((o: O, t: T) => boolean)[] = [

@@ -16,7 +16,12 @@ describe('matchPlatformApplicants', () => {
       { id: 'p-d', verifications: [] },
     ];
     const map = matchPlatformApplicants(ours, theirs);
-    expect(Object.fromEntries([...map].map(([k, v]) => [k, v.id]))).toEqual({ a: 'p-a', b: 'p-b', c: 'p-c', d: 'p-d' });
+    expect(Object.fromEntries([...map].map(([k, v]) => [k, v.id]))).toEqual({
+      a: 'p-a',
+      b: 'p-b',
+      c: 'p-c',
+      d: 'p-d',
+    });
   });
 });
 

@@ -1,4 +1,10 @@
-import { type ChannelSettings, type ContactAssessment, type ContactDetails, assessContact, sameContact } from './contact.ts';
+import {
+  assessContact,
+  type ChannelSettings,
+  type ContactAssessment,
+  type ContactDetails,
+  sameContact,
+} from './contact.ts';
 
 export interface SubmittedApplicant extends ContactDetails {
   applicantId: string;
@@ -52,14 +58,24 @@ export function decideSubmission(
     const previous = before.get(applicant.applicantId);
     const reportBlock =
       assessment.blocked !== undefined &&
-      (previous?.blocked?.reason !== assessment.blocked.reason || previous.blocked.detail !== assessment.blocked.detail);
-    return { applicantId: applicant.applicantId, change: changeOf(known, previous, applicant), reportBlock, ...assessment };
+      (previous?.blocked?.reason !== assessment.blocked.reason ||
+        previous.blocked.detail !== assessment.blocked.detail);
+    return {
+      applicantId: applicant.applicantId,
+      change: changeOf(known, previous, applicant),
+      reportBlock,
+      ...assessment,
+    };
   });
   const syncPlatform = applicants.some((a) => !a.blocked && a.change !== 'unchanged');
   return { firstTime: known === undefined, syncPlatform, applicants };
 }
 
-function changeOf(known: KnownApplicant[] | undefined, previous: KnownApplicant | undefined, current: SubmittedApplicant): ApplicantChange {
+function changeOf(
+  known: KnownApplicant[] | undefined,
+  previous: KnownApplicant | undefined,
+  current: SubmittedApplicant,
+): ApplicantChange {
   if (known === undefined) return 'new';
   if (!previous || previous.blocked) return 'added';
   const same = sameContact(previous, current);

@@ -1,10 +1,10 @@
 import type { Tenants } from '@autoverify/config';
 import { ApplicationSubmitted, InviteBlocked } from '@autoverify/contracts';
 import { handle, PermanentError } from '@autoverify/messaging';
-import type { Applicant } from '../generated/prisma/client.ts';
 import type { Tx } from '../db.ts';
 import type { ContactIssue } from '../domain/contact.ts';
 import { decideSubmission, type KnownApplicant } from '../domain/submission.ts';
+import type { Applicant } from '../generated/prisma/client.ts';
 import { JOB_NAMES, type JobRetry, type JobSender, REQUEST_JOB_RETRY } from '../ports.ts';
 
 export interface ApplicationSubmittedDeps {
@@ -29,7 +29,10 @@ export function applicationSubmittedHandler(deps: ApplicationSubmittedDeps) {
       throw new PermanentError(`no settings for tenant ${event.tenantId}: ${(error as Error).message}`);
     }
 
-    const existing = await tx.application.findUnique({ where: { id: p.applicationId }, include: { applicants: true } });
+    const existing = await tx.application.findUnique({
+      where: { id: p.applicationId },
+      include: { applicants: true },
+    });
     const previous = new Map((existing?.applicants ?? []).map((a) => [a.id, a]));
     const decision = decideSubmission(existing?.applicants.map(toKnown), p.applicants, settings.channels);
 
@@ -51,7 +54,13 @@ export function applicationSubmittedHandler(deps: ApplicationSubmittedDeps) {
       const before = previous.get(d.applicantId);
       // Someone already invited keeps their invite even if a later submission lost their contact.
       const invitedBefore = before?.status === 'requested';
-      const status = invitedBefore ? 'requested' : d.blocked ? 'blocked' : d.change === 'new' || d.change === 'added' ? 'pending' : (before?.status ?? 'pending');
+      const status = invitedBefore
+        ? 'requested'
+        : d.blocked
+          ? 'blocked'
+          : d.change === 'new' || d.change === 'added'
+            ? 'pending'
+            : (before?.status ?? 'pending');
       const snapshot = {
         entrataCustomerId: submitted.entrataCustomerId,
         role: submitted.role,
@@ -75,13 +84,24 @@ export function applicationSubmittedHandler(deps: ApplicationSubmittedDeps) {
         await ctx.outbox.add(
           tx,
           InviteBlocked,
-          { applicationId: p.applicationId, applicantId: d.applicantId, reason: d.blocked.reason, detail: d.blocked.detail },
+          {
+            applicationId: p.applicationId,
+            applicantId: d.applicantId,
+            reason: d.blocked.reason,
+            detail: d.blocked.detail,
+          },
           { tenantId: event.tenantId, correlationId: p.applicationId, causationId: event.id },
         );
-        ctx.logger.warn({ applicationId: p.applicationId, applicantId: d.applicantId, reason: d.blocked.reason }, 'applicant cannot be invited');
+        ctx.logger.warn(
+          { applicationId: p.applicationId, applicantId: d.applicantId, reason: d.blocked.reason },
+          'applicant cannot be invited',
+        );
       } else if (d.notes.length > 0 && d.change !== 'unchanged') {
         // Invited on the channel that works; the other channel's problem stays on the applicant row.
-        ctx.logger.warn({ applicationId: p.applicationId, applicantId: d.applicantId, channels: d.usable, notes: d.notes }, 'applicant invited on some channels only');
+        ctx.logger.warn(
+          { applicationId: p.applicationId, applicantId: d.applicantId, channels: d.usable, notes: d.notes },
+          'applicant invited on some channels only',
+        );
       }
     }
 
@@ -89,19 +109,30 @@ export function applicationSubmittedHandler(deps: ApplicationSubmittedDeps) {
       // A running job keeps its claim (status running); the job queued here waits for it and then sees
       // this submission. The key names the revision, not just the application: the queue admits one
       // job per key while another is queued OR running, and a change made during a run must not be dropped.
-      const { revision } = await tx.application.update({ where: { id: p.applicationId }, data: { revision: { increment: 1 } } });
+      const { revision } = await tx.application.update({
+        where: { id: p.applicationId },
+        data: { revision: { increment: 1 } },
+      });
       await tx.application.updateMany({
         where: { id: p.applicationId, requestStatus: { not: 'running' } },
         data: { requestStatus: 'queued' },
       });
-      await deps.jobs.send(JOB_NAMES.request, { applicationId: p.applicationId }, { tx, singletonKey: `${p.applicationId}:r${revision}`, ...(deps.retry ?? REQUEST_JOB_RETRY) });
+      await deps.jobs.send(
+        JOB_NAMES.request,
+        { applicationId: p.applicationId },
+        { tx, singletonKey: `${p.applicationId}:r${revision}`, ...(deps.retry ?? REQUEST_JOB_RETRY) },
+      );
     }
     ctx.logger.info(
       {
         applicationId: p.applicationId,
         firstTime: decision.firstTime,
         syncPlatform: decision.syncPlatform,
-        changes: decision.applicants.map((a) => ({ applicantId: a.applicantId, change: a.change, blocked: a.blocked?.reason })),
+        changes: decision.applicants.map((a) => ({
+          applicantId: a.applicantId,
+          change: a.change,
+          blocked: a.blocked?.reason,
+        })),
       },
       'application submission recorded',
     );

@@ -42,7 +42,10 @@ export function expireInviteJob(deps: ExpireInviteDeps) {
         return false;
       }
       // Conditional update: a completion committed meanwhile wins, and a repeat of this job does nothing.
-      const updated = await tx.invite.updateMany({ where: { applicantId, kind, status: 'sent' }, data: { status: 'expired', expiredAt: at } });
+      const updated = await tx.invite.updateMany({
+        where: { applicantId, kind, status: 'sent' },
+        data: { status: 'expired', expiredAt: at },
+      });
       if (updated.count === 0) return false;
       const application = await tx.application.findUniqueOrThrow({ where: { id: invite.applicationId } });
       await deps.outbox.add(

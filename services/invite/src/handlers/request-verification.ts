@@ -1,5 +1,10 @@
 import type { Tenants } from '@autoverify/config';
-import { InviteBlocked, InviteSent, NotificationRequested, VerificationRequested } from '@autoverify/contracts';
+import {
+  InviteBlocked,
+  InviteSent,
+  NotificationRequested,
+  VerificationRequested,
+} from '@autoverify/contracts';
 import type { Logger } from '@autoverify/logger';
 import type { Outbox } from '@autoverify/messaging';
 import {
@@ -9,13 +14,17 @@ import {
   type VerificationClient,
   VerificationPlatformError,
 } from '@autoverify/verification-client';
-import type { Applicant, Application } from '../generated/prisma/client.ts';
 import type { PrismaClient, Tx } from '../db.ts';
 import { normaliseEmail } from '../domain/contact.ts';
 import { inviteKey, kindsFor, type PlatformVerificationRef, planInvites } from '../domain/invites.ts';
 import { contactHash, type VerificationKind } from '../domain/notification-id.ts';
-import { matchPlatformApplicants, rejectedApplicantIndex, verificationRefs } from '../domain/platform-mapping.ts';
-import { type JobAttempt, JOB_NAMES, type JobSender } from '../ports.ts';
+import {
+  matchPlatformApplicants,
+  rejectedApplicantIndex,
+  verificationRefs,
+} from '../domain/platform-mapping.ts';
+import type { Applicant, Application } from '../generated/prisma/client.ts';
+import { JOB_NAMES, type JobAttempt, type JobSender } from '../ports.ts';
 import { groupRequest, toNewApplicant } from './platform-request.ts';
 
 export interface RequestVerificationDeps {
@@ -85,8 +94,15 @@ export function requestVerificationJob(deps: RequestVerificationDeps) {
   return async function run(data: RequestJobData, attempt: JobAttempt): Promise<void> {
     const { applicationId } = data;
     const claimed = await deps.prisma.application.updateMany({
-      where: { id: applicationId, OR: [{ requestStatus: { not: 'running' } }, { leaseUntil: { lt: now() } }] },
-      data: { requestStatus: 'running', leaseUntil: new Date(now().getTime() + leaseMs), requestAttempts: { increment: 1 } },
+      where: {
+        id: applicationId,
+        OR: [{ requestStatus: { not: 'running' } }, { leaseUntil: { lt: now() } }],
+      },
+      data: {
+        requestStatus: 'running',
+        leaseUntil: new Date(now().getTime() + leaseMs),
+        requestAttempts: { increment: 1 },
+      },
     });
     if (claimed.count === 0) {
       const exists = await deps.prisma.application.count({ where: { id: applicationId } });
@@ -127,20 +143,32 @@ export function requestVerificationJob(deps: RequestVerificationDeps) {
     }
 
     for (const applicant of application.applicants) {
-      if (applicant.status !== 'requested' || !applicant.platformApplicantId || !applicant.platformGroupId) continue;
-      const email = applicant.email && !sameEmail(applicant.email, applicant.platformEmail) ? applicant.email : undefined;
-      const phone = applicant.mobilePhone && applicant.mobilePhone !== applicant.platformPhone ? applicant.mobilePhone : undefined;
+      if (applicant.status !== 'requested' || !applicant.platformApplicantId || !applicant.platformGroupId)
+        continue;
+      const email =
+        applicant.email && !sameEmail(applicant.email, applicant.platformEmail) ? applicant.email : undefined;
+      const phone =
+        applicant.mobilePhone && applicant.mobilePhone !== applicant.platformPhone
+          ? applicant.mobilePhone
+          : undefined;
       if (!email && !phone) continue;
       try {
         await deps.platform.updateApplicant(applicant.platformGroupId, applicant.platformApplicantId, {
           ...(email ? { email } : {}),
           ...(phone ? { phone_number: phone } : {}),
         });
-        state.contactUpdates.push({ applicant, email: email ?? applicant.platformEmail, phone: phone ?? applicant.platformPhone });
+        state.contactUpdates.push({
+          applicant,
+          email: email ?? applicant.platformEmail,
+          phone: phone ?? applicant.platformPhone,
+        });
       } catch (error) {
         if (isApplicantRejection(error)) {
           // The old contact keeps its invite; the new one is not used until the platform accepts it.
-          state.rejected.push({ applicant, detail: `the platform refused the new contact details: ${(error as Error).message}` });
+          state.rejected.push({
+            applicant,
+            detail: `the platform refused the new contact details: ${(error as Error).message}`,
+          });
         } else state.retryable ??= error as Error;
       }
     }
@@ -158,7 +186,11 @@ export function requestVerificationJob(deps: RequestVerificationDeps) {
     // platform supports this lookup is to be confirmed (see the verification-client README).
     let group = await deps.platform.findApplicantGroupByCorrelationId(application.id);
     let sent = applicants;
-    if (group) logger.warn({ applicationId: application.id, applicantGroupId: group.id }, 'found an unrecorded applicant group; adopting it');
+    if (group)
+      logger.warn(
+        { applicationId: application.id, applicantGroupId: group.id },
+        'found an unrecorded applicant group; adopting it',
+      );
     while (!group && sent.length > 0) {
       try {
         group = await deps.platform.createApplicantGroup(
@@ -174,9 +206,12 @@ export function requestVerificationJob(deps: RequestVerificationDeps) {
         if (!isApplicantRejection(error)) throw error;
         // Take out the applicants the platform named and try again with the others; if it named
         // none, the whole request is refused and every applicant in it is reported.
-        const named = new Set(error.problems.map((p) => rejectedApplicantIndex(p.field)).filter((i) => i !== undefined));
+        const named = new Set(
+          error.problems.map((p) => rejectedApplicantIndex(p.field)).filter((i) => i !== undefined),
+        );
         const refused = named.size > 0 ? sent.filter((_, i) => named.has(i)) : sent;
-        for (const applicant of refused) state.rejected.push({ applicant, detail: rejectionDetail(error, sent.indexOf(applicant)) });
+        for (const applicant of refused)
+          state.rejected.push({ applicant, detail: rejectionDetail(error, sent.indexOf(applicant)) });
         sent = sent.filter((a) => !refused.includes(a));
       }
     }
@@ -198,7 +233,8 @@ export function requestVerificationJob(deps: RequestVerificationDeps) {
       } catch (error) {
         // A platform without "add to an existing group" gets a group of its own for the newcomer;
         // its reports then arrive under that group id (VerificationRequested carries it).
-        if (!(error instanceof VerificationPlatformError && (error.status === 404 || error.status === 405))) throw error;
+        if (!(error instanceof VerificationPlatformError && (error.status === 404 || error.status === 405)))
+          throw error;
       }
       if (added) {
         recordApplicant(groupId, applicant, added, state);
@@ -232,12 +268,20 @@ export function requestVerificationJob(deps: RequestVerificationDeps) {
     for (const applicant of ours) {
       const theirs = matches.get(applicant.id);
       if (theirs) recordApplicant(group.id, applicant, theirs, state);
-      else state.retryable ??= new Error(`applicant group ${group.id} has no applicant matching ${applicant.id}`);
+      else
+        state.retryable ??= new Error(
+          `applicant group ${group.id} has no applicant matching ${applicant.id}`,
+        );
     }
     state.groups.set(group.id, group.id);
   }
 
-  function recordApplicant(groupId: string, applicant: Applicant, theirs: PlatformApplicant, state: RunState): void {
+  function recordApplicant(
+    groupId: string,
+    applicant: Applicant,
+    theirs: PlatformApplicant,
+    state: RunState,
+  ): void {
     state.recorded.push({
       applicant,
       groupId,
@@ -270,18 +314,36 @@ export function requestVerificationJob(deps: RequestVerificationDeps) {
         });
       }
       for (const u of state.contactUpdates) {
-        await tx.applicant.update({ where: { id: u.applicant.id }, data: { platformEmail: u.email, platformPhone: u.phone } });
+        await tx.applicant.update({
+          where: { id: u.applicant.id },
+          data: { platformEmail: u.email, platformPhone: u.phone },
+        });
       }
       for (const { applicant, detail } of state.rejected) {
-        const firstTime = !state.recorded.some((r) => r.applicant.id === applicant.id) && applicant.status !== 'requested';
+        const firstTime =
+          !state.recorded.some((r) => r.applicant.id === applicant.id) && applicant.status !== 'requested';
         if (firstTime) {
-          await tx.applicant.update({ where: { id: applicant.id }, data: { status: 'rejected', blockedReason: 'platform_rejected', blockedDetail: detail } });
+          await tx.applicant.update({
+            where: { id: applicant.id },
+            data: { status: 'rejected', blockedReason: 'platform_rejected', blockedDetail: detail },
+          });
         }
-        await deps.outbox.add(tx, InviteBlocked, { applicationId, applicantId: applicant.id, reason: 'platform_rejected', detail }, meta);
-        logger.warn({ applicationId, applicantId: applicant.id }, 'the verification platform rejected an applicant');
+        await deps.outbox.add(
+          tx,
+          InviteBlocked,
+          { applicationId, applicantId: applicant.id, reason: 'platform_rejected', detail },
+          meta,
+        );
+        logger.warn(
+          { applicationId, applicantId: applicant.id },
+          'the verification platform rejected an applicant',
+        );
       }
 
-      const applicants = await tx.applicant.findMany({ where: { applicationId }, orderBy: { createdAt: 'asc' } });
+      const applicants = await tx.applicant.findMany({
+        where: { applicationId },
+        orderBy: { createdAt: 'asc' },
+      });
       for (const groupId of state.groups.keys()) {
         const members = applicants.filter((a) => a.platformGroupId === groupId && a.platformApplicantId);
         await deps.outbox.add(
@@ -349,8 +411,22 @@ export function requestVerificationJob(deps: RequestVerificationDeps) {
     for (const missing of plan.missing) {
       if (invites.some((i) => i.applicantId === missing.applicantId && i.kind === missing.kind)) continue;
       const detail = `the verification platform returned no ${missing.kind} verification with an invitation link`;
-      await deps.outbox.add(tx, InviteBlocked, { applicationId: application.id, applicantId: missing.applicantId, kind: missing.kind, reason: 'platform_rejected', detail }, meta);
-      logger.error({ applicationId: application.id, applicantId: missing.applicantId, kind: missing.kind }, detail);
+      await deps.outbox.add(
+        tx,
+        InviteBlocked,
+        {
+          applicationId: application.id,
+          applicantId: missing.applicantId,
+          kind: missing.kind,
+          reason: 'platform_rejected',
+          detail,
+        },
+        meta,
+      );
+      logger.error(
+        { applicationId: application.id, applicantId: missing.applicantId, kind: missing.kind },
+        detail,
+      );
     }
 
     for (const invite of plan.invites) {
@@ -374,7 +450,13 @@ export function requestVerificationJob(deps: RequestVerificationDeps) {
       }
       for (const n of invite.notifications) {
         await tx.inviteNotification.create({
-          data: { id: n.notificationId, applicantId: invite.applicantId, kind: invite.kind, channel: n.channel, contactHash: contactHash(n.channel, n.to) },
+          data: {
+            id: n.notificationId,
+            applicantId: invite.applicantId,
+            kind: invite.kind,
+            channel: n.channel,
+            contactHash: contactHash(n.channel, n.to),
+          },
         });
         await deps.outbox.add(
           tx,
@@ -412,7 +494,13 @@ export function requestVerificationJob(deps: RequestVerificationDeps) {
         meta,
       );
       logger.info(
-        { applicationId: application.id, applicantId: invite.applicantId, kind: invite.kind, channels: invite.notifications.map((n) => n.channel), resend: invite.resend },
+        {
+          applicationId: application.id,
+          applicantId: invite.applicantId,
+          kind: invite.kind,
+          channels: invite.notifications.map((n) => n.channel),
+          resend: invite.resend,
+        },
         'invite sent',
       );
     }
@@ -434,18 +522,28 @@ export function requestVerificationJob(deps: RequestVerificationDeps) {
 
 /** 4xx other than auth/rate-limit problems: the platform refuses what we sent about an applicant. */
 function isApplicantRejection(error: unknown): error is VerificationPlatformError {
-  return error instanceof VerificationPlatformError && !error.retryable && (error.status === 400 || error.status === 409 || error.status === 422);
+  return (
+    error instanceof VerificationPlatformError &&
+    !error.retryable &&
+    (error.status === 400 || error.status === 409 || error.status === 422)
+  );
 }
 
 function rejectionDetail(error: VerificationPlatformError, index: number): string {
   const own = error.problems.filter((p) => rejectedApplicantIndex(p.field) === index);
   const problems = own.length > 0 ? own : error.problems;
-  const text = problems.map((p) => (p.field ? `${p.field.replace(/^\/?applicants(\[\d+\]\.|\/\d+\/)/, '')}: ${p.message}` : p.message)).join('; ');
+  const text = problems
+    .map((p) =>
+      p.field ? `${p.field.replace(/^\/?applicants(\[\d+\]\.|\/\d+\/)/, '')}: ${p.message}` : p.message,
+    )
+    .join('; ');
   return `the verification platform rejected the applicant (HTTP ${error.status})${text ? `: ${text}` : ''}`;
 }
 
 function refsOf(applicant: Applicant): PlatformVerificationRef[] {
-  return Array.isArray(applicant.platformVerifications) ? (applicant.platformVerifications as unknown as PlatformVerificationRef[]) : [];
+  return Array.isArray(applicant.platformVerifications)
+    ? (applicant.platformVerifications as unknown as PlatformVerificationRef[])
+    : [];
 }
 
 function sameEmail(a: string, b: string | null): boolean {

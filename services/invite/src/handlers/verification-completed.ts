@@ -19,6 +19,10 @@ export function verificationCompletedHandler() {
       return;
     }
     const invite = await tx.invite.findUnique({ where: { applicantId_kind: { applicantId, kind } } });
-    if (!invite) ctx.logger.warn({ applicationId, applicantId, kind }, 'completion for an invite we do not know; ignored');
+    if (!invite)
+      ctx.logger.warn(
+        { applicationId, applicantId, kind },
+        'completion for an invite we do not know; ignored',
+      );
   });
 }
