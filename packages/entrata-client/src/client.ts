@@ -223,8 +223,8 @@ export function createEntrataClient(options: EntrataClientOptions): EntrataClien
     );
     logger.debug(
       {
-        service: spec.service,
-        method: spec.method,
+        entrataService: spec.service,
+        entrataMethod: spec.method,
         requestId,
         status,
         ok: outcome.ok,
@@ -253,8 +253,8 @@ export function createEntrataClient(options: EntrataClientOptions): EntrataClien
         if (delay > maxWaitMs) throw error;
         logger.warn(
           {
-            service: spec.service,
-            method: spec.method,
+            entrataService: spec.service,
+            entrataMethod: spec.method,
             attempt: n,
             code: error.code,
             kind: error.kind,
