@@ -1,3 +1,10 @@
 export { runToCompletion, spawnManaged, waitForHttp } from './processes.ts';
 export { sandboxSecrets } from './secrets.ts';
 export { type Stack, type StackOptions, startStack } from './stack.ts';
+export {
+  daytimeZone,
+  fixedOffsetZone,
+  type HourWindow,
+  nighttimeZone,
+  zoneWhereLocalTimeIn,
+} from './time-zones.ts';
