@@ -154,6 +154,16 @@ export async function startConsumer<Tx>(options: ConsumerOptions<Tx>): Promise<R
   };
 
   const onMessage = async (message: IncomingMessage) => {
+    // A replay or redrive aimed at another consumer: acknowledged without effect (not even the inbox row,
+    // so a later replay aimed at this consumer still acts).
+    const target = message.headers[headerNames.replayTarget];
+    if (target !== undefined && target !== service) {
+      logger.debug(
+        { topic: message.topic, partition: message.partition, offset: message.offset, replayTarget: target },
+        'replay for another consumer: skipped',
+      );
+      return;
+    }
     let value: unknown;
     try {
       value = JSON.parse(message.value?.toString('utf8') ?? '');

@@ -12,6 +12,8 @@ export const headerNames = {
   originalOffset: 'x-original-offset',
   consumer: 'x-consumer',
   failedAt: 'x-failed-at',
+  /** Set by support replay and redrive: only the named consumer acts on the message, the others skip it. */
+  replayTarget: 'x-replay-target',
 } as const;
 
 export type Headers = Record<string, string>;

@@ -33,6 +33,9 @@ export {
   type KafkaOptions,
   type OutgoingRecord,
   parseBrokers,
+  type ReadTopicOptions,
+  readRanges,
+  type StoredMessage,
   type Subscription,
   type TopicSpec,
 } from './kafka.ts';

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { TopicDefinition } from '@autoverify/contracts';
 import {
   type Admin,
@@ -54,6 +55,22 @@ export interface ConsumeOptions {
   onMessage(message: IncomingMessage): Promise<void>;
 }
 
+/** A message as stored in a topic (read by tools, not consumed by a group). */
+export type StoredMessage = Omit<IncomingMessage, 'heartbeat'>;
+
+export interface ReadTopicOptions {
+  /** Only this partition (default: all). */
+  partition?: number;
+  /** First offset to read (per partition read); default the earliest retained one. */
+  fromOffset?: string;
+  /** At most this many messages per partition, counted from the start. */
+  maxMessages?: number;
+  /** Only the last n messages of each partition (ignored when fromOffset is given). */
+  last?: number;
+  /** Give up after this long (default 20 s). */
+  timeoutMs?: number;
+}
+
 export interface Subscription {
   /** Lets the in-flight message finish, commits processed offsets, leaves the group, disconnects. */
   stop(): Promise<void>;
@@ -84,6 +101,11 @@ export interface KafkaClient {
   /** Creates the topics that do not exist yet; returns the names it created. */
   createTopics(specs: TopicSpec[]): Promise<string[]>;
   listTopics(): Promise<string[]>;
+  /**
+   * The messages in a topic up to its high watermark at the time of the call, ordered by partition and
+   * offset. Uses a throw-away consumer group (deleted afterwards) so no service's offsets move.
+   */
+  readTopic(topic: string, options?: ReadTopicOptions): Promise<StoredMessage[]>;
   /** Stops every subscription and disconnects the producer. */
   disconnect(): Promise<void>;
 }
@@ -267,6 +289,63 @@ export function createKafka(options: KafkaOptions): KafkaClient {
 
     listTopics: () => withAdmin((admin) => admin.listTopics()),
 
+    async readTopic(topic, opts = {}) {
+      const offsets = await withAdmin((admin) => admin.fetchTopicOffsets(topic));
+      const ranges = readRanges(offsets, opts);
+      if (ranges.size === 0) return [];
+      const groupId = `${namespace}.read-${randomUUID()}`;
+      const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 200 });
+      const messages: StoredMessage[] = [];
+      const timeoutMs = opts.timeoutMs ?? 20_000;
+      await consumer.connect();
+      try {
+        await consumer.subscribe({ topics: [topic], fromBeginning: true });
+        await new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(
+            () => reject(new Error(`reading ${topic} timed out after ${timeoutMs} ms`)),
+            timeoutMs,
+          );
+          const remaining = new Set(ranges.keys());
+          consumer
+            .run({
+              eachMessage: async ({ partition, message }) => {
+                const range = ranges.get(partition);
+                const offset = BigInt(message.offset);
+                if (!range || offset < range.start || offset >= range.end) return;
+                messages.push({
+                  topic,
+                  partition,
+                  offset: message.offset,
+                  key: message.key ? message.key.toString('utf8') : null,
+                  value: message.value,
+                  headers: normalizeHeaders(message.headers),
+                  timestamp: message.timestamp,
+                });
+                if (offset + 1n >= range.end) remaining.delete(partition);
+                if (remaining.size === 0) {
+                  clearTimeout(timer);
+                  resolve();
+                }
+              },
+            })
+            .then(() => {
+              for (const [partition, range] of ranges)
+                consumer.seek({ topic, partition, offset: range.start.toString() });
+            })
+            .catch((error: unknown) => {
+              clearTimeout(timer);
+              reject(error);
+            });
+        });
+      } finally {
+        await consumer.disconnect().catch(() => {});
+        await withAdmin((admin) => admin.deleteGroups([groupId])).catch(() => {});
+      }
+      return messages.sort(
+        (a, b) => a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)),
+      );
+    },
+
     async disconnect() {
       await Promise.all([...subscriptions].map((s) => s.stop()));
       const p = producer;
@@ -299,6 +378,27 @@ async function waitForLeaders(admin: Admin, topics: string[]): Promise<void> {
       );
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** Which offsets of which partitions readTopic reads: [start, end), end = the high watermark or the cap. */
+export function readRanges(
+  offsets: readonly { partition: number; low: string; high: string }[],
+  options: Pick<ReadTopicOptions, 'partition' | 'fromOffset' | 'maxMessages' | 'last'>,
+): Map<number, { start: bigint; end: bigint }> {
+  const ranges = new Map<number, { start: bigint; end: bigint }>();
+  for (const { partition, low, high } of offsets) {
+    if (options.partition !== undefined && partition !== options.partition) continue;
+    const lowest = BigInt(low);
+    let start = lowest;
+    if (options.fromOffset !== undefined) start = BigInt(options.fromOffset);
+    else if (options.last !== undefined) start = BigInt(high) - BigInt(options.last);
+    if (start < lowest) start = lowest;
+    let end = BigInt(high);
+    if (options.maxMessages !== undefined && start + BigInt(options.maxMessages) < end)
+      end = start + BigInt(options.maxMessages);
+    if (end > start) ranges.set(partition, { start, end });
+  }
+  return ranges;
 }
 
 /** kafkajs headers may be Buffers, strings or arrays of them; ours are one string each (the last wins). */

@@ -1,6 +1,6 @@
 import { type TopicDefinition, topicOfEvent } from '@autoverify/contracts';
 import { eventKeyOf, validateEvent } from './events.ts';
-import { eventHeaders } from './headers.ts';
+import { eventHeaders, type Headers } from './headers.ts';
 import type { KafkaClient } from './kafka.ts';
 
 /**
@@ -10,7 +10,7 @@ import type { KafkaClient } from './kafka.ts';
 export async function publishEvent(
   kafka: KafkaClient,
   envelope: unknown,
-  options: { topic?: Pick<TopicDefinition, 'name'> } = {},
+  options: { topic?: Pick<TopicDefinition, 'name'>; headers?: Headers } = {},
 ): Promise<void> {
   const { event, definition } = validateEvent(envelope);
   await kafka.publishRaw([
@@ -18,7 +18,7 @@ export async function publishEvent(
       topic: kafka.topicName(options.topic ?? topicOfEvent(event.type)),
       key: eventKeyOf(definition, event.payload as Record<string, unknown>),
       value: JSON.stringify(event),
-      headers: eventHeaders(event),
+      headers: { ...eventHeaders(event), ...options.headers },
     },
   ]);
 }

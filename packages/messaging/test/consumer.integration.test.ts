@@ -222,6 +222,21 @@ describe('consumer: inbox, retries, dead letters', () => {
     expect((await h.pool.query('SELECT 1 FROM inbox WHERE event_id = $1', [invite.id])).rowCount).toBe(0);
   }, 30_000);
 
+  it('skips a replay aimed at another consumer and acts on one aimed at itself', async () => {
+    const applicationId = randomUUID();
+    const elsewhere = event('ok', applicationId);
+    const ours = event('ok', applicationId);
+    const marker = event('ok', applicationId); // same partition: processed after the two replays
+    await publishEvent(h.kafka, elsewhere, { headers: { 'x-replay-target': 'another-service' } });
+    await publishEvent(h.kafka, ours, { headers: { 'x-replay-target': SERVICE } });
+    await publishEvent(h.kafka, marker);
+    await waitFor(async () => (await effects(marker.id)).length === 1, { message: 'the marker' });
+    expect(await effects(ours.id)).toEqual([1]);
+    expect(await effects(elsewhere.id)).toEqual([]);
+    // Not even an inbox row: a later replay aimed at this consumer must still act.
+    expect((await h.pool.query('SELECT 1 FROM inbox WHERE event_id = $1', [elsewhere.id])).rowCount).toBe(0);
+  }, 30_000);
+
   it('stop() lets the in-flight message finish and commits its offset', async () => {
     const slow = event('slow');
     await publishEvent(h.kafka, slow);
