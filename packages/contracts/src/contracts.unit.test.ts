@@ -82,6 +82,7 @@ describe('topic registry', () => {
       expect(topic.retentionMs).toBeGreaterThan(0);
     }
     expect(allTopics().map((t) => t.name)).toContain('dlq.invite');
+    expect(allTopics().map((t) => t.name)).toContain('dlq.support'); // the support console's consumer
   });
 });
 

@@ -1,3 +1,4 @@
+import type { EventDefinition } from './envelope.ts';
 import { ApplicationSubmitted } from './events/applications.ts';
 import { NotificationFailed, NotificationRequested, NotificationSent } from './events/notifications.ts';
 import { ReminderCancelled, ReminderScheduled } from './events/reminders.ts';
@@ -10,7 +11,6 @@ import {
   VerificationCompleted,
   VerificationRequested,
 } from './events/verifications.ts';
-import type { EventDefinition } from './envelope.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -113,9 +113,19 @@ export const deadLetterTopic = (consumer: string): TopicDefinition => ({
 export const topicName = (topic: Pick<TopicDefinition, 'name'>, namespace = 'autoverify'): string =>
   `${namespace}.${topic.name}`;
 
+/**
+ * The support console's consumer (tools/support): it reads every topic into its timeline projection, so it
+ * is not one of the five services but has a consumer group and a dead-letter topic of its own.
+ */
+export const supportConsumer = 'support';
+export const supportSubscriptions = Object.keys(topics) as TopicId[];
+
+/** Consumers with a dead-letter topic: the five services and support. */
+export const consumerNames = [...serviceNames, supportConsumer] as const;
+
 export const allTopics = (): TopicDefinition[] => [
   ...Object.values(topics),
-  ...serviceNames.map((s) => deadLetterTopic(s)),
+  ...consumerNames.map((s) => deadLetterTopic(s)),
 ];
 
 export const allEvents = (): EventDefinition[] =>

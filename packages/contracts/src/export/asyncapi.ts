@@ -1,5 +1,13 @@
 import { eventKey } from '../envelope.ts';
-import { allTopics, serviceNames, subscriptions, topicName, topics } from '../topics.ts';
+import {
+  allTopics,
+  serviceNames,
+  subscriptions,
+  supportConsumer,
+  supportSubscriptions,
+  topicName,
+  topics,
+} from '../topics.ts';
 import { eventJsonSchemas } from './json-schemas.ts';
 
 /** AsyncAPI 3.0 document describing every topic, message and which service sends or receives it. */
@@ -30,7 +38,9 @@ export function buildAsyncApiDocument(namespace = 'autoverify'): Record<string, 
         },
         payload,
         bindings: { kafka: { key: { type: 'string', description: `payload.${def.key}` } } },
-        examples: [{ name: 'example', payload: { type: def.type, version: def.version, payload: def.example } }],
+        examples: [
+          { name: 'example', payload: { type: def.type, version: def.version, payload: def.example } },
+        ],
       };
       channelMessages[key] = { $ref: `#/components/messages/${key}` };
     }
@@ -55,6 +65,12 @@ export function buildAsyncApiDocument(namespace = 'autoverify'): Record<string, 
       operations[`${service}.receive.${id}`] = { action: 'receive', channel: { $ref: `#/channels/${id}` } };
     }
   }
+  for (const id of supportSubscriptions) {
+    operations[`${supportConsumer}.receive.${id}`] = {
+      action: 'receive',
+      channel: { $ref: `#/channels/${id}` },
+    };
+  }
   for (const topic of allTopics().filter((t) => t.name.startsWith('dlq.'))) {
     channels[topic.name.replace('.', '-')] = {
       address: topicName(topic, namespace),
@@ -74,7 +90,9 @@ export function buildAsyncApiDocument(namespace = 'autoverify'): Record<string, 
         'Events exchanged by the autoverify services. Every message is an envelope (id, type, version, occurredAt, tenantId, correlationId, causationId, trace context) with a versioned payload; keys are our application id.',
     },
     defaultContentType: 'application/json',
-    servers: { local: { host: '127.0.0.1:19092', protocol: 'kafka', description: 'The broker `make dev` starts.' } },
+    servers: {
+      local: { host: '127.0.0.1:19092', protocol: 'kafka', description: 'The broker `make dev` starts.' },
+    },
     channels,
     operations,
     components: { messages },
