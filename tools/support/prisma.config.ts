@@ -1,0 +1,3 @@
+import { definePrismaConfig } from '@autoverify/database/prisma-config';
+
+export default definePrismaConfig();
