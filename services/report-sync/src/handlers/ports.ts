@@ -1,0 +1,57 @@
+import type { EntrataClient } from '@autoverify/entrata-client';
+import type { VerificationClient } from '@autoverify/verification-client';
+
+/** What the use cases need from the job queue (service-kit's JobQueue): sending, in the caller's transaction. */
+export interface JobSender {
+  send(
+    name: string,
+    data: object,
+    options: {
+      tx?: unknown;
+      singletonKey?: string;
+      retryLimit?: number;
+      retryDelay?: number;
+      retryBackoff?: boolean;
+      retryDelayMax?: number;
+    },
+  ): Promise<string | null>;
+}
+
+/** The Entrata calls report-sync makes, for one tenant. */
+export type EntrataPort = Pick<EntrataClient, 'getLeads' | 'getLeaseDocumentsList' | 'sendLeaseDocuments'>;
+
+export interface EntrataClients {
+  /** One client (and so one rate limiter) per tenant; throws for an unknown tenant. */
+  forTenant(tenantId: string): EntrataPort;
+}
+
+export type ReportSource = Pick<VerificationClient, 'fetchReport'>;
+
+export const SYNC_REPORT_JOB = 'sync-report';
+
+export interface SyncReportJobData {
+  reportId: string;
+}
+
+export interface JobRetry {
+  retryLimit: number;
+  /** Seconds; the base of the exponential backoff. */
+  retryDelay: number;
+}
+
+/** 5 s doubling: 10 retries span about an hour and a half before a report is recorded as failed. */
+export const DEFAULT_SYNC_RETRY: JobRetry = { retryLimit: 10, retryDelay: 5 };
+
+/** Enqueues the sync of a report in the caller's transaction; at most one queued or running job per report. */
+export function enqueueSync(jobs: JobSender, tx: unknown, reportId: string, retry: JobRetry): Promise<string | null> {
+  const data: SyncReportJobData = { reportId };
+  return jobs.send(SYNC_REPORT_JOB, data, {
+    tx,
+    singletonKey: reportId,
+    retryLimit: retry.retryLimit,
+    retryDelay: retry.retryDelay,
+    retryBackoff: true,
+    // Past an hour the delay stops doubling: a long outage is retried hourly, not daily.
+    retryDelayMax: 3600,
+  });
+}
