@@ -143,6 +143,109 @@ describe('fake Twilio', () => {
     expect(help.json.optOutType).toBe('HELP');
   });
 
+  describe('message list (GET Messages.json)', () => {
+    const list = (query: string, auth = `${SID}:${TOKEN}`, accountSid = SID) =>
+      fetch(`${sandbox.url}/2010-04-01/Accounts/${accountSid}/Messages.json${query}`, {
+        headers: { authorization: `Basic ${Buffer.from(auth).toString('base64')}` },
+      }).then(async (r) => ({ status: r.status, json: (await r.json()) as Json }));
+    const RFC_2822 = /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} \+0000$/;
+    const today = () => new Date().toISOString().slice(0, 10);
+    const dayOffset = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+
+    it('needs the same Basic auth as sending', async () => {
+      expect(await list('', `${SID}:wrong`)).toEqual({
+        status: 401,
+        json: expect.objectContaining({ code: 20003 }),
+      });
+      expect((await list('', `${SID}:${TOKEN}`, 'ACother')).status).toBe(401);
+    });
+
+    it("lists the account's messages newest first, as the resources send returns, filtered by To/From", async () => {
+      const a = await send({ To: '+13035550100', From: '+15005550006', Body: 'first' });
+      const b = await send({ To: '+13035550101', From: '+15005550006', Body: 'second' });
+      const c = await send({ To: '+13035550100', From: '+15005550007', Body: 'third' });
+      sandbox.state.sms.messages.push({
+        ...sandbox.state.sms.messages[0],
+        sid: `SM${'f'.repeat(32)}`,
+        accountSid: 'ACsomeoneelse',
+      } as (typeof sandbox.state.sms.messages)[number]);
+
+      const all = await list('');
+      expect(all.status).toBe(200);
+      expect(all.json.messages.map((m: Json) => m.sid)).toEqual([c.json.sid, b.json.sid, a.json.sid]);
+      expect(all.json).toMatchObject({
+        page: 0,
+        page_size: 50,
+        start: 0,
+        end: 2,
+        next_page_uri: null,
+        previous_page_uri: null,
+        first_page_uri: `/2010-04-01/Accounts/${SID}/Messages.json?PageSize=50&Page=0`,
+        uri: `/2010-04-01/Accounts/${SID}/Messages.json?PageSize=50&Page=0`,
+      });
+      const listed = all.json.messages[2];
+      expect(Object.keys(listed).sort()).toEqual(Object.keys(a.json).sort());
+      expect(listed.date_created).toMatch(RFC_2822);
+
+      const to = await list('?To=%2B13035550100');
+      expect(to.json.messages.map((m: Json) => m.body)).toEqual(['third', 'first']);
+      const toFrom = await list('?To=%2B13035550100&From=%2B15005550006');
+      expect(toFrom.json.messages.map((m: Json) => m.body)).toEqual(['first']);
+    });
+
+    it("filters on date_sent: exact day, Twilio's DateSent< / DateSent> names, days and date-times", async () => {
+      const sent = await send({ To: '+13035550100', From: '+15005550006', Body: 'dated' });
+      await waitFor(() => sandbox.state.sms.messages.find((m) => m.status === 'delivered'));
+      expect((await list('')).json.messages[0].date_sent).toMatch(RFC_2822);
+      const bodies = async (query: string) => {
+        const res = await list(query);
+        expect(res.status).toBe(200);
+        return res.json.messages.map((m: Json) => m.sid);
+      };
+      expect(await bodies(`?DateSent=${today()}`)).toEqual([sent.json.sid]);
+      expect(await bodies(`?DateSent=${dayOffset(-1)}`)).toEqual([]);
+      expect(await bodies(`?DateSent%3E=${dayOffset(-1)}`)).toEqual([sent.json.sid]);
+      expect(await bodies(`?DateSent%3E=${dayOffset(1)}`)).toEqual([]);
+      expect(await bodies(`?DateSent%3C=${dayOffset(1)}`)).toEqual([sent.json.sid]);
+      expect(await bodies(`?DateSent%3C=${today()}`)).toEqual([]); // on or before today's midnight
+      const hourAgo = new Date(Date.now() - 3_600_000);
+      expect(await bodies(`?DateSent%3E=${encodeURIComponent(hourAgo.toISOString())}`)).toEqual([
+        sent.json.sid,
+      ]);
+      const rfc = hourAgo.toUTCString().replace('GMT', '+0000');
+      expect(await bodies(`?DateSent%3C=${encodeURIComponent(rfc)}`)).toEqual([]);
+    });
+
+    it('refuses bad filters and paging with 400 and Twilio error 20001', async () => {
+      for (const query of ['?DateSent=24-11-2026', '?DateSent%3E=tomorrow', '?PageSize=1001', '?Page=x']) {
+        expect(await list(query), query).toEqual({
+          status: 400,
+          json: expect.objectContaining({ code: 20001, status: 400 }),
+        });
+      }
+      expect((await list(`?PageToken=PASM${'0'.repeat(32)}`)).json.message).toContain('unknown message');
+    });
+
+    it('pages with PageSize, following next_page_uri and previous_page_uri', async () => {
+      const sids: string[] = [];
+      for (let i = 0; i < 5; i++)
+        sids.unshift((await send({ To: '+13035550100', From: '+15005550006', Body: `m${i}` })).json.sid);
+      const follow = (uri: string) => list(uri.slice(uri.indexOf('?')));
+      const first = await list('?To=%2B13035550100&PageSize=2');
+      expect(first.json.messages.map((m: Json) => m.sid)).toEqual(sids.slice(0, 2));
+      expect(first.json.next_page_uri).toMatch(/[?&]To=%2B13035550100&PageSize=2&Page=1&PageToken=PASM/);
+      const second = await follow(first.json.next_page_uri);
+      expect(second.json).toMatchObject({ page: 1, start: 2, end: 3 });
+      expect(second.json.messages.map((m: Json) => m.sid)).toEqual(sids.slice(2, 4));
+      const third = await follow(second.json.next_page_uri);
+      expect(third.json.messages.map((m: Json) => m.sid)).toEqual(sids.slice(4));
+      expect(third.json.next_page_uri).toBeNull();
+      const back = await follow(third.json.previous_page_uri);
+      expect(back.json.messages.map((m: Json) => m.sid)).toEqual(sids.slice(2, 4));
+      expect((await list('?PageSize=2&Page=2')).json.messages.map((m: Json) => m.sid)).toEqual(sids.slice(4));
+    });
+  });
+
   it('injects faults on the API', async () => {
     await call(sandbox, 'POST', '/sandbox/faults', {
       target: 'sms',

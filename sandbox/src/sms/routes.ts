@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FaultInjector } from '../faults/faults.ts';
 import { httpFaultHook } from '../faults/http.ts';
+import { listMessages, parseListQuery } from './message-list.ts';
 import { newSid, type SmsMessage } from './store.ts';
 import { E164, messageResource, progressMessage, type TwilioDeps, twilioError } from './twilio.ts';
 
@@ -84,6 +85,16 @@ export async function twilioRoutes(
       request.log.error({ err: error }, 'sms status progression failed'),
     );
     return reply.code(201).send(messageResource(message));
+  });
+
+  app.get('/2010-04-01/Accounts/:AccountSid/Messages.json', async (request, reply) => {
+    const fail = (message: string) => reply.code(400).send(twilioError(400, 20001, message));
+    const parsed = parseListQuery(request.query as Record<string, unknown>);
+    if (!parsed.ok) return fail(parsed.message);
+    const path = `/2010-04-01/Accounts/${deps.accountSid}/Messages.json`;
+    const result = listMessages(deps.store.messages, deps.accountSid, parsed.query, path);
+    if (!result.ok) return fail(result.message);
+    return { ...result.page, messages: result.page.messages.map(messageResource) };
   });
 
   app.get('/2010-04-01/Accounts/:AccountSid/Messages/:Sid', async (request, reply) => {

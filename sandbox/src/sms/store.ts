@@ -27,6 +27,17 @@ export interface SmsMessage {
   createdAt: string;
 }
 
+// Twilio's own replies go straight to delivered here, so delivered counts as having been sent.
+const SENT_STATUSES = new Set<MessageStatus>(['sent', 'delivered', 'undelivered', 'received']);
+
+/**
+ * Twilio's date_sent (ISO here): when the carrier took the message, or when an inbound one arrived. Unset
+ * while accepted/queued and for a message that failed before sending.
+ */
+export function sentAt(m: SmsMessage): string | undefined {
+  return m.statusHistory.find((h) => SENT_STATUSES.has(h.status))?.at;
+}
+
 /** Twilio's reserved keywords (plus the newer OPTOUT/REVOKE), handled by Twilio itself before any webhook. */
 export const OPT_OUT_KEYWORDS = [
   'STOP',

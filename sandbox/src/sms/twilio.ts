@@ -8,6 +8,7 @@ import {
   OPT_OUT_KEYWORDS,
   type SmsMessage,
   type SmsStore,
+  sentAt,
 } from './store.ts';
 import { TWILIO_SIGNATURE_HEADER, twilioSignature } from './twilio-signature.ts';
 
@@ -35,13 +36,13 @@ const twilioDate = (iso: string) => new Date(iso).toUTCString().replace('GMT', '
 
 /** The Message resource as Twilio's API shows it. */
 export function messageResource(m: SmsMessage) {
-  const sent = m.statusHistory.find((h) => h.status === 'sent');
+  const sent = sentAt(m);
   return {
     account_sid: m.accountSid,
     api_version: '2010-04-01',
     body: m.body,
     date_created: twilioDate(m.createdAt),
-    date_sent: sent ? twilioDate(sent.at) : null,
+    date_sent: sent ? twilioDate(sent) : null,
     date_updated: twilioDate(m.statusHistory.at(-1)?.at ?? m.createdAt),
     direction: m.direction,
     error_code: m.errorCode,
