@@ -1,21 +1,9 @@
 import type { EntrataClient } from '@autoverify/entrata-client';
+import type { JobQueue, QueueTx } from '@autoverify/service-kit';
 import type { VerificationClient } from '@autoverify/verification-client';
 
-/** What the use cases need from the job queue (service-kit's JobQueue): sending, in the caller's transaction. */
-export interface JobSender {
-  send(
-    name: string,
-    data: object,
-    options: {
-      tx?: unknown;
-      singletonKey?: string;
-      retryLimit?: number;
-      retryDelay?: number;
-      retryBackoff?: boolean;
-      retryDelayMax?: number;
-    },
-  ): Promise<string | null>;
-}
+/** What the use cases need from the job queue: sending, in the caller's transaction. */
+export type JobSender = Pick<JobQueue, 'send'>;
 
 /** The Entrata calls report-sync makes, for one tenant. */
 export type EntrataPort = Pick<EntrataClient, 'getLeads' | 'getLeaseDocumentsList' | 'sendLeaseDocuments'>;
@@ -46,7 +34,8 @@ export const DEFAULT_SYNC_RETRY: JobRetry = { retryLimit: 10, retryDelay: 5 };
 export function enqueueSync(jobs: JobSender, tx: unknown, reportId: string, retry: JobRetry): Promise<string | null> {
   const data: SyncReportJobData = { reportId };
   return jobs.send(SYNC_REPORT_JOB, data, {
-    tx,
+    // The services' transactions are Prisma interactive transactions, which the queue accepts.
+    tx: tx as QueueTx,
     singletonKey: reportId,
     retryLimit: retry.retryLimit,
     retryDelay: retry.retryDelay,
