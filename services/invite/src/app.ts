@@ -6,6 +6,7 @@ import type { PrismaClient, Tx } from './db.ts';
 import { applicationSubmittedHandler } from './handlers/application-submitted.ts';
 import { type ExpireJobData, expireInviteJob } from './handlers/expire-invite.ts';
 import { type RequestJobData, requestVerificationJob } from './handlers/request-verification.ts';
+import { type ResendInvite, resendInviteUseCase } from './handlers/resend-invite.ts';
 import { verificationCompletedHandler } from './handlers/verification-completed.ts';
 import { JOB_NAMES, type JobAttempt, type JobRetry, type JobSender } from './ports.ts';
 
@@ -32,6 +33,8 @@ export interface InviteApp {
     [JOB_NAMES.request]: (data: RequestJobData, attempt: JobAttempt) => Promise<void>;
     [JOB_NAMES.expire]: (data: ExpireJobData) => Promise<void>;
   };
+  /** Support's deliberate re-send (POST /admin/invites/resend). */
+  resendInvite: ResendInvite;
 }
 
 /** The invite service's use cases from their dependencies: main.ts and the tests build it the same way. */
@@ -50,5 +53,6 @@ export function buildInvite(deps: InviteDeps): InviteApp {
       [JOB_NAMES.request]: requestVerificationJob({ ...deps, outbox }),
       [JOB_NAMES.expire]: expireInviteJob({ ...deps, outbox }),
     },
+    resendInvite: resendInviteUseCase({ ...deps, outbox }),
   };
 }

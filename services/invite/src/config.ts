@@ -12,6 +12,12 @@ export const InviteEnv = Type.Object({
   }),
   PLATFORM_CLIENT_ID: Type.String({ minLength: 1 }),
   PLATFORM_SECRET_KEY: Type.String({ minLength: 1 }),
+  ADMIN_TOKEN: Type.Optional(
+    Type.String({
+      minLength: 16,
+      description: 'Bearer token of the /admin routes (support re-sends invites); unset = routes answer 404.',
+    }),
+  ),
   INGEST_PUBLIC_URL: Type.String({
     pattern: '^https?://.+',
     default: 'http://127.0.0.1:3001',

@@ -1,0 +1,404 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadEnv, loadTenants } from '@autoverify/config';
+import {
+  ApplicationSubmitted,
+  applicantIdFor,
+  applicationIdFor,
+  type EventOf,
+  type PayloadOf,
+  topicName,
+  topics,
+  VerificationCompleted,
+} from '@autoverify/contracts';
+import { createLogger } from '@autoverify/logger';
+import { buildEvent, createKafka, ensureTopics, type KafkaClient, publishEvent } from '@autoverify/messaging';
+import { type Sandbox, startSandbox } from '@autoverify/sandbox';
+import {
+  migrateTestDatabase,
+  readTopic,
+  type TestDatabase,
+  type TestKafka,
+  testKafka,
+  waitFor,
+} from '@autoverify/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InviteEnv } from '../src/config.ts';
+import { resendNotificationId } from '../src/domain/resend.ts';
+import { type RunningInvite, startInvite } from '../src/service.ts';
+
+const serviceDir = fileURLToPath(new URL('..', import.meta.url));
+const TENANT = 'acme-pm';
+const ADMIN_TOKEN = 'test-admin-token-0123456789';
+const logger = createLogger({ service: 'invite-test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+
+const tenantsFile = {
+  tenants: [
+    {
+      id: TENANT,
+      name: 'Acme Property Management',
+      entrata: {
+        baseUrl: 'http://127.0.0.1:4000/ext/orgs/acme/v1',
+        auth: { type: 'apikey', apiKey: { env: 'ACME_KEY' } },
+        propertyIds: ['1'],
+        requestsPerMinute: 60,
+      },
+      webhook: { auth: 'hmac', secrets: [{ env: 'ACME_HOOK' }], toleranceSeconds: 300 },
+      reconciliation: { intervalMinutes: 5, lookbackDays: 3 },
+      defaults: {
+        identityVerification: true,
+        channels: { email: true, sms: true },
+        reminders: { firstAfterHours: 24, intervalHours: 48, maxCount: 3 },
+        inviteExpiryDays: 14,
+        timeZone: 'America/Denver',
+        state: 'CO',
+        entrataFileTypes: { income: '1201', identity: '1202' },
+        sender: {
+          brandName: 'Acme PM',
+          emailFrom: 'leasing@acme.example.com',
+          emailFromName: 'Acme Leasing',
+          smsFrom: '+13035550100',
+        },
+      },
+      properties: {
+        '1': { name: 'Aspen Ridge' },
+        // Expires ~2.6 s after the invite.
+        '3': { name: 'Quick Expiry', identityVerification: false, inviteExpiryDays: 0.00003 },
+      },
+    },
+  ],
+};
+
+type Payload = PayloadOf<typeof ApplicationSubmitted>;
+type SubmittedApplicant = Payload['applicants'][number];
+type Event = { type: string; id: string; payload: Record<string, unknown> & { applicationId: string } };
+
+let database: TestDatabase;
+let kafkaNs: TestKafka;
+let kafka: KafkaClient;
+let sandbox: Sandbox;
+let invite: RunningInvite;
+let tmp: string;
+const stops: { name: string; stop: () => Promise<void> | void }[] = [];
+
+function applicant(entrataApplicationId: string, contact: Partial<SubmittedApplicant>): SubmittedApplicant {
+  return {
+    applicantId: applicantIdFor(TENANT, entrataApplicationId, '1'),
+    entrataCustomerId: '1',
+    role: 'primary',
+    firstName: 'Ada',
+    lastName: 'Lovelace',
+    contactIssues: [],
+    ...contact,
+  };
+}
+
+function submission(
+  entrataApplicationId: string,
+  propertyId: string,
+  applicants: SubmittedApplicant[],
+): EventOf<typeof ApplicationSubmitted> {
+  const applicationId = applicationIdFor(TENANT, entrataApplicationId);
+  return buildEvent(
+    ApplicationSubmitted,
+    {
+      applicationId,
+      entrataApplicationId,
+      propertyId,
+      submittedAt: new Date().toISOString(),
+      source: 'webhook',
+      applicants,
+      excluded: [],
+    },
+    { tenantId: TENANT, correlationId: applicationId },
+  );
+}
+
+async function eventsOf(topic: { name: string }, applicationId: string): Promise<Event[]> {
+  const messages = await readTopic(kafkaNs.brokers, topicName(topic, kafkaNs.namespace));
+  return messages.map((m) => m.json as Event).filter((e) => e.payload.applicationId === applicationId);
+}
+const invitesOf = (applicationId: string) => eventsOf(topics.invites, applicationId);
+const notificationsOf = (applicationId: string) => eventsOf(topics.notificationRequests, applicationId);
+const ofType = (events: Event[], type: string) => events.filter((e) => e.type === type);
+
+async function resend(body: Record<string, unknown>, headers: Record<string, string> = {}) {
+  const res = await invite.app.inject({
+    method: 'POST',
+    url: '/admin/invites/resend',
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...headers },
+    payload: body,
+  });
+  return { status: res.statusCode, headers: res.headers, body: res.json() as Record<string, unknown> };
+}
+
+/** Publishes a submission and waits for its `count` InviteSent. */
+async function invited(entrataApplicationId: string, propertyId: string, a: SubmittedApplicant, count: number) {
+  const event = submission(entrataApplicationId, propertyId, [a]);
+  await publishEvent(kafka, event);
+  await waitFor(async () => ofType(await invitesOf(event.payload.applicationId), 'InviteSent').length === count, {
+    timeoutMs: 30_000,
+    message: `${count} InviteSent`,
+  });
+  return event.payload.applicationId;
+}
+
+beforeAll(async () => {
+  [database, kafkaNs] = await Promise.all([
+    migrateTestDatabase(serviceDir),
+    testKafka({ prefix: 'invite-resend' }),
+  ]);
+  kafka = createKafka({ brokers: kafkaNs.brokers, clientId: 'invite-test', namespace: kafkaNs.namespace, logger });
+  await ensureTopics(kafka);
+  sandbox = await startSandbox({ httpPort: 0, smtpPort: 0, logLevel: 'silent' });
+  tmp = mkdtempSync(join(tmpdir(), 'invite-resend-test-'));
+  const tenantsPath = join(tmp, 'tenants.json');
+  writeFileSync(tenantsPath, JSON.stringify(tenantsFile));
+  invite = await startInvite({
+    env: loadEnv(InviteEnv, {
+      DATABASE_URL: database.url,
+      KAFKA_BROKERS: kafkaNs.brokers.join(','),
+      KAFKA_NAMESPACE: kafkaNs.namespace,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      TENANTS_FILE: tenantsPath,
+      PLATFORM_BASE_URL: sandbox.url,
+      PLATFORM_CLIENT_ID: sandbox.options.platform.clientId,
+      PLATFORM_SECRET_KEY: sandbox.options.platform.secretKey,
+      ADMIN_TOKEN,
+    }),
+    tenants: loadTenants(tenantsPath, { ACME_KEY: 'k', ACME_HOOK: 'h' }),
+    logger,
+    onStop: (name, stop) => stops.push({ name, stop }),
+    listen: false,
+    jobPollingSeconds: 0.5,
+    platform: { timeoutMs: 2000 },
+    requestRetry: { retryLimit: 3, retryDelay: 1, retryBackoff: false },
+  });
+}, 120_000);
+
+afterAll(async () => {
+  for (const { stop } of stops.reverse()) await stop();
+  await kafka?.disconnect();
+  await sandbox?.stop();
+  await kafkaNs?.cleanup();
+  await database?.drop();
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+}, 60_000);
+
+describe('POST /admin/invites/resend', () => {
+  it('refuses a missing or wrong token (401) before looking at the body', async () => {
+    for (const authorization of [undefined, 'Bearer not-the-token', ADMIN_TOKEN]) {
+      const res = await invite.app.inject({
+        method: 'POST',
+        url: '/admin/invites/resend',
+        headers: authorization ? { authorization } : {},
+        payload: { nonsense: true },
+      });
+      expect(res.statusCode).toBe(401);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(res.headers['www-authenticate']).toContain('Bearer');
+      expect(res.json()).toMatchObject({ status: 401, type: 'urn:problem:unauthorized' });
+    }
+  });
+
+  it('lists every invalid field (400 problem)', async () => {
+    const res = await resend(
+      { applicationId: 'nope', kind: 'credit', channels: ['fax'], requestedBy: '', channel: 'sms' },
+      { 'idempotency-key': 'has spaces' },
+    );
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ status: 400, type: 'urn:problem:validation' });
+    const paths = (res.body.errors as { path: string }[]).map((e) => e.path);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'body.applicationId',
+        'body.applicantId',
+        'body.kind',
+        'body.channels.0',
+        'body.requestedBy',
+        'body.reason',
+        'body.channel',
+      ]),
+    );
+    const header = await resend(
+      {
+        applicationId: crypto.randomUUID(),
+        applicantId: crypto.randomUUID(),
+        kind: 'income',
+        requestedBy: 'sam',
+        reason: 'lost it',
+      },
+      { 'idempotency-key': 'has spaces' },
+    );
+    expect(header.status).toBe(400);
+    expect((header.body.errors as { path: string }[]).map((e) => e.path)).toEqual(['headers.idempotency-key']);
+  });
+
+  it('re-sends an open invite once per request, on new ids, idempotently per Idempotency-Key; replays stay silent', async () => {
+    const ada = applicant('2001', { email: 'ada@example.com', mobilePhone: '+13035550123' });
+    const applicationId = await invited('2001', '1', ada, 2);
+    const before = await notificationsOf(applicationId);
+    expect(before).toHaveLength(4);
+
+    const body = {
+      applicationId,
+      applicantId: ada.applicantId,
+      kind: 'income',
+      requestedBy: 'sam@support',
+      reason: 'applicant says the email never arrived',
+    };
+    const first = await resend(body, { 'idempotency-key': 'ticket-4711' });
+    expect(first.status).toBe(202);
+    const expectedIds = [
+      resendNotificationId(ada.applicantId, 'income', 'email', 'ada@example.com', 1),
+      resendNotificationId(ada.applicantId, 'income', 'sms', '+13035550123', 1),
+    ];
+    expect(first.body).toEqual({ resendId: expect.any(String), sequence: 1, notificationIds: expectedIds });
+
+    // The client retries (lost response): the stored answer, nothing new.
+    const again = await resend(body, { 'idempotency-key': 'ticket-4711' });
+    expect(again.status).toBe(202);
+    expect(again.body).toEqual(first.body);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    const reused = await resend({ ...body, kind: 'identity' }, { 'idempotency-key': 'ticket-4711' });
+    expect(reused.status).toBe(422);
+    expect(reused.body).toMatchObject({ type: 'urn:problem:idempotency-key-reused' });
+
+    const fresh = await waitFor(
+      async () => {
+        const all = await notificationsOf(applicationId);
+        return all.length >= 6 ? all.slice(4) : undefined;
+      },
+      { timeoutMs: 20_000, message: 'the re-sent notifications' },
+    );
+    const income = before.find((n) => n.payload.kind === 'income');
+    expect(fresh.map((n) => n.payload.notificationId).sort()).toEqual([...expectedIds].sort());
+    for (const n of fresh)
+      expect(n.payload).toMatchObject({
+        purpose: 'invite',
+        kind: 'income',
+        link: income?.payload.link,
+        expiresAt: income?.payload.expiresAt,
+        recipientName: 'Ada Lovelace',
+      });
+    expect(fresh.map((n) => [n.payload.channel, n.payload.to]).sort()).toEqual([
+      ['email', 'ada@example.com'],
+      ['sms', '+13035550123'],
+    ]);
+    const resent = await waitFor(
+      async () => {
+        const all = ofType(await invitesOf(applicationId), 'InviteSent').filter((e) => e.payload.resend);
+        return all.length > 0 ? all : undefined;
+      },
+      { timeoutMs: 20_000, message: 'InviteSent resend=true' },
+    );
+    expect(resent).toHaveLength(1);
+    expect(resent[0]?.payload).toMatchObject({
+      kind: 'income',
+      channels: ['email', 'sms'],
+      notificationIds: expectedIds,
+      resend: true,
+    });
+
+    // A replay of the submission (new event id, same content) must not invite again.
+    const replay = submission('2001', '1', [ada]);
+    await publishEvent(kafka, replay);
+    await waitFor(
+      async () => (await invite.prisma.inboxMessage.count({ where: { eventId: replay.id } })) === 1,
+      { timeoutMs: 20_000, message: 'replay consumed' },
+    );
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await notificationsOf(applicationId)).toHaveLength(6);
+    expect(ofType(await invitesOf(applicationId), 'InviteSent')).toHaveLength(3);
+
+    // A second, deliberate request (no key) on one channel is the next in sequence.
+    const second = await resend({ ...body, channels: ['sms'], reason: 'the text got lost too' });
+    expect(second.status).toBe(202);
+    expect(second.body).toMatchObject({
+      sequence: 2,
+      notificationIds: [resendNotificationId(ada.applicantId, 'income', 'sms', '+13035550123', 2)],
+    });
+    await waitFor(async () => (await notificationsOf(applicationId)).length === 7, { timeoutMs: 20_000 });
+
+    const audit = await invite.prisma.inviteResend.findMany({
+      where: { applicantId: ada.applicantId },
+      orderBy: { sequence: 'asc' },
+    });
+    expect(audit.map((r) => [r.kind, r.sequence, r.channels, r.requestedBy, r.idempotencyKey])).toEqual([
+      ['income', 1, ['email', 'sms'], 'sam@support', 'ticket-4711'],
+      ['income', 2, ['sms'], 'sam@support', null],
+    ]);
+  }, 90_000);
+
+  it('answers 404 for an unknown applicant and 422 for a channel the applicant cannot be reached on', async () => {
+    const bea = applicant('2002', { email: 'bea@example.com' });
+    const applicationId = await invited('2002', '1', bea, 2);
+    const base = { applicationId, kind: 'income', requestedBy: 'sam', reason: 'lost it' };
+
+    const unknown = await resend({ ...base, applicantId: crypto.randomUUID() });
+    expect(unknown).toMatchObject({ status: 404, body: { type: 'urn:problem:not-found' } });
+    const otherApplication = await resend({
+      ...base,
+      applicationId: crypto.randomUUID(),
+      applicantId: bea.applicantId,
+    });
+    expect(otherApplication.status).toBe(404);
+
+    const sms = await resend({ ...base, applicantId: bea.applicantId, channels: ['sms'] });
+    expect(sms).toMatchObject({ status: 422, body: { type: 'urn:problem:channel-unavailable' } });
+    expect(sms.body.detail).toContain('no mobile phone number');
+    expect(await invite.prisma.inviteResend.count({ where: { applicantId: bea.applicantId } })).toBe(0);
+  }, 60_000);
+
+  it('answers 409 once the verification is completed, and 409 for an expired invite', async () => {
+    const cy = applicant('2003', { email: 'cy@example.com' });
+    const applicationId = await invited('2003', '1', cy, 2);
+    const requested = ofType(await invitesOf(applicationId), 'VerificationRequested')[0]!;
+    const income = (
+      requested.payload.applicants as { verifications: { kind: string; verificationId: string }[] }[]
+    )[0]!.verifications.find((v) => v.kind === 'income')!;
+    await publishEvent(
+      kafka,
+      buildEvent(
+        VerificationCompleted,
+        {
+          applicationId,
+          applicantId: cy.applicantId,
+          kind: 'income',
+          verificationId: income.verificationId,
+          reasonCompleted: 'submitted',
+        },
+        { tenantId: TENANT, correlationId: applicationId },
+      ),
+    );
+    await waitFor(
+      async () =>
+        (
+          await invite.prisma.invite.findUnique({
+            where: { applicantId_kind: { applicantId: cy.applicantId, kind: 'income' } },
+          })
+        )?.status === 'completed',
+      { timeoutMs: 20_000, message: 'invite completed' },
+    );
+    const body = { applicationId, applicantId: cy.applicantId, kind: 'income', requestedBy: 'sam', reason: 'x' };
+    const completed = await resend(body);
+    expect(completed).toMatchObject({ status: 409, body: { type: 'urn:problem:invite-completed' } });
+    expect(completed.body.detail).toContain('already completed');
+    // The identity invite is still open.
+    expect((await resend({ ...body, kind: 'identity' })).status).toBe(202);
+
+    const dee = applicant('2004', { email: 'dee@example.com' });
+    const expiring = await invited('2004', '3', dee, 1);
+    await waitFor(async () => ofType(await invitesOf(expiring), 'InviteExpired').length === 1, {
+      timeoutMs: 30_000,
+      message: 'invite expired',
+    });
+    const expired = await resend({ ...body, applicationId: expiring, applicantId: dee.applicantId });
+    expect(expired).toMatchObject({ status: 409, body: { type: 'urn:problem:invite-expired' } });
+    expect(expired.body.detail).toContain('expired at');
+  }, 90_000);
+});
