@@ -222,7 +222,11 @@ cmd_start() {
     return 0
   fi
   rm -f "$PID_FILE"
-  if port_open "$PORT"; then die "port $HOST:$PORT is in use by another process (not our broker); set KAFKA_PORT"; fi
+  if port_open "$PORT"; then
+    # Another checkout's broker (or any Kafka) on this port serves just as well; leave it running.
+    if api_ready; then log "a Kafka broker not started from $STATE_DIR already answers on $HOST:$PORT; using it"; return 0; fi
+    die "port $HOST:$PORT is in use by another process (not a Kafka broker); set KAFKA_PORT"
+  fi
   if port_open "$CONTROLLER_PORT"; then die "port $HOST:$CONTROLLER_PORT is in use; set KAFKA_CONTROLLER_PORT"; fi
 
   local t0=$SECONDS

@@ -13,12 +13,15 @@ export const LOCAL_KAFKA_BROKERS = '127.0.0.1:19092';
  */
 export async function ensureKafka(env = process.env): Promise<{ brokers: string; startedHere: boolean }> {
   if (env.KAFKA_BROKERS) return { brokers: env.KAFKA_BROKERS, startedHere: false };
-  const running = await runToCompletion('bash', [kafkaScript, 'status'], repoRoot).then(
-    () => true,
-    () => false,
-  );
-  if (!running) await runToCompletion('bash', [kafkaScript, 'start'], repoRoot);
-  return { brokers: LOCAL_KAFKA_BROKERS, startedHere: !running };
+  const ours = () =>
+    runToCompletion('bash', [kafkaScript, 'status'], repoRoot).then(
+      () => true,
+      () => false,
+    );
+  if (await ours()) return { brokers: LOCAL_KAFKA_BROKERS, startedHere: false };
+  await runToCompletion('bash', [kafkaScript, 'start'], repoRoot);
+  // `start` reuses a broker that another checkout left on the port; only stop the one we started.
+  return { brokers: LOCAL_KAFKA_BROKERS, startedHere: await ours() };
 }
 
 export const stopLocalKafka = (): Promise<string> => runToCompletion('bash', [kafkaScript, 'stop'], repoRoot);
