@@ -30,6 +30,7 @@ interface TwilioMessage {
   to?: unknown;
   from?: unknown;
   body?: unknown;
+  date_created?: unknown;
 }
 
 const MAX_LOOKUP_PAGES = 5;
@@ -105,10 +106,12 @@ export function twilioSmsProvider(options: TwilioOptions): SmsProvider {
     },
 
     async findSent(sms, since) {
-      // Twilio filters DateSent by day; a day earlier covers any time-zone edge, the exact match does the rest.
-      const day = new Date(since.getTime() - 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
+      // No DateSent filter: a message Twilio accepted but has not sent yet has no date_sent and would be
+      // missed, which is exactly the crash window this lookup covers. The list is newest first, so paging
+      // stops once it reaches messages created well before our first attempt.
+      const horizon = since.getTime() - 24 * 60 * 60 * 1000;
       let next: string | undefined =
-        `${base}${messagesPath}?${new URLSearchParams({ To: sms.to, From: sms.from, 'DateSent>': day, PageSize: '100' })}`;
+        `${base}${messagesPath}?${new URLSearchParams({ To: sms.to, From: sms.from, PageSize: '100' })}`;
       for (let page = 0; next && page < MAX_LOOKUP_PAGES; page++) {
         const response = await call('GET', next);
         const json = (await readJson(response.body)) as
@@ -121,10 +124,13 @@ export function twilioSmsProvider(options: TwilioOptions): SmsProvider {
             detail: `Twilio message lookup: ${classifyTwilioResponse(response.statusCode, json).detail}`,
           });
         }
-        const match = (json?.messages ?? []).find(
+        const messages = json?.messages ?? [];
+        const match = messages.find(
           (m) => m.to === sms.to && m.from === sms.from && m.body === sms.body && typeof m.sid === 'string',
         );
         if (match) return match.sid as string;
+        const oldest = Date.parse(String(messages.at(-1)?.date_created ?? ''));
+        if (Number.isFinite(oldest) && oldest < horizon) return undefined;
         next =
           typeof json?.next_page_uri === 'string' && json.next_page_uri
             ? new URL(json.next_page_uri, `${base}/`).toString()
