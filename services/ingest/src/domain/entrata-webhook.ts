@@ -1,9 +1,10 @@
 import Type, { type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
+import { type FieldProblem, NO_CONTROL_CHARACTERS, storageProblems } from './json-safety.ts';
 
 const IdLike = Type.Union([
   Type.String({ minLength: 1, maxLength: 128, pattern: '^[0-9A-Za-z_-]+$' }),
-  Type.Integer({ minimum: 0 }),
+  Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
 ]);
 
 /**
@@ -12,8 +13,11 @@ const IdLike = Type.Union([
  */
 export const EntrataWebhookBody = Type.Object(
   {
-    event: Type.String({ minLength: 1, maxLength: 100 }),
-    eventId: Type.Union([Type.String({ minLength: 1, maxLength: 200 }), Type.Integer({ minimum: 0 })]),
+    event: Type.String({ minLength: 1, maxLength: 100, pattern: NO_CONTROL_CHARACTERS }),
+    eventId: Type.Union([
+      Type.String({ minLength: 1, maxLength: 200, pattern: NO_CONTROL_CHARACTERS }),
+      Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
+    ]),
     occurredAt: Type.String({ format: 'date-time' }),
     propertyId: IdLike,
     applicationId: IdLike,
@@ -38,9 +42,12 @@ const check = Compile(EntrataWebhookBody);
 
 export type ParsedWebhook =
   | { ok: true; hint: EntrataHint }
-  | { ok: false; errors: { path: string; message: string }[] };
+  | { ok: false; errors: FieldProblem[] };
 
+/** Validates a parsed webhook body: the schema, plus text PostgreSQL can store (see json-safety). */
 export function parseEntrataWebhook(body: unknown): ParsedWebhook {
+  const unstorable = storageProblems(body);
+  if (unstorable.length > 0) return { ok: false, errors: unstorable };
   if (!check.Check(body)) {
     const errors = [...check.Errors(body)]
       .slice(0, 20)

@@ -1,13 +1,14 @@
 import type { PayloadOf, ReportCompleted, VerificationCompleted } from '@autoverify/contracts';
 import Type from 'typebox';
 import { Compile } from 'typebox/compile';
+import { type FieldProblem, NO_CONTROL_CHARACTERS, storageProblems } from './json-safety.ts';
 
 /** `{code, data, event_id?, created_at?}` as the verification platform posts it. */
 const PlatformWebhookBody = Type.Object(
   {
-    code: Type.String({ minLength: 1, maxLength: 100 }),
+    code: Type.String({ minLength: 1, maxLength: 100, pattern: NO_CONTROL_CHARACTERS }),
     data: Type.Record(Type.String(), Type.Unknown()),
-    event_id: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    event_id: Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: NO_CONTROL_CHARACTERS })),
     created_at: Type.Optional(Type.String()),
   },
   { additionalProperties: true },
@@ -22,7 +23,9 @@ export interface PlatformWebhook {
 
 export function parsePlatformWebhook(
   body: unknown,
-): { ok: true; webhook: PlatformWebhook } | { ok: false; errors: { path: string; message: string }[] } {
+): { ok: true; webhook: PlatformWebhook } | { ok: false; errors: FieldProblem[] } {
+  const unstorable = storageProblems(body);
+  if (unstorable.length > 0) return { ok: false, errors: unstorable };
   if (!checkBody.Check(body)) {
     return {
       ok: false,

@@ -19,11 +19,24 @@ export interface SyncApplicationJob {
   source: 'webhook' | 'reconciliation';
   /** When Entrata said it happened (webhook); used as submittedAt when getLeads has no createdOn. */
   occurredAt?: string;
+  /** The entrata_webhooks row that asked for this sync (webhook source). */
+  webhookId?: string;
+}
+
+/**
+ * One job per webhook (its row id), and one queued reconciliation sync per application. Keying by
+ * application alone would drop a webhook arriving while that application's sync runs (pg-boss keeps one
+ * queued-or-running job per key), and with it a contact change made at that moment. Concurrent syncs of one
+ * application are made safe by the read-order check in the publishing transaction instead.
+ */
+export function syncJobKey(job: SyncApplicationJob): string {
+  const application = `${job.tenantId}:${job.entrataApplicationId}`;
+  return job.webhookId ? `${application}:webhook:${job.webhookId}` : `${application}:${job.source}`;
 }
 
 /**
  * Records that a sync is on its way (visible to support at once) and enqueues it, in the caller's
- * transaction. One queued or running sync per application: repeats while one waits are absorbed.
+ * transaction. A repeated reconciliation sync while one waits is absorbed (same key).
  */
 export async function enqueueSync(tx: Tx, jobs: Jobs, job: SyncApplicationJob): Promise<void> {
   const applicationId = applicationIdFor(job.tenantId, job.entrataApplicationId);
@@ -34,11 +47,7 @@ export async function enqueueSync(tx: Tx, jobs: Jobs, job: SyncApplicationJob): 
       SET status = CASE WHEN applications.status = 'failed' THEN 'pending' ELSE applications.status END,
           lead_id = COALESCE(applications.lead_id, EXCLUDED.lead_id),
           updated_at = now()`;
-  await jobs.send(SYNC_APPLICATION, job, {
-    tx,
-    singletonKey: `${job.tenantId}:${job.entrataApplicationId}`,
-    ...SYNC_RETRY,
-  });
+  await jobs.send(SYNC_APPLICATION, job, { tx, singletonKey: syncJobKey(job), ...SYNC_RETRY });
 }
 
 export interface SyncDeps extends Deps {
@@ -53,7 +62,7 @@ export interface SyncDeps extends Deps {
 export function syncApplication(deps: SyncDeps) {
   const logger = deps.logger.child({ job: SYNC_APPLICATION });
 
-  const fail = async (job: SyncApplicationJob, reason: string) => {
+  const fail = async (job: SyncApplicationJob, reason: string, readStartedAt?: string) => {
     logger.warn(
       { tenantId: job.tenantId, entrataApplicationId: job.entrataApplicationId, reason },
       'application sync failed',
@@ -66,7 +75,7 @@ export function syncApplication(deps: SyncDeps) {
         ON CONFLICT (tenant_id, entrata_application_id) DO UPDATE
           SET status = CASE WHEN applications.content_hash IS NULL THEN 'failed' ELSE applications.status END,
               failure_reason = EXCLUDED.failure_reason, last_source = EXCLUDED.last_source, updated_at = now()`;
-      await markWebhooks(tx, job, 'failed', reason);
+      await markWebhooks(tx, job, 'failed', readStartedAt, reason);
     });
   };
 
@@ -79,6 +88,11 @@ export function syncApplication(deps: SyncDeps) {
     };
     if (!deps.tenants.get(job.tenantId)) return fail(job, `unknown tenant ${job.tenantId}`);
     const client = deps.entrata.forTenant(job.tenantId);
+    // Database time, so read order is comparable across replicas; text keeps its microseconds.
+    const readStartedAt = await deps.transactions.run(async (tx) => {
+      const [row] = await tx.$queryRaw<{ t: string }[]>`SELECT clock_timestamp()::text AS t`;
+      return (row as { t: string }).t;
+    });
     let read: { prospect: EntrataProspect; leaseCustomers: EntrataLeaseCustomer[] };
     try {
       const prospects = await client.getLeads(
@@ -91,6 +105,7 @@ export function syncApplication(deps: SyncDeps) {
         return fail(
           job,
           `application ${job.entrataApplicationId} not found by getLeads in property ${job.propertyId}`,
+          readStartedAt,
         );
       const leases = await client.getLeases({
         propertyId: job.propertyId,
@@ -106,6 +121,7 @@ export function syncApplication(deps: SyncDeps) {
         info.retryCount >= SYNC_RETRY.retryLimit
           ? `gave up after ${info.retryCount + 1} attempts: ${reason}`
           : reason,
+        readStartedAt,
       );
     }
 
@@ -113,20 +129,30 @@ export function syncApplication(deps: SyncDeps) {
     if (built.applicants.length === 0) {
       const why =
         built.excluded.map((e) => `${e.entrataCustomerId}: ${e.reason}`).join('; ') || 'no customers';
-      return fail(job, `no applicant to invite (${why})`);
+      return fail(job, `no applicant to invite (${why})`, readStartedAt);
     }
     const hash = applicantsHash(built);
     const applicationId = applicationIdFor(job.tenantId, job.entrataApplicationId);
     const submittedAt = read.prospect.createdOn ?? job.occurredAt ?? new Date().toISOString();
     const leadId = read.prospect.leadId ?? job.leadId;
 
-    const published = await deps.transactions.run(async (tx) => {
-      // The upsert locks the row until commit, so two syncs of one application cannot both publish.
-      const [row] = await tx.$queryRaw<{ content_hash: string | null }[]>`
+    const outcome = await deps.transactions.run(async (tx) => {
+      await tx.$executeRaw`
         INSERT INTO applications (tenant_id, entrata_application_id, application_id, property_id, lead_id, status, last_source)
         VALUES (${job.tenantId}, ${job.entrataApplicationId}, ${applicationId}::uuid, ${job.propertyId}, ${leadId ?? null}, 'pending', ${job.source})
-        ON CONFLICT (tenant_id, entrata_application_id) DO UPDATE SET updated_at = now()
-        RETURNING content_hash`;
+        ON CONFLICT (tenant_id, entrata_application_id) DO NOTHING`;
+      // The row lock serialises concurrent syncs of one application until commit: each compares against
+      // what the previous one stored, so one content is published once, and an older read never
+      // overwrites (or re-publishes over) a newer one.
+      const [row] = await tx.$queryRaw<{ content_hash: string | null; stale: boolean }[]>`
+        SELECT content_hash, COALESCE(last_read_at > ${readStartedAt}::timestamptz, false) AS stale
+          FROM applications
+         WHERE tenant_id = ${job.tenantId} AND entrata_application_id = ${job.entrataApplicationId}
+           FOR UPDATE`;
+      if (row?.stale) {
+        await markWebhooks(tx, job, 'processed', readStartedAt);
+        return 'stale' as const;
+      }
       const changed = row?.content_hash !== hash;
       if (changed) {
         await deps.outbox.add(
@@ -145,27 +171,18 @@ export function syncApplication(deps: SyncDeps) {
           { tenantId: job.tenantId, correlationId: applicationId },
         );
       }
-      await tx.application.update({
-        where: {
-          tenantId_entrataApplicationId: {
-            tenantId: job.tenantId,
-            entrataApplicationId: job.entrataApplicationId,
-          },
-        },
-        data: {
-          status: 'synced',
-          failureReason: null,
-          contentHash: hash,
-          snapshot: built as object,
-          leadId: leadId ?? null,
-          lastSource: job.source,
-          lastSyncedAt: new Date(),
-          ...(changed ? { lastPublishedAt: new Date(), publishCount: { increment: 1 } } : {}),
-        },
-      });
-      await markWebhooks(tx, job, 'processed');
-      return changed;
+      await tx.$executeRaw`
+        UPDATE applications
+           SET status = 'synced', failure_reason = NULL, content_hash = ${hash},
+               snapshot = ${JSON.stringify(built)}::jsonb, lead_id = ${leadId ?? null},
+               last_source = ${job.source}, last_synced_at = now(), last_read_at = ${readStartedAt}::timestamptz,
+               last_published_at = CASE WHEN ${changed} THEN now() ELSE last_published_at END,
+               publish_count = publish_count + ${changed ? 1 : 0}, updated_at = now()
+         WHERE tenant_id = ${job.tenantId} AND entrata_application_id = ${job.entrataApplicationId}`;
+      await markWebhooks(tx, job, 'processed', readStartedAt);
+      return changed ? ('published' as const) : ('unchanged' as const);
     });
+    const published = outcome === 'published';
     if (published) deps.relay.wake();
     logger.info(
       {
@@ -175,25 +192,30 @@ export function syncApplication(deps: SyncDeps) {
         excluded: built.excluded.length,
         published,
       },
-      published
+      outcome === 'published'
         ? 'application synced; ApplicationSubmitted published'
-        : 'application synced; unchanged, nothing published',
+        : outcome === 'stale'
+          ? 'application read is older than the stored one; discarded'
+          : 'application synced; unchanged, nothing published',
     );
   };
 }
 
+/**
+ * The webhooks this sync answered: those received before its Entrata read started (that read saw what they
+ * announced). Later ones keep their status until their own sync has run.
+ */
 async function markWebhooks(
   tx: Tx,
   job: SyncApplicationJob,
   status: 'processed' | 'failed',
+  readStartedAt: string | undefined,
   reason?: string,
 ): Promise<void> {
-  await tx.entrataWebhook.updateMany({
-    where: {
-      tenantId: job.tenantId,
-      entrataApplicationId: job.entrataApplicationId,
-      status: { in: ['accepted', 'failed'] },
-    },
-    data: { status, failureReason: reason ?? null, processedAt: new Date() },
-  });
+  await tx.$executeRaw`
+    UPDATE entrata_webhooks
+       SET status = ${status}, failure_reason = ${reason ?? null}, processed_at = now()
+     WHERE tenant_id = ${job.tenantId} AND entrata_application_id = ${job.entrataApplicationId}
+       AND status IN ('accepted', 'failed')
+       AND received_at <= COALESCE(${readStartedAt ?? null}::timestamptz, now())`;
 }

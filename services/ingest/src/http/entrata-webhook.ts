@@ -9,7 +9,7 @@ import {
 import { verifyBasicAuth, verifyEntrataSignature } from '../domain/signatures.ts';
 import { enqueueSync } from '../handlers/sync-application.ts';
 import type { Deps } from '../ports.ts';
-import { acceptRawJson, headerText, parseJson } from './raw-json.ts';
+import { acceptRawJson, headerText, parseJson, sendInvalid, sendMalformed } from './raw-json.ts';
 
 export const ENTRATA_WEBHOOK_BODY_LIMIT = 64 * 1024;
 
@@ -35,7 +35,7 @@ export function entrataWebhookRoutes(deps: EntrataWebhookDeps) {
       const { tenantId } = request.params;
       const tenant = deps.tenants.get(tenantId);
       if (!tenant)
-        return sendProblem(reply, 404, 'Not Found', `Unknown tenant "${tenantId}"`, {
+        return sendProblem(reply, 404, 'Not Found', `Unknown tenant "${tenantId.slice(0, 100)}"`, {
           type: 'urn:problem:unknown-tenant',
         });
       const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
@@ -62,27 +62,9 @@ export function entrataWebhookRoutes(deps: EntrataWebhookDeps) {
       }
 
       const json = parseJson(raw);
-      if (!json.ok)
-        return sendProblem(reply, 400, 'Malformed Request Body', `Body is not valid JSON: ${json.message}`, {
-          type: 'urn:problem:malformed-body',
-        });
+      if (!json.ok) return sendMalformed(reply, json.message);
       const parsed = parseEntrataWebhook(json.value);
-      if (!parsed.ok) {
-        const errors = parsed.errors.map((e) => ({
-          path: `body${e.path === '/' ? '' : e.path.replaceAll('/', '.')}`,
-          message: e.message,
-        }));
-        return sendProblem(
-          reply,
-          422,
-          'Unprocessable Content',
-          `The webhook body is invalid: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`,
-          {
-            type: 'urn:problem:validation',
-            errors,
-          },
-        );
-      }
+      if (!parsed.ok) return sendInvalid(reply, parsed.errors);
       const hint = parsed.hint;
       const processed = PROCESSED_ENTRATA_EVENTS.has(hint.event);
 
@@ -96,7 +78,7 @@ export function entrataWebhookRoutes(deps: EntrataWebhookDeps) {
                     ${processed ? 'accepted' : 'ignored'})
             ON CONFLICT (tenant_id, event_id) DO NOTHING
             RETURNING id::text`;
-          if (row && processed) await enqueueSync(tx, deps.jobs, syncJob(tenantId, hint));
+          if (row && processed) await enqueueSync(tx, deps.jobs, syncJob(tenantId, hint, row.id));
           return row;
         });
       } catch (error) {
@@ -132,8 +114,9 @@ export function entrataWebhookRoutes(deps: EntrataWebhookDeps) {
   };
 }
 
-function syncJob(tenantId: string, hint: EntrataHint) {
+function syncJob(tenantId: string, hint: EntrataHint, webhookId: string) {
   return {
+    webhookId,
     tenantId,
     propertyId: hint.propertyId,
     entrataApplicationId: hint.entrataApplicationId,

@@ -4,7 +4,7 @@ import { parsePlatformWebhook } from '../domain/platform-events.ts';
 import { bodyHash, verifyPlatformSignature } from '../domain/signatures.ts';
 import { enqueuePlatformWebhook } from '../handlers/platform.ts';
 import type { Deps } from '../ports.ts';
-import { acceptRawJson, headerText, parseJson } from './raw-json.ts';
+import { acceptRawJson, headerText, parseJson, sendInvalid, sendMalformed } from './raw-json.ts';
 
 export const PLATFORM_WEBHOOK_BODY_LIMIT = 64 * 1024;
 
@@ -32,27 +32,9 @@ export function platformWebhookRoutes(deps: PlatformWebhookDeps) {
         return sendProblem(reply, 401, 'Unauthorized', verdict.reason, { type: 'urn:problem:unauthorized' });
       }
       const json = parseJson(raw);
-      if (!json.ok)
-        return sendProblem(reply, 400, 'Malformed Request Body', `Body is not valid JSON: ${json.message}`, {
-          type: 'urn:problem:malformed-body',
-        });
+      if (!json.ok) return sendMalformed(reply, json.message);
       const parsed = parsePlatformWebhook(json.value);
-      if (!parsed.ok) {
-        const errors = parsed.errors.map((e) => ({
-          path: `body${e.path === '/' ? '' : e.path.replaceAll('/', '.')}`,
-          message: e.message,
-        }));
-        return sendProblem(
-          reply,
-          422,
-          'Unprocessable Content',
-          `The webhook body is invalid: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`,
-          {
-            type: 'urn:problem:validation',
-            errors,
-          },
-        );
-      }
+      if (!parsed.ok) return sendInvalid(reply, parsed.errors);
       const dedupeKey = parsed.webhook.eventId
         ? `event:${parsed.webhook.eventId}`
         : `sha256:${bodyHash(raw)}`;

@@ -1,4 +1,6 @@
-import type { FastifyInstance } from 'fastify';
+import { sendProblem } from '@autoverify/service-kit';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { type FieldProblem, jsonDepthExceeds, MAX_JSON_DEPTH } from '../domain/json-safety.ts';
 
 /**
  * Webhook signatures are computed over the exact bytes sent, so the webhook routes keep the body as a Buffer
@@ -14,9 +16,13 @@ export function acceptRawJson(scope: FastifyInstance, bodyLimit: number): void {
   );
 }
 
+/** JSON.parse behind a nesting limit checked on the text, so a hostile body cannot exhaust the stack. */
 export function parseJson(raw: Buffer): { ok: true; value: unknown } | { ok: false; message: string } {
+  const text = raw.toString('utf8');
+  if (jsonDepthExceeds(text, MAX_JSON_DEPTH))
+    return { ok: false, message: `nested deeper than ${MAX_JSON_DEPTH} levels` };
   try {
-    return { ok: true, value: JSON.parse(raw.toString('utf8')) };
+    return { ok: true, value: JSON.parse(text) };
   } catch (error) {
     return { ok: false, message: (error as Error).message };
   }
@@ -24,4 +30,26 @@ export function parseJson(raw: Buffer): { ok: true; value: unknown } | { ok: fal
 
 export function headerText(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
+}
+
+/** 400: the body is not (acceptable) JSON. */
+export function sendMalformed(reply: FastifyReply, message: string): FastifyReply {
+  return sendProblem(reply, 400, 'Malformed Request Body', `Body is not valid JSON: ${message}`, {
+    type: 'urn:problem:malformed-body',
+  });
+}
+
+/** 422 listing every field problem as `body.a.b` paths (JSON pointers from the domain's validation). */
+export function sendInvalid(reply: FastifyReply, problems: FieldProblem[]): FastifyReply {
+  const errors = problems.map((e) => ({
+    path: `body${e.path === '/' ? '' : e.path.replaceAll('/', '.')}`,
+    message: e.message,
+  }));
+  return sendProblem(
+    reply,
+    422,
+    'Unprocessable Content',
+    `The webhook body is invalid: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`,
+    { type: 'urn:problem:validation', errors },
+  );
 }

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "applications" ADD COLUMN     "last_read_at" TIMESTAMPTZ(6);
