@@ -27,7 +27,12 @@ export async function ensureKafka(env = process.env): Promise<{ brokers: string;
 export const stopLocalKafka = (): Promise<string> => runToCompletion('bash', [kafkaScript, 'stop'], repoRoot);
 
 export async function createTopics(brokers: string, namespace: string): Promise<void> {
-  const kafka = createKafka({ brokers: brokers.split(','), clientId: 'stack', namespace, logger: silentLogger });
+  const kafka = createKafka({
+    brokers: brokers.split(','),
+    clientId: 'stack',
+    namespace,
+    logger: silentLogger,
+  });
   try {
     await ensureTopics(kafka, allTopics());
   } finally {
@@ -39,11 +44,17 @@ const migrateCli = join(repoRoot, 'packages', 'database', 'src', 'cli.ts');
 
 /** Generates the Prisma client of a service (offline; see packages/database). */
 export const generateClient = (service: string): Promise<string> =>
-  runToCompletion(join(serviceDir(service), 'node_modules', '.bin', 'prisma'), ['generate'], serviceDir(service));
+  runToCompletion(
+    join(serviceDir(service), 'node_modules', '.bin', 'prisma'),
+    ['generate'],
+    serviceDir(service),
+  );
 
 /** Creates the service's database when missing and applies its migrations. */
 export const migrateDatabase = (service: string, databaseUrl: string): Promise<string> =>
-  runToCompletion(process.execPath, [migrateCli, 'deploy'], serviceDir(service), { DATABASE_URL: databaseUrl });
+  runToCompletion(process.execPath, [migrateCli, 'deploy'], serviceDir(service), {
+    DATABASE_URL: databaseUrl,
+  });
 
 // ensureTopics logs through this; the stack prints its own progress lines.
 const silentLogger = {

@@ -24,7 +24,9 @@ let nextColour = 0;
 
 export function spawnManaged(options: SpawnOptions): ManagedProcess {
   const colour = colours[nextColour++ % colours.length];
-  const prefix = process.stdout.isTTY ? `\u001b[${colour}m${options.name.padEnd(12)}\u001b[0m` : options.name.padEnd(12);
+  const prefix = process.stdout.isTTY
+    ? `\u001b[${colour}m${options.name.padEnd(12)}\u001b[0m`
+    : options.name.padEnd(12);
   const write = options.output ?? ((line: string) => process.stdout.write(`${prefix} ${line}\n`));
   const child: ChildProcess = spawn(options.command, options.args, {
     cwd: options.cwd,
@@ -95,15 +97,26 @@ export async function waitForHttp(
 }
 
 /** Runs a command to completion, failing with its output when it exits non-zero. */
-export function runToCompletion(command: string, args: string[], cwd: string, env: Record<string, string> = {}): Promise<string> {
+export function runToCompletion(
+  command: string,
+  args: string[],
+  cwd: string,
+  env: Record<string, string> = {},
+): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      cwd,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
     child.once('error', reject);
     child.once('exit', (code) =>
-      code === 0 ? resolve(output) : reject(new Error(`${command} ${args.join(' ')} (in ${cwd}) failed with code ${code}:\n${output}`)),
+      code === 0
+        ? resolve(output)
+        : reject(new Error(`${command} ${args.join(' ')} (in ${cwd}) failed with code ${code}:\n${output}`)),
     );
   });
 }

@@ -1,11 +1,17 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { serviceNames, type ServiceName, type TenantsFile } from '@autoverify/contracts';
-import { createTopics, ensureKafka, generateClient, migrateDatabase, stopLocalKafka } from './infrastructure.ts';
+import { type ServiceName, serviceNames, type TenantsFile } from '@autoverify/contracts';
+import {
+  createTopics,
+  ensureKafka,
+  generateClient,
+  migrateDatabase,
+  stopLocalKafka,
+} from './infrastructure.ts';
 import { repoRoot, serviceDir, stateDir } from './paths.ts';
 import { type ManagedProcess, spawnManaged, waitForHttp } from './processes.ts';
-import { seedSandbox } from './seed-sandbox.ts';
 import { sandboxSecrets } from './secrets.ts';
+import { seedSandbox } from './seed-sandbox.ts';
 
 export interface StackOptions {
   /** Kafka topic/group namespace; also names the databases and the state folder. */
@@ -34,7 +40,13 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-const portOffset: Record<ServiceName, number> = { ingest: 1, invite: 2, reminder: 3, notify: 4, 'report-sync': 5 };
+const portOffset: Record<ServiceName, number> = {
+  ingest: 1,
+  invite: 2,
+  reminder: 3,
+  notify: 4,
+  'report-sync': 5,
+};
 const databaseName = (namespace: string, service: ServiceName) =>
   `${namespace}_${service}`.replace(/[^a-z0-9_]/gi, '_').toLowerCase();
 
@@ -47,10 +59,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const urls = {
     sandbox: `http://127.0.0.1:${sandboxPort}`,
     smtpPort: portBase + 1025,
-    ...(Object.fromEntries(serviceNames.map((s) => [s, `http://127.0.0.1:${portBase + portOffset[s]}`])) as Record<
-      ServiceName,
-      string
-    >),
+    ...(Object.fromEntries(
+      serviceNames.map((s) => [s, `http://127.0.0.1:${portBase + portOffset[s]}`]),
+    ) as Record<ServiceName, string>),
   };
   const adminUrl = new URL(process.env.DATABASE_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres');
   const databaseUrls = Object.fromEntries(
@@ -96,8 +107,19 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...(output ? { output } : {}),
   });
   processes.set('sandbox', sandbox);
-  await waitForHttp(`${urls.sandbox}/sandbox/entrata/orgs`, { isAlive: () => !sandbox.exited() });
-  await seedSandbox(urls.sandbox, JSON.parse(readFileSync(tenantsFile, 'utf8')) as TenantsFile, secrets, urls.ingest);
+  try {
+    await waitForHttp(`${urls.sandbox}/sandbox/entrata/orgs`, { isAlive: () => !sandbox.exited() });
+    await seedSandbox(
+      urls.sandbox,
+      JSON.parse(readFileSync(tenantsFile, 'utf8')) as TenantsFile,
+      secrets,
+      urls.ingest,
+    );
+  } catch (error) {
+    await sandbox.stop();
+    if (kafka.startedHere) await stopLocalKafka();
+    throw error;
+  }
 
   const serviceEnv = (service: ServiceName): Record<string, string> => ({
     ...secrets,
@@ -132,7 +154,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
 
   log('starting ingest, invite, reminder, notify and report-sync');
-  await Promise.all(serviceNames.map(start));
+  const started = await Promise.allSettled(serviceNames.map(start));
+  const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    // Leave nothing behind: a caller that failed to start cannot stop what it never got a handle to.
+    await Promise.all([...processes.values()].map((p) => p.stop()));
+    if (kafka.startedHere) await stopLocalKafka();
+    throw failed.reason;
+  }
   log('all services are ready');
 
   return {

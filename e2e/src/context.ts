@@ -1,0 +1,22 @@
+import type { ServiceName } from '@autoverify/contracts';
+
+/** What the global setup hands every e2e test file (through vitest's provide/inject). */
+export interface E2eContext {
+  namespace: string;
+  brokers: string[];
+  urls: Record<ServiceName | 'sandbox', string>;
+  tenantId: string;
+  /** The tenant's Entrata org in the sandbox. */
+  org: string;
+  /** Zone of the normal properties (daytime now) and of the night-time property. */
+  dayZone: string;
+  nightZone: string;
+  /** Where the output of the sandbox and the five services goes. */
+  logFile: string;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    e2e: E2eContext;
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * Reads (and, for replays, writes) the events of one stack's namespace on Kafka, so tests can assert on
+ * what the services said to each other: the envelopes are the contracts of packages/contracts.
+ */
+import {
+  type EnvelopeHeader,
+  type EventDefinition,
+  type EventOf,
+  type TopicId,
+  topicName,
+  topicOfEvent,
+  topics,
+} from '@autoverify/contracts';
+import { createLogger } from '@autoverify/logger';
+import { createKafka, publishEvent } from '@autoverify/messaging';
+import { readTopic } from '@autoverify/testing';
+
+export type Envelope<P = Record<string, unknown>> = EnvelopeHeader & { payload: P };
+
+export class EventLog {
+  readonly brokers: string[];
+  readonly namespace: string;
+
+  constructor(brokers: string[], namespace: string) {
+    this.brokers = brokers;
+    this.namespace = namespace;
+  }
+
+  /** Every envelope on a topic so far (up to the high watermark when called), in partition order. */
+  async all(topic: TopicId): Promise<Envelope[]> {
+    const messages = await readTopic(this.brokers, topicName(topics[topic], this.namespace));
+    return messages
+      .map((m) => m.json)
+      .filter((json): json is Envelope => typeof json === 'object' && json !== null);
+  }
+
+  /** The events of one type (a contract definition, e.g. InviteSent) of one application, typed. */
+  async of<D extends EventDefinition>(definition: D, applicationId: string): Promise<EventOf<D>[]> {
+    const messages = await readTopic(this.brokers, topicName(topicOfEvent(definition.type), this.namespace));
+    return messages
+      .map((m) => m.json as EventOf<D> | undefined)
+      .filter(
+        (e): e is EventOf<D> =>
+          e !== undefined &&
+          e.correlationId === applicationId &&
+          e.type === definition.type &&
+          e.version === definition.version,
+      );
+  }
+
+  /** Publishes an envelope exactly as a producer's relay would (validated, keyed, headers): a replay. */
+  async publish(envelope: Envelope): Promise<void> {
+    const kafka = createKafka({
+      brokers: this.brokers,
+      clientId: 'e2e',
+      namespace: this.namespace,
+      logger: createLogger({ service: 'e2e', level: 'warn' }),
+    });
+    try {
+      await publishEvent(kafka, envelope);
+    } finally {
+      await kafka.disconnect();
+    }
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * Starts ONE stack (Kafka topics in a fresh namespace, five databases, the sandbox, the five services as
+ * processes) for all e2e files, hands its addresses to the tests, and takes it all down afterwards.
+ */
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { dropDatabase } from '@autoverify/database';
+import { startStack } from '@autoverify/stack';
+import { Kafka, logLevel } from 'kafkajs';
+import type { TestProject } from 'vitest/node';
+import type { E2eContext } from './context.ts';
+import { E2E_TENANT, e2eTenants } from './tenants.ts';
+
+const repoRoot = join(import.meta.dirname, '..', '..');
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const namespace = `e2e_${randomBytes(4).toString('hex')}`;
+  const logDir = join(process.env.AUTOVERIFY_STATE_DIR ?? join(repoRoot, '.local'), namespace);
+  mkdirSync(logDir, { recursive: true });
+  const logFile = join(logDir, 'services.log');
+  const log = createWriteStream(logFile, { flags: 'a' });
+  const write = (line: string) => log.write(`${new Date().toISOString()} ${line}\n`);
+
+  let zones: { dayZone: string; nightZone: string } | undefined;
+  const started = Date.now();
+  console.log(`e2e: starting the stack (namespace ${namespace}); service output in ${logFile}`);
+  let stack: Awaited<ReturnType<typeof startStack>>;
+  try {
+    stack = await startStack({
+      namespace,
+      portBase: 13000,
+      tenants: (file) => {
+        const adjusted = e2eTenants(file, new Date());
+        zones = adjusted.info;
+        return adjusted.file;
+      },
+      output: write,
+      log: (message) => write(`stack        ${message}`),
+    });
+  } catch (error) {
+    log.end();
+    throw new Error(
+      `e2e: the stack did not start (${(error as Error).message}); service output in ${logFile}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  console.log(`e2e: stack ready in ${Math.round((Date.now() - started) / 1000)} s`);
+  if (!zones) throw new Error('e2e: the tenants adjustment did not run');
+
+  const context: E2eContext = {
+    namespace,
+    brokers: stack.brokers.split(','),
+    urls: {
+      ingest: stack.urls.ingest,
+      invite: stack.urls.invite,
+      reminder: stack.urls.reminder,
+      notify: stack.urls.notify,
+      'report-sync': stack.urls['report-sync'],
+      sandbox: stack.urls.sandbox,
+    },
+    tenantId: E2E_TENANT,
+    org: E2E_TENANT,
+    ...zones,
+    logFile,
+  };
+  project.provide('e2e', context);
+
+  return async () => {
+    await stack.stop();
+    log.end();
+    // The namespace is this run's alone: nothing else will read its databases or topics again.
+    await Promise.all(
+      Object.values(stack.databaseUrls).map((url) => dropDatabase(url).catch(() => undefined)),
+    );
+    await deleteTopics(context.brokers, namespace).catch(() => undefined);
+  };
+}
+
+async function deleteTopics(brokers: string[], namespace: string): Promise<void> {
+  const admin = new Kafka({ brokers, clientId: 'e2e-teardown', logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${namespace}.`));
+    if (topics.length > 0) await admin.deleteTopics({ topics });
+  } finally {
+    await admin.disconnect();
+  }
+}

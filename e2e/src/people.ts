@@ -1,0 +1,58 @@
+/**
+ * Unique applicants per test (and per demo run), so runs against the same sandbox never read each other's
+ * messages: every address and number carries a random tag.
+ */
+import { randomBytes, randomInt } from 'node:crypto';
+import type { ApplicantInput } from './sandbox-client.ts';
+
+/** A random tag for names and addresses, e.g. `k3x9q`. */
+export const uniqueTag = (): string => randomBytes(4).toString('hex').slice(0, 6);
+
+/**
+ * A US mobile number in the 555-01xx fictional range would collide quickly; use a random 10-digit
+ * number with a valid area code and exchange (2-9 first digits) instead. Never a real person's: the
+ * sandbox delivers nothing.
+ */
+export function uniquePhone(): string {
+  const area = 200 + randomInt(800);
+  const exchange = 200 + randomInt(800);
+  const line = String(randomInt(10_000)).padStart(4, '0');
+  return `+1${area}${exchange}${line}`;
+}
+
+export interface PersonOptions {
+  role: ApplicantInput['customerType'];
+  firstName: string;
+  lastName?: string;
+  email?: boolean;
+  phone?: boolean;
+  tag?: string;
+}
+
+/** An applicant with an email (and a cell number unless `phone: false`) unique to this run. */
+export function person({
+  role,
+  firstName,
+  lastName,
+  email = true,
+  phone = true,
+  tag = uniqueTag(),
+}: PersonOptions): ApplicantInput {
+  const last = lastName ?? `Test${tag}`;
+  return {
+    firstName,
+    lastName: last,
+    customerType: role,
+    ...(email ? { email: `${firstName.toLowerCase()}.${tag}@applicants.example.com` } : {}),
+    ...(phone ? { phones: { cell: uniquePhone() } } : {}),
+  };
+}
+
+/** The demo's household: a primary applicant, a co-applicant without a phone, and a guarantor. */
+export function household(tag = uniqueTag()): ApplicantInput[] {
+  return [
+    person({ role: 'Primary', firstName: 'Ada', lastName: `Lovelace-${tag}`, tag }),
+    person({ role: 'Co-Applicant', firstName: 'Charles', lastName: `Babbage-${tag}`, phone: false, tag }),
+    person({ role: 'Guarantor', firstName: 'Mary', lastName: `Somerville-${tag}`, tag }),
+  ];
+}
