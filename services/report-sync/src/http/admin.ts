@@ -135,8 +135,16 @@ export async function adminRoutes<Tx>(app: HttpServer, deps: AdminDeps<Tx>): Pro
     return reply.code(202).send(view(result));
   };
 
-  app.post('/admin/reports/:reportId/retry', { schema: { params: Params, body: Type.Optional(RetryBody) } }, (request, reply) =>
-    reopen(reply, request.params.reportId, 'retry', request.body ?? {}),
+  app.post(
+    '/admin/reports/:reportId/retry',
+    {
+      schema: { params: Params, body: RetryBody },
+      // A bare POST (no body) is a valid retry: who and why are optional here.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
+    },
+    (request, reply) => reopen(reply, request.params.reportId, 'retry', request.body),
   );
 
   app.post('/admin/reports/:reportId/reupload', { schema: { params: Params, body: ReuploadBody } }, (request, reply) =>

@@ -1,0 +1,190 @@
+import { randomUUID } from 'node:crypto';
+import { waitFor } from '@autoverify/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FILE_TYPES, type Harness, startHarness } from './harness.ts';
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness();
+}, 60_000);
+
+afterAll(async () => {
+  await h?.stop();
+}, 30_000);
+
+const reportRow = async (reportId: string) =>
+  (await h.db.query<{ status: string; attempts: number; lastError: string | null; uploadUnconfirmed: boolean }>(
+    `SELECT status, attempts, last_error AS "lastError", upload_unconfirmed AS "uploadUnconfirmed" FROM reports WHERE report_id = $1`,
+    [reportId],
+  ))[0];
+
+describe('report-sync', () => {
+  it('uploads a completed report as exactly one document with the right type and name', async () => {
+    const app = await h.newApplication('Lovelace');
+    await h.publishReport(app, 'identity');
+    await h.publishReport(app, 'income');
+
+    const identity = await h.waitForOutcome(app.reports.identity, 'ReportSynced');
+    const income = await h.waitForOutcome(app.reports.income, 'ReportSynced');
+    const documents = await h.documents(app.entrataApplicationId);
+    expect(documents).toHaveLength(2);
+    const identityDoc = documents.find((d) => d.fileName.includes(app.reports.identity));
+    const incomeDoc = documents.find((d) => d.fileName.includes(app.reports.income));
+    expect(identityDoc).toMatchObject({
+      fileName: `Identity Verification Report - Lovelace - ${app.reports.identity}.pdf`,
+      fileTypeId: FILE_TYPES.identity,
+      customerIds: app.customerIds.map(Number),
+    });
+    expect(incomeDoc).toMatchObject({
+      fileName: `Income Verification Report - Household - ${app.reports.income}.pdf`,
+      fileTypeId: FILE_TYPES.income,
+    });
+    expect(identity.payload).toMatchObject({
+      applicationId: app.applicationId,
+      entrataApplicationId: app.entrataApplicationId,
+      reportType: 'identity',
+      entrataFileId: String(identityDoc?.fileId),
+      fileName: identityDoc?.fileName,
+      attempts: 1,
+    });
+    expect(income.payload.entrataFileId).toBe(String(incomeDoc?.fileId));
+    expect(identity.tenantId).toBe('acme');
+    expect(identity.correlationId).toBe(app.applicationId);
+  });
+
+  it('has no further effect when the same report arrives again, even under a new event id', async () => {
+    const app = await h.newApplication('Hopper');
+    const first = await h.publishReport(app, 'income');
+    await h.waitForOutcome(app.reports.income, 'ReportSynced');
+    await h.publishReport(app, 'income', first.id); // redelivery
+    await h.publishReport(app, 'income', randomUUID()); // replay / second REPORT_READY
+    const marker = await h.newApplication('Marker');
+    await h.publishReport(marker, 'income');
+    // Same partition key order is not guaranteed across applications; wait for the repeats' inbox rows.
+    await h.waitForOutcome(marker.reports.income, 'ReportSynced');
+    await waitFor(
+      async () => Number((await h.db.query<{ n: string }>(`SELECT count(*)::text AS n FROM inbox`))[0]?.n) >= 1 || undefined,
+      { timeoutMs: 10_000, message: 'inbox rows' },
+    );
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await h.documents(app.entrataApplicationId)).toHaveLength(1);
+    expect(h.outcomesFor(app.reports.income)).toHaveLength(1);
+    expect((await reportRow(app.reports.income))?.attempts).toBe(1);
+  });
+
+  it('retries transient upload failures with backoff and uploads once', async () => {
+    const app = await h.newApplication('Turing');
+    await h.fault({ target: 'entrata', kind: 'http_error', status: 503, match: 'leases/sendLeaseDocuments', count: 2 });
+    await h.fault({ target: 'entrata', kind: 'rate_limit', retryAfterSeconds: 1, match: 'leases/sendLeaseDocuments', count: 2 });
+    await h.publishReport(app, 'identity');
+    const synced = await h.waitForOutcome(app.reports.identity, 'ReportSynced', 60_000);
+    expect(await h.documents(app.entrataApplicationId)).toHaveLength(1);
+    // 503, 503, then two 429s absorbed by one run (the client waits out Retry-After once), then success.
+    expect(synced.payload.attempts).toBeGreaterThanOrEqual(3);
+    expect((await reportRow(app.reports.identity))).toMatchObject({ status: 'synced', attempts: synced.payload.attempts });
+  }, 90_000);
+
+  it('records a permanent failure visibly; the support retry re-queues it and it succeeds once fixed', async () => {
+    const app = await h.newApplication('Curie');
+    await h.fault({ target: 'entrata', kind: 'entrata_error', code: 320, message: 'Upload refused', match: 'leases/sendLeaseDocuments' });
+    await h.publishReport(app, 'identity');
+    const failed = await h.waitForOutcome(app.reports.identity, 'ReportSyncFailed');
+    expect(failed.payload).toMatchObject({ reportType: 'identity', attempts: 1, reason: expect.stringContaining('320') });
+
+    const list = await h.admin('GET', '/admin/reports?status=failed');
+    expect(list.status).toBe(200);
+    const listed = list.body.reports.find((r: { reportId: string }) => r.reportId === app.reports.identity);
+    expect(listed).toMatchObject({ status: 'failed', attempts: 1, lastError: expect.stringContaining('Upload refused') });
+    expect(JSON.stringify(list.body)).not.toContain('Curie');
+
+    // Still broken: a retry of a report that is not failed is refused.
+    await h.clearFaults();
+    const retried = await h.admin('POST', `/admin/reports/${app.reports.identity}/retry`, { requestedBy: 'agent-7', reason: 'file type fixed' });
+    expect(retried.status).toBe(202);
+    expect(retried.body.status).toBe('pending');
+    const synced = await h.waitForOutcome(app.reports.identity, 'ReportSynced');
+    expect(synced.payload.attempts).toBe(2);
+    expect(await h.documents(app.entrataApplicationId)).toHaveLength(1);
+    expect((await h.admin('POST', `/admin/reports/${app.reports.identity}/retry`)).status).toBe(409);
+    const detail = await h.admin('GET', `/admin/reports/${app.reports.identity}`);
+    expect(detail.body.actions).toMatchObject([{ action: 'retry', requestedBy: 'agent-7', previousStatus: 'failed' }]);
+  });
+
+  it('does not upload again after a crash between the upload and its recording', async () => {
+    const app = await h.newApplication('Noether');
+    await h.publishReport(app, 'identity');
+    await h.waitForOutcome(app.reports.identity, 'ReportSynced');
+    // As if the process died after Entrata took the file but before the row was completed.
+    await h.db.query(`UPDATE reports SET status = 'uploading', entrata_file_id = NULL WHERE report_id = $1`, [app.reports.identity]);
+    await h.service.jobs.send('sync-report', { reportId: app.reports.identity }, { singletonKey: app.reports.identity });
+    await waitFor(async () => ((await reportRow(app.reports.identity))?.status === 'synced' ? true : undefined), {
+      timeoutMs: 20_000,
+      message: 'synced again',
+    });
+    const documents = await h.documents(app.entrataApplicationId);
+    expect(documents).toHaveLength(1);
+    await waitFor(() => (h.outcomesFor(app.reports.identity).length === 2 ? true : undefined), { timeoutMs: 10_000, message: 'second ReportSynced' });
+    expect(h.outcomesFor(app.reports.identity)[1]?.payload).toMatchObject({ entrataFileId: String(documents[0]?.fileId) });
+  });
+
+  it('uploads when a crashed claim had not reached Entrata', async () => {
+    const app = await h.newApplication('Hamilton');
+    // A row left 'uploading' by a run that died before its upload (no document in Entrata).
+    await h.db.query(
+      `INSERT INTO reports (report_id, tenant_id, application_id, entrata_application_id, property_id, applicant_group_id,
+         report_type, scope, applicant_ids, entrata_customer_ids, source_event_id, status, attempts)
+       VALUES ($1, 'acme', $2::uuid, $3, '100001', 'grp', 'income', 'household', $4::text[], $5::text[], $6::uuid, 'uploading', 1)`,
+      [app.reports.income, app.applicationId, app.entrataApplicationId, app.applicantIds, app.customerIds, randomUUID()],
+    );
+    await h.service.jobs.send('sync-report', { reportId: app.reports.income }, { singletonKey: app.reports.income });
+    const synced = await h.waitForOutcome(app.reports.income, 'ReportSynced');
+    expect(synced.payload.attempts).toBe(2);
+    expect(await h.documents(app.entrataApplicationId)).toHaveLength(1);
+  });
+
+  it('finds the document after an upload that timed out instead of uploading twice', async () => {
+    const app = await h.newApplication('Lamarr');
+    // Entrata stores the file, but answers after the client's 1 s time-out.
+    await h.fault({ target: 'entrata', kind: 'delay', delayMs: 1500, match: 'leases/sendLeaseDocuments', count: 1 });
+    await h.publishReport(app, 'identity');
+    const synced = await h.waitForOutcome(app.reports.identity, 'ReportSynced', 30_000);
+    expect(synced.payload.attempts).toBe(2);
+    const documents = await h.documents(app.entrataApplicationId);
+    expect(documents).toHaveLength(1);
+    expect(synced.payload.entrataFileId).toBe(String(documents[0]?.fileId));
+  });
+
+  it('re-uploads deliberately, with an audit record', async () => {
+    const app = await h.newApplication('Franklin');
+    await h.publishReport(app, 'income');
+    const first = await h.waitForOutcome(app.reports.income, 'ReportSynced');
+
+    const missing = await h.admin('POST', `/admin/reports/${app.reports.income}/reupload`, { requestedBy: 'agent-1' });
+    expect(missing.status).toBe(400);
+    const res = await h.admin('POST', `/admin/reports/${app.reports.income}/reupload`, {
+      requestedBy: 'agent-1',
+      reason: 'document deleted in Entrata',
+    });
+    expect(res.status).toBe(202);
+    expect(res.body).toMatchObject({ status: 'pending', entrataFileId: null, note: expect.stringContaining('document deleted') });
+    await waitFor(() => (h.outcomesFor(app.reports.income).length === 2 ? true : undefined), { timeoutMs: 20_000, message: 'second ReportSynced' });
+    const documents = await h.documents(app.entrataApplicationId);
+    // The sandbox never deleted the first one, so the deliberate re-upload shows as a second document.
+    expect(documents).toHaveLength(2);
+    const detail = await h.admin('GET', `/admin/reports/${app.reports.income}`);
+    expect(detail.body.actions).toMatchObject([
+      { action: 'reupload', requestedBy: 'agent-1', reason: 'document deleted in Entrata', previousStatus: 'synced', previousFileId: first.payload.entrataFileId },
+    ]);
+  });
+
+  it('protects the admin routes with the bearer token', async () => {
+    const none = await h.service.app.inject({ method: 'GET', url: '/admin/reports' });
+    expect(none.statusCode).toBe(401);
+    expect(none.headers['content-type']).toContain('application/problem+json');
+    expect((await h.admin('GET', '/admin/reports', undefined, 'wrong-token')).status).toBe(403);
+    expect((await h.admin('GET', '/admin/reports?status=bogus')).status).toBe(400);
+    const unknown = await h.admin('POST', '/admin/reports/nope/retry');
+    expect(unknown.body).toMatchObject({ status: 404, detail: 'No report nope.' });
+  });
+});
