@@ -14,7 +14,7 @@ import { type InviteEnv, platformWebhookUrl } from './config.ts';
 import { PrismaClient, type Tx } from './db.ts';
 import type { ExpireJobData } from './handlers/expire-invite.ts';
 import type { RequestJobData } from './handlers/request-verification.ts';
-import { adminRoutes } from './http/admin-routes.ts';
+import { registerAdminRoutes } from './http/admin-routes.ts';
 import { JOB_NAMES, type JobRetry, REQUEST_JOB_RETRY } from './ports.ts';
 
 export interface StartInviteOptions {
@@ -115,9 +115,7 @@ export async function startInvite(options: StartInviteOptions): Promise<RunningI
   addReadinessCheck(app, 'kafka', async () => {
     await kafka.listTopics();
   });
-  // Without a token the admin routes do not exist (404), rather than exist unprotected.
-  if (env.ADMIN_TOKEN)
-    await app.register(adminRoutes({ token: env.ADMIN_TOKEN, resendInvite: invite.resendInvite }));
+  await registerAdminRoutes(app, { token: env.ADMIN_TOKEN, resendInvite: invite.resendInvite });
   onStop('http', () => app.close());
   if (options.listen === false) {
     await app.ready();

@@ -19,9 +19,10 @@ const request: ResendRequest = {
   requestedBy: 'sam@support',
   reason: 'applicant lost the email',
 };
+const expiresAt = new Date('2026-12-10T00:00:00Z');
 const state: ResendState = {
   applicant: { platformEmail: 'Ada@Example.com', platformPhone: '+13035550123' },
-  invite: { status: 'sent', expiresAt: new Date('2026-12-10T00:00:00Z') },
+  invite: { status: 'sent', expiresAt },
   channels: { email: true, sms: true },
   sequence: 1,
   now,
@@ -30,9 +31,7 @@ const state: ResendState = {
 describe('resendNotificationId', () => {
   it('is the invite id with the resend number, never the original invite id', () => {
     const id = resendNotificationId(APPLICANT, 'income', 'email', 'ada@example.com', 2);
-    expect(id).toBe(
-      `invite:${APPLICANT}:income:email:${contactHash('email', 'ada@example.com')}:resend2`,
-    );
+    expect(id).toBe(`invite:${APPLICANT}:income:email:${contactHash('email', 'ada@example.com')}:resend2`);
     expect(id).not.toBe(inviteNotificationId(APPLICANT, 'income', 'email', 'ada@example.com'));
     expect(id).not.toContain('ada@');
   });
@@ -55,7 +54,9 @@ describe('resendRequestHash', () => {
   it('ignores channel order, uuid case and duplicates, but not the content', () => {
     const base = resendRequestHash({ ...request, channels: ['email', 'sms'] });
     expect(resendRequestHash({ ...request, channels: ['sms', 'email', 'sms'] })).toBe(base);
-    expect(resendRequestHash({ ...request, applicantId: APPLICANT.toUpperCase(), channels: ['sms', 'email'] })).toBe(base);
+    expect(
+      resendRequestHash({ ...request, applicantId: APPLICANT.toUpperCase(), channels: ['sms', 'email'] }),
+    ).toBe(base);
     expect(resendRequestHash({ ...request, channels: ['email'] })).not.toBe(base);
     expect(resendRequestHash(request)).not.toBe(base);
     expect(resendRequestHash({ ...request, reason: 'other', channels: ['email', 'sms'] })).not.toBe(base);
@@ -142,7 +143,7 @@ describe('decideResend', () => {
       ...state,
       invite: {
         status: 'completed',
-        expiresAt: state.invite!.expiresAt,
+        expiresAt,
         completedAt: new Date('2026-12-02T00:00:00Z'),
       },
     });
@@ -157,7 +158,10 @@ describe('decideResend', () => {
     const expiresAt = new Date('2026-11-30T00:00:00Z');
     for (const status of ['expired', 'sent']) {
       const decision = decideResend(request, { ...state, invite: { status, expiresAt } });
-      expect(decision).toMatchObject({ ok: false, problem: { status: 409, type: 'urn:problem:invite-expired' } });
+      expect(decision).toMatchObject({
+        ok: false,
+        problem: { status: 409, type: 'urn:problem:invite-expired' },
+      });
       expect(!decision.ok && decision.problem.detail).toContain('expired at 2026-11-30T00:00:00.000Z');
     }
   });

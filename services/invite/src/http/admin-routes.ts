@@ -4,8 +4,8 @@ import type { ResendInvite } from '../handlers/resend-invite.ts';
 import { bearerMatches } from './admin-auth.ts';
 
 export interface AdminRoutesDeps {
-  /** ADMIN_TOKEN; main registers these routes only when it is set. */
-  token: string;
+  /** ADMIN_TOKEN; unset = the routes are not registered (404), rather than exist unprotected. */
+  token?: string | undefined;
   resendInvite: ResendInvite;
 }
 
@@ -41,10 +41,12 @@ const ResendInviteHeaders = Type.Object({
  * The support team's commands, behind a bearer token. The token is checked in onRequest, before the
  * body is read or validated, so an unauthenticated caller learns nothing about the request format.
  */
-export function adminRoutes(deps: AdminRoutesDeps) {
-  return async (scope: HttpServer) => {
+export async function registerAdminRoutes(app: HttpServer, deps: AdminRoutesDeps): Promise<void> {
+  const { token } = deps;
+  if (!token) return;
+  await app.register(async (scope: HttpServer) => {
     scope.addHook('onRequest', async (request, reply) => {
-      if (bearerMatches(request.headers.authorization, deps.token)) return;
+      if (bearerMatches(request.headers.authorization, token)) return;
       request.log.warn({ hasAuthorization: Boolean(request.headers.authorization) }, 'admin request refused');
       reply.header('www-authenticate', 'Bearer realm="invite-admin"');
       return sendProblem(reply, 401, 'Unauthorized', 'A valid admin bearer token is required', {
@@ -65,5 +67,5 @@ export function adminRoutes(deps: AdminRoutesDeps) {
         return reply.code(202).send(result.response);
       },
     );
-  };
+  });
 }
