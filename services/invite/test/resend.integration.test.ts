@@ -135,13 +135,21 @@ async function resend(body: Record<string, unknown>, headers: Record<string, str
 }
 
 /** Publishes a submission and waits for its `count` InviteSent. */
-async function invited(entrataApplicationId: string, propertyId: string, a: SubmittedApplicant, count: number) {
+async function invited(
+  entrataApplicationId: string,
+  propertyId: string,
+  a: SubmittedApplicant,
+  count: number,
+) {
   const event = submission(entrataApplicationId, propertyId, [a]);
   await publishEvent(kafka, event);
-  await waitFor(async () => ofType(await invitesOf(event.payload.applicationId), 'InviteSent').length === count, {
-    timeoutMs: 30_000,
-    message: `${count} InviteSent`,
-  });
+  await waitFor(
+    async () => ofType(await invitesOf(event.payload.applicationId), 'InviteSent').length === count,
+    {
+      timeoutMs: 30_000,
+      message: `${count} InviteSent`,
+    },
+  );
   return event.payload.applicationId;
 }
 
@@ -150,7 +158,12 @@ beforeAll(async () => {
     migrateTestDatabase(serviceDir),
     testKafka({ prefix: 'invite-resend' }),
   ]);
-  kafka = createKafka({ brokers: kafkaNs.brokers, clientId: 'invite-test', namespace: kafkaNs.namespace, logger });
+  kafka = createKafka({
+    brokers: kafkaNs.brokers,
+    clientId: 'invite-test',
+    namespace: kafkaNs.namespace,
+    logger,
+  });
   await ensureTopics(kafka);
   sandbox = await startSandbox({ httpPort: 0, smtpPort: 0, logLevel: 'silent' });
   tmp = mkdtempSync(join(tmpdir(), 'invite-resend-test-'));
@@ -235,7 +248,9 @@ describe('POST /admin/invites/resend', () => {
       { 'idempotency-key': 'has spaces' },
     );
     expect(header.status).toBe(400);
-    expect((header.body.errors as { path: string }[]).map((e) => e.path)).toEqual(['headers.idempotency-key']);
+    expect((header.body.errors as { path: string }[]).map((e) => e.path)).toEqual([
+      'headers.idempotency-key',
+    ]);
   });
 
   it('re-sends an open invite once per request, on new ids, idempotently per Idempotency-Key; replays stay silent', async () => {
@@ -384,7 +399,13 @@ describe('POST /admin/invites/resend', () => {
         )?.status === 'completed',
       { timeoutMs: 20_000, message: 'invite completed' },
     );
-    const body = { applicationId, applicantId: cy.applicantId, kind: 'income', requestedBy: 'sam', reason: 'x' };
+    const body = {
+      applicationId,
+      applicantId: cy.applicantId,
+      kind: 'income',
+      requestedBy: 'sam',
+      reason: 'x',
+    };
     const completed = await resend(body);
     expect(completed).toMatchObject({ status: 409, body: { type: 'urn:problem:invite-completed' } });
     expect(completed.body.detail).toContain('already completed');

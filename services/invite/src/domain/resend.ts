@@ -161,6 +161,11 @@ export function decideResend(request: ResendRequest, state: ResendState): Resend
   };
 }
 
-function refuse(status: ResendProblem['status'], type: string, title: string, detail: string): ResendDecision {
+function refuse(
+  status: ResendProblem['status'],
+  type: string,
+  title: string,
+  detail: string,
+): ResendDecision {
   return { ok: false, problem: { status, type, title, detail } };
 }

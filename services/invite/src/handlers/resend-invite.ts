@@ -5,12 +5,7 @@ import type { Logger } from '@autoverify/logger';
 import type { Outbox } from '@autoverify/messaging';
 import type { PrismaClient, Tx } from '../db.ts';
 import { contactHash } from '../domain/notification-id.ts';
-import {
-  decideResend,
-  type ResendProblem,
-  type ResendRequest,
-  resendRequestHash,
-} from '../domain/resend.ts';
+import { decideResend, type ResendProblem, type ResendRequest, resendRequestHash } from '../domain/resend.ts';
 import type { InviteResend } from '../generated/prisma/client.ts';
 
 export interface ResendInviteDeps {
@@ -29,7 +24,11 @@ export interface ResendResponse {
 }
 
 export type ResendResult =
-  | { ok: true; response: ResendResponse; /** An earlier request with the same Idempotency-Key. */ replayed: boolean }
+  | {
+      ok: true;
+      response: ResendResponse /** An earlier request with the same Idempotency-Key. */;
+      replayed: boolean;
+    }
   | { ok: false; problem: ResendProblem };
 
 export type ResendInvite = (request: ResendRequest, idempotencyKey?: string) => Promise<ResendResult>;
@@ -166,7 +165,11 @@ export function resendInviteUseCase(deps: ResendInviteDeps): ResendInvite {
       return { ok: true, replayed: false, response: responseOf(row) };
     });
 
-    const ids = { applicationId: request.applicationId, applicantId: request.applicantId, kind: request.kind };
+    const ids = {
+      applicationId: request.applicationId,
+      applicantId: request.applicantId,
+      kind: request.kind,
+    };
     if (result.ok && !result.replayed) {
       deps.relay.wake();
       // requestedBy and reason stay in the audit table: they may name people.
@@ -174,7 +177,11 @@ export function resendInviteUseCase(deps: ResendInviteDeps): ResendInvite {
         { ...ids, resendId: result.response.resendId, sequence: result.response.sequence },
         'invite re-sent on support request',
       );
-    } else if (result.ok) logger.info({ ...ids, resendId: result.response.resendId }, 'repeated re-send request answered from the audit table');
+    } else if (result.ok)
+      logger.info(
+        { ...ids, resendId: result.response.resendId },
+        'repeated re-send request answered from the audit table',
+      );
     else logger.info({ ...ids, status: result.problem.status, type: result.problem.type }, 're-send refused');
     return result;
   };
