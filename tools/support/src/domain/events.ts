@@ -1,0 +1,89 @@
+import { type TopicDefinition, topicOfEvent } from '@autoverify/contracts';
+
+/** What the timeline shows of an event: who published it, whether it is a failure, and its trace. */
+export interface EventFacts {
+  service: string;
+  outcome: Outcome;
+  traceId: string | null;
+  entrataApplicationId: string | null;
+  /** Non-personal payload fields worth a glance (kind, channel, reason, ...). */
+  summary: string;
+}
+
+export type Outcome = 'ok' | 'failed';
+
+// Event types that record something going wrong; everything else is progress.
+const FAILURES = new Set(['InviteBlocked', 'NotificationFailed', 'ReportSyncFailed']);
+
+// Payload fields that carry no personal data and say what happened; shown in this order.
+const SUMMARY_FIELDS = [
+  'purpose',
+  'kind',
+  'reportType',
+  'scope',
+  'channel',
+  'channels',
+  'reminderNumber',
+  'reason',
+  'source',
+  'resend',
+  'permanent',
+  'attempts',
+  'reportId',
+] as const;
+
+interface EnvelopeLike {
+  type: string;
+  traceparent?: string | undefined;
+  payload: Record<string, unknown>;
+}
+
+export function outcomeOf(type: string): Outcome {
+  return FAILURES.has(type) ? 'failed' : 'ok';
+}
+
+/**
+ * The publishing service, from the topic registry. notification-requests has two producers (invite and
+ * reminder): the request's purpose tells which one sent it.
+ */
+export function producerOf(type: string, payload: Record<string, unknown>): string {
+  let topic: TopicDefinition;
+  try {
+    topic = topicOfEvent(type);
+  } catch {
+    return 'unknown';
+  }
+  if (topic.producers.length === 1) return topic.producers[0] as string;
+  const purpose = payload.purpose;
+  if (typeof purpose === 'string' && (topic.producers as readonly string[]).includes(purpose)) return purpose;
+  return topic.producers.join('|');
+}
+
+/** The trace id of a W3C traceparent (`00-<trace id>-<span id>-<flags>`), for Grafana/Tempo. */
+export function traceIdOf(traceparent: string | undefined): string | null {
+  const match = traceparent
+    ? /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/.exec(traceparent)
+    : null;
+  return match?.[1] && !/^0+$/.test(match[1]) ? match[1] : null;
+}
+
+export function summaryOf(payload: Record<string, unknown>): string {
+  const parts: string[] = [];
+  for (const field of SUMMARY_FIELDS) {
+    const value = payload[field];
+    if (value === undefined || value === null) continue;
+    parts.push(`${field}=${Array.isArray(value) ? value.join(',') : String(value)}`);
+  }
+  return parts.join(' ');
+}
+
+export function factsOf(envelope: EnvelopeLike): EventFacts {
+  const entrataApplicationId = envelope.payload.entrataApplicationId;
+  return {
+    service: producerOf(envelope.type, envelope.payload),
+    outcome: outcomeOf(envelope.type),
+    traceId: traceIdOf(envelope.traceparent),
+    entrataApplicationId: typeof entrataApplicationId === 'string' ? entrataApplicationId : null,
+    summary: summaryOf(envelope.payload),
+  };
+}

@@ -1,0 +1,57 @@
+/**
+ * Deliberate re-runs of a step belong to the service that owns the step (it knows its state and its
+ * idempotency keys): support only forwards an authorised, audited request to that service's admin API.
+ */
+
+export interface ServiceEndpoint {
+  /** Base URL, e.g. http://report-sync:3005 */
+  url: string;
+  /** The service's ADMIN_TOKEN; undefined = not configured here. */
+  token: string | undefined;
+}
+
+export interface RerunResult {
+  status: number;
+  body: unknown;
+}
+
+export class RerunUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RerunUnavailableError';
+  }
+}
+
+/** POSTs to a service's admin endpoint; the answer (success or problem) is passed back as it is. */
+export async function callAdmin(
+  service: string,
+  endpoint: ServiceEndpoint,
+  path: string,
+  body: Record<string, unknown>,
+  timeoutMs = 15_000,
+): Promise<RerunResult> {
+  if (!endpoint.token)
+    throw new RerunUnavailableError(`${service}'s admin token is not configured on the support console`);
+  let response: Response;
+  try {
+    response = await fetch(new URL(path, endpoint.url), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${endpoint.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (error) {
+    throw new RerunUnavailableError(
+      `${service} did not answer at ${endpoint.url}: ${(error as Error).message}`,
+    );
+  }
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    // Not JSON: keep the text (shortened) so the caller sees what came back.
+    parsed = text.slice(0, 500);
+  }
+  return { status: response.status, body: parsed };
+}

@@ -1,0 +1,215 @@
+import { randomUUID } from 'node:crypto';
+import type { EventDefinition, EventOf } from '@autoverify/contracts';
+import type { Prisma, PrismaClient, Tx } from './db.ts';
+import { factsOf, type Outcome } from './domain/events.ts';
+import type { ReplayScope, StoredEnvelope } from './domain/replay.ts';
+
+type Db = InstanceType<typeof PrismaClient>;
+
+export interface TimelineEntry {
+  eventId: string;
+  occurredAt: string;
+  service: string;
+  type: string;
+  version: number;
+  outcome: Outcome;
+  summary: string;
+  traceId: string | null;
+  tenantId: string;
+  applicationId: string;
+  entrataApplicationId: string | null;
+  topic: string;
+  partition: number;
+  offset: string;
+  /** Set when this delivery was a support replay (the first one seen is stored). */
+  replay: { replayId: string; requestedBy: string } | null;
+  payload: Record<string, unknown>;
+}
+
+/** Stores one consumed event in the projection; a second copy (redelivery, replay) changes nothing. */
+export async function recordTimelineEvent(
+  tx: Tx,
+  event: EventOf<EventDefinition>,
+  message: { topic: string; partition: number; offset: string },
+): Promise<void> {
+  const payload = event.payload as Record<string, unknown>;
+  const facts = factsOf({ type: event.type, traceparent: event.traceparent, payload });
+  await tx.timelineEvent.createMany({
+    data: [
+      {
+        eventId: event.id,
+        type: event.type,
+        version: event.version,
+        tenantId: event.tenantId,
+        correlationId: event.correlationId,
+        entrataApplicationId: facts.entrataApplicationId,
+        occurredAt: new Date(event.occurredAt),
+        service: facts.service,
+        outcome: facts.outcome,
+        traceId: facts.traceId,
+        topic: message.topic,
+        partition: message.partition,
+        offset: BigInt(message.offset),
+        envelope: event as unknown as Prisma.InputJsonValue,
+      },
+    ],
+    skipDuplicates: true,
+  });
+}
+
+type Row = Awaited<ReturnType<Db['timelineEvent']['findMany']>>[number];
+
+function entryOf(row: Row): TimelineEntry {
+  const envelope = row.envelope as unknown as StoredEnvelope;
+  return {
+    eventId: row.eventId,
+    occurredAt: row.occurredAt.toISOString(),
+    service: row.service,
+    type: row.type,
+    version: row.version,
+    outcome: row.outcome as Outcome,
+    summary: factsOf({ type: row.type, payload: envelope.payload }).summary,
+    traceId: row.traceId,
+    tenantId: row.tenantId,
+    applicationId: row.correlationId,
+    entrataApplicationId: row.entrataApplicationId,
+    topic: row.topic,
+    partition: row.partition,
+    offset: row.offset.toString(),
+    replay: envelope.replay ?? null,
+    payload: envelope.payload,
+  };
+}
+
+// Same instant: the order the events were recorded in (per application, the order of its partition).
+const chronological = [
+  { occurredAt: 'asc' as const },
+  { recordedAt: 'asc' as const },
+  { offset: 'asc' as const },
+];
+
+export async function timelineOf(db: Db, applicationId: string): Promise<TimelineEntry[]> {
+  const rows = await db.timelineEvent.findMany({
+    where: { correlationId: applicationId },
+    orderBy: chronological,
+  });
+  return rows.map(entryOf);
+}
+
+/** The original envelopes in a replay's scope, oldest first; at most `limit` + 1 so callers can refuse. */
+export async function envelopesIn(db: Db, scope: ReplayScope, limit: number): Promise<StoredEnvelope[]> {
+  const where: Prisma.TimelineEventWhereInput =
+    'applicationId' in scope
+      ? { correlationId: scope.applicationId }
+      : { tenantId: scope.tenantId, occurredAt: { gte: new Date(scope.from), lt: new Date(scope.to) } };
+  const rows = await db.timelineEvent.findMany({
+    where,
+    orderBy: chronological,
+    select: { envelope: true },
+    take: limit + 1,
+  });
+  return rows.map((r) => r.envelope as unknown as StoredEnvelope);
+}
+
+export interface ReplayRecord {
+  id: string;
+  requestedBy: string;
+  reason: string;
+  scope: ReplayScope;
+  target: string | null;
+  dryRun: boolean;
+  eventCount: number;
+  eventIds: string[];
+  createdAt: string;
+}
+
+export async function recordReplay(
+  db: Db | Tx,
+  replay: Omit<ReplayRecord, 'createdAt' | 'id'> & { id?: string },
+): Promise<ReplayRecord> {
+  const row = await db.replay.create({
+    data: {
+      id: replay.id ?? randomUUID(),
+      requestedBy: replay.requestedBy,
+      reason: replay.reason,
+      scope: replay.scope as unknown as Prisma.InputJsonValue,
+      target: replay.target,
+      dryRun: replay.dryRun,
+      eventCount: replay.eventCount,
+      eventIds: replay.eventIds,
+    },
+  });
+  return replayOf(row);
+}
+
+function replayOf(row: Awaited<ReturnType<Db['replay']['create']>>): ReplayRecord {
+  return {
+    id: row.id,
+    requestedBy: row.requestedBy,
+    reason: row.reason,
+    scope: row.scope as unknown as ReplayScope,
+    target: row.target,
+    dryRun: row.dryRun,
+    eventCount: row.eventCount,
+    eventIds: row.eventIds,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+export async function listReplays(db: Db, limit: number): Promise<ReplayRecord[]> {
+  const rows = await db.replay.findMany({ orderBy: { createdAt: 'desc' }, take: limit });
+  return rows.map(replayOf);
+}
+
+export interface AuditInput {
+  actor: string;
+  action: string;
+  target: string;
+  reason?: string | null;
+  detail?: Record<string, unknown>;
+}
+
+export async function audit(db: Db | Tx, entry: AuditInput): Promise<void> {
+  await db.auditEntry.create({
+    data: {
+      actor: entry.actor,
+      action: entry.action,
+      target: entry.target,
+      reason: entry.reason ?? null,
+      ...(entry.detail ? { detail: entry.detail as Prisma.InputJsonValue } : {}),
+    },
+  });
+}
+
+export async function listAudit(db: Db, limit: number) {
+  const rows = await db.auditEntry.findMany({ orderBy: { id: 'desc' }, take: limit });
+  return rows.map((r) => ({
+    id: r.id.toString(),
+    actor: r.actor,
+    action: r.action,
+    target: r.target,
+    reason: r.reason,
+    detail: r.detail,
+    createdAt: r.createdAt.toISOString(),
+  }));
+}
+
+/** Redrives of one dead letter so far. */
+export async function redrivesOf(db: Db | Tx, consumer: string, partition: number, offset: string) {
+  return db.deadLetterRedrive.findMany({
+    where: { consumer, partition, offset: BigInt(offset) },
+    orderBy: { number: 'asc' },
+  });
+}
+
+export async function redrivesFor(db: Db, consumer: string) {
+  const rows = await db.deadLetterRedrive.findMany({ where: { consumer }, orderBy: { id: 'asc' } });
+  return rows.map((r) => ({
+    partition: r.partition,
+    offset: r.offset.toString(),
+    number: r.number,
+    requestedBy: r.requestedBy,
+    reason: r.reason,
+    createdAt: r.createdAt.toISOString(),
+  }));
+}
