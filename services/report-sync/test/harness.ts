@@ -110,7 +110,7 @@ export interface Harness {
   clearFaults(): Promise<void>;
   admin(method: 'GET' | 'POST', url: string, body?: object, token?: string): Promise<{ status: number; body: any }>;
   outcomesFor(reportId: string): Outcome[];
-  waitForOutcome(reportId: string, type: Outcome['type'], timeoutMs?: number): Promise<Outcome>;
+  waitForOutcome<T extends Outcome['type']>(reportId: string, type: T, timeoutMs?: number): Promise<Extract<Outcome, { type: T }>>;
   stop(): Promise<void>;
 }
 
@@ -294,8 +294,11 @@ export async function startHarness(options: { documentVisibilityDelayMs?: number
         return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined };
       },
       outcomesFor,
-      waitForOutcome: (reportId, type, timeoutMs = 30_000) =>
-        waitFor(() => outcomesFor(reportId).find((o) => o.type === type), { timeoutMs, message: `${type} for ${reportId}` }),
+      waitForOutcome: <T extends Outcome['type']>(reportId: string, type: T, timeoutMs = 30_000) =>
+        waitFor(() => outcomesFor(reportId).find((o): o is Extract<Outcome, { type: T }> => o.type === type), {
+          timeoutMs,
+          message: `${type} for ${reportId}`,
+        }),
       stop,
     };
   } catch (error) {
