@@ -1,0 +1,61 @@
+import {
+  allEvents,
+  InviteBlocked,
+  NotificationFailed,
+  NotificationRequested,
+  ReportCompleted,
+  ReportSyncFailed,
+} from '@autoverify/contracts';
+import { describe, expect, it } from 'vitest';
+import { factsOf, outcomeOf, producerOf, summaryOf, traceIdOf } from './events.ts';
+
+describe('timeline facts', () => {
+  it('marks the failure events as failed and everything else ok', () => {
+    const failed = allEvents()
+      .filter((d) => outcomeOf(d.type) === 'failed')
+      .map((d) => d.type);
+    expect(failed.sort()).toEqual(
+      [InviteBlocked.type, NotificationFailed.type, ReportSyncFailed.type].sort(),
+    );
+  });
+
+  it('names the producing service from the topic registry; a notification request by its purpose', () => {
+    expect(producerOf('ApplicationSubmitted', {})).toBe('ingest');
+    expect(producerOf('InviteSent', {})).toBe('invite');
+    expect(producerOf('ReportSynced', {})).toBe('report-sync');
+    expect(producerOf('NotificationSent', {})).toBe('notify');
+    expect(producerOf(NotificationRequested.type, { purpose: 'invite' })).toBe('invite');
+    expect(producerOf(NotificationRequested.type, { purpose: 'reminder' })).toBe('reminder');
+    expect(producerOf(NotificationRequested.type, {})).toBe('invite|reminder');
+    expect(producerOf('NoSuchEvent', {})).toBe('unknown');
+  });
+
+  it('takes the trace id out of a traceparent', () => {
+    expect(traceIdOf('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01')).toBe(
+      '4bf92f3577b34da6a3ce929d0e0e4736',
+    );
+    expect(traceIdOf('00-00000000000000000000000000000000-00f067aa0ba902b7-01')).toBeNull();
+    expect(traceIdOf('garbage')).toBeNull();
+    expect(traceIdOf(undefined)).toBeNull();
+  });
+
+  it('summarises with non-personal fields only', () => {
+    expect(summaryOf(NotificationFailed.example)).toBe(
+      'purpose=invite kind=income channel=sms reason=opted_out permanent=true',
+    );
+    const summary = summaryOf({ ...NotificationRequested.example });
+    expect(summary).not.toMatch(/ada|Lovelace/i);
+  });
+
+  it('collects the Entrata application id when the payload has one', () => {
+    expect(
+      factsOf({ type: ReportCompleted.type, payload: ReportCompleted.example }).entrataApplicationId,
+    ).toBe('14423');
+    expect(factsOf({ type: InviteBlocked.type, payload: InviteBlocked.example })).toMatchObject({
+      entrataApplicationId: null,
+      service: 'invite',
+      outcome: 'failed',
+      traceId: null,
+    });
+  });
+});

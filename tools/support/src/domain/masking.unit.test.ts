@@ -1,0 +1,43 @@
+import { ApplicationSubmitted, NotificationFailed, NotificationRequested } from '@autoverify/contracts';
+import { describe, expect, it } from 'vitest';
+import { maskName, maskPersonalData } from './masking.ts';
+
+describe('maskPersonalData', () => {
+  it('masks names, email and phone of applicants, keeping ids and structure', () => {
+    const masked = maskPersonalData(ApplicationSubmitted.example);
+    const [applicant] = masked.applicants;
+    expect(applicant).toMatchObject({
+      applicantId: ApplicationSubmitted.example.applicants[0]?.applicantId,
+      entrataCustomerId: '501',
+      firstName: 'A***',
+      lastName: 'L***',
+      email: 'a***@e***.com',
+      mobilePhone: '+*********23',
+    });
+    expect(masked.entrataApplicationId).toBe('14423');
+    expect(JSON.stringify(masked)).not.toMatch(/Lovelace|ada@example|3035550123/);
+  });
+
+  it('masks a recipient by what it is, the recipient name, and addresses quoted in free text', () => {
+    const email = maskPersonalData(NotificationRequested.example);
+    expect(email.to).toBe('a***@e***.com');
+    expect(email.recipientName).toBe('A*** L***');
+    expect(maskPersonalData({ ...NotificationRequested.example, to: '+13035550123' }).to).toBe(
+      '+*********23',
+    );
+    const failed = maskPersonalData({ ...NotificationFailed.example, detail: 'bounce from ada@example.com' });
+    expect(failed.detail).toBe('bounce from a***@e***.com');
+  });
+
+  it('does not change the input', () => {
+    const input = { applicants: [{ firstName: 'Ada' }] };
+    maskPersonalData(input);
+    expect(input.applicants[0]?.firstName).toBe('Ada');
+  });
+
+  it('maskName keeps the first letter of each word', () => {
+    expect(maskName('  Ada   Lovelace ')).toBe('A*** L***');
+    expect(maskName('Ö')).toBe('Ö***');
+    expect(maskName('')).toBe('');
+  });
+});
