@@ -6,7 +6,7 @@ import { ConflictError, NotFoundError, type SupportConsole } from '../console.ts
 import type { PrismaClient } from '../db.ts';
 import { BadApplicationRefError, parseApplicationRef } from '../domain/application-ref.ts';
 import { NotRedrivableError, UnknownConsumerError } from '../domain/dead-letters.ts';
-import { ReplayRequestError } from '../domain/replay.ts';
+import { ReplayRequestError, type ReplayScope } from '../domain/replay.ts';
 import type { TokenEntry } from '../domain/tokens.ts';
 import { type RerunResult, RerunUnavailableError } from '../reruns.ts';
 import { listAudit, listReplays } from '../store.ts';
@@ -69,20 +69,16 @@ export function registerRoutes(app: HttpServer, { console: support, tokens, db }
       schema: {
         body: Type.Object(
           {
-            scope: Type.Union([
-              Type.Object(
-                { applicationId: Type.String({ minLength: 1, maxLength: 300 }) },
-                { additionalProperties: false },
-              ),
-              Type.Object(
-                {
-                  tenantId: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,62}$' }),
-                  from: IsoTime,
-                  to: IsoTime,
-                },
-                { additionalProperties: false },
-              ),
-            ]),
+            // One object, checked below: fastify's ajv strips properties while trying anyOf branches.
+            scope: Type.Object(
+              {
+                applicationId: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
+                tenantId: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,62}$' })),
+                from: Type.Optional(IsoTime),
+                to: Type.Optional(IsoTime),
+              },
+              { additionalProperties: false },
+            ),
             target: Type.Optional(Type.Union(consumerNames.map((name) => Type.Literal(name)))),
             dryRun: Type.Boolean({ default: false }),
             reason: Reason,
@@ -94,10 +90,7 @@ export function registerRoutes(app: HttpServer, { console: support, tokens, db }
     async (request, reply) =>
       guard(reply, async () => {
         const body = request.body;
-        const replayScope =
-          'applicationId' in body.scope
-            ? { applicationId: parseApplicationRef(body.scope.applicationId).applicationId }
-            : body.scope;
+        const replayScope = replayScopeOf(body.scope);
         const result = await support.replay(callerOf(request), {
           scope: replayScope,
           ...(body.target ? { target: body.target } : {}),
@@ -204,6 +197,24 @@ export function registerRoutes(app: HttpServer, { console: support, tokens, db }
     { ...scope('audit:read'), schema: { querystring: Type.Object({ limit: Limit }) } },
     async (request) => ({ entries: await listAudit(db, request.query.limit) }),
   );
+}
+
+/** {applicationId} (ours or entrata:<tenant>:<id>) or {tenantId, from, to}: exactly one of the two. */
+function replayScopeOf(scope: {
+  applicationId?: string;
+  tenantId?: string;
+  from?: string;
+  to?: string;
+}): ReplayScope {
+  const { applicationId, tenantId, from, to } = scope;
+  if (applicationId !== undefined) {
+    if (tenantId !== undefined || from !== undefined || to !== undefined)
+      throw new ReplayRequestError('scope: give applicationId alone, or tenantId with from and to');
+    return { applicationId: parseApplicationRef(applicationId).applicationId };
+  }
+  if (tenantId === undefined || from === undefined || to === undefined)
+    throw new ReplayRequestError('scope: give applicationId, or tenantId with from and to');
+  return { tenantId, from, to };
 }
 
 /** The owning service's answer, passed on; its failures become 502 so they are not taken for ours. */

@@ -1,0 +1,497 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import { Writable } from 'node:stream';
+import { loadEnv } from '@autoverify/config';
+import {
+  ApplicationSubmitted,
+  allTopics,
+  applicationIdFor,
+  InviteSent,
+  NotificationFailed,
+  topics,
+} from '@autoverify/contracts';
+import { createLogger } from '@autoverify/logger';
+import {
+  buildEvent,
+  createKafka,
+  ensureTopics,
+  handle,
+  type KafkaClient,
+  messagingTablesSql,
+  PermanentError,
+  pgTransactions,
+  publishEvent,
+  type RunningConsumer,
+  startConsumer,
+} from '@autoverify/messaging';
+import {
+  createTestDatabase,
+  migrateTestDatabase,
+  readTopic,
+  type TestDatabase,
+  type TestKafka,
+  testKafka,
+  waitFor,
+} from '@autoverify/testing';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { envSchema } from '../src/config.ts';
+import { sha256Hex } from '../src/domain/tokens.ts';
+import { type RunningSupport, startSupport } from '../src/service.ts';
+
+const TENANT = 'acme-homes';
+const tokens = {
+  admin: 'admin-token-0123456789abcdef',
+  reader: 'reader-token-0123456789abcdef',
+};
+const SUPPORT_TOKENS = JSON.stringify([
+  {
+    name: 'alice',
+    sha256: sha256Hex(tokens.admin),
+    scopes: ['timeline:read', 'pii:read', 'replay', 'dlq', 'rerun', 'audit:read'],
+  },
+  { name: 'bob', sha256: sha256Hex(tokens.reader), scopes: ['timeline:read'] },
+]);
+const REPORT_SYNC_TOKEN = 'report-sync-admin-token-0123';
+const traceId = (n: number) => `${String(n).padStart(2, '0')}${'a'.repeat(30)}`;
+
+describe('support console (real Kafka + PostgreSQL)', () => {
+  let tk: TestKafka;
+  let kafka: KafkaClient;
+  let supportDb: TestDatabase;
+  let downstreamDb: TestDatabase;
+  let pool: pg.Pool;
+  let support: RunningSupport;
+  let downstream: RunningConsumer;
+  let reportSync: Server;
+  const forwarded: { auth: string | undefined; url: string | undefined; body: unknown }[] = [];
+  const stops: (() => Promise<void> | void)[] = [];
+  const logLines: string[] = [];
+  let poisonFixed = false;
+
+  const http = (method: 'GET' | 'POST', url: string, token?: string, payload?: unknown) =>
+    support.app.inject({
+      method,
+      url,
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+      ...(payload === undefined ? {} : { payload: payload as object }),
+    });
+  const effects = async (eventId: string) =>
+    Number((await pool.query('SELECT count(*) AS n FROM effects WHERE event_id = $1', [eventId])).rows[0].n);
+
+  beforeAll(async () => {
+    tk = await testKafka({ prefix: 'support' });
+    kafka = createKafka({
+      brokers: tk.brokers,
+      clientId: 'support-test',
+      namespace: tk.namespace,
+      logger: quiet,
+    });
+    await ensureTopics(kafka, allTopics());
+    supportDb = await migrateTestDatabase(new URL('..', import.meta.url).pathname);
+
+    // A stand-in consumer ("invite") with an inbox, as every service has: counts its effects, and
+    // dead-letters poison applications until they are "fixed".
+    downstreamDb = await createTestDatabase('support_downstream');
+    pool = new pg.Pool({ connectionString: downstreamDb.url, max: 4 });
+    await pool.query(`${messagingTablesSql} CREATE TABLE effects (event_id uuid NOT NULL);`);
+    downstream = await startConsumer<pg.PoolClient>({
+      kafka,
+      service: 'invite',
+      topics: ['applications'],
+      transactions: pgTransactions(pool),
+      logger: quiet,
+      retry: { attempts: 1, initialMs: 10, maxMs: 10 },
+      handlers: [
+        handle(ApplicationSubmitted, async (e, tx: pg.PoolClient) => {
+          if (e.payload.entrataApplicationId.startsWith('poison') && !poisonFixed)
+            throw new PermanentError('applicant data cannot be processed');
+          await tx.query('INSERT INTO effects (event_id) VALUES ($1)', [e.id]);
+        }),
+      ],
+    });
+
+    reportSync = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => (body += chunk));
+      req.on('end', () => {
+        forwarded.push({ auth: req.headers.authorization, url: req.url, body: JSON.parse(body) });
+        res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'queued' }));
+      });
+    });
+    await new Promise<void>((resolve) => reportSync.listen(0, '127.0.0.1', resolve));
+    const address = reportSync.address() as { port: number };
+
+    const destination = new Writable({
+      write(chunk, _enc, done) {
+        logLines.push(String(chunk));
+        done();
+      },
+    });
+    support = await startSupport({
+      env: loadEnv(envSchema, {
+        DATABASE_URL: supportDb.url,
+        KAFKA_BROKERS: tk.brokers.join(','),
+        KAFKA_NAMESPACE: tk.namespace,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'debug',
+        SUPPORT_TOKENS,
+        REPORT_SYNC_URL: `http://127.0.0.1:${address.port}`,
+        REPORT_SYNC_ADMIN_TOKEN: REPORT_SYNC_TOKEN,
+        INVITE_URL: 'http://127.0.0.1:9',
+      }),
+      logger: createLogger({ service: 'support', level: 'debug', destination }),
+      onStop: (_name, stop) => stops.push(stop),
+      listen: false,
+    });
+  }, 90_000);
+
+  afterAll(async () => {
+    for (const stop of stops.reverse()) await stop();
+    await downstream?.stop();
+    await kafka?.disconnect();
+    await pool?.end();
+    reportSync?.close();
+    await supportDb?.drop();
+    await downstreamDb?.drop();
+    await tk?.cleanup();
+  }, 60_000);
+
+  /** An application's journey: submitted, invited, one notification failed; published out of order. */
+  async function journey(entrataApplicationId = String(Math.floor(Math.random() * 1e9))) {
+    const applicationId = applicationIdFor(TENANT, entrataApplicationId);
+    const meta = { tenantId: TENANT, correlationId: applicationId };
+    const at = (minute: number) => ({ now: new Date(Date.UTC(2020, 0, 15, 10, minute)) });
+    const submitted = {
+      ...buildEvent(
+        ApplicationSubmitted,
+        { ...ApplicationSubmitted.example, applicationId, entrataApplicationId },
+        meta,
+        at(0),
+      ),
+      traceparent: `00-${traceId(1)}-00f067aa0ba902b7-01`,
+    };
+    const invited = {
+      ...buildEvent(InviteSent, { ...InviteSent.example, applicationId }, meta, at(1)),
+      traceparent: `00-${traceId(2)}-00f067aa0ba902b7-01`,
+    };
+    const failed = buildEvent(
+      NotificationFailed,
+      { ...NotificationFailed.example, applicationId },
+      meta,
+      at(2),
+    );
+    await publishEvent(kafka, failed);
+    await publishEvent(kafka, invited);
+    await publishEvent(kafka, submitted);
+    return { applicationId, entrataApplicationId, submitted, invited, failed };
+  }
+
+  /** A new ApplicationSubmitted with the application's key: processed after everything before it. */
+  async function sameKeyMarker(j: { applicationId: string }) {
+    const e = buildEvent(
+      ApplicationSubmitted,
+      { ...ApplicationSubmitted.example, applicationId: j.applicationId, entrataApplicationId: 'marker' },
+      { tenantId: TENANT, correlationId: j.applicationId },
+    );
+    await publishEvent(kafka, e);
+    return e;
+  }
+
+  const timeline = async (id: string, token = tokens.admin, query = '') => {
+    const response = await http(
+      'GET',
+      `/admin/applications/${encodeURIComponent(id)}/timeline${query}`,
+      token,
+    );
+    return { status: response.statusCode, body: response.json() };
+  };
+
+  it('shows every event of an application in order, with service, outcome and trace id, masked', async () => {
+    const j = await journey();
+    const body = await waitFor(
+      async () => {
+        const t = await timeline(`entrata:${TENANT}:${j.entrataApplicationId}`);
+        return t.body.events?.length === 3 ? t.body : null;
+      },
+      { timeoutMs: 30_000, message: 'three timeline events' },
+    );
+    expect(body.applicationId).toBe(j.applicationId);
+    expect(body.masked).toBe(true);
+    expect(
+      body.events.map((e: Record<string, unknown>) => [e.type, e.service, e.outcome, e.traceId, e.eventId]),
+    ).toEqual([
+      ['ApplicationSubmitted', 'ingest', 'ok', traceId(1), j.submitted.id],
+      ['InviteSent', 'invite', 'ok', traceId(2), j.invited.id],
+      ['NotificationFailed', 'notify', 'failed', null, j.failed.id],
+    ]);
+    expect(body.events[0].payload.applicants[0]).toMatchObject({ firstName: 'A***', email: 'a***@e***.com' });
+    expect(body.events[0].entrataApplicationId).toBe(j.entrataApplicationId);
+    // Our id finds the same timeline.
+    expect((await timeline(j.applicationId)).body.events).toHaveLength(3);
+  }, 60_000);
+
+  it('refuses callers without a valid token (401) or the scope (403), as problems', async () => {
+    const id = randomUUID();
+    const none = await http('GET', `/admin/applications/${id}/timeline`);
+    expect(none.statusCode).toBe(401);
+    expect(none.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(none.headers['www-authenticate']).toMatch(/Bearer/);
+    expect((await http('GET', `/admin/applications/${id}/timeline`, 'wrong-token')).statusCode).toBe(401);
+    const replay = await http('POST', '/admin/replays', tokens.reader, {
+      scope: { applicationId: id },
+      dryRun: true,
+      reason: 'trying',
+    });
+    expect(replay.statusCode).toBe(403);
+    expect(replay.json()).toMatchObject({ status: 403, requiredScope: 'replay' });
+    expect((await http('GET', '/admin/dead-letters?consumer=invite', tokens.reader)).statusCode).toBe(403);
+    const bad = await http('GET', '/admin/applications/14423/timeline', tokens.reader);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().detail).toMatch(/neither our application id/);
+  });
+
+  it('unmasks only with pii:read, and audits it', async () => {
+    const j = await journey();
+    await waitFor(async () => (await timeline(j.applicationId)).body.events?.length === 3, {
+      timeoutMs: 30_000,
+    });
+    const denied = await timeline(j.applicationId, tokens.reader, '?unmask=true');
+    expect(denied.status).toBe(403);
+    expect(denied.body.requiredScope).toBe('pii:read');
+    const open = await timeline(j.applicationId, tokens.admin, '?unmask=true');
+    expect(open.body.masked).toBe(false);
+    expect(open.body.events[0].payload.applicants[0].email).toBe('ada@example.com');
+    const audit = (await http('GET', '/admin/audit?limit=50', tokens.admin)).json();
+    expect(audit.entries).toContainEqual(
+      expect.objectContaining({
+        actor: 'alice',
+        action: 'timeline.unmask',
+        target: `application:${j.applicationId}`,
+      }),
+    );
+  }, 60_000);
+
+  it('a dry run sends nothing and is recorded; a replay re-sends the same event ids and has no second effect', async () => {
+    const j = await journey();
+    await waitFor(async () => (await timeline(j.applicationId)).body.events?.length === 3, {
+      timeoutMs: 30_000,
+    });
+    await waitFor(async () => (await effects(j.submitted.id)) === 1, {
+      timeoutMs: 20_000,
+      message: 'first effect',
+    });
+    const applicationsTopic = kafka.topicName(topics.applications);
+    const ofApp = async () =>
+      (await readTopic(tk.brokers, applicationsTopic)).filter((m) => m.key === j.applicationId);
+    expect(await ofApp()).toHaveLength(1);
+
+    const dry = await http('POST', '/admin/replays', tokens.admin, {
+      scope: { applicationId: `entrata:${TENANT}:${j.entrataApplicationId}` },
+      dryRun: true,
+      reason: 'INC-7 check',
+    });
+    expect(dry.statusCode).toBe(201);
+    expect(dry.json()).toMatchObject({ dryRun: true, eventCount: 3, requestedBy: 'alice', target: null });
+    expect(dry.json().events.map((e: { eventId: string }) => e.eventId)).toEqual([
+      j.submitted.id,
+      j.invited.id,
+      j.failed.id,
+    ]);
+    expect(await ofApp()).toHaveLength(1);
+
+    // The consumer "lost" its work (e.g. a restored backup): inbox and effect gone.
+    await pool.query('DELETE FROM effects WHERE event_id = $1', [j.submitted.id]);
+    await pool.query('DELETE FROM inbox WHERE event_id = $1', [j.submitted.id]);
+
+    // Aimed at another consumer: the stand-in ignores it.
+    const elsewhere = await http('POST', '/admin/replays', tokens.admin, {
+      scope: { applicationId: j.applicationId },
+      target: 'reminder',
+      dryRun: false,
+      reason: 'INC-7 reminder',
+    });
+    expect(elsewhere.statusCode).toBe(201);
+    await waitFor(async () => (await ofApp()).length === 2, { message: 'the targeted replay on the topic' });
+    // A later message on the same partition: once it is processed, the replay was seen (and skipped).
+    const firstMarker = await sameKeyMarker(j);
+    await waitFor(async () => (await effects(firstMarker.id)) === 1, {
+      timeoutMs: 20_000,
+      message: 'marker 1',
+    });
+    expect(await effects(j.submitted.id)).toBe(0);
+    const replayed = (await ofApp())[1];
+    expect(replayed?.headers['x-replay-target']).toBe('reminder');
+    expect(replayed?.headers['event-id']).toBe(j.submitted.id);
+    expect(replayed?.json).toMatchObject({
+      id: j.submitted.id,
+      replay: { requestedBy: 'alice', replayId: elsewhere.json().id },
+    });
+
+    // Aimed at it: repaired, once.
+    const repair = await http('POST', '/admin/replays', tokens.admin, {
+      scope: { applicationId: j.applicationId },
+      target: 'invite',
+      dryRun: false,
+      reason: 'INC-7 repair',
+    });
+    expect(repair.statusCode).toBe(201);
+    await waitFor(async () => (await effects(j.submitted.id)) === 1, {
+      timeoutMs: 20_000,
+      message: 'the repair',
+    });
+    expect(await effects(j.submitted.id)).toBe(1);
+
+    // To every consumer again: the inbox recognises the event id, no second effect.
+    await http('POST', '/admin/replays', tokens.admin, {
+      scope: { applicationId: j.applicationId },
+      dryRun: false,
+      reason: 'INC-7 all',
+    });
+    const secondMarker = await sameKeyMarker(j);
+    await waitFor(async () => (await effects(secondMarker.id)) === 1, {
+      timeoutMs: 20_000,
+      message: 'marker 2',
+    });
+    expect(await effects(j.submitted.id)).toBe(1);
+
+    const replays = (await http('GET', '/admin/replays?limit=10', tokens.reader)).json().replays;
+    expect(replays.map((r: { reason: string; dryRun: boolean }) => [r.reason, r.dryRun]).slice(0, 4)).toEqual(
+      [
+        ['INC-7 all', false],
+        ['INC-7 repair', false],
+        ['INC-7 reminder', false],
+        ['INC-7 check', true],
+      ],
+    );
+    expect(replays[3]).toMatchObject({ scope: { applicationId: j.applicationId }, eventCount: 3 });
+  }, 90_000);
+
+  it('replays a tenant time range and validates the request', async () => {
+    const dry = await http('POST', '/admin/replays', tokens.admin, {
+      scope: { tenantId: TENANT, from: '2020-01-15T10:00:00Z', to: '2020-01-15T10:01:00Z' },
+      dryRun: true,
+      reason: 'range check',
+    });
+    expect(dry.json()).toMatchObject({ dryRun: true });
+    expect(dry.statusCode).toBe(201);
+    expect(dry.json().eventCount).toBeGreaterThanOrEqual(3); // the ApplicationSubmitted of each journey
+    expect(new Set(dry.json().events.map((e: { type: string }) => e.type))).toEqual(
+      new Set(['ApplicationSubmitted']),
+    );
+    const bad = await http('POST', '/admin/replays', tokens.admin, {
+      scope: { tenantId: TENANT, from: '2026-11-24T10:00:00Z', to: '2026-11-23T10:00:00Z' },
+      dryRun: true,
+      reason: 'bad range',
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().detail).toBe('from must be before to');
+    const mixed = await http('POST', '/admin/replays', tokens.admin, {
+      scope: { tenantId: TENANT, from: '2026-11-24T10:00:00Z' },
+      reason: 'no end',
+    });
+    expect(mixed.json().detail).toBe('scope: give applicationId, or tenantId with from and to');
+    const noReason = await http('POST', '/admin/replays', tokens.admin, {
+      scope: { applicationId: randomUUID() },
+    });
+    expect(noReason.statusCode).toBe(400);
+    expect(noReason.json().errors).toContainEqual({ path: 'body.reason', message: 'is required' });
+  });
+
+  it('lists and shows a dead letter, redrives it once to its consumer only, refuses a second redrive', async () => {
+    const j = await journey(`poison-${randomUUID().slice(0, 8)}`);
+    const letter = await waitFor(
+      async () => {
+        const list = (await http('GET', '/admin/dead-letters?consumer=invite', tokens.admin)).json();
+        return list.deadLetters.find((d: { eventId: string }) => d.eventId === j.submitted.id);
+      },
+      { timeoutMs: 30_000, message: 'the dead letter' },
+    );
+    expect(letter).toMatchObject({
+      consumer: 'invite',
+      eventType: 'ApplicationSubmitted',
+      attempts: 1,
+      error: 'PermanentError: applicant data cannot be processed',
+      original: { topic: kafka.topicName(topics.applications) },
+      redrives: [],
+    });
+    expect(letter.value.payload.applicants[0].lastName).toBe('L***');
+    const path = `/admin/dead-letters/invite/${letter.partition}/${letter.offset}`;
+    expect((await http('GET', path, tokens.admin)).json()).toMatchObject({ eventId: j.submitted.id });
+    expect((await http('GET', '/admin/dead-letters/invite/0/999999', tokens.admin)).statusCode).toBe(404);
+    expect((await http('GET', '/admin/dead-letters?consumer=nobody', tokens.admin)).statusCode).toBe(400);
+
+    poisonFixed = true; // "the fix is deployed"
+    const first = await http('POST', `${path}/redrive`, tokens.admin, { reason: 'fixed in 1.4.2' });
+    expect(first.statusCode).toBe(201);
+    expect(first.json()).toMatchObject({ number: 1, eventId: j.submitted.id });
+    await waitFor(async () => (await effects(j.submitted.id)) === 1, {
+      timeoutMs: 20_000,
+      message: 'the redriven effect',
+    });
+
+    const second = await http('POST', `${path}/redrive`, tokens.admin, { reason: 'again' });
+    expect(second.statusCode).toBe(409);
+    expect(second.json().detail).toMatch(/already redriven by alice/);
+    const forced = await http('POST', `${path}/redrive`, tokens.admin, {
+      reason: 'again, forced',
+      force: true,
+    });
+    expect(forced.json().number).toBe(2);
+    const shown = (await http('GET', path, tokens.admin)).json();
+    expect(shown.redrives.map((r: { number: number }) => r.number)).toEqual([1, 2]);
+    const marker = await sameKeyMarker(j);
+    await waitFor(async () => (await effects(marker.id)) === 1, { timeoutMs: 20_000 });
+    expect(await effects(j.submitted.id)).toBe(1); // the forced redrive met the inbox
+  }, 90_000);
+
+  it('forwards an explicit re-upload to report-sync with its admin token, audited; a missing token is a 503', async () => {
+    const response = await http('POST', '/admin/reruns/reupload-report', tokens.admin, {
+      reportId: 'rep_9',
+      reason: 'deleted in Entrata by the property',
+    });
+    expect(response.statusCode).toBe(202);
+    expect(forwarded.at(-1)).toEqual({
+      auth: `Bearer ${REPORT_SYNC_TOKEN}`,
+      url: '/admin/reports/rep_9/reupload',
+      body: { requestedBy: 'alice', reason: 'deleted in Entrata by the property' },
+    });
+    const invite = await http('POST', '/admin/reruns/resend-invite', tokens.admin, {
+      applicationId: randomUUID(),
+      applicantId: randomUUID(),
+      kind: 'income',
+      reason: 'new phone number',
+    });
+    expect(invite.statusCode).toBe(503);
+    expect(invite.json().detail).toMatch(/invite's admin token is not configured/);
+    const audit = (await http('GET', '/admin/audit', tokens.admin)).json().entries;
+    expect(audit.map((e: { action: string }) => e.action)).toEqual(
+      expect.arrayContaining([
+        'rerun.reupload-report',
+        'rerun.resend-invite',
+        'replay',
+        'replay.dry-run',
+        'dead-letter.redrive',
+      ]),
+    );
+  });
+
+  it('wrote no personal data or tokens to its logs', () => {
+    const text = logLines.join('');
+    expect(text.length).toBeGreaterThan(0);
+    expect(text).not.toMatch(/ada@example\.com|Lovelace|3035550123/);
+    expect(text).not.toContain(tokens.admin);
+    expect(text).not.toContain(REPORT_SYNC_TOKEN);
+  });
+});
+
+const quiet = {
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+  child() {
+    return quiet;
+  },
+};
