@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { loadEnv } from '@autoverify/config';
 import {
   ApplicationSubmitted,
@@ -476,6 +478,36 @@ describe('support console (real Kafka + PostgreSQL)', () => {
       ]),
     );
   });
+
+  it('the CLI prints the timeline as a table and API refusals clearly', async () => {
+    const j = await journey();
+    await waitFor(async () => (await timeline(j.applicationId)).body.events?.length === 3, {
+      timeoutMs: 30_000,
+    });
+    const url = await support.app.listen({ host: '127.0.0.1', port: 0 });
+    const cli = (args: string[], token: string) =>
+      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        execFile(
+          process.execPath,
+          [fileURLToPath(new URL('../src/cli.ts', import.meta.url)), ...args],
+          { env: { ...process.env, SUPPORT_URL: url, SUPPORT_TOKEN: token } },
+          (error, stdout, stderr) => resolve({ code: error ? (error.code as number) : 0, stdout, stderr }),
+        );
+      });
+    const ok = await cli(['timeline', `entrata:${TENANT}:${j.entrataApplicationId}`], tokens.reader);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('3 events, 1 failed (personal data masked)');
+    expect(ok.stdout).toMatch(new RegExp(`ApplicationSubmitted\\s+ok\\s+${traceId(1)}`));
+    expect(ok.stdout).toMatch(/notify\s+NotificationFailed\s+FAILED/);
+    const refused = await cli(['timeline', j.applicationId, '--unmask'], tokens.reader);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(
+      'support: timeline failed: 403 Forbidden: The token of bob lacks the scope "pii:read"',
+    );
+    const usage = await cli(['replay', '--application', j.applicationId], tokens.admin);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('replay: --reason "<why>" is required');
+  }, 60_000);
 
   it('wrote no personal data or tokens to its logs', () => {
     const text = logLines.join('');
