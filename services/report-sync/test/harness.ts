@@ -107,6 +107,8 @@ export interface Harness {
   publishReport(app: TestApplication, type: 'income' | 'identity', eventId?: string): Promise<EventOf<typeof ReportCompleted>>;
   documents(entrataApplicationId: string): Promise<SandboxDocument[]>;
   fault(spec: FaultSpec): Promise<void>;
+  /** How long the sandbox's Entrata hides a new document from getLeaseDocumentsList. */
+  setDocumentVisibilityDelay(ms: number): Promise<void>;
   clearFaults(): Promise<void>;
   admin(method: 'GET' | 'POST', url: string, body?: object, token?: string): Promise<{ status: number; body: any }>;
   outcomesFor(reportId: string): Outcome[];
@@ -114,7 +116,7 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export async function startHarness(options: { documentVisibilityDelayMs?: number } = {}): Promise<Harness> {
+export async function startHarness(): Promise<Harness> {
   const logger = createLogger({ service: 'report-sync-test', level: process.env.TEST_LOG_LEVEL ?? 'warn' });
   const stops: [string, () => Promise<void> | void][] = [];
   const stop = async () => {
@@ -152,15 +154,17 @@ export async function startHarness(options: { documentVisibilityDelayMs?: number
       if (!res.ok) throw new Error(`sandbox ${method} ${path}: ${res.status} ${text}`);
       return text ? JSON.parse(text) : undefined;
     };
-    await control('PUT', `/entrata/orgs/${ORG}`, {
-      tenantId: TENANT,
-      apiKey: 'key',
-      webhook: { mode: 'hmac', secret: 'secret', enabled: false },
-      documentVisibilityDelayMs: options.documentVisibilityDelayMs ?? 0,
-      properties: [
-        { propertyId: Number(PROPERTY), name: 'Aspen Ridge', address: { street: '1 Elm St', city: 'Denver', state: 'CO', zip: '80202' } },
-      ],
-    });
+    const putOrg = (documentVisibilityDelayMs: number) =>
+      control('PUT', `/entrata/orgs/${ORG}`, {
+        tenantId: TENANT,
+        apiKey: 'key',
+        webhook: { mode: 'hmac', secret: 'secret', enabled: false },
+        documentVisibilityDelayMs,
+        properties: [
+          { propertyId: Number(PROPERTY), name: 'Aspen Ridge', address: { street: '1 Elm St', city: 'Denver', state: 'CO', zip: '80202' } },
+        ],
+      });
+    await putOrg(0);
 
     const dir = mkdtempSync(join(tmpdir(), 'report-sync-test-'));
     stops.push(['tenants file', () => rmSync(dir, { recursive: true, force: true })]);
@@ -211,7 +215,7 @@ export async function startHarness(options: { documentVisibilityDelayMs?: number
       },
       listen: false,
       jobPollingSeconds: 0.5,
-      verifyDelaysMs: [0, 300, 600],
+      verifyDelaysMs: [0, 1000, 2000],
       entrata: { headersTimeoutMs: 1000, bodyTimeoutMs: 1000, maxAttempts: 2, backoff: { baseMs: 20, maxMs: 100 } },
     });
     const db = prismaTransactions(service.prisma).sql();
@@ -283,6 +287,9 @@ export async function startHarness(options: { documentVisibilityDelayMs?: number
         return (await control('GET', `/entrata/orgs/${ORG}/applications/${entrataApplicationId}/documents`)).documents;
       },
       fault: (spec) => control('POST', '/faults', spec),
+      setDocumentVisibilityDelay: async (ms) => {
+        await putOrg(ms);
+      },
       clearFaults: () => control('DELETE', '/faults'),
       async admin(method, url, body, token = ADMIN_TOKEN) {
         const res = await service.app.inject({
