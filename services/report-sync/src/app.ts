@@ -34,4 +34,3 @@ export function buildReportSync<Tx>(deps: ReportSyncDeps<Tx>): ReportSyncService
     },
   };
 }
-

@@ -15,7 +15,8 @@ export const ReportSyncEnv = Type.Object({
   ADMIN_TOKEN: Type.Optional(
     Type.String({
       minLength: 16,
-      description: 'Bearer token of the /admin routes (support retries and re-uploads); unset = routes disabled.',
+      description:
+        'Bearer token of the /admin routes (support retries and re-uploads); unset = routes disabled.',
     }),
   ),
   SYNC_RETRY_LIMIT: Type.Integer({

@@ -1,5 +1,9 @@
 import type { Tenants } from '@autoverify/config';
-import { createEntrataClient, type EntrataClient, type EntrataClientOptions } from '@autoverify/entrata-client';
+import {
+  createEntrataClient,
+  type EntrataClient,
+  type EntrataClientOptions,
+} from '@autoverify/entrata-client';
 import type { Logger } from '@autoverify/logger';
 import type { EntrataClients } from './handlers/ports.ts';
 
@@ -11,7 +15,9 @@ import type { EntrataClients } from './handlers/ports.ts';
 export function entrataClients(
   tenants: Pick<Tenants, 'require' | 'secret'>,
   logger: Logger,
-  tuning: Partial<Pick<EntrataClientOptions, 'maxAttempts' | 'backoff' | 'maxWaitMs' | 'headersTimeoutMs' | 'bodyTimeoutMs'>> = {},
+  tuning: Partial<
+    Pick<EntrataClientOptions, 'maxAttempts' | 'backoff' | 'maxWaitMs' | 'headersTimeoutMs' | 'bodyTimeoutMs'>
+  > = {},
 ): EntrataClients & { close(): Promise<void> } {
   const clients = new Map<string, EntrataClient>();
   return {
@@ -24,7 +30,11 @@ export function entrataClients(
           auth:
             entrata.auth.type === 'apikey'
               ? { type: 'apikey', apiKey: tenants.secret(entrata.auth.apiKey) }
-              : { type: 'basic', username: entrata.auth.username, password: tenants.secret(entrata.auth.password) },
+              : {
+                  type: 'basic',
+                  username: entrata.auth.username,
+                  password: tenants.secret(entrata.auth.password),
+                },
           tenantId,
           requestsPerMinute: entrata.requestsPerMinute,
           logger,

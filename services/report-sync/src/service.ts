@@ -8,7 +8,13 @@ import { createPrismaAdapter } from '@autoverify/database';
 import type { EntrataClientOptions } from '@autoverify/entrata-client';
 import type { Logger } from '@autoverify/logger';
 import { createKafka, prismaTransactions, startConsumer, startOutboxRelay } from '@autoverify/messaging';
-import { addReadinessCheck, createHttpServer, type HttpServer, type JobQueue, startJobQueue } from '@autoverify/service-kit';
+import {
+  addReadinessCheck,
+  createHttpServer,
+  type HttpServer,
+  type JobQueue,
+  startJobQueue,
+} from '@autoverify/service-kit';
 import { createVerificationClient } from '@autoverify/verification-client';
 import { buildReportSync } from './app.ts';
 import type { ReportSyncEnv } from './config.ts';
@@ -28,7 +34,9 @@ export interface StartReportSyncOptions {
   /** Waits before each document-list check after an unconfirmed upload; tests use short ones. */
   verifyDelaysMs?: number[];
   /** Entrata client tuning; tests use short time-outs and back-offs. */
-  entrata?: Partial<Pick<EntrataClientOptions, 'maxAttempts' | 'backoff' | 'maxWaitMs' | 'headersTimeoutMs' | 'bodyTimeoutMs'>>;
+  entrata?: Partial<
+    Pick<EntrataClientOptions, 'maxAttempts' | 'backoff' | 'maxWaitMs' | 'headersTimeoutMs' | 'bodyTimeoutMs'>
+  >;
   /** Platform client tuning. */
   platform?: { timeoutMs?: number };
 }
@@ -48,7 +56,12 @@ export async function startReportSync(options: StartReportSyncOptions): Promise<
   onStop('database', () => prisma.$disconnect());
   const transactions = prismaTransactions<Tx>(prisma);
 
-  const kafka = createKafka({ brokers: env.KAFKA_BROKERS, clientId: 'report-sync', namespace: env.KAFKA_NAMESPACE, logger });
+  const kafka = createKafka({
+    brokers: env.KAFKA_BROKERS,
+    clientId: 'report-sync',
+    namespace: env.KAFKA_NAMESPACE,
+    logger,
+  });
   onStop('kafka', () => kafka.disconnect());
 
   const platform = createVerificationClient({
@@ -85,7 +98,10 @@ export async function startReportSync(options: StartReportSyncOptions): Promise<
     service.syncJob.name,
     // retryCount counts this job's earlier runs; a support retry sends a new job with a fresh budget.
     (data, job) => service.syncJob.run(data, { final: job.retryCount >= retry.retryLimit }),
-    { concurrency: 2, ...(options.jobPollingSeconds ? { pollingIntervalSeconds: options.jobPollingSeconds } : {}) },
+    {
+      concurrency: 2,
+      ...(options.jobPollingSeconds ? { pollingIntervalSeconds: options.jobPollingSeconds } : {}),
+    },
   );
 
   const consumer = await startConsumer({

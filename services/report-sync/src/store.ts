@@ -89,7 +89,9 @@ export async function findReport(sql: Sql, reportId: string): Promise<ReportRow 
 
 /** Locks the row for the rest of the transaction (support actions racing each other or a job). */
 export async function findReportForUpdate(sql: Sql, reportId: string): Promise<ReportRow | undefined> {
-  const rows = await sql.query<ReportRow>(`SELECT ${COLUMNS} FROM reports WHERE report_id = $1 FOR UPDATE`, [reportId]);
+  const rows = await sql.query<ReportRow>(`SELECT ${COLUMNS} FROM reports WHERE report_id = $1 FOR UPDATE`, [
+    reportId,
+  ]);
   return rows[0];
 }
 
@@ -149,7 +151,11 @@ export async function markRetry(sql: Sql, reportId: string, f: FailureUpdate): P
 }
 
 /** Records a final failure; undefined when the row had already left the claim. */
-export async function markFailed(sql: Sql, reportId: string, f: FailureUpdate): Promise<ReportRow | undefined> {
+export async function markFailed(
+  sql: Sql,
+  reportId: string,
+  f: FailureUpdate,
+): Promise<ReportRow | undefined> {
   const rows = await sql.query<ReportRow>(
     `UPDATE reports SET status = 'failed', last_error = $2, upload_unconfirmed = $3, invalid_pdf_count = $4, updated_at = now()
      WHERE report_id = $1 AND status = 'uploading'

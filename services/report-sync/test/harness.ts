@@ -104,15 +104,29 @@ export interface Harness {
   outcomes: Outcome[];
   /** An Entrata application with one applicant whose income and identity verifications are complete. */
   newApplication(lastName: string): Promise<TestApplication>;
-  publishReport(app: TestApplication, type: 'income' | 'identity', eventId?: string): Promise<EventOf<typeof ReportCompleted>>;
+  publishReport(
+    app: TestApplication,
+    type: 'income' | 'identity',
+    eventId?: string,
+  ): Promise<EventOf<typeof ReportCompleted>>;
   documents(entrataApplicationId: string): Promise<SandboxDocument[]>;
   fault(spec: FaultSpec): Promise<void>;
   /** How long the sandbox's Entrata hides a new document from getLeaseDocumentsList. */
   setDocumentVisibilityDelay(ms: number): Promise<void>;
   clearFaults(): Promise<void>;
-  admin(method: 'GET' | 'POST', url: string, body?: object, token?: string): Promise<{ status: number; body: any }>;
+  admin(
+    method: 'GET' | 'POST',
+    url: string,
+    body?: object,
+    token?: string,
+    // biome-ignore lint/suspicious/noExplicitAny: tests read response bodies loosely and assert on them.
+  ): Promise<{ status: number; body: any }>;
   outcomesFor(reportId: string): Outcome[];
-  waitForOutcome<T extends Outcome['type']>(reportId: string, type: T, timeoutMs?: number): Promise<Extract<Outcome, { type: T }>>;
+  waitForOutcome<T extends Outcome['type']>(
+    reportId: string,
+    type: T,
+    timeoutMs?: number,
+  ): Promise<Extract<Outcome, { type: T }>>;
   stop(): Promise<void>;
 }
 
@@ -142,8 +156,14 @@ export async function startHarness(): Promise<Harness> {
     stops.push(['test kafka client', () => kafka.disconnect()]);
     await ensureTopics(kafka, [topics.platformEvents, topics.reportSync, deadLetterTopic('report-sync')]);
 
-    const sandbox = await startSandbox({ httpPort: 0, smtpPort: 0, logLevel: 'warn', webhookRetry: { attempts: 1, initialDelayMs: 10 } });
+    const sandbox = await startSandbox({
+      httpPort: 0,
+      smtpPort: 0,
+      logLevel: 'warn',
+      webhookRetry: { attempts: 1, initialDelayMs: 10 },
+    });
     stops.push(['sandbox', () => sandbox.stop()]);
+    // biome-ignore lint/suspicious/noExplicitAny: the sandbox's control API answers are read loosely by the tests.
     const control = async (method: string, path: string, body?: object): Promise<any> => {
       const res = await fetch(`${sandbox.url}/sandbox${path}`, {
         method,
@@ -161,7 +181,11 @@ export async function startHarness(): Promise<Harness> {
         webhook: { mode: 'hmac', secret: 'secret', enabled: false },
         documentVisibilityDelayMs,
         properties: [
-          { propertyId: Number(PROPERTY), name: 'Aspen Ridge', address: { street: '1 Elm St', city: 'Denver', state: 'CO', zip: '80202' } },
+          {
+            propertyId: Number(PROPERTY),
+            name: 'Aspen Ridge',
+            address: { street: '1 Elm St', city: 'Denver', state: 'CO', zip: '80202' },
+          },
         ],
       });
     await putOrg(0);
@@ -216,7 +240,12 @@ export async function startHarness(): Promise<Harness> {
       listen: false,
       jobPollingSeconds: 0.5,
       verifyDelaysMs: [0, 1000, 2000],
-      entrata: { headersTimeoutMs: 1000, bodyTimeoutMs: 1000, maxAttempts: 2, backoff: { baseMs: 20, maxMs: 100 } },
+      entrata: {
+        headersTimeoutMs: 1000,
+        bodyTimeoutMs: 1000,
+        maxAttempts: 2,
+        backoff: { baseMs: 20, maxMs: 100 },
+      },
     });
     const db = prismaTransactions(service.prisma).sql();
 
@@ -234,10 +263,25 @@ export async function startHarness(): Promise<Harness> {
           webhook: 'none',
         });
         const entrataApplicationId = String(submitted.applicationId);
-        const customerIds = (submitted.customers as { customerId: number }[]).map((c) => String(c.customerId));
+        const customerIds = (submitted.customers as { customerId: number }[]).map((c) =>
+          String(c.customerId),
+        );
         const group = await platform.createApplicantGroup({
-          applicants: [{ first_name: 'Ada', last_name: lastName, email, verifications: [{ type: 'income' }, { type: 'identity' }] }],
-          property: { name: 'Aspen Ridge', street_address: '1 Elm St', city: 'Denver', state: 'CO', zip_code: '80202' },
+          applicants: [
+            {
+              first_name: 'Ada',
+              last_name: lastName,
+              email,
+              verifications: [{ type: 'income' }, { type: 'identity' }],
+            },
+          ],
+          property: {
+            name: 'Aspen Ridge',
+            street_address: '1 Elm St',
+            city: 'Denver',
+            state: 'CO',
+            zip_code: '80202',
+          },
           decision_maker_display_name: 'Acme Leasing',
           monthly_rent: 150_000,
           webhook_url: 'http://127.0.0.1:9/unused',
@@ -247,9 +291,9 @@ export async function startHarness(): Promise<Harness> {
         const applicant = group.applicants[0];
         if (!applicant) throw new Error('the platform created no applicant');
         const done = await control('POST', `/platform/applicants/${applicant.id}/complete`, {});
-        const ready = (done.webhooks as { code: string; data: { report_id: string; report_type: string } }[]).filter(
-          (w) => w.code === 'REPORT_READY',
-        );
+        const ready = (
+          done.webhooks as { code: string; data: { report_id: string; report_type: string } }[]
+        ).filter((w) => w.code === 'REPORT_READY');
         const report = (type: string) => {
           const found = ready.find((w) => w.data.report_type === type)?.data.report_id;
           if (!found) throw new Error(`no ${type} report among ${JSON.stringify(done.webhooks)}`);
@@ -284,7 +328,8 @@ export async function startHarness(): Promise<Harness> {
         return event;
       },
       async documents(entrataApplicationId) {
-        return (await control('GET', `/entrata/orgs/${ORG}/applications/${entrataApplicationId}/documents`)).documents;
+        return (await control('GET', `/entrata/orgs/${ORG}/applications/${entrataApplicationId}/documents`))
+          .documents;
       },
       fault: (spec) => control('POST', '/faults', spec),
       setDocumentVisibilityDelay: async (ms) => {
@@ -295,17 +340,23 @@ export async function startHarness(): Promise<Harness> {
         const res = await service.app.inject({
           method,
           url,
-          headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+          headers: {
+            authorization: `Bearer ${token}`,
+            ...(body ? { 'content-type': 'application/json' } : {}),
+          },
           ...(body ? { payload: JSON.stringify(body) } : {}),
         });
         return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined };
       },
       outcomesFor,
       waitForOutcome: <T extends Outcome['type']>(reportId: string, type: T, timeoutMs = 30_000) =>
-        waitFor(() => outcomesFor(reportId).find((o): o is Extract<Outcome, { type: T }> => o.type === type), {
-          timeoutMs,
-          message: `${type} for ${reportId}`,
-        }),
+        waitFor(
+          () => outcomesFor(reportId).find((o): o is Extract<Outcome, { type: T }> => o.type === type),
+          {
+            timeoutMs,
+            message: `${type} for ${reportId}`,
+          },
+        ),
       stop,
     };
   } catch (error) {

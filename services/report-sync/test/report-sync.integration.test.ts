@@ -14,10 +14,17 @@ afterAll(async () => {
 });
 
 const reportRow = async (reportId: string) =>
-  (await h.db.query<{ status: string; attempts: number; lastError: string | null; uploadUnconfirmed: boolean }>(
-    `SELECT status, attempts, last_error AS "lastError", upload_unconfirmed AS "uploadUnconfirmed" FROM reports WHERE report_id = $1`,
-    [reportId],
-  ))[0];
+  (
+    await h.db.query<{
+      status: string;
+      attempts: number;
+      lastError: string | null;
+      uploadUnconfirmed: boolean;
+    }>(
+      `SELECT status, attempts, last_error AS "lastError", upload_unconfirmed AS "uploadUnconfirmed" FROM reports WHERE report_id = $1`,
+      [reportId],
+    )
+  )[0];
 
 describe('report-sync', () => {
   it('uploads a completed report as exactly one document with the right type and name', async () => {
@@ -60,7 +67,10 @@ describe('report-sync', () => {
     await h.publishReport(app, 'income', first.id); // redelivery: the inbox drops it
     const replay = await h.publishReport(app, 'income', randomUUID()); // replay / second REPORT_READY
     await waitFor(
-      async () => ((await h.db.query(`SELECT 1 FROM inbox WHERE event_id = $1::uuid`, [replay.id])).length === 1 ? true : undefined),
+      async () =>
+        (await h.db.query(`SELECT 1 FROM inbox WHERE event_id = $1::uuid`, [replay.id])).length === 1
+          ? true
+          : undefined,
       { timeoutMs: 15_000, message: 'replay consumed' },
     );
     // Give a wrongly queued job time to run before counting.
@@ -72,31 +82,63 @@ describe('report-sync', () => {
 
   it('retries transient upload failures with backoff and uploads once', async () => {
     const app = await h.newApplication('Turing');
-    await h.fault({ target: 'entrata', kind: 'http_error', status: 503, match: 'leases/sendLeaseDocuments', count: 2 });
-    await h.fault({ target: 'entrata', kind: 'rate_limit', retryAfterSeconds: 1, match: 'leases/sendLeaseDocuments', count: 2 });
+    await h.fault({
+      target: 'entrata',
+      kind: 'http_error',
+      status: 503,
+      match: 'leases/sendLeaseDocuments',
+      count: 2,
+    });
+    await h.fault({
+      target: 'entrata',
+      kind: 'rate_limit',
+      retryAfterSeconds: 1,
+      match: 'leases/sendLeaseDocuments',
+      count: 2,
+    });
     await h.publishReport(app, 'identity');
     const synced = await h.waitForOutcome(app.reports.identity, 'ReportSynced', 60_000);
     expect(await h.documents(app.entrataApplicationId)).toHaveLength(1);
     // Runs: 503, 503, 429 twice (the client waits out Retry-After once, then leaves it to the queue), success.
     expect(synced.payload.attempts).toBe(4);
-    expect((await reportRow(app.reports.identity))).toMatchObject({ status: 'synced', attempts: synced.payload.attempts });
+    expect(await reportRow(app.reports.identity)).toMatchObject({
+      status: 'synced',
+      attempts: synced.payload.attempts,
+    });
   });
 
   it('records a permanent failure visibly; the support retry re-queues it and it succeeds once fixed', async () => {
     const app = await h.newApplication('Curie');
-    await h.fault({ target: 'entrata', kind: 'entrata_error', code: 320, message: 'Upload refused', match: 'leases/sendLeaseDocuments' });
+    await h.fault({
+      target: 'entrata',
+      kind: 'entrata_error',
+      code: 320,
+      message: 'Upload refused',
+      match: 'leases/sendLeaseDocuments',
+    });
     await h.publishReport(app, 'identity');
     const failed = await h.waitForOutcome(app.reports.identity, 'ReportSyncFailed');
-    expect(failed.payload).toMatchObject({ reportType: 'identity', attempts: 1, reason: expect.stringContaining('320') });
+    expect(failed.payload).toMatchObject({
+      reportType: 'identity',
+      attempts: 1,
+      reason: expect.stringContaining('320'),
+    });
 
     const list = await h.admin('GET', '/admin/reports?status=failed');
     expect(list.status).toBe(200);
     const listed = list.body.reports.find((r: { reportId: string }) => r.reportId === app.reports.identity);
-    expect(listed).toMatchObject({ status: 'failed', attempts: 1, lastError: expect.stringContaining('Upload refused') });
+    expect(listed).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      lastError: expect.stringContaining('Upload refused'),
+    });
     expect(JSON.stringify(list.body)).not.toContain('Curie');
 
     await h.clearFaults();
-    const retried = await h.admin('POST', `/admin/reports/${app.reports.identity}/retry`, { requestedBy: 'agent-7', reason: 'file type fixed' });
+    const retried = await h.admin('POST', `/admin/reports/${app.reports.identity}/retry`, {
+      requestedBy: 'agent-7',
+      reason: 'file type fixed',
+    });
     expect(retried.status).toBe(202);
     expect(retried.body.status).toBe('pending');
     const synced = await h.waitForOutcome(app.reports.identity, 'ReportSynced');
@@ -104,7 +146,9 @@ describe('report-sync', () => {
     expect(await h.documents(app.entrataApplicationId)).toHaveLength(1);
     expect((await h.admin('POST', `/admin/reports/${app.reports.identity}/retry`)).status).toBe(409);
     const detail = await h.admin('GET', `/admin/reports/${app.reports.identity}`);
-    expect(detail.body.actions).toMatchObject([{ action: 'retry', requestedBy: 'agent-7', previousStatus: 'failed' }]);
+    expect(detail.body.actions).toMatchObject([
+      { action: 'retry', requestedBy: 'agent-7', previousStatus: 'failed' },
+    ]);
   });
 
   it('refetches an incomplete report PDF a few times, then fails visibly', async () => {
@@ -112,7 +156,10 @@ describe('report-sync', () => {
     await h.fault({ target: 'platform', kind: 'truncated_pdf', match: app.reports.identity });
     await h.publishReport(app, 'identity');
     const failed = await h.waitForOutcome(app.reports.identity, 'ReportSyncFailed', 30_000);
-    expect(failed.payload).toMatchObject({ attempts: 3, reason: expect.stringContaining('incomplete after 3 fetches') });
+    expect(failed.payload).toMatchObject({
+      attempts: 3,
+      reason: expect.stringContaining('incomplete after 3 fetches'),
+    });
     expect(await h.documents(app.entrataApplicationId)).toHaveLength(0);
     await h.clearFaults();
   });
@@ -122,16 +169,30 @@ describe('report-sync', () => {
     await h.publishReport(app, 'identity');
     await h.waitForOutcome(app.reports.identity, 'ReportSynced');
     // As if the process died after Entrata took the file but before the row was completed.
-    await h.db.query(`UPDATE reports SET status = 'uploading', entrata_file_id = NULL WHERE report_id = $1`, [app.reports.identity]);
-    await h.service.jobs.send('sync-report', { reportId: app.reports.identity }, { singletonKey: app.reports.identity });
-    await waitFor(async () => ((await reportRow(app.reports.identity))?.status === 'synced' ? true : undefined), {
-      timeoutMs: 20_000,
-      message: 'synced again',
-    });
+    await h.db.query(`UPDATE reports SET status = 'uploading', entrata_file_id = NULL WHERE report_id = $1`, [
+      app.reports.identity,
+    ]);
+    await h.service.jobs.send(
+      'sync-report',
+      { reportId: app.reports.identity },
+      { singletonKey: app.reports.identity },
+    );
+    await waitFor(
+      async () => ((await reportRow(app.reports.identity))?.status === 'synced' ? true : undefined),
+      {
+        timeoutMs: 20_000,
+        message: 'synced again',
+      },
+    );
     const documents = await h.documents(app.entrataApplicationId);
     expect(documents).toHaveLength(1);
-    await waitFor(() => (h.outcomesFor(app.reports.identity).length === 2 ? true : undefined), { timeoutMs: 10_000, message: 'second ReportSynced' });
-    expect(h.outcomesFor(app.reports.identity)[1]?.payload).toMatchObject({ entrataFileId: String(documents[0]?.fileId) });
+    await waitFor(() => (h.outcomesFor(app.reports.identity).length === 2 ? true : undefined), {
+      timeoutMs: 10_000,
+      message: 'second ReportSynced',
+    });
+    expect(h.outcomesFor(app.reports.identity)[1]?.payload).toMatchObject({
+      entrataFileId: String(documents[0]?.fileId),
+    });
   });
 
   it('uploads when a crashed claim had not reached Entrata', async () => {
@@ -141,9 +202,20 @@ describe('report-sync', () => {
       `INSERT INTO reports (report_id, tenant_id, application_id, entrata_application_id, property_id, applicant_group_id,
          report_type, scope, applicant_ids, entrata_customer_ids, source_event_id, status, attempts)
        VALUES ($1, 'acme', $2::uuid, $3, '100001', 'grp', 'income', 'household', $4::text[], $5::text[], $6::uuid, 'uploading', 1)`,
-      [app.reports.income, app.applicationId, app.entrataApplicationId, app.applicantIds, app.customerIds, randomUUID()],
+      [
+        app.reports.income,
+        app.applicationId,
+        app.entrataApplicationId,
+        app.applicantIds,
+        app.customerIds,
+        randomUUID(),
+      ],
     );
-    await h.service.jobs.send('sync-report', { reportId: app.reports.income }, { singletonKey: app.reports.income });
+    await h.service.jobs.send(
+      'sync-report',
+      { reportId: app.reports.income },
+      { singletonKey: app.reports.income },
+    );
     const synced = await h.waitForOutcome(app.reports.income, 'ReportSynced');
     expect(synced.payload.attempts).toBe(2);
     expect(await h.documents(app.entrataApplicationId)).toHaveLength(1);
@@ -152,7 +224,13 @@ describe('report-sync', () => {
   it('finds the document after an upload that timed out instead of uploading twice', async () => {
     const app = await h.newApplication('Lamarr');
     // Entrata stores the file, but answers after the client's 1 s time-out.
-    await h.fault({ target: 'entrata', kind: 'delay', delayMs: 1500, match: 'leases/sendLeaseDocuments', count: 1 });
+    await h.fault({
+      target: 'entrata',
+      kind: 'delay',
+      delayMs: 1500,
+      match: 'leases/sendLeaseDocuments',
+      count: 1,
+    });
     await h.publishReport(app, 'identity');
     const synced = await h.waitForOutcome(app.reports.identity, 'ReportSynced', 30_000);
     expect(synced.payload.attempts).toBe(2);
@@ -166,7 +244,13 @@ describe('report-sync', () => {
     // Stored at ~1.5 s and listed from ~4 s; the retry after the 1 s time-out runs at ~2.5-3.5 s, finds
     // nothing at first and must look again rather than upload a second copy.
     await h.setDocumentVisibilityDelay(2500);
-    await h.fault({ target: 'entrata', kind: 'delay', delayMs: 1500, match: 'leases/sendLeaseDocuments', count: 1 });
+    await h.fault({
+      target: 'entrata',
+      kind: 'delay',
+      delayMs: 1500,
+      match: 'leases/sendLeaseDocuments',
+      count: 1,
+    });
     try {
       await h.publishReport(app, 'identity');
       const synced = await h.waitForOutcome(app.reports.identity, 'ReportSynced', 30_000);
@@ -182,21 +266,36 @@ describe('report-sync', () => {
     await h.publishReport(app, 'income');
     const first = await h.waitForOutcome(app.reports.income, 'ReportSynced');
 
-    const missing = await h.admin('POST', `/admin/reports/${app.reports.income}/reupload`, { requestedBy: 'agent-1' });
+    const missing = await h.admin('POST', `/admin/reports/${app.reports.income}/reupload`, {
+      requestedBy: 'agent-1',
+    });
     expect(missing.status).toBe(400);
     const res = await h.admin('POST', `/admin/reports/${app.reports.income}/reupload`, {
       requestedBy: 'agent-1',
       reason: 'document deleted in Entrata',
     });
     expect(res.status).toBe(202);
-    expect(res.body).toMatchObject({ status: 'pending', entrataFileId: null, note: expect.stringContaining('document deleted') });
-    await waitFor(() => (h.outcomesFor(app.reports.income).length === 2 ? true : undefined), { timeoutMs: 20_000, message: 'second ReportSynced' });
+    expect(res.body).toMatchObject({
+      status: 'pending',
+      entrataFileId: null,
+      note: expect.stringContaining('document deleted'),
+    });
+    await waitFor(() => (h.outcomesFor(app.reports.income).length === 2 ? true : undefined), {
+      timeoutMs: 20_000,
+      message: 'second ReportSynced',
+    });
     const documents = await h.documents(app.entrataApplicationId);
     // The sandbox never deleted the first one, so the deliberate re-upload shows as a second document.
     expect(documents).toHaveLength(2);
     const detail = await h.admin('GET', `/admin/reports/${app.reports.income}`);
     expect(detail.body.actions).toMatchObject([
-      { action: 'reupload', requestedBy: 'agent-1', reason: 'document deleted in Entrata', previousStatus: 'synced', previousFileId: first.payload.entrataFileId },
+      {
+        action: 'reupload',
+        requestedBy: 'agent-1',
+        reason: 'document deleted in Entrata',
+        previousStatus: 'synced',
+        previousFileId: first.payload.entrataFileId,
+      },
     ]);
   });
 

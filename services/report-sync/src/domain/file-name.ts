@@ -19,7 +19,8 @@ const MAX_LAST_NAME = 40;
  */
 export function reportIdToken(reportId: string): string {
   const token = reportId.replace(/[^A-Za-z0-9_-]/g, '-');
-  if (token.replace(/[-_]/g, '') === '') throw new TypeError(`report id "${reportId}" has no usable characters`);
+  if (token.replace(/[-_]/g, '') === '')
+    throw new TypeError(`report id "${reportId}" has no usable characters`);
   return token;
 }
 
@@ -70,6 +71,9 @@ export function isReportDocument(fileName: string, reportId: string): boolean {
   return new RegExp(`(^|[^A-Za-z0-9])${token}([^A-Za-z0-9]|$)`, 'i').test(fileName);
 }
 
-export function findReportDocument<D extends { fileName: string }>(documents: readonly D[], reportId: string): D | undefined {
+export function findReportDocument<D extends { fileName: string }>(
+  documents: readonly D[],
+  reportId: string,
+): D | undefined {
   return documents.find((d) => isReportDocument(d.fileName, reportId));
 }

@@ -1,17 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { findReportDocument, isReportDocument, reportFileName, reportIdToken, safeLastName } from './file-name.ts';
+import {
+  findReportDocument,
+  isReportDocument,
+  reportFileName,
+  reportIdToken,
+  safeLastName,
+} from './file-name.ts';
 
 describe('reportFileName', () => {
   it('names a household income report without any personal data', () => {
-    expect(reportFileName({ reportId: 'rep_9', reportType: 'income', scope: 'household', lastName: 'Lovelace' })).toBe(
-      'Income Verification Report - Household - rep_9.pdf',
-    );
+    expect(
+      reportFileName({ reportId: 'rep_9', reportType: 'income', scope: 'household', lastName: 'Lovelace' }),
+    ).toBe('Income Verification Report - Household - rep_9.pdf');
   });
 
   it("names an applicant's identity report with the last name only", () => {
-    expect(reportFileName({ reportId: 'rep_10', reportType: 'identity', scope: 'applicant', lastName: 'Lovelace' })).toBe(
-      'Identity Verification Report - Lovelace - rep_10.pdf',
-    );
+    expect(
+      reportFileName({
+        reportId: 'rep_10',
+        reportType: 'identity',
+        scope: 'applicant',
+        lastName: 'Lovelace',
+      }),
+    ).toBe('Identity Verification Report - Lovelace - rep_10.pdf');
     expect(reportFileName({ reportId: 'r1', reportType: 'asset', scope: 'household' })).toBe(
       'Asset Verification Report - Household - r1.pdf',
     );
@@ -21,7 +32,9 @@ describe('reportFileName', () => {
     expect(reportFileName({ reportId: 'r1', reportType: 'identity', scope: 'applicant' })).toBe(
       'Identity Verification Report - Applicant - r1.pdf',
     );
-    expect(reportFileName({ reportId: 'r1', reportType: 'identity', scope: 'applicant', lastName: '李' })).toContain(' - Applicant - ');
+    expect(
+      reportFileName({ reportId: 'r1', reportType: 'identity', scope: 'applicant', lastName: '李' }),
+    ).toContain(' - Applicant - ');
   });
 
   it('keeps only safe characters', () => {

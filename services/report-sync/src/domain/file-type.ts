@@ -15,6 +15,9 @@ export function resolveFileTypeId(
 ): string {
   const key = reportType === 'identity' ? 'identity' : 'income';
   const id = fileTypes?.[key]?.trim();
-  if (!id) throw new ConfigurationError(`no Entrata file type configured for ${key} reports (entrataFileTypes.${key})`);
+  if (!id)
+    throw new ConfigurationError(
+      `no Entrata file type configured for ${key} reports (entrataFileTypes.${key})`,
+    );
   return id;
 }

@@ -15,6 +15,8 @@ describe('resolveFileTypeId', () => {
 
   it('is a configuration error when the type is missing or blank', () => {
     expect(() => resolveFileTypeId(undefined, 'income')).toThrow(ConfigurationError);
-    expect(() => resolveFileTypeId({ income: ' ', identity: '7002' }, 'asset')).toThrow(/entrataFileTypes\.income/);
+    expect(() => resolveFileTypeId({ income: ' ', identity: '7002' }, 'asset')).toThrow(
+      /entrataFileTypes\.income/,
+    );
   });
 });

@@ -41,7 +41,14 @@ export interface Failure {
 }
 
 // undici codes proving a request never left (the same list the Entrata client retries uploads on).
-const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
+const NOT_SENT = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
 
 function uploadUncertain(error: EntrataError): boolean {
   switch (error.kind) {
@@ -63,7 +70,8 @@ function uploadUncertain(error: EntrataError): boolean {
 
 export function classifyFailure(error: unknown, phase: Phase): Failure {
   const base = { uncertain: false, invalidPdf: false };
-  if (error instanceof ConfigurationError) return { ...base, kind: 'permanent', reason: `configuration: ${error.message}` };
+  if (error instanceof ConfigurationError)
+    return { ...base, kind: 'permanent', reason: `configuration: ${error.message}` };
   if (error instanceof EntrataError) {
     const uncertain = phase === 'upload' && uploadUncertain(error);
     // An unreadable upload answer is retried so the next run finds the document in the list.
@@ -72,7 +80,12 @@ export function classifyFailure(error: unknown, phase: Phase): Failure {
   }
   if (error instanceof VerificationPlatformError) {
     const invalidPdf = error.kind === 'invalid_report';
-    return { ...base, kind: error.retryable ? 'transient' : 'permanent', invalidPdf, reason: `verification platform: ${error.message}` };
+    return {
+      ...base,
+      kind: error.retryable ? 'transient' : 'permanent',
+      invalidPdf,
+      reason: `verification platform: ${error.message}`,
+    };
   }
   // A bug or an unexpected outage: retrying costs little, and the last attempt still records a failure.
   const message = error instanceof Error ? error.message : String(error);
@@ -100,13 +113,23 @@ export interface FailureContext {
 export function decideAfterFailure(failure: Failure, ctx: FailureContext): FailureOutcome {
   // Before the document list was read, an earlier unconfirmed upload is still unconfirmed; after it, only
   // this run's upload can be.
-  const uploadUnconfirmed = ctx.phase === 'prepare' || ctx.phase === 'verify' ? ctx.wasUnconfirmed : failure.uncertain;
+  const uploadUnconfirmed =
+    ctx.phase === 'prepare' || ctx.phase === 'verify' ? ctx.wasUnconfirmed : failure.uncertain;
   const invalidPdfCount = ctx.invalidPdfCount + (failure.invalidPdf ? 1 : 0);
   const common = { uploadUnconfirmed, invalidPdfCount };
   if (failure.kind === 'permanent') return { ...common, action: 'fail', reason: failure.reason };
   if (failure.invalidPdf && invalidPdfCount >= ctx.maxInvalidPdf) {
-    return { ...common, action: 'fail', reason: `report PDF still incomplete after ${invalidPdfCount} fetches; last: ${failure.reason}` };
+    return {
+      ...common,
+      action: 'fail',
+      reason: `report PDF still incomplete after ${invalidPdfCount} fetches; last: ${failure.reason}`,
+    };
   }
-  if (ctx.final) return { ...common, action: 'fail', reason: `gave up after ${ctx.attempts} attempts; last: ${failure.reason}` };
+  if (ctx.final)
+    return {
+      ...common,
+      action: 'fail',
+      reason: `gave up after ${ctx.attempts} attempts; last: ${failure.reason}`,
+    };
   return { ...common, action: 'retry', reason: failure.reason };
 }

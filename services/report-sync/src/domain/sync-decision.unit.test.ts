@@ -14,19 +14,33 @@ describe('planRun', () => {
   });
 
   it('uploads a pending report directly', () => {
-    expect(planRun({ status: 'pending', uploadUnconfirmed: false })).toEqual({ action: 'sync', verifyFirst: false });
+    expect(planRun({ status: 'pending', uploadUnconfirmed: false })).toEqual({
+      action: 'sync',
+      verifyFirst: false,
+    });
   });
 
   it('checks Entrata first when an earlier upload may have gone through', () => {
-    expect(planRun({ status: 'uploading', uploadUnconfirmed: false })).toEqual({ action: 'sync', verifyFirst: true });
-    expect(planRun({ status: 'pending', uploadUnconfirmed: true })).toEqual({ action: 'sync', verifyFirst: true });
+    expect(planRun({ status: 'uploading', uploadUnconfirmed: false })).toEqual({
+      action: 'sync',
+      verifyFirst: true,
+    });
+    expect(planRun({ status: 'pending', uploadUnconfirmed: true })).toEqual({
+      action: 'sync',
+      verifyFirst: true,
+    });
   });
 });
 
 describe('classifyFailure', () => {
   it('retries Entrata errors the client marks retryable; upload rejections are certain', () => {
-    expect(classifyFailure(entrata({ code: 310, retryable: true }), 'upload')).toMatchObject({ kind: 'transient', uncertain: false });
-    expect(classifyFailure(entrata({ kind: 'rate_limited', code: 429, retryable: true }), 'upload')).toMatchObject({
+    expect(classifyFailure(entrata({ code: 310, retryable: true }), 'upload')).toMatchObject({
+      kind: 'transient',
+      uncertain: false,
+    });
+    expect(
+      classifyFailure(entrata({ kind: 'rate_limited', code: 429, retryable: true }), 'upload'),
+    ).toMatchObject({
       kind: 'transient',
       uncertain: false,
     });
@@ -37,54 +51,108 @@ describe('classifyFailure', () => {
       kind: 'transient',
       uncertain: true,
     });
-    expect(classifyFailure(entrata({ kind: 'http', code: 502, httpStatus: 502, retryable: true }), 'upload')).toMatchObject({
+    expect(
+      classifyFailure(entrata({ kind: 'http', code: 502, httpStatus: 502, retryable: true }), 'upload'),
+    ).toMatchObject({
       kind: 'transient',
       uncertain: true,
     });
-    expect(classifyFailure(entrata({ kind: 'invalid_response', code: 0, retryable: false }), 'upload')).toMatchObject({
+    expect(
+      classifyFailure(entrata({ kind: 'invalid_response', code: 0, retryable: false }), 'upload'),
+    ).toMatchObject({
       kind: 'transient',
       uncertain: true,
     });
     // The same errors on a read prove nothing was uploaded.
-    expect(classifyFailure(entrata({ kind: 'timeout', code: 0, retryable: true }), 'verify')).toMatchObject({ uncertain: false });
+    expect(classifyFailure(entrata({ kind: 'timeout', code: 0, retryable: true }), 'verify')).toMatchObject({
+      uncertain: false,
+    });
   });
 
   it('knows a connection that was never made uploaded nothing', () => {
-    const refused = entrata({ kind: 'network', code: 0, retryable: true, cause: Object.assign(new Error('x'), { code: 'ECONNREFUSED' }) });
-    const reset = entrata({ kind: 'network', code: 0, retryable: true, cause: Object.assign(new Error('x'), { code: 'ECONNRESET' }) });
+    const refused = entrata({
+      kind: 'network',
+      code: 0,
+      retryable: true,
+      cause: Object.assign(new Error('x'), { code: 'ECONNREFUSED' }),
+    });
+    const reset = entrata({
+      kind: 'network',
+      code: 0,
+      retryable: true,
+      cause: Object.assign(new Error('x'), { code: 'ECONNRESET' }),
+    });
     expect(classifyFailure(refused, 'upload').uncertain).toBe(false);
     expect(classifyFailure(reset, 'upload').uncertain).toBe(true);
   });
 
   it('records auth, invalid parameters and refused files at once', () => {
-    expect(classifyFailure(entrata({ code: 113, retryable: false }), 'upload')).toMatchObject({ kind: 'permanent' });
-    expect(classifyFailure(entrata({ code: 320, retryable: false }), 'upload')).toMatchObject({ kind: 'permanent', uncertain: false });
+    expect(classifyFailure(entrata({ code: 113, retryable: false }), 'upload')).toMatchObject({
+      kind: 'permanent',
+    });
+    expect(classifyFailure(entrata({ code: 320, retryable: false }), 'upload')).toMatchObject({
+      kind: 'permanent',
+      uncertain: false,
+    });
   });
 
   it('classifies platform errors by the client verdict and flags incomplete PDFs', () => {
-    expect(classifyFailure(new InvalidReportError('truncated', 'rep_1'), 'fetch')).toMatchObject({ kind: 'transient', invalidPdf: true });
-    const notFound = new VerificationPlatformError('not found', { kind: 'http', status: 404, retryable: false });
+    expect(classifyFailure(new InvalidReportError('truncated', 'rep_1'), 'fetch')).toMatchObject({
+      kind: 'transient',
+      invalidPdf: true,
+    });
+    const notFound = new VerificationPlatformError('not found', {
+      kind: 'http',
+      status: 404,
+      retryable: false,
+    });
     expect(classifyFailure(notFound, 'fetch')).toMatchObject({ kind: 'permanent', invalidPdf: false });
   });
 
   it('treats configuration errors as permanent and unknown errors as transient', () => {
-    expect(classifyFailure(new ConfigurationError('no type'), 'prepare')).toMatchObject({ kind: 'permanent' });
-    expect(classifyFailure(new Error('boom'), 'fetch')).toMatchObject({ kind: 'transient', uncertain: false });
-    expect(classifyFailure(new Error('boom'), 'upload')).toMatchObject({ kind: 'transient', uncertain: true });
+    expect(classifyFailure(new ConfigurationError('no type'), 'prepare')).toMatchObject({
+      kind: 'permanent',
+    });
+    expect(classifyFailure(new Error('boom'), 'fetch')).toMatchObject({
+      kind: 'transient',
+      uncertain: false,
+    });
+    expect(classifyFailure(new Error('boom'), 'upload')).toMatchObject({
+      kind: 'transient',
+      uncertain: true,
+    });
   });
 });
 
 describe('decideAfterFailure', () => {
-  const ctx: FailureContext = { phase: 'upload', attempts: 1, final: false, invalidPdfCount: 0, maxInvalidPdf: 3, wasUnconfirmed: false };
-  const transient = { kind: 'transient' as const, uncertain: false, invalidPdf: false, reason: 'Entrata 503' };
+  const ctx: FailureContext = {
+    phase: 'upload',
+    attempts: 1,
+    final: false,
+    invalidPdfCount: 0,
+    maxInvalidPdf: 3,
+    wasUnconfirmed: false,
+  };
+  const transient = {
+    kind: 'transient' as const,
+    uncertain: false,
+    invalidPdf: false,
+    reason: 'Entrata 503',
+  };
 
   it('retries a transient failure, remembering an uncertain upload', () => {
     expect(decideAfterFailure(transient, ctx)).toMatchObject({ action: 'retry', uploadUnconfirmed: false });
-    expect(decideAfterFailure({ ...transient, uncertain: true }, ctx)).toMatchObject({ action: 'retry', uploadUnconfirmed: true });
+    expect(decideAfterFailure({ ...transient, uncertain: true }, ctx)).toMatchObject({
+      action: 'retry',
+      uploadUnconfirmed: true,
+    });
   });
 
   it('records a permanent failure at once', () => {
-    expect(decideAfterFailure({ ...transient, kind: 'permanent', reason: 'auth' }, ctx)).toMatchObject({ action: 'fail', reason: 'auth' });
+    expect(decideAfterFailure({ ...transient, kind: 'permanent', reason: 'auth' }, ctx)).toMatchObject({
+      action: 'fail',
+      reason: 'auth',
+    });
   });
 
   it('records the failure on the last attempt', () => {
@@ -96,7 +164,10 @@ describe('decideAfterFailure', () => {
 
   it('tolerates a few incomplete PDFs, then fails visibly', () => {
     const pdf = { ...transient, invalidPdf: true, reason: 'truncated' };
-    expect(decideAfterFailure(pdf, { ...ctx, phase: 'fetch', invalidPdfCount: 1 })).toMatchObject({ action: 'retry', invalidPdfCount: 2 });
+    expect(decideAfterFailure(pdf, { ...ctx, phase: 'fetch', invalidPdfCount: 1 })).toMatchObject({
+      action: 'retry',
+      invalidPdfCount: 2,
+    });
     expect(decideAfterFailure(pdf, { ...ctx, phase: 'fetch', invalidPdfCount: 2 })).toMatchObject({
       action: 'fail',
       invalidPdfCount: 3,

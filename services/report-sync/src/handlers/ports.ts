@@ -31,7 +31,12 @@ export interface JobRetry {
 export const DEFAULT_SYNC_RETRY: JobRetry = { retryLimit: 10, retryDelay: 5 };
 
 /** Enqueues the sync of a report in the caller's transaction; at most one queued or running job per report. */
-export function enqueueSync(jobs: JobSender, tx: unknown, reportId: string, retry: JobRetry): Promise<string | null> {
+export function enqueueSync(
+  jobs: JobSender,
+  tx: unknown,
+  reportId: string,
+  retry: JobRetry,
+): Promise<string | null> {
   const data: SyncReportJobData = { reportId };
   return jobs.send(SYNC_REPORT_JOB, data, {
     // The services' transactions are Prisma interactive transactions, which the queue accepts.

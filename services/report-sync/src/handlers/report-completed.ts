@@ -30,7 +30,10 @@ export function reportCompletedHandler<Tx>(deps: ReportCompletedDeps<Tx>) {
       sourceEventId: event.id,
     });
     if (!inserted) {
-      ctx.logger.info({ reportId: p.reportId, applicationId: p.applicationId }, 'report already known: no new sync');
+      ctx.logger.info(
+        { reportId: p.reportId, applicationId: p.applicationId },
+        'report already known: no new sync',
+      );
       return;
     }
     await enqueueSync(deps.jobs, tx, p.reportId, deps.retry);

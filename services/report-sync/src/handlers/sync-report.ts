@@ -9,8 +9,9 @@
  * before uploading. Residual risk: a document that stays invisible longer than those checks is uploaded a
  * second time; there is no idempotency key on sendLeaseDocuments to close that gap.
  */
-import { type PayloadOf, ReportSynced, ReportSyncFailed } from '@autoverify/contracts';
+
 import { UnknownTenantError } from '@autoverify/config';
+import { type PayloadOf, ReportSynced, ReportSyncFailed } from '@autoverify/contracts';
 import type { EntrataLeaseDocument, EntrataUploadedFile } from '@autoverify/entrata-client';
 import { redactText } from '@autoverify/logger';
 import type { Logger, Outbox, Transactions } from '@autoverify/messaging';
@@ -26,7 +27,13 @@ import {
   type ReportRow,
   rememberFileName,
 } from '../store.ts';
-import { type EntrataClients, type EntrataPort, type ReportSource, SYNC_REPORT_JOB, type SyncReportJobData } from './ports.ts';
+import {
+  type EntrataClients,
+  type EntrataPort,
+  type ReportSource,
+  SYNC_REPORT_JOB,
+  type SyncReportJobData,
+} from './ports.ts';
 
 /** Incomplete PDFs tolerated (the platform may still be writing the report) before the failure is recorded. */
 export const MAX_INVALID_PDF = 3;
@@ -39,7 +46,12 @@ export interface SyncReportDeps<Tx> {
   outbox: Outbox<Tx>;
   relay: { wake(): void };
   logger: Logger;
-  tenants: { property(tenantId: string, propertyId: string): { entrataFileTypes?: { income: string; identity: string } } };
+  tenants: {
+    property(
+      tenantId: string,
+      propertyId: string,
+    ): { entrataFileTypes?: { income: string; identity: string } };
+  };
   entrata: EntrataClients;
   platform: ReportSource;
   maxInvalidPdf?: number;
@@ -65,10 +77,16 @@ export function syncReportJob<Tx>(deps: SyncReportDeps<Tx>) {
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
 
   /** The document of this report in Entrata, looked for a few times (a new one may not be listed at once). */
-  async function findInEntrata(client: EntrataPort, row: ReportRow): Promise<EntrataLeaseDocument | undefined> {
+  async function findInEntrata(
+    client: EntrataPort,
+    row: ReportRow,
+  ): Promise<EntrataLeaseDocument | undefined> {
     for (const delay of verifyDelays) {
       if (delay > 0) await sleep(delay);
-      const documents = await client.getLeaseDocumentsList({ propertyId: row.propertyId, applicationId: row.entrataApplicationId });
+      const documents = await client.getLeaseDocumentsList({
+        propertyId: row.propertyId,
+        applicationId: row.entrataApplicationId,
+      });
       const found = findReportDocument(documents, row.reportId);
       if (found) return found;
     }
@@ -77,10 +95,16 @@ export function syncReportJob<Tx>(deps: SyncReportDeps<Tx>) {
 
   /** The applicant's last name for the file name, when the report is one applicant's; best effort. */
   async function lastNameFor(client: EntrataPort, row: ReportRow, log: Logger): Promise<string | undefined> {
-    const customerId = row.scope === 'applicant' && row.entrataCustomerIds.length === 1 ? row.entrataCustomerIds[0] : undefined;
+    const customerId =
+      row.scope === 'applicant' && row.entrataCustomerIds.length === 1
+        ? row.entrataCustomerIds[0]
+        : undefined;
     if (!customerId) return undefined;
     try {
-      const prospects = await client.getLeads({ propertyId: row.propertyId, applicationId: row.entrataApplicationId });
+      const prospects = await client.getLeads({
+        propertyId: row.propertyId,
+        applicationId: row.entrataApplicationId,
+      });
       return prospects.flatMap((p) => p.customers).find((c) => c.customerId === customerId)?.lastName;
     } catch (error) {
       // A generic name is better than a late report.
@@ -89,7 +113,13 @@ export function syncReportJob<Tx>(deps: SyncReportDeps<Tx>) {
     }
   }
 
-  async function recordSynced(claimed: ReportRow, fileId: string | undefined, fileName: string, log: Logger, how: string) {
+  async function recordSynced(
+    claimed: ReportRow,
+    fileId: string | undefined,
+    fileName: string,
+    log: Logger,
+    how: string,
+  ) {
     const done = await transactions.run(async (tx) => {
       const row = await markSynced(transactions.sql(tx), claimed.reportId, fileId, fileName);
       if (!row) return undefined;
@@ -120,10 +150,17 @@ export function syncReportJob<Tx>(deps: SyncReportDeps<Tx>) {
     outcome: ReturnType<typeof decideAfterFailure>,
     log: Logger,
   ): Promise<void> {
-    const update = { reason: outcome.reason, uploadUnconfirmed: outcome.uploadUnconfirmed, invalidPdfCount: outcome.invalidPdfCount };
+    const update = {
+      reason: outcome.reason,
+      uploadUnconfirmed: outcome.uploadUnconfirmed,
+      invalidPdfCount: outcome.invalidPdfCount,
+    };
     if (outcome.action === 'retry') {
       await transactions.run((tx) => markRetry(transactions.sql(tx), claimed.reportId, update));
-      log.warn({ reason: outcome.reason, uploadUnconfirmed: outcome.uploadUnconfirmed }, 'report sync failed: will retry');
+      log.warn(
+        { reason: outcome.reason, uploadUnconfirmed: outcome.uploadUnconfirmed },
+        'report sync failed: will retry',
+      );
       return;
     }
     const failed = await transactions.run(async (tx) => {
@@ -145,7 +182,10 @@ export function syncReportJob<Tx>(deps: SyncReportDeps<Tx>) {
     });
     if (failed) {
       deps.relay.wake();
-      log.error({ reason: outcome.reason, attempts: failed.attempts }, 'report sync failed: support can retry it');
+      log.error(
+        { reason: outcome.reason, attempts: failed.attempts },
+        'report sync failed: support can retry it',
+      );
     }
   }
 
@@ -157,7 +197,10 @@ export function syncReportJob<Tx>(deps: SyncReportDeps<Tx>) {
     }
     const row = await findReport(transactions.sql(), data.reportId);
     if (!row) {
-      deps.logger.error({ job: SYNC_REPORT_JOB, reportId: data.reportId }, 'report not found: nothing to sync');
+      deps.logger.error(
+        { job: SYNC_REPORT_JOB, reportId: data.reportId },
+        'report not found: nothing to sync',
+      );
       return;
     }
     const log = deps.logger.child({
@@ -184,9 +227,13 @@ export function syncReportJob<Tx>(deps: SyncReportDeps<Tx>) {
       let fileTypeId: string;
       try {
         client = deps.entrata.forTenant(row.tenantId);
-        fileTypeId = resolveFileTypeId(deps.tenants.property(row.tenantId, row.propertyId).entrataFileTypes, row.reportType);
+        fileTypeId = resolveFileTypeId(
+          deps.tenants.property(row.tenantId, row.propertyId).entrataFileTypes,
+          row.reportType,
+        );
       } catch (error) {
-        if (error instanceof UnknownTenantError) throw new ConfigurationError(error.message, { cause: error });
+        if (error instanceof UnknownTenantError)
+          throw new ConfigurationError(error.message, { cause: error });
         throw error;
       }
       fileName =
@@ -200,9 +247,18 @@ export function syncReportJob<Tx>(deps: SyncReportDeps<Tx>) {
       if (plan.verifyFirst) {
         phase = 'verify';
         const found = await findInEntrata(client, row);
-        attemptLog.warn({ found: found !== undefined }, 'earlier upload unconfirmed: looked for the document in Entrata');
+        attemptLog.warn(
+          { found: found !== undefined },
+          'earlier upload unconfirmed: looked for the document in Entrata',
+        );
         if (found) {
-          await recordSynced(claimed, found.fileId, found.fileName || fileName, attemptLog, 'found after an unconfirmed upload');
+          await recordSynced(
+            claimed,
+            found.fileId,
+            found.fileName || fileName,
+            attemptLog,
+            'found after an unconfirmed upload',
+          );
           return;
         }
       }
@@ -240,8 +296,14 @@ export function syncReportJob<Tx>(deps: SyncReportDeps<Tx>) {
     const file = uploaded[0];
     if (file && !file.fileId && !/^success/i.test(file.status)) {
       // Entrata answered, file by file, that it did not store this one: nothing to look for later.
-      const reason = redactText(`Entrata did not store the file: ${file.status || 'no status'} ${file.message ?? ''}`.trim());
-      await recordFailure(claimed, { action: 'fail', reason, uploadUnconfirmed: false, invalidPdfCount: claimed.invalidPdfCount }, attemptLog);
+      const reason = redactText(
+        `Entrata did not store the file: ${file.status || 'no status'} ${file.message ?? ''}`.trim(),
+      );
+      await recordFailure(
+        claimed,
+        { action: 'fail', reason, uploadUnconfirmed: false, invalidPdfCount: claimed.invalidPdfCount },
+        attemptLog,
+      );
       return;
     }
     let fileId = file?.fileId;

@@ -9,7 +9,15 @@ import type { FastifyReply } from 'fastify';
 import Type from 'typebox';
 import { checkBearer } from '../domain/bearer.ts';
 import { enqueueSync, type JobRetry, type JobSender } from '../handlers/ports.ts';
-import { findReport, findReportForUpdate, listActions, listReports, type ReportRow, recordAction, reopenReport } from '../store.ts';
+import {
+  findReport,
+  findReportForUpdate,
+  listActions,
+  listReports,
+  type ReportRow,
+  recordAction,
+  reopenReport,
+} from '../store.ts';
 
 export interface AdminDeps<Tx> {
   transactions: Transactions<Tx>;
@@ -19,7 +27,12 @@ export interface AdminDeps<Tx> {
   logger: Logger;
 }
 
-const Status = Type.Union([Type.Literal('pending'), Type.Literal('uploading'), Type.Literal('synced'), Type.Literal('failed')]);
+const Status = Type.Union([
+  Type.Literal('pending'),
+  Type.Literal('uploading'),
+  Type.Literal('synced'),
+  Type.Literal('failed'),
+]);
 const Params = Type.Object({ reportId: Type.String({ minLength: 1, maxLength: 128 }) });
 const RetryBody = Type.Object(
   {
@@ -31,7 +44,11 @@ const RetryBody = Type.Object(
 const ReuploadBody = Type.Object(
   {
     requestedBy: Type.String({ minLength: 1, maxLength: 200, description: 'Who asks (support agent).' }),
-    reason: Type.String({ minLength: 1, maxLength: 1000, description: 'Why, e.g. the document was deleted in Entrata.' }),
+    reason: Type.String({
+      minLength: 1,
+      maxLength: 1000,
+      description: 'Why, e.g. the document was deleted in Entrata.',
+    }),
   },
   { additionalProperties: false },
 );
@@ -67,7 +84,12 @@ export async function adminRoutes<Tx>(app: HttpServer, deps: AdminDeps<Tx>): Pro
     const check = checkBearer(request.headers.authorization, deps.adminToken);
     if (check === 'missing') {
       reply.header('www-authenticate', 'Bearer realm="report-sync admin"');
-      return sendProblem(reply, 401, 'Unauthorized', 'An "Authorization: Bearer <admin token>" header is required.');
+      return sendProblem(
+        reply,
+        401,
+        'Unauthorized',
+        'An "Authorization: Bearer <admin token>" header is required.',
+      );
     }
     if (check === 'invalid') return sendProblem(reply, 403, 'Forbidden', 'The admin token is not valid.');
   });
@@ -131,7 +153,10 @@ export async function adminRoutes<Tx>(app: HttpServer, deps: AdminDeps<Tx>): Pro
     });
     if (!result) return notFound(reply, reportId);
     if ('refused' in result) return sendProblem(reply, result.refused, result.title, result.detail);
-    deps.logger.info({ reportId, action, applicationId: result.applicationId }, 'support action: sync queued again');
+    deps.logger.info(
+      { reportId, action, applicationId: result.applicationId },
+      'support action: sync queued again',
+    );
     return reply.code(202).send(view(result));
   };
 
@@ -147,14 +172,20 @@ export async function adminRoutes<Tx>(app: HttpServer, deps: AdminDeps<Tx>): Pro
     (request, reply) => reopen(reply, request.params.reportId, 'retry', request.body),
   );
 
-  app.post('/admin/reports/:reportId/reupload', { schema: { params: Params, body: ReuploadBody } }, (request, reply) =>
-    reopen(reply, request.params.reportId, 'reupload', request.body),
+  app.post(
+    '/admin/reports/:reportId/reupload',
+    { schema: { params: Params, body: ReuploadBody } },
+    (request, reply) => reopen(reply, request.params.reportId, 'reupload', request.body),
   );
 }
 
 function refuse(row: ReportRow, action: 'retry' | 'reupload'): Refusal | undefined {
   if (row.status === 'pending' || row.status === 'uploading') {
-    return { refused: 409, title: 'Conflict', detail: `Report ${row.reportId} is being synced (status ${row.status}); wait for the outcome.` };
+    return {
+      refused: 409,
+      title: 'Conflict',
+      detail: `Report ${row.reportId} is being synced (status ${row.status}); wait for the outcome.`,
+    };
   }
   if (action === 'retry' && row.status === 'synced') {
     return {
