@@ -1,5 +1,6 @@
 // The support CLI: a thin client of the support console's admin API, so authorisation and the audit trail
 // live in one place. Exit codes: 0 done, 1 the API refused or failed, 2 bad usage or configuration.
+import { randomUUID } from 'node:crypto';
 import { type Command, parseCommand, UsageError, usage } from './cli/args.ts';
 import { table, timelineText } from './cli/format.ts';
 
@@ -13,16 +14,17 @@ class ApiError extends Error {
 
 interface Api {
   get(path: string): Promise<unknown>;
-  post(path: string, body: unknown): Promise<unknown>;
+  post(path: string, body: unknown, headers?: Record<string, string>): Promise<unknown>;
 }
 
 function apiClient(baseUrl: string, token: string): Api {
-  const call = async (method: string, path: string, body?: unknown) => {
+  const call = async (method: string, path: string, body?: unknown, extra: Record<string, string> = {}) => {
     let response: Response;
     try {
       response = await fetch(new URL(path, baseUrl), {
         method,
         headers: {
+          ...extra,
           authorization: `Bearer ${token}`,
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
@@ -46,7 +48,10 @@ function apiClient(baseUrl: string, token: string): Api {
     if (!response.ok) throw new ApiError(response.status, problemText(response.status, parsed));
     return parsed;
   };
-  return { get: (path) => call('GET', path), post: (path, body) => call('POST', path, body) };
+  return {
+    get: (path) => call('GET', path),
+    post: (path, body, headers) => call('POST', path, body, headers),
+  };
 }
 
 function problemText(status: number, body: unknown): string {
@@ -188,12 +193,18 @@ async function run(command: Exclude<Command, { name: 'help' }>, api: Api): Promi
       );
     }
     case 'resend-invite': {
-      const body = await api.post('/admin/reruns/resend-invite', {
-        applicationId: command.applicationId,
-        applicantId: command.applicantId,
-        kind: command.kind,
-        reason: command.reason,
-      });
+      // One key per invocation: if this request is retried on the way, invite sends the invite once.
+      const body = await api.post(
+        '/admin/reruns/resend-invite',
+        {
+          applicationId: command.applicationId,
+          applicantId: command.applicantId,
+          kind: command.kind,
+          ...(command.channels ? { channels: command.channels } : {}),
+          reason: command.reason,
+        },
+        { 'idempotency-key': `support-cli-${randomUUID()}` },
+      );
       return out(body, () => `invite accepted the re-send:\n${JSON.stringify(body, null, 2)}`);
     }
     case 'audit': {

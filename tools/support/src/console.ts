@@ -239,23 +239,42 @@ export function supportConsole({ db, kafka, reportSync, invite }: SupportConsole
       });
     },
 
+    /**
+     * A deliberate second invite (invite's POST /admin/invites/resend). The idempotency key makes a retried
+     * request (time-out, double click) send it once.
+     */
     async resendInvite(
       caller: Caller,
-      request: { applicationId: string; applicantId: string; kind: string; reason: string },
+      request: {
+        applicationId: string;
+        applicantId: string;
+        kind: string;
+        channels?: string[];
+        reason: string;
+        idempotencyKey?: string;
+      },
     ): Promise<RerunResult> {
       await audit(db, {
         actor: caller.name,
         action: 'rerun.resend-invite',
         target: `application:${request.applicationId}/applicant:${request.applicantId}/${request.kind}`,
         reason: request.reason,
+        detail: { channels: request.channels ?? 'all', idempotencyKey: request.idempotencyKey ?? null },
       });
-      return callAdmin('invite', invite, '/admin/invites/resend', {
-        applicationId: request.applicationId,
-        applicantId: request.applicantId,
-        kind: request.kind,
-        requestedBy: caller.name,
-        reason: request.reason,
-      });
+      return callAdmin(
+        'invite',
+        invite,
+        '/admin/invites/resend',
+        {
+          applicationId: request.applicationId,
+          applicantId: request.applicantId,
+          kind: request.kind,
+          ...(request.channels ? { channels: request.channels } : {}),
+          requestedBy: caller.name,
+          reason: request.reason,
+        },
+        request.idempotencyKey ? { 'idempotency-key': request.idempotencyKey } : {},
+      );
     },
   };
 }

@@ -28,6 +28,7 @@ export async function callAdmin(
   endpoint: ServiceEndpoint,
   path: string,
   body: Record<string, unknown>,
+  headers: Record<string, string> = {},
   timeoutMs = 15_000,
 ): Promise<RerunResult> {
   if (!endpoint.token)
@@ -36,7 +37,7 @@ export async function callAdmin(
   try {
     response = await fetch(new URL(path, endpoint.url), {
       method: 'POST',
-      headers: { authorization: `Bearer ${endpoint.token}`, 'content-type': 'application/json' },
+      headers: { ...headers, authorization: `Bearer ${endpoint.token}`, 'content-type': 'application/json' },
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(timeoutMs),
     });

@@ -39,6 +39,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envSchema } from '../src/config.ts';
 import { sha256Hex } from '../src/domain/tokens.ts';
+import { callAdmin } from '../src/reruns.ts';
 import { type RunningSupport, startSupport } from '../src/service.ts';
 
 const TENANT = 'acme-homes';
@@ -55,6 +56,7 @@ const SUPPORT_TOKENS = JSON.stringify([
   { name: 'bob', sha256: sha256Hex(tokens.reader), scopes: ['timeline:read'] },
 ]);
 const REPORT_SYNC_TOKEN = 'report-sync-admin-token-0123';
+const INVITE_TOKEN = 'invite-admin-token-0123456789';
 const traceId = (n: number) => `${String(n).padStart(2, '0')}${'a'.repeat(30)}`;
 
 describe('support console (real Kafka + PostgreSQL)', () => {
@@ -66,7 +68,12 @@ describe('support console (real Kafka + PostgreSQL)', () => {
   let support: RunningSupport;
   let downstream: RunningConsumer;
   let reportSync: Server;
-  const forwarded: { auth: string | undefined; url: string | undefined; body: unknown }[] = [];
+  const forwarded: {
+    auth: string | undefined;
+    key: string | undefined;
+    url: string | undefined;
+    body: unknown;
+  }[] = [];
   const stops: (() => Promise<void> | void)[] = [];
   const logLines: string[] = [];
   let poisonFixed = false;
@@ -117,7 +124,12 @@ describe('support console (real Kafka + PostgreSQL)', () => {
       let body = '';
       req.on('data', (chunk) => (body += chunk));
       req.on('end', () => {
-        forwarded.push({ auth: req.headers.authorization, url: req.url, body: JSON.parse(body) });
+        forwarded.push({
+          auth: req.headers.authorization,
+          key: req.headers['idempotency-key'] as string | undefined,
+          url: req.url,
+          body: JSON.parse(body),
+        });
         res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'queued' }));
       });
     });
@@ -141,7 +153,9 @@ describe('support console (real Kafka + PostgreSQL)', () => {
         SUPPORT_TOKENS,
         REPORT_SYNC_URL: `http://127.0.0.1:${address.port}`,
         REPORT_SYNC_ADMIN_TOKEN: REPORT_SYNC_TOKEN,
-        INVITE_URL: 'http://127.0.0.1:9',
+        // One stand-in plays both services' admin APIs (paths differ).
+        INVITE_URL: `http://127.0.0.1:${address.port}`,
+        INVITE_ADMIN_TOKEN: INVITE_TOKEN,
       }),
       logger: createLogger({ service: 'support', level: 'debug', destination }),
       onStop: (_name, stop) => stops.push(stop),
@@ -448,7 +462,7 @@ describe('support console (real Kafka + PostgreSQL)', () => {
     expect(await effects(j.submitted.id)).toBe(1); // the forced redrive met the inbox
   }, 90_000);
 
-  it('forwards an explicit re-upload to report-sync with its admin token, audited; a missing token is a 503', async () => {
+  it('forwards an explicit re-upload to report-sync with its admin token, audited; and a re-send to invite with its idempotency key', async () => {
     const response = await http('POST', '/admin/reruns/reupload-report', tokens.admin, {
       reportId: 'rep_9',
       reason: 'deleted in Entrata by the property',
@@ -459,14 +473,36 @@ describe('support console (real Kafka + PostgreSQL)', () => {
       url: '/admin/reports/rep_9/reupload',
       body: { requestedBy: 'alice', reason: 'deleted in Entrata by the property' },
     });
-    const invite = await http('POST', '/admin/reruns/resend-invite', tokens.admin, {
-      applicationId: randomUUID(),
-      applicantId: randomUUID(),
-      kind: 'income',
-      reason: 'new phone number',
+    const applicationId = randomUUID();
+    const applicantId = randomUUID();
+    const invite = await support.app.inject({
+      method: 'POST',
+      url: '/admin/reruns/resend-invite',
+      headers: { authorization: `Bearer ${tokens.admin}`, 'idempotency-key': 'ticket-42-try-1' },
+      payload: { applicationId, applicantId, kind: 'income', channels: ['sms'], reason: 'new phone number' },
     });
-    expect(invite.statusCode).toBe(503);
-    expect(invite.json().detail).toMatch(/invite's admin token is not configured/);
+    expect(invite.statusCode).toBe(202);
+    expect(forwarded.at(-1)).toEqual({
+      auth: `Bearer ${INVITE_TOKEN}`,
+      key: 'ticket-42-try-1',
+      url: '/admin/invites/resend',
+      body: {
+        applicationId,
+        applicantId,
+        kind: 'income',
+        channels: ['sms'],
+        requestedBy: 'alice',
+        reason: 'new phone number',
+      },
+    });
+    await expect(
+      callAdmin('invite', { url: 'http://127.0.0.1:9', token: undefined }, '/x', {}),
+    ).rejects.toThrow("invite's admin token is not configured");
+    const reader = await http('POST', '/admin/reruns/reupload-report', tokens.reader, {
+      reportId: 'r',
+      reason: 'abc',
+    });
+    expect(reader.statusCode).toBe(403);
     const audit = (await http('GET', '/admin/audit', tokens.admin)).json().entries;
     expect(audit.map((e: { action: string }) => e.action)).toEqual(
       expect.arrayContaining([

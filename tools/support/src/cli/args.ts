@@ -29,6 +29,7 @@ export type Command =
       applicationId: string;
       applicantId: string;
       kind: 'income' | 'identity';
+      channels?: ('email' | 'sms')[];
       reason: string;
       json: boolean;
     }
@@ -52,14 +53,14 @@ export const usage = `usage: pnpm support <command>
   dead-letters show <consumer> <partition> <offset>
   dead-letters redrive <consumer> <partition> <offset> --reason "<why>" [--force]
   reupload-report <reportId> --reason "<why>"
-  resend-invite <applicationId> <applicantId> <income|identity> --reason "<why>"
+  resend-invite <applicationId> <applicantId> <income|identity> [--channel email|sms ...] --reason "<why>"
   audit [--limit <n>]
 
   Every command takes --json. Environment: SUPPORT_URL (default http://127.0.0.1:3006), SUPPORT_TOKEN.`;
 
-type Options = Record<string, { type: 'string' | 'boolean'; default?: boolean }>;
+type Options = Record<string, { type: 'string' | 'boolean'; default?: boolean; multiple?: boolean }>;
 interface Parsed {
-  values: Record<string, string | boolean | undefined>;
+  values: Record<string, string | boolean | string[] | undefined>;
   positionals: string[];
 }
 
@@ -252,7 +253,10 @@ export function parseCommand(argv: readonly string[]): Command {
       };
     }
     case 'resend-invite': {
-      const { values, positionals: p } = parse(first, rest, { reason: { type: 'string' } });
+      const { values, positionals: p } = parse(first, rest, {
+        reason: { type: 'string' },
+        channel: { type: 'string', multiple: true },
+      });
       const [applicationId, applicantId, kind] = positionals(first, p, [
         'applicationId',
         'applicantId',
@@ -260,11 +264,16 @@ export function parseCommand(argv: readonly string[]): Command {
       ]) as [string, string, string];
       if (kind !== 'income' && kind !== 'identity')
         throw new UsageError(`resend-invite: kind must be income or identity (got "${kind}")`);
+      const channels = values.channel as string[] | undefined;
+      for (const channel of channels ?? [])
+        if (channel !== 'email' && channel !== 'sms')
+          throw new UsageError(`resend-invite: --channel must be email or sms (got "${channel}")`);
       return {
         name: 'resend-invite',
         applicationId,
         applicantId,
         kind,
+        ...(channels ? { channels: [...new Set(channels)] as ('email' | 'sms')[] } : {}),
         reason: reasonOf(first, values.reason as string | undefined),
         json: values.json === true,
       };

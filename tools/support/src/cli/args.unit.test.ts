@@ -115,6 +115,23 @@ describe('support CLI arguments', () => {
       applicantId: 'b',
       kind: 'income',
     });
+    expect(
+      parseCommand([
+        'resend-invite',
+        'a',
+        'b',
+        'identity',
+        '--channel',
+        'sms',
+        '--channel',
+        'sms',
+        '--reason',
+        'abc',
+      ]),
+    ).toMatchObject({ channels: ['sms'] });
+    expect(() =>
+      parseCommand(['resend-invite', 'a', 'b', 'identity', '--channel', 'fax', '--reason', 'abc']),
+    ).toThrow(/--channel must be email or sms/);
     expect(() => parseCommand(['resend-invite', 'a', 'b', 'assets', '--reason', 'abc'])).toThrow(
       /kind must be income or identity/,
     );

@@ -182,14 +182,32 @@ export function registerRoutes(app: HttpServer, { console: support, tokens, db }
             applicationId: Uuid,
             applicantId: Uuid,
             kind: Type.Union([Type.Literal('income'), Type.Literal('identity')]),
+            channels: Type.Optional(
+              Type.Array(Type.Union([Type.Literal('email'), Type.Literal('sms')]), {
+                minItems: 1,
+                uniqueItems: true,
+              }),
+            ),
             reason: Reason,
           },
           { additionalProperties: false },
         ),
+        headers: Type.Object({
+          'idempotency-key': Type.Optional(
+            Type.String({ minLength: 1, maxLength: 200, pattern: '^[\\x21-\\x7E]+$' }),
+          ),
+        }),
       },
     },
     async (request, reply) =>
-      guard(reply, async () => forward(reply, await support.resendInvite(callerOf(request), request.body))),
+      guard(reply, async () => {
+        const key = request.headers['idempotency-key'];
+        const result = await support.resendInvite(callerOf(request), {
+          ...request.body,
+          ...(key ? { idempotencyKey: key } : {}),
+        });
+        return forward(reply, result);
+      }),
   );
 
   app.get(
