@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type IncomingMessage, STATUS_CODES, type ServerResponse } from 'node:http';
 import type { Logger } from '@autoverify/logger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, {
@@ -53,6 +53,18 @@ export function createHttpServer(options: CreateHttpServerOptions): HttpServer {
     },
     ajv: { customOptions: { allErrors: true } },
     return503OnClosing: true,
+    // Errors the router raises before any handler (undecodable URL, over-long path parameter) bypass the
+    // error handler: answer them as problems too.
+    frameworkErrors: (error, request, reply) =>
+      sendProblem(
+        reply,
+        error.statusCode ?? 400,
+        STATUS_CODES[error.statusCode ?? 400] ?? 'Bad Request',
+        error.message,
+        {
+          type: 'urn:problem:bad-request',
+        },
+      ),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addHook('onRequest', async (request, reply) => {

@@ -44,6 +44,7 @@ beforeAll(async () => {
     },
     async (request) => ({ ok: true, email: request.body.email, dryRun: request.query.dryRun ?? false }),
   );
+  app.get('/items/:id', async (request) => request.params);
   app.get('/boom', async () => {
     throw new Error('secret internal detail: password=hunter2');
   });
@@ -163,6 +164,18 @@ describe('createHttpServer', () => {
       status: 404,
       type: expect.stringMatching(/^application\/problem\+json/),
       body: { detail: 'No route for GET /nope', instance: '/nope?x=1' },
+    });
+  });
+
+  it('answers router errors (over-long parameter, undecodable URL) as problems', async () => {
+    expect(await call(`/items/${'a'.repeat(300)}`)).toMatchObject({
+      status: 414,
+      type: expect.stringMatching(/^application\/problem\+json/),
+      body: { title: 'URI Too Long', type: 'urn:problem:bad-request' },
+    });
+    expect(await call('/items/%E0%A4%A')).toMatchObject({
+      status: 400,
+      type: expect.stringMatching(/^application\/problem\+json/),
     });
   });
 
