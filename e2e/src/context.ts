@@ -11,6 +11,8 @@ export interface E2eContext {
   /** Zone of the normal properties (daytime now) and of the night-time property. */
   dayZone: string;
   nightZone: string;
+  /** Entrata file type ids reports are uploaded under (the tenant's defaults). */
+  fileTypes: { income: string; identity: string };
   /** Where the output of the sandbox and the five services goes. */
   logFile: string;
 }

@@ -10,7 +10,7 @@ import { startStack } from '@autoverify/stack';
 import { Kafka, logLevel } from 'kafkajs';
 import type { TestProject } from 'vitest/node';
 import type { E2eContext } from './context.ts';
-import { E2E_TENANT, e2eTenants } from './tenants.ts';
+import { E2E_TENANT, type E2eTenantsInfo, e2eTenants } from './tenants.ts';
 
 const repoRoot = join(import.meta.dirname, '..', '..');
 
@@ -22,7 +22,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const log = createWriteStream(logFile, { flags: 'a' });
   const write = (line: string) => log.write(`${new Date().toISOString()} ${line}\n`);
 
-  let zones: { dayZone: string; nightZone: string } | undefined;
+  let zones: E2eTenantsInfo | undefined;
   const started = Date.now();
   console.log(`e2e: starting the stack (namespace ${namespace}); service output in ${logFile}`);
   let stack: Awaited<ReturnType<typeof startStack>>;
@@ -35,6 +35,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
         zones = adjusted.info;
         return adjusted.file;
       },
+      // Report uploads retry after 1 s, 2 s, 4 s... instead of 5 s, 10 s, 20 s: the fault test waits less.
+      env: { SYNC_RETRY_DELAY_SECONDS: '1' },
       output: write,
       log: (message) => write(`stack        ${message}`),
     });

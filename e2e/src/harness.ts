@@ -7,7 +7,7 @@ import { type WaitForOptions, waitFor } from '@autoverify/testing';
 import { inject } from 'vitest';
 import type { E2eContext } from './context.ts';
 import { EventLog } from './events.ts';
-import { readMessage, verificationIdOf } from './messages.ts';
+import { inviteTally, readMessage, verificationIdOf } from './messages.ts';
 import {
   type ApplicantInput,
   type Message,
@@ -86,13 +86,50 @@ export function inboxWhen(
 }
 
 /** The applicant opens each distinct verification link they were sent and completes it. */
-export async function completeFromInbox(t: E2e, applicant: ApplicantInput): Promise<string[]> {
+export async function completeFromInbox(
+  t: E2e,
+  applicant: ApplicantInput,
+  options: { duplicateWebhooks?: boolean } = {},
+): Promise<string[]> {
   const links = new Set(
     (await inbox(t, applicant)).map((m) => readMessage(m).link).filter((l) => l !== undefined),
   );
   const ids = [...new Set([...links].map(verificationIdOf))];
-  for (const id of ids) await t.sandbox.completeVerification(id);
+  for (const id of ids)
+    await t.sandbox.completeVerification(id, { duplicate: options.duplicateWebhooks ?? false });
   return ids;
+}
+
+/** Waits until the Entrata application has at least `count` documents, and returns them. */
+export function documentsWhen(
+  t: E2e,
+  entrataApplicationId: number,
+  count: number,
+  options: WaitForOptions = {},
+) {
+  return eventually(
+    async () => {
+      const documents = await t.sandbox.documents(entrataApplicationId);
+      return documents.length >= count ? documents : undefined;
+    },
+    {
+      timeoutMs: 60_000,
+      message: `${count} document(s) in Entrata application ${entrataApplicationId}`,
+      ...options,
+    },
+  );
+}
+
+/** Waits until the applicant has received at least these invitations (see expectedInvites). */
+export function invitesWhen(
+  t: E2e,
+  applicant: ApplicantInput,
+  expected: Record<string, number>,
+): Promise<Message[]> {
+  return inboxWhen(t, applicant, (messages) => {
+    const got = inviteTally(messages);
+    return Object.entries(expected).every(([key, n]) => (got[key] ?? 0) >= n);
+  });
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

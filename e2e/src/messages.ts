@@ -51,3 +51,25 @@ export function verificationIdOf(link: string): string {
   if (!id) throw new Error(`not a verification link: ${link}`);
   return decodeURIComponent(id);
 }
+
+/** Tally of the invitations only. */
+export const inviteTally = (messages: Message[]): Record<string, number> =>
+  tally(messages.filter((m) => readMessage(m).purpose === 'invite'));
+
+/** The reminders among the messages, read. */
+export const remindersIn = (messages: Message[]): ReadMessage[] =>
+  messages.map(readMessage).filter((m) => m.purpose === 'reminder');
+
+/** One invitation per kind and channel: email always, SMS when the applicant has a cell number. */
+export function expectedInvites(
+  applicant: { phones?: { cell?: string } },
+  kinds: Kind[],
+  channels: { sms: boolean } = { sms: true },
+): Record<string, number> {
+  const expected: Record<string, number> = {};
+  for (const kind of kinds) {
+    expected[`invite ${kind} email`] = 1;
+    if (channels.sms && applicant.phones?.cell) expected[`invite ${kind} sms`] = 1;
+  }
+  return expected;
+}

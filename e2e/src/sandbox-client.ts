@@ -217,8 +217,9 @@ export class SandboxClient {
     return this.call('POST', `/platform/applicants/${platformApplicantId}/complete`, types ? { types } : {});
   }
 
-  completeVerification(verificationId: string): Promise<unknown> {
-    return this.call('POST', `/verifications/${verificationId}/complete`, {});
+  /** The applicant completes one verification; `duplicate` makes the platform send each webhook twice. */
+  completeVerification(verificationId: string, options: { duplicate?: boolean } = {}): Promise<unknown> {
+    return this.call('POST', `/verifications/${verificationId}/complete`, options);
   }
 
   /** A person texts us, e.g. STOP. */

@@ -30,6 +30,7 @@ export const E2E_RECONCILIATION_MINUTES = 0.05;
 export interface E2eTenantsInfo {
   dayZone: string;
   nightZone: string;
+  fileTypes: { income: string; identity: string };
 }
 
 export function e2eTenants(file: TenantsFile, now: Date): { file: TenantsFile; info: E2eTenantsInfo } {
@@ -68,5 +69,7 @@ export function e2eTenants(file: TenantsFile, now: Date): { file: TenantsFile; i
       properties,
     };
   });
-  return { file: { tenants }, info: { dayZone, nightZone } };
+  const ours = tenants.find((tenant) => tenant.id === E2E_TENANT);
+  if (!ours) throw new Error(`the tenants file has no tenant "${E2E_TENANT}" for the e2e tests`);
+  return { file: { tenants }, info: { dayZone, nightZone, fileTypes: ours.defaults.entrataFileTypes } };
 }
