@@ -19,9 +19,15 @@ describe('scanLine', () => {
   });
 
   it("passes the logger's masked forms, ids, timestamps and redacted keys", () => {
-    expect(scanLine(json({ msg: 'invite sent', to: 'a***@e***.com', phone: '+*********00' }))).toBeUndefined();
-    expect(scanLine(json({ email: '[redacted]', applicationId: '6f1c7a9e-0d4b-5c0e-9a51-1b2c3d4e5f60' }))).toBeUndefined();
-    expect(scanLine(json({ entrataApplicationId: '2000001', leadId: 3000001, ms: 1732416303058 }))).toBeUndefined();
+    expect(
+      scanLine(json({ msg: 'invite sent', to: 'a***@e***.com', phone: '+*********00' })),
+    ).toBeUndefined();
+    expect(
+      scanLine(json({ email: '[redacted]', applicationId: '6f1c7a9e-0d4b-5c0e-9a51-1b2c3d4e5f60' })),
+    ).toBeUndefined();
+    expect(
+      scanLine(json({ entrataApplicationId: '2000001', leadId: 3000001, ms: 1732416303058 })),
+    ).toBeUndefined();
   });
 
   it('exempts allowed addresses only', () => {
@@ -33,7 +39,9 @@ describe('scanLine', () => {
 
 describe('findPii', () => {
   it('lists offending lines with 1-based numbers', () => {
-    const text = [json({ msg: 'ok' }), json({ msg: 'sms to +13035550100' }), '', 'ann@example.com'].join('\n');
+    const text = [json({ msg: 'ok' }), json({ msg: 'sms to +13035550100' }), '', 'ann@example.com'].join(
+      '\n',
+    );
     expect(findPii(text).map((f) => f.line)).toEqual([2, 4]);
   });
 });
