@@ -40,9 +40,7 @@ export interface EntrataHint {
 
 const check = Compile(EntrataWebhookBody);
 
-export type ParsedWebhook =
-  | { ok: true; hint: EntrataHint }
-  | { ok: false; errors: FieldProblem[] };
+export type ParsedWebhook = { ok: true; hint: EntrataHint } | { ok: false; errors: FieldProblem[] };
 
 /** Validates a parsed webhook body: the schema, plus text PostgreSQL can store (see json-safety). */
 export function parseEntrataWebhook(body: unknown): ParsedWebhook {

@@ -23,14 +23,21 @@ describe('storageProblems', () => {
   });
 
   it('names NUL characters and unpaired surrogates in values and keys by JSON pointer', () => {
-    const problems = storageProblems({ a: 'x\u0000y', b: [{ 'c/d': '\uD800' }], ['k\u0000']: 1, e: '\uDC00z' });
+    const problems = storageProblems({
+      a: 'x\u0000y',
+      b: [{ 'c/d': '\uD800' }],
+      'k\u0000': 1,
+      e: '\uDC00z',
+    });
     expect(problems).toHaveLength(4);
-    expect(problems).toEqual(expect.arrayContaining([
-      { path: '/a', message: 'must not contain NUL characters' },
-      { path: '/b/0/c~1d', message: 'must not contain unpaired UTF-16 surrogates' },
-      { path: '/k\u0000', message: 'key must not contain NUL characters' },
-      { path: '/e', message: 'must not contain unpaired UTF-16 surrogates' },
-    ]));
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        { path: '/a', message: 'must not contain NUL characters' },
+        { path: '/b/0/c~1d', message: 'must not contain unpaired UTF-16 surrogates' },
+        { path: '/k\u0000', message: 'key must not contain NUL characters' },
+        { path: '/e', message: 'must not contain unpaired UTF-16 surrogates' },
+      ]),
+    );
   });
 
   it('reports nesting beyond the limit once, at the level where it is cut', () => {

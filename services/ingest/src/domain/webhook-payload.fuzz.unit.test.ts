@@ -33,12 +33,14 @@ const anyChar = fc.oneof(
   { weight: 1, arbitrary: hostileChar },
 );
 const hostileString = fc.string({ unit: anyChar, maxLength: 40 });
-const hostileJson = fc.jsonValue({ maxDepth: 5 }).chain((v) =>
-  fc.oneof(
-    fc.constant(v),
-    fc.dictionary(hostileString, fc.oneof(hostileString, fc.jsonValue({ maxDepth: 3 })), { maxKeys: 5 }),
-  ),
-);
+const hostileJson = fc
+  .jsonValue({ maxDepth: 5 })
+  .chain((v) =>
+    fc.oneof(
+      fc.constant(v),
+      fc.dictionary(hostileString, fc.oneof(hostileString, fc.jsonValue({ maxDepth: 3 })), { maxKeys: 5 }),
+    ),
+  );
 
 const problemShaped = (errors: { path: string; message: string }[]) => {
   expect(errors.length).toBeGreaterThan(0);
@@ -136,27 +138,31 @@ describe('parseEntrataWebhook (property-based)', () => {
   it('rejects mutated bodies with problems naming the mutated field (or accepts a harmless mutation)', () => {
     const required = ['event', 'eventId', 'occurredAt', 'propertyId', 'applicationId'];
     fc.assert(
-      fc.property(validEntrata, mutation([...required, 'leadId'], required, ['event', 'occurredAt']), (body, m) => {
-        const mutated = apply(body, m);
-        const parsed = parseEntrataWebhook(mutated);
-        if (m.kind === 'delete' || m.kind === 'poison') {
-          expect(parsed.ok).toBe(false);
-        }
-        if (m.kind === 'retype') {
-          // Only an integer in an id field, or null for leadId, is still valid.
-          const stillValid =
-            (['eventId', 'propertyId', 'applicationId', 'leadId'].includes(m.key) &&
-              Number.isSafeInteger(m.value) &&
-              (m.value as number) >= 0) ||
-            (m.key === 'leadId' && m.value === null);
-          expect(parsed.ok).toBe(stillValid);
-        }
-        if (parsed.ok) return;
-        problemShaped(parsed.errors);
-        if (m.kind === 'retype' || m.kind === 'poison')
-          expect(parsed.errors.some((e) => e.path === `/${m.key}`)).toBe(true);
-        if (m.kind === 'delete') expect(JSON.stringify(parsed.errors)).toContain(m.key);
-      }),
+      fc.property(
+        validEntrata,
+        mutation([...required, 'leadId'], required, ['event', 'occurredAt']),
+        (body, m) => {
+          const mutated = apply(body, m);
+          const parsed = parseEntrataWebhook(mutated);
+          if (m.kind === 'delete' || m.kind === 'poison') {
+            expect(parsed.ok).toBe(false);
+          }
+          if (m.kind === 'retype') {
+            // Only an integer in an id field, or null for leadId, is still valid.
+            const stillValid =
+              (['eventId', 'propertyId', 'applicationId', 'leadId'].includes(m.key) &&
+                Number.isSafeInteger(m.value) &&
+                (m.value as number) >= 0) ||
+              (m.key === 'leadId' && m.value === null);
+            expect(parsed.ok).toBe(stillValid);
+          }
+          if (parsed.ok) return;
+          problemShaped(parsed.errors);
+          if (m.kind === 'retype' || m.kind === 'poison')
+            expect(parsed.errors.some((e) => e.path === `/${m.key}`)).toBe(true);
+          if (m.kind === 'delete') expect(JSON.stringify(parsed.errors)).toContain(m.key);
+        },
+      ),
       RUNS,
     );
   });
@@ -178,13 +184,17 @@ describe('parsePlatformWebhook (property-based)', () => {
 
   it('accepts schema-shaped bodies and rejects mutated ones with paths', () => {
     fc.assert(
-      fc.property(validPlatform, mutation(['code', 'data', 'event_id'], ['code', 'data'], ['code']), (body, m) => {
-        expect(parsePlatformWebhook(body).ok).toBe(true);
-        const parsed = parsePlatformWebhook(apply(body, m));
-        if (m.kind === 'delete' || m.kind === 'poison') expect(parsed.ok).toBe(false);
-        if (m.kind === 'retype') expect(parsed.ok).toBe(m.key === 'data' && isPlainObject(m.value));
-        if (!parsed.ok) problemShaped(parsed.errors);
-      }),
+      fc.property(
+        validPlatform,
+        mutation(['code', 'data', 'event_id'], ['code', 'data'], ['code']),
+        (body, m) => {
+          expect(parsePlatformWebhook(body).ok).toBe(true);
+          const parsed = parsePlatformWebhook(apply(body, m));
+          if (m.kind === 'delete' || m.kind === 'poison') expect(parsed.ok).toBe(false);
+          if (m.kind === 'retype') expect(parsed.ok).toBe(m.key === 'data' && isPlainObject(m.value));
+          if (!parsed.ok) problemShaped(parsed.errors);
+        },
+      ),
       RUNS,
     );
   });
