@@ -19,7 +19,8 @@ const kafka = await ensureKafka();
 const env = { KAFKA_BROKERS: kafka.brokers };
 for (const dir of workspaceDirs()) rmSync(join(dir, 'test-results'), { recursive: true, force: true });
 
-const turbo = (task: string, extra: string[] = []) => ['exec', 'turbo', 'run', task, '--output-logs=new-only', ...extra];
+// --continue: one failing package must not hide the results of the others.
+const turbo = (task: string, extra: string[] = []) => ['exec', 'turbo', 'run', task, '--continue', '--output-logs=new-only', ...extra];
 const results: Record<string, boolean> = {};
 results.generate = step('generate Prisma clients', 'pnpm', turbo('generate'));
 results.typecheck = results.generate && step('typecheck', 'pnpm', turbo('typecheck'));
