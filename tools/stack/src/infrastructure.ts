@@ -43,18 +43,16 @@ export async function createTopics(brokers: string, namespace: string): Promise<
 const migrateCli = join(repoRoot, 'packages', 'database', 'src', 'cli.ts');
 
 /** Generates the Prisma client of a service (offline; see packages/database). */
-export const generateClient = (service: string): Promise<string> =>
-  runToCompletion(
-    join(serviceDir(service), 'node_modules', '.bin', 'prisma'),
-    ['generate'],
-    serviceDir(service),
-  );
+export const generateClient = (service: string, dir = serviceDir(service)): Promise<string> =>
+  runToCompletion(join(dir, 'node_modules', '.bin', 'prisma'), ['generate'], dir);
 
 /** Creates the service's database when missing and applies its migrations. */
-export const migrateDatabase = (service: string, databaseUrl: string): Promise<string> =>
-  runToCompletion(process.execPath, [migrateCli, 'deploy'], serviceDir(service), {
-    DATABASE_URL: databaseUrl,
-  });
+export const migrateDatabase = (
+  service: string,
+  databaseUrl: string,
+  dir = serviceDir(service),
+): Promise<string> =>
+  runToCompletion(process.execPath, [migrateCli, 'deploy'], dir, { DATABASE_URL: databaseUrl });
 
 // ensureTopics logs through this; the stack prints its own progress lines.
 const silentLogger = {

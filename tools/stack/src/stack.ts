@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ServiceName, serviceNames, type TenantsFile } from '@autoverify/contracts';
@@ -8,7 +9,7 @@ import {
   migrateDatabase,
   stopLocalKafka,
 } from './infrastructure.ts';
-import { repoRoot, serviceDir, stateDir } from './paths.ts';
+import { repoRoot, serviceDir, stateDir, supportDir } from './paths.ts';
 import { type ManagedProcess, spawnManaged, waitForHttp } from './processes.ts';
 import { sandboxSecrets } from './secrets.ts';
 import { seedSandbox } from './seed-sandbox.ts';
@@ -16,7 +17,7 @@ import { seedSandbox } from './seed-sandbox.ts';
 export interface StackOptions {
   /** Kafka topic/group namespace; also names the databases and the state folder. */
   namespace?: string;
-  /** Services listen on portBase+1..+5, the sandbox on portBase+1000, its SMTP on portBase+1025. */
+  /** Services listen on portBase+1..+5, the support console on +6, the sandbox on portBase+1000, its SMTP on portBase+1025. */
   portBase?: number;
   /** Adjust the tenants (customers) before the services read them, e.g. a fast reminder schedule. */
   tenants?: (file: TenantsFile) => TenantsFile;
@@ -30,9 +31,11 @@ export interface StackOptions {
 export interface Stack {
   readonly namespace: string;
   readonly brokers: string;
-  readonly urls: Record<ServiceName | 'sandbox', string> & { smtpPort: number };
-  readonly databaseUrls: Record<ServiceName, string>;
+  readonly urls: Record<ServiceName | 'sandbox' | 'support', string> & { smtpPort: number };
+  readonly databaseUrls: Record<ServiceName | 'support', string>;
   readonly secrets: Record<string, string>;
+  /** Sandbox-only token of the support console with every scope (config/sandbox.env SUPPORT_DEV_TOKEN). */
+  readonly supportToken: string;
   /** Kill a service the hard way (kill -9 by default) and leave it down. */
   kill(service: ServiceName, signal?: NodeJS.Signals): Promise<void>;
   /** Start a stopped or killed service again and wait until it is ready. */
@@ -47,7 +50,8 @@ const portOffset: Record<ServiceName, number> = {
   notify: 4,
   'report-sync': 5,
 };
-const databaseName = (namespace: string, service: ServiceName) =>
+const SUPPORT_PORT_OFFSET = 6;
+const databaseName = (namespace: string, service: ServiceName | 'support') =>
   `${namespace}_${service}`.replace(/[^a-z0-9_]/gi, '_').toLowerCase();
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -62,15 +66,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...(Object.fromEntries(
       serviceNames.map((s) => [s, `http://127.0.0.1:${portBase + portOffset[s]}`]),
     ) as Record<ServiceName, string>),
+    support: `http://127.0.0.1:${portBase + SUPPORT_PORT_OFFSET}`,
   };
   const adminUrl = new URL(process.env.DATABASE_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres');
   const databaseUrls = Object.fromEntries(
-    serviceNames.map((s) => {
+    [...serviceNames, 'support' as const].map((s) => {
       const url = new URL(adminUrl);
       url.pathname = `/${databaseName(namespace, s)}`;
       return [s, url.toString()];
     }),
-  ) as Record<ServiceName, string>;
+  ) as Record<ServiceName | 'support', string>;
 
   log('starting Kafka (or using KAFKA_BROKERS)');
   const kafka = await ensureKafka();
@@ -80,6 +85,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   log('generating Prisma clients and migrating the five service databases');
   await Promise.all(serviceNames.map((s) => generateClient(s)));
   for (const s of serviceNames) await migrateDatabase(s, databaseUrls[s]);
+  log('generating the Prisma client and migrating the database of the support console');
+  await generateClient('support', supportDir);
+  await migrateDatabase('support', databaseUrls.support, supportDir);
 
   const runDir = join(stateDir(), namespace);
   mkdirSync(runDir, { recursive: true });
@@ -162,6 +170,46 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     if (kafka.startedHere) await stopLocalKafka();
     throw failed.reason;
   }
+
+  const startSupportConsole = async () => {
+    const child = spawnManaged({
+      name: 'support',
+      command: process.execPath,
+      args: ['--import', '@autoverify/telemetry/register', 'src/main.ts'],
+      cwd: supportDir,
+      env: supportEnv(),
+      ...(output ? { output } : {}),
+    });
+    processes.set('support', child);
+    await waitForHttp(`${urls.support}/health/ready`, { isAlive: () => !child.exited() });
+  };
+  const supportEnv = (): Record<string, string> => ({
+    HOST: '127.0.0.1',
+    PORT: String(portBase + SUPPORT_PORT_OFFSET),
+    DATABASE_URL: databaseUrls.support,
+    KAFKA_BROKERS: kafka.brokers,
+    KAFKA_NAMESPACE: namespace,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+    SUPPORT_TOKENS: JSON.stringify([
+      { name: 'dev', sha256: sha256(secrets.SUPPORT_DEV_TOKEN ?? ''), scopes: supportScopes },
+    ]),
+    REPORT_SYNC_URL: urls['report-sync'],
+    INVITE_URL: urls.invite,
+    ...(secrets.ADMIN_TOKEN
+      ? { REPORT_SYNC_ADMIN_TOKEN: secrets.ADMIN_TOKEN, INVITE_ADMIN_TOKEN: secrets.ADMIN_TOKEN }
+      : {}),
+    OTEL_SERVICE_NAME: 'support',
+    OTEL_SDK_DISABLED: process.env.OTEL_EXPORTER_OTLP_ENDPOINT ? 'false' : 'true',
+    ...options.env,
+  });
+  log(`starting the support console at ${urls.support}`);
+  try {
+    await startSupportConsole();
+  } catch (error) {
+    await Promise.all([...processes.values()].map((p) => p.stop()));
+    if (kafka.startedHere) await stopLocalKafka();
+    throw error;
+  }
   log('all services are ready');
 
   return {
@@ -170,13 +218,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     urls,
     databaseUrls,
     secrets,
+    supportToken: secrets.SUPPORT_DEV_TOKEN ?? '',
     kill: async (service, signal = 'SIGKILL') => {
       await processes.get(service)?.stop(signal);
     },
     start,
     async stop() {
       // Services first (they flush their outboxes), then the sandbox they talk to, then Kafka if ours.
-      await Promise.all(serviceNames.map((s) => processes.get(s)?.stop()));
+      await Promise.all([...serviceNames, 'support'].map((s) => processes.get(s)?.stop()));
       await sandbox.stop();
       if (kafka.startedHere) await stopLocalKafka();
     },
@@ -192,3 +241,6 @@ function localTenants(sandboxUrl: string, adjust?: (file: TenantsFile) => Tenant
   const file = JSON.parse(text) as TenantsFile;
   return adjust ? adjust(file) : file;
 }
+
+const supportScopes = ['timeline:read', 'pii:read', 'replay', 'dlq', 'rerun', 'audit:read'];
+const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
