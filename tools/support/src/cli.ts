@@ -182,14 +182,16 @@ async function run(command: Exclude<Command, { name: 'help' }>, api: Api): Promi
           `Redriven to ${body.topic} for ${command.consumer} only: ${body.eventType ?? 'message'} ${body.eventId ?? ''} (redrive #${body.number}, recorded)`,
       );
     }
+    case 'retry-report':
     case 'reupload-report': {
-      const body = await api.post('/admin/reruns/reupload-report', {
+      const body = await api.post(`/admin/reruns/${command.name}`, {
         reportId: command.reportId,
         reason: command.reason,
       });
+      const what = command.name === 'retry-report' ? 'retry' : 're-upload';
       return out(
         body,
-        () => `report-sync accepted the re-upload of ${command.reportId}:\n${JSON.stringify(body, null, 2)}`,
+        () => `report-sync accepted the ${what} of ${command.reportId}:\n${JSON.stringify(body, null, 2)}`,
       );
     }
     case 'resend-invite': {

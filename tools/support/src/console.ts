@@ -226,17 +226,31 @@ export function supportConsole({ db, kafka, reportSync, invite }: SupportConsole
       });
     },
 
-    async reuploadReport(caller: Caller, reportId: string, reason: string): Promise<RerunResult> {
+    /**
+     * report-sync's /retry (a failed report: try the upload again) or /reupload (a synced report whose
+     * document was deleted in Entrata: a deliberate second document).
+     */
+    async reportAction(
+      caller: Caller,
+      action: 'retry' | 'reupload',
+      reportId: string,
+      reason: string,
+    ): Promise<RerunResult> {
       await audit(db, {
         actor: caller.name,
-        action: 'rerun.reupload-report',
+        action: `rerun.${action}-report`,
         target: `report:${reportId}`,
         reason,
       });
-      return callAdmin('report-sync', reportSync, `/admin/reports/${encodeURIComponent(reportId)}/reupload`, {
-        requestedBy: caller.name,
-        reason,
-      });
+      return callAdmin(
+        'report-sync',
+        reportSync,
+        `/admin/reports/${encodeURIComponent(reportId)}/${action}`,
+        {
+          requestedBy: caller.name,
+          reason,
+        },
+      );
     },
 
     /**

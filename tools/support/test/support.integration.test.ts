@@ -473,6 +473,12 @@ describe('support console (real Kafka + PostgreSQL)', () => {
       url: '/admin/reports/rep_9/reupload',
       body: { requestedBy: 'alice', reason: 'deleted in Entrata by the property' },
     });
+    const retry = await http('POST', '/admin/reruns/retry-report', tokens.admin, {
+      reportId: 'rep_8',
+      reason: 'Entrata was down',
+    });
+    expect(retry.statusCode).toBe(202);
+    expect(forwarded.at(-1)?.url).toBe('/admin/reports/rep_8/retry');
     const applicationId = randomUUID();
     const applicantId = randomUUID();
     const invite = await support.app.inject({

@@ -23,7 +23,7 @@ export type Command =
       force: boolean;
       json: boolean;
     }
-  | { name: 'reupload-report'; reportId: string; reason: string; json: boolean }
+  | { name: 'reupload-report' | 'retry-report'; reportId: string; reason: string; json: boolean }
   | {
       name: 'resend-invite';
       applicationId: string;
@@ -52,7 +52,8 @@ export const usage = `usage: pnpm support <command>
   dead-letters list --consumer <service> [--last <n>]
   dead-letters show <consumer> <partition> <offset>
   dead-letters redrive <consumer> <partition> <offset> --reason "<why>" [--force]
-  reupload-report <reportId> --reason "<why>"
+  retry-report <reportId> --reason "<why>"       (a report whose sync failed)
+  reupload-report <reportId> --reason "<why>"    (a synced report whose document was deleted in Entrata)
   resend-invite <applicationId> <applicantId> <income|identity> [--channel email|sms ...] --reason "<why>"
   audit [--limit <n>]
 
@@ -242,11 +243,12 @@ export function parseCommand(argv: readonly string[]): Command {
       }
       throw new UsageError(`dead-letters: expected list, show or redrive${sub ? ` (got "${sub}")` : ''}`);
     }
+    case 'retry-report':
     case 'reupload-report': {
       const { values, positionals: p } = parse(first, rest, { reason: { type: 'string' } });
       const [reportId] = positionals(first, p, ['reportId']) as [string];
       return {
-        name: 'reupload-report',
+        name: first,
         reportId,
         reason: reasonOf(first, values.reason as string | undefined),
         json: values.json === true,

@@ -109,6 +109,10 @@ describe('support CLI arguments', () => {
       name: 'reupload-report',
       reportId: 'rep_9',
     });
+    expect(parseCommand(['retry-report', 'rep_8', '--reason', 'Entrata was down'])).toMatchObject({
+      name: 'retry-report',
+      reportId: 'rep_8',
+    });
     expect(parseCommand(['resend-invite', 'a', 'b', 'income', '--reason', 'new phone'])).toMatchObject({
       name: 'resend-invite',
       applicationId: 'a',

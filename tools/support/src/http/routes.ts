@@ -152,25 +152,27 @@ export function registerRoutes(app: HttpServer, { console: support, tokens, db }
       }),
   );
 
-  app.post(
-    '/admin/reruns/reupload-report',
-    {
-      ...scope('rerun'),
-      schema: {
-        body: Type.Object(
-          { reportId: Type.String({ minLength: 1, maxLength: 128 }), reason: Reason },
-          { additionalProperties: false },
-        ),
+  for (const action of ['retry', 'reupload'] as const) {
+    app.post(
+      `/admin/reruns/${action}-report`,
+      {
+        ...scope('rerun'),
+        schema: {
+          body: Type.Object(
+            { reportId: Type.String({ minLength: 1, maxLength: 128 }), reason: Reason },
+            { additionalProperties: false },
+          ),
+        },
       },
-    },
-    async (request, reply) =>
-      guard(reply, async () =>
-        forward(
-          reply,
-          await support.reuploadReport(callerOf(request), request.body.reportId, request.body.reason),
+      async (request, reply) =>
+        guard(reply, async () =>
+          forward(
+            reply,
+            await support.reportAction(callerOf(request), action, request.body.reportId, request.body.reason),
+          ),
         ),
-      ),
-  );
+    );
+  }
 
   app.post(
     '/admin/reruns/resend-invite',
