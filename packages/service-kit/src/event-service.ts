@@ -1,0 +1,112 @@
+import { type ServiceName, subscriptions } from '@autoverify/contracts';
+import type { Logger } from '@autoverify/logger';
+import {
+  createKafka,
+  type Handler,
+  type KafkaClient,
+  type OutboxRelay,
+  type PrismaLike,
+  type PrismaTx,
+  prismaTransactions,
+  startConsumer,
+  startOutboxRelay,
+  type Transactions,
+} from '@autoverify/messaging';
+import { addReadinessCheck, createHttpServer, type HttpServer } from './http.ts';
+import { type JobQueue, startJobQueue } from './jobs.ts';
+
+export interface EventServiceEnv {
+  DATABASE_URL: string;
+  KAFKA_BROKERS: string[];
+  KAFKA_NAMESPACE: string;
+  HOST: string;
+  PORT: number;
+}
+
+/** What every service has once its infrastructure is up; the service builds its use cases on it. */
+export interface EventServiceInfrastructure<Tx> {
+  transactions: Transactions<Tx>;
+  kafka: KafkaClient;
+  relay: OutboxRelay;
+  jobs: JobQueue;
+}
+
+export interface EventServiceParts {
+  /** Consumer handlers for the service's subscriptions (contracts' `subscriptions`). */
+  handlers: Handler[];
+  /** Adds the service's own routes (webhooks, admin) to the HTTP server. */
+  routes?: (app: HttpServer) => void | Promise<void>;
+}
+
+export interface StartEventServiceOptions<Tx extends PrismaTx> {
+  service: ServiceName;
+  env: EventServiceEnv;
+  /** The service's own generated Prisma client, already constructed with its adapter. */
+  prisma: PrismaLike<Tx> & { $disconnect(): Promise<void> };
+  logger: Logger;
+  /** Receives each part's stop function as it starts; the lifecycle runs them in reverse order. */
+  onStop(name: string, stop: () => Promise<void> | void): void;
+  /** Registers job workers and returns handlers and routes. Runs after the job queue, before the consumer. */
+  build(infrastructure: EventServiceInfrastructure<Tx>): Promise<EventServiceParts> | EventServiceParts;
+  /** Listen on env.HOST:PORT (default true); tests may pass false and use app.inject. */
+  listen?: boolean;
+  bodyLimit?: number;
+}
+
+export interface RunningEventService<Tx> extends EventServiceInfrastructure<Tx> {
+  app: HttpServer;
+  url?: string;
+}
+
+/**
+ * The wiring every service shares, in dependency order: database, Kafka, outbox relay, job queue, the
+ * service's own parts, the consumer of its subscriptions, then HTTP with readiness checks. Stops run in
+ * reverse: HTTP closes first, the relay flushes after the consumer stopped, the database goes last.
+ */
+export async function startEventService<Tx extends PrismaTx>(
+  options: StartEventServiceOptions<Tx>,
+): Promise<RunningEventService<Tx>> {
+  const { service, env, prisma, logger, onStop } = options;
+  onStop('database', () => prisma.$disconnect());
+  const transactions = prismaTransactions<Tx>(prisma);
+
+  const kafka = createKafka({ brokers: env.KAFKA_BROKERS, clientId: service, namespace: env.KAFKA_NAMESPACE, logger });
+  onStop('kafka', () => kafka.disconnect());
+
+  const relay = await startOutboxRelay({ kafka, transactions, logger });
+  onStop('outbox relay', () => relay.stop());
+
+  const jobs = await startJobQueue({ connectionString: env.DATABASE_URL, logger });
+  onStop('jobs', () => jobs.stop());
+
+  const infrastructure = { transactions, kafka, relay, jobs };
+  const parts = await options.build(infrastructure);
+
+  const consumer = await startConsumer({
+    kafka,
+    service,
+    topics: subscriptions[service],
+    transactions,
+    handlers: parts.handlers,
+    logger,
+    relay,
+  });
+  onStop('consumer', () => consumer.stop());
+
+  const app = createHttpServer({ logger, ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}) });
+  addReadinessCheck(app, 'database', async () => {
+    await prisma.$queryRawUnsafe('SELECT 1');
+  });
+  addReadinessCheck(app, 'jobs', () => jobs.ping());
+  addReadinessCheck(app, 'kafka', async () => {
+    await kafka.listTopics();
+  });
+  await parts.routes?.(app);
+  onStop('http', () => app.close());
+  if (options.listen === false) {
+    await app.ready();
+    return { ...infrastructure, app };
+  }
+  const url = await app.listen({ host: env.HOST, port: env.PORT });
+  return { ...infrastructure, app, url };
+}
