@@ -3,17 +3,9 @@
  * the caller (runService's lifecycle, or a test) runs them in reverse order.
  */
 import type { Tenants } from '@autoverify/config';
-import { subscriptions } from '@autoverify/contracts';
 import { createPrismaAdapter } from '@autoverify/database';
 import type { Logger } from '@autoverify/logger';
-import { createKafka, prismaTransactions, startConsumer, startOutboxRelay } from '@autoverify/messaging';
-import {
-  addReadinessCheck,
-  createHttpServer,
-  type HttpServer,
-  type JobQueue,
-  startJobQueue,
-} from '@autoverify/service-kit';
+import { type HttpServer, type JobQueue, startEventService } from '@autoverify/service-kit';
 import type { FastifyInstance } from 'fastify';
 import { buildNotify } from './app.ts';
 import type { NotifyEnv } from './config.ts';
@@ -44,18 +36,6 @@ export interface RunningNotify {
 export async function startNotify(options: StartNotifyOptions): Promise<RunningNotify> {
   const { env, tenants, logger, onStop } = options;
 
-  const prisma = new PrismaClient({ adapter: createPrismaAdapter(env.DATABASE_URL) });
-  onStop('database', () => prisma.$disconnect());
-  const transactions = prismaTransactions<Tx>(prisma);
-
-  const kafka = createKafka({
-    brokers: env.KAFKA_BROKERS,
-    clientId: 'notify',
-    namespace: env.KAFKA_NAMESPACE,
-    logger,
-  });
-  onStop('kafka', () => kafka.disconnect());
-
   const email = smtpEmailProvider(env.SMTP_URL);
   onStop('smtp', () => email.close());
   const publicUrl = env.NOTIFY_PUBLIC_URL.replace(/\/+$/, '');
@@ -67,56 +47,34 @@ export async function startNotify(options: StartNotifyOptions): Promise<RunningN
   });
   onStop('twilio', () => sms.close());
 
-  const relay = await startOutboxRelay({ kafka, transactions, logger });
-  onStop('outbox relay', () => relay.stop());
-
-  const jobs = await startJobQueue({ connectionString: env.DATABASE_URL, logger });
-  onStop('jobs', () => jobs.stop());
-
-  const notify = buildNotify<Tx>({
-    transactions,
-    jobs,
-    relay,
-    tenants,
-    email,
-    sms,
-    logger,
-    publicUrl,
-    unsubscribeSecret: env.UNSUBSCRIBE_SECRET,
-    twilioAuthToken: env.TWILIO_AUTH_TOKEN,
-  });
-  for (const job of notify.jobs) {
-    await jobs.work<SendNotificationJobData>(job.name, (data) => job.run(data), {
-      concurrency: 4,
-      ...(options.jobPollingSeconds ? { pollingIntervalSeconds: options.jobPollingSeconds } : {}),
-    });
-  }
-
-  const consumer = await startConsumer({
-    kafka,
+  const running = await startEventService<Tx>({
     service: 'notify',
-    topics: subscriptions.notify,
-    transactions,
-    handlers: notify.handlers,
+    env,
+    prisma: new PrismaClient({ adapter: createPrismaAdapter(env.DATABASE_URL) }),
     logger,
-    relay,
+    onStop,
+    ...(options.listen === false ? { listen: false } : {}),
+    async build({ transactions, jobs, relay }) {
+      const notify = buildNotify<Tx>({
+        transactions,
+        jobs,
+        relay,
+        tenants,
+        email,
+        sms,
+        logger,
+        publicUrl,
+        unsubscribeSecret: env.UNSUBSCRIBE_SECRET,
+        twilioAuthToken: env.TWILIO_AUTH_TOKEN,
+      });
+      for (const job of notify.jobs) {
+        await jobs.work<SendNotificationJobData>(job.name, (data) => job.run(data), {
+          concurrency: 4,
+          ...(options.jobPollingSeconds ? { pollingIntervalSeconds: options.jobPollingSeconds } : {}),
+        });
+      }
+      return { handlers: notify.handlers, routes: (app) => notify.routes(app as unknown as FastifyInstance) };
+    },
   });
-  onStop('consumer', () => consumer.stop());
-
-  const app = createHttpServer({ logger });
-  await notify.routes(app as unknown as FastifyInstance);
-  addReadinessCheck(app, 'database', async () => {
-    await prisma.$queryRawUnsafe('SELECT 1');
-  });
-  addReadinessCheck(app, 'jobs', () => jobs.ping());
-  addReadinessCheck(app, 'kafka', async () => {
-    await kafka.listTopics();
-  });
-  onStop('http', () => app.close());
-  if (options.listen === false) {
-    await app.ready();
-    return { app, jobs };
-  }
-  const url = await app.listen({ host: env.HOST, port: env.PORT });
-  return { app, jobs, url };
+  return { app: running.app, jobs: running.jobs, ...(running.url ? { url: running.url } : {}) };
 }
