@@ -5,8 +5,12 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { ApplicantInput } from './sandbox-client.ts';
 
-/** A random tag for names and addresses, e.g. `k3x9q`. */
-export const uniqueTag = (): string => randomBytes(4).toString('hex').slice(0, 6);
+/**
+ * A random tag for names and addresses, e.g. `kqzmtx`: letters only, because a name keeps it (report
+ * file names in Entrata keep only the letters of a last name).
+ */
+export const uniqueTag = (): string =>
+  Array.from(randomBytes(6), (b) => String.fromCharCode(97 + (b % 26))).join('');
 
 /**
  * A US mobile number in the 555-01xx fictional range would collide quickly; use a random 10-digit
