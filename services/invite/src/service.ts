@@ -3,11 +3,9 @@
  * the caller (runService's lifecycle, or a test) runs them in reverse order.
  */
 import type { Tenants } from '@autoverify/config';
-import { subscriptions } from '@autoverify/contracts';
 import { createPrismaAdapter } from '@autoverify/database';
 import type { Logger } from '@autoverify/logger';
-import { createKafka, prismaTransactions, startConsumer, startOutboxRelay } from '@autoverify/messaging';
-import { addReadinessCheck, createHttpServer, type HttpServer, startJobQueue } from '@autoverify/service-kit';
+import { type HttpServer, startEventService } from '@autoverify/service-kit';
 import { createVerificationClient } from '@autoverify/verification-client';
 import { buildInvite } from './app.ts';
 import { type InviteEnv, platformWebhookUrl } from './config.ts';
@@ -41,18 +39,6 @@ export interface RunningInvite {
 export async function startInvite(options: StartInviteOptions): Promise<RunningInvite> {
   const { env, tenants, logger, onStop } = options;
 
-  const prisma = new PrismaClient({ adapter: createPrismaAdapter(env.DATABASE_URL) });
-  onStop('database', () => prisma.$disconnect());
-  const transactions = prismaTransactions<Tx>(prisma);
-
-  const kafka = createKafka({
-    brokers: env.KAFKA_BROKERS,
-    clientId: 'invite',
-    namespace: env.KAFKA_NAMESPACE,
-    logger,
-  });
-  onStop('kafka', () => kafka.disconnect());
-
   const platform = createVerificationClient({
     baseUrl: env.PLATFORM_BASE_URL,
     clientId: env.PLATFORM_CLIENT_ID,
@@ -62,65 +48,46 @@ export async function startInvite(options: StartInviteOptions): Promise<RunningI
   });
   onStop('verification platform client', () => platform.close());
 
-  const relay = await startOutboxRelay({ kafka, transactions, logger });
-  onStop('outbox relay', () => relay.stop());
-
-  const jobs = await startJobQueue({ connectionString: env.DATABASE_URL, logger });
-  onStop('jobs', () => jobs.stop());
-
-  const requestRetry = options.requestRetry ?? REQUEST_JOB_RETRY;
-  const webhookUrl = platformWebhookUrl(env.INGEST_PUBLIC_URL);
-  const invite = buildInvite({
-    prisma,
-    transactions,
-    jobs,
-    platform,
-    tenants,
-    relay,
-    logger,
-    webhookUrl,
-    requestRetry,
-  });
-  const polling = options.jobPollingSeconds ? { pollingIntervalSeconds: options.jobPollingSeconds } : {};
-  await jobs.work<RequestJobData>(
-    JOB_NAMES.request,
-    (data, job) =>
-      invite.jobs[JOB_NAMES.request](data, {
-        attempt: job.retryCount + 1,
-        final: job.retryCount >= requestRetry.retryLimit,
-      }),
-    { concurrency: 2, ...polling },
-  );
-  await jobs.work<ExpireJobData>(JOB_NAMES.expire, (data) => invite.jobs[JOB_NAMES.expire](data), {
-    concurrency: 2,
-    ...polling,
-  });
-
-  const consumer = await startConsumer({
-    kafka,
+  const prisma = new PrismaClient({ adapter: createPrismaAdapter(env.DATABASE_URL) });
+  const running = await startEventService<Tx>({
     service: 'invite',
-    topics: subscriptions.invite,
-    transactions,
-    handlers: invite.handlers,
+    env,
+    prisma,
     logger,
-    relay,
+    onStop,
+    ...(options.listen === false ? { listen: false } : {}),
+    async build({ transactions, jobs, relay }) {
+      const requestRetry = options.requestRetry ?? REQUEST_JOB_RETRY;
+      const invite = buildInvite({
+        prisma,
+        transactions,
+        jobs,
+        platform,
+        tenants,
+        relay,
+        logger,
+        webhookUrl: platformWebhookUrl(env.INGEST_PUBLIC_URL),
+        requestRetry,
+      });
+      const polling = options.jobPollingSeconds ? { pollingIntervalSeconds: options.jobPollingSeconds } : {};
+      await jobs.work<RequestJobData>(
+        JOB_NAMES.request,
+        (data, job) =>
+          invite.jobs[JOB_NAMES.request](data, {
+            attempt: job.retryCount + 1,
+            final: job.retryCount >= requestRetry.retryLimit,
+          }),
+        { concurrency: 2, ...polling },
+      );
+      await jobs.work<ExpireJobData>(JOB_NAMES.expire, (data) => invite.jobs[JOB_NAMES.expire](data), {
+        concurrency: 2,
+        ...polling,
+      });
+      return {
+        handlers: invite.handlers,
+        routes: (app) => registerAdminRoutes(app, { token: env.ADMIN_TOKEN, resendInvite: invite.resendInvite }),
+      };
+    },
   });
-  onStop('consumer', () => consumer.stop());
-
-  const app = createHttpServer({ logger });
-  addReadinessCheck(app, 'database', async () => {
-    await prisma.$queryRawUnsafe('SELECT 1');
-  });
-  addReadinessCheck(app, 'jobs', () => jobs.ping());
-  addReadinessCheck(app, 'kafka', async () => {
-    await kafka.listTopics();
-  });
-  await registerAdminRoutes(app, { token: env.ADMIN_TOKEN, resendInvite: invite.resendInvite });
-  onStop('http', () => app.close());
-  if (options.listen === false) {
-    await app.ready();
-    return { app, prisma };
-  }
-  const url = await app.listen({ host: env.HOST, port: env.PORT });
-  return { app, prisma, url };
+  return { app: running.app, prisma, ...(running.url ? { url: running.url } : {}) };
 }
