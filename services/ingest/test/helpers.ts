@@ -207,6 +207,13 @@ export async function startHarness(
   await control(sandbox, 'PUT', `/entrata/orgs/${ORG}`, { ...org, ingestBaseUrl: url });
   await control(sandbox, 'PUT', `/entrata/orgs/${BETA.org}`, { ...beta, ingestBaseUrl: url });
   await control(sandbox, 'PUT', `/entrata/orgs/${GAMMA.org}`, { ...gamma, ingestBaseUrl: url });
+  // The start-up reconciliation polls call Entrata in the background: let them finish, so tests that count
+  // Entrata calls or rows start from a quiet service.
+  const polled = Date.now();
+  while ((await ingest.prisma.reconciliationState.count({ where: { lastFinishedAt: { not: null } } })) < 3) {
+    if (Date.now() - polled > 30_000) throw new Error('the start-up reconciliation polls did not finish');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 
   return {
     url,

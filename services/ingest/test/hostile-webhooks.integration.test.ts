@@ -49,12 +49,6 @@ beforeAll(async () => {
     },
   });
   h = await startHarness({ log: { level: 'info', destination } });
-  // The start-up reconciliation polls run in the background: let them finish so counts below are stable.
-  await waitFor(
-    async () =>
-      (await h.prisma.reconciliationState.count({ where: { lastFinishedAt: { not: null } } })) === 3,
-    { ...wait, message: 'first reconciliation polls' },
-  );
 }, 120_000);
 afterAll(async () => {
   await h?.stop();
