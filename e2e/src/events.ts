@@ -3,6 +3,7 @@
  * what the services said to each other: the envelopes are the contracts of packages/contracts.
  */
 import {
+  deadLetterTopic,
   type EnvelopeHeader,
   type EventDefinition,
   type EventOf,
@@ -46,6 +47,19 @@ export class EventLog {
           e.type === definition.type &&
           e.version === definition.version,
       );
+  }
+
+  /** The messages a consumer dead-lettered, with the error, attempts and original topic from the headers. */
+  async deadLetters(
+    consumer: string,
+  ): Promise<{ envelope: Envelope | undefined; error: string; attempts: string; originalTopic: string }[]> {
+    const messages = await readTopic(this.brokers, topicName(deadLetterTopic(consumer), this.namespace));
+    return messages.map((m) => ({
+      envelope: typeof m.json === 'object' && m.json !== null ? (m.json as Envelope) : undefined,
+      error: m.headers['x-error'] ?? '',
+      attempts: m.headers['x-attempts'] ?? '',
+      originalTopic: m.headers['x-original-topic'] ?? '',
+    }));
   }
 
   /** Publishes an envelope exactly as a producer's relay would (validated, keyed, headers): a replay. */

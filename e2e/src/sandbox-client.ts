@@ -203,6 +203,13 @@ export class SandboxClient {
     return messages.filter((m) => m.channel === 'email' || m.direction === 'outbound-api');
   }
 
+  /** Every email and text message the sandbox received, oldest first (a stack of its own: all are ours). */
+  async allMessages(channel?: 'email' | 'sms'): Promise<Message[]> {
+    const query = channel ? `?${new URLSearchParams({ channel })}` : '';
+    const { messages } = await this.call<{ messages: Message[] }>('GET', `/messages${query}`);
+    return messages.filter((m) => m.channel === 'email' || m.direction === 'outbound-api');
+  }
+
   async applicantGroups(email?: string): Promise<ApplicantGroup[]> {
     const query = email ? `?${new URLSearchParams({ email })}` : '';
     const { applicantGroups } = await this.call<{ applicantGroups: ApplicantGroup[] }>(
