@@ -1,0 +1,56 @@
+import type { SecretRef, TenantSettings } from '@autoverify/contracts';
+import type { Logger } from '@autoverify/logger';
+import { createEntrataClient, type EntrataClient, type EntrataClientOptions } from './client.ts';
+
+export interface EntrataClients {
+  /** The tenant's client: its connection pool and rate limiter are that customer's Entrata budget. */
+  forTenant(tenantId: string): EntrataClient;
+  close(): Promise<void>;
+}
+
+/** The part of the tenants registry (@autoverify/config) the factory needs. */
+export interface TenantCredentials {
+  require(tenantId: string): Pick<TenantSettings, 'entrata'>;
+  secret(ref: SecretRef): string;
+}
+
+export type EntrataTuning = Partial<
+  Pick<EntrataClientOptions, 'maxAttempts' | 'backoff' | 'maxWaitMs' | 'headersTimeoutMs' | 'bodyTimeoutMs'>
+>;
+
+/**
+ * One client per tenant, created on first use and kept, built only from that tenant's own settings and
+ * secrets: a job for one customer can never call Entrata with another customer's credentials.
+ */
+export function entrataClientsPerTenant(
+  tenants: TenantCredentials,
+  logger: Logger,
+  tuning: EntrataTuning = {},
+): EntrataClients {
+  const clients = new Map<string, EntrataClient>();
+  return {
+    forTenant(tenantId) {
+      let client = clients.get(tenantId);
+      if (!client) {
+        const { entrata } = tenants.require(tenantId);
+        client = createEntrataClient({
+          baseUrl: entrata.baseUrl,
+          auth:
+            entrata.auth.type === 'apikey'
+              ? { type: 'apikey', apiKey: tenants.secret(entrata.auth.apiKey) }
+              : { type: 'basic', username: entrata.auth.username, password: tenants.secret(entrata.auth.password) },
+          tenantId,
+          requestsPerMinute: entrata.requestsPerMinute,
+          logger,
+          ...tuning,
+        });
+        clients.set(tenantId, client);
+      }
+      return client;
+    },
+    async close() {
+      await Promise.all([...clients.values()].map((c) => c.close()));
+      clients.clear();
+    },
+  };
+}
