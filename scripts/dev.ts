@@ -35,9 +35,10 @@ autoverify is running.
   Entrata webhook (ingest)   ${urls.ingest}/webhooks/entrata/demo-pm
   Platform webhook (ingest)  ${urls.ingest}/webhooks/verification-platform
   Service health             ${Object.entries(urls)
-    .filter(([name]) => !['sandbox', 'smtpPort'].includes(name))
+    .filter(([name]) => !['sandbox', 'smtpPort', 'support'].includes(name))
     .map(([name, url]) => `${name} ${url}/health/ready`)
     .join('\n                             ')}
+  Support console            ${urls.support}  (pnpm support timeline <application id>; token SUPPORT_DEV_TOKEN in config/sandbox.env)
   Sandbox API docs           ${urls.sandbox}/docs
   Sandbox SMTP               127.0.0.1:${urls.smtpPort}
   Kafka                      ${stack.brokers} (topics "${stack.namespace}.*")
