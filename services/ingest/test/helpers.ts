@@ -295,10 +295,12 @@ export function submitApplication(
  */
 export async function startRewritingProxy(target: string) {
   const state: { rewrite?: ((json: any) => unknown) | undefined } = {};
+  const seen: { path: string; apiKey: string | undefined }[] = [];
   const forward = async (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const headers = { ...req.headers } as Record<string, string>;
+    seen.push({ path: req.url ?? '', apiKey: headers['x-api-key'] });
     delete headers.host;
     delete headers['content-length'];
     const upstream = await fetch(`${target}${req.url}`, {
@@ -328,6 +330,8 @@ export async function startRewritingProxy(target: string) {
   const address = server.address() as { port: number };
   return {
     url: `http://127.0.0.1:${address.port}`,
+    /** Every request passed on: its path and the API key it carried. */
+    seen,
     /** Rewrites every JSON answer until set back to undefined. */
     rewrite(fn: ((json: any) => unknown) | undefined) {
       state.rewrite = fn;

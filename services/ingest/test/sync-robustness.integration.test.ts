@@ -133,6 +133,10 @@ describe('bad data from Entrata', () => {
       ]);
       // Nothing of the unexpected fields leaks into the event.
       expect(JSON.stringify(event?.payload)).not.toContain('xNewField');
+      // Isolation: beta's application was read with beta's own credentials, never another tenant's.
+      const keys = new Set(h.betaEntrata.seen.map((r) => r.apiKey));
+      expect(keys).toEqual(new Set(['beta-entrata-key']));
+      expect(h.betaEntrata.seen.every((r) => r.path.startsWith(`/ext/orgs/${BETA.org}/`))).toBe(true);
     } finally {
       h.betaEntrata.rewrite(undefined);
     }
