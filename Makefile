@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 TOOLCHAIN := source scripts/toolchain.sh &&
 
-.PHONY: dev test demo lint typecheck kafka-start kafka-stop
+.PHONY: dev test demo drills lint typecheck kafka-start kafka-stop
 
 dev: ## Start Kafka, databases, topics, the sandbox and all five services; Ctrl-C stops them
 	@$(TOOLCHAIN) node scripts/dev.ts
@@ -13,6 +13,9 @@ test: ## Unit, integration and end-to-end tests against real Kafka and PostgreSQ
 
 demo: ## Scripted walk-through against a running `make dev`
 	@$(TOOLCHAIN) node e2e/src/demo.ts
+
+drills: ## Failure drills (kill -9, Kafka and PostgreSQL outages, provider faults) with a summary table; minutes
+	@$(TOOLCHAIN) node e2e/drills/run.ts $(ARGS)
 
 lint:
 	@$(TOOLCHAIN) pnpm exec biome check .

@@ -25,7 +25,7 @@ export interface PropertyRules {
  * number that must not be texted, and a guarantor).
  */
 export function household(index: number, tag: string): Household {
-  const unique = `${tag}${index.toString(36)}`;
+  const unique = `${tag}${letters(index)}`;
   if (index % 2 === 0)
     return {
       propertyId: PROPERTIES.identity,
@@ -56,4 +56,15 @@ export function propertyRules(file: TenantsFile, propertyId: number): PropertyRu
     kinds: identity ? ['income', 'identity'] : ['income'],
     channels: property.channels ?? tenant.defaults.channels,
   };
+}
+
+/** 0 -> a, 25 -> z, 26 -> ba...: names keep letters only (report file names in Entrata drop the rest). */
+export function letters(n: number): string {
+  let out = '';
+  let rest = n;
+  do {
+    out = String.fromCharCode(97 + (rest % 26)) + out;
+    rest = Math.floor(rest / 26);
+  } while (rest > 0);
+  return out;
 }

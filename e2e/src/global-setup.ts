@@ -81,7 +81,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   };
 }
 
-async function deleteTopics(brokers: string[], namespace: string): Promise<void> {
+/** Deletes a namespace's topics (also used by the drills, whose stacks are their own). */
+export async function deleteTopics(brokers: string[], namespace: string): Promise<void> {
   const admin = new Kafka({ brokers, clientId: 'e2e-teardown', logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
