@@ -1,9 +1,9 @@
 import type { Tenants } from '@autoverify/config';
+import type { EntrataClients } from '@autoverify/entrata-client';
 import type { Logger } from '@autoverify/logger';
 import { type Handler, Outbox, type Transactions } from '@autoverify/messaging';
 import type { FastifyInstance } from 'fastify';
 import type { Tx } from './db.ts';
-import type { EntrataClients } from './entrata-clients.ts';
 import {
   PROCESS_PLATFORM_WEBHOOK,
   type ProcessPlatformWebhookJob,

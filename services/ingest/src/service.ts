@@ -5,13 +5,13 @@
 import type { Tenants } from '@autoverify/config';
 import { subscriptions } from '@autoverify/contracts';
 import { createPrismaAdapter } from '@autoverify/database';
+import { entrataClientsPerTenant } from '@autoverify/entrata-client';
 import type { Logger } from '@autoverify/logger';
 import { createKafka, prismaTransactions, startConsumer, startOutboxRelay } from '@autoverify/messaging';
 import { addReadinessCheck, createHttpServer, type HttpServer, startJobQueue } from '@autoverify/service-kit';
 import { buildIngest } from './app.ts';
 import type { IngestEnv } from './config.ts';
 import { PrismaClient, type Tx } from './db.ts';
-import { entrataClients } from './entrata-clients.ts';
 
 export interface StartIngestOptions {
   env: IngestEnv;
@@ -45,7 +45,7 @@ export async function startIngest(options: StartIngestOptions): Promise<RunningI
   });
   onStop('kafka', () => kafka.disconnect());
 
-  const entrata = entrataClients(tenants, logger);
+  const entrata = entrataClientsPerTenant(tenants, logger);
   onStop('entrata clients', () => entrata.close());
 
   const relay = await startOutboxRelay({ kafka, transactions, logger });

@@ -1,9 +1,13 @@
 import type { Tenants } from '@autoverify/config';
 import { ApplicationSubmitted, applicationIdFor } from '@autoverify/contracts';
-import { type EntrataLeaseCustomer, type EntrataProspect, isEntrataError } from '@autoverify/entrata-client';
+import {
+  type EntrataClients,
+  type EntrataLeaseCustomer,
+  type EntrataProspect,
+  isEntrataError,
+} from '@autoverify/entrata-client';
 import type { Tx } from '../db.ts';
 import { applicantsHash, buildApplicants } from '../domain/applicants.ts';
-import type { EntrataClients } from '../entrata-clients.ts';
 import type { Deps, JobInfo, Jobs } from '../ports.ts';
 
 export const SYNC_APPLICATION = 'sync-application';
