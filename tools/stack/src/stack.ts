@@ -40,6 +40,8 @@ export interface Stack {
   kill(service: ServiceName, signal?: NodeJS.Signals): Promise<void>;
   /** Start a stopped or killed service again and wait until it is ready. */
   start(service: ServiceName): Promise<void>;
+  /** The operating-system process id of a running process (e.g. to read its memory in /proc); else undefined. */
+  pid(process: ServiceName | 'sandbox' | 'support'): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -223,6 +225,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await processes.get(service)?.stop(signal);
     },
     start,
+    pid: (name) => {
+      const child = processes.get(name);
+      return child && !child.exited() ? child.pid : undefined;
+    },
     async stop() {
       // Services first (they flush their outboxes), then the sandbox they talk to, then Kafka if ours.
       await Promise.all([...serviceNames, 'support'].map((s) => processes.get(s)?.stop()));
