@@ -2,7 +2,7 @@
 // Uses KAFKA_BROKERS / DATABASE_ADMIN_URL when set; otherwise starts the project's own Kafka broker
 // (and stops it afterwards) and uses the PostgreSQL server on 127.0.0.1:5432.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureKafka, stopLocalKafka } from '../tools/stack/src/infrastructure.ts';
 
@@ -25,12 +25,18 @@ const results: Record<string, boolean> = {};
 results.generate = step('generate Prisma clients', 'pnpm', turbo('generate'));
 results.typecheck = results.generate && step('typecheck', 'pnpm', turbo('typecheck'));
 results.unit = step('unit tests', 'pnpm', turbo('test:unit', ['--', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/unit.json']), env);
+results.scripts = step('repository scripts tests', 'pnpm', ['exec', 'vitest', 'run', '--dir', 'scripts', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/scripts.json']);
 results.integration =
   results.generate &&
   step('integration tests', 'pnpm', turbo('test:integration', ['--concurrency=2', '--', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/integration.json']), env);
 results.e2e =
   results.generate &&
   step('end-to-end tests', 'pnpm', ['--filter', '@autoverify/e2e', 'run', 'test:e2e', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/e2e.json'], env);
+
+// Personal data must never reach logs: scan what every service wrote during the end-to-end run.
+const e2eLogs = recentServiceLogs(started);
+results.piiInLogs =
+  e2eLogs.length === 0 || step('no personal data in service logs', process.execPath, ['scripts/check-logs-for-pii.ts', ...e2eLogs]);
 
 if (kafka.startedHere) await stopLocalKafka();
 
@@ -51,8 +57,17 @@ console.log(`time: ${Math.round((Date.now() - started) / 1000)} s`);
 console.log(`tests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
 process.exit(failedSteps.length === 0 && counts.failed === 0 ? 0 : 1);
 
+function recentServiceLogs(since: number): string[] {
+  const stateDir = process.env.AUTOVERIFY_STATE_DIR ?? join(root, '.local');
+  if (!existsSync(stateDir)) return [];
+  return readdirSync(stateDir)
+    .filter((name) => name.startsWith('e2e_'))
+    .map((name) => join(stateDir, name, 'services.log'))
+    .filter((file) => existsSync(file) && statSync(file).mtimeMs >= since);
+}
+
 function workspaceDirs(): string[] {
   return ['packages', 'services', 'tools']
     .flatMap((group) => readdirSync(join(root, group)).map((name) => join(root, group, name)))
-    .concat([join(root, 'sandbox'), join(root, 'e2e')]);
+    .concat([root, join(root, 'sandbox'), join(root, 'e2e')]);
 }
