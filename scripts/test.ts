@@ -23,7 +23,8 @@ for (const dir of workspaceDirs()) rmSync(join(dir, 'test-results'), { recursive
 const turbo = (task: string, extra: string[] = []) => ['exec', 'turbo', 'run', task, '--continue', '--output-logs=new-only', ...extra];
 const results: Record<string, boolean> = {};
 results.generate = step('generate Prisma clients', 'pnpm', turbo('generate'));
-results.typecheck = results.generate && step('typecheck', 'pnpm', turbo('typecheck'));
+results.typecheck =
+  results.generate && step('typecheck', 'pnpm', turbo('typecheck')) && step('typecheck scripts', 'pnpm', ['exec', 'tsc', '-p', 'scripts']);
 results.unit = step('unit tests', 'pnpm', turbo('test:unit', ['--', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/unit.json']), env);
 results.scripts = step('repository scripts tests', 'pnpm', ['exec', 'vitest', 'run', '--dir', 'scripts', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/scripts.json']);
 results.integration =
