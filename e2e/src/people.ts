@@ -13,15 +13,17 @@ export const uniqueTag = (): string =>
   Array.from(randomBytes(6), (b) => String.fromCharCode(97 + (b % 26))).join('');
 
 /**
- * A US mobile number in the 555-01xx fictional range would collide quickly; use a random 10-digit
- * number with a valid area code and exchange (2-9 first digits) instead. Never a real person's: the
- * sandbox delivers nothing.
+ * A random, valid-looking US mobile number (area code and exchange 2xx-9xx, never an N11 service code), so
+ * runs do not share numbers (an opt-out is per number). The sandbox delivers nothing to anyone.
  */
 export function uniquePhone(): string {
-  const area = 200 + randomInt(800);
-  const exchange = 200 + randomInt(800);
-  const line = String(randomInt(10_000)).padStart(4, '0');
-  return `+1${area}${exchange}${line}`;
+  const part = (): string => {
+    for (;;) {
+      const n = String(200 + randomInt(800));
+      if (!n.endsWith('11')) return n;
+    }
+  };
+  return `+1${part()}${part()}${String(randomInt(10_000)).padStart(4, '0')}`;
 }
 
 export interface PersonOptions {

@@ -27,7 +27,11 @@ export function spawnManaged(options: SpawnOptions): ManagedProcess {
   const prefix = process.stdout.isTTY
     ? `\u001b[${colour}m${options.name.padEnd(12)}\u001b[0m`
     : options.name.padEnd(12);
-  const write = options.output ?? ((line: string) => process.stdout.write(`${prefix} ${line}\n`));
+  const output = options.output;
+  // A log file gets the plain name (no colours), so its lines still say which process wrote them.
+  const write = output
+    ? (line: string) => output(`${options.name.padEnd(12)} ${line}`)
+    : (line: string) => process.stdout.write(`${prefix} ${line}\n`);
   const child: ChildProcess = spawn(options.command, options.args, {
     cwd: options.cwd,
     env: { ...process.env, ...options.env },
