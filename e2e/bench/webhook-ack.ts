@@ -1,0 +1,224 @@
+/**
+ * webhook-ack: how fast ingest acknowledges Entrata's `application.submitted` webhook (the promise:
+ * "within milliseconds"). Signed webhooks go straight to ingest's endpoint at fixed concurrency levels;
+ * each names a real application of the sandbox's Entrata, so the work the webhook queues (the Entrata read)
+ * is real and runs in the background while later requests are measured. Duplicate deliveries (an event id
+ * ingest already stored) are measured separately.
+ */
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { signEntrataWebhook } from '@autoverify/sandbox';
+import { Pool } from 'undici';
+import { person } from '../src/people.ts';
+import { SandboxClient, type SubmittedApplication } from '../src/sandbox-client.ts';
+import { E2E_TENANT, PROPERTIES } from '../src/tenants.ts';
+import { startBenchStack } from './bench-stack.ts';
+import type { BenchReport } from './report.ts';
+import { fixed, summarize, table } from './stats.ts';
+
+export const CONCURRENCY_LEVELS = [1, 10, 50] as const;
+const WARM_UP_REQUESTS = 100;
+const DUPLICATE_CONCURRENCY = 10;
+/** Applications the webhooks cycle through: their first webhook invites the household, later ones re-read. */
+const APPLICATIONS = 20;
+
+export interface WebhookTarget {
+  ingestUrl: string;
+  tenantId: string;
+  secret: string;
+  applications: SubmittedApplication[];
+}
+
+export interface LoadResult {
+  concurrency: number;
+  requests: number;
+  durationMs: number;
+  latenciesMs: number[];
+  /** What went wrong, counted: `HTTP 503`, `ECONNRESET ...`. */
+  errors: Map<string, number>;
+}
+
+/** Real applications in the sandbox's Entrata, submitted without a webhook: the bench sends those. */
+export async function prepareApplications(
+  sandbox: SandboxClient,
+  count = APPLICATIONS,
+): Promise<SubmittedApplication[]> {
+  const applications: SubmittedApplication[] = [];
+  for (let i = 0; i < count; i++)
+    applications.push(
+      await sandbox.submitApplication({
+        propertyId: PROPERTIES.identity,
+        applicants: [
+          person({ role: 'Primary', firstName: 'Ada' }),
+          person({ role: 'Co-Applicant', firstName: 'Grace' }),
+        ],
+        webhook: 'none',
+      }),
+    );
+  return applications;
+}
+
+/** The body Entrata (the sandbox) sends, with a new event id. */
+export function webhookBody(application: SubmittedApplication, org: string, eventId = randomUUID()): string {
+  return JSON.stringify({
+    event: 'application.submitted',
+    eventId,
+    occurredAt: new Date().toISOString(),
+    org,
+    propertyId: String(application.propertyId),
+    applicationId: String(application.applicationId),
+    leadId: String(application.leadId),
+  });
+}
+
+/**
+ * Sends the bodies with `concurrency` requests in flight and times each from the request to the end of
+ * the answer (signing happens before the clock starts: it is the sender's cost, not ingest's).
+ */
+export async function sendWebhooks(
+  pool: Pool,
+  target: WebhookTarget,
+  bodies: readonly string[],
+  concurrency: number,
+  expectedStatus: number,
+): Promise<LoadResult> {
+  const path = `/webhooks/entrata/${encodeURIComponent(target.tenantId)}`;
+  const latenciesMs: number[] = [];
+  const errors = new Map<string, number>();
+  const count = (key: string) => errors.set(key, (errors.get(key) ?? 0) + 1);
+  let next = 0;
+  const worker = async () => {
+    while (next < bodies.length) {
+      const body = bodies[next++] as string;
+      const headers = {
+        'content-type': 'application/json',
+        'x-entrata-signature': signEntrataWebhook(target.secret, body, Math.floor(Date.now() / 1000)),
+      };
+      const started = performance.now();
+      try {
+        const response = await pool.request({ path, method: 'POST', headers, body });
+        await response.body.text();
+        latenciesMs.push(performance.now() - started);
+        if (response.statusCode !== expectedStatus) count(`HTTP ${response.statusCode}`);
+      } catch (error) {
+        latenciesMs.push(performance.now() - started);
+        count((error as Error).message);
+      }
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: Math.min(concurrency, bodies.length) }, worker));
+  return {
+    concurrency,
+    requests: bodies.length,
+    durationMs: performance.now() - started,
+    latenciesMs,
+    errors,
+  };
+}
+
+/** New webhooks (fresh event ids) cycling through the applications. */
+export const newBodies = (target: WebhookTarget, org: string, count: number): string[] =>
+  Array.from({ length: count }, (_, i) =>
+    webhookBody(target.applications[i % target.applications.length] as SubmittedApplication, org),
+  );
+
+export const errorCount = (result: LoadResult): number =>
+  [...result.errors.values()].reduce((sum, n) => sum + n, 0);
+
+export function loadRow(label: string, result: LoadResult): string[] {
+  const s = summarize(result.latenciesMs);
+  return [
+    label,
+    String(result.requests),
+    fixed(result.requests / (result.durationMs / 1000), 0),
+    fixed(s.p50),
+    fixed(s.p95),
+    fixed(s.p99),
+    fixed(s.max),
+    String(errorCount(result)),
+  ];
+}
+
+export const loadHeader = [
+  'concurrency',
+  'requests',
+  'req/s',
+  'p50 ms',
+  'p95 ms',
+  'p99 ms',
+  'max ms',
+  'errors',
+];
+
+export async function webhookAckBench(
+  options: { requests: number; portBase: number },
+  log: (line: string) => void,
+): Promise<BenchReport> {
+  const bench = await startBenchStack('webhook-ack', options.portBase, log);
+  const { stack } = bench;
+  const pool = new Pool(stack.urls.ingest, { connections: Math.max(...CONCURRENCY_LEVELS) });
+  try {
+    const sandbox = new SandboxClient(stack.urls.sandbox, E2E_TENANT);
+    const secret = stack.secrets.DEMO_PM_WEBHOOK_SECRET;
+    if (!secret) throw new Error('config/sandbox.env has no DEMO_PM_WEBHOOK_SECRET');
+    log(`submitting ${APPLICATIONS} applications to the sandbox's Entrata (no webhook)`);
+    const target: WebhookTarget = {
+      ingestUrl: stack.urls.ingest,
+      tenantId: E2E_TENANT,
+      secret,
+      applications: await prepareApplications(sandbox),
+    };
+
+    log(`warm-up: ${WARM_UP_REQUESTS} webhooks (not counted)`);
+    const warmUp = await sendWebhooks(
+      pool,
+      target,
+      newBodies(target, sandbox.org, WARM_UP_REQUESTS),
+      10,
+      202,
+    );
+    const results: { label: string; result: LoadResult }[] = [];
+    const accepted: string[] = [];
+    for (const concurrency of CONCURRENCY_LEVELS) {
+      log(`concurrency ${concurrency}: ${options.requests} new webhooks`);
+      const bodies = newBodies(target, sandbox.org, options.requests);
+      results.push({
+        label: String(concurrency),
+        result: await sendWebhooks(pool, target, bodies, concurrency, 202),
+      });
+      if (concurrency === DUPLICATE_CONCURRENCY) accepted.push(...bodies);
+    }
+    log(
+      `duplicates: ${accepted.length} deliveries of event ids already accepted, concurrency ${DUPLICATE_CONCURRENCY}`,
+    );
+    results.push({
+      label: `${DUPLICATE_CONCURRENCY} (dup)`,
+      result: await sendWebhooks(pool, target, accepted, DUPLICATE_CONCURRENCY, 200),
+    });
+
+    const failures = [warmUp, ...results.map((r) => r.result)]
+      .filter((r) => errorCount(r) > 0)
+      .map(
+        (r) =>
+          `webhook-ack: ${errorCount(r)} error(s) at concurrency ${r.concurrency}: ${[...r.errors]
+            .map(([what, n]) => `${n} × ${what}`)
+            .join('; ')} (service output: ${bench.logFile})`,
+      );
+    return {
+      name: 'webhook-ack',
+      text: [
+        `POST ${stack.urls.ingest}/webhooks/entrata/${E2E_TENANT}, HMAC-signed, ${options.requests} per level` +
+          ` (new event ids: 202 expected; "dup": an event id already accepted, 200 expected)`,
+        table(
+          loadHeader,
+          results.map((r) => loadRow(r.label, r.result)),
+        ),
+      ].join('\n'),
+      failures,
+    };
+  } finally {
+    await pool.close();
+    await bench.close();
+  }
+}
