@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 TOOLCHAIN := source scripts/toolchain.sh &&
 
-.PHONY: dev test demo drills lint typecheck kafka-start kafka-stop
+.PHONY: dev test demo drills bench lint typecheck kafka-start kafka-stop
 
 dev: ## Start Kafka, databases, topics, the sandbox and all five services; Ctrl-C stops them
 	@$(TOOLCHAIN) node scripts/dev.ts
@@ -16,6 +16,9 @@ demo: ## Scripted walk-through against a running `make dev`
 
 drills: ## Failure drills (kill -9, Kafka and PostgreSQL outages, provider faults) with a summary table; minutes
 	@$(TOOLCHAIN) node e2e/drills/run.ts $(ARGS)
+
+bench: ## Benchmarks that print numbers: webhook ack latency, invite latency, memory per process (ARGS="--only memory")
+	@$(TOOLCHAIN) node --disable-warning=TimeoutNegativeWarning e2e/bench/run.ts $(ARGS)
 
 lint:
 	@$(TOOLCHAIN) pnpm exec biome check .

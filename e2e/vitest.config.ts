@@ -6,7 +6,12 @@ export default defineConfig({
     teardownTimeout: 60_000,
     projects: [
       // Pure helpers (tenants adjustment, message reading): no stack.
-      { test: { name: 'unit', include: ['src/**/*.unit.test.ts', 'drills/**/*.unit.test.ts'] } },
+      {
+        test: {
+          name: 'unit',
+          include: ['src/**/*.unit.test.ts', 'drills/**/*.unit.test.ts', 'bench/**/*.unit.test.ts'],
+        },
+      },
       {
         test: {
           name: 'e2e',
