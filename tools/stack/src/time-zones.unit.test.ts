@@ -17,15 +17,13 @@ function localHour(instant: Date, timeZone: string): number {
 const instants = Array.from({ length: 96 }, (_, i) => new Date(Date.UTC(2026, 0, 15, 0, i * 15, 30)));
 
 describe('daytimeZone', () => {
-  it.each(instants.map((d) => [d.toISOString(), d]))(
-    'at %s the local time is within 10:00-17:00',
-    (_, now) => {
-      const zone = daytimeZone(now);
-      const hour = localHour(now, zone);
-      expect(hour).toBeGreaterThanOrEqual(10);
-      expect(hour).toBeLessThan(17);
-    },
-  );
+  it('is a zone where the local time is within 10:00-17:00, at every quarter hour of the day', () => {
+    for (const now of instants) {
+      const hour = localHour(now, daytimeZone(now));
+      expect(hour, now.toISOString()).toBeGreaterThanOrEqual(10);
+      expect(hour, now.toISOString()).toBeLessThan(17);
+    }
+  });
 
   it('keeps at least three hours before the window ends', () => {
     for (const now of instants) expect(localHour(now, daytimeZone(now))).toBeLessThanOrEqual(14);
