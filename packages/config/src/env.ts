@@ -77,7 +77,15 @@ export const commonEnv = {
   KAFKA_NAMESPACE: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_-]*$', default: 'autoverify' }),
   PORT: Type.Integer({ minimum: 0, maximum: 65535 }),
   LOG_LEVEL: Type.Union(
-    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+    [
+      Type.Literal('fatal'),
+      Type.Literal('error'),
+      Type.Literal('warn'),
+      Type.Literal('info'),
+      Type.Literal('debug'),
+      Type.Literal('trace'),
+      Type.Literal('silent'),
+    ],
     { default: 'info' },
   ),
   TENANTS_FILE: Type.String({

@@ -81,7 +81,7 @@ export interface WaitForOptions {
 export async function waitFor<T>(
   fn: () => T | Promise<T>,
   options: WaitForOptions = {},
-): Promise<NonNullable<T>> {
+): Promise<Exclude<NonNullable<T>, false>> {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const intervalMs = options.intervalMs ?? 50;
   const deadline = Date.now() + timeoutMs;
@@ -91,7 +91,7 @@ export async function waitFor<T>(
     try {
       last = await fn();
       lastError = undefined;
-      if (last) return last as NonNullable<T>;
+      if (last) return last as Exclude<NonNullable<T>, false>;
     } catch (error) {
       lastError = error;
     }

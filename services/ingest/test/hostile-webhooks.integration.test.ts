@@ -234,7 +234,7 @@ describe('replays and ordering', () => {
     const old = signEntrataWebhook(WEBHOOK_SECRET, body, Math.floor(Date.now() / 1000) - 301);
     const res = await post(body, old);
     expect(res.status).toBe(401);
-    expect((await res.json()).detail).toMatch(/tolerance/);
+    expect(((await res.json()) as { detail: string }).detail).toMatch(/tolerance/);
   });
 
   it('out-of-order Entrata hints (newer first) converge on one ApplicationSubmitted with current data', async () => {
