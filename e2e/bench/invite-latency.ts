@@ -24,7 +24,7 @@ const PROPERTY = PROPERTIES.identity;
 const KINDS = ['income', 'identity'] as const;
 const POLL_MS = 1000;
 /** How long after the last submission the bench waits for the last invitation before it gives up. */
-export const INVITE_TIMEOUT_MS = 180_000;
+export const INVITE_TIMEOUT_MS = 600_000;
 
 export interface Submission {
   entrata: SubmittedApplication;
