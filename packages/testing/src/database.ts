@@ -1,11 +1,14 @@
 /** Real PostgreSQL databases for integration tests: one uniquely named database per test file or suite. */
 import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createUniqueDatabase, deployMigrations } from '@autoverify/database';
+import pg from 'pg';
 
 export const DEFAULT_DATABASE_ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
 
 export interface TestDatabase {
   url: string;
+  name: string;
   /** Drops the database (ending open connections); call it in afterAll. Safe to call twice. */
   drop(): Promise<void>;
 }
@@ -18,8 +21,8 @@ export function databaseAdminUrl(env: Record<string, string | undefined> = proce
 
 /** Creates an empty database `<prefix>_<time>_<random>` so concurrent test runs never share one. */
 export async function createTestDatabase(prefix: string): Promise<TestDatabase> {
-  const { url, drop } = await createUniqueDatabase(databaseAdminUrl(), `test_${prefix}`);
-  return { url, drop };
+  const { url, name, drop } = await createUniqueDatabase(databaseAdminUrl(), `test_${prefix}`);
+  return { url, name, drop };
 }
 
 /**
@@ -42,4 +45,32 @@ export async function migrateTestDatabase(serviceDir: string): Promise<TestDatab
     throw error;
   }
   return database;
+}
+
+/**
+ * Drops the database once nobody is connected to it any more (or after `timeoutMs`, by force).
+ * A pool's end() (pg, Prisma's adapter) resolves before its sockets are closed; dropping with FORCE at
+ * that moment terminates those sessions and their clients emit unhandled errors (57P01). Waiting for
+ * the server to see them gone avoids that without reaching into pools the test does not own.
+ */
+export async function dropWhenIdle(
+  database: TestDatabase,
+  options: { timeoutMs?: number } = {},
+): Promise<void> {
+  const deadline = Date.now() + (options.timeoutMs ?? 5_000);
+  const admin = new pg.Client({ connectionString: databaseAdminUrl() });
+  await admin.connect();
+  try {
+    for (;;) {
+      const { rows } = await admin.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+        [database.name],
+      );
+      if ((rows[0]?.n ?? 0) === 0 || Date.now() >= deadline) break;
+      await sleep(50);
+    }
+  } finally {
+    await admin.end();
+  }
+  await database.drop();
 }

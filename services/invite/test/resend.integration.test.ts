@@ -1,131 +1,27 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { loadEnv, loadTenants } from '@autoverify/config';
-import {
-  ApplicationSubmitted,
-  applicantIdFor,
-  applicationIdFor,
-  type EventOf,
-  type PayloadOf,
-  topicName,
-  topics,
-  VerificationCompleted,
-} from '@autoverify/contracts';
-import { createLogger } from '@autoverify/logger';
-import { buildEvent, createKafka, ensureTopics, type KafkaClient, publishEvent } from '@autoverify/messaging';
-import { type Sandbox, startSandbox } from '@autoverify/sandbox';
-import {
-  migrateTestDatabase,
-  readTopic,
-  type TestDatabase,
-  type TestKafka,
-  testKafka,
-  waitFor,
-} from '@autoverify/testing';
+import { VerificationCompleted } from '@autoverify/contracts';
+import { waitFor } from '@autoverify/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InviteEnv } from '../src/config.ts';
 import { resendNotificationId } from '../src/domain/resend.ts';
-import { type RunningInvite, startInvite } from '../src/service.ts';
+import {
+  type InviteTest,
+  ofType,
+  type SubmittedApplicant,
+  startInviteTest,
+  submission,
+  applicant as submittedApplicant,
+  TENANT,
+} from './harness.ts';
 
-const serviceDir = fileURLToPath(new URL('..', import.meta.url));
-const TENANT = 'acme-pm';
 const ADMIN_TOKEN = 'test-admin-token-0123456789';
-const logger = createLogger({ service: 'invite-test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
-const tenantsFile = {
-  tenants: [
-    {
-      id: TENANT,
-      name: 'Acme Property Management',
-      entrata: {
-        baseUrl: 'http://127.0.0.1:4000/ext/orgs/acme/v1',
-        auth: { type: 'apikey', apiKey: { env: 'ACME_KEY' } },
-        propertyIds: ['1'],
-        requestsPerMinute: 60,
-      },
-      webhook: { auth: 'hmac', secrets: [{ env: 'ACME_HOOK' }], toleranceSeconds: 300 },
-      reconciliation: { intervalMinutes: 5, lookbackDays: 3 },
-      defaults: {
-        identityVerification: true,
-        channels: { email: true, sms: true },
-        reminders: { firstAfterHours: 24, intervalHours: 48, maxCount: 3 },
-        inviteExpiryDays: 14,
-        timeZone: 'America/Denver',
-        state: 'CO',
-        entrataFileTypes: { income: '1201', identity: '1202' },
-        sender: {
-          brandName: 'Acme PM',
-          emailFrom: 'leasing@acme.example.com',
-          emailFromName: 'Acme Leasing',
-          smsFrom: '+13035550100',
-        },
-      },
-      properties: {
-        '1': { name: 'Aspen Ridge' },
-        // Expires ~2.6 s after the invite.
-        '3': { name: 'Quick Expiry', identityVerification: false, inviteExpiryDays: 0.00003 },
-      },
-    },
-  ],
-};
+let h: InviteTest;
 
-type Payload = PayloadOf<typeof ApplicationSubmitted>;
-type SubmittedApplicant = Payload['applicants'][number];
-type Event = { type: string; id: string; payload: Record<string, unknown> & { applicationId: string } };
-
-let database: TestDatabase;
-let kafkaNs: TestKafka;
-let kafka: KafkaClient;
-let sandbox: Sandbox;
-let invite: RunningInvite;
-let tmp: string;
-const stops: { name: string; stop: () => Promise<void> | void }[] = [];
-
-function applicant(entrataApplicationId: string, contact: Partial<SubmittedApplicant>): SubmittedApplicant {
-  return {
-    applicantId: applicantIdFor(TENANT, entrataApplicationId, '1'),
-    entrataCustomerId: '1',
-    role: 'primary',
-    firstName: 'Ada',
-    lastName: 'Lovelace',
-    contactIssues: [],
-    ...contact,
-  };
-}
-
-function submission(
-  entrataApplicationId: string,
-  propertyId: string,
-  applicants: SubmittedApplicant[],
-): EventOf<typeof ApplicationSubmitted> {
-  const applicationId = applicationIdFor(TENANT, entrataApplicationId);
-  return buildEvent(
-    ApplicationSubmitted,
-    {
-      applicationId,
-      entrataApplicationId,
-      propertyId,
-      submittedAt: new Date().toISOString(),
-      source: 'webhook',
-      applicants,
-      excluded: [],
-    },
-    { tenantId: TENANT, correlationId: applicationId },
-  );
-}
-
-async function eventsOf(topic: { name: string }, applicationId: string): Promise<Event[]> {
-  const messages = await readTopic(kafkaNs.brokers, topicName(topic, kafkaNs.namespace));
-  return messages.map((m) => m.json as Event).filter((e) => e.payload.applicationId === applicationId);
-}
-const invitesOf = (applicationId: string) => eventsOf(topics.invites, applicationId);
-const notificationsOf = (applicationId: string) => eventsOf(topics.notificationRequests, applicationId);
-const ofType = (events: Event[], type: string) => events.filter((e) => e.type === type);
+/** The application's primary applicant, Ada Lovelace. */
+const applicant = (entrataApplicationId: string, contact: Partial<SubmittedApplicant>) =>
+  submittedApplicant(entrataApplicationId, '1', { firstName: 'Ada', lastName: 'Lovelace', ...contact });
 
 async function resend(body: Record<string, unknown>, headers: Record<string, string> = {}) {
-  const res = await invite.app.inject({
+  const res = await h.service.app.inject({
     method: 'POST',
     url: '/admin/invites/resend',
     headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...headers },
@@ -142,9 +38,9 @@ async function invited(
   count: number,
 ) {
   const event = submission(entrataApplicationId, propertyId, [a]);
-  await publishEvent(kafka, event);
+  await h.publishEnvelope(event);
   await waitFor(
-    async () => ofType(await invitesOf(event.payload.applicationId), 'InviteSent').length === count,
+    async () => ofType(await h.invitesOf(event.payload.applicationId), 'InviteSent').length === count,
     {
       timeoutMs: 30_000,
       message: `${count} InviteSent`,
@@ -154,58 +50,24 @@ async function invited(
 }
 
 beforeAll(async () => {
-  [database, kafkaNs] = await Promise.all([
-    migrateTestDatabase(serviceDir),
-    testKafka({ prefix: 'invite-resend' }),
-  ]);
-  kafka = createKafka({
-    brokers: kafkaNs.brokers,
-    clientId: 'invite-test',
-    namespace: kafkaNs.namespace,
-    logger,
-  });
-  await ensureTopics(kafka);
-  sandbox = await startSandbox({ httpPort: 0, smtpPort: 0, logLevel: 'silent' });
-  tmp = mkdtempSync(join(tmpdir(), 'invite-resend-test-'));
-  const tenantsPath = join(tmp, 'tenants.json');
-  writeFileSync(tenantsPath, JSON.stringify(tenantsFile));
-  invite = await startInvite({
-    env: loadEnv(InviteEnv, {
-      DATABASE_URL: database.url,
-      KAFKA_BROKERS: kafkaNs.brokers.join(','),
-      KAFKA_NAMESPACE: kafkaNs.namespace,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'silent',
-      TENANTS_FILE: tenantsPath,
-      PLATFORM_BASE_URL: sandbox.url,
-      PLATFORM_CLIENT_ID: sandbox.options.platform.clientId,
-      PLATFORM_SECRET_KEY: sandbox.options.platform.secretKey,
-      ADMIN_TOKEN,
-    }),
-    tenants: loadTenants(tenantsPath, { ACME_KEY: 'k', ACME_HOOK: 'h' }),
-    logger,
-    onStop: (name, stop) => stops.push({ name, stop }),
-    listen: false,
-    jobPollingSeconds: 0.5,
-    platform: { timeoutMs: 2000 },
-    requestRetry: { retryLimit: 3, retryDelay: 1, retryBackoff: false },
+  h = await startInviteTest({
+    properties: {
+      '1': { name: 'Aspen Ridge' },
+      // Expires ~2.6 s after the invite.
+      '3': { name: 'Quick Expiry', identityVerification: false, inviteExpiryDays: 0.00003 },
+    },
+    env: { ADMIN_TOKEN },
   });
 }, 120_000);
 
 afterAll(async () => {
-  for (const { stop } of stops.reverse()) await stop();
-  await kafka?.disconnect();
-  await sandbox?.stop();
-  await kafkaNs?.cleanup();
-  await database?.drop();
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
+  await h?.stop();
 }, 60_000);
 
 describe('POST /admin/invites/resend', () => {
   it('refuses a missing or wrong token (401) before looking at the body', async () => {
     for (const authorization of [undefined, 'Bearer not-the-token', ADMIN_TOKEN]) {
-      const res = await invite.app.inject({
+      const res = await h.service.app.inject({
         method: 'POST',
         url: '/admin/invites/resend',
         headers: authorization ? { authorization } : {},
@@ -256,7 +118,7 @@ describe('POST /admin/invites/resend', () => {
   it('re-sends an open invite once per request, on new ids, idempotently per Idempotency-Key; replays stay silent', async () => {
     const ada = applicant('2001', { email: 'ada@example.com', mobilePhone: '+13035550123' });
     const applicationId = await invited('2001', '1', ada, 2);
-    const before = await notificationsOf(applicationId);
+    const before = await h.notificationsOf(applicationId);
     expect(before).toHaveLength(4);
 
     const body = {
@@ -285,7 +147,7 @@ describe('POST /admin/invites/resend', () => {
 
     const fresh = await waitFor(
       async () => {
-        const all = await notificationsOf(applicationId);
+        const all = await h.notificationsOf(applicationId);
         return all.length >= 6 ? all.slice(4) : undefined;
       },
       { timeoutMs: 20_000, message: 'the re-sent notifications' },
@@ -306,7 +168,7 @@ describe('POST /admin/invites/resend', () => {
     ]);
     const resent = await waitFor(
       async () => {
-        const all = ofType(await invitesOf(applicationId), 'InviteSent').filter((e) => e.payload.resend);
+        const all = ofType(await h.invitesOf(applicationId), 'InviteSent').filter((e) => e.payload.resend);
         return all.length > 0 ? all : undefined;
       },
       { timeoutMs: 20_000, message: 'InviteSent resend=true' },
@@ -321,14 +183,14 @@ describe('POST /admin/invites/resend', () => {
 
     // A replay of the submission (new event id, same content) must not invite again.
     const replay = submission('2001', '1', [ada]);
-    await publishEvent(kafka, replay);
+    await h.publishEnvelope(replay);
     await waitFor(
-      async () => (await invite.prisma.inboxMessage.count({ where: { eventId: replay.id } })) === 1,
+      async () => (await h.service.prisma.inboxMessage.count({ where: { eventId: replay.id } })) === 1,
       { timeoutMs: 20_000, message: 'replay consumed' },
     );
     await new Promise((r) => setTimeout(r, 1500));
-    expect(await notificationsOf(applicationId)).toHaveLength(6);
-    expect(ofType(await invitesOf(applicationId), 'InviteSent')).toHaveLength(3);
+    expect(await h.notificationsOf(applicationId)).toHaveLength(6);
+    expect(ofType(await h.invitesOf(applicationId), 'InviteSent')).toHaveLength(3);
 
     // A second, deliberate request (no key) on one channel is the next in sequence.
     const second = await resend({ ...body, channels: ['sms'], reason: 'the text got lost too' });
@@ -337,9 +199,9 @@ describe('POST /admin/invites/resend', () => {
       sequence: 2,
       notificationIds: [resendNotificationId(ada.applicantId, 'income', 'sms', '+13035550123', 2)],
     });
-    await waitFor(async () => (await notificationsOf(applicationId)).length === 7, { timeoutMs: 20_000 });
+    await waitFor(async () => (await h.notificationsOf(applicationId)).length === 7, { timeoutMs: 20_000 });
 
-    const audit = await invite.prisma.inviteResend.findMany({
+    const audit = await h.service.prisma.inviteResend.findMany({
       where: { applicantId: ada.applicantId },
       orderBy: { sequence: 'asc' },
     });
@@ -366,34 +228,31 @@ describe('POST /admin/invites/resend', () => {
     const sms = await resend({ ...base, applicantId: bea.applicantId, channels: ['sms'] });
     expect(sms).toMatchObject({ status: 422, body: { type: 'urn:problem:channel-unavailable' } });
     expect(sms.body.detail).toContain('no mobile phone number');
-    expect(await invite.prisma.inviteResend.count({ where: { applicantId: bea.applicantId } })).toBe(0);
+    expect(await h.service.prisma.inviteResend.count({ where: { applicantId: bea.applicantId } })).toBe(0);
   }, 60_000);
 
   it('answers 409 once the verification is completed, and 409 for an expired invite', async () => {
     const cy = applicant('2003', { email: 'cy@example.com' });
     const applicationId = await invited('2003', '1', cy, 2);
-    const requested = ofType(await invitesOf(applicationId), 'VerificationRequested')[0]!;
+    const requested = ofType(await h.invitesOf(applicationId), 'VerificationRequested')[0]!;
     const income = (
       requested.payload.applicants as { verifications: { kind: string; verificationId: string }[] }[]
     )[0]!.verifications.find((v) => v.kind === 'income')!;
-    await publishEvent(
-      kafka,
-      buildEvent(
-        VerificationCompleted,
-        {
-          applicationId,
-          applicantId: cy.applicantId,
-          kind: 'income',
-          verificationId: income.verificationId,
-          reasonCompleted: 'submitted',
-        },
-        { tenantId: TENANT, correlationId: applicationId },
-      ),
+    await h.publish(
+      VerificationCompleted,
+      {
+        applicationId,
+        applicantId: cy.applicantId,
+        kind: 'income',
+        verificationId: income.verificationId,
+        reasonCompleted: 'submitted',
+      },
+      { tenantId: TENANT, correlationId: applicationId },
     );
     await waitFor(
       async () =>
         (
-          await invite.prisma.invite.findUnique({
+          await h.service.prisma.invite.findUnique({
             where: { applicantId_kind: { applicantId: cy.applicantId, kind: 'income' } },
           })
         )?.status === 'completed',
@@ -414,7 +273,7 @@ describe('POST /admin/invites/resend', () => {
 
     const dee = applicant('2004', { email: 'dee@example.com' });
     const expiring = await invited('2004', '3', dee, 1);
-    await waitFor(async () => ofType(await invitesOf(expiring), 'InviteExpired').length === 1, {
+    await waitFor(async () => ofType(await h.invitesOf(expiring), 'InviteExpired').length === 1, {
       timeoutMs: 30_000,
       message: 'invite expired',
     });

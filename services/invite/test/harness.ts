@@ -1,0 +1,131 @@
+/**
+ * invite in-process (no HTTP listener: app.inject) against its own database, the real Kafka (random
+ * namespace) and the in-process sandbox's verification platform, with the scenario helpers its tests
+ * share.
+ */
+import { fileURLToPath } from 'node:url';
+import { loadEnv } from '@autoverify/config';
+import {
+  ApplicationSubmitted,
+  applicantIdFor,
+  applicationIdFor,
+  type EventOf,
+  type PayloadOf,
+  type TenantSettings,
+  topics,
+} from '@autoverify/contracts';
+import { buildEvent } from '@autoverify/messaging';
+import type { Sandbox } from '@autoverify/sandbox';
+import { testTenant, testTenantsFile } from '@autoverify/testing';
+import { type ServiceUnderTest, startServiceUnderTest, type TestEnvelope } from '@autoverify/testing/service';
+import { InviteEnv } from '../src/config.ts';
+import { type RunningInvite, startInvite } from '../src/service.ts';
+
+export const TENANT = 'acme-pm';
+
+type Payload = PayloadOf<typeof ApplicationSubmitted>;
+export type SubmittedApplicant = Payload['applicants'][number];
+export type Event = TestEnvelope & { payload: { applicationId: string } };
+
+type PlatformGroup = NonNullable<ReturnType<Sandbox['state']['platform']['groups']['get']>>;
+
+export interface InviteTest extends ServiceUnderTest<RunningInvite> {
+  /** The application's events on the invites topic. */
+  invitesOf(applicationId: string): Promise<Event[]>;
+  /** The application's NotificationRequested events. */
+  notificationsOf(applicationId: string): Promise<Event[]>;
+  /** The applicant groups the sandbox's platform holds for the application. */
+  groupsFor(applicationId: string): PlatformGroup[];
+}
+
+export async function startInviteTest(options: {
+  properties: TenantSettings['properties'];
+  /** invite's own variables beyond the platform's (e.g. ADMIN_TOKEN). */
+  env?: Record<string, string>;
+}): Promise<InviteTest> {
+  const h = await startServiceUnderTest({
+    serviceDir: fileURLToPath(new URL('..', import.meta.url)),
+    tenants: testTenantsFile(
+      testTenant(TENANT, {
+        name: 'Acme Property Management',
+        defaults: {
+          sender: {
+            brandName: 'Acme PM',
+            emailFrom: 'leasing@acme.example.com',
+            emailFromName: 'Acme Leasing',
+          },
+        },
+        properties: options.properties,
+      }),
+    ),
+    sandbox: true,
+    start: ({ env, tenants, logger, onStop, sandbox }) =>
+      startInvite({
+        env: loadEnv(InviteEnv, {
+          ...env,
+          PLATFORM_BASE_URL: sandbox.url,
+          PLATFORM_CLIENT_ID: sandbox.options.platform.clientId,
+          PLATFORM_SECRET_KEY: sandbox.options.platform.secretKey,
+          ...options.env,
+        }),
+        tenants,
+        logger,
+        onStop,
+        listen: false,
+        jobPollingSeconds: 0.5,
+        platform: { timeoutMs: 2000 },
+        requestRetry: { retryLimit: 3, retryDelay: 1, retryBackoff: false },
+      }),
+  });
+  const eventsOf = async (topic: { name: string }, applicationId: string) =>
+    (await h.events(topic)).filter((e): e is Event => e.payload.applicationId === applicationId);
+  return Object.assign(h, {
+    invitesOf: (applicationId: string) => eventsOf(topics.invites, applicationId),
+    notificationsOf: (applicationId: string) => eventsOf(topics.notificationRequests, applicationId),
+    groupsFor: (applicationId: string) =>
+      [...h.sandbox.state.platform.groups.values()].filter(
+        (g) => g.correlationId === applicationId || g.correlationId?.startsWith(`${applicationId}:`),
+      ),
+  });
+}
+
+export const ofType = <T extends { type: string }>(events: T[], type: string) =>
+  events.filter((e) => e.type === type);
+
+export function applicant(
+  entrataApplicationId: string,
+  customerId: string,
+  contact: Partial<SubmittedApplicant>,
+): SubmittedApplicant {
+  return {
+    applicantId: applicantIdFor(TENANT, entrataApplicationId, customerId),
+    entrataCustomerId: customerId,
+    role: customerId === '1' ? 'primary' : 'co-applicant',
+    firstName: `First${customerId}`,
+    lastName: `Last${customerId}`,
+    contactIssues: [],
+    ...contact,
+  };
+}
+
+/** An ApplicationSubmitted as ingest would publish it (a new event id each call). */
+export function submission(
+  entrataApplicationId: string,
+  propertyId: string,
+  applicants: SubmittedApplicant[],
+): EventOf<typeof ApplicationSubmitted> {
+  const applicationId = applicationIdFor(TENANT, entrataApplicationId);
+  return buildEvent(
+    ApplicationSubmitted,
+    {
+      applicationId,
+      entrataApplicationId,
+      propertyId,
+      submittedAt: new Date().toISOString(),
+      source: 'webhook',
+      applicants,
+      excluded: [],
+    },
+    { tenantId: TENANT, correlationId: applicationId },
+  );
+}
