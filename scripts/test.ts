@@ -20,24 +20,78 @@ const env = { KAFKA_BROKERS: kafka.brokers };
 for (const dir of workspaceDirs()) rmSync(join(dir, 'test-results'), { recursive: true, force: true });
 
 // --continue: one failing package must not hide the results of the others.
-const turbo = (task: string, extra: string[] = []) => ['exec', 'turbo', 'run', task, '--continue', '--output-logs=new-only', ...extra];
+const turbo = (task: string, extra: string[] = []) => [
+  'exec',
+  'turbo',
+  'run',
+  task,
+  '--continue',
+  '--output-logs=new-only',
+  ...extra,
+];
 const results: Record<string, boolean> = {};
 results.generate = step('generate Prisma clients', 'pnpm', turbo('generate'));
 results.typecheck =
-  results.generate && step('typecheck', 'pnpm', turbo('typecheck')) && step('typecheck scripts', 'pnpm', ['exec', 'tsc', '-p', 'scripts']);
-results.unit = step('unit tests', 'pnpm', turbo('test:unit', ['--', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/unit.json']), env);
-results.scripts = step('repository scripts tests', 'pnpm', ['exec', 'vitest', 'run', '--dir', 'scripts', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/scripts.json']);
+  results.generate &&
+  step('typecheck', 'pnpm', turbo('typecheck')) &&
+  step('typecheck scripts', 'pnpm', ['exec', 'tsc', '-p', 'scripts']);
+results.unit = step(
+  'unit tests',
+  'pnpm',
+  turbo('test:unit', [
+    '--',
+    '--reporter=default',
+    '--reporter=json',
+    '--outputFile.json=test-results/unit.json',
+  ]),
+  env,
+);
+results.scripts = step('repository scripts tests', 'pnpm', [
+  'exec',
+  'vitest',
+  'run',
+  '--dir',
+  'scripts',
+  '--reporter=default',
+  '--reporter=json',
+  '--outputFile.json=test-results/scripts.json',
+]);
 results.integration =
   results.generate &&
-  step('integration tests', 'pnpm', turbo('test:integration', ['--concurrency=2', '--', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/integration.json']), env);
+  step(
+    'integration tests',
+    'pnpm',
+    turbo('test:integration', [
+      '--concurrency=2',
+      '--',
+      '--reporter=default',
+      '--reporter=json',
+      '--outputFile.json=test-results/integration.json',
+    ]),
+    env,
+  );
 results.e2e =
   results.generate &&
-  step('end-to-end tests', 'pnpm', ['--filter', '@autoverify/e2e', 'run', 'test:e2e', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/e2e.json'], env);
+  step(
+    'end-to-end tests',
+    'pnpm',
+    [
+      '--filter',
+      '@autoverify/e2e',
+      'run',
+      'test:e2e',
+      '--reporter=default',
+      '--reporter=json',
+      '--outputFile.json=test-results/e2e.json',
+    ],
+    env,
+  );
 
 // Personal data must never reach logs: scan what every service wrote during the end-to-end run.
 const e2eLogs = recentServiceLogs(started);
 results.piiInLogs =
-  e2eLogs.length === 0 || step('no personal data in service logs', process.execPath, ['scripts/check-logs-for-pii.ts', ...e2eLogs]);
+  e2eLogs.length === 0 ||
+  step('no personal data in service logs', process.execPath, ['scripts/check-logs-for-pii.ts', ...e2eLogs]);
 
 if (kafka.startedHere) await stopLocalKafka();
 
@@ -52,8 +106,14 @@ for (const dir of workspaceDirs()) {
     counts.skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
   }
 }
-const failedSteps = Object.entries(results).filter(([, ok]) => !ok).map(([name]) => name);
-console.log(`\nsteps: ${Object.entries(results).map(([n, ok]) => `${n} ${ok ? 'ok' : 'FAILED'}`).join(', ')}`);
+const failedSteps = Object.entries(results)
+  .filter(([, ok]) => !ok)
+  .map(([name]) => name);
+console.log(
+  `\nsteps: ${Object.entries(results)
+    .map(([n, ok]) => `${n} ${ok ? 'ok' : 'FAILED'}`)
+    .join(', ')}`,
+);
 console.log(`time: ${Math.round((Date.now() - started) / 1000)} s`);
 console.log(`tests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
 process.exit(failedSteps.length === 0 && counts.failed === 0 ? 0 : 1);

@@ -9,11 +9,18 @@ export const EnvelopeHeader = Type.Object(
     occurredAt: Type.String({ format: 'date-time' }),
     tenantId: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,62}$', description: 'Customer (tenant) slug.' }),
     correlationId: Type.String({ minLength: 1, description: 'Our application id: one journey, one id.' }),
-    causationId: Type.Optional(Type.String({ format: 'uuid', description: 'Id of the event that caused this one.' })),
-    traceparent: Type.Optional(Type.String({ pattern: '^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$' })),
+    causationId: Type.Optional(
+      Type.String({ format: 'uuid', description: 'Id of the event that caused this one.' }),
+    ),
+    traceparent: Type.Optional(
+      Type.String({ pattern: '^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$' }),
+    ),
     tracestate: Type.Optional(Type.String()),
     replay: Type.Optional(
-      Type.Object({ replayId: Type.String(), requestedBy: Type.String() }, { description: 'Set when support replays an event.' }),
+      Type.Object(
+        { replayId: Type.String(), requestedBy: Type.String() },
+        { description: 'Set when support replays an event.' },
+      ),
     ),
   },
   { additionalProperties: false },

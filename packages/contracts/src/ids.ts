@@ -16,5 +16,8 @@ export function stableUuid(...parts: string[]): string {
 export const applicationIdFor = (tenantId: string, entrataApplicationId: string): string =>
   stableUuid('application', tenantId, entrataApplicationId);
 
-export const applicantIdFor = (tenantId: string, entrataApplicationId: string, entrataCustomerId: string): string =>
-  stableUuid('applicant', tenantId, entrataApplicationId, entrataCustomerId);
+export const applicantIdFor = (
+  tenantId: string,
+  entrataApplicationId: string,
+  entrataCustomerId: string,
+): string => stableUuid('applicant', tenantId, entrataApplicationId, entrataCustomerId);

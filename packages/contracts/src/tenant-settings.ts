@@ -7,12 +7,17 @@ export const SecretRef = Type.Union([
 ]);
 export type SecretRef = Static<typeof SecretRef>;
 
-const UsState = Type.String({ pattern: '^[A-Z]{2}$', description: 'Two-letter US state code of the property.' });
+const UsState = Type.String({
+  pattern: '^[A-Z]{2}$',
+  description: 'Two-letter US state code of the property.',
+});
 
 /** What can be set per customer and overridden per property. */
 export const PropertySettings = Type.Object(
   {
-    identityVerification: Type.Boolean({ description: 'Income is always verified; identity only where enabled.' }),
+    identityVerification: Type.Boolean({
+      description: 'Income is always verified; identity only where enabled.',
+    }),
     channels: Type.Object({ email: Type.Boolean(), sms: Type.Boolean() }, { additionalProperties: false }),
     reminders: Type.Object(
       {
@@ -23,7 +28,10 @@ export const PropertySettings = Type.Object(
       { additionalProperties: false },
     ),
     inviteExpiryDays: Type.Number({ exclusiveMinimum: 0, maximum: 90 }),
-    timeZone: Type.String({ minLength: 1, description: 'IANA time zone of the property, e.g. America/Denver.' }),
+    timeZone: Type.String({
+      minLength: 1,
+      description: 'IANA time zone of the property, e.g. America/Denver.',
+    }),
     state: UsState,
     entrataFileTypes: Type.Object(
       {
@@ -85,7 +93,11 @@ export const TenantSettings = Type.Object(
           minItems: 1,
           description: 'Properties the reconciliation poll reads.',
         }),
-        requestsPerMinute: Type.Integer({ minimum: 1, maximum: 10000, description: 'Our own ceiling per service.' }),
+        requestsPerMinute: Type.Integer({
+          minimum: 1,
+          maximum: 10000,
+          description: 'Our own ceiling per service.',
+        }),
       },
       { additionalProperties: false },
     ),

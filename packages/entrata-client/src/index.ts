@@ -22,7 +22,12 @@ export type {
   EntrataLeaseDocument,
   EntrataUploadedFile,
 } from './leases.ts';
+export {
+  type EntrataClients,
+  type EntrataTuning,
+  entrataClientsPerTenant,
+  type TenantCredentials,
+} from './per-tenant.ts';
 export { exhaustedWaitMs, parseRateLimitHeaders, type RateLimitWindow } from './rate-limit-headers.ts';
 export { type Clock, RateLimiter, systemClock } from './rate-limiter.ts';
 export { ENTRATA_TIME_ZONE, formatEntrataDate, parseEntrataDate } from './tolerant.ts';
-export { type EntrataClients, type EntrataTuning, entrataClientsPerTenant, type TenantCredentials } from './per-tenant.ts';

@@ -38,7 +38,11 @@ export function entrataClientsPerTenant(
           auth:
             entrata.auth.type === 'apikey'
               ? { type: 'apikey', apiKey: tenants.secret(entrata.auth.apiKey) }
-              : { type: 'basic', username: entrata.auth.username, password: tenants.secret(entrata.auth.password) },
+              : {
+                  type: 'basic',
+                  username: entrata.auth.username,
+                  password: tenants.secret(entrata.auth.password),
+                },
           tenantId,
           requestsPerMinute: entrata.requestsPerMinute,
           logger,

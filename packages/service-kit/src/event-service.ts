@@ -70,7 +70,12 @@ export async function startEventService<Tx extends PrismaTx>(
   onStop('database', () => prisma.$disconnect());
   const transactions = prismaTransactions<Tx>(prisma);
 
-  const kafka = createKafka({ brokers: env.KAFKA_BROKERS, clientId: service, namespace: env.KAFKA_NAMESPACE, logger });
+  const kafka = createKafka({
+    brokers: env.KAFKA_BROKERS,
+    clientId: service,
+    namespace: env.KAFKA_NAMESPACE,
+    logger,
+  });
   onStop('kafka', () => kafka.disconnect());
 
   const relay = await startOutboxRelay({ kafka, transactions, logger });

@@ -1,4 +1,12 @@
 export {
+  type EventServiceEnv,
+  type EventServiceInfrastructure,
+  type EventServiceParts,
+  type RunningEventService,
+  type StartEventServiceOptions,
+  startEventService,
+} from './event-service.ts';
+export {
   addReadinessCheck,
   type CreateHttpServerOptions,
   createHttpServer,
@@ -16,11 +24,3 @@ export {
 } from './jobs.ts';
 export { type Lifecycle, type RunServiceOptions, runService, type StopHook } from './lifecycle.ts';
 export { type FieldError, PROBLEM_CONTENT_TYPE, type Problem, sendProblem } from './problem.ts';
-export {
-  type EventServiceEnv,
-  type EventServiceInfrastructure,
-  type EventServiceParts,
-  type RunningEventService,
-  type StartEventServiceOptions,
-  startEventService,
-} from './event-service.ts';

@@ -19,7 +19,9 @@ export const Applicant = Type.Object(
     lastName: Type.String({ maxLength: 200 }),
     email: Type.Optional(Email),
     mobilePhone: Type.Optional(PhoneE164),
-    contactIssues: Type.Array(ContactIssue, { description: 'Why a channel cannot be used; reported, never skipped silently.' }),
+    contactIssues: Type.Array(ContactIssue, {
+      description: 'Why a channel cannot be used; reported, never skipped silently.',
+    }),
   },
   { additionalProperties: false },
 );

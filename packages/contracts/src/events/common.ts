@@ -4,7 +4,11 @@ export const Id = Type.String({ minLength: 1, maxLength: 128 });
 export const Uuid = Type.String({ format: 'uuid' });
 export const DateTime = Type.String({ format: 'date-time' });
 export const VerificationKind = Type.Union([Type.Literal('income'), Type.Literal('identity')]);
-export const ReportType = Type.Union([Type.Literal('income'), Type.Literal('identity'), Type.Literal('asset')]);
+export const ReportType = Type.Union([
+  Type.Literal('income'),
+  Type.Literal('identity'),
+  Type.Literal('asset'),
+]);
 export const Channel = Type.Union([Type.Literal('email'), Type.Literal('sms')]);
 export const ApplicantRole = Type.Union([
   Type.Literal('primary'),

@@ -8,7 +8,8 @@ export const NotificationRequested = defineEvent({
   type: 'NotificationRequested',
   version: 1,
   key: 'applicationId',
-  description: 'Ask notify to send one message on one channel. notificationId is deterministic: a repeat has no effect.',
+  description:
+    'Ask notify to send one message on one channel. notificationId is deterministic: a repeat has no effect.',
   payload: Type.Object(
     {
       notificationId: Type.String({ minLength: 1, maxLength: 200 }),

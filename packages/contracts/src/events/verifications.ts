@@ -50,7 +50,8 @@ export const InviteSent = defineEvent({
   type: 'InviteSent',
   version: 1,
   key: 'applicationId',
-  description: 'An invitation for one applicant and verification kind was handed to notify on the listed channels.',
+  description:
+    'An invitation for one applicant and verification kind was handed to notify on the listed channels.',
   payload: Type.Object(
     {
       applicationId: Uuid,
@@ -82,7 +83,8 @@ export const InviteBlocked = defineEvent({
   type: 'InviteBlocked',
   version: 1,
   key: 'applicationId',
-  description: 'An applicant could not be invited (no usable contact, or the platform rejected them). Visible to support.',
+  description:
+    'An applicant could not be invited (no usable contact, or the platform rejected them). Visible to support.',
   payload: Type.Object(
     {
       applicationId: Uuid,
@@ -126,7 +128,8 @@ export const VerificationCompleted = defineEvent({
   type: 'VerificationCompleted',
   version: 1,
   key: 'applicationId',
-  description: 'The platform reported that an applicant completed one verification. May repeat (applicants can reopen).',
+  description:
+    'The platform reported that an applicant completed one verification. May repeat (applicants can reopen).',
   payload: Type.Object(
     {
       applicationId: Uuid,

@@ -16,15 +16,20 @@ describe('published event schemas (compatibility snapshot)', () => {
     for (const file of committed) {
       const key = file.replace(/\.json$/, '');
       const current = generated.get(key);
-      expect(current, `${key} was published but is no longer defined; keep it until no consumer reads it`).toBeDefined();
-      expect(serialise(current), `${key} changed incompatibly: publish ${key.replace(/v(\d+)$/, (_, v) => `v${Number(v) + 1}`)} instead`).toBe(
-        readFileSync(join(schemasDir, file), 'utf8'),
-      );
+      expect(
+        current,
+        `${key} was published but is no longer defined; keep it until no consumer reads it`,
+      ).toBeDefined();
+      expect(
+        serialise(current),
+        `${key} changed incompatibly: publish ${key.replace(/v(\d+)$/, (_, v) => `v${Number(v) + 1}`)} instead`,
+      ).toBe(readFileSync(join(schemasDir, file), 'utf8'));
     }
   });
 
   it('has a committed snapshot for every event version', () => {
-    for (const key of generated.keys()) expect(existsSync(join(schemasDir, `${key}.json`)), `${key}: ${fix}`).toBe(true);
+    for (const key of generated.keys())
+      expect(existsSync(join(schemasDir, `${key}.json`)), `${key}: ${fix}`).toBe(true);
   });
 });
 
@@ -38,7 +43,9 @@ describe('AsyncAPI document', () => {
   });
 
   it('is committed up to date', () => {
-    expect(readFileSync(join(artifactsDir, 'asyncapi.json'), 'utf8'), fix).toBe(serialise(buildAsyncApiDocument()));
+    expect(readFileSync(join(artifactsDir, 'asyncapi.json'), 'utf8'), fix).toBe(
+      serialise(buildAsyncApiDocument()),
+    );
   });
 });
 

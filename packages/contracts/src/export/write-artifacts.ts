@@ -11,7 +11,8 @@ export const serialise = (value: unknown): string => `${JSON.stringify(value, nu
 
 if (import.meta.main) {
   mkdirSync(schemasDir, { recursive: true });
-  for (const [key, schema] of eventJsonSchemas()) writeFileSync(join(schemasDir, `${key}.json`), serialise(schema));
+  for (const [key, schema] of eventJsonSchemas())
+    writeFileSync(join(schemasDir, `${key}.json`), serialise(schema));
   writeFileSync(join(artifactsDir, 'asyncapi.json'), serialise(buildAsyncApiDocument()));
   console.log(`wrote ${eventJsonSchemas().size} schemas to ${schemasDir} and asyncapi.json`);
 }
