@@ -1,9 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadEnv, loadTenants } from '@autoverify/config';
+import { loadEnv } from '@autoverify/config';
 import {
   type EventDefinition,
   type EventOf,
@@ -13,20 +10,12 @@ import {
   type PayloadOf,
   ReportCompleted,
   stableUuid,
-  topicName,
   topics,
   VerificationCompleted,
 } from '@autoverify/contracts';
-import { createLogger } from '@autoverify/logger';
-import { buildEvent, createKafka, ensureTopics, type KafkaClient, publishEvent } from '@autoverify/messaging';
-import {
-  migrateTestDatabase,
-  readTopic,
-  type TestDatabase,
-  type TestKafka,
-  testKafka,
-  waitFor,
-} from '@autoverify/testing';
+import { buildEvent } from '@autoverify/messaging';
+import { testTenant, testTenantsFile, waitFor } from '@autoverify/testing';
+import { type ServiceUnderTest, startServiceUnderTest, type TestEnvelope } from '@autoverify/testing/service';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envSchema } from '../src/config.ts';
 import { type RunningReminder, startReminder } from '../src/service.ts';
@@ -34,7 +23,6 @@ import { type RunningReminder, startReminder } from '../src/service.ts';
 const serviceDir = fileURLToPath(new URL('..', import.meta.url));
 const TENANT = 'acme-pm';
 const HOUR = 3_600_000;
-const logger = createLogger({ service: 'reminder-test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
 /**
  * A fixed-offset zone in which the local hour is `hour` right now. Etc/GMT zones have inverted signs:
@@ -52,57 +40,25 @@ function zoneWhereLocalHourIs(hour: number, now = new Date()): { zone: string; o
 const day = zoneWhereLocalHourIs(12);
 const night = zoneWhereLocalHourIs(3);
 
-const defaults = {
-  identityVerification: true,
-  channels: { email: true, sms: true },
-  reminders: { firstAfterHours: 24, intervalHours: 48, maxCount: 3 },
-  inviteExpiryDays: 14,
-  timeZone: day.zone,
-  state: 'CO',
-  entrataFileTypes: { income: '1201', identity: '1202' },
-  sender: {
-    brandName: 'Acme PM',
-    emailFrom: 'leasing@acme.example.com',
-    emailFromName: 'Acme Leasing',
-    smsFrom: '+13035550100',
-  },
-};
-const tenantsFile = {
-  tenants: [
-    {
-      id: TENANT,
-      name: 'Acme Property Management',
-      entrata: {
-        baseUrl: 'http://127.0.0.1:4000/ext/orgs/acme/v1',
-        auth: { type: 'apikey', apiKey: { env: 'ACME_KEY' } },
-        propertyIds: ['1'],
-        requestsPerMinute: 60,
-      },
-      webhook: { auth: 'hmac', secrets: [{ env: 'ACME_HOOK' }], toleranceSeconds: 300 },
-      reconciliation: { intervalMinutes: 5, lookbackDays: 3 },
-      defaults,
-      properties: {
-        // Two reminders 1.8 s apart, the first 1.8 s after the invite.
-        fast: { reminders: { firstAfterHours: 0.0005, intervalHours: 0.0005, maxCount: 2 } },
-        // One reminder ~7 s after the invite: time for the test to act before it is due.
-        soon: { reminders: { firstAfterHours: 0.002, intervalHours: 1, maxCount: 3 } },
-        night: {
-          timeZone: night.zone,
-          reminders: { firstAfterHours: 0.0005, intervalHours: 1, maxCount: 1 },
-        },
+const tenantsFile = testTenantsFile(
+  testTenant(TENANT, {
+    defaults: { timeZone: day.zone },
+    properties: {
+      // Two reminders 1.8 s apart, the first 1.8 s after the invite.
+      fast: { reminders: { firstAfterHours: 0.0005, intervalHours: 0.0005, maxCount: 2 } },
+      // One reminder ~7 s after the invite: time for the test to act before it is due.
+      soon: { reminders: { firstAfterHours: 0.002, intervalHours: 1, maxCount: 3 } },
+      night: {
+        timeZone: night.zone,
+        reminders: { firstAfterHours: 0.0005, intervalHours: 1, maxCount: 1 },
       },
     },
-  ],
-};
+  }),
+);
 
-let database: TestDatabase;
-let kafkaNs: TestKafka;
-let kafka: KafkaClient;
-let reminder: RunningReminder;
-let tmp: string;
+let h: ServiceUnderTest<RunningReminder>;
 /** When set, the service's clock reads this instead of the real time (fire-time rules only). */
 let clockOverride: Date | undefined;
-const stops: { name: string; stop: () => Promise<void> | void }[] = [];
 
 interface Applicant {
   applicationId: string;
@@ -159,75 +115,47 @@ const completed = (a: Applicant, kind: 'income' | 'identity' = 'income') =>
     verificationId: 'ver_1',
   });
 
-type Envelope = { id: string; type: string; payload: Record<string, unknown> & { applicantId?: string } };
-
-async function eventsFor(topic: { name: string }, a: Applicant): Promise<Envelope[]> {
-  const messages = await readTopic(kafkaNs.brokers, topicName(topic, kafkaNs.namespace));
-  return messages.map((m) => m.json as Envelope).filter((e) => e.payload.applicantId === a.applicantId);
-}
+const eventsFor = async (topic: { name: string }, a: Applicant): Promise<TestEnvelope[]> =>
+  (await h.events(topic)).filter((e) => e.payload.applicantId === a.applicantId);
 const reminderRequests = async (a: Applicant) =>
   (await eventsFor(topics.notificationRequests, a)).filter((e) => e.payload.purpose === 'reminder');
 const reminderEvents = (a: Applicant) => eventsFor(topics.reminders, a);
 
 const processed = (e: { id: string }) =>
-  waitFor(async () => (await reminder.prisma.inboxMessage.count({ where: { eventId: e.id } })) === 1, {
+  waitFor(async () => (await h.service.prisma.inboxMessage.count({ where: { eventId: e.id } })) === 1, {
     timeoutMs: 20_000,
     message: `event ${e.id} processed`,
   });
 
-async function publish(...events: { id: string }[]) {
-  for (const e of events) await publishEvent(kafka, e);
-}
+const publish = (...events: { id: string }[]) => h.publishEnvelope(...events);
 
 const rows = (a: Applicant) =>
-  reminder.prisma.reminder.findMany({ where: { applicantId: a.applicantId }, orderBy: { number: 'asc' } });
+  h.service.prisma.reminder.findMany({ where: { applicantId: a.applicantId }, orderBy: { number: 'asc' } });
 
 beforeAll(async () => {
-  [database, kafkaNs] = await Promise.all([
-    migrateTestDatabase(serviceDir),
-    testKafka({ prefix: 'reminder' }),
-  ]);
-  kafka = createKafka({
-    brokers: kafkaNs.brokers,
-    clientId: 'reminder-test',
-    namespace: kafkaNs.namespace,
-    logger,
-  });
-  await ensureTopics(kafka);
-  tmp = mkdtempSync(join(tmpdir(), 'reminder-test-'));
-  const tenantsPath = join(tmp, 'tenants.json');
-  writeFileSync(tenantsPath, JSON.stringify(tenantsFile));
-  const tenants = loadTenants(tenantsPath, { ACME_KEY: 'k', ACME_HOOK: 'h' });
-  reminder = await startReminder({
-    env: loadEnv(envSchema, {
-      DATABASE_URL: database.url,
-      KAFKA_BROKERS: kafkaNs.brokers.join(','),
-      KAFKA_NAMESPACE: kafkaNs.namespace,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'silent',
-      TENANTS_FILE: tenantsPath,
-    }),
-    tenants,
-    logger,
-    onStop: (name, stop) => stops.push({ name, stop }),
-    listen: false,
-    jobPollingSeconds: 0.5,
-    clock: { now: () => clockOverride ?? new Date() },
+  h = await startServiceUnderTest({
+    serviceDir,
+    tenants: tenantsFile,
+    start: ({ env, tenants, logger, onStop }) =>
+      startReminder({
+        env: loadEnv(envSchema, env),
+        tenants,
+        logger,
+        onStop,
+        listen: false,
+        jobPollingSeconds: 0.5,
+        clock: { now: () => clockOverride ?? new Date() },
+      }),
   });
 }, 120_000);
 
 afterAll(async () => {
-  for (const { stop } of stops.reverse()) await stop();
-  await kafka?.disconnect();
-  await kafkaNs?.cleanup();
-  await database?.drop();
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
+  await h?.stop();
 }, 60_000);
 
 describe('reminder service', () => {
   it('reports ready', async () => {
-    const response = await reminder.app.inject({ method: 'GET', url: '/health/ready' });
+    const response = await h.service.app.inject({ method: 'GET', url: '/health/ready' });
     expect(response.statusCode).toBe(200);
   });
 
