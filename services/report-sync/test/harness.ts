@@ -3,11 +3,8 @@
  * in-process sandbox (Entrata + verification platform), and observes its outcome events.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadEnv, loadTenants } from '@autoverify/config';
+import { loadEnv } from '@autoverify/config';
 import {
   applicantIdFor,
   applicationIdFor,
@@ -16,22 +13,12 @@ import {
   ReportCompleted,
   type ReportSynced,
   type ReportSyncFailed,
-  type TenantsFile,
   topics,
 } from '@autoverify/contracts';
-import { createLogger } from '@autoverify/logger';
-import {
-  buildEvent,
-  createKafka,
-  ensureTopics,
-  type KafkaClient,
-  prismaTransactions,
-  publishEvent,
-  type Sql,
-  type Subscription,
-} from '@autoverify/messaging';
-import { type FaultSpec, type Sandbox, startSandbox } from '@autoverify/sandbox';
-import { migrateTestDatabase, type TestDatabase, testKafka, waitFor } from '@autoverify/testing';
+import { prismaTransactions, type Sql } from '@autoverify/messaging';
+import type { FaultSpec, Sandbox } from '@autoverify/sandbox';
+import { testTenant, testTenantsFile, waitFor } from '@autoverify/testing';
+import { startServiceUnderTest } from '@autoverify/testing/service';
 import { createVerificationClient } from '@autoverify/verification-client';
 import { ReportSyncEnv } from '../src/config.ts';
 import { type RunningReportSync, startReportSync } from '../src/service.ts';
@@ -44,40 +31,22 @@ export const FILE_TYPES = { income: '7001', identity: '7002' };
 /** Queue retries per job in these tests (base delay 1 s, doubling). */
 export const RETRY_LIMIT = 4;
 
-export function tenantsFile(sandboxUrl: string): TenantsFile {
-  return {
-    tenants: [
-      {
-        id: TENANT,
-        name: 'Acme Property Management',
-        entrata: {
-          baseUrl: `${sandboxUrl}/ext/orgs/${ORG}/v1`,
-          auth: { type: 'apikey', apiKey: { env: 'ACME_ENTRATA_API_KEY' } },
-          propertyIds: [PROPERTY],
-          requestsPerMinute: 600,
+export const tenantsFile = (sandboxUrl: string) =>
+  testTenantsFile(
+    testTenant(TENANT, {
+      name: 'Acme Property Management',
+      entrata: { baseUrl: `${sandboxUrl}/ext/orgs/${ORG}/v1`, propertyIds: [PROPERTY] },
+      defaults: {
+        entrataFileTypes: FILE_TYPES,
+        sender: {
+          brandName: 'Acme Living',
+          emailFrom: 'leasing@acme.example.com',
+          emailFromName: 'Acme Leasing',
         },
-        webhook: { auth: 'hmac', secrets: [{ env: 'ACME_WEBHOOK_SECRET' }], toleranceSeconds: 300 },
-        reconciliation: { intervalMinutes: 5, lookbackDays: 3 },
-        defaults: {
-          identityVerification: true,
-          channels: { email: true, sms: true },
-          reminders: { firstAfterHours: 24, intervalHours: 48, maxCount: 3 },
-          inviteExpiryDays: 14,
-          timeZone: 'America/Denver',
-          state: 'CO',
-          entrataFileTypes: FILE_TYPES,
-          sender: {
-            brandName: 'Acme Living',
-            emailFrom: 'leasing@acme.example.com',
-            emailFromName: 'Acme Leasing',
-            smsFrom: '+13035550100',
-          },
-        },
-        properties: { [PROPERTY]: { name: 'Aspen Ridge Apartments' } },
       },
-    ],
-  };
-}
+      properties: { [PROPERTY]: { name: 'Aspen Ridge Apartments' } },
+    }),
+  );
 
 export type Outcome = EventOf<typeof ReportSynced> | EventOf<typeof ReportSyncFailed>;
 
@@ -130,123 +99,96 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export async function startHarness(): Promise<Harness> {
-  const logger = createLogger({ service: 'report-sync-test', level: process.env.TEST_LOG_LEVEL ?? 'warn' });
-  const stops: [string, () => Promise<void> | void][] = [];
-  const stop = async () => {
-    for (const [name, fn] of stops.reverse()) {
-      try {
-        await fn();
-      } catch (error) {
-        logger.error({ err: error, part: name }, 'stop failed');
-      }
-    }
+/** The sandbox's control API (/sandbox/...): its answers are read loosely by the tests. */
+function controlOf(sandbox: Sandbox) {
+  // biome-ignore lint/suspicious/noExplicitAny: the sandbox's control API answers are read loosely by the tests.
+  return async (method: string, path: string, body?: object): Promise<any> => {
+    const res = await fetch(`${sandbox.url}/sandbox${path}`, {
+      method,
+      headers: body ? { 'content-type': 'application/json' } : {},
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`sandbox ${method} ${path}: ${res.status} ${text}`);
+    return text ? JSON.parse(text) : undefined;
   };
+}
+
+type Control = ReturnType<typeof controlOf>;
+
+/** The sandbox's Entrata org for TENANT, with one property. */
+const putOrg = (control: Control, documentVisibilityDelayMs: number) =>
+  control('PUT', `/entrata/orgs/${ORG}`, {
+    tenantId: TENANT,
+    apiKey: 'key',
+    webhook: { mode: 'hmac', secret: 'secret', enabled: false },
+    documentVisibilityDelayMs,
+    properties: [
+      {
+        propertyId: Number(PROPERTY),
+        name: 'Aspen Ridge',
+        address: { street: '1 Elm St', city: 'Denver', state: 'CO', zip: '80202' },
+      },
+    ],
+  });
+
+export async function startHarness(): Promise<Harness> {
+  const h = await startServiceUnderTest({
+    serviceDir: fileURLToPath(new URL('..', import.meta.url)),
+    logLevel: 'warn',
+    topics: [topics.platformEvents, topics.reportSync, deadLetterTopic('report-sync')],
+    sandbox: { logLevel: 'warn', webhookRetry: { attempts: 1, initialDelayMs: 10 } },
+    tenants: ({ sandbox }) => tenantsFile(sandbox.url),
+    secrets: { ACME_ENTRATA_API_KEY: 'key', ACME_WEBHOOK_SECRET: 'secret' },
+    async start({ env, tenants, logger, onStop, sandbox }) {
+      await putOrg(controlOf(sandbox), 0);
+      return startReportSync({
+        env: loadEnv(ReportSyncEnv, {
+          ...env,
+          PLATFORM_BASE_URL: sandbox.url,
+          PLATFORM_CLIENT_ID: sandbox.options.platform.clientId,
+          PLATFORM_SECRET_KEY: sandbox.options.platform.secretKey,
+          ADMIN_TOKEN,
+          SYNC_RETRY_LIMIT: String(RETRY_LIMIT),
+          SYNC_RETRY_DELAY_SECONDS: '1',
+        }),
+        tenants,
+        logger,
+        onStop,
+        listen: false,
+        jobPollingSeconds: 0.5,
+        verifyDelaysMs: [0, 1000, 2000],
+        entrata: {
+          headersTimeoutMs: 1000,
+          bodyTimeoutMs: 1000,
+          maxAttempts: 2,
+          backoff: { baseMs: 20, maxMs: 100 },
+        },
+      });
+    },
+  });
   try {
-    const database: TestDatabase = await migrateTestDatabase(fileURLToPath(new URL('..', import.meta.url)));
-    stops.push(['test database', () => database.drop()]);
-    const kafkaEnv = await testKafka({ prefix: 'report-sync' });
-    stops.push(['kafka namespace', () => kafkaEnv.cleanup()]);
-    const kafka: KafkaClient = createKafka({
-      brokers: kafkaEnv.brokers,
-      clientId: 'report-sync-test',
-      namespace: kafkaEnv.namespace,
-      logger,
-    });
-    stops.push(['test kafka client', () => kafka.disconnect()]);
-    await ensureTopics(kafka, [topics.platformEvents, topics.reportSync, deadLetterTopic('report-sync')]);
-
-    const sandbox = await startSandbox({
-      httpPort: 0,
-      smtpPort: 0,
-      logLevel: 'warn',
-      webhookRetry: { attempts: 1, initialDelayMs: 10 },
-    });
-    stops.push(['sandbox', () => sandbox.stop()]);
-    // biome-ignore lint/suspicious/noExplicitAny: the sandbox's control API answers are read loosely by the tests.
-    const control = async (method: string, path: string, body?: object): Promise<any> => {
-      const res = await fetch(`${sandbox.url}/sandbox${path}`, {
-        method,
-        headers: body ? { 'content-type': 'application/json' } : {},
-        ...(body ? { body: JSON.stringify(body) } : {}),
-      });
-      const text = await res.text();
-      if (!res.ok) throw new Error(`sandbox ${method} ${path}: ${res.status} ${text}`);
-      return text ? JSON.parse(text) : undefined;
-    };
-    const putOrg = (documentVisibilityDelayMs: number) =>
-      control('PUT', `/entrata/orgs/${ORG}`, {
-        tenantId: TENANT,
-        apiKey: 'key',
-        webhook: { mode: 'hmac', secret: 'secret', enabled: false },
-        documentVisibilityDelayMs,
-        properties: [
-          {
-            propertyId: Number(PROPERTY),
-            name: 'Aspen Ridge',
-            address: { street: '1 Elm St', city: 'Denver', state: 'CO', zip: '80202' },
-          },
-        ],
-      });
-    await putOrg(0);
-
-    const dir = mkdtempSync(join(tmpdir(), 'report-sync-test-'));
-    stops.push(['tenants file', () => rmSync(dir, { recursive: true, force: true })]);
-    const file = join(dir, 'tenants.json');
-    writeFileSync(file, JSON.stringify(tenantsFile(sandbox.url)));
-    const tenants = loadTenants(file, { ACME_ENTRATA_API_KEY: 'key', ACME_WEBHOOK_SECRET: 'secret' });
-    const env = loadEnv(ReportSyncEnv, {
-      DATABASE_URL: database.url,
-      KAFKA_BROKERS: kafkaEnv.brokers.join(','),
-      KAFKA_NAMESPACE: kafkaEnv.namespace,
-      TENANTS_FILE: file,
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      PLATFORM_BASE_URL: sandbox.url,
-      PLATFORM_CLIENT_ID: sandbox.options.platform.clientId,
-      PLATFORM_SECRET_KEY: sandbox.options.platform.secretKey,
-      ADMIN_TOKEN,
-      SYNC_RETRY_LIMIT: String(RETRY_LIMIT),
-      SYNC_RETRY_DELAY_SECONDS: '1',
-    });
-
+    const { sandbox, service } = h;
+    const control = controlOf(sandbox);
     const platform = createVerificationClient({
       baseUrl: sandbox.url,
       clientId: sandbox.options.platform.clientId,
       secretKey: sandbox.options.platform.secretKey,
-      logger,
+      logger: h.logger,
     });
-    stops.push(['test platform client', () => platform.close()]);
+    h.onStop('test platform client', () => platform.close());
 
     const outcomes: Outcome[] = [];
-    const subscription: Subscription = await kafka.consume({
-      groupId: `${kafkaEnv.namespace}.report-sync-test-observer`,
-      topics: [kafka.topicName(topics.reportSync)],
+    const subscription = await h.kafka.consume({
+      groupId: `${h.testKafka.namespace}.report-sync-test-observer`,
+      topics: [h.kafka.topicName(topics.reportSync)],
       fromBeginning: true,
       maxWaitMs: 200,
       onMessage: async (message) => {
         if (message.value) outcomes.push(JSON.parse(message.value.toString('utf8')) as Outcome);
       },
     });
-    stops.push(['observer', () => subscription.stop()]);
-
-    const service = await startReportSync({
-      env,
-      tenants,
-      logger,
-      onStop: (name, fn) => {
-        stops.push([name, fn]);
-      },
-      listen: false,
-      jobPollingSeconds: 0.5,
-      verifyDelaysMs: [0, 1000, 2000],
-      entrata: {
-        headersTimeoutMs: 1000,
-        bodyTimeoutMs: 1000,
-        maxAttempts: 2,
-        backoff: { baseMs: 20, maxMs: 100 },
-      },
-    });
+    h.onStop('observer', () => subscription.stop());
     const db = prismaTransactions(service.prisma).sql();
 
     const outcomesFor = (reportId: string) => outcomes.filter((o) => o.payload.reportId === reportId);
@@ -307,8 +249,8 @@ export async function startHarness(): Promise<Harness> {
           reports: { income: report('income'), identity: report('identity') },
         };
       },
-      async publishReport(app, type, eventId) {
-        const event = buildEvent(
+      publishReport(app, type, eventId) {
+        return h.publish(
           ReportCompleted,
           {
             applicationId: app.applicationId,
@@ -324,8 +266,6 @@ export async function startHarness(): Promise<Harness> {
           { tenantId: TENANT, correlationId: app.applicationId },
           eventId ? { id: eventId } : {},
         );
-        await publishEvent(kafka, event);
-        return event;
       },
       async documents(entrataApplicationId) {
         return (await control('GET', `/entrata/orgs/${ORG}/applications/${entrataApplicationId}/documents`))
@@ -333,7 +273,7 @@ export async function startHarness(): Promise<Harness> {
       },
       fault: (spec) => control('POST', '/faults', spec),
       setDocumentVisibilityDelay: async (ms) => {
-        await putOrg(ms);
+        await putOrg(control, ms);
       },
       clearFaults: () => control('DELETE', '/faults'),
       async admin(method, url, body, token = ADMIN_TOKEN) {
@@ -357,10 +297,10 @@ export async function startHarness(): Promise<Harness> {
             message: `${type} for ${reportId}`,
           },
         ),
-      stop,
+      stop: h.stop,
     };
   } catch (error) {
-    await stop();
+    await h.stop();
     throw error;
   }
 }
