@@ -1,12 +1,11 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { loadEnv } from '@autoverify/config';
 import {
   ApplicationSubmitted,
-  allTopics,
   applicationIdFor,
   InviteSent,
   NotificationFailed,
@@ -15,26 +14,14 @@ import {
 import { createLogger } from '@autoverify/logger';
 import {
   buildEvent,
-  createKafka,
-  ensureTopics,
   handle,
-  type KafkaClient,
   messagingTablesSql,
   PermanentError,
   pgTransactions,
-  publishEvent,
-  type RunningConsumer,
   startConsumer,
 } from '@autoverify/messaging';
-import {
-  createTestDatabase,
-  migrateTestDatabase,
-  readTopic,
-  type TestDatabase,
-  type TestKafka,
-  testKafka,
-  waitFor,
-} from '@autoverify/testing';
+import { createTestDatabase, dropWhenIdle, readTopic, waitFor } from '@autoverify/testing';
+import { type ServiceUnderTest, startServiceUnderTest } from '@autoverify/testing/service';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envSchema } from '../src/config.ts';
@@ -60,26 +47,19 @@ const INVITE_TOKEN = 'invite-admin-token-0123456789';
 const traceId = (n: number) => `${String(n).padStart(2, '0')}${'a'.repeat(30)}`;
 
 describe('support console (real Kafka + PostgreSQL)', () => {
-  let tk: TestKafka;
-  let kafka: KafkaClient;
-  let supportDb: TestDatabase;
-  let downstreamDb: TestDatabase;
+  let h: ServiceUnderTest<RunningSupport>;
   let pool: pg.Pool;
-  let support: RunningSupport;
-  let downstream: RunningConsumer;
-  let reportSync: Server;
   const forwarded: {
     auth: string | undefined;
     key: string | undefined;
     url: string | undefined;
     body: unknown;
   }[] = [];
-  const stops: (() => Promise<void> | void)[] = [];
   const logLines: string[] = [];
   let poisonFixed = false;
 
   const http = (method: 'GET' | 'POST', url: string, token?: string, payload?: unknown) =>
-    support.app.inject({
+    h.service.app.inject({
       method,
       url,
       headers: token ? { authorization: `Bearer ${token}` } : {},
@@ -89,89 +69,81 @@ describe('support console (real Kafka + PostgreSQL)', () => {
     Number((await pool.query('SELECT count(*) AS n FROM effects WHERE event_id = $1', [eventId])).rows[0].n);
 
   beforeAll(async () => {
-    tk = await testKafka({ prefix: 'support' });
-    kafka = createKafka({
-      brokers: tk.brokers,
-      clientId: 'support-test',
-      namespace: tk.namespace,
-      logger: quiet,
-    });
-    await ensureTopics(kafka, allTopics());
-    supportDb = await migrateTestDatabase(new URL('..', import.meta.url).pathname);
-
-    // A stand-in consumer ("invite") with an inbox, as every service has: counts its effects, and
-    // dead-letters poison applications until they are "fixed".
-    downstreamDb = await createTestDatabase('support_downstream');
-    pool = new pg.Pool({ connectionString: downstreamDb.url, max: 4 });
-    await pool.query(`${messagingTablesSql} CREATE TABLE effects (event_id uuid NOT NULL);`);
-    downstream = await startConsumer<pg.PoolClient>({
-      kafka,
-      service: 'invite',
-      topics: ['applications'],
-      transactions: pgTransactions(pool),
-      logger: quiet,
-      retry: { attempts: 1, initialMs: 10, maxMs: 10 },
-      handlers: [
-        handle(ApplicationSubmitted, async (e, tx: pg.PoolClient) => {
-          if (e.payload.entrataApplicationId.startsWith('poison') && !poisonFixed)
-            throw new PermanentError('applicant data cannot be processed');
-          await tx.query('INSERT INTO effects (event_id) VALUES ($1)', [e.id]);
-        }),
-      ],
-    });
-
-    reportSync = createServer((req, res) => {
-      let body = '';
-      req.on('data', (chunk) => (body += chunk));
-      req.on('end', () => {
-        forwarded.push({
-          auth: req.headers.authorization,
-          key: req.headers['idempotency-key'] as string | undefined,
-          url: req.url,
-          body: JSON.parse(body),
+    h = await startServiceUnderTest({
+      serviceDir: fileURLToPath(new URL('..', import.meta.url)),
+      async start({ env, kafka, logger, onStop }) {
+        // A stand-in consumer ("invite") with an inbox, as every service has: counts its effects, and
+        // dead-letters poison applications until they are "fixed".
+        const downstreamDb = await createTestDatabase('support_downstream');
+        onStop('downstream database', () => dropWhenIdle(downstreamDb));
+        pool = new pg.Pool({ connectionString: downstreamDb.url, max: 4 });
+        onStop('downstream pool', () => pool.end());
+        await pool.query(`${messagingTablesSql} CREATE TABLE effects (event_id uuid NOT NULL);`);
+        const downstream = await startConsumer<pg.PoolClient>({
+          kafka,
+          service: 'invite',
+          topics: ['applications'],
+          transactions: pgTransactions(pool),
+          logger,
+          retry: { attempts: 1, initialMs: 10, maxMs: 10 },
+          handlers: [
+            handle(ApplicationSubmitted, async (e, tx: pg.PoolClient) => {
+              if (e.payload.entrataApplicationId.startsWith('poison') && !poisonFixed)
+                throw new PermanentError('applicant data cannot be processed');
+              await tx.query('INSERT INTO effects (event_id) VALUES ($1)', [e.id]);
+            }),
+          ],
         });
-        res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'queued' }));
-      });
-    });
-    await new Promise<void>((resolve) => reportSync.listen(0, '127.0.0.1', resolve));
-    const address = reportSync.address() as { port: number };
+        onStop('downstream consumer', () => downstream.stop());
 
-    const destination = new Writable({
-      write(chunk, _enc, done) {
-        logLines.push(String(chunk));
-        done();
+        const reportSync = createServer((req, res) => {
+          let body = '';
+          req.on('data', (chunk) => (body += chunk));
+          req.on('end', () => {
+            forwarded.push({
+              auth: req.headers.authorization,
+              key: req.headers['idempotency-key'] as string | undefined,
+              url: req.url,
+              body: JSON.parse(body),
+            });
+            res
+              .writeHead(202, { 'content-type': 'application/json' })
+              .end(JSON.stringify({ status: 'queued' }));
+          });
+        });
+        await new Promise<void>((resolve) => reportSync.listen(0, '127.0.0.1', resolve));
+        onStop('report-sync stand-in', () => {
+          reportSync.close();
+        });
+        const address = reportSync.address() as { port: number };
+
+        const destination = new Writable({
+          write(chunk, _enc, done) {
+            logLines.push(String(chunk));
+            done();
+          },
+        });
+        return startSupport({
+          env: loadEnv(envSchema, {
+            ...env,
+            LOG_LEVEL: 'debug',
+            SUPPORT_TOKENS,
+            REPORT_SYNC_URL: `http://127.0.0.1:${address.port}`,
+            REPORT_SYNC_ADMIN_TOKEN: REPORT_SYNC_TOKEN,
+            // One stand-in plays both services' admin APIs (paths differ).
+            INVITE_URL: `http://127.0.0.1:${address.port}`,
+            INVITE_ADMIN_TOKEN: INVITE_TOKEN,
+          }),
+          logger: createLogger({ service: 'support', level: 'debug', destination }),
+          onStop,
+          listen: false,
+        });
       },
-    });
-    support = await startSupport({
-      env: loadEnv(envSchema, {
-        DATABASE_URL: supportDb.url,
-        KAFKA_BROKERS: tk.brokers.join(','),
-        KAFKA_NAMESPACE: tk.namespace,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'debug',
-        SUPPORT_TOKENS,
-        REPORT_SYNC_URL: `http://127.0.0.1:${address.port}`,
-        REPORT_SYNC_ADMIN_TOKEN: REPORT_SYNC_TOKEN,
-        // One stand-in plays both services' admin APIs (paths differ).
-        INVITE_URL: `http://127.0.0.1:${address.port}`,
-        INVITE_ADMIN_TOKEN: INVITE_TOKEN,
-      }),
-      logger: createLogger({ service: 'support', level: 'debug', destination }),
-      onStop: (_name, stop) => stops.push(stop),
-      listen: false,
     });
   }, 90_000);
 
   afterAll(async () => {
-    for (const stop of stops.reverse()) await stop();
-    await downstream?.stop();
-    await kafka?.disconnect();
-    await pool?.end();
-    reportSync?.close();
-    await supportDb?.drop();
-    await downstreamDb?.drop();
-    await tk?.cleanup();
+    await h?.stop();
   }, 60_000);
 
   /** An application's journey: submitted, invited, one notification failed; published out of order. */
@@ -198,9 +170,9 @@ describe('support console (real Kafka + PostgreSQL)', () => {
       meta,
       at(2),
     );
-    await publishEvent(kafka, failed);
-    await publishEvent(kafka, invited);
-    await publishEvent(kafka, submitted);
+    await h.publishEnvelope(failed);
+    await h.publishEnvelope(invited);
+    await h.publishEnvelope(submitted);
     return { applicationId, entrataApplicationId, submitted, invited, failed };
   }
 
@@ -211,7 +183,7 @@ describe('support console (real Kafka + PostgreSQL)', () => {
       { ...ApplicationSubmitted.example, applicationId: j.applicationId, entrataApplicationId: 'marker' },
       { tenantId: TENANT, correlationId: j.applicationId },
     );
-    await publishEvent(kafka, e);
+    await h.publishEnvelope(e);
     return e;
   }
 
@@ -298,9 +270,9 @@ describe('support console (real Kafka + PostgreSQL)', () => {
       timeoutMs: 20_000,
       message: 'first effect',
     });
-    const applicationsTopic = kafka.topicName(topics.applications);
+    const applicationsTopic = h.kafka.topicName(topics.applications);
     const ofApp = async () =>
-      (await readTopic(tk.brokers, applicationsTopic)).filter((m) => m.key === j.applicationId);
+      (await readTopic(h.testKafka.brokers, applicationsTopic)).filter((m) => m.key === j.applicationId);
     expect(await ofApp()).toHaveLength(1);
 
     const dry = await http('POST', '/admin/replays', tokens.admin, {
@@ -429,7 +401,7 @@ describe('support console (real Kafka + PostgreSQL)', () => {
       eventType: 'ApplicationSubmitted',
       attempts: 1,
       error: 'PermanentError: applicant data cannot be processed',
-      original: { topic: kafka.topicName(topics.applications) },
+      original: { topic: h.kafka.topicName(topics.applications) },
       redrives: [],
     });
     expect(letter.value.payload.applicants[0].lastName).toBe('L***');
@@ -481,7 +453,7 @@ describe('support console (real Kafka + PostgreSQL)', () => {
     expect(forwarded.at(-1)?.url).toBe('/admin/reports/rep_8/retry');
     const applicationId = randomUUID();
     const applicantId = randomUUID();
-    const invite = await support.app.inject({
+    const invite = await h.service.app.inject({
       method: 'POST',
       url: '/admin/reruns/resend-invite',
       headers: { authorization: `Bearer ${tokens.admin}`, 'idempotency-key': 'ticket-42-try-1' },
@@ -526,7 +498,7 @@ describe('support console (real Kafka + PostgreSQL)', () => {
     await waitFor(async () => (await timeline(j.applicationId)).body.events?.length === 3, {
       timeoutMs: 30_000,
     });
-    const url = await support.app.listen({ host: '127.0.0.1', port: 0 });
+    const url = await h.service.app.listen({ host: '127.0.0.1', port: 0 });
     const cli = (args: string[], token: string) =>
       new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
         execFile(
@@ -559,13 +531,3 @@ describe('support console (real Kafka + PostgreSQL)', () => {
     expect(text).not.toContain(REPORT_SYNC_TOKEN);
   });
 });
-
-const quiet = {
-  debug() {},
-  info() {},
-  warn() {},
-  error() {},
-  child() {
-    return quiet;
-  },
-};
