@@ -425,6 +425,7 @@ function emptyOutcome(applications: number): Outcome {
     duplicated: 0,
     visibleFailures: 0,
     remindersAfterCompletion: 0,
+    remindersBeforeCompletionKnown: 0,
     remindersInFlightAtCompletion: 0,
     problems: [],
     visible: [],

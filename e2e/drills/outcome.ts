@@ -63,8 +63,8 @@ export interface DrillRules {
   /** The reminder schedule's maximum count: no (applicant, kind, channel) may get more. */
   maxReminders: number;
   /**
-   * How long after the platform acknowledged a completion the reminder service may still not know of it
-   * when it has not said so (no ReminderCancelled): a reminder requested later than this went out wrongly.
+   * When the reminder service never said it recorded a completion (no ReminderCancelled), how long after
+   * the platform acknowledged it the service may still not know: a reminder requested later went out wrongly.
    */
   completionLagMs: number;
 }
@@ -79,8 +79,15 @@ export interface Outcome {
   lost: number;
   duplicated: number;
   visibleFailures: number;
+  /** Reminders requested after the reminder service had recorded the completion: wrong, a failure. */
   remindersAfterCompletion: number;
-  /** Reminders requested before the completion was known and delivered after it: a race, not a fault. */
+  /**
+   * Reminders delivered after the platform acknowledged a completion but requested before the reminder
+   * service learnt of it (the completion event was still on its way, e.g. Kafka was down): reported, since
+   * an applicant sees them, but a matter of how fast completions travel, not of the service's decisions.
+   */
+  remindersBeforeCompletionKnown: number;
+  /** Reminders requested before the platform acknowledged the completion and delivered after it: a race. */
   remindersInFlightAtCompletion: number;
   /** One line per problem found (lost, duplicated, late reminder), for the drill's report. */
   problems: string[];
@@ -231,6 +238,7 @@ export function computeOutcome(apps: DrillApplication[], truth: GroundTruth, rul
 
   // Reminders after completion: requested after the reminder service knew (or should have known) of it.
   let remindersAfterCompletion = 0;
+  let beforeKnown = 0;
   let inFlight = 0;
   for (const app of apps)
     for (const applicant of app.applicants) {
@@ -246,19 +254,18 @@ export function computeOutcome(apps: DrillApplication[], truth: GroundTruth, rul
           const cancelled = truth.remindersCancelled.find(
             (c) => c.applicantId === applicant.applicantId && c.kind === kind,
           );
-          const knownBy = cancelled
-            ? Math.min(cancelled.at, completedAt + rules.completionLagMs)
-            : completedAt + rules.completionLagMs;
+          const knownBy = cancelled ? cancelled.at : completedAt + rules.completionLagMs;
           for (const message of reminders.get(key) ?? []) {
             const deliveredAt = Date.parse(message.receivedAt);
             if (deliveredAt <= completedAt) continue;
             const requestedAt = latestRequestBefore(truth.requested, key, deliveredAt)?.at ?? deliveredAt;
-            if (requestedAt > knownBy) {
+            if (requestedAt <= completedAt) inFlight++;
+            else if (requestedAt > knownBy) {
               remindersAfterCompletion++;
               problems.push(
-                `reminder after completion: ${key} requested ${Math.round((requestedAt - completedAt) / 1000)} s after the platform acknowledged the completion (application ${app.entrataApplicationId})`,
+                `reminder after completion: ${key} requested ${Math.round((requestedAt - completedAt) / 1000)} s after the platform acknowledged the completion, ${Math.round((requestedAt - knownBy) / 1000)} s after the reminder service ${cancelled ? 'recorded it' : 'should have known'} (application ${app.entrataApplicationId})`,
               );
-            } else inFlight++;
+            } else beforeKnown++;
           }
         }
     }
@@ -322,6 +329,7 @@ export function computeOutcome(apps: DrillApplication[], truth: GroundTruth, rul
     duplicated,
     visibleFailures,
     remindersAfterCompletion,
+    remindersBeforeCompletionKnown: beforeKnown,
     remindersInFlightAtCompletion: inFlight,
     problems,
     visible,

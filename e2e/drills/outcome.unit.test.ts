@@ -188,6 +188,16 @@ describe('computeOutcome', () => {
       rules,
     );
     expect(inFlight).toMatchObject({ remindersAfterCompletion: 0, remindersInFlightAtCompletion: 1 });
+    // Requested at 20.5 s, after the completion but before the service recorded it at 21 s: not its fault.
+    const unaware = computeOutcome(
+      [completed],
+      truth([email('ada@x.example', invite('income'), 1), email('ada@x.example', reminder('income'), 22)], {
+        ...base,
+        requested: [request(1, 20.5)],
+      }),
+      rules,
+    );
+    expect(unaware).toMatchObject({ remindersAfterCompletion: 0, remindersBeforeCompletionKnown: 1 });
     // Requested at 25 s, after the cancellation at 21 s: wrong.
     const late = computeOutcome(
       [completed],

@@ -8,7 +8,7 @@ const columns = [
   'lost',
   'duplicated',
   'visible failures',
-  'late reminders',
+  'reminders after completion',
   'checks',
   'recovered',
   'time to recover',
@@ -23,7 +23,7 @@ export function summaryTable(results: DrillResult[]): string {
     String(r.outcome.lost),
     String(r.outcome.duplicated),
     String(r.outcome.visibleFailures),
-    String(r.outcome.remindersAfterCompletion),
+    remindersAfterCompletion(r),
     r.checks.length === 0 ? '-' : `${r.checks.filter((c) => c.ok).length}/${r.checks.length}`,
     r.error ? `no (${r.error})` : r.recovered ? 'yes' : 'no',
     r.timeToRecoverMs === undefined ? '-' : `${(r.timeToRecoverMs / 1000).toFixed(1)} s`,
@@ -45,4 +45,10 @@ export function failureDetails(result: DrillResult): string[] {
     ...(result.outcome.problems.length > 10 ? [`... and ${result.outcome.problems.length - 10} more`] : []),
     `service output: ${result.logFile}`,
   ];
+}
+
+/** "3 (0 known)": delivered after the applicant completed, of which requested after the reminder service knew. */
+function remindersAfterCompletion(r: DrillResult): string {
+  const { remindersAfterCompletion: known, remindersBeforeCompletionKnown: unaware } = r.outcome;
+  return `${known + unaware} (${known} known)`;
 }

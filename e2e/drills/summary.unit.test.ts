@@ -15,6 +15,7 @@ const result = (overrides: Partial<DrillResult> = {}): DrillResult => ({
     duplicated: 0,
     visibleFailures: 0,
     remindersAfterCompletion: 0,
+    remindersBeforeCompletionKnown: 0,
     remindersInFlightAtCompletion: 0,
     problems: [],
     visible: [],
