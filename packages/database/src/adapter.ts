@@ -53,16 +53,21 @@ class CharAsTextClient extends pg.Client {
 export interface PrismaAdapterOptions {
   /** PostgreSQL schema for generated queries (default: the connection's search_path, i.e. `public`). */
   schema?: string;
-  /** Largest number of pooled connections (pg's default is 10). */
+  /** Largest number of pooled connections (default 6, below pg's 10: see DEFAULT_MAX_CONNECTIONS). */
   maxConnections?: number;
   /** Called for errors on idle pooled connections (e.g. the server restarted); pg would otherwise crash. */
   onPoolError?: (error: Error) => void;
 }
 
+/**
+ * Six services (with replicas) share one PostgreSQL server whose default max_connections is 100; with
+ * pg-boss's own pool next to it, pg's default of 10 per process would exhaust the server on a developer
+ * machine running two stacks. Six covers a service's concurrent transactions (consumer, relay, jobs).
+ */
+export const DEFAULT_MAX_CONNECTIONS = 6;
+
 function poolConfig(connectionString: string, options: PrismaAdapterOptions): pg.PoolConfig {
-  const config: pg.PoolConfig = { connectionString, Client: CharAsTextClient };
-  if (options.maxConnections !== undefined) config.max = options.maxConnections;
-  return config;
+  return { connectionString, Client: CharAsTextClient, max: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS };
 }
 
 function adapterPgOptions(options: PrismaAdapterOptions): ConstructorParameters<typeof PrismaPg>[1] {
