@@ -83,7 +83,7 @@ export interface ServiceUnderTestOptions<T> {
   sandbox?: boolean | SandboxOptions;
   /** Log level of the test logger and the LOG_LEVEL passed on; env TEST_LOG_LEVEL wins (default silent). */
   logLevel?: string;
-  /** A logger of the test's own (e.g. one that captures lines); `logLevel` then only sets LOG_LEVEL. */
+  /** A logger of the test's own (e.g. one that captures lines); the level above still sets LOG_LEVEL. */
   logger?: Logger;
   /** Starts the service; called once everything else runs. */
   start(ctx: StartContext): Promise<T>;
@@ -101,14 +101,10 @@ export interface TestEnvelope {
   payload: Record<string, unknown>;
 }
 
-export interface ServiceUnderTest<T> extends TestInfrastructure {
+/** Everything `start` saw (`onStop` registers what the test starts itself), the service and helpers. */
+export interface ServiceUnderTest<T> extends StartContext {
   /** What `start` returned. */
   service: T;
-  env: Record<string, string>;
-  /** Throws when started without `tenants`. */
-  tenantsPath: string;
-  /** Registers something the test started; stopped before everything registered earlier. */
-  onStop(name: string, stop: StopFn): void;
   /** Builds an event (validated against its contract) and publishes it to its topic. */
   publish<D extends EventDefinition>(
     def: D,
@@ -179,42 +175,25 @@ export async function startServiceUnderTest<T>(
       onStop('sandbox', () => started.stop());
       sandbox = started;
     }
-    const requireSandbox = () => sandbox ?? missing('sandbox', 'sandbox: true');
-    const infra: TestInfrastructure = {
-      database,
-      testKafka: kafkaNs,
-      kafka,
-      logger,
-      get sandbox() {
-        return requireSandbox();
-      },
-    };
-
     const env: Record<string, string> = {
       DATABASE_URL: database.url,
       KAFKA_BROKERS: kafkaNs.brokers.join(','),
       KAFKA_NAMESPACE: kafkaNs.namespace,
       PORT: '0',
       HOST: '127.0.0.1',
-      LOG_LEVEL: options.logger ? (options.logLevel ?? 'silent') : level,
+      LOG_LEVEL: level,
     };
     let tenants: { loaded: Tenants; path: string } | undefined;
-    if (options.tenants) {
-      const file = typeof options.tenants === 'function' ? options.tenants(infra) : options.tenants;
-      const written = writeTenantsFile(file, `${name}-test`);
-      onStop('tenants file', () => written.cleanup());
-      env.TENANTS_FILE = written.path;
-      tenants = { loaded: loadTenants(written.path, testSecrets(file, options.secrets)), path: written.path };
-    }
     const requireTenants = () => tenants ?? missing('tenants', 'tenants');
-
-    const service = await options.start({
+    // One object throughout: the tenants function sees the infrastructure, `start` all of it, the test
+    // the same with the service and the helpers added.
+    const ctx: StartContext = {
       database,
       testKafka: kafkaNs,
       kafka,
       logger,
       get sandbox() {
-        return requireSandbox();
+        return sandbox ?? missing('sandbox', 'sandbox: true');
       },
       env,
       get tenants() {
@@ -224,22 +203,18 @@ export async function startServiceUnderTest<T>(
         return requireTenants().path;
       },
       onStop,
-    });
+    };
+    if (options.tenants) {
+      const file = typeof options.tenants === 'function' ? options.tenants(ctx) : options.tenants;
+      const written = writeTenantsFile(file, `${name}-test`);
+      onStop('tenants file', () => written.cleanup());
+      env.TENANTS_FILE = written.path;
+      tenants = { loaded: loadTenants(written.path, testSecrets(file, options.secrets)), path: written.path };
+    }
 
-    return {
+    const service = await options.start(ctx);
+    const helpers: Omit<ServiceUnderTest<T>, keyof StartContext> = {
       service,
-      database,
-      testKafka: kafkaNs,
-      kafka,
-      logger,
-      get sandbox() {
-        return requireSandbox();
-      },
-      env,
-      get tenantsPath() {
-        return requireTenants().path;
-      },
-      onStop,
       async publish(def, payload, meta, build) {
         const event = buildEvent(def, payload, meta, build);
         await publishEvent(kafka, event);
@@ -256,6 +231,8 @@ export async function startServiceUnderTest<T>(
       },
       stop,
     };
+    // Object.assign keeps ctx's getters (a spread would call them).
+    return Object.assign(ctx, helpers);
   } catch (error) {
     await stop().catch((stopError: unknown) =>
       logger.error({ err: stopError }, 'clean-up after a failed start failed'),
