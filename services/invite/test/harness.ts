@@ -17,7 +17,7 @@ import {
 import { buildEvent } from '@autoverify/messaging';
 import type { Sandbox } from '@autoverify/sandbox';
 import { testTenant, testTenantsFile } from '@autoverify/testing';
-import { type ServiceUnderTest, startServiceUnderTest, type TestEnvelope } from '@autoverify/testing/service';
+import { type ServiceUnderTest, startServiceUnderTest, type TestEnvelope } from '@autoverify/service-testing';
 import { InviteEnv } from '../src/config.ts';
 import { type RunningInvite, startInvite } from '../src/service.ts';
 

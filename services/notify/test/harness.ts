@@ -18,7 +18,7 @@ import { createPrismaAdapter } from '@autoverify/database';
 import { prismaTransactions, type Sql } from '@autoverify/messaging';
 import type { Sandbox } from '@autoverify/sandbox';
 import { testTenant, testTenantsFile, waitFor } from '@autoverify/testing';
-import { startServiceUnderTest } from '@autoverify/testing/service';
+import { startServiceUnderTest } from '@autoverify/service-testing';
 import { NotifyEnv } from '../src/config.ts';
 import { PrismaClient } from '../src/db.ts';
 import { type RunningNotify, startNotify } from '../src/service.ts';

@@ -15,7 +15,7 @@ import {
 } from '@autoverify/contracts';
 import { buildEvent } from '@autoverify/messaging';
 import { testTenant, testTenantsFile, waitFor } from '@autoverify/testing';
-import { type ServiceUnderTest, startServiceUnderTest, type TestEnvelope } from '@autoverify/testing/service';
+import { type ServiceUnderTest, startServiceUnderTest, type TestEnvelope } from '@autoverify/service-testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envSchema } from '../src/config.ts';
 import { type RunningReminder, startReminder } from '../src/service.ts';

@@ -18,7 +18,7 @@ import {
 import { prismaTransactions, type Sql } from '@autoverify/messaging';
 import type { FaultSpec, Sandbox } from '@autoverify/sandbox';
 import { testTenant, testTenantsFile, waitFor } from '@autoverify/testing';
-import { startServiceUnderTest } from '@autoverify/testing/service';
+import { startServiceUnderTest } from '@autoverify/service-testing';
 import { createVerificationClient } from '@autoverify/verification-client';
 import { ReportSyncEnv } from '../src/config.ts';
 import { type RunningReportSync, startReportSync } from '../src/service.ts';

@@ -21,7 +21,7 @@ import {
   startConsumer,
 } from '@autoverify/messaging';
 import { createTestDatabase, dropWhenIdle, readTopic, waitFor } from '@autoverify/testing';
-import { type ServiceUnderTest, startServiceUnderTest } from '@autoverify/testing/service';
+import { type ServiceUnderTest, startServiceUnderTest } from '@autoverify/service-testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envSchema } from '../src/config.ts';

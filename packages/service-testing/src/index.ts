@@ -7,8 +7,7 @@
  * (to be passed through the service's env schema with its own variables added), the loaded tenants, a
  * logger and `onStop`, and starts the service as its main.ts would.
  *
- * A separate entry point (`@autoverify/testing/service`) because it uses @autoverify/messaging, a peer:
- * messaging's own tests use `@autoverify/testing`, so this must not load for them.
+ * Its own package because it uses @autoverify/messaging, whose own tests use @autoverify/testing.
  */
 import { basename, resolve } from 'node:path';
 import { loadTenants, type Tenants } from '@autoverify/config';
@@ -32,10 +31,16 @@ import {
   publishEvent,
 } from '@autoverify/messaging';
 import { type Sandbox, type SandboxOptions, startSandbox } from '@autoverify/sandbox';
-import { dropWhenIdle, migrateTestDatabase, type TestDatabase } from './database.ts';
-import { readTopic, type TestKafka, testKafka } from './kafka.ts';
-import { testSecrets } from './tenants.ts';
-import { writeTenantsFile } from './tenants-file.ts';
+import {
+  dropWhenIdle,
+  migrateTestDatabase,
+  readTopic,
+  type TestDatabase,
+  type TestKafka,
+  testKafka,
+  testSecrets,
+  writeTenantsFile,
+} from '@autoverify/testing';
 
 type StopFn = () => Promise<void> | void;
 

@@ -4,8 +4,8 @@ import { InviteSent, topics } from '@autoverify/contracts';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { testTenant, testTenantsFile } from '../src/index.ts';
-import { startServiceUnderTest } from '../src/service.ts';
+import { testTenant, testTenantsFile } from '@autoverify/testing';
+import { startServiceUnderTest } from '../src/index.ts';
 
 const FIXTURE_SERVICE = join(import.meta.dirname, '..', '..', 'database', 'test', 'fixtures', 'basic');
 
