@@ -12,6 +12,12 @@ import {
 } from './index.ts';
 
 const exporter = new InMemorySpanExporter();
+// SimpleSpanProcessor exports asynchronously once resource detection settles: flush before reading.
+const processor = new SimpleSpanProcessor(exporter);
+const finishedSpans = async () => {
+  await processor.forceFlush();
+  return exporter.getFinishedSpans();
+};
 
 describe('before the SDK is started', () => {
   it('shutdownTelemetry is a no-op and helpers do not throw', async () => {
@@ -32,7 +38,7 @@ describe('with the SDK started', () => {
     expect(
       await startTelemetry({
         instrument: false,
-        spanProcessors: [new SimpleSpanProcessor(exporter)],
+        spanProcessors: [processor],
         env: {},
       }),
     ).toBe(true);
@@ -65,7 +71,7 @@ describe('with the SDK started', () => {
       });
     });
 
-    const handle = exporter.getFinishedSpans().find((s) => s.name === 'handle');
+    const handle = (await finishedSpans()).find((s) => s.name === 'handle');
     expect(handle?.spanContext().traceId).toBe(parentTraceId);
     expect(handle?.parentSpanContext?.spanId).toBe(parentSpanId);
   });
@@ -82,7 +88,7 @@ describe('with the SDK started', () => {
     await expect(inSpan('failing', {}, async () => Promise.reject(new Error('boom')))).rejects.toThrow(
       'boom',
     );
-    const [span] = exporter.getFinishedSpans();
+    const [span] = await finishedSpans();
     expect(span?.status).toMatchObject({ code: 2, message: 'boom' });
     expect(span?.events[0]?.name).toBe('exception');
   });
