@@ -6,8 +6,10 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { dropDatabase } from '@autoverify/database';
+import { serviceNames } from '@autoverify/contracts';
+import { dropDatabase, withDatabase } from '@autoverify/database';
 import { type Stack, startStack } from '@autoverify/stack';
+import { databaseAdminUrl } from '@autoverify/testing';
 import { deleteTopics } from '../src/global-setup.ts';
 
 const repoRoot = join(import.meta.dirname, '..', '..');
@@ -38,6 +40,7 @@ export async function startBenchStack(
     stack = await startStack({ namespace, portBase, output: write, log: (m) => write(`stack        ${m}`) });
   } catch (error) {
     output.end();
+    await removeLeftovers(namespace).catch((e) => log(`removing what the failed start left: ${e.message}`));
     throw new Error(`the stack did not start (${(error as Error).message}); output in ${logFile}`, {
       cause: error,
     });
@@ -56,4 +59,18 @@ export async function startBenchStack(
       await deleteTopics(stack.brokers.split(','), namespace).catch(() => undefined);
     },
   };
+}
+
+/**
+ * startStack stops its processes when it fails to start, but leaves the databases and topics it had created
+ * and returns no handle to them. They are named after the namespace (stack.ts: `<namespace>_<service>`,
+ * other characters as `_`), which is this bench run's alone.
+ */
+export async function removeLeftovers(namespace: string): Promise<void> {
+  const server = databaseAdminUrl();
+  for (const name of [...serviceNames, 'support'])
+    await dropDatabase(
+      withDatabase(server, `${namespace}_${name}`.replace(/[^a-z0-9_]/gi, '_').toLowerCase()),
+    );
+  await deleteTopics((process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(','), namespace);
 }

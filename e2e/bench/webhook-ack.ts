@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { signEntrataWebhook } from '@autoverify/sandbox';
 import { Pool } from 'undici';
 import { person } from '../src/people.ts';
@@ -18,6 +19,8 @@ import { fixed, summarize, table } from './stats.ts';
 
 export const CONCURRENCY_LEVELS = [1, 10, 50] as const;
 const WARM_UP_REQUESTS = 100;
+/** Right after "ready" the processes still join consumer groups and run their first polls. */
+const SETTLE_MS = 10_000;
 const DUPLICATE_CONCURRENCY = 10;
 /** Applications the webhooks cycle through: their first webhook invites the household, later ones re-read. */
 const APPLICATIONS = 20;
@@ -170,7 +173,10 @@ export async function webhookAckBench(
       applications: await prepareApplications(sandbox),
     };
 
-    log(`warm-up: ${WARM_UP_REQUESTS} webhooks (not counted)`);
+    log(
+      `idle for ${SETTLE_MS / 1000} s after start, then a warm-up of ${WARM_UP_REQUESTS} webhooks (not counted)`,
+    );
+    await sleep(SETTLE_MS);
     const warmUp = await sendWebhooks(
       pool,
       target,
