@@ -240,7 +240,7 @@ export async function runDrill(drill: Drill, options: DrillOptions): Promise<Dri
     // Half of the households complete every verification, as applicants would after the invites.
     const completing = apps.filter((_, i) => i % 2 === 0);
     log(`completing the verifications of ${completing.length} applications`);
-    const notCompleted = await completeVerifications(sandbox, completing, 120_000);
+    const notCompleted = await completeVerifications(sandbox, completing, options.recoveryTimeoutMs);
     if (notCompleted.length > 0)
       log(
         `${notCompleted.length} application(s) had no verification request to complete: ${notCompleted.slice(0, 5).join(', ')}`,

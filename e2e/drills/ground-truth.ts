@@ -10,6 +10,7 @@ import {
   NotificationRequested,
   ReminderCancelled,
   ReportSyncFailed,
+  VerificationCompleted,
 } from '@autoverify/contracts';
 import type { Envelope, EventLog } from '../src/events.ts';
 import type { EntrataDocument, SandboxClient } from '../src/sandbox-client.ts';
@@ -35,17 +36,19 @@ export async function collectGroundTruth(
     failedNotifications: [],
     blockedInvites: [],
     remindersCancelled: [],
+    completions: [],
     reportSyncFailures: [],
     deadLetters: [],
   };
   if (!withKafka) return truth;
 
-  const [requests, outcomes, invites, reminders, reportSync] = await Promise.all([
+  const [requests, outcomes, invites, reminders, reportSync, platform] = await Promise.all([
     events.all('notificationRequests'),
     events.all('notificationOutcomes'),
     events.all('invites'),
     events.all('reminders'),
     events.all('reportSync'),
+    events.all('platformEvents'),
   ]);
   const of = <P>(envelopes: Envelope[], definition: { type: string; version: number }) =>
     envelopes.filter((e) => e.type === definition.type && e.version === definition.version) as Envelope<P>[];
@@ -90,6 +93,11 @@ export async function collectGroundTruth(
   )
     .filter((e) => e.payload.reason === 'completed')
     .map((e) => ({ applicantId: e.payload.applicantId, kind: e.payload.kind, at: Date.parse(e.occurredAt) }));
+  truth.completions = of<{ applicantId: string; kind: Kind }>(platform, VerificationCompleted).map((e) => ({
+    applicantId: e.payload.applicantId,
+    kind: e.payload.kind,
+    at: Date.parse(e.occurredAt),
+  }));
   truth.reportSyncFailures = of<{ applicationId: string; reportType: string; reason: string }>(
     reportSync,
     ReportSyncFailed,

@@ -13,7 +13,7 @@ export const usage = `usage: node e2e/drills/run.ts [--only <drill>[,<drill>...]
   --applications       applications per drill (default 200)
   --rate               applications submitted per second (default 4)
   --port-base          the drill's stack listens on N+1..N+6, its sandbox on N+1000 (default 23000)
-  --recovery-timeout   longest wait for the system to catch up after a fault (default 300)`;
+  --recovery-timeout   longest wait for the system to catch up after a fault (default 600)`;
 
 export class UsageError extends Error {}
 
@@ -23,7 +23,7 @@ export function parseOptions(args: string[], drillNames: string[]): RunOptions {
     applications: 200,
     rate: 4,
     portBase: 23000,
-    recoveryTimeoutMs: 300_000,
+    recoveryTimeoutMs: 600_000,
   };
   const number = (flag: string, value: string | undefined, min: number): number => {
     const n = Number(value);

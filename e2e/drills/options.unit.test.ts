@@ -10,7 +10,7 @@ describe('parseOptions', () => {
       applications: 200,
       rate: 4,
       portBase: 23000,
-      recoveryTimeoutMs: 300_000,
+      recoveryTimeoutMs: 600_000,
     });
   });
 

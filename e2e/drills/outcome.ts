@@ -52,6 +52,8 @@ export interface GroundTruth {
   blockedInvites: { applicantId: string; kind?: Kind; reason: string }[];
   /** ReminderCancelled with reason 'completed': when the reminder service recorded the completion. */
   remindersCancelled: { applicantId: string; kind: Kind; at: number }[];
+  /** VerificationCompleted: when ingest put the platform's completion on Kafka (the first time). */
+  completions: { applicantId: string; kind: Kind; at: number }[];
   /** ReportSyncFailed per application id, with reasons. */
   reportSyncFailures: { applicationId: string; reportType: string; reason: string }[];
   /** Dead-lettered messages per consumer, with the application id (correlation id) and the error. */
@@ -63,8 +65,9 @@ export interface DrillRules {
   /** The reminder schedule's maximum count: no (applicant, kind, channel) may get more. */
   maxReminders: number;
   /**
-   * When the reminder service never said it recorded a completion (no ReminderCancelled), how long after
-   * the platform acknowledged it the service may still not know: a reminder requested later went out wrongly.
+   * When the reminder service never said it recorded a completion (no ReminderCancelled, e.g. nothing was
+   * left to cancel), how long after the completion was on Kafka (VerificationCompleted; else after the
+   * platform acknowledged it) the service may still not know: a reminder requested later went out wrongly.
    */
   completionLagMs: number;
 }
@@ -254,7 +257,13 @@ export function computeOutcome(apps: DrillApplication[], truth: GroundTruth, rul
           const cancelled = truth.remindersCancelled.find(
             (c) => c.applicantId === applicant.applicantId && c.kind === kind,
           );
-          const knownBy = cancelled ? cancelled.at : completedAt + rules.completionLagMs;
+          const onKafka = truth.completions
+            .filter((c) => c.applicantId === applicant.applicantId && c.kind === kind)
+            .reduce<number | undefined>(
+              (first, c) => (first === undefined || c.at < first ? c.at : first),
+              undefined,
+            );
+          const knownBy = cancelled ? cancelled.at : (onKafka ?? completedAt) + rules.completionLagMs;
           for (const message of reminders.get(key) ?? []) {
             const deliveredAt = Date.parse(message.receivedAt);
             if (deliveredAt <= completedAt) continue;

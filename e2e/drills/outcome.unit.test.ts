@@ -51,6 +51,7 @@ function truth(messages: Message[], extra: Partial<GroundTruth> = {}): GroundTru
     failedNotifications: [],
     blockedInvites: [],
     remindersCancelled: [],
+    completions: [],
     reportSyncFailures: [],
     deadLetters: [],
     ...extra,
@@ -208,9 +209,28 @@ describe('computeOutcome', () => {
       rules,
     );
     expect(late.remindersAfterCompletion).toBe(1);
-    expect(late.problems[0]).toMatch(
-      /reminder after completion: ada@x.example\|income\|email requested 5 s after/,
+    expect(late.problems[0]).toBe(
+      'reminder after completion: ada@x.example|income|email requested 5 s after the platform acknowledged the completion, 4 s after the reminder service recorded it (application 1)',
     );
+    // Never recorded: the service had 30 s from the acknowledgement to learn of it.
+    const never = computeOutcome(
+      [completed],
+      truth([email('ada@x.example', invite('income'), 1), email('ada@x.example', reminder('income'), 60)], {
+        requested: [request(1, 55)],
+      }),
+      rules,
+    );
+    expect(never.remindersAfterCompletion).toBe(1);
+    // ...or from when the completion was on Kafka, if later (ingest was behind): 55 s < 40 s + 30 s.
+    const behind = computeOutcome(
+      [completed],
+      truth([email('ada@x.example', invite('income'), 1), email('ada@x.example', reminder('income'), 60)], {
+        requested: [request(1, 55)],
+        completions: [{ applicantId: 'ap-1', kind: 'income', at: T0 + 40_000 }],
+      }),
+      rules,
+    );
+    expect(behind).toMatchObject({ remindersAfterCompletion: 0, remindersBeforeCompletionKnown: 1 });
   });
 
   it('expects the income report once everyone completed and one identity report per completed applicant', () => {
