@@ -126,6 +126,26 @@ export async function runDrill(drill: Drill, options: DrillOptions): Promise<Dri
 
   const kafka = drill.ownKafka ? ownKafka() : undefined;
   let stack: Stack | undefined;
+  let tornDown: Promise<void> | undefined;
+  // Once only, whether the drill ends or is interrupted while it runs.
+  const tearDown = () => {
+    tornDown ??= (async () => {
+      const started = stack;
+      if (started) {
+        await started
+          .stop()
+          .catch((error: unknown) => log(`stopping the stack: ${(error as Error).message}`));
+        await Promise.all(
+          Object.values(started.databaseUrls).map((url) => dropDatabase(url).catch(() => undefined)),
+        );
+        await deleteTopics(started.brokers.split(','), namespace).catch(() => undefined);
+      }
+      if (kafka)
+        await kafka.stop().catch((error: unknown) => log(`stopping its broker: ${(error as Error).message}`));
+    })();
+    return tornDown;
+  };
+  interruptCleanup = tearDown;
   let tenants: TenantsFile | undefined;
   const previousBrokers = process.env.KAFKA_BROKERS;
   try {
@@ -278,19 +298,19 @@ export async function runDrill(drill: Drill, options: DrillOptions): Promise<Dri
     log(`drill aborted: ${(error as Error).stack ?? String(error)}`);
     return result(emptyOutcome(apps.length), { error: (error as Error).message });
   } finally {
-    if (stack) {
-      await stack.stop().catch((error: unknown) => log(`stopping the stack: ${(error as Error).message}`));
-      await Promise.all(
-        Object.values(stack.databaseUrls).map((url) => dropDatabase(url).catch(() => undefined)),
-      );
-      await deleteTopics(stack.brokers.split(','), namespace).catch(() => undefined);
-    }
-    if (kafka)
-      await kafka.stop().catch((error: unknown) => log(`stopping its broker: ${(error as Error).message}`));
+    await tearDown();
+    interruptCleanup = undefined;
     if (previousBrokers === undefined) delete process.env.KAFKA_BROKERS;
     else process.env.KAFKA_BROKERS = previousBrokers;
     serviceLog.end();
   }
+}
+
+let interruptCleanup: (() => Promise<void>) | undefined;
+
+/** Stops what the running drill started (its stack, its broker): for Ctrl-C, before the process exits. */
+export async function interruptDrill(): Promise<void> {
+  await interruptCleanup?.();
 }
 
 /**

@@ -3,7 +3,7 @@
  * applications through the sandbox, injects its fault mid-stream, and counts what was lost, duplicated or
  * visibly failed once the system is quiet. Exits 1 when any drill lost or duplicated anything.
  */
-import { type DrillResult, failed, runDrill } from './drill.ts';
+import { type DrillResult, failed, interruptDrill, runDrill } from './drill.ts';
 import { parseOptions, UsageError, usage } from './options.ts';
 import { allDrills } from './scenarios/index.ts';
 import { failureDetails, summaryTable } from './summary.ts';
@@ -20,6 +20,13 @@ try {
   console.error(`${error.message}\n${usage}`);
   process.exit(2);
 }
+
+// Ctrl-C: stop the running drill's stack (and broker) rather than leave its processes behind.
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => {
+    console.log(`\n${signal}: stopping the running drill's stack`);
+    void interruptDrill().finally(() => process.exit(130));
+  });
 
 const selected = options.only.length > 0 ? drills.filter((d) => options.only.includes(d.name)) : drills;
 const results: DrillResult[] = [];
