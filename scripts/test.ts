@@ -1,10 +1,10 @@
 // `make test`: typecheck, then unit, integration and end-to-end tests against real Kafka and PostgreSQL.
-// Uses KAFKA_BROKERS / DATABASE_ADMIN_URL when set; otherwise starts the project's own Kafka broker
-// (and stops it afterwards) and uses the PostgreSQL server on 127.0.0.1:5432.
+// Uses KAFKA_BROKERS / DATABASE_ADMIN_URL when set; else containers where a Docker engine answers; else
+// the project's own Kafka broker (stopped afterwards) and the PostgreSQL server on 127.0.0.1:5432.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureKafka, stopLocalKafka } from '../tools/stack/src/infrastructure.ts';
+import { ensureKafka, ensurePostgres } from '../tools/stack/src/infrastructure.ts';
 
 const root = join(import.meta.dirname, '..');
 const started = Date.now();
@@ -16,7 +16,8 @@ function step(title: string, command: string, args: string[], env: Record<string
 }
 
 const kafka = await ensureKafka();
-const env = { KAFKA_BROKERS: kafka.brokers };
+const postgres = await ensurePostgres();
+const env = { KAFKA_BROKERS: kafka.address, DATABASE_ADMIN_URL: postgres.address };
 for (const dir of workspaceDirs()) rmSync(join(dir, 'test-results'), { recursive: true, force: true });
 
 // --continue: one failing package must not hide the results of the others.
@@ -93,7 +94,8 @@ results.piiInLogs =
   e2eLogs.length === 0 ||
   step('no personal data in service logs', process.execPath, ['scripts/check-logs-for-pii.ts', ...e2eLogs]);
 
-if (kafka.startedHere) await stopLocalKafka();
+await kafka.release();
+await postgres.release();
 
 const counts = { passed: 0, failed: 0, skipped: 0 };
 for (const dir of workspaceDirs()) {

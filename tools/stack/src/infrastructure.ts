@@ -1,30 +1,63 @@
 import { join } from 'node:path';
 import { allTopics } from '@autoverify/contracts';
 import { createKafka, ensureTopics } from '@autoverify/messaging';
+import { dockerAvailable, startKafkaContainer, startPostgresContainer } from './containers.ts';
 import { repoRoot, serviceDir } from './paths.ts';
 import { runToCompletion } from './processes.ts';
 
 const kafkaScript = join(repoRoot, 'infra', 'local-kafka', 'kafka.sh');
 export const LOCAL_KAFKA_BROKERS = '127.0.0.1:19092';
 
+export interface Infrastructure {
+  /** Kafka bootstrap servers, or a PostgreSQL admin URL (a database on the server to create others from). */
+  address: string;
+  /** Stops what this call started, and nothing that was already running. */
+  release(): Promise<void>;
+}
+
+const nothingToRelease = async () => {};
+
 /**
- * Uses KAFKA_BROKERS when set; otherwise starts the project's own broker (idempotent).
- * Returns whether this call started it, so the caller stops only what it started.
+ * Kafka, in order of preference: KAFKA_BROKERS; a container where a Docker engine answers; otherwise the
+ * project's own broker from Maven Central (started when not running, stopped by release()).
  */
-export async function ensureKafka(env = process.env): Promise<{ brokers: string; startedHere: boolean }> {
-  if (env.KAFKA_BROKERS) return { brokers: env.KAFKA_BROKERS, startedHere: false };
+export async function ensureKafka(env = process.env): Promise<Infrastructure> {
+  if (env.KAFKA_BROKERS) return { address: env.KAFKA_BROKERS, release: nothingToRelease };
+  if (await dockerAvailable()) {
+    const container = await startKafkaContainer();
+    return { address: container.address, release: container.stop };
+  }
   const ours = () =>
     runToCompletion('bash', [kafkaScript, 'status'], repoRoot).then(
       () => true,
       () => false,
     );
-  if (await ours()) return { brokers: LOCAL_KAFKA_BROKERS, startedHere: false };
+  if (await ours()) return { address: LOCAL_KAFKA_BROKERS, release: nothingToRelease };
   await runToCompletion('bash', [kafkaScript, 'start'], repoRoot);
   // `start` reuses a broker that another checkout left on the port; only stop the one we started.
-  return { brokers: LOCAL_KAFKA_BROKERS, startedHere: await ours() };
+  const startedHere = await ours();
+  return {
+    address: LOCAL_KAFKA_BROKERS,
+    release: startedHere
+      ? async () => void (await runToCompletion('bash', [kafkaScript, 'stop'], repoRoot))
+      : nothingToRelease,
+  };
 }
 
-export const stopLocalKafka = (): Promise<string> => runToCompletion('bash', [kafkaScript, 'stop'], repoRoot);
+export const LOCAL_POSTGRES_ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
+
+/**
+ * PostgreSQL, in order of preference: DATABASE_ADMIN_URL; a container where a Docker engine answers;
+ * otherwise the machine's server on 127.0.0.1:5432 (the project's machines run one).
+ */
+export async function ensurePostgres(env = process.env): Promise<Infrastructure> {
+  if (env.DATABASE_ADMIN_URL) return { address: env.DATABASE_ADMIN_URL, release: nothingToRelease };
+  if (await dockerAvailable()) {
+    const container = await startPostgresContainer();
+    return { address: container.address, release: container.stop };
+  }
+  return { address: LOCAL_POSTGRES_ADMIN_URL, release: nothingToRelease };
+}
 
 export async function createTopics(brokers: string, namespace: string): Promise<void> {
   const kafka = createKafka({

@@ -5,9 +5,9 @@ import { type ServiceName, serviceNames, type TenantsFile } from '@autoverify/co
 import {
   createTopics,
   ensureKafka,
+  ensurePostgres,
   generateClient,
   migrateDatabase,
-  stopLocalKafka,
 } from './infrastructure.ts';
 import { repoRoot, serviceDir, stateDir, supportDir } from './paths.ts';
 import { type ManagedProcess, spawnManaged, waitForHttp } from './processes.ts';
@@ -70,7 +70,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ) as Record<ServiceName, string>),
     support: `http://127.0.0.1:${portBase + SUPPORT_PORT_OFFSET}`,
   };
-  const adminUrl = new URL(process.env.DATABASE_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres');
+  log('finding PostgreSQL and Kafka (DATABASE_ADMIN_URL / KAFKA_BROKERS, Docker, or this machine)');
+  const postgres = await ensurePostgres();
+  const adminUrl = new URL(postgres.address);
   const databaseUrls = Object.fromEntries(
     [...serviceNames, 'support' as const].map((s) => {
       const url = new URL(adminUrl);
@@ -79,8 +81,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     }),
   ) as Record<ServiceName | 'support', string>;
 
-  log('starting Kafka (or using KAFKA_BROKERS)');
-  const kafka = await ensureKafka();
+  const kafkaInfrastructure = await ensureKafka();
+  const kafka = { brokers: kafkaInfrastructure.address };
+  // Stops the broker and database server only when this stack started them.
+  const releaseInfrastructure = async () => {
+    await kafkaInfrastructure.release();
+    await postgres.release();
+  };
   log(`Kafka at ${kafka.brokers}; creating topics in namespace "${namespace}"`);
   await createTopics(kafka.brokers, namespace);
 
@@ -127,7 +134,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     );
   } catch (error) {
     await sandbox.stop();
-    if (kafka.startedHere) await stopLocalKafka();
+    await releaseInfrastructure();
     throw error;
   }
 
@@ -169,7 +176,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   if (failed) {
     // Leave nothing behind: a caller that failed to start cannot stop what it never got a handle to.
     await Promise.all([...processes.values()].map((p) => p.stop()));
-    if (kafka.startedHere) await stopLocalKafka();
+    await releaseInfrastructure();
     throw failed.reason;
   }
 
@@ -209,7 +216,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     await startSupportConsole();
   } catch (error) {
     await Promise.all([...processes.values()].map((p) => p.stop()));
-    if (kafka.startedHere) await stopLocalKafka();
+    await releaseInfrastructure();
     throw error;
   }
   log('all services are ready');
@@ -233,7 +240,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       // Services first (they flush their outboxes), then the sandbox they talk to, then Kafka if ours.
       await Promise.all([...serviceNames, 'support'].map((s) => processes.get(s)?.stop()));
       await sandbox.stop();
-      if (kafka.startedHere) await stopLocalKafka();
+      await releaseInfrastructure();
     },
   };
 }
