@@ -9,10 +9,22 @@ import { ensureKafka, ensurePostgres } from '../tools/stack/src/infrastructure.t
 const root = join(import.meta.dirname, '..');
 const started = Date.now();
 
-function step(title: string, command: string, args: string[], env: Record<string, string> = {}): boolean {
+function step(
+  title: string,
+  command: string,
+  args: string[],
+  env: Record<string, string> = {},
+  cwd = root,
+): boolean {
   console.log(`\n=== ${title} ===`);
-  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  const result = spawnSync(command, args, { cwd, stdio: 'inherit', env: { ...process.env, ...env } });
   return result.status === 0;
+}
+
+function databaseOnServer(adminUrl: string, name: string): string {
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
 }
 
 const kafka = await ensureKafka();
@@ -36,6 +48,31 @@ results.typecheck =
   results.generate &&
   step('typecheck', 'pnpm', turbo('typecheck')) &&
   step('typecheck scripts', 'pnpm', ['exec', 'tsc', '-p', 'scripts']);
+// Drift between a schema.prisma and its migrations fails the build (checked on a shadow database).
+results.migrations =
+  results.generate &&
+  [
+    'services/ingest',
+    'services/invite',
+    'services/reminder',
+    'services/notify',
+    'services/report-sync',
+    'tools/support',
+  ].every((dir) =>
+    step(
+      `migrations match the schema: ${dir}`,
+      process.execPath,
+      [join(root, 'packages/database/src/cli.ts'), 'check'],
+      {
+        ...env,
+        DATABASE_URL: databaseOnServer(
+          postgres.address,
+          `drift_check_${dir.split('/')[1]?.replace('-', '_')}`,
+        ),
+      },
+      join(root, dir),
+    ),
+  );
 results.unit = step(
   'unit tests',
   'pnpm',
