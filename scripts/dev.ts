@@ -28,7 +28,9 @@ function demoFriendly(file: TenantsFile): TenantsFile {
   };
 }
 
-const stack = await startStack({ tenants: demoFriendly });
+// fresh: the sandbox keeps nothing between runs (its Entrata ids start again at 2000001), so the services'
+// databases and topics must not either, or a new application would meet an old one's state.
+const stack = await startStack({ tenants: demoFriendly, fresh: true });
 const { urls } = stack;
 console.log(`
 autoverify is running.

@@ -6,11 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { serviceNames } from '@autoverify/contracts';
-import { dropDatabase, withDatabase } from '@autoverify/database';
-import { type Stack, startStack } from '@autoverify/stack';
+import { removeNamespace, type Stack, startStack } from '@autoverify/stack';
 import { databaseAdminUrl } from '@autoverify/testing';
-import { deleteTopics } from '../src/global-setup.ts';
 
 const repoRoot = join(import.meta.dirname, '..', '..');
 
@@ -50,27 +47,19 @@ export async function startBenchStack(
     stack,
     logFile,
     async close() {
-      await stack.stop().catch((error) => log(`stopping the stack: ${(error as Error).message}`));
-      output.end();
       // The namespace is this bench's alone: nothing will read its databases or topics again.
-      await Promise.all(
-        Object.values(stack.databaseUrls).map((url) => dropDatabase(url).catch(() => undefined)),
-      );
-      await deleteTopics(stack.brokers.split(','), namespace).catch(() => undefined);
+      await stack
+        .stop({ removeData: true })
+        .catch((error) => log(`stopping the stack: ${(error as Error).message}`));
+      output.end();
     },
   };
 }
 
-/**
- * startStack stops its processes when it fails to start, but leaves the databases and topics it had created
- * and returns no handle to them. They are named after the namespace (stack.ts: `<namespace>_<service>`,
- * other characters as `_`), which is this bench run's alone.
- */
+/** startStack stops its processes when it fails to start; the namespace's databases and topics remain. */
 export async function removeLeftovers(namespace: string): Promise<void> {
-  const server = databaseAdminUrl();
-  for (const name of [...serviceNames, 'support'])
-    await dropDatabase(
-      withDatabase(server, `${namespace}_${name}`.replace(/[^a-z0-9_]/gi, '_').toLowerCase()),
-    );
-  await deleteTopics((process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(','), namespace);
+  await removeNamespace(namespace, {
+    brokers: process.env.KAFKA_BROKERS ?? '127.0.0.1:19092',
+    adminUrl: databaseAdminUrl(),
+  });
 }

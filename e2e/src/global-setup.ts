@@ -71,13 +71,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('e2e', context);
 
   return async () => {
-    await stack.stop();
-    log.end();
     // The namespace is this run's alone: nothing else will read its databases or topics again.
-    await Promise.all(
-      Object.values(stack.databaseUrls).map((url) => dropDatabase(url).catch(() => undefined)),
-    );
-    await deleteTopics(context.brokers, namespace).catch(() => undefined);
+    await stack.stop({ removeData: true });
+    log.end();
   };
 }
 

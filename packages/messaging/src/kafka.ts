@@ -101,6 +101,8 @@ export interface KafkaClient {
   /** Creates the topics that do not exist yet; returns the names it created. */
   createTopics(specs: TopicSpec[]): Promise<string[]>;
   listTopics(): Promise<string[]>;
+  /** Deletes the named topics that exist (for tools that remove a whole namespace, e.g. a test run's). */
+  deleteTopics(names: string[]): Promise<void>;
   /**
    * The messages in a topic up to its high watermark at the time of the call, ordered by partition and
    * offset. Uses a throw-away consumer group (deleted afterwards) so no service's offsets move.
@@ -288,6 +290,13 @@ export function createKafka(options: KafkaOptions): KafkaClient {
     },
 
     listTopics: () => withAdmin((admin) => admin.listTopics()),
+
+    deleteTopics: (names) =>
+      withAdmin(async (admin) => {
+        const existing = new Set(await admin.listTopics());
+        const topics = names.filter((name) => existing.has(name));
+        if (topics.length > 0) await admin.deleteTopics({ topics });
+      }),
 
     async readTopic(topic, opts = {}) {
       const offsets = await withAdmin((admin) => admin.fetchTopicOffsets(topic));

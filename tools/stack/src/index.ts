@@ -1,3 +1,10 @@
+export {
+  databaseName,
+  databaseUrl,
+  removeNamespace,
+  type StackDatabase,
+  stackDatabases,
+} from './namespace.ts';
 export { runToCompletion, spawnManaged, waitForHttp } from './processes.ts';
 export { sandboxSecrets } from './secrets.ts';
 export { type Stack, type StackOptions, startStack } from './stack.ts';

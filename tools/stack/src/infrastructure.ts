@@ -4,6 +4,7 @@ import { createKafka, ensureTopics } from '@autoverify/messaging';
 import { dockerAvailable, startKafkaContainer, startPostgresContainer } from './containers.ts';
 import { repoRoot, serviceDir } from './paths.ts';
 import { runToCompletion } from './processes.ts';
+import { silentLogger } from './silent-logger.ts';
 
 const kafkaScript = join(repoRoot, 'infra', 'local-kafka', 'kafka.sh');
 export const LOCAL_KAFKA_BROKERS = '127.0.0.1:19092';
@@ -86,14 +87,3 @@ export const migrateDatabase = (
   dir = serviceDir(service),
 ): Promise<string> =>
   runToCompletion(process.execPath, [migrateCli, 'deploy'], dir, { DATABASE_URL: databaseUrl });
-
-// ensureTopics logs through this; the stack prints its own progress lines.
-const silentLogger = {
-  info() {},
-  warn() {},
-  error() {},
-  debug() {},
-  child() {
-    return silentLogger;
-  },
-} as never;

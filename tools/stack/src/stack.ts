@@ -9,6 +9,7 @@ import {
   generateClient,
   migrateDatabase,
 } from './infrastructure.ts';
+import { databaseUrl, removeNamespace, type StackDatabase, stackDatabases } from './namespace.ts';
 import { repoRoot, serviceDir, stateDir, supportDir } from './paths.ts';
 import { type ManagedProcess, spawnManaged, waitForHttp } from './processes.ts';
 import { sandboxSecrets } from './secrets.ts';
@@ -17,6 +18,8 @@ import { seedSandbox } from './seed-sandbox.ts';
 export interface StackOptions {
   /** Kafka topic/group namespace; also names the databases and the state folder. */
   namespace?: string;
+  /** Start from nothing: drop the namespace's databases and topics first. */
+  fresh?: boolean;
   /** Services listen on portBase+1..+5, the support console on +6, the sandbox on portBase+1000, its SMTP on portBase+1025. */
   portBase?: number;
   /** Adjust the tenants (customers) before the services read them, e.g. a fast reminder schedule. */
@@ -42,7 +45,8 @@ export interface Stack {
   start(service: ServiceName): Promise<void>;
   /** The operating-system process id of a running process (e.g. to read its memory in /proc); else undefined. */
   pid(process: ServiceName | 'sandbox' | 'support'): number | undefined;
-  stop(): Promise<void>;
+  /** Stops every process; with removeData also drops the namespace's databases and topics. */
+  stop(options?: { removeData?: boolean }): Promise<void>;
 }
 
 const portOffset: Record<ServiceName, number> = {
@@ -53,8 +57,6 @@ const portOffset: Record<ServiceName, number> = {
   'report-sync': 5,
 };
 const SUPPORT_PORT_OFFSET = 6;
-const databaseName = (namespace: string, service: ServiceName | 'support') =>
-  `${namespace}_${service}`.replace(/[^a-z0-9_]/gi, '_').toLowerCase();
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const namespace = options.namespace ?? 'autoverify';
@@ -74,12 +76,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const postgres = await ensurePostgres();
   const adminUrl = new URL(postgres.address);
   const databaseUrls = Object.fromEntries(
-    [...serviceNames, 'support' as const].map((s) => {
-      const url = new URL(adminUrl);
-      url.pathname = `/${databaseName(namespace, s)}`;
-      return [s, url.toString()];
-    }),
-  ) as Record<ServiceName | 'support', string>;
+    stackDatabases.map((s) => [s, databaseUrl(adminUrl.toString(), namespace, s)]),
+  ) as Record<StackDatabase, string>;
 
   const kafkaInfrastructure = await ensureKafka();
   const kafka = { brokers: kafkaInfrastructure.address };
@@ -88,6 +86,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     await kafkaInfrastructure.release();
     await postgres.release();
   };
+  if (options.fresh) {
+    log(`removing the databases and topics of namespace "${namespace}" (a clean start)`);
+    await removeNamespace(namespace, { brokers: kafka.brokers, adminUrl: adminUrl.toString() });
+  }
   log(`Kafka at ${kafka.brokers}; creating topics in namespace "${namespace}"`);
   await createTopics(kafka.brokers, namespace);
 
@@ -153,7 +155,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     INGEST_PUBLIC_URL: urls.ingest,
     NOTIFY_PUBLIC_URL: urls.notify,
     OTEL_SERVICE_NAME: service,
-    OTEL_SDK_DISABLED: process.env.OTEL_EXPORTER_OTLP_ENDPOINT ? 'false' : 'true',
+    // Spans are made even without a collector: their ids reach the logs and the support timeline.
+    OTEL_SDK_DISABLED: process.env.OTEL_SDK_DISABLED ?? 'false',
     ...options.env,
   });
 
@@ -208,7 +211,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       ? { REPORT_SYNC_ADMIN_TOKEN: secrets.ADMIN_TOKEN, INVITE_ADMIN_TOKEN: secrets.ADMIN_TOKEN }
       : {}),
     OTEL_SERVICE_NAME: 'support',
-    OTEL_SDK_DISABLED: process.env.OTEL_EXPORTER_OTLP_ENDPOINT ? 'false' : 'true',
+    // Spans are made even without a collector: their ids reach the logs and the support timeline.
+    OTEL_SDK_DISABLED: process.env.OTEL_SDK_DISABLED ?? 'false',
     ...options.env,
   });
   log(`starting the support console at ${urls.support}`);
@@ -236,10 +240,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       const child = processes.get(name);
       return child && !child.exited() ? child.pid : undefined;
     },
-    async stop() {
+    async stop(stopOptions = {}) {
       // Services first (they flush their outboxes), then the sandbox they talk to, then Kafka if ours.
       await Promise.all([...serviceNames, 'support'].map((s) => processes.get(s)?.stop()));
       await sandbox.stop();
+      if (stopOptions.removeData) {
+        await removeNamespace(namespace, { brokers: kafka.brokers, adminUrl: adminUrl.toString() });
+      }
       await releaseInfrastructure();
     },
   };
