@@ -211,6 +211,11 @@ export function createKafka(options: KafkaOptions): KafkaClient {
         groupId: opts.groupId,
         allowAutoTopicCreation: false,
         maxWaitTimeInMs: opts.maxWaitMs ?? 1000,
+        // A restarted service (kill -9, crash) joins only once the group gives up on its dead member: with
+        // kafkajs's 30 s default that stalled recovery. 12 s still outlasts the longest retry wait (10 s),
+        // after which the consumer heartbeats.
+        sessionTimeout: 12_000,
+        heartbeatInterval: 1_000,
       });
       await consumer.connect();
       try {

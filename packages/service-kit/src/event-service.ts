@@ -60,8 +60,8 @@ export interface RunningEventService<Tx> extends EventServiceInfrastructure<Tx> 
 
 /**
  * The wiring every service shares, in dependency order: database, Kafka, outbox relay, job queue, the
- * service's own parts, the consumer of its subscriptions, then HTTP with readiness checks. Stops run in
- * reverse: HTTP closes first, the relay flushes after the consumer stopped, the database goes last.
+ * service's own parts, HTTP with readiness checks, then the consumer of its subscriptions. Stops run in
+ * reverse: intake stops first (consumer, HTTP), the relay flushes after it, the database goes last.
  */
 export async function startEventService<Tx extends PrismaTx>(
   options: StartEventServiceOptions<Tx>,
@@ -87,17 +87,6 @@ export async function startEventService<Tx extends PrismaTx>(
   const infrastructure = { transactions, kafka, relay, jobs };
   const parts = await options.build(infrastructure);
 
-  const consumer = await startConsumer({
-    kafka,
-    service,
-    topics: subscriptions[service],
-    transactions,
-    handlers: parts.handlers,
-    logger,
-    relay,
-  });
-  onStop('consumer', () => consumer.stop());
-
   const app = createHttpServer({ logger, ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}) });
   addReadinessCheck(app, 'database', async () => {
     await prisma.$queryRawUnsafe('SELECT 1');
@@ -108,10 +97,20 @@ export async function startEventService<Tx extends PrismaTx>(
   });
   await parts.routes?.(app);
   onStop('http', () => app.close());
-  if (options.listen === false) {
-    await app.ready();
-    return { ...infrastructure, app };
-  }
-  const url = await app.listen({ host: env.HOST, port: env.PORT });
-  return { ...infrastructure, app, url };
+  // HTTP first: a restarted ingest takes webhooks while its consumer is still joining the group.
+  let url: string | undefined;
+  if (options.listen === false) await app.ready();
+  else url = await app.listen({ host: env.HOST, port: env.PORT });
+
+  const consumer = await startConsumer({
+    kafka,
+    service,
+    topics: subscriptions[service],
+    transactions,
+    handlers: parts.handlers,
+    logger,
+    relay,
+  });
+  onStop('consumer', () => consumer.stop());
+  return { ...infrastructure, app, ...(url ? { url } : {}) };
 }

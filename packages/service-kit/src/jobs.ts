@@ -80,6 +80,12 @@ export interface StartJobQueueOptions {
 const TRACE_KEY = '_trace';
 
 /**
+ * Workers refresh a running job's heartbeat; a job whose worker died is failed (and retried) once the
+ * heartbeat is this old, instead of after pg-boss's default expiry of 15 minutes.
+ */
+const QUEUE_HEARTBEAT_SECONDS = 10;
+
+/**
  * pg-boss behind the small API services need. Queues are created on first use with the `exclusive` policy:
  * a singletonKey then means "at most one queued or running job per key" (jobs sent without a key get a unique
  * one, so they never block each other).
@@ -97,6 +103,8 @@ export async function startJobQueue(options: StartJobQueueOptions): Promise<JobQ
     useListenNotify: true,
     // Fresh backlog counts let workers fetch back to back while jobs are waiting (burst, see work()).
     queueCacheIntervalSeconds: 3,
+    // Finds jobs whose worker died (kill -9, lost node) by their missing heartbeat; see QUEUE_HEARTBEAT.
+    superviseIntervalSeconds: 10,
   });
   // An EventEmitter without an 'error' listener would crash the process on a transient database error.
   boss.on('error', (error) => logger.error({ err: error }, 'job queue error'));
@@ -112,10 +120,10 @@ export async function startJobQueue(options: StartJobQueueOptions): Promise<JobQ
         .getQueue(name)
         .then((existing) =>
           !existing
-            ? boss.createQueue(name, { policy, notify: true })
-            : existing.notify
+            ? boss.createQueue(name, { policy, notify: true, heartbeatSeconds: QUEUE_HEARTBEAT_SECONDS })
+            : existing.notify && existing.heartbeatSeconds === QUEUE_HEARTBEAT_SECONDS
               ? undefined
-              : boss.updateQueue(name, { notify: true }),
+              : boss.updateQueue(name, { notify: true, heartbeatSeconds: QUEUE_HEARTBEAT_SECONDS }),
         );
       pending.catch(() => known.delete(name));
       known.set(name, pending);
