@@ -8,10 +8,8 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { applicantIdFor, applicationIdFor, type TenantsFile } from '@autoverify/contracts';
-import { dropDatabase } from '@autoverify/database';
 import { type Stack, startStack } from '@autoverify/stack';
 import { EventLog } from '../src/events.ts';
-import { deleteTopics } from '../src/global-setup.ts';
 import { uniqueTag } from '../src/people.ts';
 import { SandboxClient, type SubmittedApplication, type WebhookMode } from '../src/sandbox-client.ts';
 import { E2E_REMINDERS, E2E_TENANT, e2eTenants } from '../src/tenants.ts';
@@ -133,12 +131,8 @@ export async function runDrill(drill: Drill, options: DrillOptions): Promise<Dri
       const started = stack;
       if (started) {
         await started
-          .stop()
+          .stop({ removeData: true })
           .catch((error: unknown) => log(`stopping the stack: ${(error as Error).message}`));
-        await Promise.all(
-          Object.values(started.databaseUrls).map((url) => dropDatabase(url).catch(() => undefined)),
-        );
-        await deleteTopics(started.brokers.split(','), namespace).catch(() => undefined);
       }
       if (kafka)
         await kafka.stop().catch((error: unknown) => log(`stopping its broker: ${(error as Error).message}`));

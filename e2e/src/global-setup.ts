@@ -5,9 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { dropDatabase } from '@autoverify/database';
 import { startStack } from '@autoverify/stack';
-import { Kafka, logLevel } from 'kafkajs';
 import type { TestProject } from 'vitest/node';
 import type { E2eContext } from './context.ts';
 import { E2E_TENANT, type E2eTenantsInfo, e2eTenants } from './tenants.ts';
@@ -75,16 +73,4 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await stack.stop({ removeData: true });
     log.end();
   };
-}
-
-/** Deletes a namespace's topics (also used by the drills, whose stacks are their own). */
-export async function deleteTopics(brokers: string[], namespace: string): Promise<void> {
-  const admin = new Kafka({ brokers, clientId: 'e2e-teardown', logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
-  try {
-    const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${namespace}.`));
-    if (topics.length > 0) await admin.deleteTopics({ topics });
-  } finally {
-    await admin.disconnect();
-  }
 }
