@@ -218,6 +218,24 @@ export async function finishReminder(
   );
 }
 
+/** Whether a later reminder of the same applicant×kind is still scheduled and already due at `now`. */
+export async function laterReminderDue(
+  sql: Sql,
+  applicantId: string,
+  kind: string,
+  number: number,
+  now: Date,
+): Promise<boolean> {
+  const rows = await sql.query<{ due: boolean }>(
+    `SELECT EXISTS (
+       SELECT 1 FROM reminders
+        WHERE applicant_id = $1 AND kind = $2 AND number > $3 AND status = 'scheduled' AND due_at <= $4::timestamptz
+     ) AS due`,
+    [applicantId, kind, number, now.toISOString()],
+  );
+  return rows[0]?.due === true;
+}
+
 export async function rescheduleReminder(sql: Sql, id: string, dueAt: string): Promise<void> {
   await sql.query(
     `UPDATE reminders SET due_at = $2::timestamptz, shifted_for_quiet_hours = true, updated_at = now() WHERE id = $1`,

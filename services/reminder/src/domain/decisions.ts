@@ -39,6 +39,8 @@ export interface FireInput {
   now: Date;
   timeZone: string;
   state: string;
+  /** A later reminder of the same applicant×kind is due as well (the jobs ran late, e.g. after an outage). */
+  laterDue: boolean;
 }
 
 export type FireDecision =
@@ -57,7 +59,12 @@ export function decideFire(input: FireInput): FireDecision {
   if (input.closed) return { action: 'cancel', reason: input.closed };
   if (input.now.getTime() >= input.expiresAt.getTime()) return { action: 'cancel', reason: 'expired' };
   const allowed = nextAllowedTime(input.now, input.timeZone, input.state);
-  if (allowed.getTime() === input.now.getTime()) return { action: 'send' };
+  if (allowed.getTime() === input.now.getTime()) {
+    // Two reminders moments apart only annoy: after a backlog, the latest one due speaks for the others.
+    if (input.laterDue)
+      return { action: 'skip', detail: 'superseded by a later reminder that is due as well' };
+    return { action: 'send' };
+  }
   if (allowed.getTime() >= input.expiresAt.getTime()) {
     return { action: 'skip', detail: 'quiet hours last until the invite expires' };
   }

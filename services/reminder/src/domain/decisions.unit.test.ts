@@ -62,6 +62,7 @@ describe('decideFire', () => {
     now: noon,
     timeZone: 'America/Denver',
     state: 'CO',
+    laterDue: false,
   };
 
   it('sends a scheduled reminder inside allowed hours', () => {
@@ -76,6 +77,18 @@ describe('decideFire', () => {
   it('cancels when the applicant completed or the invite expired', () => {
     expect(decideFire({ ...base, closed: 'completed' })).toEqual({ action: 'cancel', reason: 'completed' });
     expect(decideFire({ ...base, closed: 'expired' })).toEqual({ action: 'cancel', reason: 'expired' });
+  });
+
+  it('skips a late reminder when a later one is due as well, so they do not go out back to back', () => {
+    expect(decideFire({ ...base, laterDue: true })).toEqual({
+      action: 'skip',
+      detail: 'superseded by a later reminder that is due as well',
+    });
+    // Completion and expiry still win: the later reminder is cancelled with it.
+    expect(decideFire({ ...base, laterDue: true, closed: 'completed' })).toEqual({
+      action: 'cancel',
+      reason: 'completed',
+    });
   });
 
   it('cancels as expired when the link has expired by fire time', () => {

@@ -7,6 +7,7 @@ import {
   cancelScheduled,
   contactsOf,
   finishReminder,
+  laterReminderDue,
   lockReminder,
   rescheduleReminder,
   setReminderJob,
@@ -64,6 +65,7 @@ export function sendReminderJob<Tx extends QueueTx>(deps: ReminderDeps<Tx>) {
         now,
         timeZone: settings.timeZone,
         state: settings.state,
+        laterDue: await laterReminderDue(sql, reminder.applicantId, reminder.kind, reminder.number, now),
       });
 
       switch (decision.action) {
