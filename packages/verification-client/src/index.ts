@@ -1,5 +1,6 @@
 export { backoffDelay, defaultRetryPolicy, parseRetryAfter, type RetryPolicy } from './backoff.ts';
 export { createVerificationClient } from './client.ts';
+export { type PlatformEnv, platformEnv, verificationClientFromEnv } from './env.ts';
 export {
   InvalidReportError,
   isRetryableStatus,

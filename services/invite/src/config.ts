@@ -1,17 +1,12 @@
 import { commonEnv } from '@autoverify/config';
+import { platformEnv } from '@autoverify/verification-client';
 import Type, { type Static } from 'typebox';
 
 export const InviteEnv = Type.Object({
   ...commonEnv,
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3002 }),
   HOST: Type.String({ minLength: 1, default: '0.0.0.0' }),
-  PLATFORM_BASE_URL: Type.String({
-    pattern: '^https?://.+',
-    default: 'http://127.0.0.1:4000',
-    description: 'Verification platform API base URL.',
-  }),
-  PLATFORM_CLIENT_ID: Type.String({ minLength: 1 }),
-  PLATFORM_SECRET_KEY: Type.String({ minLength: 1 }),
+  ...platformEnv,
   ADMIN_TOKEN: Type.Optional(
     Type.String({
       minLength: 16,

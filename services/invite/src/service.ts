@@ -6,7 +6,7 @@ import type { Tenants } from '@autoverify/config';
 import { createPrismaAdapter } from '@autoverify/database';
 import type { Logger } from '@autoverify/logger';
 import { type HttpServer, startEventService } from '@autoverify/service-kit';
-import { createVerificationClient } from '@autoverify/verification-client';
+import { verificationClientFromEnv } from '@autoverify/verification-client';
 import { buildInvite } from './app.ts';
 import { type InviteEnv, platformWebhookUrl } from './config.ts';
 import { PrismaClient, type Tx } from './db.ts';
@@ -39,13 +39,7 @@ export interface RunningInvite {
 export async function startInvite(options: StartInviteOptions): Promise<RunningInvite> {
   const { env, tenants, logger, onStop } = options;
 
-  const platform = createVerificationClient({
-    baseUrl: env.PLATFORM_BASE_URL,
-    clientId: env.PLATFORM_CLIENT_ID,
-    secretKey: env.PLATFORM_SECRET_KEY,
-    logger,
-    ...(options.platform?.timeoutMs ? { timeoutMs: options.platform.timeoutMs } : {}),
-  });
+  const platform = verificationClientFromEnv(env, logger, options.platform);
   onStop('verification platform client', () => platform.close());
 
   const prisma = new PrismaClient({ adapter: createPrismaAdapter(env.DATABASE_URL) });
@@ -85,7 +79,8 @@ export async function startInvite(options: StartInviteOptions): Promise<RunningI
       });
       return {
         handlers: invite.handlers,
-        routes: (app) => registerAdminRoutes(app, { token: env.ADMIN_TOKEN, resendInvite: invite.resendInvite }),
+        routes: (app) =>
+          registerAdminRoutes(app, { token: env.ADMIN_TOKEN, resendInvite: invite.resendInvite }),
       };
     },
   });

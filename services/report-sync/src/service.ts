@@ -7,7 +7,7 @@ import { createPrismaAdapter } from '@autoverify/database';
 import { type EntrataTuning, entrataClientsPerTenant } from '@autoverify/entrata-client';
 import type { Logger } from '@autoverify/logger';
 import { type HttpServer, type JobQueue, startEventService } from '@autoverify/service-kit';
-import { createVerificationClient } from '@autoverify/verification-client';
+import { verificationClientFromEnv } from '@autoverify/verification-client';
 import { buildReportSync } from './app.ts';
 import type { ReportSyncEnv } from './config.ts';
 import { PrismaClient, type Tx } from './db.ts';
@@ -41,13 +41,7 @@ export interface RunningReportSync {
 export async function startReportSync(options: StartReportSyncOptions): Promise<RunningReportSync> {
   const { env, tenants, logger, onStop } = options;
 
-  const platform = createVerificationClient({
-    baseUrl: env.PLATFORM_BASE_URL,
-    clientId: env.PLATFORM_CLIENT_ID,
-    secretKey: env.PLATFORM_SECRET_KEY,
-    logger,
-    ...(options.platform?.timeoutMs ? { timeoutMs: options.platform.timeoutMs } : {}),
-  });
+  const platform = verificationClientFromEnv(env, logger, options.platform);
   onStop('verification platform client', () => platform.close());
   const entrata = entrataClientsPerTenant(tenants, logger, options.entrata);
   onStop('entrata clients', () => entrata.close());
