@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { timeouts } from '../vitest.shared.ts';
 
 export default defineConfig({
   test: {
@@ -10,6 +11,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['src/**/*.unit.test.ts', 'drills/**/*.unit.test.ts', 'bench/**/*.unit.test.ts'],
+          ...timeouts.unit,
         },
       },
       {

@@ -76,7 +76,10 @@ results.migrations =
 results.unit = step(
   'unit tests',
   'pnpm',
+  // Two at a time on purpose: each vitest run uses every core itself, and ten of them at once made a parser
+  // test take 12 s on a 2-core machine. Generous time-outs (vitest.shared.ts) cover the rest.
   turbo('test:unit', [
+    '--concurrency=2',
     '--',
     '--reporter=default',
     '--reporter=json',
@@ -88,11 +91,11 @@ results.scripts = step('repository scripts tests', 'pnpm', [
   'exec',
   'vitest',
   'run',
-  '--dir',
+  '--root',
   'scripts',
   '--reporter=default',
   '--reporter=json',
-  '--outputFile.json=test-results/scripts.json',
+  '--outputFile.json=../test-results/scripts.json',
 ]);
 results.integration =
   results.generate &&

@@ -1,7 +1,3 @@
-import { defineConfig } from 'vitest/config';
+import { packageTestConfig } from '../../vitest.shared.ts';
 
-// Integration tests run the WASM schema engine against a real PostgreSQL server: allow for a slow,
-// shared 2-core machine.
-export default defineConfig({
-  test: { testTimeout: 60_000, hookTimeout: 60_000 },
-});
+export default packageTestConfig();

@@ -1,4 +1,3 @@
-import { defineConfig } from 'vitest/config';
+import { packageTestConfig } from '../../vitest.shared.ts';
 
-// Integration tests wait for jobs with backoff, the outbox relay and Kafka: allow more than vitest's 5 s default.
-export default defineConfig({ test: { testTimeout: 60_000, hookTimeout: 120_000 } });
+export default packageTestConfig();

@@ -1,3 +1,4 @@
+import './kafkajs-timer-warning.ts';
 import { randomUUID } from 'node:crypto';
 import type { TopicDefinition } from '@autoverify/contracts';
 import {
@@ -369,7 +370,8 @@ export function createKafka(options: KafkaOptions): KafkaClient {
   };
 }
 
-const LEADER_WAIT_MS = 30_000;
+// Generous: on a loaded 2-core machine a single broker has taken seconds to elect leaders for dozens of topics.
+const LEADER_WAIT_MS = 60_000;
 
 async function waitForLeaders(admin: Admin, topics: string[]): Promise<void> {
   const deadline = Date.now() + LEADER_WAIT_MS;
@@ -380,15 +382,21 @@ async function waitForLeaders(admin: Admin, topics: string[]): Promise<void> {
       const leaderless = metadata.filter(
         (t) => t.partitions.length === 0 || t.partitions.some((p) => p.leader < 0),
       );
-      if (leaderless.length === 0) return;
+      if (leaderless.length === 0) {
+        // A leader in the metadata is not yet a leader that serves: in KRaft the broker applies the new
+        // partition asynchronously and answers NOT_LEADER_OR_FOLLOWER meanwhile. ListOffsets is answered by
+        // each partition's leader itself, so once it succeeds everywhere, producing and reading work.
+        for (const topic of topics) await admin.fetchTopicOffsets(topic);
+        return;
+      }
       last = `no leader yet for ${leaderless.map((t) => t.name).join(', ')}`;
     } catch (error) {
-      // UNKNOWN_TOPIC_OR_PARTITION / LEADER_NOT_AVAILABLE until the broker has the new metadata.
+      // UNKNOWN_TOPIC_OR_PARTITION / LEADER_NOT_AVAILABLE / NOT_LEADER_OR_FOLLOWER until the broker is ready.
       last = (error as Error).message;
     }
     if (Date.now() > deadline)
       throw new Error(
-        `created topics ${topics.join(', ')} have no leaders after ${LEADER_WAIT_MS} ms: ${last}`,
+        `created topics ${topics.join(', ')} have no serving leaders after ${LEADER_WAIT_MS} ms: ${last}`,
       );
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

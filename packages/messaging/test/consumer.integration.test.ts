@@ -78,23 +78,22 @@ describe('consumer: inbox, retries, dead letters', () => {
         }),
       ],
     });
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await consumer?.stop();
     await h?.close();
-  }, 60_000);
+  });
 
   it('processes an event once: the effect and the inbox row commit together', async () => {
     const e = event('ok');
     await publishEvent(h.kafka, e);
     await waitFor(async () => (await effects(e.id)).length === 1, {
       message: 'the effect',
-      timeoutMs: 20_000,
     });
     const inbox = await h.pool.query('SELECT consumer, event_type FROM inbox WHERE event_id = $1', [e.id]);
     expect(inbox.rows).toEqual([{ consumer: SERVICE, event_type: 'ApplicationSubmitted' }]);
-  }, 30_000);
+  });
 
   it('the same event delivered twice has one effect', async () => {
     const applicationId = randomUUID();
@@ -217,10 +216,10 @@ describe('consumer: inbox, retries, dead letters', () => {
       meta(randomUUID()),
     );
     await publishEvent(h.kafka, invite);
-    await waitFor(async () => (await lag()) === 0, { message: 'all offsets committed', timeoutMs: 15_000 });
+    await waitFor(async () => (await lag()) === 0, { message: 'all offsets committed' });
     expect(await deadLetters(invite.payload.applicationId)).toEqual([]);
     expect((await h.pool.query('SELECT 1 FROM inbox WHERE event_id = $1', [invite.id])).rowCount).toBe(0);
-  }, 30_000);
+  });
 
   it('skips a replay aimed at another consumer and acts on one aimed at itself', async () => {
     const applicationId = randomUUID();
@@ -235,18 +234,16 @@ describe('consumer: inbox, retries, dead letters', () => {
     expect(await effects(elsewhere.id)).toEqual([]);
     // Not even an inbox row: a later replay aimed at this consumer must still act.
     expect((await h.pool.query('SELECT 1 FROM inbox WHERE event_id = $1', [elsewhere.id])).rowCount).toBe(0);
-  }, 30_000);
+  });
 
   it('stop() lets the in-flight message finish and commits its offset', async () => {
     const slow = event('slow');
     await publishEvent(h.kafka, slow);
     await waitFor(() => calls.get(slow.id) === 1, { message: 'the slow handler to start' });
-    const stopStarted = Date.now();
     await consumer.stop();
-    expect(Date.now() - stopStarted).toBeLessThan(3000);
     expect(await effects(slow.id)).toEqual([1]);
     expect(await lag()).toBe(0);
-  }, 30_000);
+  });
 
   /** Messages not yet committed by the consumer group, over both topics. */
   async function lag(): Promise<number> {

@@ -37,12 +37,12 @@ describe('transactional outbox + relay', () => {
     h = await startHarness([topics.applications]);
     outbox = new Outbox(h.transactions);
     topic = h.kafka.topicName(topics.applications);
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await Promise.all(relays.map((r) => r.stop()));
     await h?.close();
-  }, 60_000);
+  });
 
   // Tests run in order and share one topic; each works on its own application ids and checks only those.
   const ofApplications = async (ids: string[]) =>
@@ -161,7 +161,6 @@ describe('transactional outbox + relay', () => {
     );
     await waitFor(async () => (await unpublished()) === 0, {
       message: 'the outbox to drain',
-      timeoutMs: 20_000,
     });
     const messages = await ofApplications(apps);
     expect(messages.length).toBe(200);
@@ -178,7 +177,7 @@ describe('transactional outbox + relay', () => {
       expect(new Set(ofApp.map((m) => m.partition)).size).toBe(1);
     }
     await Promise.all([a.stop(), b.stop()]);
-  }, 30_000);
+  });
 
   it('stop() publishes what was committed just before (final flush)', async () => {
     const r = await relay({ pollMs: 60_000 });

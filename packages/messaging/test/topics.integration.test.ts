@@ -63,7 +63,7 @@ describe('ensureTopics', () => {
     } finally {
       await admin.disconnect();
     }
-  }, 30_000);
+  });
 
   it('rejects a namespace that is not a valid topic name part', () => {
     expect(() =>
@@ -95,5 +95,5 @@ describe('subscribing to a missing topic', () => {
       await kafka.disconnect();
       await tk.cleanup();
     }
-  }, 30_000);
+  });
 });

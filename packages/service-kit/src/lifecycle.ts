@@ -43,11 +43,17 @@ export function runService(
   };
 
   let started: Promise<void> = Promise.resolve();
+  const signalsReceived = new Set<string>();
 
   const stop = (reason: string, code: number): Promise<never> => {
+    const repeated = signalsReceived.has(reason);
+    if (reason === 'SIGINT' || reason === 'SIGTERM') signalsReceived.add(reason);
     if (stopping) {
-      if (reason === 'SIGINT' || reason === 'SIGTERM') {
-        logger.warn({ reason }, `${name}: second ${reason} while stopping; exiting now`);
+      // Ctrl-C in a terminal sends SIGINT to the whole process group and the parent (make dev, the stack) then
+      // sends SIGTERM: two signals, one request to stop. Only the same signal again (Ctrl-C pressed twice)
+      // means "stop waiting".
+      if (repeated) {
+        logger.warn({ reason }, `${name}: ${reason} again while stopping; exiting now`);
         exit(logger, 1);
       }
       return stopping;

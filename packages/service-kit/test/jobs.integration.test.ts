@@ -16,14 +16,14 @@ beforeAll(async () => {
   db = await createTestDatabase('service_kit_jobs');
   pool = new pg.Pool({ connectionString: db.url, max: 3 });
   queue = await startJobQueue({ connectionString: db.url, logger });
-}, 30_000);
+});
 
 afterAll(async () => {
   await queue?.stop({ timeoutMs: 2000 });
   await pool?.end();
   await db?.drop();
   await shutdownTelemetry();
-}, 30_000);
+});
 
 function collect(name: string) {
   const runs: { data: Record<string, unknown>; job: JobInfo; at: number }[] = [];
@@ -63,7 +63,7 @@ describe('startJobQueue', () => {
     await inTransaction('ROLLBACK', (tx) => queue.send('tx-jobs', { n: 'rolled-back' }, { tx }));
     const id = await inTransaction('COMMIT', (tx) => queue.send('tx-jobs', { n: 'committed' }, { tx }));
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
-    await waitFor(() => worker.runs.length > 0, { timeoutMs: 10_000, message: 'committed job' });
+    await waitFor(() => worker.runs.length > 0, { message: 'committed job' });
     await sleep(1500);
     expect(worker.runs.map((r) => r.data)).toEqual([{ n: 'committed' }]);
     expect(worker.runs[0]?.job.id).toBe(id);
@@ -88,7 +88,7 @@ describe('startJobQueue', () => {
       };
       await queue.send('adapter-jobs', { via: 'rolled-back prisma' }, { tx: prismaLike });
     });
-    await waitFor(() => worker.runs.length >= 2, { timeoutMs: 10_000, message: 'two jobs' });
+    await waitFor(() => worker.runs.length >= 2, { message: 'two jobs' });
     await sleep(1000);
     expect(worker.runs.map((r) => r.data.via).sort()).toEqual(['prisma', 'sql']);
   });
@@ -107,7 +107,7 @@ describe('startJobQueue', () => {
     expect(unkeyed.every((id) => id !== null)).toBe(true);
     const worker = collect('singleton-jobs');
     await worker.start();
-    await waitFor(() => worker.runs.length >= 4, { timeoutMs: 10_000, message: 'four jobs' });
+    await waitFor(() => worker.runs.length >= 4, { message: 'four jobs' });
     await sleep(1000);
     expect(worker.runs.map((r) => r.data.n).sort()).toEqual([1, 3, 4, 5]);
   });
@@ -122,7 +122,7 @@ describe('startJobQueue', () => {
       { n: 1 },
       { retryLimit: 3, retryDelay: 1, retryBackoff: true, retryDelayMax: 3 },
     );
-    await waitFor(() => worker.runs.length >= 3, { timeoutMs: 20_000, message: 'third attempt' });
+    await waitFor(() => worker.runs.length >= 3, { message: 'third attempt' });
     await sleep(1000);
     expect(worker.runs.map((r) => r.job.retryCount)).toEqual([0, 1, 2]);
     const [a, b, c] = worker.runs.map((r) => r.at) as [number, number, number];
@@ -130,7 +130,7 @@ describe('startJobQueue', () => {
     expect(c - b).toBeGreaterThanOrEqual(900);
     const stored = await queue.boss.findJobs('retry-jobs');
     expect(stored[0]?.state).toBe('completed');
-  }, 30_000);
+  });
 
   it('delays with startAfter and cancels', async () => {
     const id = await queue.send('delayed-jobs', { n: 1 }, { startAfter: 60 });
@@ -155,7 +155,7 @@ describe('startJobQueue', () => {
       span.end();
       return span.spanContext().traceId;
     });
-    await waitFor(() => handlerTrace, { timeoutMs: 10_000, message: 'traced job' });
+    await waitFor(() => handlerTrace, { message: 'traced job' });
     expect(handlerTrace?.split('-')[1]).toBe(senderTraceId);
     expect(worker.runs[0]?.data).toEqual({ n: 1 });
   });

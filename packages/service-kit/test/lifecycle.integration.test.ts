@@ -28,6 +28,10 @@ function start(mode: string, env: Record<string, string> = {}): Run {
   return { child, output: () => out, ready, exited };
 }
 
+async function waitForOutput(run: Run, text: string): Promise<void> {
+  while (!run.output().includes(text)) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
 const plain = (out: string) => out.split('\n').filter((l) => /^(HOOK|ABORTED)/.test(l));
 const logs = (out: string) =>
   out
@@ -54,6 +58,27 @@ describe('runService', () => {
     await run.ready;
     run.child.kill('SIGINT');
     expect(await run.exited).toBe(0);
+  });
+
+  it('takes SIGINT then SIGTERM (Ctrl-C under make dev) as one graceful stop', async () => {
+    const run = start('ok');
+    await run.ready;
+    run.child.kill('SIGINT');
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+    expect(plain(run.output())).toEqual(['ABORTED', 'HOOK http', 'HOOK kafka', 'HOOK database']);
+  });
+
+  it('exits at once on the same signal twice (Ctrl-C pressed again) while a hook hangs', async () => {
+    const run = start('hang', { STOP_TIMEOUT_MS: '600000' });
+    await run.ready;
+    run.child.kill('SIGINT');
+    await waitForOutput(run, 'HOOK http');
+    run.child.kill('SIGINT');
+    expect(await run.exited).toBe(1);
+    expect(
+      logs(run.output()).some((l) => l.msg === 'fixture: SIGINT again while stopping; exiting now'),
+    ).toBe(true);
   });
 
   it('logs a configuration error in full on one line, without secrets, and exits 1', async () => {

@@ -67,7 +67,15 @@ export async function testKafka(options: { prefix?: string } = {}): Promise<Test
   };
 }
 
+/**
+ * How long a test waits for something before failing, unless it says otherwise. Generous on purpose: waiting
+ * ends as soon as the condition holds, so a long limit costs nothing when things work, while on a loaded 2-core
+ * machine (turbo runs other packages' tests beside this one) a short one fails tests that would have passed.
+ */
+export const DEFAULT_WAIT_MS = 60_000;
+
 export interface WaitForOptions {
+  /** Default DEFAULT_WAIT_MS. */
   timeoutMs?: number;
   intervalMs?: number;
   /** Says what was awaited, in the timeout error. */
@@ -82,7 +90,7 @@ export async function waitFor<T>(
   fn: () => T | Promise<T>,
   options: WaitForOptions = {},
 ): Promise<Exclude<NonNullable<T>, false>> {
-  const timeoutMs = options.timeoutMs ?? 10_000;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_WAIT_MS;
   const intervalMs = options.intervalMs ?? 50;
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
@@ -140,9 +148,10 @@ export async function readTopic(
   try {
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
+      const timeoutMs = options.timeoutMs ?? DEFAULT_WAIT_MS;
       const timer = setTimeout(
-        () => reject(new Error(`readTopic(${topic}) timed out after ${options.timeoutMs ?? 15_000} ms`)),
-        options.timeoutMs ?? 15_000,
+        () => reject(new Error(`readTopic(${topic}) timed out after ${timeoutMs} ms`)),
+        timeoutMs,
       );
       consumer
         .run({

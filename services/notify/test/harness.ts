@@ -17,8 +17,8 @@ import {
 import { createPrismaAdapter } from '@autoverify/database';
 import { prismaTransactions, type Sql } from '@autoverify/messaging';
 import type { Sandbox } from '@autoverify/sandbox';
-import { testTenant, testTenantsFile, waitFor } from '@autoverify/testing';
 import { startServiceUnderTest } from '@autoverify/service-testing';
+import { testTenant, testTenantsFile, waitFor } from '@autoverify/testing';
 import { NotifyEnv } from '../src/config.ts';
 import { PrismaClient } from '../src/db.ts';
 import { type RunningNotify, startNotify } from '../src/service.ts';
@@ -59,7 +59,7 @@ export interface Harness {
     eventId?: string,
   ): Promise<EventOf<typeof NotificationRequested>>;
   outcomesFor(notificationId: string): Outcome[];
-  waitForOutcome(notificationId: string, type: Outcome['type'], timeoutMs?: number): Promise<Outcome>;
+  waitForOutcome(notificationId: string, type: Outcome['type']): Promise<Outcome>;
   stop(): Promise<void>;
 }
 
@@ -158,9 +158,8 @@ export async function startHarness(): Promise<Harness> {
           eventId ? { id: eventId } : {},
         );
       },
-      waitForOutcome: (notificationId, type, timeoutMs = 20_000) =>
+      waitForOutcome: (notificationId, type) =>
         waitFor(() => outcomesFor(notificationId).find((o) => o.type === type), {
-          timeoutMs,
           message: `${type} for ${notificationId}`,
         }),
       stop: h.stop,

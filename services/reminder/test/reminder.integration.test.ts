@@ -14,8 +14,8 @@ import {
   VerificationCompleted,
 } from '@autoverify/contracts';
 import { buildEvent } from '@autoverify/messaging';
-import { testTenant, testTenantsFile, waitFor } from '@autoverify/testing';
 import { type ServiceUnderTest, startServiceUnderTest, type TestEnvelope } from '@autoverify/service-testing';
+import { testTenant, testTenantsFile, waitFor } from '@autoverify/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envSchema } from '../src/config.ts';
 import { type RunningReminder, startReminder } from '../src/service.ts';
@@ -123,7 +123,6 @@ const reminderEvents = (a: Applicant) => eventsFor(topics.reminders, a);
 
 const processed = (e: { id: string }) =>
   waitFor(async () => (await h.service.prisma.inboxMessage.count({ where: { eventId: e.id } })) === 1, {
-    timeoutMs: 20_000,
     message: `event ${e.id} processed`,
   });
 
@@ -147,11 +146,11 @@ beforeAll(async () => {
         clock: { now: () => clockOverride ?? new Date() },
       }),
   });
-}, 120_000);
+});
 
 afterAll(async () => {
   await h?.stop();
-}, 60_000);
+});
 
 describe('reminder service', () => {
   it('reports ready', async () => {
@@ -169,7 +168,7 @@ describe('reminder service', () => {
         const all = await reminderRequests(a);
         return all.length >= 4 ? all : undefined;
       },
-      { timeoutMs: 30_000, message: 'four reminder NotificationRequested' },
+      { message: 'four reminder NotificationRequested' },
     );
 
     expect(
@@ -211,7 +210,7 @@ describe('reminder service', () => {
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     expect(await reminderRequests(a)).toHaveLength(4);
     expect((await reminderEvents(a)).filter((e) => e.type === 'ReminderScheduled')).toHaveLength(2);
-  }, 60_000);
+  });
 
   it('learns the contacts when they arrive after the InviteSent', async () => {
     const a = newApplicant();
@@ -224,10 +223,10 @@ describe('reminder service', () => {
         const all = await reminderRequests(a);
         return all.length >= 2 ? all : undefined;
       },
-      { timeoutMs: 30_000, message: 'reminder 1 on two channels' },
+      { message: 'reminder 1 on two channels' },
     );
     expect(requests.map((r) => r.payload.channel).sort()).toEqual(['email', 'sms']);
-  }, 60_000);
+  });
 
   it('cancels reminders when the verification completes before they are due', async () => {
     const a = newApplicant();
@@ -241,7 +240,6 @@ describe('reminder service', () => {
     const cancelled = await waitFor(
       async () => (await reminderEvents(a)).find((e) => e.type === 'ReminderCancelled'),
       {
-        timeoutMs: 20_000,
         message: 'ReminderCancelled',
       },
     );
@@ -263,7 +261,7 @@ describe('reminder service', () => {
     await publish(again);
     await processed(again);
     expect((await reminderEvents(a)).filter((e) => e.type === 'ReminderCancelled')).toHaveLength(1);
-  }, 60_000);
+  });
 
   it('plans no reminders when the completion arrived before the InviteSent', async () => {
     const a = newApplicant();
@@ -290,7 +288,7 @@ describe('reminder service', () => {
     expect(await rows(a)).toEqual([]);
     expect(await reminderEvents(a)).toEqual([]);
     expect(await reminderRequests(a)).toEqual([]);
-  }, 60_000);
+  });
 
   it('cancels reminders when the invite expires', async () => {
     const a = newApplicant();
@@ -308,12 +306,11 @@ describe('reminder service', () => {
     const cancelled = await waitFor(
       async () => (await reminderEvents(a)).find((e) => e.type === 'ReminderCancelled'),
       {
-        timeoutMs: 20_000,
         message: 'ReminderCancelled',
       },
     );
     expect(cancelled.payload).toMatchObject({ reason: 'expired', cancelled: 3 });
-  }, 60_000);
+  });
 
   it('moves a reminder due at night to the opening of the next window', async () => {
     const a = newApplicant();
@@ -322,7 +319,6 @@ describe('reminder service', () => {
     const scheduled = await waitFor(
       async () => (await reminderEvents(a)).find((e) => e.type === 'ReminderScheduled'),
       {
-        timeoutMs: 20_000,
         message: 'ReminderScheduled',
       },
     );
@@ -336,7 +332,7 @@ describe('reminder service', () => {
       dueAt: new Date(expected).toISOString(),
     });
     expect((await rows(a))[0]?.dueAt.toISOString()).toBe(new Date(expected).toISOString());
-  }, 60_000);
+  });
 
   it('re-checks quiet hours when the job runs late, and reschedules instead of sending', async () => {
     const a = newApplicant();
@@ -352,7 +348,7 @@ describe('reminder service', () => {
           (await reminderEvents(a)).filter(
             (e) => e.type === 'ReminderScheduled' && e.payload.reminderNumber === 1,
           )[1],
-        { timeoutMs: 30_000, message: 'a second ReminderScheduled for reminder 1' },
+        { message: 'a second ReminderScheduled for reminder 1' },
       );
       const local = new Date(fireTime.getTime() + day.offsetHours * HOUR);
       const nextDay = local.getUTCHours() >= 8 ? 1 : 0;
@@ -370,5 +366,5 @@ describe('reminder service', () => {
     } finally {
       clockOverride = undefined;
     }
-  }, 60_000);
+  });
 });

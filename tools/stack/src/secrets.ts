@@ -7,13 +7,24 @@ import { repoRoot } from './paths.ts';
  * the repo (config/sandbox.env); real credentials come from the deployment's secrets, never from git.
  */
 export function sandboxSecrets(file = join(repoRoot, 'config', 'sandbox.env')): Record<string, string> {
+  return parseEnvFile(readFileSync(file, 'utf8'), file);
+}
+
+/** NAME=value lines; a name given twice is refused, since one of the two values would be silently ignored. */
+export function parseEnvFile(text: string, file: string): Record<string, string> {
   const values: Record<string, string> = {};
-  for (const [index, raw] of readFileSync(file, 'utf8').split('\n').entries()) {
+  const lineOf = new Map<string, number>();
+  for (const [index, raw] of text.split('\n').entries()) {
     const line = raw.trim();
     if (!line || line.startsWith('#')) continue;
     const match = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line);
     if (!match) throw new Error(`${file}:${index + 1}: expected NAME=value`);
-    values[match[1] as string] = match[2] as string;
+    const [, name = '', value = ''] = match;
+    const earlier = lineOf.get(name);
+    if (earlier !== undefined)
+      throw new Error(`${file}:${index + 1}: ${name} is already set on line ${earlier}; keep one`);
+    lineOf.set(name, index + 1);
+    values[name] = value;
   }
   return values;
 }

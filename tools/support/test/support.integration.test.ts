@@ -20,8 +20,8 @@ import {
   pgTransactions,
   startConsumer,
 } from '@autoverify/messaging';
-import { createTestDatabase, dropWhenIdle, readTopic, waitFor } from '@autoverify/testing';
 import { type ServiceUnderTest, startServiceUnderTest } from '@autoverify/service-testing';
+import { createTestDatabase, dropWhenIdle, readTopic, waitFor } from '@autoverify/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envSchema } from '../src/config.ts';
@@ -140,11 +140,11 @@ describe('support console (real Kafka + PostgreSQL)', () => {
         });
       },
     });
-  }, 90_000);
+  });
 
   afterAll(async () => {
     await h?.stop();
-  }, 60_000);
+  });
 
   /** An application's journey: submitted, invited, one notification failed; published out of order. */
   async function journey(entrataApplicationId = String(Math.floor(Math.random() * 1e9))) {
@@ -203,7 +203,7 @@ describe('support console (real Kafka + PostgreSQL)', () => {
         const t = await timeline(`entrata:${TENANT}:${j.entrataApplicationId}`);
         return t.body.events?.length === 3 ? t.body : null;
       },
-      { timeoutMs: 30_000, message: 'three timeline events' },
+      { message: 'three timeline events' },
     );
     expect(body.applicationId).toBe(j.applicationId);
     expect(body.masked).toBe(true);
@@ -218,7 +218,7 @@ describe('support console (real Kafka + PostgreSQL)', () => {
     expect(body.events[0].entrataApplicationId).toBe(j.entrataApplicationId);
     // Our id finds the same timeline.
     expect((await timeline(j.applicationId)).body.events).toHaveLength(3);
-  }, 60_000);
+  });
 
   it('refuses callers without a valid token (401) or the scope (403), as problems', async () => {
     const id = randomUUID();
@@ -242,9 +242,7 @@ describe('support console (real Kafka + PostgreSQL)', () => {
 
   it('unmasks only with pii:read, and audits it', async () => {
     const j = await journey();
-    await waitFor(async () => (await timeline(j.applicationId)).body.events?.length === 3, {
-      timeoutMs: 30_000,
-    });
+    await waitFor(async () => (await timeline(j.applicationId)).body.events?.length === 3);
     const denied = await timeline(j.applicationId, tokens.reader, '?unmask=true');
     expect(denied.status).toBe(403);
     expect(denied.body.requiredScope).toBe('pii:read');
@@ -259,15 +257,12 @@ describe('support console (real Kafka + PostgreSQL)', () => {
         target: `application:${j.applicationId}`,
       }),
     );
-  }, 60_000);
+  });
 
   it('a dry run sends nothing and is recorded; a replay re-sends the same event ids and has no second effect', async () => {
     const j = await journey();
-    await waitFor(async () => (await timeline(j.applicationId)).body.events?.length === 3, {
-      timeoutMs: 30_000,
-    });
+    await waitFor(async () => (await timeline(j.applicationId)).body.events?.length === 3);
     await waitFor(async () => (await effects(j.submitted.id)) === 1, {
-      timeoutMs: 20_000,
       message: 'first effect',
     });
     const applicationsTopic = h.kafka.topicName(topics.applications);
@@ -305,7 +300,6 @@ describe('support console (real Kafka + PostgreSQL)', () => {
     // A later message on the same partition: once it is processed, the replay was seen (and skipped).
     const firstMarker = await sameKeyMarker(j);
     await waitFor(async () => (await effects(firstMarker.id)) === 1, {
-      timeoutMs: 20_000,
       message: 'marker 1',
     });
     expect(await effects(j.submitted.id)).toBe(0);
@@ -326,7 +320,6 @@ describe('support console (real Kafka + PostgreSQL)', () => {
     });
     expect(repair.statusCode).toBe(201);
     await waitFor(async () => (await effects(j.submitted.id)) === 1, {
-      timeoutMs: 20_000,
       message: 'the repair',
     });
     expect(await effects(j.submitted.id)).toBe(1);
@@ -339,7 +332,6 @@ describe('support console (real Kafka + PostgreSQL)', () => {
     });
     const secondMarker = await sameKeyMarker(j);
     await waitFor(async () => (await effects(secondMarker.id)) === 1, {
-      timeoutMs: 20_000,
       message: 'marker 2',
     });
     expect(await effects(j.submitted.id)).toBe(1);
@@ -354,7 +346,7 @@ describe('support console (real Kafka + PostgreSQL)', () => {
       ],
     );
     expect(replays[3]).toMatchObject({ scope: { applicationId: j.applicationId }, eventCount: 3 });
-  }, 90_000);
+  });
 
   it('replays a tenant time range and validates the request', async () => {
     const dry = await http('POST', '/admin/replays', tokens.admin, {
@@ -394,7 +386,7 @@ describe('support console (real Kafka + PostgreSQL)', () => {
         const list = (await http('GET', '/admin/dead-letters?consumer=invite', tokens.admin)).json();
         return list.deadLetters.find((d: { eventId: string }) => d.eventId === j.submitted.id);
       },
-      { timeoutMs: 30_000, message: 'the dead letter' },
+      { message: 'the dead letter' },
     );
     expect(letter).toMatchObject({
       consumer: 'invite',
@@ -415,7 +407,6 @@ describe('support console (real Kafka + PostgreSQL)', () => {
     expect(first.statusCode).toBe(201);
     expect(first.json()).toMatchObject({ number: 1, eventId: j.submitted.id });
     await waitFor(async () => (await effects(j.submitted.id)) === 1, {
-      timeoutMs: 20_000,
       message: 'the redriven effect',
     });
 
@@ -430,9 +421,9 @@ describe('support console (real Kafka + PostgreSQL)', () => {
     const shown = (await http('GET', path, tokens.admin)).json();
     expect(shown.redrives.map((r: { number: number }) => r.number)).toEqual([1, 2]);
     const marker = await sameKeyMarker(j);
-    await waitFor(async () => (await effects(marker.id)) === 1, { timeoutMs: 20_000 });
+    await waitFor(async () => (await effects(marker.id)) === 1);
     expect(await effects(j.submitted.id)).toBe(1); // the forced redrive met the inbox
-  }, 90_000);
+  });
 
   it('forwards an explicit re-upload to report-sync with its admin token, audited; and a re-send to invite with its idempotency key', async () => {
     const response = await http('POST', '/admin/reruns/reupload-report', tokens.admin, {
@@ -495,9 +486,7 @@ describe('support console (real Kafka + PostgreSQL)', () => {
 
   it('the CLI prints the timeline as a table and API refusals clearly', async () => {
     const j = await journey();
-    await waitFor(async () => (await timeline(j.applicationId)).body.events?.length === 3, {
-      timeoutMs: 30_000,
-    });
+    await waitFor(async () => (await timeline(j.applicationId)).body.events?.length === 3);
     const url = await h.service.app.listen({ host: '127.0.0.1', port: 0 });
     const cli = (args: string[], token: string) =>
       new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
@@ -521,7 +510,7 @@ describe('support console (real Kafka + PostgreSQL)', () => {
     const usage = await cli(['replay', '--application', j.applicationId], tokens.admin);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('replay: --reason "<why>" is required');
-  }, 60_000);
+  });
 
   it('wrote no personal data or tokens to its logs', () => {
     const text = logLines.join('');
