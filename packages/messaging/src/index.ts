@@ -26,6 +26,7 @@ export {
   type TraceCarrier,
 } from './headers.ts';
 export {
+  CONSUMER_SESSION_TIMEOUT_MS,
   type ConsumeOptions,
   createKafka,
   type IncomingMessage,

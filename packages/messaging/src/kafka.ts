@@ -18,6 +18,9 @@ import type { Logger } from './logger.ts';
 // kafkajs is unmaintained since 2023: this file is the only one that imports it, so the client can be
 // swapped (e.g. for @platformatic/kafka) behind the KafkaClient interface.
 
+/** How long the broker keeps a silent consumer in its group (a killed process's member lingers this long). */
+export const CONSUMER_SESSION_TIMEOUT_MS = 12_000;
+
 export interface OutgoingRecord {
   /** Broker topic name (already namespaced). */
   topic: string;
@@ -104,6 +107,11 @@ export interface KafkaClient {
   listTopics(): Promise<string[]>;
   /** Deletes the named topics that exist (for tools that remove a whole namespace, e.g. a test run's). */
   deleteTopics(names: string[]): Promise<void>;
+  /**
+   * Deletes the consumer groups whose ids start with the prefix (a namespace's `<namespace>.`). A group with
+   * a live member cannot be deleted: stop the consumers first. Returns the groups still left.
+   */
+  deleteGroups(prefix: string): Promise<string[]>;
   /**
    * The messages in a topic up to its high watermark at the time of the call, ordered by partition and
    * offset. Uses a throw-away consumer group (deleted afterwards) so no service's offsets move.
@@ -215,7 +223,7 @@ export function createKafka(options: KafkaOptions): KafkaClient {
         // A restarted service (kill -9, crash) joins only once the group gives up on its dead member: with
         // kafkajs's 30 s default that stalled recovery. 12 s still outlasts the longest retry wait (10 s),
         // after which the consumer heartbeats.
-        sessionTimeout: 12_000,
+        sessionTimeout: CONSUMER_SESSION_TIMEOUT_MS,
         heartbeatInterval: 1_000,
       });
       await consumer.connect();
@@ -302,6 +310,15 @@ export function createKafka(options: KafkaOptions): KafkaClient {
         const existing = new Set(await admin.listTopics());
         const topics = names.filter((name) => existing.has(name));
         if (topics.length > 0) await admin.deleteTopics({ topics });
+      }),
+
+    deleteGroups: (prefix) =>
+      withAdmin(async (admin) => {
+        const ours = async () =>
+          (await admin.listGroups()).groups.map((g) => g.groupId).filter((id) => id.startsWith(prefix));
+        const groups = await ours();
+        if (groups.length > 0) await admin.deleteGroups(groups).catch(() => undefined);
+        return ours();
       }),
 
     async readTopic(topic, opts = {}) {

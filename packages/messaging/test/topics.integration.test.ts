@@ -65,6 +65,25 @@ describe('ensureTopics', () => {
     }
   });
 
+  it("deletes a namespace's consumer groups once their consumers have stopped", async () => {
+    await ensureTopics(kafka, [topics.reminders]);
+    const groupId = `${tk.namespace}.groups-test`;
+    const consumer = await kafka.consume({
+      groupId,
+      topics: [kafka.topicName(topics.reminders)],
+      onMessage: async () => {},
+    });
+    await consumer.stop();
+    expect(await kafka.deleteGroups(`${tk.namespace}.`)).toEqual([]);
+    const admin = new Kafka({ brokers: tk.brokers, logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      expect((await admin.listGroups()).groups.map((g) => g.groupId)).not.toContain(groupId);
+    } finally {
+      await admin.disconnect();
+    }
+  });
+
   it('rejects a namespace that is not a valid topic name part', () => {
     expect(() =>
       createKafka({ brokers: tk.brokers, clientId: 'x', namespace: 'no spaces', logger: recordingLogger() }),

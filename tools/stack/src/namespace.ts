@@ -1,6 +1,6 @@
 import { serviceNames } from '@autoverify/contracts';
 import { dropDatabase } from '@autoverify/database';
-import { createKafka } from '@autoverify/messaging';
+import { CONSUMER_SESSION_TIMEOUT_MS, createKafka } from '@autoverify/messaging';
 import { silentLogger } from './silent-logger.ts';
 
 export const stackDatabases = [...serviceNames, 'support'] as const;
@@ -18,7 +18,7 @@ export function databaseUrl(adminUrl: string, namespace: string, service: StackD
 
 /**
  * Removes everything a stack keeps under its namespace: the databases of the services and the support
- * console, and the topics. Used for a clean start (the sandbox keeps nothing across runs, so neither
+ * console, the topics and the consumer groups (call it once the stack's processes have stopped). Used for a clean start (the sandbox keeps nothing across runs, so neither
  * should the services) and by test runs, drills and benches, whose namespaces are their own.
  */
 export async function removeNamespace(
@@ -31,6 +31,10 @@ export async function removeNamespace(
   const kafka = createKafka({ brokers: where.brokers, clientId: 'stack', namespace, logger: silentLogger });
   try {
     await kafka.deleteTopics((await kafka.listTopics()).filter((topic) => topic.startsWith(`${namespace}.`)));
+    // A member of a killed process (drills use kill -9) holds its group until the session times out (12 s).
+    const deadline = Date.now() + CONSUMER_SESSION_TIMEOUT_MS + 5_000;
+    while ((await kafka.deleteGroups(`${namespace}.`)).length > 0 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
   } finally {
     await kafka.disconnect();
   }
