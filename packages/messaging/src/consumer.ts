@@ -14,7 +14,7 @@ import { deadLetterHeaders, errorText, headerNames } from './headers.ts';
 import type { IncomingMessage, KafkaClient, Subscription } from './kafka.ts';
 import type { Logger } from './logger.ts';
 import { Outbox } from './outbox.ts';
-import type { Transactions } from './sql.ts';
+import { type Transactions, wakeRelayAfterCommit } from './sql.ts';
 import { contextFrom, tracer } from './tracing.ts';
 
 export interface HandlerContext<Tx> {
@@ -54,7 +54,10 @@ export interface ConsumerOptions<Tx> {
   retry?: Partial<RetryPolicy>;
   /** Partitions processed in parallel (order within a partition always holds); default 1. */
   concurrency?: number;
-  /** The service's relay: woken after a handler's transaction that added events commits. */
+  /**
+   * The service's relay: woken after a handler's transaction that added events commits. Leave it out when
+   * `transactions` already wake it (wakeRelayAfterCommit, as service-kit's are).
+   */
   relay?: { wake(): void };
 }
 
@@ -66,7 +69,10 @@ export interface RunningConsumer {
 class StoppedDuringRetry extends Error {}
 
 export async function startConsumer<Tx>(options: ConsumerOptions<Tx>): Promise<RunningConsumer> {
-  const { kafka, service, transactions } = options;
+  const { kafka, service } = options;
+  const transactions = options.relay
+    ? wakeRelayAfterCommit(options.transactions, options.relay)
+    : options.transactions;
   const retry = validateRetryPolicy({ ...defaultRetryPolicy, ...options.retry });
   const logger = options.logger.child({ component: 'consumer', consumer: service });
   const handlers = indexHandlers(options.handlers, options.topics);
@@ -113,8 +119,7 @@ export async function startConsumer<Tx>(options: ConsumerOptions<Tx>): Promise<R
       correlationId: event.correlationId,
     });
     for (let attempt = 1; ; attempt++) {
-      let added = 0;
-      const outbox = new Outbox(transactions, { onAdd: () => added++ });
+      const outbox = new Outbox(transactions);
       try {
         const processed = await transactions.run(async (tx) => {
           const inserted = await transactions
@@ -133,7 +138,6 @@ export async function startConsumer<Tx>(options: ConsumerOptions<Tx>): Promise<R
           return true;
         });
         if (!processed) log.info({}, 'event already processed: skipped');
-        else if (added > 0) options.relay?.wake();
         return;
       } catch (error) {
         const permanent = error instanceof PermanentError || error instanceof InvalidEventError;

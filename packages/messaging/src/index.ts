@@ -54,6 +54,7 @@ export {
   prismaTransactions,
   type Sql,
   type Transactions,
+  wakeRelayAfterCommit,
 } from './sql.ts';
 export { messagingTablesSql } from './tables.ts';
 export { type EnsureTopicsOptions, ensureTopics } from './topics.ts';

@@ -8,11 +8,9 @@ import type { Transactions } from './sql.ts';
  */
 export class Outbox<Tx> {
   readonly #transactions: Transactions<Tx>;
-  readonly #onAdd: (() => void) | undefined;
 
-  constructor(transactions: Transactions<Tx>, options: { onAdd?: () => void } = {}) {
+  constructor(transactions: Transactions<Tx>) {
     this.#transactions = transactions;
-    this.#onAdd = options.onAdd;
   }
 
   /** Builds (and validates) the event and inserts it into `outbox` within tx. */
@@ -42,6 +40,6 @@ export class Outbox<Tx> {
         'INSERT INTO outbox (event_id, topic, key, event_type, envelope) VALUES ($1::uuid, $2, $3, $4, $5::jsonb)',
         [event.id, topicOfEvent(def.type).name, key, def.type, JSON.stringify(event)],
       );
-    this.#onAdd?.();
+    this.#transactions.outboxAdded?.(tx);
   }
 }

@@ -11,7 +11,40 @@ export interface Transactions<Tx> {
   run<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** SQL bound to tx, or to the pool/client outside any transaction when tx is omitted. */
   sql(tx?: Tx): Sql;
+  /** Told by the Outbox that tx added an event (see wakeRelayAfterCommit). */
+  outboxAdded?(tx: Tx): void;
 }
+
+/**
+ * The same transactions, except that a commit of a transaction that added outbox events wakes the relay,
+ * so the events go out at once instead of at its next poll. The consumer and service-kit's transaction
+ * runner both use it: no use case wakes the relay by hand.
+ */
+export function wakeRelayAfterCommit<Tx>(
+  transactions: Transactions<Tx>,
+  relay: { wake(): void },
+): Transactions<Tx> {
+  // Keyed by the transaction client itself: Prisma and pg hand the same object to everything in one transaction.
+  const added = new WeakSet<object>();
+  return {
+    async run(fn) {
+      let current: Tx | undefined;
+      const result = await transactions.run((tx) => {
+        current = tx;
+        return fn(tx);
+      });
+      if (isObject(current) && added.delete(current)) relay.wake();
+      return result;
+    },
+    sql: (tx) => transactions.sql(tx),
+    outboxAdded(tx) {
+      if (isObject(tx)) added.add(tx);
+    },
+  };
+}
+
+const isObject = (value: unknown): value is object =>
+  (typeof value === 'object' || typeof value === 'function') && value !== null;
 
 // ---- Prisma ------------------------------------------------------------------------------------
 

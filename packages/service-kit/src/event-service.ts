@@ -1,4 +1,4 @@
-import { type ServiceName, subscriptions } from '@autoverify/contracts';
+import { type ServiceName, subscriptions, type TopicId } from '@autoverify/contracts';
 import type { Logger } from '@autoverify/logger';
 import {
   createKafka,
@@ -11,6 +11,7 @@ import {
   startConsumer,
   startOutboxRelay,
   type Transactions,
+  wakeRelayAfterCommit,
 } from '@autoverify/messaging';
 import { addReadinessCheck, createHttpServer, type HttpServer } from './http.ts';
 import { type JobQueue, startJobQueue } from './jobs.ts';
@@ -25,6 +26,7 @@ export interface EventServiceEnv {
 
 /** What every service has once its infrastructure is up; the service builds its use cases on it. */
 export interface EventServiceInfrastructure<Tx> {
+  /** Wake the relay after a commit that added outbox events (wakeRelayAfterCommit). */
   transactions: Transactions<Tx>;
   kafka: KafkaClient;
   relay: OutboxRelay;
@@ -51,6 +53,8 @@ export interface StartEventServiceOptions<Tx extends PrismaTx> {
   /** Listen on env.HOST:PORT (default true); tests may pass false and use app.inject. */
   listen?: boolean;
   bodyLimit?: number;
+  /** The consumer's topics (default: contracts' subscriptions[service]) and partitions in parallel (default 1). */
+  consumer?: { topics?: readonly TopicId[]; concurrency?: number };
 }
 
 export interface RunningEventService<Tx> extends EventServiceInfrastructure<Tx> {
@@ -68,7 +72,7 @@ export async function startEventService<Tx extends PrismaTx>(
 ): Promise<RunningEventService<Tx>> {
   const { service, env, prisma, logger, onStop } = options;
   onStop('database', () => prisma.$disconnect());
-  const transactions = prismaTransactions<Tx>(prisma);
+  const plain = prismaTransactions<Tx>(prisma);
 
   const kafka = createKafka({
     brokers: env.KAFKA_BROKERS,
@@ -78,8 +82,10 @@ export async function startEventService<Tx extends PrismaTx>(
   });
   onStop('kafka', () => kafka.disconnect());
 
-  const relay = await startOutboxRelay({ kafka, transactions, logger });
+  const relay = await startOutboxRelay({ kafka, transactions: plain, logger });
   onStop('outbox relay', () => relay.stop());
+  // One mechanism for the consumer, jobs and routes: a commit that added events wakes the relay.
+  const transactions = wakeRelayAfterCommit(plain, relay);
 
   const jobs = await startJobQueue({ connectionString: env.DATABASE_URL, logger });
   onStop('jobs', () => jobs.stop());
@@ -105,11 +111,11 @@ export async function startEventService<Tx extends PrismaTx>(
   const consumer = await startConsumer({
     kafka,
     service,
-    topics: subscriptions[service],
+    topics: options.consumer?.topics ?? subscriptions[service],
     transactions,
     handlers: parts.handlers,
     logger,
-    relay,
+    ...(options.consumer?.concurrency ? { concurrency: options.consumer.concurrency } : {}),
   });
   onStop('consumer', () => consumer.stop());
   return { ...infrastructure, app, ...(url ? { url } : {}) };

@@ -1,3 +1,32 @@
+// The service shape (docs/architecture.md "The one service shape").
+export { type BearerAuthOptions, type BearerCheck, bearerAuth, checkBearer } from './bearer.ts';
+export { type Clock, fixedClock, systemClock } from './clock.ts';
+export { type Database } from './database.ts';
+export {
+  defineJob,
+  type JobAttempt,
+  type JobDefinition,
+  type JobRetry,
+  type JobRun,
+  type Jobs,
+  type JobWorker,
+  type SendOptions,
+  worker,
+} from './job.ts';
+export { runService } from './run-service.ts';
+export {
+  type AnyServiceDefinition,
+  defineService,
+  type ServiceClient,
+  type ServiceContext,
+  type ServiceDefinition,
+  type ServiceEnv,
+  type ServiceParts,
+  type TxOf,
+} from './service.ts';
+export { type RunningService, type ServiceRuntime, startService } from './start-service.ts';
+
+// Building blocks under the shape (and, until they are converted, the services that wire them by hand).
 export {
   type EventServiceEnv,
   type EventServiceInfrastructure,
@@ -22,5 +51,5 @@ export {
   startJobQueue,
   type WorkOptions,
 } from './jobs.ts';
-export { type Lifecycle, type RunServiceOptions, runService, type StopHook } from './lifecycle.ts';
+export { type Lifecycle, type RunServiceOptions, type StopHook } from './lifecycle.ts';
 export { type FieldError, PROBLEM_CONTENT_TYPE, type Problem, sendProblem } from './problem.ts';

@@ -23,7 +23,7 @@ export interface RunServiceOptions {
  * Runs a service's start-up and owns its shutdown: a start-up failure is logged on one line (configuration
  * errors in full) and exits 1; SIGTERM/SIGINT run the stop hooks in reverse order, flush telemetry and exit 0.
  */
-export function runService(
+export function runLifecycle(
   name: string,
   main: (lifecycle: Lifecycle) => Promise<void>,
   options: RunServiceOptions = {},

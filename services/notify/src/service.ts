@@ -1,80 +1,48 @@
-/**
- * Starts notify's parts in dependency order. `onStop` receives each part's stop function as it starts;
- * the caller (runService's lifecycle, or a test) runs them in reverse order.
- */
-import type { Tenants } from '@autoverify/config';
 import { createPrismaAdapter } from '@autoverify/database';
-import type { Logger } from '@autoverify/logger';
-import { type HttpServer, type JobQueue, startEventService } from '@autoverify/service-kit';
-import type { FastifyInstance } from 'fastify';
-import { buildNotify } from './app.ts';
-import type { NotifyEnv } from './config.ts';
+import { defineService, type ServiceContext, worker } from '@autoverify/service-kit';
+import { NotifyEnv } from './config.ts';
 import { PrismaClient, type Tx } from './db.ts';
-import type { SendNotificationJobData } from './handlers/send-notification.ts';
-import { smtpEmailProvider } from './providers/email.ts';
-import { twilioSmsProvider } from './providers/sms.ts';
+import { notificationRequestedHandler } from './handlers/notification-requested.ts';
+import { sendNotificationJob } from './handlers/send-notification.ts';
+import { twilioWebhookRoutes } from './http/twilio-webhooks.ts';
+import { unsubscribeRoutes } from './http/unsubscribe.ts';
+import { sendNotification } from './jobs.ts';
+import { type EmailProvider, smtpEmailProvider } from './providers/email.ts';
+import { type SmsProvider, twilioSmsProvider } from './providers/sms.ts';
 
-export interface StartNotifyOptions {
-  env: NotifyEnv;
-  tenants: Tenants;
-  logger: Logger;
-  onStop(name: string, stop: () => Promise<void> | void): void;
-  /** Listen on the configured port (default true); tests may pass false and use app.inject. */
-  listen?: boolean;
-  /** Job polling interval; tests use a short one. */
-  jobPollingSeconds?: number;
+/** What notify's handlers, jobs and routes work with: the shared context and notify's two providers. */
+export interface NotifyContext extends ServiceContext<NotifyEnv, Tx, object> {
+  email: EmailProvider;
+  sms: SmsProvider;
+  /** NOTIFY_PUBLIC_URL without a trailing slash: unsubscribe links and Twilio signatures use it. */
+  publicUrl: string;
 }
 
-export interface RunningNotify {
-  app: HttpServer;
-  /** The job queue (tests enqueue jobs directly to replay a crash). */
-  jobs: JobQueue;
-  /** The address the HTTP server listens on, when it listens. */
-  url?: string;
-}
-
-export async function startNotify(options: StartNotifyOptions): Promise<RunningNotify> {
-  const { env, tenants, logger, onStop } = options;
-
-  const email = smtpEmailProvider(env.SMTP_URL);
-  onStop('smtp', () => email.close());
-  const publicUrl = env.NOTIFY_PUBLIC_URL.replace(/\/+$/, '');
-  const sms = twilioSmsProvider({
-    baseUrl: env.TWILIO_BASE_URL,
-    accountSid: env.TWILIO_ACCOUNT_SID,
-    authToken: env.TWILIO_AUTH_TOKEN,
-    statusCallbackUrl: `${publicUrl}/webhooks/twilio/status`,
-  });
-  onStop('twilio', () => sms.close());
-
-  const running = await startEventService<Tx>({
-    service: 'notify',
-    env,
-    prisma: new PrismaClient({ adapter: createPrismaAdapter(env.DATABASE_URL) }),
-    logger,
-    onStop,
-    ...(options.listen === false ? { listen: false } : {}),
-    async build({ transactions, jobs, relay }) {
-      const notify = buildNotify<Tx>({
-        transactions,
-        jobs,
-        relay,
-        tenants,
-        email,
-        sms,
-        logger,
-        publicUrl,
-        unsubscribeSecret: env.UNSUBSCRIBE_SECRET,
-        twilioAuthToken: env.TWILIO_AUTH_TOKEN,
-      });
-      for (const job of notify.jobs) {
-        await jobs.work<SendNotificationJobData>(job.name, (data) => job.run(data), {
-          concurrency: 4,
-          ...(options.jobPollingSeconds ? { pollingIntervalSeconds: options.jobPollingSeconds } : {}),
-        });
-      }
-      return { handlers: notify.handlers, routes: (app) => notify.routes(app as unknown as FastifyInstance) };
-    },
-  });
-  return { app: running.app, jobs: running.jobs, ...(running.url ? { url: running.url } : {}) };
-}
+/** notify: sends requested emails and SMS, records their outcomes, honours opt-outs. */
+export const notifyService = defineService({
+  name: 'notify',
+  env: NotifyEnv,
+  database: (url) => new PrismaClient({ adapter: createPrismaAdapter(url) }),
+  build(shared) {
+    const { env } = shared;
+    const publicUrl = env.NOTIFY_PUBLIC_URL.replace(/\/+$/, '');
+    const email = smtpEmailProvider(env.SMTP_URL);
+    shared.onStop('smtp', () => email.close());
+    const sms = twilioSmsProvider({
+      baseUrl: env.TWILIO_BASE_URL,
+      accountSid: env.TWILIO_ACCOUNT_SID,
+      authToken: env.TWILIO_AUTH_TOKEN,
+      statusCallbackUrl: `${publicUrl}/webhooks/twilio/status`,
+    });
+    shared.onStop('twilio', () => sms.close());
+    const ctx: NotifyContext = { ...shared, email, sms, publicUrl };
+    return {
+      handlers: [notificationRequestedHandler(ctx)],
+      jobs: [worker(sendNotification, sendNotificationJob(ctx))],
+      async routes(app) {
+        await app.register(async (scope) => twilioWebhookRoutes(scope, ctx));
+        await app.register(async (scope) => unsubscribeRoutes(scope, ctx));
+      },
+    };
+  },
+});

@@ -4,7 +4,6 @@
  */
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { loadEnv } from '@autoverify/config';
 import {
   deadLetterTopic,
   type EventOf,
@@ -17,11 +16,11 @@ import {
 import { createPrismaAdapter } from '@autoverify/database';
 import { prismaTransactions, type Sql } from '@autoverify/messaging';
 import type { Sandbox } from '@autoverify/sandbox';
+import type { RunningService } from '@autoverify/service-kit';
 import { startServiceUnderTest } from '@autoverify/service-testing';
 import { testTenant, testTenantsFile, waitFor } from '@autoverify/testing';
-import { NotifyEnv } from '../src/config.ts';
-import { PrismaClient } from '../src/db.ts';
-import { type RunningNotify, startNotify } from '../src/service.ts';
+import { PrismaClient, type Tx } from '../src/db.ts';
+import { notifyService } from '../src/service.ts';
 
 export const TENANT = 'acme';
 export const PROPERTY = '100001';
@@ -49,7 +48,7 @@ type Outcome = EventOf<typeof NotificationSent> | EventOf<typeof NotificationFai
 
 export interface Harness {
   sandbox: Sandbox;
-  notify: RunningNotify;
+  notify: RunningService<Tx>;
   notifyUrl: string;
   /** SQL on notify's database, for checking its rows. */
   db: Sql;
@@ -82,7 +81,7 @@ export async function startHarness(): Promise<Harness> {
   // notify's public URL goes into the sandbox (Twilio status callbacks), so its port is chosen first.
   const notifyPort = await freePort();
   const notifyUrl = `http://127.0.0.1:${notifyPort}`;
-  const h = await startServiceUnderTest({
+  const h = await startServiceUnderTest(notifyService, {
     serviceDir: fileURLToPath(new URL('..', import.meta.url)),
     logLevel: 'warn',
     topics: [topics.notificationRequests, topics.notificationOutcomes, deadLetterTopic('notify')],
@@ -93,23 +92,15 @@ export async function startHarness(): Promise<Harness> {
       webhookRetry: { attempts: 3, initialDelayMs: 200 },
     },
     tenants: tenantsFile,
-    start: ({ env, tenants, logger, onStop, sandbox }) =>
-      startNotify({
-        env: loadEnv(NotifyEnv, {
-          ...env,
-          PORT: String(notifyPort),
-          SMTP_URL: `smtp://127.0.0.1:${sandbox.smtpPort}`,
-          TWILIO_BASE_URL: sandbox.url,
-          TWILIO_ACCOUNT_SID: sandbox.options.twilio.accountSid,
-          TWILIO_AUTH_TOKEN: sandbox.options.twilio.authToken,
-          NOTIFY_PUBLIC_URL: notifyUrl,
-          UNSUBSCRIBE_SECRET,
-        }),
-        tenants,
-        logger,
-        onStop,
-        jobPollingSeconds: 0.5,
-      }),
+    env: ({ sandbox }) => ({
+      PORT: String(notifyPort),
+      SMTP_URL: `smtp://127.0.0.1:${sandbox.smtpPort}`,
+      TWILIO_BASE_URL: sandbox.url,
+      TWILIO_ACCOUNT_SID: sandbox.options.twilio.accountSid,
+      TWILIO_AUTH_TOKEN: sandbox.options.twilio.authToken,
+      NOTIFY_PUBLIC_URL: notifyUrl,
+      UNSUBSCRIBE_SECRET,
+    }),
   });
   try {
     const prisma = new PrismaClient({ adapter: createPrismaAdapter(h.database.url) });

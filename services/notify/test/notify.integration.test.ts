@@ -2,6 +2,7 @@ import { twilioSignature } from '@autoverify/sandbox';
 import { waitFor } from '@autoverify/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emailMessageId } from '../src/domain/message-id.ts';
+import { sendNotification } from '../src/jobs.ts';
 import { type Harness, SMS_FROM, startHarness, uniqueId } from './harness.ts';
 
 let h: Harness;
@@ -253,7 +254,7 @@ describe('after a crash during the provider call', () => {
          '2026-12-08T15:04:05Z', 'sending', 1, now() - interval '1 minute')`,
       [notificationId, to],
     );
-    await h.notify.jobs.send('send-notification', { notificationId }, { singletonKey: notificationId });
+    await h.notify.jobs.send(sendNotification, { notificationId }, { key: notificationId });
     const sent = await h.waitForOutcome(notificationId, 'NotificationSent');
     expect(sent.type === 'NotificationSent' && sent.payload.attempts).toBe(2);
     const emails = emailsTo(to);
@@ -290,7 +291,7 @@ describe('final failures', () => {
          '2026-12-08T15:04:05Z', 'pending', 8)`,
       [notificationId, to],
     );
-    await h.notify.jobs.send('send-notification', { notificationId }, { singletonKey: notificationId });
+    await h.notify.jobs.send(sendNotification, { notificationId }, { key: notificationId });
     const failed = await h.waitForOutcome(notificationId, 'NotificationFailed');
     expect(failed.payload).toMatchObject({
       reason: 'retries_exhausted',

@@ -1,14 +1,14 @@
 /**
- * reminder's tables through plain SQL on the messaging `Sql` interface, so the same code runs inside the
- * consumer's transaction or a job's. Timestamps travel as ISO strings and arrays as text so Prisma's raw
- * queries and pg behave the same.
+ * reminder's database access. Every function takes the transaction (or, for a read outside one, ctx.db.client)
+ * first. Prisma's model API throughout, except where noted.
  */
-import type { Sql } from '@autoverify/messaging';
+import type { Tx } from './db.ts';
 import type { CloseReason, Kind, ReminderStatus } from './domain/decisions.ts';
 
 type Channel = 'email' | 'sms';
 
-const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+const channelsOf = (values: readonly string[]): Channel[] =>
+  values.filter((c): c is Channel => c === 'email' || c === 'sms');
 
 export interface InviteRecord {
   tenantId: string;
@@ -18,46 +18,33 @@ export interface InviteRecord {
   kind: Kind;
   channels: Channel[];
   link: string;
-  expiresAt: string;
-  sentAt: string;
+  expiresAt: Date;
+  sentAt: Date;
 }
 
 /**
  * Records an InviteSent. Returns the stored invite: its sentAt is the first invite's time, its channels
  * the union over every InviteSent, link and expiry those of the latest.
  */
-export async function upsertInvite(sql: Sql, invite: InviteRecord): Promise<InviteRecord> {
-  const [row] = await sql.query<Omit<InviteRecord, 'channels'> & { channels: string }>(
-    `INSERT INTO invites AS i (applicant_id, kind, tenant_id, application_id, property_id, channels, link, expires_at, sent_at, last_sent_at)
-     VALUES ($1::uuid, $2, $3, $4::uuid, $5, string_to_array($6, ','), $7, $8::timestamptz, $9::timestamptz, $9::timestamptz)
-     ON CONFLICT (applicant_id, kind) DO UPDATE SET
-       channels = ARRAY(SELECT DISTINCT c FROM unnest(i.channels || excluded.channels) AS c ORDER BY c),
-       link = CASE WHEN excluded.last_sent_at >= i.last_sent_at THEN excluded.link ELSE i.link END,
-       expires_at = CASE WHEN excluded.last_sent_at >= i.last_sent_at THEN excluded.expires_at ELSE i.expires_at END,
-       sent_at = LEAST(i.sent_at, excluded.sent_at),
-       last_sent_at = GREATEST(i.last_sent_at, excluded.last_sent_at),
-       updated_at = now()
-     RETURNING tenant_id AS "tenantId", application_id::text AS "applicationId", applicant_id::text AS "applicantId",
-       property_id AS "propertyId", kind, array_to_string(channels, ',') AS channels, link,
-       ${iso('expires_at')} AS "expiresAt", ${iso('sent_at')} AS "sentAt"`,
-    [
-      invite.applicantId,
-      invite.kind,
-      invite.tenantId,
-      invite.applicationId,
-      invite.propertyId,
-      invite.channels.join(','),
-      invite.link,
-      invite.expiresAt,
-      invite.sentAt,
-    ],
-  );
+export async function upsertInvite(tx: Tx, invite: InviteRecord): Promise<InviteRecord> {
+  // SQL: one atomic upsert whose update merges arrays and compares with the stored row (the model API's
+  // upsert can only overwrite).
+  const [row] = await tx.$queryRaw<(Omit<InviteRecord, 'channels' | 'kind'> & { kind: string; channels: string[] })[]>`
+    INSERT INTO invites AS i (applicant_id, kind, tenant_id, application_id, property_id, channels, link, expires_at, sent_at, last_sent_at)
+    VALUES (${invite.applicantId}::uuid, ${invite.kind}, ${invite.tenantId}, ${invite.applicationId}::uuid, ${invite.propertyId},
+      ${invite.channels}::text[], ${invite.link}, ${invite.expiresAt}, ${invite.sentAt}, ${invite.sentAt})
+    ON CONFLICT (applicant_id, kind) DO UPDATE SET
+      channels = ARRAY(SELECT DISTINCT c FROM unnest(i.channels || excluded.channels) AS c ORDER BY c),
+      link = CASE WHEN excluded.last_sent_at >= i.last_sent_at THEN excluded.link ELSE i.link END,
+      expires_at = CASE WHEN excluded.last_sent_at >= i.last_sent_at THEN excluded.expires_at ELSE i.expires_at END,
+      sent_at = LEAST(i.sent_at, excluded.sent_at),
+      last_sent_at = GREATEST(i.last_sent_at, excluded.last_sent_at),
+      updated_at = now()
+    RETURNING tenant_id AS "tenantId", application_id::text AS "applicationId", applicant_id::text AS "applicantId",
+      property_id AS "propertyId", kind, channels, link, expires_at AS "expiresAt", sent_at AS "sentAt"`;
   if (!row) throw new Error('upsert of invite returned no row');
-  return { ...row, channels: splitChannels(row.channels) };
+  return { ...row, kind: row.kind as Kind, channels: channelsOf(row.channels) };
 }
-
-const splitChannels = (text: string): Channel[] =>
-  text.split(',').filter((c): c is Channel => c === 'email' || c === 'sms');
 
 export interface ContactRecord {
   applicantId: string;
@@ -65,35 +52,24 @@ export interface ContactRecord {
   channel: Channel;
   recipient: string;
   recipientName: string;
-  observedAt: string;
+  observedAt: Date;
 }
 
 /** Stores where the invite went on one channel; an older request never overwrites a newer one. */
-export async function upsertContact(sql: Sql, contact: ContactRecord): Promise<void> {
-  await sql.query(
-    `INSERT INTO contacts AS c (applicant_id, kind, channel, recipient, recipient_name, observed_at)
-     VALUES ($1::uuid, $2, $3, $4, $5, $6::timestamptz)
-     ON CONFLICT (applicant_id, kind, channel) DO UPDATE
-       SET recipient = excluded.recipient, recipient_name = excluded.recipient_name, observed_at = excluded.observed_at
-       WHERE excluded.observed_at >= c.observed_at`,
-    [
-      contact.applicantId,
-      contact.kind,
-      contact.channel,
-      contact.recipient,
-      contact.recipientName,
-      contact.observedAt,
-    ],
-  );
+export async function upsertContact(tx: Tx, contact: ContactRecord): Promise<void> {
+  // SQL: the update is conditional on the stored row (ON CONFLICT ... WHERE), which the model API cannot say.
+  await tx.$executeRaw`
+    INSERT INTO contacts AS c (applicant_id, kind, channel, recipient, recipient_name, observed_at)
+    VALUES (${contact.applicantId}::uuid, ${contact.kind}, ${contact.channel}, ${contact.recipient},
+      ${contact.recipientName}, ${contact.observedAt})
+    ON CONFLICT (applicant_id, kind, channel) DO UPDATE
+      SET recipient = excluded.recipient, recipient_name = excluded.recipient_name, observed_at = excluded.observed_at
+      WHERE excluded.observed_at >= c.observed_at`;
 }
 
-export async function contactsOf(sql: Sql, applicantId: string, kind: Kind): Promise<ContactRecord[]> {
-  return sql.query<ContactRecord>(
-    `SELECT applicant_id::text AS "applicantId", kind, channel, recipient, recipient_name AS "recipientName",
-       ${iso('observed_at')} AS "observedAt"
-     FROM contacts WHERE applicant_id = $1::uuid AND kind = $2 ORDER BY channel`,
-    [applicantId, kind],
-  );
+export async function contactsOf(tx: Tx, applicantId: string, kind: Kind): Promise<ContactRecord[]> {
+  const rows = await tx.contact.findMany({ where: { applicantId, kind }, orderBy: { channel: 'asc' } });
+  return rows.map((r) => ({ ...r, kind: r.kind as Kind, channel: r.channel as Channel }));
 }
 
 export interface ClosureRecord {
@@ -106,27 +82,16 @@ export interface ClosureRecord {
 }
 
 /** Remembers that an applicant×kind needs no more reminders; the first reason recorded stays. */
-export async function recordClosure(sql: Sql, closure: ClosureRecord): Promise<void> {
-  await sql.query(
-    `INSERT INTO closures (applicant_id, kind, reason, tenant_id, application_id, cause_event_id)
-     VALUES ($1::uuid, $2, $3, $4, $5::uuid, $6::uuid) ON CONFLICT (applicant_id, kind) DO NOTHING`,
-    [
-      closure.applicantId,
-      closure.kind,
-      closure.reason,
-      closure.tenantId,
-      closure.applicationId,
-      closure.causeEventId,
-    ],
-  );
+export async function recordClosure(tx: Tx, closure: ClosureRecord): Promise<void> {
+  await tx.closure.createMany({ data: [closure], skipDuplicates: true });
 }
 
-export async function closureOf(sql: Sql, applicantId: string, kind: Kind): Promise<CloseReason | null> {
-  const [row] = await sql.query<{ reason: CloseReason }>(
-    'SELECT reason FROM closures WHERE applicant_id = $1::uuid AND kind = $2',
-    [applicantId, kind],
-  );
-  return row?.reason ?? null;
+export async function closureOf(tx: Tx, applicantId: string, kind: Kind): Promise<CloseReason | null> {
+  const row = await tx.closure.findUnique({
+    where: { applicantId_kind: { applicantId, kind } },
+    select: { reason: true },
+  });
+  return (row?.reason as CloseReason | undefined) ?? null;
 }
 
 export interface NewReminder {
@@ -136,38 +101,32 @@ export interface NewReminder {
   applicantId: string;
   kind: Kind;
   number: number;
-  dueAt: string;
+  dueAt: Date;
   shiftedForQuietHours: boolean;
 }
 
 /** True when the row is new; false when this reminder was planned before (a replay). */
-export async function insertReminder(sql: Sql, r: NewReminder): Promise<boolean> {
-  const rows = await sql.query(
-    `INSERT INTO reminders (id, tenant_id, application_id, applicant_id, kind, number, due_at, shifted_for_quiet_hours)
-     VALUES ($1, $2, $3::uuid, $4::uuid, $5, $6, $7::timestamptz, $8)
-     ON CONFLICT (id) DO NOTHING RETURNING id`,
-    [r.id, r.tenantId, r.applicationId, r.applicantId, r.kind, r.number, r.dueAt, r.shiftedForQuietHours],
-  );
-  return rows.length > 0;
+export async function insertReminder(tx: Tx, reminder: NewReminder): Promise<boolean> {
+  const { count } = await tx.reminder.createMany({ data: [reminder], skipDuplicates: true });
+  return count === 1;
 }
 
-export async function setReminderJob(sql: Sql, id: string, jobId: string | null): Promise<void> {
-  await sql.query('UPDATE reminders SET job_id = $2, updated_at = now() WHERE id = $1', [id, jobId]);
+export async function setReminderJob(tx: Tx, id: string, jobId: string | null): Promise<void> {
+  await tx.reminder.update({ where: { id }, data: { jobId } });
 }
 
 /** Cancels every still-scheduled reminder of an applicant×kind; returns their ids and jobs. */
-export async function cancelScheduled(
-  sql: Sql,
+export function cancelScheduled(
+  tx: Tx,
   applicantId: string,
   kind: Kind,
   detail: string,
 ): Promise<{ id: string; jobId: string | null }[]> {
-  return sql.query(
-    `UPDATE reminders SET status = 'cancelled', detail = $3, updated_at = now()
-     WHERE applicant_id = $1::uuid AND kind = $2 AND status = 'scheduled'
-     RETURNING id, job_id AS "jobId"`,
-    [applicantId, kind, detail],
-  );
+  return tx.reminder.updateManyAndReturn({
+    where: { applicantId, kind, status: 'scheduled' },
+    data: { status: 'cancelled', detail },
+    select: { id: true, jobId: true },
+  });
 }
 
 export interface DueReminder {
@@ -178,11 +137,11 @@ export interface DueReminder {
   kind: Kind;
   number: number;
   status: ReminderStatus;
-  dueAt: string;
+  dueAt: Date;
   propertyId: string;
   channels: Channel[];
   link: string;
-  expiresAt: string;
+  expiresAt: Date;
   closed: CloseReason | null;
 }
 
@@ -190,55 +149,58 @@ export interface DueReminder {
  * The reminder with its invite and closure, its row locked until the transaction ends: two runs of the
  * same job (a pg-boss retry racing a slow first run) are serialised, and the second sees the first's status.
  */
-export async function lockReminder(sql: Sql, id: string): Promise<DueReminder | undefined> {
-  const [row] = await sql.query<Omit<DueReminder, 'channels'> & { channels: string }>(
-    `SELECT r.id, r.tenant_id AS "tenantId", r.application_id::text AS "applicationId", r.applicant_id::text AS "applicantId",
-       r.kind, r.number, r.status, ${iso('r.due_at')} AS "dueAt", i.property_id AS "propertyId",
-       array_to_string(i.channels, ',') AS channels, i.link, ${iso('i.expires_at')} AS "expiresAt", c.reason AS closed
-     FROM reminders r
-     JOIN invites i ON i.applicant_id = r.applicant_id AND i.kind = r.kind
-     LEFT JOIN closures c ON c.applicant_id = r.applicant_id AND c.kind = r.kind
-     WHERE r.id = $1
-     FOR UPDATE OF r`,
-    [id],
-  );
-  return row ? { ...row, channels: splitChannels(row.channels) } : undefined;
+export async function lockReminder(tx: Tx, id: string): Promise<DueReminder | undefined> {
+  // SQL: the model API has no row locks (FOR UPDATE).
+  const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM reminders WHERE id = ${id} FOR UPDATE`;
+  if (locked.length === 0) return undefined;
+  const reminder = await tx.reminder.findUniqueOrThrow({ where: { id } });
+  const key = { applicantId_kind: { applicantId: reminder.applicantId, kind: reminder.kind } };
+  const invite = await tx.invite.findUnique({ where: key });
+  if (!invite) return undefined;
+  const closure = await tx.closure.findUnique({ where: key, select: { reason: true } });
+  return {
+    id: reminder.id,
+    tenantId: reminder.tenantId,
+    applicationId: reminder.applicationId,
+    applicantId: reminder.applicantId,
+    kind: reminder.kind as Kind,
+    number: reminder.number,
+    status: reminder.status as ReminderStatus,
+    dueAt: reminder.dueAt,
+    propertyId: invite.propertyId,
+    channels: channelsOf(invite.channels),
+    link: invite.link,
+    expiresAt: invite.expiresAt,
+    closed: (closure?.reason as CloseReason | undefined) ?? null,
+  };
 }
 
 export async function finishReminder(
-  sql: Sql,
+  tx: Tx,
   id: string,
   status: Exclude<ReminderStatus, 'scheduled'>,
   detail: string | null,
 ): Promise<void> {
-  await sql.query(
-    `UPDATE reminders SET status = $2, detail = $3, sent_at = CASE WHEN $2 = 'sent' THEN now() ELSE sent_at END, updated_at = now()
-     WHERE id = $1`,
-    [id, status, detail],
-  );
+  await tx.reminder.update({
+    where: { id },
+    data: { status, detail, ...(status === 'sent' ? { sentAt: new Date() } : {}) },
+  });
 }
 
 /** Whether a later reminder of the same applicant×kind is still scheduled and already due at `now`. */
 export async function laterReminderDue(
-  sql: Sql,
+  tx: Tx,
   applicantId: string,
-  kind: string,
+  kind: Kind,
   number: number,
   now: Date,
 ): Promise<boolean> {
-  const rows = await sql.query<{ due: boolean }>(
-    `SELECT EXISTS (
-       SELECT 1 FROM reminders
-        WHERE applicant_id = $1 AND kind = $2 AND number > $3 AND status = 'scheduled' AND due_at <= $4::timestamptz
-     ) AS due`,
-    [applicantId, kind, number, now.toISOString()],
-  );
-  return rows[0]?.due === true;
+  const due = await tx.reminder.count({
+    where: { applicantId, kind, number: { gt: number }, status: 'scheduled', dueAt: { lte: now } },
+  });
+  return due > 0;
 }
 
-export async function rescheduleReminder(sql: Sql, id: string, dueAt: string): Promise<void> {
-  await sql.query(
-    `UPDATE reminders SET due_at = $2::timestamptz, shifted_for_quiet_hours = true, updated_at = now() WHERE id = $1`,
-    [id, dueAt],
-  );
+export async function rescheduleReminder(tx: Tx, id: string, dueAt: Date): Promise<void> {
+  await tx.reminder.update({ where: { id }, data: { dueAt, shiftedForQuietHours: true } });
 }

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { loadEnv } from '@autoverify/config';
 import {
   type EventDefinition,
   type EventOf,
@@ -14,11 +13,12 @@ import {
   VerificationCompleted,
 } from '@autoverify/contracts';
 import { buildEvent } from '@autoverify/messaging';
+import type { RunningService } from '@autoverify/service-kit';
 import { type ServiceUnderTest, startServiceUnderTest, type TestEnvelope } from '@autoverify/service-testing';
 import { testTenant, testTenantsFile, waitFor } from '@autoverify/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { envSchema } from '../src/config.ts';
-import { type RunningReminder, startReminder } from '../src/service.ts';
+import type { Tx } from '../src/db.ts';
+import { reminderService } from '../src/service.ts';
 
 const serviceDir = fileURLToPath(new URL('..', import.meta.url));
 const TENANT = 'acme-pm';
@@ -56,7 +56,7 @@ const tenantsFile = testTenantsFile(
   }),
 );
 
-let h: ServiceUnderTest<RunningReminder>;
+let h: ServiceUnderTest<RunningService<Tx>>;
 /** When set, the service's clock reads this instead of the real time (fire-time rules only). */
 let clockOverride: Date | undefined;
 
@@ -122,29 +122,21 @@ const reminderRequests = async (a: Applicant) =>
 const reminderEvents = (a: Applicant) => eventsFor(topics.reminders, a);
 
 const processed = (e: { id: string }) =>
-  waitFor(async () => (await h.service.prisma.inboxMessage.count({ where: { eventId: e.id } })) === 1, {
+  waitFor(async () => (await h.service.db.client.inboxMessage.count({ where: { eventId: e.id } })) === 1, {
     message: `event ${e.id} processed`,
   });
 
 const publish = (...events: { id: string }[]) => h.publishEnvelope(...events);
 
 const rows = (a: Applicant) =>
-  h.service.prisma.reminder.findMany({ where: { applicantId: a.applicantId }, orderBy: { number: 'asc' } });
+  h.service.db.client.reminder.findMany({ where: { applicantId: a.applicantId }, orderBy: { number: 'asc' } });
 
 beforeAll(async () => {
-  h = await startServiceUnderTest({
+  h = await startServiceUnderTest(reminderService, {
     serviceDir,
     tenants: tenantsFile,
-    start: ({ env, tenants, logger, onStop }) =>
-      startReminder({
-        env: loadEnv(envSchema, env),
-        tenants,
-        logger,
-        onStop,
-        listen: false,
-        jobPollingSeconds: 0.5,
-        clock: { now: () => clockOverride ?? new Date() },
-      }),
+    listen: false,
+    clock: { now: () => clockOverride ?? new Date() },
   });
 });
 

@@ -3,8 +3,9 @@
  * the row and its outcome event commit together or not at all.
  */
 import { NotificationFailed, NotificationSent } from '@autoverify/contracts';
-import type { Outbox, Sql } from '@autoverify/messaging';
+import type { Tx } from '../db.ts';
 import type { FailureReason } from '../domain/types.ts';
+import type { NotifyContext } from '../service.ts';
 import {
   findDeliveryFailure,
   lockMessage,
@@ -13,6 +14,8 @@ import {
   markUndelivered,
   type NotificationRow,
 } from '../store.ts';
+
+type OutcomeContext = Pick<NotifyContext, 'outbox' | 'clock'>;
 
 const metaOf = (row: NotificationRow) => ({
   tenantId: row.tenantId,
@@ -30,47 +33,38 @@ const identityOf = (row: NotificationRow) => ({
 });
 
 /** 'sending' -> 'sent' + NotificationSent; a delivery failure reported before this commit is applied too. */
-export async function recordSent<Tx>(
+export async function recordSent(
+  ctx: OutcomeContext,
   tx: Tx,
-  sql: Sql,
-  outbox: Outbox<Tx>,
   row: NotificationRow,
   providerMessageId: string,
 ): Promise<boolean> {
-  if (row.channel === 'sms') await lockMessage(sql, providerMessageId);
-  if (!(await markSent(sql, row.notificationId, providerMessageId))) return false;
-  await outbox.add(
+  if (row.channel === 'sms') await lockMessage(tx, providerMessageId);
+  if (!(await markSent(tx, row.notificationId, providerMessageId, ctx.clock.now()))) return false;
+  await ctx.outbox.add(
     tx,
     NotificationSent,
     { ...identityOf(row), providerMessageId, attempts: Math.max(1, row.attempts) },
     metaOf(row),
   );
   if (row.channel === 'sms') {
-    const failure = await findDeliveryFailure(sql, providerMessageId);
+    const failure = await findDeliveryFailure(tx, providerMessageId);
     if (failure)
-      await recordUndelivered(
-        tx,
-        sql,
-        outbox,
-        providerMessageId,
-        failure.status,
-        failure.errorCode ?? undefined,
-      );
+      await recordUndelivered(ctx, tx, providerMessageId, failure.status, failure.errorCode ?? undefined);
   }
   return true;
 }
 
 /** A final failure + NotificationFailed, once: false when the row was already final. */
-export async function recordFailed<Tx>(
+export async function recordFailed(
+  ctx: OutcomeContext,
   tx: Tx,
-  sql: Sql,
-  outbox: Outbox<Tx>,
   row: NotificationRow,
   reason: FailureReason,
   detail: string,
 ): Promise<boolean> {
-  if (!(await markFailed(sql, row.notificationId, reason, detail))) return false;
-  await outbox.add(
+  if (!(await markFailed(tx, row.notificationId, reason, detail))) return false;
+  await ctx.outbox.add(
     tx,
     NotificationFailed,
     // Exhausted retries had transient causes: a later, new request may well succeed.
@@ -81,18 +75,17 @@ export async function recordFailed<Tx>(
 }
 
 /** The carrier did not deliver a sent SMS: NotificationFailed(undelivered) once per message. Call under lockMessage. */
-export async function recordUndelivered<Tx>(
+export async function recordUndelivered(
+  ctx: OutcomeContext,
   tx: Tx,
-  sql: Sql,
-  outbox: Outbox<Tx>,
   messageSid: string,
   status: string,
   errorCode: string | undefined,
 ): Promise<boolean> {
   const detail = `carrier reported ${status}${errorCode ? ` (error ${errorCode})` : ''}`;
-  const row = await markUndelivered(sql, messageSid, detail);
+  const row = await markUndelivered(tx, messageSid, detail);
   if (!row) return false;
-  await outbox.add(
+  await ctx.outbox.add(
     tx,
     NotificationFailed,
     { ...identityOf(row), reason: 'undelivered', detail, permanent: true },

@@ -1,13 +1,13 @@
-import type { Logger, Outbox, Transactions } from '@autoverify/messaging';
 import { sendProblem } from '@autoverify/service-kit';
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { normaliseAddress, senderScope } from '../domain/address.ts';
 import { keywordReply, twiml } from '../domain/inbound-replies.ts';
-import { brandForSenderNumber, type SenderSource } from '../domain/sender-brand.ts';
+import { brandForSenderNumber } from '../domain/sender-brand.ts';
 import { parseKeyword } from '../domain/sms-keywords.ts';
 import { type FormParams, verifyTwilioSignature } from '../domain/twilio-signature.ts';
 import { recordUndelivered } from '../handlers/outcomes.ts';
+import type { NotifyContext } from '../service.ts';
 import {
   addSuppression,
   lockMessage,
@@ -16,35 +16,22 @@ import {
   removeSuppression,
 } from '../store.ts';
 
-export interface TwilioWebhookDeps<Tx> {
-  transactions: Transactions<Tx>;
-  outbox: Outbox<Tx>;
-  relay: { wake(): void };
-  tenants: { all(): readonly SenderSource[] };
-  authToken: string;
-  /** Our public base URL as Twilio calls it: the signature covers the full URL Twilio used. */
-  publicUrl: string;
-  logger: Logger;
-}
-
 const FAILED_STATUSES = new Set(['undelivered', 'failed']);
 
 const first = (value: unknown): string | undefined =>
   Array.isArray(value) ? first(value[0]) : typeof value === 'string' ? value : undefined;
 
 /** Inbound SMS (opt-out keywords) and delivery status callbacks, both signed by Twilio. */
-export async function twilioWebhookRoutes<Tx>(
-  app: FastifyInstance,
-  deps: TwilioWebhookDeps<Tx>,
-): Promise<void> {
+export async function twilioWebhookRoutes(app: FastifyInstance, ctx: NotifyContext): Promise<void> {
   await app.register(formbody);
-  const base = deps.publicUrl.replace(/\/+$/, '');
-  const { transactions } = deps;
+  // Our public base URL as Twilio calls it: the signature covers the full URL Twilio used.
+  const base = ctx.publicUrl;
+  const authToken = ctx.env.TWILIO_AUTH_TOKEN;
 
   const verified = (request: FastifyRequest, reply: FastifyReply): FormParams | undefined => {
     const params = (request.body ?? {}) as FormParams;
     const signature = request.headers['x-twilio-signature'];
-    if (!verifyTwilioSignature(deps.authToken, `${base}${request.url}`, params, first(signature))) {
+    if (!verifyTwilioSignature(authToken, `${base}${request.url}`, params, first(signature))) {
       sendProblem(reply, 403, 'Forbidden', 'X-Twilio-Signature is missing or does not match this request', {
         type: 'urn:problem:invalid-signature',
       });
@@ -68,18 +55,17 @@ export async function twilioWebhookRoutes<Tx>(
     const action = parseKeyword(body);
     const address = normaliseAddress('sms', from);
     const scope = senderScope(to);
-    await transactions.run(async (tx) => {
-      const sql = transactions.sql(tx);
-      await recordInbound(sql, { messageSid, from: address, to: normaliseAddress('sms', to), body, action });
+    await ctx.db.run(async (tx) => {
+      await recordInbound(tx, { messageSid, from: address, to: normaliseAddress('sms', to), body, action });
       // Honoured at once (the rules allow up to 10 business days): the next send checks this list.
-      if (action === 'stop') await addSuppression(sql, { channel: 'sms', scope, address, source: 'keyword' });
-      if (action === 'start') await removeSuppression(sql, { channel: 'sms', scope, address });
+      if (action === 'stop') await addSuppression(tx, { channel: 'sms', scope, address, source: 'keyword' });
+      if (action === 'start') await removeSuppression(tx, { channel: 'sms', scope, address });
     });
-    deps.logger.info({ messageSid, action }, 'inbound SMS recorded');
+    ctx.logger.info({ messageSid, action }, 'inbound SMS recorded');
     return reply
       .type('text/xml; charset=utf-8')
       .send(
-        twiml(keywordReply(action, brandForSenderNumber(deps.tenants.all(), normaliseAddress('sms', to)))),
+        twiml(keywordReply(action, brandForSenderNumber(ctx.tenants.all(), normaliseAddress('sms', to)))),
       );
   });
 
@@ -94,15 +80,12 @@ export async function twilioWebhookRoutes<Tx>(
       });
     }
     const errorCode = first(params.ErrorCode) || undefined;
-    const failed = await transactions.run(async (tx) => {
-      const sql = transactions.sql(tx);
-      await lockMessage(sql, messageSid);
-      await recordDeliveryCallback(sql, { messageSid, status, errorCode });
-      if (!FAILED_STATUSES.has(status)) return false;
-      return recordUndelivered(tx, sql, deps.outbox, messageSid, status, errorCode);
+    await ctx.db.run(async (tx) => {
+      await lockMessage(tx, messageSid);
+      await recordDeliveryCallback(tx, { messageSid, status, errorCode });
+      if (FAILED_STATUSES.has(status)) await recordUndelivered(ctx, tx, messageSid, status, errorCode);
     });
-    if (failed) deps.relay.wake();
-    deps.logger.info({ messageSid, status, errorCode }, 'SMS status callback');
+    ctx.logger.info({ messageSid, status, errorCode }, 'SMS status callback');
     return reply.code(204).send();
   });
 }

@@ -1,17 +1,10 @@
-import type { Logger, Transactions } from '@autoverify/messaging';
 import { sendProblem } from '@autoverify/service-kit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { tenantScope } from '../domain/address.ts';
 import { unsubscribePage } from '../domain/templates/unsubscribe-page.ts';
 import { verifyUnsubscribeToken } from '../domain/unsubscribe-token.ts';
+import type { NotifyContext } from '../service.ts';
 import { addSuppression } from '../store.ts';
-
-export interface UnsubscribeDeps<Tx> {
-  transactions: Transactions<Tx>;
-  tenants: { get(id: string): { name: string } | undefined };
-  secret: string;
-  logger: Logger;
-}
 
 const wantsHtml = (request: FastifyRequest) => (request.headers.accept ?? '').includes('text/html');
 
@@ -20,7 +13,8 @@ const wantsHtml = (request: FastifyRequest) => (request.headers.accept ?? '').in
  * and a GET must not unsubscribe anyone); POST unsubscribes, from the page's button or as the RFC 8058
  * one-click POST that mail clients send for `List-Unsubscribe-Post`.
  */
-export async function unsubscribeRoutes<Tx>(app: FastifyInstance, deps: UnsubscribeDeps<Tx>): Promise<void> {
+export async function unsubscribeRoutes(app: FastifyInstance, ctx: NotifyContext): Promise<void> {
+  const secret = ctx.env.UNSUBSCRIBE_SECRET;
   // The POST body carries nothing we need ("List-Unsubscribe=One-Click", form-encoded or multipart).
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, payload, done) => {
@@ -46,23 +40,23 @@ export async function unsubscribeRoutes<Tx>(app: FastifyInstance, deps: Unsubscr
   const tokenOf = (request: FastifyRequest) => (request.params as { '*': string })['*'];
 
   app.get('/unsubscribe/*', async (request, reply) => {
-    const target = verifyUnsubscribeToken(deps.secret, tokenOf(request));
+    const target = verifyUnsubscribeToken(secret, tokenOf(request));
     if (!target) return invalid(request, reply);
-    const senderName = deps.tenants.get(target.tenantId)?.name;
+    const senderName = ctx.tenants.get(target.tenantId)?.name;
     return reply.type('text/html; charset=utf-8').send(unsubscribePage({ state: 'confirm', senderName }));
   });
 
   app.post('/unsubscribe/*', async (request, reply) => {
-    const target = verifyUnsubscribeToken(deps.secret, tokenOf(request));
+    const target = verifyUnsubscribeToken(secret, tokenOf(request));
     if (!target) return invalid(request, reply);
-    await addSuppression(deps.transactions.sql(), {
+    await addSuppression(ctx.db.client, {
       channel: target.channel,
       scope: tenantScope(target.tenantId),
       address: target.address,
       source: 'unsubscribe-link',
     });
-    deps.logger.info({ tenantId: target.tenantId, channel: target.channel }, 'unsubscribed through link');
-    const senderName = deps.tenants.get(target.tenantId)?.name;
+    ctx.logger.info({ tenantId: target.tenantId, channel: target.channel }, 'unsubscribed through link');
+    const senderName = ctx.tenants.get(target.tenantId)?.name;
     return reply.type('text/html; charset=utf-8').send(unsubscribePage({ state: 'done', senderName }));
   });
 }

@@ -4,7 +4,7 @@ import {
   ReportCompleted,
   VerificationCompleted,
 } from '@autoverify/contracts';
-import { type Handler, type HandlerContext, handle } from '@autoverify/messaging';
+import { type Handler, handle, type Logger } from '@autoverify/messaging';
 import {
   type ApplicantKind,
   type CloseReason,
@@ -12,9 +12,10 @@ import {
   completionsOfVerification,
   shouldAnnounceCancellation,
 } from '../domain/decisions.ts';
-import { type QueueTx, SEND_REMINDER_JOB } from '../ports.ts';
+import type { Tx } from '../db.ts';
+import { sendReminder } from '../jobs.ts';
+import type { ReminderContext } from '../service.ts';
 import { cancelScheduled, recordClosure } from '../store.ts';
-import type { ReminderDeps } from './deps.ts';
 
 interface Cause {
   id: string;
@@ -27,17 +28,16 @@ interface Cause {
  * its InviteSent still prevents reminders), scheduled rows are cancelled, and ReminderCancelled says how
  * many. Cancelling the pg-boss jobs is only tidying up: the job checks the row's status before sending.
  */
-async function close<Tx extends QueueTx>(
-  deps: ReminderDeps<Tx>,
+async function close(
+  ctx: ReminderContext,
   tx: Tx,
-  ctx: HandlerContext<Tx>,
+  logger: Logger,
   cause: Cause,
   targets: ApplicantKind[],
   reason: CloseReason,
 ) {
-  const sql = deps.transactions.sql(tx);
   for (const { applicantId, kind } of targets) {
-    await recordClosure(sql, {
+    await recordClosure(tx, {
       applicantId,
       kind,
       reason,
@@ -45,7 +45,7 @@ async function close<Tx extends QueueTx>(
       applicationId: cause.applicationId,
       causeEventId: cause.id,
     });
-    const cancelled = await cancelScheduled(sql, applicantId, kind, reason);
+    const cancelled = await cancelScheduled(tx, applicantId, kind, reason);
     if (!shouldAnnounceCancellation(cancelled.length)) continue;
     await ctx.outbox.add(
       tx,
@@ -53,14 +53,14 @@ async function close<Tx extends QueueTx>(
       { applicationId: cause.applicationId, applicantId, kind, reason, cancelled: cancelled.length },
       { tenantId: cause.tenantId, correlationId: cause.applicationId, causationId: cause.id },
     );
-    ctx.logger.info(
+    logger.info(
       { applicationId: cause.applicationId, applicantId, kind, reason, cancelled: cancelled.length },
       'reminders cancelled',
     );
     for (const { jobId } of cancelled) {
       if (!jobId) continue;
-      await deps.jobs.cancel(SEND_REMINDER_JOB, jobId).catch((error: unknown) => {
-        ctx.logger.warn(
+      await ctx.jobs.cancel(sendReminder, jobId).catch((error: unknown) => {
+        logger.warn(
           { err: error, jobId },
           'could not cancel a reminder job (harmless: it will find the reminder cancelled)',
         );
@@ -75,19 +75,19 @@ const causeOf = (event: { id: string; tenantId: string; payload: { applicationId
   applicationId: event.payload.applicationId,
 });
 
-export function closeReminderHandlers<Tx extends QueueTx>(deps: ReminderDeps<Tx>): Handler<Tx>[] {
+export function closeReminderHandlers(ctx: ReminderContext): Handler<Tx>[] {
   return [
-    handle(VerificationCompleted, (event, tx, ctx) =>
-      close(deps, tx, ctx, causeOf(event), completionsOfVerification(event.payload), 'completed'),
+    handle(VerificationCompleted, (event, tx: Tx, { logger }) =>
+      close(ctx, tx, logger, causeOf(event), completionsOfVerification(event.payload), 'completed'),
     ),
-    handle(ReportCompleted, (event, tx, ctx) =>
-      close(deps, tx, ctx, causeOf(event), completionsOfReport(event.payload), 'completed'),
+    handle(ReportCompleted, (event, tx: Tx, { logger }) =>
+      close(ctx, tx, logger, causeOf(event), completionsOfReport(event.payload), 'completed'),
     ),
-    handle(InviteExpired, (event, tx, ctx) =>
+    handle(InviteExpired, (event, tx: Tx, { logger }) =>
       close(
-        deps,
-        tx,
         ctx,
+        tx,
+        logger,
         causeOf(event),
         [{ applicantId: event.payload.applicantId, kind: event.payload.kind }],
         'expired',

@@ -2,20 +2,20 @@ import { UnknownTenantError } from '@autoverify/config';
 import { InviteSent, ReminderScheduled } from '@autoverify/contracts';
 import { type Handler, handle, PermanentError } from '@autoverify/messaging';
 import { planReminders, reminderId } from '../domain/schedule.ts';
-import { type QueueTx, SEND_REMINDER_JOB, SEND_REMINDER_RETRY, type SendReminderJob } from '../ports.ts';
+import type { Tx } from '../db.ts';
+import { sendReminder } from '../jobs.ts';
+import type { ReminderContext } from '../service.ts';
 import { closureOf, insertReminder, setReminderJob, upsertInvite } from '../store.ts';
-import type { ReminderDeps } from './deps.ts';
 
 /**
  * InviteSent: remember the invite and plan its reminders from the property's settings. Each new reminder
  * row, its pg-boss job (due at dueAt) and its ReminderScheduled event are written in the consumer's
  * transaction. Rows have deterministic ids, so a replayed or resent InviteSent plans nothing twice.
  */
-export function inviteSentHandler<Tx extends QueueTx>(deps: ReminderDeps<Tx>): Handler<Tx> {
-  return handle(InviteSent, async (event, tx, ctx) => {
+export function inviteSentHandler(ctx: ReminderContext): Handler<Tx> {
+  return handle(InviteSent, async (event, tx: Tx, { logger }) => {
     const p = event.payload;
-    const sql = deps.transactions.sql(tx);
-    const invite = await upsertInvite(sql, {
+    const invite = await upsertInvite(tx, {
       tenantId: event.tenantId,
       applicationId: p.applicationId,
       applicantId: p.applicantId,
@@ -23,31 +23,31 @@ export function inviteSentHandler<Tx extends QueueTx>(deps: ReminderDeps<Tx>): H
       kind: p.kind,
       channels: p.channels,
       link: p.link,
-      expiresAt: p.expiresAt,
-      sentAt: event.occurredAt,
+      expiresAt: new Date(p.expiresAt),
+      sentAt: new Date(event.occurredAt),
     });
-    const log = ctx.logger.child({
+    const log = logger.child({
       applicationId: p.applicationId,
       applicantId: p.applicantId,
       kind: p.kind,
     });
 
-    const closed = await closureOf(sql, p.applicantId, p.kind);
+    const closed = await closureOf(tx, p.applicantId, p.kind);
     if (closed) {
       log.info({ closed }, 'invite already closed (completion or expiry arrived first): no reminders');
       return;
     }
 
-    let settings: ReturnType<ReminderDeps<Tx>['tenants']['property']>;
+    let settings: ReturnType<ReminderContext['tenants']['property']>;
     try {
-      settings = deps.tenants.property(event.tenantId, p.propertyId);
+      settings = ctx.tenants.property(event.tenantId, p.propertyId);
     } catch (error) {
       if (error instanceof UnknownTenantError) throw new PermanentError(error.message);
       throw error;
     }
     const plan = planReminders({
-      sentAt: new Date(invite.sentAt),
-      expiresAt: new Date(invite.expiresAt),
+      sentAt: invite.sentAt,
+      expiresAt: invite.expiresAt,
       reminders: settings.reminders,
       timeZone: settings.timeZone,
       state: settings.state,
@@ -56,26 +56,19 @@ export function inviteSentHandler<Tx extends QueueTx>(deps: ReminderDeps<Tx>): H
     let scheduled = 0;
     for (const planned of plan) {
       const id = reminderId(p.applicantId, p.kind, planned.number);
-      const dueAt = planned.dueAt.toISOString();
-      const inserted = await insertReminder(sql, {
+      const inserted = await insertReminder(tx, {
         id,
         tenantId: event.tenantId,
         applicationId: p.applicationId,
         applicantId: p.applicantId,
         kind: p.kind,
         number: planned.number,
-        dueAt,
+        dueAt: planned.dueAt,
         shiftedForQuietHours: planned.shiftedForQuietHours,
       });
       if (!inserted) continue;
-      const data: SendReminderJob = { reminderId: id };
-      const jobId = await deps.jobs.send(SEND_REMINDER_JOB, data, {
-        tx,
-        singletonKey: id,
-        startAfter: planned.dueAt,
-        ...SEND_REMINDER_RETRY,
-      });
-      await setReminderJob(sql, id, jobId ?? null);
+      const jobId = await ctx.jobs.send(sendReminder, { reminderId: id }, { tx, key: id, startAfter: planned.dueAt });
+      await setReminderJob(tx, id, jobId);
       await ctx.outbox.add(
         tx,
         ReminderScheduled,
@@ -84,7 +77,7 @@ export function inviteSentHandler<Tx extends QueueTx>(deps: ReminderDeps<Tx>): H
           applicantId: p.applicantId,
           kind: p.kind,
           reminderNumber: planned.number,
-          dueAt,
+          dueAt: planned.dueAt.toISOString(),
           shiftedForQuietHours: planned.shiftedForQuietHours,
         },
         { tenantId: event.tenantId, correlationId: p.applicationId, causationId: event.id },

@@ -2,7 +2,8 @@ import { UnknownTenantError } from '@autoverify/config';
 import { NotificationRequested, ReminderCancelled, ReminderScheduled } from '@autoverify/contracts';
 import { decideFire } from '../domain/decisions.ts';
 import { reminderNotificationId } from '../domain/schedule.ts';
-import { type QueueTx, SEND_REMINDER_JOB, SEND_REMINDER_RETRY, type SendReminderJob } from '../ports.ts';
+import { type SendReminderData, sendReminder } from '../jobs.ts';
+import type { ReminderContext } from '../service.ts';
 import {
   cancelScheduled,
   contactsOf,
@@ -12,7 +13,6 @@ import {
   rescheduleReminder,
   setReminderJob,
 } from '../store.ts';
-import type { ReminderDeps } from './deps.ts';
 
 export type SendOutcome = 'sent' | 'cancelled' | 'rescheduled' | 'skipped' | 'ignored' | 'missing';
 
@@ -22,23 +22,22 @@ export type SendOutcome = 'sent' | 'cancelled' | 'rescheduled' | 'skipped' | 'ig
  * adding one NotificationRequested per channel to the outbox, with deterministic notification ids: the
  * row status makes a second run a no-op, and notify ignores a repeated notification id.
  */
-export function sendReminderJob<Tx extends QueueTx>(deps: ReminderDeps<Tx>) {
-  return async (data: unknown): Promise<SendOutcome> => {
-    const reminderId = (data as Partial<SendReminderJob> | null)?.reminderId;
+export function sendReminderJob(ctx: ReminderContext) {
+  // Every failure here is transient (database, settings): the queue retries it, the attempt does not matter.
+  return async (data: SendReminderData): Promise<SendOutcome> => {
+    const reminderId = (data as Partial<SendReminderData> | null)?.reminderId;
     if (typeof reminderId !== 'string' || reminderId === '') {
       // Nothing to retry: a job we did not enqueue, or a corrupted payload.
-      deps.logger.error({ job: SEND_REMINDER_JOB }, 'send-reminder job without a reminderId: dropped');
+      ctx.logger.error({ job: sendReminder.name }, 'send-reminder job without a reminderId: dropped');
       return 'missing';
     }
-    let added = 0;
-    const outcome = await deps.transactions.run(async (tx): Promise<SendOutcome> => {
-      const sql = deps.transactions.sql(tx);
-      const reminder = await lockReminder(sql, reminderId);
+    return ctx.db.run(async (tx): Promise<SendOutcome> => {
+      const reminder = await lockReminder(tx, reminderId);
       if (!reminder) {
-        deps.logger.warn({ reminderId }, 'send-reminder job for an unknown reminder: dropped');
+        ctx.logger.warn({ reminderId }, 'send-reminder job for an unknown reminder: dropped');
         return 'missing';
       }
-      const log = deps.logger.child({
+      const log = ctx.logger.child({
         reminderId,
         applicationId: reminder.applicationId,
         applicantId: reminder.applicantId,
@@ -46,26 +45,26 @@ export function sendReminderJob<Tx extends QueueTx>(deps: ReminderDeps<Tx>) {
       });
       const meta = { tenantId: reminder.tenantId, correlationId: reminder.applicationId };
 
-      let settings: ReturnType<ReminderDeps<Tx>['tenants']['property']>;
+      let settings: ReturnType<ReminderContext['tenants']['property']>;
       try {
-        settings = deps.tenants.property(reminder.tenantId, reminder.propertyId);
+        settings = ctx.tenants.property(reminder.tenantId, reminder.propertyId);
       } catch (error) {
         if (!(error instanceof UnknownTenantError)) throw error;
         // Permanent: the customer was removed from the tenants file.
-        if (reminder.status === 'scheduled') await finishReminder(sql, reminderId, 'skipped', error.message);
+        if (reminder.status === 'scheduled') await finishReminder(tx, reminderId, 'skipped', error.message);
         log.warn({}, `reminder skipped: ${error.message}`);
         return 'skipped';
       }
 
-      const now = deps.clock.now();
+      const now = ctx.clock.now();
       const decision = decideFire({
         status: reminder.status,
         closed: reminder.closed,
-        expiresAt: new Date(reminder.expiresAt),
+        expiresAt: reminder.expiresAt,
         now,
         timeZone: settings.timeZone,
         state: settings.state,
-        laterDue: await laterReminderDue(sql, reminder.applicantId, reminder.kind, reminder.number, now),
+        laterDue: await laterReminderDue(tx, reminder.applicantId, reminder.kind, reminder.number, now),
       });
 
       switch (decision.action) {
@@ -74,8 +73,8 @@ export function sendReminderJob<Tx extends QueueTx>(deps: ReminderDeps<Tx>) {
           return 'ignored';
         case 'cancel': {
           // Every still-scheduled reminder of this applicant×kind is as dead as this one.
-          const cancelled = await cancelScheduled(sql, reminder.applicantId, reminder.kind, decision.reason);
-          await deps.outbox.add(
+          const cancelled = await cancelScheduled(tx, reminder.applicantId, reminder.kind, decision.reason);
+          await ctx.outbox.add(
             tx,
             ReminderCancelled,
             {
@@ -87,7 +86,6 @@ export function sendReminderJob<Tx extends QueueTx>(deps: ReminderDeps<Tx>) {
             },
             meta,
           );
-          added++;
           log.info(
             { reason: decision.reason, cancelled: cancelled.length },
             'reminder cancelled at fire time',
@@ -95,22 +93,21 @@ export function sendReminderJob<Tx extends QueueTx>(deps: ReminderDeps<Tx>) {
           return 'cancelled';
         }
         case 'skip':
-          await finishReminder(sql, reminderId, 'skipped', decision.detail);
+          await finishReminder(tx, reminderId, 'skipped', decision.detail);
           log.info({}, `reminder skipped: ${decision.detail}`);
           return 'skipped';
         case 'reschedule': {
           const dueAt = decision.dueAt.toISOString();
-          await rescheduleReminder(sql, reminderId, dueAt);
+          await rescheduleReminder(tx, reminderId, decision.dueAt);
           // A new job, due when the window opens. Its key names the new time: this job still holds the
           // reminder's own key while it runs, and the queue admits one queued or running job per key.
-          const jobId = await deps.jobs.send(SEND_REMINDER_JOB, { reminderId } satisfies SendReminderJob, {
-            tx,
-            singletonKey: `${reminderId}@${dueAt}`,
-            startAfter: decision.dueAt,
-            ...SEND_REMINDER_RETRY,
-          });
-          await setReminderJob(sql, reminderId, jobId ?? null);
-          await deps.outbox.add(
+          const jobId = await ctx.jobs.send(
+            sendReminder,
+            { reminderId },
+            { tx, key: `${reminderId}@${dueAt}`, startAfter: decision.dueAt },
+          );
+          await setReminderJob(tx, reminderId, jobId);
+          await ctx.outbox.add(
             tx,
             ReminderScheduled,
             {
@@ -123,12 +120,11 @@ export function sendReminderJob<Tx extends QueueTx>(deps: ReminderDeps<Tx>) {
             },
             meta,
           );
-          added++;
           log.info({ dueAt }, 'reminder job ran inside quiet hours: rescheduled');
           return 'rescheduled';
         }
         case 'send': {
-          const contacts = await contactsOf(sql, reminder.applicantId, reminder.kind);
+          const contacts = await contactsOf(tx, reminder.applicantId, reminder.kind);
           const targets = reminder.channels.flatMap((channel) => {
             const contact = contacts.find((c) => c.channel === channel);
             return contact ? [{ channel, contact }] : [];
@@ -136,7 +132,7 @@ export function sendReminderJob<Tx extends QueueTx>(deps: ReminderDeps<Tx>) {
           if (targets.length === 0) {
             // The invite's NotificationRequested never reached us: there is no address to remind.
             await finishReminder(
-              sql,
+              tx,
               reminderId,
               'skipped',
               `no contact known for channels ${reminder.channels.join(', ')}`,
@@ -145,7 +141,7 @@ export function sendReminderJob<Tx extends QueueTx>(deps: ReminderDeps<Tx>) {
             return 'skipped';
           }
           for (const { channel, contact } of targets) {
-            await deps.outbox.add(
+            await ctx.outbox.add(
               tx,
               NotificationRequested,
               {
@@ -159,16 +155,15 @@ export function sendReminderJob<Tx extends QueueTx>(deps: ReminderDeps<Tx>) {
                 to: contact.recipient,
                 recipientName: contact.recipientName,
                 link: reminder.link,
-                expiresAt: reminder.expiresAt,
+                expiresAt: reminder.expiresAt.toISOString(),
                 reminderNumber: reminder.number,
               },
               meta,
             );
-            added++;
-          }
+            }
           const missing = reminder.channels.filter((c) => !targets.some((t) => t.channel === c));
           await finishReminder(
-            sql,
+            tx,
             reminderId,
             'sent',
             missing.length > 0 ? `no contact known for ${missing.join(', ')}` : null,
@@ -181,7 +176,5 @@ export function sendReminderJob<Tx extends QueueTx>(deps: ReminderDeps<Tx>) {
         }
       }
     });
-    if (added > 0) deps.relay.wake();
-    return outcome;
   };
 }

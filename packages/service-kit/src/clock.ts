@@ -1,6 +1,6 @@
 /**
- * The service's notion of "now". Domain functions take `now` as a parameter; the handlers read it from a
- * Clock so tests can run the fire-time rules (quiet hours, expiry) at a chosen instant.
+ * A service's notion of "now". Domain functions take `now` as a parameter; use cases read it from
+ * `ctx.clock`, so a test can run time rules (quiet hours, expiry, leases) at an instant it chooses.
  */
 export interface Clock {
   now(): Date;

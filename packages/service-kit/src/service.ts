@@ -1,0 +1,103 @@
+/**
+ * The one service shape: a definition (name, env schema, database, build) that runService (main.ts) and
+ * startServiceUnderTest (integration tests) start the same way. `build` receives the context every service
+ * shares and returns the service's parts; service-kit registers them.
+ */
+import type { Tenants } from '@autoverify/config';
+import type { ServiceName, TopicId } from '@autoverify/contracts';
+import type { Logger } from '@autoverify/logger';
+import type { Handler, Outbox, PrismaLike, PrismaTx } from '@autoverify/messaging';
+import type { Static, TObject } from 'typebox';
+import type { Clock } from './clock.ts';
+import type { Database } from './database.ts';
+import type { EventServiceEnv } from './event-service.ts';
+import type { HttpServer } from './http.ts';
+import type { JobWorker, Jobs } from './job.ts';
+import type { StopHook } from './lifecycle.ts';
+
+/** The variables service-kit reads: spread `commonEnv` and add HOST and the service's default PORT. */
+export interface ServiceEnv extends EventServiceEnv {
+  LOG_LEVEL: string;
+  /** Services configured per customer have one; ctx.tenants throws without it. */
+  TENANTS_FILE?: string;
+}
+
+/** A service's own generated PrismaClient (structural: service-kit has no generated client). */
+export type ServiceClient = PrismaLike<PrismaTx> & { $disconnect(): Promise<void> };
+
+/** The transaction client of a PrismaClient (its `Prisma.TransactionClient`). */
+export type TxOf<Client> = Client extends {
+  $transaction(fn: (tx: infer Tx) => Promise<unknown>, options?: never): Promise<unknown>;
+}
+  ? Tx
+  : never;
+
+/** What every service's build, handlers, jobs and routes work with. */
+export interface ServiceContext<Env, Tx, Options> {
+  readonly name: ServiceName;
+  /** Validated against the definition's env schema. */
+  readonly env: Env;
+  /** The tenants file (TENANTS_FILE); every method throws when the service was started without one. */
+  readonly tenants: Tenants;
+  readonly logger: Logger;
+  /** systemClock in production; tests pass a fixed or moving one. */
+  readonly clock: Clock;
+  /** Transactions (`run`) and reads outside one (`client`); see database.ts. */
+  readonly db: Database<Tx>;
+  /** Adds events inside a `db.run` transaction; the relay is woken after it commits. */
+  readonly outbox: Outbox<Tx>;
+  /** Enqueues jobs (workers are registered from ServiceParts.jobs). */
+  readonly jobs: Jobs<Tx>;
+  /** The definition's `options`, with what a test passed merged over them. */
+  readonly options: Options;
+  /** Stops a client the service made (SMTP, an API client) after everything that could use it has stopped. */
+  onStop(name: string, stop: StopHook): void;
+}
+
+export interface ServiceParts<Tx> {
+  /** Consumer handlers for the service's subscriptions (contracts' `subscriptions[name]`). */
+  handlers?: Handler<Tx>[];
+  /** Job workers: `worker(job, (data, attempt) => ...)`. */
+  jobs?: JobWorker[];
+  /** Adds the service's routes (webhooks, admin API) to its HTTP server. */
+  routes?: (app: HttpServer) => void | Promise<void>;
+}
+
+export interface ServiceDefinition<Env extends ServiceEnv, Client extends ServiceClient, Options extends object> {
+  readonly name: ServiceName;
+  /** TypeBox schema of the service's environment: `Type.Object({ ...commonEnv, HOST, PORT, ... })`. */
+  readonly env: TObject;
+  /** Makes the service's own PrismaClient: `(url) => new PrismaClient({ adapter: createPrismaAdapter(url) })`. */
+  database(url: string): Client;
+  /** Settings a test may override (short waits, small limits), with their production values. */
+  readonly options?: Options;
+  /** The consumer's topics (default: contracts' `subscriptions[name]`) and partitions in parallel (default 1). */
+  readonly consumer?: { topics?: readonly TopicId[]; concurrency?: number };
+  /** Largest request body in bytes (default 1 MiB). */
+  readonly bodyLimit?: number;
+  build(ctx: ServiceContext<Env, TxOf<Client>, Options>): ServiceParts<TxOf<Client>> | Promise<ServiceParts<TxOf<Client>>>;
+}
+
+/**
+ * Declares a service. Types flow from the arguments: `ctx.env` from the env schema, the transaction type
+ * from the client `database` returns, `ctx.options` from `options`.
+ */
+export function defineService<S extends TObject, Client extends ServiceClient, Options extends object = {}>(
+  definition: {
+    name: ServiceName;
+    env: S;
+    database(url: string): Client;
+    options?: Options;
+    consumer?: { topics?: readonly TopicId[]; concurrency?: number };
+    bodyLimit?: number;
+    build(
+      ctx: ServiceContext<Static<S>, TxOf<Client>, Options>,
+    ): ServiceParts<TxOf<Client>> | Promise<ServiceParts<TxOf<Client>>>;
+  } & (Static<S> extends ServiceEnv ? unknown : { env: 'the env schema must include commonEnv and HOST' }),
+): ServiceDefinition<Static<S> & ServiceEnv, Client, Options> {
+  return definition as unknown as ServiceDefinition<Static<S> & ServiceEnv, Client, Options>;
+}
+
+/** Any service definition (for code that starts one without knowing its types). */
+// biome-ignore lint/suspicious/noExplicitAny: a definition of any env, client and options
+export type AnyServiceDefinition = ServiceDefinition<any, any, any>;

@@ -1,0 +1,108 @@
+import type { Tenants } from '@autoverify/config';
+import type { Logger } from '@autoverify/logger';
+import { Outbox, type PrismaTx } from '@autoverify/messaging';
+import { type Clock, systemClock } from './clock.ts';
+import { type Database, databaseOf } from './database.ts';
+import { startEventService } from './event-service.ts';
+import type { HttpServer } from './http.ts';
+import { type Jobs, jobsOn, startWorkers } from './job.ts';
+import type { StopHook } from './lifecycle.ts';
+import type { ServiceClient, ServiceContext, ServiceDefinition, ServiceEnv, TxOf } from './service.ts';
+
+/** What main.ts (runService) or a test (startServiceUnderTest) hands a definition to start it. */
+export interface ServiceRuntime<Env, Options> {
+  /** Already validated against the definition's env schema. */
+  env: Env;
+  tenants?: Tenants;
+  logger: Logger;
+  /** Receives each part's stop as it starts; the caller runs them in reverse order. */
+  onStop(name: string, stop: StopHook): void;
+  /** Default systemClock. */
+  clock?: Clock;
+  /** Merged over the definition's options. */
+  options?: Partial<Options>;
+  /** Listen on env.HOST:PORT (default true); tests may pass false and use app.inject. */
+  listen?: boolean;
+  /** How often idle job workers poll (default 2 s; NOTIFY wakes them earlier). Tests pass a short one. */
+  jobPollingSeconds?: number;
+}
+
+export interface RunningService<Tx> {
+  app: HttpServer;
+  db: Database<Tx>;
+  jobs: Jobs<Tx>;
+  clock: Clock;
+  /** Where the HTTP server listens, when it does. */
+  url?: string;
+}
+
+/**
+ * Starts a defined service: database -> Kafka -> outbox relay -> job queue -> the service's parts (build,
+ * job workers, routes) -> HTTP listening -> the consumer. The clients a service registers with ctx.onStop
+ * stop last, after everything that could still use them.
+ */
+export async function startService<Env extends ServiceEnv, Client extends ServiceClient, Options extends object>(
+  definition: ServiceDefinition<Env, Client, Options>,
+  runtime: ServiceRuntime<Env, Options>,
+): Promise<RunningService<TxOf<Client>>> {
+  type Tx = TxOf<Client>;
+  const { env, logger } = runtime;
+  const clock = runtime.clock ?? systemClock;
+  const clientStops: { name: string; stop: StopHook }[] = [];
+  runtime.onStop('service clients', async () => {
+    for (const { name, stop } of clientStops.reverse()) {
+      try {
+        await stop();
+      } catch (error) {
+        logger.error({ err: error, hook: name }, `stopping ${name} failed`);
+      }
+    }
+  });
+
+  const client = definition.database(env.DATABASE_URL);
+  let running: { db: Database<Tx>; jobs: Jobs<Tx> } | undefined;
+  const service = await startEventService<Tx & PrismaTx>({
+    service: definition.name,
+    env,
+    prisma: client as never,
+    logger,
+    onStop: runtime.onStop,
+    ...(runtime.listen === false ? { listen: false } : {}),
+    ...(definition.bodyLimit ? { bodyLimit: definition.bodyLimit } : {}),
+    ...(definition.consumer ? { consumer: definition.consumer } : {}),
+    async build({ transactions, jobs: queue }) {
+      const db = databaseOf<Tx>(client as unknown as Tx, transactions);
+      const jobs = jobsOn<Tx & PrismaTx>(queue) as Jobs<Tx>;
+      running = { db, jobs };
+      const ctx: ServiceContext<Env, Tx, Options> = {
+        name: definition.name,
+        env,
+        tenants: runtime.tenants ?? noTenants(definition.name),
+        logger,
+        clock,
+        db,
+        outbox: new Outbox<Tx>(transactions),
+        jobs,
+        options: { ...definition.options, ...runtime.options } as Options,
+        onStop: (name, stop) => {
+          clientStops.push({ name, stop });
+        },
+      };
+      const parts = await definition.build(ctx);
+      await startWorkers(queue, parts.jobs ?? [], {
+        ...(runtime.jobPollingSeconds ? { pollingIntervalSeconds: runtime.jobPollingSeconds } : {}),
+      });
+      return { handlers: parts.handlers ?? [], ...(parts.routes ? { routes: parts.routes } : {}) };
+    },
+  });
+  if (!running) throw new Error('unreachable: build did not run');
+  return { app: service.app, ...running, clock, ...(service.url ? { url: service.url } : {}) };
+}
+
+/** ctx.tenants of a service started without a tenants file: any use says so. */
+function noTenants(service: string): Tenants {
+  const fail = (): never => {
+    throw new Error(`${service} was started without tenants: set TENANTS_FILE`);
+  };
+  return { get: fail, require: fail, all: fail, property: fail, secret: fail };
+}
