@@ -36,7 +36,9 @@ export interface BearerAuthOptions {
 export function bearerAuth(options: BearerAuthOptions) {
   const tokens = options.tokens.filter((t): t is string => typeof t === 'string' && t !== '');
   if (tokens.length < 1 || tokens.length > 2)
-    throw new Error(`bearerAuth(${options.realm}): give one token, or two while rotating (got ${tokens.length})`);
+    throw new Error(
+      `bearerAuth(${options.realm}): give one token, or two while rotating (got ${tokens.length})`,
+    );
   const realm = options.realm.replace(/["\\]/g, '');
   return async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
     const check = checkBearer(request.headers.authorization, tokens);
@@ -44,9 +46,15 @@ export function bearerAuth(options: BearerAuthOptions) {
     request.log.warn({ check }, 'request refused: bearer token missing or wrong');
     if (check === 'missing') {
       reply.header('www-authenticate', `Bearer realm="${realm}"`);
-      return sendProblem(reply, 401, 'Unauthorized', 'An "Authorization: Bearer <token>" header is required', {
-        type: 'urn:problem:unauthorized',
-      });
+      return sendProblem(
+        reply,
+        401,
+        'Unauthorized',
+        'An "Authorization: Bearer <token>" header is required',
+        {
+          type: 'urn:problem:unauthorized',
+        },
+      );
     }
     return sendProblem(reply, 403, 'Forbidden', 'The bearer token is not valid', {
       type: 'urn:problem:forbidden',

@@ -1,31 +1,7 @@
 // The service shape (docs/architecture.md "The one service shape").
 export { type BearerAuthOptions, type BearerCheck, bearerAuth, checkBearer } from './bearer.ts';
 export { type Clock, fixedClock, systemClock } from './clock.ts';
-export { type Database } from './database.ts';
-export {
-  defineJob,
-  type JobAttempt,
-  type JobDefinition,
-  type JobRetry,
-  type JobRun,
-  type Jobs,
-  type JobWorker,
-  type SendOptions,
-  worker,
-} from './job.ts';
-export { runService } from './run-service.ts';
-export {
-  type AnyServiceDefinition,
-  defineService,
-  type ServiceClient,
-  type ServiceContext,
-  type ServiceDefinition,
-  type ServiceEnv,
-  type ServiceParts,
-  type TxOf,
-} from './service.ts';
-export { type RunningService, type ServiceRuntime, startService } from './start-service.ts';
-
+export type { Database } from './database.ts';
 // Building blocks under the shape (and, until they are converted, the services that wire them by hand).
 export {
   type EventServiceEnv,
@@ -42,6 +18,17 @@ export {
   type HttpServer,
 } from './http.ts';
 export {
+  defineJob,
+  type JobAttempt,
+  type JobDefinition,
+  type JobRetry,
+  type JobRun,
+  type Jobs,
+  type JobWorker,
+  type SendOptions,
+  worker,
+} from './job.ts';
+export {
   type JobHandler,
   type JobInfo,
   type JobQueue,
@@ -51,5 +38,17 @@ export {
   startJobQueue,
   type WorkOptions,
 } from './jobs.ts';
-export { type Lifecycle, type RunServiceOptions, type StopHook } from './lifecycle.ts';
+export type { Lifecycle, RunServiceOptions, StopHook } from './lifecycle.ts';
 export { type FieldError, PROBLEM_CONTENT_TYPE, type Problem, sendProblem } from './problem.ts';
+export { runService } from './run-service.ts';
+export {
+  type AnyServiceDefinition,
+  defineService,
+  type ServiceClient,
+  type ServiceContext,
+  type ServiceDefinition,
+  type ServiceEnv,
+  type ServiceParts,
+  type TxOf,
+} from './service.ts';
+export { type RunningService, type ServiceRuntime, startService } from './start-service.ts';

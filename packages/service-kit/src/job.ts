@@ -66,7 +66,10 @@ export function worker<Data extends object>(job: JobDefinition<Data>, run: JobRu
   return { job: job as JobDefinition<object>, run: run as JobRun<object> };
 }
 
-export function attemptOf(job: JobDefinition<object>, info: Pick<JobInfo, 'retryCount' | 'signal'>): JobAttempt {
+export function attemptOf(
+  job: JobDefinition<object>,
+  info: Pick<JobInfo, 'retryCount' | 'signal'>,
+): JobAttempt {
   // retryCount counts this job's earlier runs; a support re-run sends a new job with a fresh budget.
   return { number: info.retryCount + 1, final: info.retryCount >= job.retry.limit, signal: info.signal };
 }
@@ -83,7 +86,11 @@ export interface SendOptions<Tx> {
 /** What use cases do with jobs: ctx.jobs. Workers are registered by service-kit from ServiceParts.jobs. */
 export interface Jobs<Tx> {
   /** Enqueues a run of `job` with its definition's retry policy; resolves with the job id, or null (key taken). */
-  send<Data extends object>(job: JobDefinition<Data>, data: Data, options?: SendOptions<Tx>): Promise<string | null>;
+  send<Data extends object>(
+    job: JobDefinition<Data>,
+    data: Data,
+    options?: SendOptions<Tx>,
+  ): Promise<string | null>;
   /** Cancels a queued job (best effort: a job that already started finishes). */
   cancel(job: JobDefinition<object>, id: string): Promise<void>;
 }
@@ -121,7 +128,7 @@ export async function startWorkers(
         await run(data, attemptOf(job, info));
       },
       {
-      concurrency: job.concurrency,
+        concurrency: job.concurrency,
         ...(options.pollingIntervalSeconds ? { pollingIntervalSeconds: options.pollingIntervalSeconds } : {}),
       },
     );

@@ -12,7 +12,7 @@ import type { Clock } from './clock.ts';
 import type { Database } from './database.ts';
 import type { EventServiceEnv } from './event-service.ts';
 import type { HttpServer } from './http.ts';
-import type { JobWorker, Jobs } from './job.ts';
+import type { Jobs, JobWorker } from './job.ts';
 import type { StopHook } from './lifecycle.ts';
 
 /** The variables service-kit reads: spread `commonEnv` and add HOST and the service's default PORT. */
@@ -63,7 +63,11 @@ export interface ServiceParts<Tx> {
   routes?: (app: HttpServer) => void | Promise<void>;
 }
 
-export interface ServiceDefinition<Env extends ServiceEnv, Client extends ServiceClient, Options extends object> {
+export interface ServiceDefinition<
+  Env extends ServiceEnv,
+  Client extends ServiceClient,
+  Options extends object,
+> {
   readonly name: ServiceName;
   /** TypeBox schema of the service's environment: `Type.Object({ ...commonEnv, HOST, PORT, ... })`. */
   readonly env: TObject;
@@ -75,14 +79,20 @@ export interface ServiceDefinition<Env extends ServiceEnv, Client extends Servic
   readonly consumer?: { topics?: readonly TopicId[]; concurrency?: number };
   /** Largest request body in bytes (default 1 MiB). */
   readonly bodyLimit?: number;
-  build(ctx: ServiceContext<Env, TxOf<Client>, Options>): ServiceParts<TxOf<Client>> | Promise<ServiceParts<TxOf<Client>>>;
+  build(
+    ctx: ServiceContext<Env, TxOf<Client>, Options>,
+  ): ServiceParts<TxOf<Client>> | Promise<ServiceParts<TxOf<Client>>>;
 }
 
 /**
  * Declares a service. Types flow from the arguments: `ctx.env` from the env schema, the transaction type
  * from the client `database` returns, `ctx.options` from `options`.
  */
-export function defineService<S extends TObject, Client extends ServiceClient, Options extends object = {}>(
+export function defineService<
+  S extends TObject,
+  Client extends ServiceClient,
+  Options extends object = Record<never, never>,
+>(
   definition: {
     name: ServiceName;
     env: S;

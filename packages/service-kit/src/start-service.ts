@@ -41,7 +41,11 @@ export interface RunningService<Tx> {
  * job workers, routes) -> HTTP listening -> the consumer. The clients a service registers with ctx.onStop
  * stop last, after everything that could still use them.
  */
-export async function startService<Env extends ServiceEnv, Client extends ServiceClient, Options extends object>(
+export async function startService<
+  Env extends ServiceEnv,
+  Client extends ServiceClient,
+  Options extends object,
+>(
   definition: ServiceDefinition<Env, Client, Options>,
   runtime: ServiceRuntime<Env, Options>,
 ): Promise<RunningService<TxOf<Client>>> {

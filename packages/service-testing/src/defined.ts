@@ -33,7 +33,11 @@ export interface DefinedServiceUnderTestOptions<Options>
 }
 
 /** Starts a defined service in-process exactly as runService does, inside the test infrastructure. */
-export function startDefinedService<Env extends ServiceEnv, Client extends ServiceClient, Options extends object>(
+export function startDefinedService<
+  Env extends ServiceEnv,
+  Client extends ServiceClient,
+  Options extends object,
+>(
   definition: ServiceDefinition<Env, Client, Options>,
   options: DefinedServiceUnderTestOptions<Options>,
 ): Promise<ServiceUnderTest<RunningService<TxOf<Client>>>> {

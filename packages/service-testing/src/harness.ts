@@ -125,9 +125,7 @@ function missing(what: string, option: string): never {
 }
 
 /** Starts the test infrastructure, then the service via `start`; on a failure, stops what had started. */
-export async function startHarness<T>(
-  options: ServiceUnderTestOptions<T>,
-): Promise<ServiceUnderTest<T>> {
+export async function startHarness<T>(options: ServiceUnderTestOptions<T>): Promise<ServiceUnderTest<T>> {
   const serviceDir = resolve(options.serviceDir);
   const name = options.name ?? basename(serviceDir);
   const level = process.env.TEST_LOG_LEVEL ?? options.logLevel ?? 'silent';

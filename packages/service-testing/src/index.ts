@@ -2,7 +2,13 @@
  * One service started in-process for its integration tests. Its own package because it uses
  * @autoverify/messaging, whose own tests use @autoverify/testing.
  */
-import type { RunningService, ServiceClient, ServiceDefinition, ServiceEnv, TxOf } from '@autoverify/service-kit';
+import type {
+  RunningService,
+  ServiceClient,
+  ServiceDefinition,
+  ServiceEnv,
+  TxOf,
+} from '@autoverify/service-kit';
 import { type DefinedServiceUnderTestOptions, startDefinedService } from './defined.ts';
 import { type ServiceUnderTest, type ServiceUnderTestOptions, startHarness } from './harness.ts';
 
@@ -20,7 +26,11 @@ export type {
  * started as main.ts starts it, on a fresh database, a Kafka namespace of its own and (optionally) the
  * sandbox. `h.service` is the running service (app, db, jobs, url); `h.stop()` takes everything down.
  */
-export function startServiceUnderTest<Env extends ServiceEnv, Client extends ServiceClient, Options extends object>(
+export function startServiceUnderTest<
+  Env extends ServiceEnv,
+  Client extends ServiceClient,
+  Options extends object,
+>(
   definition: ServiceDefinition<Env, Client, Options>,
   options: DefinedServiceUnderTestOptions<Options>,
 ): Promise<ServiceUnderTest<RunningService<TxOf<Client>>>>;
@@ -30,6 +40,7 @@ export function startServiceUnderTest(
   first: ServiceDefinition<ServiceEnv, ServiceClient, object> | ServiceUnderTestOptions<unknown>,
   second?: DefinedServiceUnderTestOptions<object>,
 ): Promise<ServiceUnderTest<unknown>> {
-  if (second) return startDefinedService(first as ServiceDefinition<ServiceEnv, ServiceClient, object>, second);
+  if (second)
+    return startDefinedService(first as ServiceDefinition<ServiceEnv, ServiceClient, object>, second);
   return startHarness(first as ServiceUnderTestOptions<unknown>);
 }

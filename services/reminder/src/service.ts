@@ -1,6 +1,6 @@
 import { createPrismaAdapter } from '@autoverify/database';
 import { defineService, type ServiceContext, worker } from '@autoverify/service-kit';
-import { envSchema, type Env } from './config.ts';
+import { type Env, envSchema } from './config.ts';
 import { PrismaClient, type Tx } from './db.ts';
 import { closeReminderHandlers } from './handlers/close-reminders.ts';
 import { inviteContactsHandler } from './handlers/invite-contacts.ts';

@@ -29,7 +29,9 @@ export interface InviteRecord {
 export async function upsertInvite(tx: Tx, invite: InviteRecord): Promise<InviteRecord> {
   // SQL: one atomic upsert whose update merges arrays and compares with the stored row (the model API's
   // upsert can only overwrite).
-  const [row] = await tx.$queryRaw<(Omit<InviteRecord, 'channels' | 'kind'> & { kind: string; channels: string[] })[]>`
+  const [row] = await tx.$queryRaw<
+    (Omit<InviteRecord, 'channels' | 'kind'> & { kind: string; channels: string[] })[]
+  >`
     INSERT INTO invites AS i (applicant_id, kind, tenant_id, application_id, property_id, channels, link, expires_at, sent_at, last_sent_at)
     VALUES (${invite.applicantId}::uuid, ${invite.kind}, ${invite.tenantId}, ${invite.applicationId}::uuid, ${invite.propertyId},
       ${invite.channels}::text[], ${invite.link}, ${invite.expiresAt}, ${invite.sentAt}, ${invite.sentAt})

@@ -129,7 +129,10 @@ const processed = (e: { id: string }) =>
 const publish = (...events: { id: string }[]) => h.publishEnvelope(...events);
 
 const rows = (a: Applicant) =>
-  h.service.db.client.reminder.findMany({ where: { applicantId: a.applicantId }, orderBy: { number: 'asc' } });
+  h.service.db.client.reminder.findMany({
+    where: { applicantId: a.applicantId },
+    orderBy: { number: 'asc' },
+  });
 
 beforeAll(async () => {
   h = await startServiceUnderTest(reminderService, {

@@ -43,6 +43,10 @@ export function notificationRequestedHandler(ctx: NotifyContext): Handler<Tx> {
       logger.info({ notificationId: p.notificationId }, 'notification already requested: no new message');
       return;
     }
-    await ctx.jobs.send(sendNotification, { notificationId: p.notificationId }, { tx, key: p.notificationId });
+    await ctx.jobs.send(
+      sendNotification,
+      { notificationId: p.notificationId },
+      { tx, key: p.notificationId },
+    );
   });
 }

@@ -5,6 +5,7 @@ import {
   VerificationCompleted,
 } from '@autoverify/contracts';
 import { type Handler, handle, type Logger } from '@autoverify/messaging';
+import type { Tx } from '../db.ts';
 import {
   type ApplicantKind,
   type CloseReason,
@@ -12,7 +13,6 @@ import {
   completionsOfVerification,
   shouldAnnounceCancellation,
 } from '../domain/decisions.ts';
-import type { Tx } from '../db.ts';
 import { sendReminder } from '../jobs.ts';
 import type { ReminderContext } from '../service.ts';
 import { cancelScheduled, recordClosure } from '../store.ts';

@@ -1,8 +1,8 @@
 import { UnknownTenantError } from '@autoverify/config';
 import { InviteSent, ReminderScheduled } from '@autoverify/contracts';
 import { type Handler, handle, PermanentError } from '@autoverify/messaging';
-import { planReminders, reminderId } from '../domain/schedule.ts';
 import type { Tx } from '../db.ts';
+import { planReminders, reminderId } from '../domain/schedule.ts';
 import { sendReminder } from '../jobs.ts';
 import type { ReminderContext } from '../service.ts';
 import { closureOf, insertReminder, setReminderJob, upsertInvite } from '../store.ts';
@@ -67,7 +67,11 @@ export function inviteSentHandler(ctx: ReminderContext): Handler<Tx> {
         shiftedForQuietHours: planned.shiftedForQuietHours,
       });
       if (!inserted) continue;
-      const jobId = await ctx.jobs.send(sendReminder, { reminderId: id }, { tx, key: id, startAfter: planned.dueAt });
+      const jobId = await ctx.jobs.send(
+        sendReminder,
+        { reminderId: id },
+        { tx, key: id, startAfter: planned.dueAt },
+      );
       await setReminderJob(tx, id, jobId);
       await ctx.outbox.add(
         tx,

@@ -160,7 +160,7 @@ export function sendReminderJob(ctx: ReminderContext) {
               },
               meta,
             );
-            }
+          }
           const missing = reminder.channels.filter((c) => !targets.some((t) => t.channel === c));
           await finishReminder(
             tx,

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { attemptOf, defineJob, jobsOn } from './job.ts';
+import type { SendJobOptions } from './jobs.ts';
+
+const job = defineJob<{ id: string }>({
+  name: 'do-thing',
+  retry: { limit: 2, delaySeconds: 5, backoff: true, maxDelaySeconds: 60 },
+  concurrency: 3,
+});
+const signal = new AbortController().signal;
+
+describe('defineJob', () => {
+  it('refuses a definition that cannot work', () => {
+    const base = { name: 'x', retry: { limit: 1, delaySeconds: 1 }, concurrency: 1 };
+    expect(() => defineJob({ ...base, name: 'Has Spaces' })).toThrow(/job name/);
+    expect(() => defineJob({ ...base, retry: { limit: -1, delaySeconds: 1 } })).toThrow(/retry.limit/);
+    expect(() => defineJob({ ...base, retry: { limit: 1, delaySeconds: Number.NaN } })).toThrow(
+      /delaySeconds/,
+    );
+    expect(() => defineJob({ ...base, concurrency: 0 })).toThrow(/concurrency/);
+  });
+});
+
+describe('attemptOf', () => {
+  it('numbers runs from 1 and calls the run after the last retry final', () => {
+    expect(attemptOf(job, { retryCount: 0, signal })).toEqual({ number: 1, final: false, signal });
+    expect(attemptOf(job, { retryCount: 1, signal })).toMatchObject({ number: 2, final: false });
+    expect(attemptOf(job, { retryCount: 2, signal })).toMatchObject({ number: 3, final: true });
+  });
+
+  it('a job without retries is final on its first run', () => {
+    const once = defineJob({ name: 'once', retry: { limit: 0, delaySeconds: 0 }, concurrency: 1 });
+    expect(attemptOf(once, { retryCount: 0, signal }).final).toBe(true);
+  });
+});
+
+describe('jobsOn', () => {
+  it('sends with the retry policy of the definition, the key and the transaction', async () => {
+    const sent: { name: string; data: object; options: SendJobOptions | undefined }[] = [];
+    const jobs = jobsOn<{ $queryRawUnsafe(): Promise<unknown> }>({
+      send: async (name, data, options) => {
+        sent.push({ name, data, options });
+        return 'job-1';
+      },
+      cancel: async () => {},
+    });
+    const tx = { $queryRawUnsafe: async () => [] };
+    const at = new Date('2026-01-01T00:00:00Z');
+    await expect(jobs.send(job, { id: 'a' }, { tx, key: 'k', startAfter: at })).resolves.toBe('job-1');
+    expect(sent).toEqual([
+      {
+        name: 'do-thing',
+        data: { id: 'a' },
+        options: {
+          tx,
+          singletonKey: 'k',
+          startAfter: at,
+          retryLimit: 2,
+          retryDelay: 5,
+          retryBackoff: true,
+          retryDelayMax: 60,
+        },
+      },
+    ]);
+  });
+});
