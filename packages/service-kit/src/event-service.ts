@@ -1,4 +1,4 @@
-import { type ServiceName, subscriptions, type TopicId } from '@autoverify/contracts';
+import { type ServiceName, subscriptions, type supportConsumer, type TopicId } from '@autoverify/contracts';
 import type { Logger } from '@autoverify/logger';
 import {
   createKafka,
@@ -40,8 +40,11 @@ export interface EventServiceParts {
   routes?: (app: HttpServer) => void | Promise<void>;
 }
 
+/** The five services, and the support console (whose consumer reads every topic: pass consumer.topics). */
+export type ConsumerService = ServiceName | typeof supportConsumer;
+
 export interface StartEventServiceOptions<Tx extends PrismaTx> {
-  service: ServiceName;
+  service: ConsumerService;
   env: EventServiceEnv;
   /** The service's own generated Prisma client, already constructed with its adapter. */
   prisma: PrismaLike<Tx> & { $disconnect(): Promise<void> };
@@ -71,6 +74,8 @@ export async function startEventService<Tx extends PrismaTx>(
   options: StartEventServiceOptions<Tx>,
 ): Promise<RunningEventService<Tx>> {
   const { service, env, prisma, logger, onStop } = options;
+  const topics = options.consumer?.topics ?? (service === 'support' ? undefined : subscriptions[service]);
+  if (!topics) throw new Error(`${service} has no subscriptions in contracts: give consumer.topics`);
   onStop('database', () => prisma.$disconnect());
   const plain = prismaTransactions<Tx>(prisma);
 
@@ -111,7 +116,7 @@ export async function startEventService<Tx extends PrismaTx>(
   const consumer = await startConsumer({
     kafka,
     service,
-    topics: options.consumer?.topics ?? subscriptions[service],
+    topics,
     transactions,
     handlers: parts.handlers,
     logger,

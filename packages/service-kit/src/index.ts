@@ -4,6 +4,7 @@ export { type Clock, fixedClock, systemClock } from './clock.ts';
 export type { Database } from './database.ts';
 // Building blocks under the shape (and, until they are converted, the services that wire them by hand).
 export {
+  type ConsumerService,
   type EventServiceEnv,
   type EventServiceInfrastructure,
   type EventServiceParts,

@@ -4,13 +4,13 @@
  * shares and returns the service's parts; service-kit registers them.
  */
 import type { Tenants } from '@autoverify/config';
-import type { ServiceName, TopicId } from '@autoverify/contracts';
+import type { TopicId } from '@autoverify/contracts';
 import type { Logger } from '@autoverify/logger';
 import type { Handler, Outbox, PrismaLike, PrismaTx } from '@autoverify/messaging';
 import type { Static, TObject } from 'typebox';
 import type { Clock } from './clock.ts';
 import type { Database } from './database.ts';
-import type { EventServiceEnv } from './event-service.ts';
+import type { ConsumerService, EventServiceEnv } from './event-service.ts';
 import type { HttpServer } from './http.ts';
 import type { Jobs, JobWorker } from './job.ts';
 import type { StopHook } from './lifecycle.ts';
@@ -34,7 +34,7 @@ export type TxOf<Client> = Client extends {
 
 /** What every service's build, handlers, jobs and routes work with. */
 export interface ServiceContext<Env, Tx, Options> {
-  readonly name: ServiceName;
+  readonly name: ConsumerService;
   /** Validated against the definition's env schema. */
   readonly env: Env;
   /** The tenants file (TENANTS_FILE); every method throws when the service was started without one. */
@@ -68,14 +68,14 @@ export interface ServiceDefinition<
   Client extends ServiceClient,
   Options extends object,
 > {
-  readonly name: ServiceName;
+  readonly name: ConsumerService;
   /** TypeBox schema of the service's environment: `Type.Object({ ...commonEnv, HOST, PORT, ... })`. */
   readonly env: TObject;
   /** Makes the service's own PrismaClient: `(url) => new PrismaClient({ adapter: createPrismaAdapter(url) })`. */
   database(url: string): Client;
   /** Settings a test may override (short waits, small limits), with their production values. */
   readonly options?: Options;
-  /** The consumer's topics (default: contracts' `subscriptions[name]`) and partitions in parallel (default 1). */
+  /** The consumer's topics (default: contracts' `subscriptions[name]`; support: give them) and partitions in parallel (default 1). */
   readonly consumer?: { topics?: readonly TopicId[]; concurrency?: number };
   /** Largest request body in bytes (default 1 MiB). */
   readonly bodyLimit?: number;
@@ -94,7 +94,7 @@ export function defineService<
   Options extends object = Record<never, never>,
 >(
   definition: {
-    name: ServiceName;
+    name: ConsumerService;
     env: S;
     database(url: string): Client;
     options?: Options;
