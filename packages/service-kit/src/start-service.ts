@@ -3,7 +3,7 @@ import type { Logger } from '@autoverify/logger';
 import { Outbox, type PrismaTx } from '@autoverify/messaging';
 import { type Clock, systemClock } from './clock.ts';
 import { type Database, databaseOf } from './database.ts';
-import { startEventService } from './event-service.ts';
+import { type EventServiceInfrastructure, startEventService } from './event-service.ts';
 import type { HttpServer } from './http.ts';
 import { type Jobs, jobsOn, startWorkers } from './job.ts';
 import type { StopHook } from './lifecycle.ts';
@@ -64,7 +64,11 @@ export async function startService<
   });
 
   const client = definition.database(env.DATABASE_URL);
-  let running: { db: Database<Tx>; jobs: Jobs<Tx> } | undefined;
+  // Stateless views of the infrastructure: the same for the service's ctx and for the caller (tests).
+  const views = (infrastructure: EventServiceInfrastructure<Tx & PrismaTx>) => ({
+    db: databaseOf<Tx>(client as unknown as Tx, infrastructure.transactions),
+    jobs: jobsOn<Tx & PrismaTx>(infrastructure.jobs) as Jobs<Tx>,
+  });
   const service = await startEventService<Tx & PrismaTx>({
     service: definition.name,
     env,
@@ -74,10 +78,8 @@ export async function startService<
     ...(runtime.listen === false ? { listen: false } : {}),
     ...(definition.bodyLimit ? { bodyLimit: definition.bodyLimit } : {}),
     ...(definition.consumer ? { consumer: definition.consumer } : {}),
-    async build({ transactions, jobs: queue }) {
-      const db = databaseOf<Tx>(client as unknown as Tx, transactions);
-      const jobs = jobsOn<Tx & PrismaTx>(queue) as Jobs<Tx>;
-      running = { db, jobs };
+    async build(infrastructure) {
+      const { db, jobs } = views(infrastructure);
       const ctx: ServiceContext<Env, Tx, Options> = {
         name: definition.name,
         env,
@@ -85,7 +87,7 @@ export async function startService<
         logger,
         clock,
         db,
-        outbox: new Outbox<Tx>(transactions),
+        outbox: new Outbox<Tx>(infrastructure.transactions),
         jobs,
         options: { ...definition.options, ...runtime.options } as Options,
         onStop: (name, stop) => {
@@ -93,14 +95,13 @@ export async function startService<
         },
       };
       const parts = await definition.build(ctx);
-      await startWorkers(queue, parts.jobs ?? [], {
+      await startWorkers(infrastructure.jobs, parts.jobs ?? [], {
         ...(runtime.jobPollingSeconds ? { pollingIntervalSeconds: runtime.jobPollingSeconds } : {}),
       });
       return { handlers: parts.handlers ?? [], ...(parts.routes ? { routes: parts.routes } : {}) };
     },
   });
-  if (!running) throw new Error('unreachable: build did not run');
-  return { app: service.app, ...running, clock, ...(service.url ? { url: service.url } : {}) };
+  return { app: service.app, ...views(service), clock, ...(service.url ? { url: service.url } : {}) };
 }
 
 /** ctx.tenants of a service started without a tenants file: any use says so. */
