@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { InviteSent, topics } from '@autoverify/contracts';
+import { testTenant, testTenantsFile } from '@autoverify/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { testTenant, testTenantsFile } from '@autoverify/testing';
 import { startServiceUnderTest } from '../src/index.ts';
 
 const FIXTURE_SERVICE = join(import.meta.dirname, '..', '..', 'database', 'test', 'fixtures', 'basic');
