@@ -7,6 +7,7 @@ export {
   startEventService,
 } from './event-service.ts';
 export {
+  addLivenessCheck,
   addReadinessCheck,
   type CreateHttpServerOptions,
   createHttpServer,
@@ -23,4 +24,5 @@ export {
   type WorkOptions,
 } from './jobs.ts';
 export { type Lifecycle, type RunServiceOptions, runService, type StopHook } from './lifecycle.ts';
+export { consumerLivenessCheck } from './probes.ts';
 export { type FieldError, PROBLEM_CONTENT_TYPE, type Problem, sendProblem } from './problem.ts';
