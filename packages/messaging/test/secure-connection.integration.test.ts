@@ -16,7 +16,9 @@ describe('Kafka over TLS with SASL/SCRAM and mTLS', () => {
   const topic = deadLetterTopic('secure-test');
 
   beforeAll(async () => {
-    broker = await startExtraBroker({ secure: { users: [{ name: 'ingest', password: 'ingest-scram-secret' }] } });
+    broker = await startExtraBroker({
+      secure: { users: [{ name: 'ingest', password: 'ingest-scram-secret' }] },
+    });
     secrets = mkdtempSync(join(tmpdir(), 'kafka-secrets-'));
     writeFileSync(join(secrets, 'password'), 'ingest-scram-secret\n');
     writeFileSync(join(secrets, 'wrong'), 'not-the-password\n');
@@ -85,7 +87,9 @@ describe('Kafka over TLS with SASL/SCRAM and mTLS', () => {
         KAFKA_SASL_PASSWORD_FILE: join(secrets, 'wrong'),
       }),
     });
-    await expect(kafka.listTopics()).rejects.toThrow(/SASL SCRAM SHA512 authentication failed|Authentication failed/i);
+    await expect(kafka.listTopics()).rejects.toThrow(
+      /SASL SCRAM SHA512 authentication failed|Authentication failed/i,
+    );
     await kafka.disconnect();
   }, 120_000);
 
@@ -103,7 +107,9 @@ describe('Kafka over TLS with SASL/SCRAM and mTLS', () => {
         KAFKA_SASL_PASSWORD_FILE: join(secrets, 'password'),
       }),
     });
-    await expect(kafka.listTopics()).rejects.toThrow(/certificate|self.signed|unable to verify|Connection error/i);
+    await expect(kafka.listTopics()).rejects.toThrow(
+      /certificate|self.signed|unable to verify|Connection error/i,
+    );
     await kafka.disconnect();
   }, 120_000);
 

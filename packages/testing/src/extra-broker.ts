@@ -48,11 +48,52 @@ async function freePort(): Promise<number> {
 
 function makeCertificates(dir: string): ExtraBroker['files'] & { brokerPem: string } {
   const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-  openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=autoverify-test-ca');
+  openssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.crt',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=autoverify-test-ca',
+  );
   writeFileSync(join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
   for (const name of ['broker', 'client']) {
-    openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${name}`);
-    openssl('x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${name}.crt`, '-days', '2', '-extfile', 'san.ext');
+    openssl(
+      'req',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      `${name}.key`,
+      '-out',
+      `${name}.csr`,
+      '-subj',
+      `/CN=${name}`,
+    );
+    openssl(
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      `${name}.crt`,
+      '-days',
+      '2',
+      '-extfile',
+      'san.ext',
+    );
   }
   // Kafka's PEM key store: the unencrypted PKCS#8 key followed by the certificate chain.
   const brokerPem = join(dir, 'broker.pem');
@@ -60,7 +101,12 @@ function makeCertificates(dir: string): ExtraBroker['files'] & { brokerPem: stri
     brokerPem,
     execFileSync('cat', [join(dir, 'broker.key'), join(dir, 'broker.crt'), join(dir, 'ca.crt')]),
   );
-  return { ca: join(dir, 'ca.crt'), clientCert: join(dir, 'client.crt'), clientKey: join(dir, 'client.key'), brokerPem };
+  return {
+    ca: join(dir, 'ca.crt'),
+    clientCert: join(dir, 'client.crt'),
+    clientKey: join(dir, 'client.key'),
+    brokerPem,
+  };
 }
 
 // A JVM start on a loaded 2-core machine takes 3-10 s; 120 s (kafka.sh's own default) fails clearly
@@ -70,7 +116,12 @@ const START_TIMEOUT_MS = 120_000;
 export async function startExtraBroker(options: ExtraBrokerOptions = {}): Promise<ExtraBroker> {
   const libs = execFileSync('bash', [kafkaScript, 'libs'], { encoding: 'utf8' }).trim();
   const dir = mkdtempSync(join(tmpdir(), 'extra-kafka-'));
-  const [plain, sasl, mtls, controller] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const [plain, sasl, mtls, controller] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
   const files = options.secure
     ? makeCertificates(dir)
     : { ca: '', clientCert: '', clientKey: '', brokerPem: '' };
@@ -129,11 +180,17 @@ export async function startExtraBroker(options: ExtraBrokerOptions = {}): Promis
     '--add-scram',
     `SCRAM-SHA-512=[name=${u.name},password=${u.password}]`,
   ]);
-  execFileSync('java', java('kafka.tools.StorageTool', ['format', '-t', randomClusterId(), '-c', props, ...scram]), {
-    stdio: 'pipe',
-  });
+  execFileSync(
+    'java',
+    java('kafka.tools.StorageTool', ['format', '-t', randomClusterId(), '-c', props, ...scram]),
+    {
+      stdio: 'pipe',
+    },
+  );
 
-  const child: ChildProcess = spawn('java', java('kafka.Kafka', [props]), { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn('java', java('kafka.Kafka', [props]), {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout?.on('data', (chunk) => {
     output += String(chunk);
