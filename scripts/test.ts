@@ -95,16 +95,18 @@ results.scripts = step('repository scripts tests', 'pnpm', [
   '--outputFile.json=test-results/scripts.json',
 ]);
 // kustomize render of every overlay, schema validation of every object (incl. Strimzi and KEDA) and the
-// deployment rules (docs/operations.md); needs kubectl, which scripts/toolchain.sh installs when missing.
-results.manifests = step('deployment manifests', 'pnpm', [
-  '--filter',
-  '@autoverify/infra',
-  'run',
-  'test:manifests',
-  '--reporter=default',
-  '--reporter=json',
-  '--outputFile.json=test-results/manifests.json',
-]);
+// deployment rules (docs/operations.md); kubectl comes from Debian's packages when missing.
+results.manifests =
+  step('kubectl for kustomize', 'bash', ['scripts/ensure-kubectl.sh']) &&
+  step('deployment manifests', 'pnpm', [
+    '--filter',
+    '@autoverify/infra',
+    'run',
+    'test:manifests',
+    '--reporter=default',
+    '--reporter=json',
+    '--outputFile.json=test-results/manifests.json',
+  ]);
 results.integration =
   results.generate &&
   step(

@@ -12,7 +12,16 @@
 // Workspace packages stay outside node_modules, laid out as in the repo: Node strips TypeScript types only
 // outside node_modules, so `pnpm deploy` (which copies them into node_modules) does not fit.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  lstatSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { join } from 'node:path';
 
 interface Manifest {
@@ -82,6 +91,18 @@ function removeTests(dir: string): void {
   }
 }
 
+/** pnpm links every workspace package into its hoisted folder: drop the links to the removed ones. */
+function removeDanglingLinks(dir: string): void {
+  if (!existsSync(dir)) return;
+  for (const entry of readdirSync(dir)) {
+    const path = join(dir, entry);
+    const stat = lstatSync(path);
+    if (stat.isSymbolicLink()) {
+      if (!existsSync(path)) rmSync(path);
+    } else if (stat.isDirectory() && entry.startsWith('@')) removeDanglingLinks(path);
+  }
+}
+
 function finish(appDir: string): void {
   const root = process.cwd();
   if (existsSync(join(appDir, 'prisma', 'schema.prisma')))
@@ -97,6 +118,7 @@ function finish(appDir: string): void {
   );
   for (const dir of workspaceDirs(root))
     if (!keep.includes(dir)) rmSync(join(root, dir), { recursive: true });
+  removeDanglingLinks(join(root, 'node_modules', '.pnpm', 'node_modules'));
   for (const dir of keep) removeTests(join(root, dir));
   console.log(`build-app: ${appDir} with ${keep.join(', ')}`);
 }
