@@ -43,7 +43,6 @@ describe('loadEnv', () => {
       KAFKA_BROKERS: ['127.0.0.1:19092', '127.0.0.1:19093'],
       PORT: 3001,
       KAFKA_NAMESPACE: 'autoverify',
-      KAFKA_SSL: false,
       LOG_LEVEL: 'info',
       FEATURE_ON: true,
       RATE: 2.5,

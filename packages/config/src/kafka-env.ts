@@ -13,7 +13,8 @@ export const kafkaEnv = {
     { minItems: 1, description: 'host:port,host:port' },
   ),
   KAFKA_NAMESPACE: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_-]*$', default: 'autoverify' }),
-  KAFKA_SSL: Type.Boolean({ default: false, description: 'TLS to the brokers (certificates are verified).' }),
+  // Optional rather than default false: code that builds a service's env by hand (tests) need not name it.
+  KAFKA_SSL: Type.Optional(Type.Boolean({ description: 'TLS to the brokers (certificates are verified).' })),
   KAFKA_SSL_CA_FILE: Type.Optional(
     Type.String({ minLength: 1, description: "PEM file of the CA that signed the brokers' certificates." }),
   ),

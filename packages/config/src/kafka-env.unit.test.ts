@@ -97,6 +97,7 @@ describe('kafkaConnectionFromEnv', () => {
       KAFKA_SSL: true,
       KAFKA_NAMESPACE: 'autoverify',
     });
+    expect(loadEnv(schema, { KAFKA_BROKERS: 'k:9093' }).KAFKA_SSL).toBeUndefined();
     expect(() => loadEnv(schema, { KAFKA_BROKERS: 'k:9093', KAFKA_SASL_MECHANISM: 'SCRAM' })).toThrow(
       /KAFKA_SASL_MECHANISM: must be one of "scram-sha-512", "scram-sha-256", "plain" \(got "SCRAM"\)/,
     );
