@@ -31,6 +31,10 @@ export interface ExtraBroker {
   mtls: string;
   /** PEM files (with `secure`): the CA, and a client certificate + key it signed. */
   files: { ca: string; clientCert: string; clientKey: string };
+  /** Freezes the broker (SIGSTOP): connections stay open but nothing answers, as in a network blip. */
+  pause(): void;
+  /** Lets a paused broker carry on (SIGCONT). */
+  resume(): void;
   /** SIGTERM and wait; the state folder is deleted. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -203,6 +207,7 @@ export async function startExtraBroker(options: ExtraBrokerOptions = {}): Promis
   const stop = async () => {
     if (!stopped) {
       stopped = true;
+      child.kill('SIGCONT');
       child.kill('SIGTERM');
     }
     await exited;
@@ -219,6 +224,8 @@ export async function startExtraBroker(options: ExtraBrokerOptions = {}): Promis
     saslSsl: `127.0.0.1:${sasl}`,
     mtls: `127.0.0.1:${mtls}`,
     files: { ca: files.ca, clientCert: files.clientCert, clientKey: files.clientKey },
+    pause: () => void child.kill('SIGSTOP'),
+    resume: () => void child.kill('SIGCONT'),
     stop,
   };
 }
