@@ -106,6 +106,8 @@ describe('docker-compose.yml', () => {
         expect(Value.Check(TenantsFile, JSON.parse(readFileSync(join(root, file), 'utf8'))), app.name).toBe(
           true,
         );
+        // Its secret references resolve from the container's environment.
+        expect(() => loadTenants(join(root, file), env), app.name).not.toThrow();
       }
     }
   });

@@ -67,10 +67,11 @@ afterAll(() => {
 
 describe('the Dockerfile', () => {
   it('runs exactly the build steps this test runs, in the same order', () => {
+    const appDir = '"$' + '{APP_DIR}"'; // the Dockerfile's build argument, verbatim
     expect(dockerfile.runs.filter((r) => r.includes('build-app.ts'))).toEqual([
-      'node infra/image/build-app.ts prune "${APP_DIR}" /out',
+      `node infra/image/build-app.ts prune ${appDir} /out`,
       'node /build/build-app.ts install',
-      'node /build/build-app.ts finish "${APP_DIR}"',
+      `node /build/build-app.ts finish ${appDir}`,
     ]);
   });
 
