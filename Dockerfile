@@ -1,34 +1,41 @@
-# One image per service: docker build --build-arg SERVICE=ingest -t autoverify/ingest .
-# The support console: --build-arg SERVICE=support --build-arg SERVICE_DIR=tools/support
-# Node 24 runs the TypeScript sources directly (type stripping), so there is no compile step; turbo prune
-# keeps only the service and the workspace packages it depends on, laid out as in the repo (workspace
-# packages must stay outside node_modules for Node to strip their types).
-ARG NODE_IMAGE=node:24-bookworm-slim
+# One image per application, from the repository root:
+#   docker build --build-arg APP_DIR=services/ingest -t autoverify/ingest .      (invite, reminder, notify, report-sync)
+#   docker build --build-arg APP_DIR=tools/support -t autoverify/support .       (the support console)
+#   docker build --build-arg APP_DIR=sandbox -t autoverify/sandbox .             (local/compose only, never deployed)
+# Node 24 runs the TypeScript sources directly (type stripping): there is no compile step. The build steps
+# live in infra/image/build-app.ts, which infra/image/test/build-context.integration.test.ts runs the same
+# way (and checks against the RUN lines below), starting the service from the result.
+#
+# Base image: an exact Node version on Debian bookworm slim. Pin the digest too where the build machine
+# can resolve it (`docker buildx imagetools inspect node:24.21.0-bookworm-slim`); the project's own
+# machines have no registry access to look it up, so no digest is committed here.
+ARG NODE_IMAGE=node:24.21.0-bookworm-slim
 
 FROM ${NODE_IMAGE} AS base
+# The versions of package.json's packageManager and the turbo catalog entry (a test keeps them equal).
 RUN npm install -g pnpm@12.21.0 turbo@2.11.11
 
 FROM base AS pruned
-ARG SERVICE
+ARG APP_DIR
 WORKDIR /src
 COPY . .
-RUN turbo prune "@autoverify/${SERVICE}" --docker
+RUN node infra/image/build-app.ts prune "${APP_DIR}" /out
 
 FROM base AS installed
-ARG SERVICE
-ARG SERVICE_DIR=services/${SERVICE}
+ARG APP_DIR
 WORKDIR /app
-COPY --from=pruned /src/out/json/ .
-RUN pnpm install --frozen-lockfile
-COPY --from=pruned /src/out/full/ .
-RUN cd "${SERVICE_DIR}" && pnpm exec prisma generate && cd /app && pnpm prune --prod
+COPY --from=pruned /src/infra/image/build-app.ts /build/build-app.ts
+COPY --from=pruned /out/json/ .
+RUN node /build/build-app.ts install
+COPY --from=pruned /out/full/ .
+RUN node /build/build-app.ts finish "${APP_DIR}"
 
-FROM ${NODE_IMAGE}
-ARG SERVICE
-ARG SERVICE_DIR=services/${SERVICE}
+FROM ${NODE_IMAGE} AS runtime
+ARG APP_DIR
 ENV NODE_ENV=production
-WORKDIR /app
-COPY --from=installed --chown=node:node /app .
-WORKDIR /app/${SERVICE_DIR}
+# Nothing is written outside /tmp (mount an emptyDir there): the root filesystem can be read-only.
+COPY --from=installed --chown=root:root /app /app
+WORKDIR /app/${APP_DIR}
+# The image's unprivileged user (uid 1000); it cannot change the application files it runs.
 USER node
-CMD ["node", "--import", "@autoverify/telemetry/register", "src/main.ts"]
+CMD ["node", "--disable-warning=TimeoutNegativeWarning", "--import", "@autoverify/telemetry/register", "src/main.ts"]

@@ -97,6 +97,19 @@ results.scripts = step('repository scripts tests', 'pnpm', [
   '--reporter=json',
   '--outputFile.json=../test-results/scripts.json',
 ]);
+// kustomize render of every overlay, schema validation of every object (incl. Strimzi and KEDA) and the
+// deployment rules (docs/operations.md); kubectl comes from Debian's packages when missing.
+results.manifests =
+  step('kubectl for kustomize', 'bash', ['scripts/ensure-kubectl.sh']) &&
+  step('deployment manifests', 'pnpm', [
+    '--filter',
+    '@autoverify/infra',
+    'run',
+    'test:manifests',
+    '--reporter=default',
+    '--reporter=json',
+    '--outputFile.json=test-results/manifests.json',
+  ]);
 results.integration =
   results.generate &&
   step(
@@ -172,5 +185,5 @@ function recentServiceLogs(since: number): string[] {
 function workspaceDirs(): string[] {
   return ['packages', 'services', 'tools']
     .flatMap((group) => readdirSync(join(root, group)).map((name) => join(root, group, name)))
-    .concat([root, join(root, 'sandbox'), join(root, 'e2e')]);
+    .concat([root, join(root, 'sandbox'), join(root, 'e2e'), join(root, 'infra')]);
 }

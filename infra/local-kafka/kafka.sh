@@ -10,6 +10,7 @@
 #   kafka.sh reset   stop and delete the state dir (all topics and offsets)
 #   kafka.sh topics [list | create NAME [PARTITIONS] | delete NAME]   (broker must be running)
 #   kafka.sh groups  list consumer groups with type/protocol/state
+#   kafka.sh libs    fetch the jars when missing and print their folder (tests start extra brokers from it)
 #
 # Environment:
 #   KAFKA_PORT              client listener, 127.0.0.1 only        (default 19092)
@@ -323,6 +324,7 @@ case "$cmd" in
   logs) cmd_logs "$@" ;;
   topics) cmd_topics "$@" ;;
   groups) admin groups ;;
+  libs) check_java; fetch_jars; echo "$LIBS" ;;
   reset) cmd_reset ;;
   -h | --help | help) usage ;;
   *) usage >&2; exit 2 ;;

@@ -1,6 +1,7 @@
 import Type, { type Static, type TObject, type TSchema } from 'typebox';
 import Value from 'typebox/value';
 import { ConfigError } from './errors.ts';
+import { kafkaEnv } from './kafka-env.ts';
 import { collectProblems, formatPath } from './problems.ts';
 
 const SECRET_NAME = /SECRET|PASSWORD|TOKEN|KEY/i;
@@ -70,11 +71,7 @@ export const commonEnv = {
     errorMessage: 'must be a postgres:// URL',
     description: 'postgres://user:password@host:port/db',
   }),
-  KAFKA_BROKERS: Type.Array(
-    Type.String({ pattern: '^[^\\s:]+:[0-9]+$', errorMessage: 'must be host:port' }),
-    { minItems: 1, description: 'host:port,host:port' },
-  ),
-  KAFKA_NAMESPACE: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_-]*$', default: 'autoverify' }),
+  ...kafkaEnv,
   PORT: Type.Integer({ minimum: 0, maximum: 65535 }),
   LOG_LEVEL: Type.Union(
     [

@@ -63,6 +63,8 @@ export interface ConsumerOptions<Tx> {
 
 export interface RunningConsumer {
   stop(): Promise<void>;
+  /** Set when the consumer stopped for good (see Subscription.failure): liveness probes report it. */
+  failure(): Error | undefined;
 }
 
 /** Thrown out of a message whose retries were cut short by stop(): its offset stays uncommitted. */
@@ -245,6 +247,7 @@ export async function startConsumer<Tx>(options: ConsumerOptions<Tx>): Promise<R
       })();
       return stopping;
     },
+    failure: () => subscription.failure(),
   };
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { deadLetterHeaders, errorText, eventHeaders, stripDeadLetterHeaders } from './headers.ts';
-import { normalizeHeaders, parseBrokers } from './kafka.ts';
+import { parseBrokers } from './kafka.ts';
+import { normalizeHeaders } from './kafka-headers.ts';
 
 const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 const event = { id: '6f1c1c3e-4a4b-4c1d-9a35-4f1f2b1a0c11', type: 'InviteSent', version: 1 };

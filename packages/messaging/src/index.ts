@@ -35,11 +35,13 @@ export {
   type OutgoingRecord,
   parseBrokers,
   type ReadTopicOptions,
-  readRanges,
   type StoredMessage,
   type Subscription,
   type TopicSpec,
 } from './kafka.ts';
+export { waitForServingLeaders } from './kafka-admin.ts';
+export type { KafkaConnectionSecurity, KafkaSasl, KafkaSaslMechanism, KafkaTls } from './kafka-connection.ts';
+export { readRanges } from './kafka-read.ts';
 export type { Logger } from './logger.ts';
 export { Outbox } from './outbox.ts';
 export { publishEvent } from './publish.ts';

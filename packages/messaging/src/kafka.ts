@@ -1,22 +1,17 @@
 import './kafkajs-timer-warning.ts';
-import { randomUUID } from 'node:crypto';
 import type { TopicDefinition } from '@autoverify/contracts';
-import {
-  type Admin,
-  type IHeaders,
-  Kafka,
-  type KafkaConfig,
-  type LogEntry,
-  logLevel,
-  Partitioners,
-  type Producer,
-  type SASLOptions,
-} from 'kafkajs';
+import { type Admin, Kafka, type KafkaConfig, logLevel, Partitioners, type Producer } from 'kafkajs';
 import type { Headers } from './headers.ts';
+import { createMissingTopics, type TopicSpec } from './kafka-admin.ts';
+import { type KafkaConnectionSecurity, kafkajsSecurity } from './kafka-connection.ts';
+import { logKafkajs, normalizeHeaders } from './kafka-headers.ts';
+import { readTopic } from './kafka-read.ts';
 import type { Logger } from './logger.ts';
 
-// kafkajs is unmaintained since 2023: this file is the only one that imports it, so the client can be
-// swapped (e.g. for @platformatic/kafka) behind the KafkaClient interface.
+// kafkajs is unmaintained since 2023: only the kafka*.ts files import it, so the client can be swapped
+// (e.g. for @platformatic/kafka) behind the KafkaClient interface.
+
+export type { TopicSpec };
 
 /** How long the broker keeps a silent consumer in its group (a killed process's member lingers this long). */
 export const CONSUMER_SESSION_TIMEOUT_MS = 12_000;
@@ -78,14 +73,11 @@ export interface ReadTopicOptions {
 export interface Subscription {
   /** Lets the in-flight message finish, commits processed offsets, leaves the group, disconnects. */
   stop(): Promise<void>;
-}
-
-export interface TopicSpec {
-  /** Broker topic name (already namespaced). */
-  name: string;
-  partitions: number;
-  retentionMs: number;
-  replicationFactor: number;
+  /**
+   * Why the consumer stopped for good, if it did: the client crashed with an error it does not restart
+   * after (it restarts after retriable ones, e.g. a broker outage). Such a consumer never reads again.
+   */
+  failure(): Error | undefined;
 }
 
 export interface KafkaClient {
@@ -121,13 +113,11 @@ export interface KafkaClient {
   disconnect(): Promise<void>;
 }
 
-export interface KafkaOptions {
+export interface KafkaOptions extends KafkaConnectionSecurity {
   brokers: string[] | string;
   clientId: string;
   namespace?: string;
   logger: Logger;
-  ssl?: boolean;
-  sasl?: SASLOptions;
   connectionTimeoutMs?: number;
 }
 
@@ -151,10 +141,9 @@ export function createKafka(options: KafkaOptions): KafkaClient {
     clientId: options.clientId,
     connectionTimeout: options.connectionTimeoutMs ?? 3000,
     logLevel: logLevel.WARN,
-    logCreator: () => (entry: LogEntry) => logKafkajs(logger, entry),
+    logCreator: () => (entry) => logKafkajs(logger, entry),
   };
-  if (options.ssl) config.ssl = true;
-  if (options.sasl) config.sasl = options.sasl;
+  Object.assign(config, kafkajsSecurity(options));
   const kafka = new Kafka(config);
 
   let producer: Promise<Producer> | undefined;
@@ -226,6 +215,15 @@ export function createKafka(options: KafkaOptions): KafkaClient {
         sessionTimeout: CONSUMER_SESSION_TIMEOUT_MS,
         heartbeatInterval: 1_000,
       });
+      let failure: Error | undefined;
+      consumer.on(consumer.events.CRASH, ({ payload }) => {
+        if (payload.restart) return;
+        failure = payload.error;
+        logger.error(
+          { err: payload.error, groupId: opts.groupId },
+          `consumer ${opts.groupId} stopped for good: ${payload.error.message}`,
+        );
+      });
       await consumer.connect();
       try {
         await consumer
@@ -267,6 +265,7 @@ export function createKafka(options: KafkaOptions): KafkaClient {
           })();
           return stopping;
         },
+        failure: () => failure,
       };
       subscriptions.add(subscription);
       return subscription;
@@ -274,33 +273,7 @@ export function createKafka(options: KafkaOptions): KafkaClient {
 
     async createTopics(specs) {
       if (specs.length === 0) return [];
-      return withAdmin(async (admin) => {
-        const existing = new Set(await admin.listTopics());
-        const missing = specs.filter((s) => !existing.has(s.name));
-        if (missing.length === 0) return [];
-        try {
-          await admin.createTopics({
-            // kafkajs gives up when the new topic's metadata has not reached the broker yet (KRaft
-            // propagates it asynchronously): wait for the leaders below instead.
-            waitForLeaders: false,
-            topics: missing.map((s) => ({
-              topic: s.name,
-              numPartitions: s.partitions,
-              replicationFactor: s.replicationFactor,
-              configEntries: [{ name: 'retention.ms', value: String(s.retentionMs) }],
-            })),
-          });
-        } catch (error) {
-          // Another instance may have created some of them at the same moment: fine if all exist now.
-          const now = new Set(await admin.listTopics());
-          if (missing.some((s) => !now.has(s.name))) throw error;
-        }
-        await waitForLeaders(
-          admin,
-          missing.map((s) => s.name),
-        );
-        return missing.map((s) => s.name);
-      });
+      return withAdmin((admin) => createMissingTopics(admin, specs));
     },
 
     listTopics: () => withAdmin((admin) => admin.listTopics()),
@@ -321,62 +294,7 @@ export function createKafka(options: KafkaOptions): KafkaClient {
         return ours();
       }),
 
-    async readTopic(topic, opts = {}) {
-      const offsets = await withAdmin((admin) => admin.fetchTopicOffsets(topic));
-      const ranges = readRanges(offsets, opts);
-      if (ranges.size === 0) return [];
-      const groupId = `${namespace}.read-${randomUUID()}`;
-      const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 200 });
-      const messages: StoredMessage[] = [];
-      const timeoutMs = opts.timeoutMs ?? 20_000;
-      await consumer.connect();
-      try {
-        await consumer.subscribe({ topics: [topic], fromBeginning: true });
-        await new Promise<void>((resolve, reject) => {
-          const timer = setTimeout(
-            () => reject(new Error(`reading ${topic} timed out after ${timeoutMs} ms`)),
-            timeoutMs,
-          );
-          const remaining = new Set(ranges.keys());
-          consumer
-            .run({
-              eachMessage: async ({ partition, message }) => {
-                const range = ranges.get(partition);
-                const offset = BigInt(message.offset);
-                if (!range || offset < range.start || offset >= range.end) return;
-                messages.push({
-                  topic,
-                  partition,
-                  offset: message.offset,
-                  key: message.key ? message.key.toString('utf8') : null,
-                  value: message.value,
-                  headers: normalizeHeaders(message.headers),
-                  timestamp: message.timestamp,
-                });
-                if (offset + 1n >= range.end) remaining.delete(partition);
-                if (remaining.size === 0) {
-                  clearTimeout(timer);
-                  resolve();
-                }
-              },
-            })
-            .then(() => {
-              for (const [partition, range] of ranges)
-                consumer.seek({ topic, partition, offset: range.start.toString() });
-            })
-            .catch((error: unknown) => {
-              clearTimeout(timer);
-              reject(error);
-            });
-        });
-      } finally {
-        await consumer.disconnect().catch(() => {});
-        await withAdmin((admin) => admin.deleteGroups([groupId])).catch(() => {});
-      }
-      return messages.sort(
-        (a, b) => a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)),
-      );
-    },
+    readTopic: (topic, opts) => readTopic(kafka, withAdmin, namespace, topic, opts),
 
     async disconnect() {
       await Promise.all([...subscriptions].map((s) => s.stop()));
@@ -385,77 +303,4 @@ export function createKafka(options: KafkaOptions): KafkaClient {
       if (p) await (await p.catch(() => undefined))?.disconnect();
     },
   };
-}
-
-// Generous: on a loaded 2-core machine a single broker has taken seconds to elect leaders for dozens of topics.
-const LEADER_WAIT_MS = 60_000;
-
-async function waitForLeaders(admin: Admin, topics: string[]): Promise<void> {
-  const deadline = Date.now() + LEADER_WAIT_MS;
-  let last = '';
-  for (;;) {
-    try {
-      const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
-      const leaderless = metadata.filter(
-        (t) => t.partitions.length === 0 || t.partitions.some((p) => p.leader < 0),
-      );
-      if (leaderless.length === 0) {
-        // A leader in the metadata is not yet a leader that serves: in KRaft the broker applies the new
-        // partition asynchronously and answers NOT_LEADER_OR_FOLLOWER meanwhile. ListOffsets is answered by
-        // each partition's leader itself, so once it succeeds everywhere, producing and reading work.
-        for (const topic of topics) await admin.fetchTopicOffsets(topic);
-        return;
-      }
-      last = `no leader yet for ${leaderless.map((t) => t.name).join(', ')}`;
-    } catch (error) {
-      // UNKNOWN_TOPIC_OR_PARTITION / LEADER_NOT_AVAILABLE / NOT_LEADER_OR_FOLLOWER until the broker is ready.
-      last = (error as Error).message;
-    }
-    if (Date.now() > deadline)
-      throw new Error(
-        `created topics ${topics.join(', ')} have no serving leaders after ${LEADER_WAIT_MS} ms: ${last}`,
-      );
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-/** Which offsets of which partitions readTopic reads: [start, end), end = the high watermark or the cap. */
-export function readRanges(
-  offsets: readonly { partition: number; low: string; high: string }[],
-  options: Pick<ReadTopicOptions, 'partition' | 'fromOffset' | 'maxMessages' | 'last'>,
-): Map<number, { start: bigint; end: bigint }> {
-  const ranges = new Map<number, { start: bigint; end: bigint }>();
-  for (const { partition, low, high } of offsets) {
-    if (options.partition !== undefined && partition !== options.partition) continue;
-    const lowest = BigInt(low);
-    let start = lowest;
-    if (options.fromOffset !== undefined) start = BigInt(options.fromOffset);
-    else if (options.last !== undefined) start = BigInt(high) - BigInt(options.last);
-    if (start < lowest) start = lowest;
-    let end = BigInt(high);
-    if (options.maxMessages !== undefined && start + BigInt(options.maxMessages) < end)
-      end = start + BigInt(options.maxMessages);
-    if (end > start) ranges.set(partition, { start, end });
-  }
-  return ranges;
-}
-
-/** kafkajs headers may be Buffers, strings or arrays of them; ours are one string each (the last wins). */
-export function normalizeHeaders(headers: IHeaders | undefined): Headers {
-  const result: Headers = {};
-  for (const [name, raw] of Object.entries(headers ?? {})) {
-    const value = Array.isArray(raw) ? raw[raw.length - 1] : raw;
-    if (value === undefined) continue;
-    result[name] = Buffer.isBuffer(value) ? value.toString('utf8') : String(value);
-  }
-  return result;
-}
-
-function logKafkajs(logger: Logger, { level, log }: LogEntry): void {
-  const { message, timestamp: _t, logger: _l, ...fields } = log;
-  const line = { ...fields, kafkajs: true };
-  if (level === logLevel.ERROR) logger.error(line, message);
-  else if (level === logLevel.WARN) logger.warn(line, message);
-  else if (level === logLevel.INFO) logger.info(line, message);
-  else logger.debug(line, message);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readRanges } from './kafka.ts';
+import { readRanges } from './kafka-read.ts';
 
 const offsets = [
   { partition: 0, low: '0', high: '10' },

@@ -4,6 +4,8 @@ import type { KafkaClient } from './kafka.ts';
 export interface EnsureTopicsOptions {
   /** 1 for a single local broker; 3 in a production cluster. */
   replicationFactor?: number;
+  /** The topics' min.insync.replicas (2 with replication 3); unset = the broker's default. */
+  minInsyncReplicas?: number;
 }
 
 /**
@@ -16,12 +18,18 @@ export async function ensureTopics(
   options: EnsureTopicsOptions = {},
 ): Promise<string[]> {
   const replicationFactor = options.replicationFactor ?? 1;
+  const { minInsyncReplicas } = options;
+  if (minInsyncReplicas !== undefined && (minInsyncReplicas < 1 || minInsyncReplicas > replicationFactor))
+    throw new Error(
+      `min.insync.replicas ${minInsyncReplicas} must be between 1 and the replication factor ${replicationFactor}`,
+    );
   const created = await kafka.createTopics(
     topics.map((t) => ({
       name: kafka.topicName(t),
       partitions: t.partitions,
       retentionMs: t.retentionMs,
       replicationFactor,
+      ...(minInsyncReplicas !== undefined ? { minInsyncReplicas } : {}),
     })),
   );
   if (created.length > 0) kafka.logger.info({ topics: created }, 'created Kafka topics');

@@ -1,3 +1,4 @@
+import { type KafkaConnectionEnv, kafkaConnectionFromEnv } from '@autoverify/config';
 import { type ServiceName, subscriptions, type supportConsumer, type TopicId } from '@autoverify/contracts';
 import type { Logger } from '@autoverify/logger';
 import {
@@ -8,15 +9,17 @@ import {
   type PrismaLike,
   type PrismaTx,
   prismaTransactions,
+  type RunningConsumer,
   startConsumer,
   startOutboxRelay,
   type Transactions,
   wakeRelayAfterCommit,
 } from '@autoverify/messaging';
-import { addReadinessCheck, createHttpServer, type HttpServer } from './http.ts';
+import { addLivenessCheck, addReadinessCheck, createHttpServer, type HttpServer } from './http.ts';
 import { type JobQueue, startJobQueue } from './jobs.ts';
+import { consumerLivenessCheck } from './probes.ts';
 
-export interface EventServiceEnv {
+export interface EventServiceEnv extends KafkaConnectionEnv {
   DATABASE_URL: string;
   KAFKA_BROKERS: string[];
   KAFKA_NAMESPACE: string;
@@ -76,6 +79,8 @@ export async function startEventService<Tx extends PrismaTx>(
   const { service, env, prisma, logger, onStop } = options;
   const topics = options.consumer?.topics ?? (service === 'support' ? undefined : subscriptions[service]);
   if (!topics) throw new Error(`${service} has no subscriptions in contracts: give consumer.topics`);
+  // Before anything connects: wrong TLS/SASL settings are a configuration error, listed in full.
+  const kafkaSecurity = kafkaConnectionFromEnv(env);
   onStop('database', () => prisma.$disconnect());
   const plain = prismaTransactions<Tx>(prisma);
 
@@ -84,6 +89,7 @@ export async function startEventService<Tx extends PrismaTx>(
     clientId: service,
     namespace: env.KAFKA_NAMESPACE,
     logger,
+    ...kafkaSecurity,
   });
   onStop('kafka', () => kafka.disconnect());
 
@@ -103,9 +109,15 @@ export async function startEventService<Tx extends PrismaTx>(
     await prisma.$queryRawUnsafe('SELECT 1');
   });
   addReadinessCheck(app, 'jobs', () => jobs.ping());
-  addReadinessCheck(app, 'kafka', async () => {
-    await kafka.listTopics();
-  });
+  // No Kafka check: a service that can write to its database does useful work while the broker is away
+  // (ingest keeps accepting webhooks; the outbox publishes once Kafka is back). Marking every pod NotReady
+  // on a broker blip would make the ingress answer 503 and lose exactly what the outbox is there to keep.
+  let consumer: RunningConsumer | undefined;
+  addLivenessCheck(
+    app,
+    'consumer',
+    consumerLivenessCheck(() => consumer),
+  );
   await parts.routes?.(app);
   onStop('http', () => app.close());
   // HTTP first: a restarted ingest takes webhooks while its consumer is still joining the group.
@@ -113,7 +125,7 @@ export async function startEventService<Tx extends PrismaTx>(
   if (options.listen === false) await app.ready();
   else url = await app.listen({ host: env.HOST, port: env.PORT });
 
-  const consumer = await startConsumer({
+  consumer = await startConsumer({
     kafka,
     service,
     topics,
@@ -122,6 +134,7 @@ export async function startEventService<Tx extends PrismaTx>(
     logger,
     ...(options.consumer?.concurrency ? { concurrency: options.consumer.concurrency } : {}),
   });
-  onStop('consumer', () => consumer.stop());
+  const started = consumer;
+  onStop('consumer', () => started.stop());
   return { ...infrastructure, app, ...(url ? { url } : {}) };
 }

@@ -28,7 +28,10 @@ export interface CreateHttpServerOptions {
 }
 
 type ReadinessCheck = () => Promise<void>;
+/** Synchronous on purpose: liveness asks whether this process is still able to work, not its dependencies. */
+type LivenessCheck = () => void;
 const readinessChecks = new WeakMap<object, Map<string, ReadinessCheck>>();
+const livenessChecks = new WeakMap<object, Map<string, LivenessCheck>>();
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -93,7 +96,29 @@ export function createHttpServer(options: CreateHttpServerOptions): HttpServer {
   readinessChecks.set(app, checks);
   const timeoutMs = options.readinessTimeoutMs ?? 5000;
 
-  app.get('/health/live', async () => ({ status: 'live' }));
+  const living = new Map<string, LivenessCheck>();
+  livenessChecks.set(app, living);
+  // Liveness never looks at dependencies: a broker or database outage must not restart every pod. It fails
+  // only for a broken part of this process that will not recover by itself (a consumer stopped for good).
+  app.get('/health/live', async (request, reply) => {
+    const failed: [string, string][] = [];
+    for (const [name, check] of living) {
+      try {
+        check();
+      } catch (error) {
+        failed.push([name, (error as Error).message || String(error)]);
+      }
+    }
+    if (failed.length === 0) return { status: 'live' };
+    request.log.error({ failed: Object.fromEntries(failed) }, 'not live');
+    return sendProblem(
+      reply,
+      503,
+      'Service Unavailable',
+      `Not live: ${failed.map(([name]) => name).join(', ')} failed`,
+      { type: 'urn:problem:not-live', checks: Object.fromEntries(failed) },
+    );
+  });
   app.get('/health/ready', async (request, reply) => {
     const results = await Promise.all(
       [...checks].map(async ([name, check]) => {
@@ -123,7 +148,10 @@ export function createHttpServer(options: CreateHttpServerOptions): HttpServer {
   return app as unknown as HttpServer;
 }
 
-/** Registers a dependency (database, broker) that must answer for /health/ready to be 200. */
+/**
+ * Registers a dependency that must answer for /health/ready to be 200: what the service needs to do useful
+ * work (its database), not what it can wait for (Kafka: the outbox holds events while the broker is away).
+ */
 export function addReadinessCheck(
   app: FastifyInstance<any, any, any, any, any>,
   name: string,
@@ -131,6 +159,17 @@ export function addReadinessCheck(
 ): void {
   const checks = readinessChecks.get(app);
   if (!checks) throw new Error('addReadinessCheck needs a server made by createHttpServer');
+  checks.set(name, check);
+}
+
+/** Registers a part of the process that must be working for /health/live to be 200; throw to fail. */
+export function addLivenessCheck(
+  app: FastifyInstance<any, any, any, any, any>,
+  name: string,
+  check: LivenessCheck,
+): void {
+  const checks = livenessChecks.get(app);
+  if (!checks) throw new Error('addLivenessCheck needs a server made by createHttpServer');
   checks.set(name, check);
 }
 

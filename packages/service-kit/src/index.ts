@@ -13,6 +13,7 @@ export {
   startEventService,
 } from './event-service.ts';
 export {
+  addLivenessCheck,
   addReadinessCheck,
   type CreateHttpServerOptions,
   createHttpServer,
@@ -40,6 +41,7 @@ export {
   type WorkOptions,
 } from './jobs.ts';
 export type { Lifecycle, RunServiceOptions, StopHook } from './lifecycle.ts';
+export { consumerLivenessCheck } from './probes.ts';
 export { type FieldError, PROBLEM_CONTENT_TYPE, type Problem, sendProblem } from './problem.ts';
 export { runService } from './run-service.ts';
 export {

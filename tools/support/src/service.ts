@@ -2,11 +2,18 @@
  * Starts the support console's parts in dependency order. `onStop` receives each part's stop function as
  * it starts; the caller (runService's lifecycle, or a test) runs them in reverse order.
  */
+import { kafkaConnectionFromEnv } from '@autoverify/config';
 import { supportConsumer, supportSubscriptions } from '@autoverify/contracts';
 import { createPrismaAdapter } from '@autoverify/database';
 import type { Logger } from '@autoverify/logger';
 import { createKafka, prismaTransactions, startConsumer } from '@autoverify/messaging';
-import { addReadinessCheck, createHttpServer, type HttpServer } from '@autoverify/service-kit';
+import {
+  addLivenessCheck,
+  addReadinessCheck,
+  consumerLivenessCheck,
+  createHttpServer,
+  type HttpServer,
+} from '@autoverify/service-kit';
 import type { Env } from './config.ts';
 import { supportConsole } from './console.ts';
 import { PrismaClient, type Tx } from './db.ts';
@@ -32,6 +39,7 @@ export async function startSupport(options: StartSupportOptions): Promise<Runnin
   const { env, logger, onStop } = options;
   // First: a bad token configuration should stop start-up before anything connects.
   const tokens = loadTokens(env.SUPPORT_TOKENS);
+  const kafkaSecurity = kafkaConnectionFromEnv(env);
 
   const prisma = new PrismaClient({ adapter: createPrismaAdapter(env.DATABASE_URL) });
   onStop('database', () => prisma.$disconnect());
@@ -42,6 +50,7 @@ export async function startSupport(options: StartSupportOptions): Promise<Runnin
     clientId: 'support',
     namespace: env.KAFKA_NAMESPACE,
     logger,
+    ...kafkaSecurity,
   });
   onStop('kafka', () => kafka.disconnect());
 
@@ -71,9 +80,13 @@ export async function startSupport(options: StartSupportOptions): Promise<Runnin
   addReadinessCheck(app, 'database', async () => {
     await prisma.$queryRawUnsafe('SELECT 1');
   });
-  addReadinessCheck(app, 'kafka', async () => {
-    await kafka.listTopics();
-  });
+  // Kafka is not a readiness check (see service-kit's startEventService); a consumer stopped for good is a
+  // liveness failure.
+  addLivenessCheck(
+    app,
+    'consumer',
+    consumerLivenessCheck(() => consumer),
+  );
   onStop('http', () => app.close());
   if (options.listen === false) {
     await app.ready();

@@ -1,0 +1,119 @@
+// What each deployed application needs from Kubernetes: one table, from which the per-application
+// manifests (workloads.ts) and the Kafka users (strimzi.ts) are generated, so six applications cannot drift.
+import { type ServiceName, serviceNames, supportConsumer } from '@autoverify/contracts';
+
+export type AppName = ServiceName | typeof supportConsumer;
+
+export interface SecretEnv {
+  name: string;
+  /** Secret and key, default `<app>-secrets` / the variable's name. */
+  secret?: string;
+  key?: string;
+  optional?: boolean;
+}
+
+export interface App {
+  name: AppName;
+  /** Folder in the repository; the image's working directory. */
+  dir: string;
+  port: number;
+  /** Non-secret settings of this application (the common ones are in the autoverify-common ConfigMap). */
+  env: Record<string, string>;
+  secrets: SecretEnv[];
+  /** Reads the tenants file (every service; not the support console). */
+  tenants: boolean;
+  /** Reachable from the ingress controller (webhooks, unsubscribe links). */
+  public: boolean;
+  /** Calls providers on the internet over HTTPS (Entrata, the verification platform, Twilio). */
+  https: boolean;
+  /** Extra outgoing TCP ports to the internet (SMTP submission). */
+  internetPorts?: number[];
+  /** Scales on consumer lag in prod (KEDA): the work is reading topics, not answering HTTP. */
+  lagScaling: boolean;
+}
+
+const service = (name: ServiceName, port: number, rest: Partial<App>): App => ({
+  name,
+  dir: `services/${name}`,
+  port,
+  env: {},
+  secrets: [],
+  tenants: true,
+  public: false,
+  https: false,
+  lagScaling: true,
+  ...rest,
+});
+
+export const apps: App[] = [
+  service('ingest', 3001, {
+    secrets: [{ name: 'PLATFORM_WEBHOOK_SECRET' }],
+    public: true,
+    https: true,
+    // Its intake is HTTP (webhooks): CPU, not lag, tells when it is busy.
+    lagScaling: false,
+  }),
+  service('invite', 3002, {
+    env: {
+      PLATFORM_BASE_URL: 'https://api.verification-platform.example.com',
+      INGEST_PUBLIC_URL: 'https://hooks.autoverify.example.com',
+    },
+    secrets: [
+      { name: 'PLATFORM_CLIENT_ID' },
+      { name: 'PLATFORM_SECRET_KEY' },
+      { name: 'ADMIN_TOKEN', optional: true },
+    ],
+    https: true,
+  }),
+  service('reminder', 3003, {}),
+  service('notify', 3004, {
+    env: {
+      TWILIO_BASE_URL: 'https://api.twilio.com',
+      NOTIFY_PUBLIC_URL: 'https://notify.autoverify.example.com',
+    },
+    secrets: [
+      { name: 'SMTP_URL' },
+      { name: 'TWILIO_ACCOUNT_SID' },
+      { name: 'TWILIO_AUTH_TOKEN' },
+      { name: 'UNSUBSCRIBE_SECRET' },
+    ],
+    public: true,
+    https: true,
+    internetPorts: [465, 587],
+  }),
+  service('report-sync', 3005, {
+    env: { PLATFORM_BASE_URL: 'https://api.verification-platform.example.com' },
+    secrets: [
+      { name: 'PLATFORM_CLIENT_ID' },
+      { name: 'PLATFORM_SECRET_KEY' },
+      { name: 'ADMIN_TOKEN', optional: true },
+    ],
+    https: true,
+  }),
+  {
+    name: supportConsumer,
+    dir: 'tools/support',
+    port: 3006,
+    env: { INVITE_URL: 'http://invite', REPORT_SYNC_URL: 'http://report-sync' },
+    secrets: [
+      { name: 'SUPPORT_TOKENS' },
+      { name: 'INVITE_ADMIN_TOKEN', secret: 'invite-secrets', key: 'ADMIN_TOKEN' },
+      { name: 'REPORT_SYNC_ADMIN_TOKEN', secret: 'report-sync-secrets', key: 'ADMIN_TOKEN' },
+    ],
+    tenants: false,
+    public: false,
+    https: false,
+    lagScaling: false,
+  },
+];
+
+if (apps.filter((a) => (serviceNames as readonly string[]).includes(a.name)).length !== serviceNames.length)
+  throw new Error('infra/k8s/generate/apps.ts must describe every service of contracts.serviceNames');
+
+/** Image name of an application (overlays pin its tag). */
+export const imageOf = (app: App): string => `autoverify/${app.name}`;
+
+/** Shutdown budget: endpoints drain during preStop, then runService's stop hooks get their 25 s. */
+export const PRE_STOP_SECONDS = 5;
+export const STOP_HOOKS_SECONDS = 25;
+export const TERMINATION_GRACE_SECONDS = PRE_STOP_SECONDS + STOP_HOOKS_SECONDS + 10;
