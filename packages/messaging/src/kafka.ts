@@ -66,7 +66,7 @@ export interface ReadTopicOptions {
   maxMessages?: number;
   /** Only the last n messages of each partition (ignored when fromOffset is given). */
   last?: number;
-  /** Give up after this long (default 20 s). */
+  /** Give up after this long (default 60 s). */
   timeoutMs?: number;
 }
 
