@@ -53,7 +53,8 @@ export const PLATFORM_ASSUMPTIONS: readonly Assumption[] = [
     assumed:
       'NOT DOCUMENTED path: PATCH /api/v1/applicant_groups/{id}/applicants/{applicantId} with `email` / ' +
       '`phone_number` (the documentation says editing a contact re-sends the invite, not how).',
-    whenWrong: 'the old contact keeps its invite; the change is reported as InviteBlocked `platform_rejected`.',
+    whenWrong:
+      'the old contact keeps its invite; the change is reported as InviteBlocked `platform_rejected`.',
   },
   {
     id: 'auth-answer',
@@ -83,7 +84,8 @@ export const PLATFORM_ASSUMPTIONS: readonly Assumption[] = [
     assumed:
       'NOT DOCUMENTED: the 400 body. Problem details, `{errors:[{field|path, message}]}`, `{errors:{field:[..]}}`, ' +
       '`{error}` and `{message}` are read; an applicant is identified by `applicants[1]` / `/applicants/1`.',
-    whenWrong: 'a rejection that names no applicant blocks every applicant of the request (platform_rejected).',
+    whenWrong:
+      'a rejection that names no applicant blocks every applicant of the request (platform_rejected).',
   },
   {
     id: 'webhook-content-type',

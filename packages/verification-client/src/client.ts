@@ -11,8 +11,8 @@ import type {
   VerificationClient,
   VerificationClientOptions,
 } from './types.ts';
-import { invalid } from './wire-basics.ts';
 import { parseGroup, parseGroupList, parseReportPdfUrl, unwrap } from './wire.ts';
+import { invalid } from './wire-basics.ts';
 
 const E164 = /^\+[1-9][0-9]{7,14}$/;
 

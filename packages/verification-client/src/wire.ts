@@ -47,7 +47,9 @@ export function parseGroup(body: unknown): ApplicantGroup {
     unitId: optionalId(value.unit_id),
     propertyId: isObject(value.property) ? optionalId(value.property.id) : undefined,
     createdAt:
-      typeof created === 'number' && Number.isFinite(created) ? new Date(Math.round(created * 1000)) : undefined,
+      typeof created === 'number' && Number.isFinite(created)
+        ? new Date(Math.round(created * 1000))
+        : undefined,
     verificationTypes: Array.isArray(value.verification_types)
       ? value.verification_types.filter((t): t is string => typeof t === 'string')
       : [],
@@ -106,8 +108,8 @@ function jwtExpiry(token: string): number | undefined {
  * applicant_id?, pdf_url, data}`. We need the PDF's URL.
  */
 export function parseReportPdfUrl(body: unknown): string {
-  const value = unwrap(body, 'report');
-  const url = isObject(value) ? optionalString(value.pdf_url) : undefined;
+  // Not unwrapped: the documented answer has a `data` member of its own (the report's content).
+  const url = isObject(body) ? optionalString(body.pdf_url) : undefined;
   if (!url || !/^https?:\/\//.test(url)) throw invalid('report data has no http(s) pdf_url');
   return url;
 }

@@ -22,7 +22,12 @@ const applicants = [
     first_name: 'Ada',
     email: 'ada@example.com',
     verifications: [
-      { id: 'ver_1', type: 'income_verification', status: 'pending', verification_url: 'https://v.example/1' },
+      {
+        id: 'ver_1',
+        type: 'income_verification',
+        status: 'pending',
+        verification_url: 'https://v.example/1',
+      },
       { id: 'ver_2', type: 'identity', status: 'whatever', invitation_url: 'https://v.example/2' },
       { id: 'ver_3', type: 'credit_check' },
     ],
