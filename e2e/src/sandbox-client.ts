@@ -92,7 +92,7 @@ export type Message = EmailMessage | SmsMessage;
 
 export interface PlatformVerification {
   id: string;
-  type: 'income' | 'identity' | 'asset';
+  type: 'income_verification' | 'identity_verification' | 'asset_verification';
   status: 'not_started' | 'in_progress' | 'completed';
   verification_url: string;
 }
@@ -111,8 +111,20 @@ export interface ApplicantGroup {
   id: string;
   status: string;
   correlation_id: string | null;
+  monthly_rent_cents: number;
   applicants: PlatformApplicant[];
   reports: { id: string; report_type: string; applicant_id: string | null; created_at: string }[];
+}
+
+export interface PlatformSettings {
+  groupReadBack: boolean;
+  applicantDetails: boolean;
+  invitationLinks: boolean;
+  contactUpdate: boolean;
+  correlationIdLookup: boolean;
+  householdReportApplicantId: 'group_id' | 'omit' | 'first_applicant';
+  webhookContentType: string | null;
+  duplicateWebhooks: boolean;
 }
 
 export interface FaultInput {
@@ -217,6 +229,14 @@ export class SandboxClient {
       `/platform/applicant-groups${query}`,
     );
     return applicantGroups;
+  }
+
+  /**
+   * The verification platform's switches (sandbox/README.md): undocumented assumptions the sandbox offers
+   * (group read, applicant ids, links, ...) and documented quirks. Global: restore them after a test.
+   */
+  platformSettings(settings: Partial<PlatformSettings>): Promise<PlatformSettings> {
+    return this.call('PUT', '/platform/settings', settings);
   }
 
   /** The applicant finishes all their verifications (or only the listed types). */
