@@ -170,7 +170,9 @@ describe('a platform that does not give the undocumented ids and links', () => {
     ]);
     expect(blocked[0]?.payload.detail).toMatch(/no invitation link/);
     const [requested] = ofType(await h.invitesOf(applicationId), 'VerificationRequested');
-    const mapped = (requested?.payload.applicants as { verifications: { kind: string }[] }[])[0];
+    const mapped = (
+      requested?.payload.applicants as { verifications: { kind: string }[] }[] | undefined
+    )?.[0];
     expect(mapped?.verifications.map((v) => v.kind).sort()).toEqual(['identity', 'income']);
     expect(await h.notificationsOf(applicationId)).toEqual([]);
   }, 60_000);

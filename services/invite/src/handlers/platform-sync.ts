@@ -1,27 +1,13 @@
-import type { Tenants } from '@autoverify/config';
-import {
-  type ApplicantGroup,
-  isVerificationPlatformError,
-  type PlatformApplicant,
-  VerificationPlatformError,
-} from '@autoverify/verification-client';
+import type { PlatformApplicant } from '@autoverify/verification-client';
 import { idsUnavailableDetail, rentUnknownDetail } from '../domain/blocks.ts';
 import { normaliseEmail } from '../domain/contact.ts';
 import { kindsFor } from '../domain/invites.ts';
-import type { VerificationKind } from '../domain/notification-id.ts';
-import {
-  matchPlatformApplicants,
-  rejectedApplicantIndex,
-  verificationRefs,
-} from '../domain/platform-mapping.ts';
-import type { Applicant, Application } from '../generated/prisma/client.ts';
+import { rejectedApplicantIndex } from '../domain/platform-mapping.ts';
+import type { Applicant } from '../generated/prisma/client.ts';
+import { isApplicantRejection, notOffered, rejectionDetail } from './platform-errors.ts';
+import { mapGroupApplicants, type SyncContext } from './platform-ids.ts';
 import { groupRequest, toNewApplicant } from './platform-request.ts';
 import { emptyRunState, type RequestVerificationDeps, type RunState } from './run-state.ts';
-
-type Property = ReturnType<Tenants['property']>;
-type Read =
-  | { kind: 'read'; applicants: PlatformApplicant[] | undefined; how: string }
-  | { kind: 'retry'; error: Error };
 
 /**
  * Brings the platform in line with our applicants: creates the group (or finds it again by the documented
@@ -60,12 +46,15 @@ export function platformSync(deps: RequestVerificationDeps) {
     return state;
   };
 
-  interface Ctx {
-    application: Application & { applicants: Applicant[] };
-    settings: Property;
-    kinds: VerificationKind[];
-    state: RunState;
-    finalAttempt: boolean;
+  type Ctx = SyncContext;
+  function mapApplicants(
+    ctx: Ctx,
+    groupId: string,
+    ours: Applicant[],
+    given: PlatformApplicant[] | undefined,
+    how: string,
+  ): Promise<void> {
+    return mapGroupApplicants(deps, ctx, groupId, ours, given, how);
   }
 
   function holdForRent(ctx: Ctx, applicants: Applicant[]): void {
@@ -191,86 +180,6 @@ export function platformSync(deps: RequestVerificationDeps) {
     });
   }
 
-  /**
-   * Pairs our applicants with the platform's (NOT DOCUMENTED ids): from the answer at hand, else from a read
-   * of the group. Whoever cannot be paired is held as platform_ids_unavailable in that group: recorded and
-   * reported, never guessed; a read that failed transiently is retried by the job first.
-   */
-  async function mapApplicants(
-    ctx: Ctx,
-    groupId: string,
-    ours: Applicant[],
-    given: PlatformApplicant[] | undefined,
-    givenHow: string,
-  ): Promise<void> {
-    const pair = (theirs: PlatformApplicant[] | undefined) =>
-      theirs
-        ? matchPlatformApplicants(
-            ours.map((a) => ({ ...a, applicantId: a.id })),
-            theirs,
-          )
-        : new Map<string, PlatformApplicant>();
-    let matches = pair(given);
-    let how = givenHow;
-    if (matches.size < ours.length) {
-      const read = await readGroup(groupId);
-      if (read.kind === 'retry' && !ctx.finalAttempt) {
-        ctx.state.retryable ??= read.error;
-        for (const applicant of ours.filter((a) => !matches.has(a.id)))
-          ctx.state.held.push({
-            applicant,
-            reason: 'platform_ids_unavailable',
-            detail: '',
-            groupId,
-            report: false,
-          });
-      } else {
-        how =
-          read.kind === 'read'
-            ? read.how
-            : `reading the group failed after every retry: ${read.error.message}`;
-        if (read.kind === 'read') matches = new Map([...matches, ...pair(read.applicants)]);
-      }
-    }
-    for (const applicant of ours) {
-      const theirs = matches.get(applicant.id);
-      if (theirs)
-        ctx.state.recorded.push({
-          applicant,
-          groupId,
-          platformApplicantId: theirs.id,
-          // What we sent is what the platform has; its echo may omit or reformat the contact.
-          email: applicant.email,
-          phone: applicant.mobilePhone,
-          verifications: verificationRefs(theirs),
-        });
-      else if (!ctx.state.held.some((h) => h.applicant.id === applicant.id))
-        ctx.state.held.push({
-          applicant,
-          reason: 'platform_ids_unavailable',
-          detail: idsUnavailableDetail({ kind: 'no_applicants', groupId, how }),
-          groupId,
-          report: true,
-        });
-    }
-  }
-
-  /** NOT DOCUMENTED: GET /api/v1/applicant_groups/{id} (see the verification client's assumptions.ts). */
-  async function readGroup(groupId: string): Promise<Read> {
-    try {
-      const group: ApplicantGroup = await deps.platform.getApplicantGroup(groupId);
-      return {
-        kind: 'read',
-        applicants: group.applicants,
-        how: group.applicants ? 'the group read does not name them' : 'the group read carries no applicants',
-      };
-    } catch (error) {
-      if (isVerificationPlatformError(error) && !error.retryable)
-        return { kind: 'read', applicants: undefined, how: `the group read failed: ${error.message}` };
-      return { kind: 'retry', error: error as Error };
-    }
-  }
-
   async function updateContacts(ctx: Ctx): Promise<void> {
     for (const applicant of ctx.application.applicants) {
       if (applicant.status !== 'requested' || !applicant.platformApplicantId || !applicant.platformGroupId)
@@ -314,31 +223,6 @@ export function platformSync(deps: RequestVerificationDeps) {
       webhookUrl: deps.webhookUrl,
     });
   }
-}
-
-/** 404/405: the platform does not offer the (undocumented) call. */
-function notOffered(error: unknown): boolean {
-  return error instanceof VerificationPlatformError && (error.status === 404 || error.status === 405);
-}
-
-/** Documented: 400 for validation errors (409/422 read the same); the platform refuses what we sent. */
-function isApplicantRejection(error: unknown): error is VerificationPlatformError {
-  return (
-    error instanceof VerificationPlatformError &&
-    !error.retryable &&
-    (error.status === 400 || error.status === 409 || error.status === 422)
-  );
-}
-
-function rejectionDetail(error: VerificationPlatformError, index: number): string {
-  const own = error.problems.filter((p) => rejectedApplicantIndex(p.field) === index);
-  const problems = own.length > 0 ? own : error.problems;
-  const text = problems
-    .map((p) =>
-      p.field ? `${p.field.replace(/^\/?applicants(\[\d+\]\.|\/\d+\/)/, '')}: ${p.message}` : p.message,
-    )
-    .join('; ');
-  return `the verification platform rejected the applicant (HTTP ${error.status})${text ? `: ${text}` : ''}`;
 }
 
 function sameEmail(a: string, b: string | null): boolean {
