@@ -3,6 +3,7 @@
  * an external system does (submit an application, complete a verification, text STOP) and what they saw
  * (messages, Entrata documents, webhook deliveries). Shapes are the parts the tests and the demo read.
  */
+import type { ApplicantGroup, PlatformSettings } from './sandbox-platform.ts';
 
 export type CustomerType = 'Primary' | 'Co-Applicant' | 'Guarantor' | 'Occupant';
 export type WebhookMode = 'deliver' | 'drop' | 'duplicate' | 'none';
@@ -89,43 +90,6 @@ export interface SmsMessage {
 }
 
 export type Message = EmailMessage | SmsMessage;
-
-export interface PlatformVerification {
-  id: string;
-  type: 'income_verification' | 'identity_verification' | 'asset_verification';
-  status: 'not_started' | 'in_progress' | 'completed';
-  verification_url: string;
-}
-
-export interface PlatformApplicant {
-  id: string;
-  first_name: string;
-  last_name: string;
-  email: string | null;
-  phone_number: string | null;
-  status: string;
-  verifications: PlatformVerification[];
-}
-
-export interface ApplicantGroup {
-  id: string;
-  status: string;
-  correlation_id: string | null;
-  monthly_rent_cents: number;
-  applicants: PlatformApplicant[];
-  reports: { id: string; report_type: string; applicant_id: string | null; created_at: string }[];
-}
-
-export interface PlatformSettings {
-  groupReadBack: boolean;
-  applicantDetails: boolean;
-  invitationLinks: boolean;
-  contactUpdate: boolean;
-  correlationIdLookup: boolean;
-  householdReportApplicantId: 'group_id' | 'omit' | 'first_applicant';
-  webhookContentType: string | null;
-  duplicateWebhooks: boolean;
-}
 
 export interface FaultInput {
   target: 'entrata' | 'platform' | 'sms' | 'email';
