@@ -205,8 +205,12 @@ describe('a platform that does not give the undocumented ids and links', () => {
     await settled(event);
     // The create the client gave up on did happen at the platform: exactly one group.
     await waitFor(() => h.groupsFor(applicationId).length === 1, { timeoutMs: 10_000 });
-    await new Promise((r) => setTimeout(r, 1500));
+    // A replay looks again (the lookup is still not offered): no second group, not reported twice.
+    const replay = submission('3004', '1', [ed]);
+    await h.publishEnvelope(replay);
+    await settled(replay);
     expect(h.groupsFor(applicationId)).toHaveLength(1);
+    expect(await blocks(applicationId)).toHaveLength(1);
     expect(await h.notificationsOf(applicationId)).toEqual([]);
   }, 90_000);
 });

@@ -76,7 +76,8 @@ function recordSubmission(deps: ApplicationSubmittedDeps) {
       await tx.application.update({ where: { id: p.applicationId }, data: rent });
     }
     // The invitations held back for the rent go out once a submission carries it.
-    const rentArrived = existing?.requestStatus === 'waiting_for_rent' && p.monthlyRentCents !== undefined;
+    // Also while a run is under way (it read no rent): the job queued here runs after it.
+    const rentArrived = existing?.monthlyRentCents === null && p.monthlyRentCents !== undefined;
 
     for (const [index, d] of decision.applicants.entries()) {
       const submitted = p.applicants[index];
@@ -179,6 +180,9 @@ function toKnown(a: Applicant): KnownApplicant {
     contactIssues: a.contactIssues as ContactIssue[],
     blocked: a.status === 'blocked' ? { reason: a.blockedReason ?? '', detail: a.blockedDetail } : null,
     rejected: a.status === 'rejected',
-    awaitingIds: a.status === 'ids_unavailable',
+    // In a group without ids, or held after an unanswered create: each submission looks again.
+    awaitingIds:
+      a.status === 'ids_unavailable' ||
+      (a.status === 'pending' && a.waitingFor === 'platform_ids_unavailable'),
   };
 }

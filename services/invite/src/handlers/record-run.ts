@@ -54,8 +54,10 @@ export function recordRun(deps: RequestVerificationDeps) {
         await tx.applicant.update({
           where: { id: held.applicant.id },
           data: {
-            ...(held.reason === 'platform_ids_unavailable'
-              ? { status: 'ids_unavailable', platformGroupId: held.groupId ?? null }
+            // In a group whose ids we lack: read again later. Without a group (an unanswered create) the
+            // applicant stays pending, so each later run looks the group up again.
+            ...(held.reason === 'platform_ids_unavailable' && held.groupId
+              ? { status: 'ids_unavailable', platformGroupId: held.groupId }
               : {}),
             ...(held.report ? { waitingFor: held.reason } : {}),
           },
