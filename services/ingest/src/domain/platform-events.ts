@@ -1,4 +1,5 @@
 import type { PayloadOf, ReportCompleted, VerificationCompleted } from '@autoverify/contracts';
+import { isHouseholdReport } from '@autoverify/verification-client';
 import Type from 'typebox';
 import { Compile } from 'typebox/compile';
 import { type FieldProblem, NO_CONTROL_CHARACTERS, storageProblems } from './json-safety.ts';
@@ -65,8 +66,6 @@ export type Plan<T> =
 type ReportType = 'income' | 'identity' | 'asset';
 const KINDS = new Set(['income', 'identity']);
 const REPORT_TYPES = new Set<string>(['income', 'identity', 'asset']);
-/** Documented: income (and asset) reports are household reports for the whole group; identity is individual. */
-const HOUSEHOLD_REPORTS = new Set<string>(['income', 'asset']);
 
 /** VERIFICATION_COMPLETED {verification_id, reason_completed} -> VerificationCompleted. */
 export function planVerificationCompleted(
@@ -115,7 +114,7 @@ export function planReportCompleted(
   if (!REPORT_TYPES.has(reportType)) return { kind: 'invalid', reason: `unknown report_type ${reportType}` };
   if (!group) return { kind: 'unmapped', reason: `applicant group ${groupId} is not known yet` };
 
-  const household = HOUSEHOLD_REPORTS.has(reportType);
+  const household = isHouseholdReport(reportType as ReportType);
   const platformApplicantId = text(fields.applicant_id);
   let covered = group.applicants;
   if (!household) {
