@@ -5,7 +5,7 @@
  */
 import {
   consumerNames,
-  InviteBlocked,
+  InviteBlockedV2,
   NotificationFailed,
   NotificationRequested,
   ReminderCancelled,
@@ -80,13 +80,14 @@ export async function collectGroundTruth(
     reason: e.payload.reason,
     detail: e.payload.detail,
   }));
-  truth.blockedInvites = of<{ applicantId: string; kind?: Kind; reason: string }>(invites, InviteBlocked).map(
-    (e) => ({
-      applicantId: e.payload.applicantId,
-      ...(e.payload.kind ? { kind: e.payload.kind } : {}),
-      reason: e.payload.reason,
-    }),
-  );
+  truth.blockedInvites = of<{ applicantId: string; kind?: Kind; reason: string }>(
+    invites,
+    InviteBlockedV2,
+  ).map((e) => ({
+    applicantId: e.payload.applicantId,
+    ...(e.payload.kind ? { kind: e.payload.kind } : {}),
+    reason: e.payload.reason,
+  }));
   truth.remindersCancelled = of<{ applicantId: string; kind: Kind; reason: string }>(
     reminders,
     ReminderCancelled,

@@ -15,6 +15,8 @@ export interface E2eContext {
   fileTypes: { income: string; identity: string };
   /** Where the output of the sandbox and the five services goes. */
   logFile: string;
+  /** The support console (tools/support) and a token with every scope (sandbox only). */
+  support: { url: string; token: string };
 }
 
 declare module 'vitest' {

@@ -33,8 +33,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
         zones = adjusted.info;
         return adjusted.file;
       },
-      // Report uploads retry after 1 s, 2 s, 4 s... instead of 5 s, 10 s, 20 s: the fault test waits less.
-      env: { SYNC_RETRY_DELAY_SECONDS: '1' },
+      env: {
+        // Report uploads retry after 1 s, 2 s, 4 s... instead of 5 s, 10 s, 20 s: the fault test waits less.
+        SYNC_RETRY_DELAY_SECONDS: '1',
+        // A platform webhook waits ~14 s (2 + 4 + 8 s) for its mapping instead of ~45 min, so the test of a
+        // webhook that never maps sees its final, support-visible outcome.
+        PLATFORM_MAPPING_RETRIES: '3',
+      },
       output: write,
       log: (message) => write(`stack        ${message}`),
     });
@@ -65,6 +70,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     org: E2E_TENANT,
     ...zones,
     logFile,
+    support: { url: stack.urls.support, token: stack.supportToken },
   };
   project.provide('e2e', context);
 

@@ -133,3 +133,23 @@ export function invitesWhen(
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** One row of the support console's application timeline (tools/support), personal data masked. */
+export interface TimelineRow {
+  type: string;
+  version: number;
+  service: string;
+  outcome: 'ok' | 'failed';
+  summary: string;
+  payload: Record<string, unknown>;
+}
+
+/** What support sees for an application: GET /admin/applications/{id}/timeline on the support console. */
+export async function supportTimeline(t: E2e, applicationId: string): Promise<TimelineRow[]> {
+  const response = await fetch(`${t.support.url}/admin/applications/${applicationId}/timeline`, {
+    headers: { authorization: `Bearer ${t.support.token}` },
+    signal: AbortSignal.timeout(10_000),
+  });
+  if (!response.ok) throw new Error(`support timeline: HTTP ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { events: TimelineRow[] }).events;
+}

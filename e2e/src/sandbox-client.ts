@@ -3,6 +3,7 @@
  * an external system does (submit an application, complete a verification, text STOP) and what they saw
  * (messages, Entrata documents, webhook deliveries). Shapes are the parts the tests and the demo read.
  */
+import type { ApplicantGroup, PlatformSettings } from './sandbox-platform.ts';
 
 export type CustomerType = 'Primary' | 'Co-Applicant' | 'Guarantor' | 'Occupant';
 export type WebhookMode = 'deliver' | 'drop' | 'duplicate' | 'none';
@@ -89,31 +90,6 @@ export interface SmsMessage {
 }
 
 export type Message = EmailMessage | SmsMessage;
-
-export interface PlatformVerification {
-  id: string;
-  type: 'income' | 'identity' | 'asset';
-  status: 'not_started' | 'in_progress' | 'completed';
-  verification_url: string;
-}
-
-export interface PlatformApplicant {
-  id: string;
-  first_name: string;
-  last_name: string;
-  email: string | null;
-  phone_number: string | null;
-  status: string;
-  verifications: PlatformVerification[];
-}
-
-export interface ApplicantGroup {
-  id: string;
-  status: string;
-  correlation_id: string | null;
-  applicants: PlatformApplicant[];
-  reports: { id: string; report_type: string; applicant_id: string | null; created_at: string }[];
-}
 
 export interface FaultInput {
   target: 'entrata' | 'platform' | 'sms' | 'email';
@@ -217,6 +193,14 @@ export class SandboxClient {
       `/platform/applicant-groups${query}`,
     );
     return applicantGroups;
+  }
+
+  /**
+   * The verification platform's switches (sandbox/README.md): undocumented assumptions the sandbox offers
+   * (group read, applicant ids, links, ...) and documented quirks. Global: restore them after a test.
+   */
+  platformSettings(settings: Partial<PlatformSettings>): Promise<PlatformSettings> {
+    return this.call('PUT', '/platform/settings', settings);
   }
 
   /** The applicant finishes all their verifications (or only the listed types). */

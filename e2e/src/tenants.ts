@@ -17,7 +17,12 @@ export const PROPERTIES = {
   incomeOnly: 100002,
   /** Night Owl Flats: identity off, email + SMS, a zone where it is night now (CO rules: 08:00-21:00). */
   night: 100004,
+  /** Rentless Row: no monthly rent anywhere (no setting, Entrata gives none): nothing can be requested. */
+  noRent: 100005,
 } as const;
+
+/** The night-time property's rent setting (the example's properties carry their own). */
+export const NIGHT_RENT_CENTS = 99_000;
 
 /**
  * Reminder n is due at invite + firstAfterHours + (n-1) × intervalHours: ~11 s, then ~32 s. The gap leaves
@@ -37,6 +42,7 @@ export function e2eTenants(file: TenantsFile, now: Date): { file: TenantsFile; i
   const dayZone = daytimeZone(now);
   const nightZone = nighttimeZone(now);
   const night = String(PROPERTIES.night);
+  const noRent = String(PROPERTIES.noRent);
   const tenants = file.tenants.map((tenant) => {
     const properties = Object.fromEntries(
       Object.entries(tenant.properties).map(([id, property]) => [
@@ -57,12 +63,20 @@ export function e2eTenants(file: TenantsFile, now: Date): { file: TenantsFile; i
       channels: { email: true, sms: true },
       timeZone: nightZone,
       state: 'CO',
+      monthlyRentCents: NIGHT_RENT_CENTS,
+    };
+    // Deliberately without monthlyRentCents: the rent_unknown scenario.
+    properties[noRent] = {
+      name: 'Rentless Row',
+      address: { street: '9 Rentless Row', city: 'Denver', state: 'CO', zip: '80205' },
+      timeZone: dayZone,
+      state: 'CO',
     };
     return {
       ...tenant,
       entrata: {
         ...tenant.entrata,
-        propertyIds: [...new Set([...tenant.entrata.propertyIds, night])],
+        propertyIds: [...new Set([...tenant.entrata.propertyIds, night, noRent])],
       },
       reconciliation: { ...tenant.reconciliation, intervalMinutes: E2E_RECONCILIATION_MINUTES },
       defaults: { ...tenant.defaults, timeZone: dayZone, reminders: { ...E2E_REMINDERS } },

@@ -5,7 +5,14 @@ import { loadTenants } from '@autoverify/config';
 import type { TenantsFile } from '@autoverify/contracts';
 import { sandboxSecrets } from '@autoverify/stack';
 import { afterAll, describe, expect, it } from 'vitest';
-import { E2E_RECONCILIATION_MINUTES, E2E_REMINDERS, E2E_TENANT, e2eTenants, PROPERTIES } from './tenants.ts';
+import {
+  E2E_RECONCILIATION_MINUTES,
+  E2E_REMINDERS,
+  E2E_TENANT,
+  e2eTenants,
+  NIGHT_RENT_CENTS,
+  PROPERTIES,
+} from './tenants.ts';
 
 const example = JSON.parse(
   readFileSync(join(import.meta.dirname, '..', '..', 'config', 'tenants.example.json'), 'utf8'),
@@ -44,5 +51,13 @@ describe('e2eTenants', () => {
     expect(night.state).toBe('CO');
     expect(tenants.require(E2E_TENANT).entrata.propertyIds).toContain(String(PROPERTIES.night));
     expect(info).toMatchObject({ dayZone: 'Etc/GMT-1', nightZone: 'Etc/GMT+9' });
+  });
+
+  it('gives every property a monthly rent except the one the rent_unknown scenario needs', () => {
+    for (const id of [PROPERTIES.identity, PROPERTIES.incomeOnly, 100003])
+      expect(tenants.property(E2E_TENANT, String(id)).monthlyRentCents).toBeGreaterThan(0);
+    expect(tenants.property(E2E_TENANT, String(PROPERTIES.night)).monthlyRentCents).toBe(NIGHT_RENT_CENTS);
+    expect(tenants.property(E2E_TENANT, String(PROPERTIES.noRent)).monthlyRentCents).toBeUndefined();
+    expect(tenants.require(E2E_TENANT).entrata.propertyIds).toContain(String(PROPERTIES.noRent));
   });
 });

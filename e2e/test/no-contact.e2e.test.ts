@@ -1,4 +1,4 @@
-import { applicantIdFor, InviteBlocked, InviteSent } from '@autoverify/contracts';
+import { applicantIdFor, InviteBlockedV2, InviteSent } from '@autoverify/contracts';
 import { describe, expect, it } from 'vitest';
 import { e2e, eventually, inbox, invitesWhen, submit } from '../src/harness.ts';
 import { expectedInvites, inviteTally } from '../src/messages.ts';
@@ -20,7 +20,7 @@ describe('an applicant without contact details', () => {
     );
 
     const blocked = await eventually(async () => {
-      const events = await t.events.of(InviteBlocked, app.applicationId);
+      const events = await t.events.of(InviteBlockedV2, app.applicationId);
       return events.length > 0 ? events : undefined;
     });
     expect(blocked.every((e) => e.payload.applicantId === silentId)).toBe(true);

@@ -12,6 +12,7 @@ import type { RetryPolicy } from './shared/webhook-sender.ts';
 import { twilioRoutes } from './sms/routes.ts';
 import type { TwilioDeps } from './sms/twilio.ts';
 import { type SandboxSeed, SandboxState } from './state.ts';
+import { FileLinks, reportFileRoutes } from './verification-platform/reports.ts';
 import { platformRoutes } from './verification-platform/routes.ts';
 import { verifyPageRoutes } from './verification-platform/verify-page.ts';
 
@@ -21,7 +22,12 @@ export { ENTRATA_SIGNATURE_HEADER, signEntrataWebhook } from './entrata/webhook.
 export type { FaultKind, FaultSpec, FaultTarget } from './faults/faults.ts';
 export { TWILIO_SIGNATURE_HEADER, twilioSignature } from './sms/twilio-signature.ts';
 export { type SandboxSeed, SandboxState } from './state.ts';
-export { PLATFORM_SIGNATURE_HEADER, signPlatformWebhook } from './verification-platform/webhooks.ts';
+export type { PlatformSettings } from './verification-platform/store.ts';
+export {
+  PLATFORM_SIGNATURE_HEADER,
+  type PlatformWebhookBody,
+  signPlatformWebhook,
+} from './verification-platform/webhooks.ts';
 
 export interface SandboxOptions {
   /** 0 = a free port. Default 4000. */
@@ -122,6 +128,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     sender: state.webhooks,
     webhookSecret: resolved.platform.webhookSecret,
   };
+  const fileLinks = new FileLinks();
   await app.register(
     async (scope) =>
       platformRoutes(scope, {
@@ -129,8 +136,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         faults: state.faults,
         credentials: resolved.platform,
         publicUrl: () => publicUrl,
+        fileLinks,
       }),
     { prefix: '/api/v1' },
+  );
+  await app.register(async (scope) =>
+    reportFileRoutes(scope, { store: state.platform, faults: state.faults, fileLinks }),
   );
   await app.register(async (scope) => verifyPageRoutes(scope, platformWebhooks));
   const twilio: TwilioDeps = {

@@ -28,6 +28,14 @@ export const PropertySettings = Type.Object(
       { additionalProperties: false },
     ),
     inviteExpiryDays: Type.Number({ exclusiveMinimum: 0, maximum: 90 }),
+    monthlyRentCents: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 100_000_000,
+        description:
+          "Monthly rent in cents the verification platform requires, when Entrata does not give it. Set it per property (a value in the defaults applies to every property without its own). Entrata's rent wins when both are known; with neither, no verification request is made and support sees InviteBlocked rent_unknown.",
+      }),
+    ),
     timeZone: Type.String({
       minLength: 1,
       description: 'IANA time zone of the property, e.g. America/Denver.',

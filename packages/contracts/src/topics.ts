@@ -1,12 +1,14 @@
 import type { EventDefinition } from './envelope.ts';
-import { ApplicationSubmitted } from './events/applications.ts';
+import { ApplicationSubmitted, ApplicationSubmittedV2 } from './events/applications.ts';
 import { NotificationFailed, NotificationRequested, NotificationSent } from './events/notifications.ts';
 import { ReminderCancelled, ReminderScheduled } from './events/reminders.ts';
 import { ReportSynced, ReportSyncFailed } from './events/report-sync.ts';
 import {
   InviteBlocked,
+  InviteBlockedV2,
   InviteExpired,
   InviteSent,
+  PlatformWebhookUnmapped,
   ReportCompleted,
   VerificationCompleted,
   VerificationRequested,
@@ -36,15 +38,16 @@ export const topics = {
     partitions: 6,
     retentionMs: 30 * DAY_MS,
     producers: ['ingest'],
-    events: [ApplicationSubmitted],
+    events: [ApplicationSubmitted, ApplicationSubmittedV2],
   },
   platformEvents: {
     name: 'verification-platform-events',
-    description: 'What the verification platform reported: completions and ready reports.',
+    description:
+      'What the verification platform reported: completions, ready reports, and webhooks that could not be mapped.',
     partitions: 6,
     retentionMs: 30 * DAY_MS,
     producers: ['ingest'],
-    events: [VerificationCompleted, ReportCompleted],
+    events: [VerificationCompleted, ReportCompleted, PlatformWebhookUnmapped],
   },
   invites: {
     name: 'invites',
@@ -52,7 +55,7 @@ export const topics = {
     partitions: 6,
     retentionMs: 30 * DAY_MS,
     producers: ['invite'],
-    events: [VerificationRequested, InviteSent, InviteBlocked, InviteExpired],
+    events: [VerificationRequested, InviteSent, InviteBlocked, InviteBlockedV2, InviteExpired],
   },
   reminders: {
     name: 'reminders',

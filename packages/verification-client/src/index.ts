@@ -1,3 +1,4 @@
+export { type Assumption, PLATFORM_ASSUMPTIONS } from './assumptions.ts';
 export { backoffDelay, defaultRetryPolicy, parseRetryAfter, type RetryPolicy } from './backoff.ts';
 export { createVerificationClient } from './client.ts';
 export { type PlatformEnv, platformEnv, verificationClientFromEnv } from './env.ts';
@@ -9,6 +10,7 @@ export {
   type PlatformProblem,
   VerificationPlatformError,
 } from './errors.ts';
+export { isHouseholdReport, kindOfPlatformType, platformVerificationType } from './kinds.ts';
 export { assertCompletePdf } from './pdf.ts';
 export { SIGNATURE_HEADER, signWebhookBody, verifyWebhookSignature } from './signature.ts';
 export type * from './types.ts';

@@ -1,10 +1,17 @@
 import type { Logger } from '@autoverify/logger';
 import type { RetryPolicy } from './backoff.ts';
 
-export type VerificationType = 'income' | 'identity' | 'asset';
+/**
+ * The platform's verification types, as documented: the pattern `<kind>_verification` (the request example
+ * uses `asset_verification`, the schema enum begins `asset_verification`, `identity_ve...`). Never bare `income`.
+ */
+export type PlatformVerificationType = 'income_verification' | 'identity_verification' | 'asset_verification';
+/** Our name for a verification (and the documented `report_type` values of REPORT_READY). */
+export type VerificationKind = 'income' | 'identity' | 'asset';
+/** Documented: the create example says "pending"; the schema enum says not_started | in_progress | completed. */
 export type GroupStatus = 'not_started' | 'in_progress' | 'completed' | 'pending';
 
-/** Wire shape of POST /api/v1/applicant_groups (snake_case, as the platform documents it). */
+/** Wire shape of POST /api/v1/applicant_groups (snake_case, as documented). */
 export interface CreateApplicantGroupRequest {
   applicants: NewApplicant[];
   property: {
@@ -13,15 +20,17 @@ export interface CreateApplicantGroupRequest {
     city: string;
     state: string;
     zip_code: string;
+    /** The platform echoes it as the group's top-level `unit_number`. */
     unit?: string;
   };
-  decision_maker_display_name?: string;
-  /** In cents. */
-  monthly_rent?: number;
+  /** Required. */
+  decision_maker_display_name: string;
+  /** Required, integer cents (echoed as `monthly_rent_cents`). */
+  monthly_rent: number;
   webhook_url: string;
   /** True when we send our own invitations. */
   is_invitation_disabled: boolean;
-  /** Our application id: lets us find the group again after a crash. */
+  /** Our application id: the documented list filter finds the group again after a crash. */
   correlation_id: string;
 }
 
@@ -29,9 +38,9 @@ export interface NewApplicant {
   first_name: string;
   last_name: string;
   email?: string;
-  /** E.164 */
+  /** E.164; the platform texts only when given. */
   phone_number?: string;
-  verifications: { type: VerificationType }[];
+  verifications: { type: PlatformVerificationType }[];
 }
 
 export interface ApplicantContactUpdate {
@@ -39,16 +48,27 @@ export interface ApplicantContactUpdate {
   phone_number?: string;
 }
 
-/** The group as the platform echoes it, parsed tolerantly (see wire.ts). */
+/** The group as documented (create response, list item), parsed tolerantly (see wire.ts). */
 export interface ApplicantGroup {
   id: string;
   status: GroupStatus | 'unknown';
   correlationId: string | undefined;
   monthlyRentCents: number | undefined;
-  link: string | undefined;
-  applicants: PlatformApplicant[];
+  unitNumber: string | undefined;
+  unitId: string | undefined;
+  propertyId: string | undefined;
+  /** From `created_at_timestamp` (float Unix seconds). */
+  createdAt: Date | undefined;
+  /** `verification_types`, kept as sent (unknown values do not break parsing). */
+  verificationTypes: string[];
+  /**
+   * NOT DOCUMENTED (assumptions.ts): the applicants with their ids and links, only when the answer carries
+   * them. Undefined means the platform did not give them: callers must not guess.
+   */
+  applicants: PlatformApplicant[] | undefined;
 }
 
+/** NOT DOCUMENTED: see assumptions.ts. */
 export interface PlatformApplicant {
   id: string;
   firstName: string | undefined;
@@ -61,9 +81,12 @@ export interface PlatformApplicant {
   verifications: PlatformVerification[];
 }
 
+/** NOT DOCUMENTED: see assumptions.ts. */
 export interface PlatformVerification {
   id: string;
-  /** income | identity | asset; kept as a string so an unknown type does not break parsing. */
+  /** Our kind when the type is one we know (`income_verification` or `income`), else undefined. */
+  kind: VerificationKind | undefined;
+  /** The type as the platform sent it. */
   type: string;
   status: GroupStatus | 'unknown';
   link: string | undefined;
@@ -87,15 +110,21 @@ export interface VerificationClientOptions {
 }
 
 export interface VerificationClient {
+  /** Documented: POST /api/v1/applicant_groups, 200. NOT idempotent: never retried after an ambiguous failure. */
   createApplicantGroup(body: CreateApplicantGroupRequest): Promise<ApplicantGroup>;
+  /** NOT DOCUMENTED (assumed): GET /api/v1/applicant_groups/{id}, the group with its applicants. */
   getApplicantGroup(groupId: string): Promise<ApplicantGroup>;
+  /** Documented list filter: GET /api/v1/applicant_groups?correlation_id=. */
   findApplicantGroupByCorrelationId(correlationId: string): Promise<ApplicantGroup | undefined>;
+  /** NOT DOCUMENTED (assumed): POST /api/v1/applicant_groups/{id}/applicants. */
   addApplicant(groupId: string, applicant: NewApplicant): Promise<PlatformApplicant>;
+  /** NOT DOCUMENTED path (assumed): PATCH /api/v1/applicant_groups/{id}/applicants/{applicantId}. */
   updateApplicant(
     groupId: string,
     applicantId: string,
     update: ApplicantContactUpdate,
   ): Promise<PlatformApplicant>;
+  /** Documented: GET /api/v1/reports/{id} (JSON with `pdf_url`), then the PDF from that URL. */
   fetchReport(reportId: string): Promise<Report>;
   close(): Promise<void>;
 }

@@ -1,33 +1,14 @@
 /**
- * Tolerant parsing of the platform's JSON. Only Payscore's public API *shape* is known, so we accept
- * the plausible variants (wrapped or bare objects, ids as numbers or strings, several names for the
- * invitation link) and validate only what we rely on: ids, verification types, and the status.
+ * Parsing of the platform's DOCUMENTED answers (docs/domain.md; examples in test/fixtures/documented).
+ * Tolerant where the documentation is loose (ids as numbers or strings, a wrapped or bare object, the
+ * "pending" status outside the schema enum), strict only about what we rely on: the group id. What the
+ * documentation does not show is parsed in assumptions.ts and may be absent.
  */
-import { VerificationPlatformError } from './errors.ts';
-import type { ApplicantGroup, GroupStatus, PlatformApplicant, PlatformVerification } from './types.ts';
+import { assumedApplicants } from './assumptions.ts';
+import type { ApplicantGroup } from './types.ts';
+import { invalid, isObject, optionalString, parseStatus } from './wire-basics.ts';
 
-type Json = Record<string, unknown>;
-
-const GROUP_STATUSES: readonly GroupStatus[] = ['not_started', 'in_progress', 'completed', 'pending'];
-const LINK_FIELDS = [
-  'link',
-  'url',
-  'invitation_link',
-  'invitation_url',
-  'verification_link',
-  'verification_url',
-] as const;
-
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function invalid(message: string): VerificationPlatformError {
-  // The platform answered 2xx with something unusable: retrying the same call rarely helps, but a
-  // half-written response can happen, so let the caller's job retry a few times before giving up.
-  return new VerificationPlatformError(`unexpected response from the verification platform: ${message}`, {
-    kind: 'invalid_response',
-    retryable: true,
-  });
-}
+export { parseStatus } from './wire-basics.ts';
 
 function id(value: unknown, what: string): string {
   if (typeof value === 'string' && value.trim() !== '') return value.trim();
@@ -35,81 +16,51 @@ function id(value: unknown, what: string): string {
   throw invalid(`${what} has no id`);
 }
 
-function optionalString(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
+const optionalId = (value: unknown): string | undefined =>
+  typeof value === 'number' && Number.isFinite(value) ? String(value) : optionalString(value);
 
-function link(obj: Json): string | undefined {
-  for (const field of LINK_FIELDS) {
-    const value = obj[field];
-    if (typeof value === 'string' && /^https?:\/\//.test(value)) return value;
-  }
-  const links = obj.links;
-  if (isObject(links)) return link(links);
-  return undefined;
-}
-
-/** `{applicant_group: {...}}`, `{data: {...}}` or the bare object. */
+/** `{applicant_group: {...}}`, `{data: {...}}` or the bare object (documented: the bare object). */
 export function unwrap(body: unknown, key: string): unknown {
   if (isObject(body)) {
     if (key in body) return body[key];
-    if ('data' in body) return body.data;
+    if ('data' in body && isObject(body.data)) return body.data;
   }
   return body;
 }
 
-export function parseStatus(value: unknown): GroupStatus | 'unknown' {
-  return typeof value === 'string' && (GROUP_STATUSES as readonly string[]).includes(value)
-    ? (value as GroupStatus)
-    : 'unknown';
-}
-
-function parseVerification(value: unknown, where: string): PlatformVerification {
-  if (!isObject(value)) throw invalid(`${where} is not an object`);
-  const type = optionalString(value.type) ?? optionalString(value.verification_type);
-  if (!type) throw invalid(`${where} has no type`);
-  return {
-    id: id(value.id ?? value.verification_id, where),
-    type,
-    status: parseStatus(value.status),
-    link: link(value),
-  };
-}
-
-export function parseApplicant(value: unknown, where = 'applicant'): PlatformApplicant {
-  if (!isObject(value)) throw invalid(`${where} is not an object`);
-  const verifications = Array.isArray(value.verifications) ? value.verifications : [];
-  return {
-    id: id(value.id ?? value.applicant_id, where),
-    firstName: optionalString(value.first_name),
-    lastName: optionalString(value.last_name),
-    email: optionalString(value.email),
-    phoneNumber: optionalString(value.phone_number),
-    status: parseStatus(value.status),
-    link: link(value),
-    verifications: verifications.map((v, i) => parseVerification(v, `${where}.verifications[${i}]`)),
-  };
-}
-
+/**
+ * Documented group (create answer and list item): `id`, `status`, `monthly_rent_cents`, `unit_number`,
+ * `property{id,...}`, `correlation_id` (nullable), `unit_id` (nullable), `created_at_timestamp` (float Unix
+ * seconds), `verification_types`. No `applicants` array is documented: it is read only if present.
+ */
 export function parseGroup(body: unknown): ApplicantGroup {
   const value = unwrap(body, 'applicant_group');
   if (!isObject(value)) throw invalid('applicant group is not an object');
-  if (!Array.isArray(value.applicants)) throw invalid('applicant group has no applicants array');
   const rent = value.monthly_rent_cents ?? value.monthly_rent;
+  const created = value.created_at_timestamp;
   return {
     id: id(value.id ?? value.applicant_group_id, 'applicant group'),
     status: parseStatus(value.status),
     correlationId: optionalString(value.correlation_id),
-    monthlyRentCents: typeof rent === 'number' ? rent : undefined,
-    link: link(value),
-    applicants: value.applicants.map((a, i) => parseApplicant(a, `applicants[${i}]`)),
+    monthlyRentCents: typeof rent === 'number' && Number.isFinite(rent) ? rent : undefined,
+    unitNumber: optionalId(value.unit_number),
+    unitId: optionalId(value.unit_id),
+    propertyId: isObject(value.property) ? optionalId(value.property.id) : undefined,
+    createdAt:
+      typeof created === 'number' && Number.isFinite(created)
+        ? new Date(Math.round(created * 1000))
+        : undefined,
+    verificationTypes: Array.isArray(value.verification_types)
+      ? value.verification_types.filter((t): t is string => typeof t === 'string')
+      : [],
+    applicants: assumedApplicants(value.applicants),
   };
 }
 
-/** A list answer: a bare array, `{applicant_groups: [...]}`, `{data: [...]}` or `{results: [...]}`. */
+/** Documented list answer `{applicant_groups: [...], total_count}`; a bare array or `data` is tolerated. */
 export function parseGroupList(body: unknown): ApplicantGroup[] {
   let list: unknown = body;
-  if (isObject(body)) list = body.applicant_groups ?? body.data ?? body.results ?? body.items;
+  if (isObject(body)) list = body.applicant_groups ?? body.data ?? body.results;
   if (!Array.isArray(list)) throw invalid('applicant group list is not an array');
   return list.map((g) => parseGroup(g));
 }
@@ -119,21 +70,26 @@ export interface AuthToken {
   expiresAt: number;
 }
 
-/** Token answer: `token`/`access_token`/`jwt`, expiry from `expires_in`, `expires_at` or the JWT's exp. */
-export function parseAuth(body: unknown, now: number, defaultTtlMs: number): AuthToken {
+/**
+ * Documented: the JWT is returned in the `Authorization` response header (`Bearer eyJ...`) and expires after
+ * 30 minutes. The body is not documented (the reference says "No content"): a token there is accepted only
+ * when the header is absent (see assumptions.ts, auth-answer). Expiry: the JWT's `exp`, else 30 minutes.
+ */
+export function parseAuth(
+  header: string | string[] | undefined,
+  body: unknown,
+  now: number,
+  defaultTtlMs: number,
+): AuthToken {
+  const raw = (Array.isArray(header) ? header[0] : header)?.trim();
+  const fromHeader = raw ? raw.replace(/^Bearer\s+/i, '').trim() : undefined;
   const value = unwrap(body, 'auth');
-  if (!isObject(value)) throw invalid('auth answer is not an object');
-  const token =
-    optionalString(value.token) ?? optionalString(value.access_token) ?? optionalString(value.jwt);
-  if (!token) throw invalid('auth answer has no token');
-  let expiresAt: number | undefined;
-  if (typeof value.expires_in === 'number' && value.expires_in > 0) expiresAt = now + value.expires_in * 1000;
-  else if (typeof value.expires_at === 'string' && !Number.isNaN(Date.parse(value.expires_at)))
-    expiresAt = Date.parse(value.expires_at);
-  else if (typeof value.expires_at === 'number')
-    expiresAt = value.expires_at * (value.expires_at < 1e12 ? 1000 : 1);
-  expiresAt ??= jwtExpiry(token) ?? now + defaultTtlMs;
-  return { token, expiresAt };
+  const fromBody = isObject(value)
+    ? (optionalString(value.token) ?? optionalString(value.access_token) ?? optionalString(value.jwt))
+    : undefined;
+  const token = fromHeader || fromBody;
+  if (!token) throw invalid('auth answer has no token in the Authorization header');
+  return { token, expiresAt: jwtExpiry(token) ?? now + defaultTtlMs };
 }
 
 function jwtExpiry(token: string): number | undefined {
@@ -147,7 +103,18 @@ function jwtExpiry(token: string): number | undefined {
   }
 }
 
-/** Problems from an error body: `{errors:[{field,message}]}`, `{errors:{field:[msg]}}`, `{error:{message}}`, `{message}`. */
+/**
+ * Documented (public API reference) report data: `{report_id, report_type, applicant_group_id,
+ * applicant_id?, pdf_url, data}`. We need the PDF's URL.
+ */
+export function parseReportPdfUrl(body: unknown): string {
+  // Not unwrapped: the documented answer has a `data` member of its own (the report's content).
+  const url = isObject(body) ? optionalString(body.pdf_url) : undefined;
+  if (!url || !/^https?:\/\//.test(url)) throw invalid('report data has no http(s) pdf_url');
+  return url;
+}
+
+/** Problems from an error body (NOT DOCUMENTED, see assumptions.ts error-body). */
 export function parseProblems(body: unknown): {
   message?: string;
   problems: { field?: string; message: string }[];
@@ -172,8 +139,8 @@ export function parseProblems(body: unknown): {
   }
   const error = body.error;
   const message =
-    optionalString(body.message) ??
     optionalString(body.detail) ??
+    optionalString(body.message) ??
     (typeof error === 'string' ? error : isObject(error) ? optionalString(error.message) : undefined);
   return { message, problems };
 }

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createLogger } from '@autoverify/logger';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  type CreateApplicantGroupRequest,
   createVerificationClient,
   InvalidReportError,
   type VerificationClient,
@@ -15,12 +16,24 @@ import {
 
 type Route = (req: IncomingMessage, res: ServerResponse, body: string) => void;
 
+// The documented group echo (no applicants) and the assumed read-back with applicants.
 const group = {
   id: 'grp_1',
-  status: 'not_started',
+  status: 'pending',
   correlation_id: 'app-1',
+  monthly_rent_cents: 150000,
+  created_at_timestamp: 1764000000.5,
+  verification_types: ['income_verification'],
+};
+const groupRead = {
+  ...group,
   applicants: [
-    { id: 'apl_1', verifications: [{ id: 'ver_1', type: 'income', link: 'https://v.example.com/1' }] },
+    {
+      id: 'apl_1',
+      verifications: [
+        { id: 'ver_1', type: 'income_verification', verification_url: 'https://v.example.com/1' },
+      ],
+    },
   ],
 };
 
@@ -34,7 +47,30 @@ function reply(res: ServerResponse, status: number, body: unknown, headers: Reco
   res.end(JSON.stringify(body));
 }
 
-const auth: Route = (_req, res) => reply(res, 200, { token: `tok-${log.length}`, expires_in: 1800 });
+// Documented: the token comes in the Authorization response header, the body is empty.
+const auth: Route = (_req, res) => {
+  res.writeHead(200, { authorization: `Bearer tok-${log.length}` });
+  res.end();
+};
+
+const createRequest = (extra: Partial<CreateApplicantGroupRequest> = {}): CreateApplicantGroupRequest => ({
+  applicants: [
+    {
+      first_name: 'Ada',
+      last_name: 'L',
+      email: 'ada@example.com',
+      phone_number: '+13035550123',
+      verifications: [{ type: 'income_verification' }],
+    },
+  ],
+  property: { name: 'P', street_address: '1 Main', city: 'Denver', state: 'CO', zip_code: '80202' },
+  decision_maker_display_name: 'Acme PM',
+  monthly_rent: 150000,
+  webhook_url: 'http://127.0.0.1:3001/webhooks/verification-platform',
+  is_invitation_disabled: true,
+  correlation_id: 'app-1',
+  ...extra,
+});
 
 beforeEach(async () => {
   routes = [];
@@ -99,53 +135,46 @@ describe('verification client over HTTP', () => {
     await expect(client.getApplicantGroup('grp_1')).rejects.toMatchObject({ status: 401, retryable: false });
   });
 
-  it('sends the create request as given and accepts 200', async () => {
+  it('sends the create request as given, accepts 200 and needs no applicants array', async () => {
     let sent: unknown;
     routes.push(auth, (_q, res, body) => {
       sent = JSON.parse(body);
-      reply(res, 200, { applicant_group: group });
+      reply(res, 200, group);
     });
-    const request = {
-      applicants: [
-        {
-          first_name: 'Ada',
-          last_name: 'L',
-          email: 'ada@example.com',
-          phone_number: '+13035550123',
-          verifications: [{ type: 'income' as const }],
-        },
-      ],
-      property: { name: 'P', street_address: '1 Main', city: 'Denver', state: 'CO', zip_code: '80202' },
-      webhook_url: 'http://127.0.0.1:3001/webhooks/verification-platform',
-      is_invitation_disabled: true,
-      correlation_id: 'app-1',
-    };
-    const created = await client.createApplicantGroup(request);
-    expect(sent).toEqual(request);
-    expect(created.applicants[0]?.verifications[0]).toMatchObject({
+    const created = await client.createApplicantGroup(createRequest());
+    expect(sent).toEqual(createRequest());
+    expect(created).toMatchObject({ id: 'grp_1', status: 'pending', monthlyRentCents: 150000 });
+    expect(created.applicants).toBeUndefined();
+
+    routes.push((_q, res) => reply(res, 200, groupRead));
+    const read = await client.getApplicantGroup('grp_1');
+    expect(read.applicants?.[0]?.verifications[0]).toMatchObject({
       id: 'ver_1',
-      type: 'income',
+      kind: 'income',
       link: 'https://v.example.com/1',
     });
   });
 
-  it('refuses a non-E.164 phone before calling the platform', async () => {
-    await expect(
-      client.createApplicantGroup({
+  it('refuses a request the platform would reject before calling it', async () => {
+    for (const bad of [
+      createRequest({ monthly_rent: 0 }),
+      createRequest({ monthly_rent: 1500.5 }),
+      createRequest({ decision_maker_display_name: ' ' }),
+      createRequest({
         applicants: [
           {
             first_name: 'A',
             last_name: 'B',
             phone_number: '303-555-0123',
-            verifications: [{ type: 'income' }],
+            verifications: [{ type: 'income_verification' }],
           },
         ],
-        property: { name: 'P', street_address: 's', city: 'c', state: 'CO', zip_code: '80202' },
-        webhook_url: 'http://x',
-        is_invitation_disabled: true,
-        correlation_id: 'c',
       }),
-    ).rejects.toMatchObject({ kind: 'invalid_request', retryable: false });
+    ])
+      await expect(client.createApplicantGroup(bad)).rejects.toMatchObject({
+        kind: 'invalid_request',
+        retryable: false,
+      });
     expect(log).toEqual([]);
   });
 
@@ -169,17 +198,7 @@ describe('verification client over HTTP', () => {
     await expect(client.getApplicantGroup('grp_1')).resolves.toBeDefined();
 
     routes.push((_q, res) => reply(res, 500, { error: 'boom' }));
-    const error = await client
-      .createApplicantGroup({
-        applicants: [
-          { first_name: 'A', last_name: 'B', email: 'a@example.com', verifications: [{ type: 'income' }] },
-        ],
-        property: { name: 'P', street_address: 's', city: 'c', state: 'CO', zip_code: '80202' },
-        webhook_url: 'http://x',
-        is_invitation_disabled: true,
-        correlation_id: 'c',
-      })
-      .catch((e: unknown) => e);
+    const error = await client.createApplicantGroup(createRequest()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(VerificationPlatformError);
     expect(error).toMatchObject({ status: 500, retryable: true });
     expect(log.filter((l) => l.startsWith('POST /api/v1/applicant_groups'))).toHaveLength(1);
@@ -187,10 +206,10 @@ describe('verification client over HTTP', () => {
 
   it('reports 4xx as permanent with the problems the platform listed', async () => {
     routes.push(auth, (_q, res) =>
-      reply(res, 422, { errors: [{ field: 'applicants[0].email', message: 'is invalid' }] }),
+      reply(res, 400, { errors: [{ field: 'applicants[0].email', message: 'is invalid' }] }),
     );
     await expect(client.updateApplicant('grp_1', 'apl_1', { email: 'x@example.com' })).rejects.toMatchObject({
-      status: 422,
+      status: 400,
       retryable: false,
       problems: [{ field: 'applicants[0].email', message: 'is invalid' }],
     });
@@ -215,21 +234,35 @@ describe('verification client over HTTP', () => {
     await expect(client.findApplicantGroupByCorrelationId('app-2')).resolves.toBeUndefined();
   });
 
-  it('fetches a PDF report and rejects a truncated one', async () => {
+  it('fetches a report: the documented data, then its pdf_url without our token; rejects a truncated PDF', async () => {
     const pdf = Buffer.from('%PDF-1.4\nbody\n%%EOF\n');
+    const { port } = server.address() as AddressInfo;
+    const data: Route = (_q, res) =>
+      reply(res, 200, {
+        report_id: 'rep_1',
+        report_type: 'income',
+        applicant_group_id: 'grp_1',
+        pdf_url: `http://127.0.0.1:${port}/files/rep_1.pdf?signature=abc`,
+        data: {},
+      });
     const sendPdf =
       (bytes: Buffer): Route =>
       (req, res) => {
         expect(req.headers.accept).toBe('application/pdf');
+        expect(req.headers.authorization).toBeUndefined();
         res.writeHead(200, { 'content-type': 'application/pdf' });
         res.end(bytes);
       };
-    routes.push(auth, sendPdf(pdf));
+    routes.push(auth, data, sendPdf(pdf));
     await expect(client.fetchReport('rep_1')).resolves.toEqual({
       bytes: pdf,
       contentType: 'application/pdf',
     });
-    routes.push(sendPdf(pdf.subarray(0, 12)));
+    expect(log.slice(1)).toEqual([
+      'GET /api/v1/reports/rep_1 Bearer tok-1',
+      'GET /files/rep_1.pdf?signature=abc',
+    ]);
+    routes.push(data, sendPdf(pdf.subarray(0, 12)));
     await expect(client.fetchReport('rep_1')).rejects.toBeInstanceOf(InvalidReportError);
   });
 });

@@ -1,6 +1,6 @@
 import { createLogger } from '@autoverify/logger';
 import { type Sandbox, startSandbox } from '@autoverify/sandbox';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   type CreateApplicantGroupRequest,
   createVerificationClient,
@@ -8,7 +8,8 @@ import {
   type VerificationClient,
 } from '../src/index.ts';
 
-// The client against the in-process sandbox platform: the shapes both sides agreed on.
+// The client against the in-process sandbox platform: behaviour (auth, retries, faults, the switchable
+// assumptions). The documented shapes themselves are checked in documented-contract.integration.test.ts.
 
 let sandbox: Sandbox;
 let client: VerificationClient;
@@ -20,9 +21,14 @@ const request = (correlationId: string): CreateApplicantGroupRequest => ({
       last_name: 'Lovelace',
       email: 'ada@example.com',
       phone_number: '+13035550123',
-      verifications: [{ type: 'income' }, { type: 'identity' }],
+      verifications: [{ type: 'income_verification' }, { type: 'identity_verification' }],
     },
-    { first_name: 'Bob', last_name: 'Byron', email: 'bob@example.com', verifications: [{ type: 'income' }] },
+    {
+      first_name: 'Bob',
+      last_name: 'Byron',
+      email: 'bob@example.com',
+      verifications: [{ type: 'income_verification' }],
+    },
   ],
   property: {
     name: 'Aspen Ridge',
@@ -33,10 +39,17 @@ const request = (correlationId: string): CreateApplicantGroupRequest => ({
   },
   decision_maker_display_name: 'Acme PM',
   monthly_rent: 150000,
-  webhook_url: 'http://127.0.0.1:3001/webhooks/verification-platform',
+  webhook_url: 'http://127.0.0.1:9/webhooks/verification-platform',
   is_invitation_disabled: true,
   correlation_id: correlationId,
 });
+
+const settings = (body: Record<string, unknown>) =>
+  fetch(`${sandbox.url}/sandbox/platform/settings`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 
 beforeAll(async () => {
   sandbox = await startSandbox({
@@ -55,67 +68,88 @@ beforeAll(async () => {
   });
 });
 
+beforeEach(() => {
+  sandbox.state.platform.reset();
+  sandbox.state.faults.clear();
+});
+
 afterAll(async () => {
   await client?.close();
   await sandbox?.stop();
 });
 
 describe('verification client against the sandbox platform', () => {
-  it('creates a group (200) and reads back the ids and links of every applicant and verification', async () => {
-    const group = await client.createApplicantGroup(request('app-1'));
-    expect(group).toMatchObject({ status: 'not_started', correlationId: 'app-1', monthlyRentCents: 150000 });
-    expect(group.applicants.map((a) => [a.email, a.phoneNumber, a.verifications.map((v) => v.type)])).toEqual(
-      [
-        ['ada@example.com', '+13035550123', ['income', 'identity']],
-        ['bob@example.com', undefined, ['income']],
-      ],
-    );
-    for (const v of group.applicants.flatMap((a) => a.verifications)) {
-      expect(v.id).toBeTruthy();
+  it('creates a group (200, no applicants in the answer) and reads back ids and links (assumed)', async () => {
+    const created = await client.createApplicantGroup(request('app-1'));
+    expect(created).toMatchObject({ status: 'pending', correlationId: 'app-1', monthlyRentCents: 150000 });
+    expect(created.applicants).toBeUndefined();
+    expect(created.verificationTypes).toEqual(['income_verification', 'identity_verification']);
+
+    const group = await client.getApplicantGroup(created.id);
+    expect(
+      group.applicants?.map((a) => [a.email, a.phoneNumber, a.verifications.map((v) => v.kind)]),
+    ).toEqual([
+      ['ada@example.com', '+13035550123', ['income', 'identity']],
+      ['bob@example.com', undefined, ['income']],
+    ]);
+    for (const v of group.applicants?.flatMap((a) => a.verifications) ?? [])
       expect(v.link).toBe(`${sandbox.url}/verify/${v.id}`);
-    }
-    expect(await client.getApplicantGroup(group.id)).toEqual(group);
   });
 
-  it('finds a group by correlation id, and nothing for an unknown one', async () => {
+  it('sees no applicants, no links or no read at all when the sandbox withholds them', async () => {
     const created = await client.createApplicantGroup(request('app-2'));
-    expect((await client.findApplicantGroupByCorrelationId('app-2'))?.id).toBe(created.id);
-    expect(await client.findApplicantGroupByCorrelationId('app-unknown')).toBeUndefined();
-  });
-
-  it('updates an applicant contact', async () => {
-    const group = await client.createApplicantGroup(request('app-3'));
-    const ada = group.applicants[0]!;
-    const updated = await client.updateApplicant(group.id, ada.id, { email: 'ada.new@example.com' });
-    expect(updated).toMatchObject({ id: ada.id, email: 'ada.new@example.com' });
-  });
-
-  it('reports validation problems as permanent errors with fields', async () => {
-    const bad = request('app-4');
-    bad.applicants[1]!.email = 'not-an-email';
-    await expect(client.createApplicantGroup(bad)).rejects.toMatchObject({
-      status: 400,
+    await settings({ invitationLinks: false });
+    const noLinks = await client.getApplicantGroup(created.id);
+    expect(noLinks.applicants?.[0]?.verifications.every((v) => v.link === undefined)).toBe(true);
+    await settings({ applicantDetails: false });
+    expect((await client.getApplicantGroup(created.id)).applicants).toBeUndefined();
+    await settings({ groupReadBack: false });
+    await expect(client.getApplicantGroup(created.id)).rejects.toMatchObject({
+      status: 404,
       retryable: false,
-      problems: [expect.objectContaining({ field: '/applicants/1/email' })],
     });
   });
 
-  it('marks an unsupported "add applicant" call as 404 (callers fall back to a group of its own)', async () => {
-    const group = await client.createApplicantGroup(request('app-5'));
+  it('finds a group by correlation id, and nothing for an unknown one', async () => {
+    const created = await client.createApplicantGroup(request('app-3'));
+    expect((await client.findApplicantGroupByCorrelationId('app-3'))?.id).toBe(created.id);
+    expect(await client.findApplicantGroupByCorrelationId('app-unknown')).toBeUndefined();
+    await settings({ correlationIdLookup: false });
+    await expect(client.findApplicantGroupByCorrelationId('app-3')).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('updates an applicant contact (assumed PATCH)', async () => {
+    const created = await client.createApplicantGroup(request('app-4'));
+    const ada = (await client.getApplicantGroup(created.id)).applicants?.[0];
+    if (!ada) throw new Error('no applicant');
+    const updated = await client.updateApplicant(created.id, ada.id, { email: 'ada.new@example.com' });
+    expect(updated).toMatchObject({ id: ada.id, email: 'ada.new@example.com' });
+  });
+
+  it('reports validation problems (400) as permanent errors naming the applicant', async () => {
+    const bad = request('app-5');
+    bad.applicants[1] = { ...bad.applicants[1], email: 'bob@nowhere.invalid' } as (typeof bad.applicants)[1];
+    await expect(client.createApplicantGroup(bad)).rejects.toMatchObject({
+      status: 400,
+      retryable: false,
+      problems: [{ field: '/applicants/1/email', message: 'email address does not exist' }],
+    });
+  });
+
+  it('gets 404 for the unsupported "add applicant" call (callers fall back to a group of its own)', async () => {
+    const group = await client.createApplicantGroup(request('app-6'));
     await expect(
       client.addApplicant(group.id, {
         first_name: 'C',
         last_name: 'D',
         email: 'c@example.com',
-        verifications: [{ type: 'income' }],
+        verifications: [{ type: 'income_verification' }],
       }),
-    ).rejects.toMatchObject({
-      status: 404,
-    });
+    ).rejects.toMatchObject({ status: 404 });
   });
 
   it('honours rate limits and retries server errors on reads', async () => {
-    const group = await client.createApplicantGroup(request('app-6'));
+    const group = await client.createApplicantGroup(request('app-7'));
     sandbox.state.faults.add({
       target: 'platform',
       kind: 'rate_limit',
@@ -136,31 +170,25 @@ describe('verification client against the sandbox platform', () => {
     await expect(client.getApplicantGroup(group.id)).resolves.toMatchObject({ id: group.id });
   });
 
-  it('fetches a report PDF after completion, and rejects a truncated one', async () => {
-    const group = await client.createApplicantGroup(request('app-7'));
-    const ada = group.applicants[0]!;
-    const identity = ada.verifications.find((v) => v.type === 'identity')!;
-    // The applicant completes identity through the sandbox's scenario API: an identity report is made.
+  it('fetches a report PDF through its pdf_url after completion, and rejects a truncated one', async () => {
+    const created = await client.createApplicantGroup(request('app-8'));
+    const ada = (await client.getApplicantGroup(created.id)).applicants?.[0];
+    const identity = ada?.verifications.find((v) => v.kind === 'identity');
+    if (!identity) throw new Error('no identity verification');
     const completed = await fetch(`${sandbox.url}/sandbox/verifications/${identity.id}/complete`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ reasonCompleted: 'submitted' }),
+      body: '{}',
     });
-    expect(completed.status).toBe(200);
-    const report = sandbox.state.platform
-      .findVerification(identity.id)!
-      .group.reports.find((r) => r.type === 'identity')!;
+    const { webhooks } = (await completed.json()) as { webhooks: { code: string; report_id?: string }[] };
+    const reportId = webhooks.find((w) => w.code === 'REPORT_READY')?.report_id;
+    if (!reportId) throw new Error('no report');
 
-    const fetched = await client.fetchReport(report.id);
+    const fetched = await client.fetchReport(reportId);
     expect(fetched.contentType).toBe('application/pdf');
     expect(fetched.bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
 
-    sandbox.state.faults.add({
-      target: 'platform',
-      kind: 'truncated_pdf',
-      match: `GET /reports/${report.id}`,
-      count: 3,
-    });
-    await expect(client.fetchReport(report.id)).rejects.toBeInstanceOf(InvalidReportError);
+    sandbox.state.faults.add({ target: 'platform', kind: 'truncated_pdf', match: reportId, count: 1 });
+    await expect(client.fetchReport(reportId)).rejects.toBeInstanceOf(InvalidReportError);
   });
 });

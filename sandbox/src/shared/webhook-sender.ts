@@ -39,7 +39,8 @@ export interface SendOptions {
   event: string;
   url: string;
   body: string;
-  contentType: string;
+  /** null sends no Content-Type header at all. */
+  contentType: string | null;
   /** Called before every attempt: real senders sign each attempt afresh (a new timestamp). */
   headers: () => Record<string, string>;
 }
@@ -134,7 +135,7 @@ export class WebhookSender {
       const res = await request(options.url, {
         method: 'POST',
         headers: {
-          'content-type': options.contentType,
+          ...(options.contentType === null ? {} : { 'content-type': options.contentType }),
           'user-agent': 'autoverify-sandbox',
           ...options.headers(),
         },

@@ -3,25 +3,61 @@ import {
   type ApplicantGroup,
   HOUSEHOLD_REPORT_TYPES,
   type PlatformApplicant,
+  type PlatformSettings,
   type Report,
+  type ReportType,
+  reportTypeOf,
   type Verification,
 } from './store.ts';
 
-/** A webhook the platform owes its client, before it is wrapped with an event id and signed. */
-export interface PlatformEvent {
-  code: 'VERIFICATION_STARTED' | 'VERIFICATION_COMPLETED' | 'REPORT_READY';
-  data: Record<string, string>;
-}
+/**
+ * A webhook body exactly as documented: a FLAT JSON object with `code` and the fields beside it, nothing
+ * wrapped in `data`, and no event id, timestamp or tenant (docs/domain.md; docs.payscore.com/webhooks).
+ */
+export type PlatformWebhookBody =
+  | { code: 'VERIFICATION_STARTED'; verification_id: string }
+  | { code: 'VERIFICATION_COMPLETED'; verification_id: string; reason_completed: string }
+  | {
+      code: 'REPORT_READY';
+      applicant_group_id: string;
+      applicant_id?: string;
+      report_id: string;
+      report_type: ReportType;
+    };
 
-/** The applicant opens the link and begins: VERIFICATION_STARTED fires once per verification. */
-export function startVerification(verification: Verification): PlatformEvent[] {
+/** Documented: "finished" is the only documented reason_completed. */
+export const DEFAULT_REASON_COMPLETED = 'finished';
+
+/** The applicant opens the link and begins. Documented: VERIFICATION_STARTED "does not fire more than once". */
+export function startVerification(verification: Verification): PlatformWebhookBody[] {
   if (verification.status !== 'not_started') return [];
   verification.status = 'in_progress';
   verification.startedAt = new Date().toISOString();
-  return [{ code: 'VERIFICATION_STARTED', data: { verification_id: verification.id } }];
+  return [{ code: 'VERIFICATION_STARTED', verification_id: verification.id }];
 }
 
-function createReport(group: ApplicantGroup, type: Report['type'], applicantId?: string): PlatformEvent {
+/**
+ * Documented: individual reports (identity) carry `applicant_id`; household reports (income) are for the
+ * whole group and may omit it, and the documentation's own example repeats the group id there.
+ */
+function reportReady(
+  group: ApplicantGroup,
+  report: Report,
+  householdApplicantId: PlatformSettings['householdReportApplicantId'],
+): PlatformWebhookBody {
+  let applicantId = report.applicantId;
+  if (!applicantId && householdApplicantId === 'group_id') applicantId = group.id;
+  if (!applicantId && householdApplicantId === 'first_applicant') applicantId = group.applicants[0]?.id;
+  return {
+    code: 'REPORT_READY',
+    applicant_group_id: group.id,
+    ...(applicantId ? { applicant_id: applicantId } : {}),
+    report_id: report.id,
+    report_type: report.type,
+  };
+}
+
+function createReport(group: ApplicantGroup, type: ReportType, applicantId?: string): Report {
   const report: Report = {
     id: randomUUID(),
     groupId: group.id,
@@ -30,28 +66,22 @@ function createReport(group: ApplicantGroup, type: Report['type'], applicantId?:
     ...(applicantId ? { applicantId } : {}),
   };
   group.reports.push(report);
-  return {
-    code: 'REPORT_READY',
-    data: {
-      applicant_group_id: group.id,
-      ...(applicantId ? { applicant_id: applicantId } : {}),
-      report_id: report.id,
-      report_type: type,
-    },
-  };
+  return report;
 }
 
 /**
- * The applicant finishes a verification. Completing again (an applicant reopened it) fires
- * VERIFICATION_COMPLETED again but makes no new report. Identity reports are per applicant; a household
- * report (income, asset) is made once every member with that verification has completed it.
+ * The applicant finishes a verification. Documented: VERIFICATION_COMPLETED "might fire several times"
+ * (an applicant reopens), and REPORT_READY differs from it because "the household income report require[s]
+ * all applicants to complete the verification before a report is generated". Completing again here fires
+ * VERIFICATION_COMPLETED again (the same body) but makes no new report.
  */
 export function completeVerification(
   group: ApplicantGroup,
   applicant: PlatformApplicant,
   verification: Verification,
   reasonCompleted: string,
-): PlatformEvent[] {
+  householdApplicantId: PlatformSettings['householdReportApplicantId'],
+): PlatformWebhookBody[] {
   const events = startVerification(verification);
   const first = verification.status !== 'completed';
   verification.status = 'completed';
@@ -59,20 +89,22 @@ export function completeVerification(
   verification.reasonCompleted = reasonCompleted;
   events.push({
     code: 'VERIFICATION_COMPLETED',
-    data: { verification_id: verification.id, reason_completed: reasonCompleted },
+    verification_id: verification.id,
+    reason_completed: reasonCompleted,
   });
   if (!first) return events;
 
-  if (!HOUSEHOLD_REPORT_TYPES.includes(verification.type)) {
-    events.push(createReport(group, verification.type, applicant.id));
+  const type = reportTypeOf(verification.type);
+  if (!HOUSEHOLD_REPORT_TYPES.includes(type)) {
+    events.push(reportReady(group, createReport(group, type, applicant.id), householdApplicantId));
     return events;
   }
   const household = group.applicants.flatMap((a) =>
     a.verifications.filter((v) => v.type === verification.type),
   );
-  const alreadyReported = group.reports.some((r) => r.type === verification.type && !r.applicantId);
+  const alreadyReported = group.reports.some((r) => r.type === type && !r.applicantId);
   if (!alreadyReported && household.every((v) => v.status === 'completed')) {
-    events.push(createReport(group, verification.type));
+    events.push(reportReady(group, createReport(group, type), householdApplicantId));
   }
   return events;
 }

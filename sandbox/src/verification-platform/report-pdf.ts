@@ -3,7 +3,7 @@ import type { ApplicantGroup, Report } from './store.ts';
 
 const dollars = (cents: number) => `$${(cents / 100).toLocaleString('en-US', { minimumFractionDigits: 2 })}`;
 
-export function reportApplicants(group: ApplicantGroup, report: Report) {
+function reportApplicants(group: ApplicantGroup, report: Report) {
   return report.applicantId ? group.applicants.filter((a) => a.id === report.applicantId) : group.applicants;
 }
 
@@ -37,9 +37,7 @@ export async function renderReportPdf(group: ApplicantGroup, report: Report): Pr
   line(
     `Property: ${group.property.name}, ${group.property.street_address}, ${group.property.city}, ${group.property.state}`,
   );
-  line(
-    `Monthly rent: ${group.monthlyRentCents === undefined ? 'not given' : dollars(group.monthlyRentCents)}`,
-  );
+  line(`Monthly rent: ${dollars(group.monthlyRentCents)}`);
   line(`Generated: ${report.createdAt}`);
   y -= 8;
   line('Applicants', 13, bold);

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { reportTypeOf } from './store.ts';
 import { completeAndNotify, NotFoundError, type PlatformWebhookDeps, startAndNotify } from './webhooks.ts';
 
 const escapeHtml = (s: string) =>
@@ -19,15 +20,16 @@ export async function verifyPageRoutes(app: FastifyInstance, deps: PlatformWebho
     if (!found)
       return reply.code(404).send('<!doctype html><title>Not found</title><h1>This link is not valid.</h1>');
     const { group, applicant, verification } = found;
+    const kind = reportTypeOf(verification.type);
     const action = (path: string, label: string) =>
       `<form method="post" action="/verify/${escapeHtml(verification.id)}/${path}"><button type="submit">${label}</button></form>`;
     return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Verify your ${escapeHtml(verification.type)}</title>
+<html lang="en"><head><meta charset="utf-8"><title>Verify your ${escapeHtml(kind)}</title>
 <style>body{font-family:sans-serif;max-width:36rem;margin:3rem auto}button{font-size:1rem;padding:.5rem 1rem}</style></head>
 <body>
 <p><small>Sandbox verification platform</small></p>
 <h1>Hello ${escapeHtml(applicant.firstName)} ${escapeHtml(applicant.lastName)}</h1>
-<p>${escapeHtml(group.decisionMakerDisplayName)} asks you to verify your <strong>${escapeHtml(verification.type)}</strong>
+<p>${escapeHtml(group.decisionMakerDisplayName)} asks you to verify your <strong>${escapeHtml(kind)}</strong>
 for ${escapeHtml(group.property.name)}.</p>
 <p>Status: <strong id="status">${escapeHtml(verification.status.replace('_', ' '))}</strong></p>
 ${verification.status === 'not_started' ? action('start', 'Start verification') : ''}

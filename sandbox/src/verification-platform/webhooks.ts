@@ -1,22 +1,24 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { WebhookSender } from '../shared/webhook-sender.ts';
-import { completeVerification, type PlatformEvent, startVerification } from './completion.ts';
+import {
+  completeVerification,
+  DEFAULT_REASON_COMPLETED,
+  type PlatformWebhookBody,
+  startVerification,
+} from './completion.ts';
 import type { ApplicantGroup, PlatformStore } from './store.ts';
 
-/** Hex HMAC-SHA256 of the exact raw body with the shared secret; no timestamp is signed (as documented). */
+/**
+ * Documented: header `Verification-Signature` = hex HMAC-SHA256 of the raw request body bytes with the
+ * shared secret. No timestamp is signed.
+ */
 export const PLATFORM_SIGNATURE_HEADER = 'verification-signature';
 
 export function signPlatformWebhook(secret: string, rawBody: string | Buffer): string {
   return createHmac('sha256', secret).update(rawBody).digest('hex');
 }
 
-/** The JSON the receiver gets; `event_id` lets it de-duplicate retries and duplicates. */
-export interface PlatformWebhookBody {
-  code: PlatformEvent['code'];
-  data: Record<string, string>;
-  event_id: string;
-  created_at: string;
-}
+export type { PlatformWebhookBody };
 
 export interface PlatformWebhookDeps {
   store: PlatformStore;
@@ -25,23 +27,21 @@ export interface PlatformWebhookDeps {
 }
 
 /**
- * Sends the events in order (each after the previous one is delivered or given up). With `duplicate` every
- * event goes out twice with identical bytes, like a provider that retried after a lost acknowledgement.
+ * POSTs the bodies to the group's `webhook_url` in order (each after the previous one is delivered or given
+ * up). With `duplicate` every body goes out twice with identical bytes and signature: nothing in a documented
+ * body tells a retry from a new event, so the receiver de-duplicates by content.
  */
 export function sendPlatformEvents(
   deps: PlatformWebhookDeps,
   group: ApplicantGroup,
-  events: PlatformEvent[],
-  duplicate = deps.store.duplicateWebhooks,
+  bodies: PlatformWebhookBody[],
+  duplicate = deps.store.settings.duplicateWebhooks,
 ): PlatformWebhookBody[] {
-  const bodies = events.map(
-    (e): PlatformWebhookBody => ({
-      code: e.code,
-      data: e.data,
-      event_id: randomUUID(),
-      created_at: new Date().toISOString(),
-    }),
-  );
+  const url = group.webhookUrl;
+  // Documented: webhooks go to the group's webhook_url, which the request may leave out.
+  if (!url) return bodies;
+  // NOT DOCUMENTED: the Content-Type (a setting, so tests can prove the receiver does not depend on it).
+  const contentType = deps.store.settings.webhookContentType;
   const run = async () => {
     for (const body of bodies) {
       const raw = JSON.stringify(body);
@@ -50,9 +50,9 @@ export function sendPlatformEvents(
         await deps.sender.send({
           source: 'platform',
           event: body.code,
-          url: group.webhookUrl,
+          url,
           body: raw,
-          contentType: 'application/json',
+          contentType,
           headers: () => ({ [PLATFORM_SIGNATURE_HEADER]: signature }),
         }).done;
       }
@@ -77,11 +77,17 @@ export function completeAndNotify(
 ): PlatformWebhookBody[] {
   const found = deps.store.findVerification(verificationId);
   if (!found) throw new NotFoundError(`Verification ${verificationId} not found.`);
-  const events = completeVerification(
+  const bodies = completeVerification(
     found.group,
     found.applicant,
     found.verification,
-    options.reasonCompleted ?? 'applicant_completed',
+    options.reasonCompleted ?? DEFAULT_REASON_COMPLETED,
+    deps.store.settings.householdReportApplicantId,
   );
-  return sendPlatformEvents(deps, found.group, events, options.duplicate ?? deps.store.duplicateWebhooks);
+  return sendPlatformEvents(
+    deps,
+    found.group,
+    bodies,
+    options.duplicate ?? deps.store.settings.duplicateWebhooks,
+  );
 }

@@ -29,6 +29,8 @@ export interface IngestDeps {
   relay: { wake(): void };
   logger: Logger;
   platformWebhookSecret: string;
+  /** Retries of a platform webhook waiting for its id mapping (default 12, about 45 minutes). */
+  platformMappingRetries?: number;
   /** How often due reconciliation polls are looked for. */
   reconciliationTickMs?: number;
 }
@@ -53,11 +55,17 @@ export function buildIngest(deps: IngestDeps): IngestApp {
     logger: deps.logger,
   };
   const syncDeps = { ...base, tenants: deps.tenants, entrata: deps.entrata };
+  const mappingRetries =
+    deps.platformMappingRetries === undefined ? {} : { platformMappingRetries: deps.platformMappingRetries };
   return {
     async routes(app) {
       await app.register(entrataWebhookRoutes({ ...base, tenants: deps.tenants }));
       await app.register(
-        platformWebhookRoutes({ ...base, platformWebhookSecret: deps.platformWebhookSecret }),
+        platformWebhookRoutes({
+          ...base,
+          platformWebhookSecret: deps.platformWebhookSecret,
+          ...mappingRetries,
+        }),
       );
     },
     handlers: [verificationRequestedHandler],
@@ -75,7 +83,7 @@ export function buildIngest(deps: IngestDeps): IngestApp {
       });
       await deps.jobs.work<ProcessPlatformWebhookJob>(
         PROCESS_PLATFORM_WEBHOOK,
-        processPlatformWebhook(base),
+        processPlatformWebhook({ ...base, retryLimit: deps.platformMappingRetries }),
         { concurrency: 4, ...polling },
       );
       return startReconciliationScheduler({

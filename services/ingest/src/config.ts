@@ -9,6 +9,13 @@ export const IngestEnv = Type.Object({
     minLength: 16,
     description: 'Shared secret of the Verification-Signature HMAC.',
   }),
+  PLATFORM_MAPPING_RETRIES: Type.Integer({
+    minimum: 0,
+    maximum: 20,
+    default: 12,
+    description:
+      'Retries (2 s doubling, at most 10 min apart) of a platform webhook whose id mapping has not arrived; 12 is about 45 minutes.',
+  }),
   RECONCILIATION_TICK_MS: Type.Integer({
     minimum: 100,
     maximum: 60_000,

@@ -51,6 +51,7 @@ export async function startIngest(options: StartIngestOptions): Promise<RunningI
         relay,
         logger,
         platformWebhookSecret: env.PLATFORM_WEBHOOK_SECRET,
+        platformMappingRetries: env.PLATFORM_MAPPING_RETRIES,
         reconciliationTickMs: env.RECONCILIATION_TICK_MS,
       });
       const workers = await ingest.startWorkers(

@@ -36,6 +36,7 @@ export const BETA = {
 /** A third customer with its own HMAC secret, to prove one tenant's secret is useless for another. */
 export const GAMMA = { tenant: 'gamma', org: 'gamma-pm', property: 400100, secret: 'gamma-webhook-secret' };
 export const ACME_OLD_SECRET = 'retired-soon';
+export const ACME_RENT_CENTS = 185_000;
 
 const serviceDir = new URL('..', import.meta.url).pathname;
 
@@ -136,7 +137,8 @@ export async function startHarness(
           // Long: the tests trigger the poll themselves (reconciliation_state.next_run_at).
           reconciliation: { intervalMinutes: 1440, lookbackDays: 2 },
           defaults,
-          properties: {},
+          // The property's rent setting (Entrata's rent is not read yet): ApplicationSubmitted v2 carries it.
+          properties: { [String(PROPERTY)]: { monthlyRentCents: ACME_RENT_CENTS } },
         },
         {
           id: BETA.tenant,
@@ -195,6 +197,8 @@ export async function startHarness(
       TENANTS_FILE: tenantsFile,
       PLATFORM_WEBHOOK_SECRET: PLATFORM_SECRET,
       RECONCILIATION_TICK_MS: 200,
+      // About 30 s of waiting for a mapping (2 + 4 + 8 + 16 s) instead of 45 minutes.
+      PLATFORM_MAPPING_RETRIES: 4,
     },
     tenants,
     logger,
@@ -228,7 +232,16 @@ export async function startHarness(
     async events(topic: string, type: string, applicationId?: string) {
       const messages = await readTopic(kafka.brokers, `${kafka.namespace}.${topic}`);
       return messages
-        .map((m) => m.json as { type: string; correlationId: string; payload: any; tenantId: string })
+        .map(
+          (m) =>
+            m.json as {
+              type: string;
+              version: number;
+              correlationId: string;
+              payload: any;
+              tenantId: string;
+            },
+        )
         .filter(
           (e) => e?.type === type && (applicationId === undefined || e.correlationId === applicationId),
         );

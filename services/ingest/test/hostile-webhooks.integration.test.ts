@@ -4,7 +4,7 @@
  * afterwards the service still serves. Plus replays, out-of-order deliveries, random bodies over HTTP, and
  * a scan of everything ingest logged meanwhile for secrets and personal data.
  */
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { applicationIdFor, VerificationRequested } from '@autoverify/contracts';
 import { buildEvent, publishEvent } from '@autoverify/messaging';
@@ -25,7 +25,13 @@ import {
   TENANT,
   WEBHOOK_SECRET,
 } from './helpers.ts';
-import { type Auth, corpus, type HostileCase, type SecretName } from './hostile-input/corpus.ts';
+import {
+  type Auth,
+  corpus,
+  type HostileCase,
+  type SecretName,
+  UNKNOWN_CODE_BODY,
+} from './hostile-input/corpus.ts';
 
 const SECRETS: Record<SecretName, string> = {
   'acme-current': WEBHOOK_SECRET,
@@ -172,7 +178,7 @@ describe('hostile webhook corpus', () => {
     );
     const unknownCode = await waitFor(async () => {
       const row = await h.prisma.platformWebhook.findUnique({
-        where: { dedupeKey: 'event:pe-unknown-code' },
+        where: { dedupeKey: `sha256:${createHash('sha256').update(UNKNOWN_CODE_BODY).digest('hex')}` },
       });
       return row?.status === 'ignored' ? row : undefined;
     }, wait);
@@ -262,13 +268,10 @@ describe('replays and ordering', () => {
     const applicationId = applicationIdFor(TENANT, '880001');
     const body = JSON.stringify({
       code: 'REPORT_READY',
-      data: {
-        applicant_group_id: group,
-        applicant_id: `${group}-a1`,
-        report_id: `rep_${group}`,
-        report_type: 'identity',
-      },
-      event_id: randomUUID(),
+      applicant_group_id: group,
+      applicant_id: `${group}-a1`,
+      report_id: `rep_${group}`,
+      report_type: 'identity',
     });
     const res = await fetch(`${h.url}/webhooks/verification-platform`, {
       method: 'POST',
@@ -340,8 +343,8 @@ describe('random bodies over HTTP (fuzz)', () => {
         propertyId: fc.oneof(fc.nat(), text, fc.constant(PROPERTY)),
         applicationId: fc.oneof(fc.nat(), text, fc.double()),
         code: fc.oneof(fc.constantFrom('REPORT_READY', 'VERIFICATION_COMPLETED', 'X'), text),
-        data: fc.oneof(fc.dictionary(text, fc.jsonValue({ maxDepth: 3 })), fc.jsonValue()),
-        event_id: fc.oneof(fc.uuid(), text),
+        report_id: fc.oneof(fc.uuid(), text, fc.jsonValue({ maxDepth: 2 })),
+        verification_id: fc.oneof(fc.uuid(), text),
       },
       { requiredKeys: [] },
     );

@@ -3,8 +3,10 @@ import { applicationIdFor, VerificationRequested } from '@autoverify/contracts';
 import { buildEvent, publishEvent } from '@autoverify/messaging';
 import { signEntrataWebhook } from '@autoverify/sandbox';
 import { waitFor } from '@autoverify/testing';
+import { documented } from '@autoverify/verification-client/documented';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  ACME_RENT_CENTS,
   control,
   type Harness,
   ORG,
@@ -57,12 +59,16 @@ describe('Entrata webhook -> ApplicationSubmitted', () => {
       { ...wait, message: 'ApplicationSubmitted' },
     );
     expect(event?.tenantId).toBe(TENANT);
+    expect(event?.version).toBe(2);
     const payload = event?.payload;
     expect(payload).toMatchObject({
       applicationId,
       entrataApplicationId: String(app.applicationId),
       propertyId: String(PROPERTY),
       source: 'webhook',
+      // Entrata's rent is not read yet: the property's setting.
+      monthlyRentCents: ACME_RENT_CENTS,
+      rentSource: 'property_setting',
     });
     expect(payload.applicants).toEqual([
       expect.objectContaining({
@@ -245,93 +251,100 @@ describe('reconciliation', () => {
 });
 
 describe('verification platform webhooks', () => {
-  const postPlatform = async (body: string, secret = PLATFORM_SECRET) =>
+  const postPlatform = async (body: string, secret = PLATFORM_SECRET, contentType?: string) =>
     fetch(`${h.url}/webhooks/verification-platform`, {
       method: 'POST',
       headers: {
-        'content-type': 'application/json',
+        ...(contentType ? { 'content-type': contentType } : {}),
         'verification-signature': createHmac('sha256', secret).update(body).digest('hex'),
       },
       body,
     });
+  const mapping = (input: {
+    applicationId: string;
+    entrataApplicationId: string;
+    group: string;
+    applicants: { platformApplicantId: string; entrataCustomerId: string; verificationId?: string }[];
+  }) =>
+    buildEvent(
+      VerificationRequested,
+      {
+        applicationId: input.applicationId,
+        entrataApplicationId: input.entrataApplicationId,
+        propertyId: String(PROPERTY),
+        applicantGroupId: input.group,
+        applicants: input.applicants.map((a) => ({
+          applicantId: randomUUID(),
+          entrataCustomerId: a.entrataCustomerId,
+          platformApplicantId: a.platformApplicantId,
+          verifications: a.verificationId
+            ? [{ kind: 'income' as const, verificationId: a.verificationId }]
+            : [],
+        })),
+      },
+      { tenantId: TENANT, correlationId: input.applicationId },
+    );
 
   it('rejects a bad signature', async () => {
-    const res = await postPlatform(JSON.stringify({ code: 'REPORT_READY', data: {} }), 'wrong-secret');
+    const res = await postPlatform(JSON.stringify(documented.webhooks.started.body), 'wrong-secret');
     expect(res.status).toBe(401);
   });
 
-  it('turns REPORT_READY into one ReportCompleted once the VerificationRequested mapping arrives', async () => {
+  it('accepts the documented flat bodies whatever the Content-Type, and processes them once mapped', async () => {
     const applicationId = applicationIdFor(TENANT, '777001');
-    const group = `grp_${randomUUID()}`;
-    const report = JSON.stringify({
-      code: 'REPORT_READY',
-      data: { applicant_group_id: group, report_id: `rep_${group}`, report_type: 'income' },
-      event_id: randomUUID(),
-    });
-    // The webhook beats the mapping: it waits (job retries) instead of failing.
-    expect((await postPlatform(report)).status).toBe(202);
-    expect((await postPlatform(report)).status).toBe(200);
+    const report = documented.webhooks.reportReady.body as Record<string, string>;
+    const completed = documented.webhooks.completed.body as Record<string, string>;
+    const bodies = Object.values(documented.webhooks).map((w) => JSON.stringify(w.body));
+    // The webhooks beat the mapping: they wait (job retries) instead of failing.
+    for (const [i, body] of bodies.entries())
+      expect(
+        (await postPlatform(body, PLATFORM_SECRET, [undefined, 'text/plain', 'application/json'][i])).status,
+      ).toBe(202);
+    // The same bytes again (a retry, or a reopened verification completing again): a duplicate.
+    for (const body of bodies) expect((await postPlatform(body)).status).toBe(200);
 
-    const requested = buildEvent(
-      VerificationRequested,
-      {
-        applicationId,
-        entrataApplicationId: '777001',
-        propertyId: String(PROPERTY),
-        applicantGroupId: group,
-        applicants: [
-          {
-            applicantId: randomUUID(),
-            entrataCustomerId: '501',
-            platformApplicantId: `${group}-a1`,
-            verifications: [{ kind: 'income', verificationId: `${group}-v1` }],
-          },
-          {
-            applicantId: randomUUID(),
-            entrataCustomerId: '502',
-            platformApplicantId: `${group}-a2`,
-            verifications: [{ kind: 'income', verificationId: `${group}-v2` }],
-          },
-        ],
-      },
-      { tenantId: TENANT, correlationId: applicationId },
-    );
+    const requested = mapping({
+      applicationId,
+      entrataApplicationId: '777001',
+      group: report.applicant_group_id as string,
+      applicants: [
+        { platformApplicantId: 'apl-a1', entrataCustomerId: '501' },
+        {
+          platformApplicantId: 'apl-a2',
+          entrataCustomerId: '502',
+          verificationId: completed.verification_id as string,
+        },
+      ],
+    });
     await publishEvent(h.admin, requested);
 
-    const [completed] = await waitFor(
+    // The documented example repeats the group id as applicant_id on an income report: still the household's.
+    const [ready] = await waitFor(
       async () => {
         const found = await h.events('verification-platform-events', 'ReportCompleted', applicationId);
         return found.length > 0 ? found : undefined;
       },
-      { ...wait, message: 'ReportCompleted' },
+      { ...wait, timeoutMs: 60_000, message: 'ReportCompleted' },
     );
-    expect(completed?.payload).toMatchObject({
-      applicantGroupId: group,
+    expect(ready?.payload).toMatchObject({
+      applicantGroupId: report.applicant_group_id,
+      reportId: report.report_id,
       reportType: 'income',
       scope: 'household',
       entrataApplicationId: '777001',
       entrataCustomerIds: ['501', '502'],
     });
-
-    // The same report announced again (new event id): still one ReportCompleted.
-    const again = JSON.stringify({
-      code: 'REPORT_READY',
-      data: { applicant_group_id: group, report_id: `rep_${group}`, report_type: 'income' },
-      event_id: randomUUID(),
-    });
-    expect((await postPlatform(again)).status).toBe(202);
-    const completion = JSON.stringify({
-      code: 'VERIFICATION_COMPLETED',
-      data: { verification_id: `${group}-v2`, reason_completed: 'submitted' },
-    });
-    expect((await postPlatform(completion)).status).toBe(202);
-    const [verified] = await waitFor(async () => {
-      const found = await h.events('verification-platform-events', 'VerificationCompleted', applicationId);
-      return found.length > 0 ? found : undefined;
-    }, wait);
+    const [verified] = await waitFor(
+      async () => {
+        const found = await h.events('verification-platform-events', 'VerificationCompleted', applicationId);
+        return found.length > 0 ? found : undefined;
+      },
+      { ...wait, timeoutMs: 60_000 },
+    );
     expect(verified?.payload).toMatchObject({
       kind: 'income',
-      verificationId: `${group}-v2`,
+      verificationId: completed.verification_id,
+      reasonCompleted: 'finished',
       applicantId: requested.payload.applicants[1]?.applicantId,
     });
     await waitFor(
@@ -339,5 +352,91 @@ describe('verification platform webhooks', () => {
       wait,
     );
     expect(await h.events('verification-platform-events', 'ReportCompleted', applicationId)).toHaveLength(1);
+    expect(
+      await h.events('verification-platform-events', 'VerificationCompleted', applicationId),
+    ).toHaveLength(1);
+  });
+
+  it('publishes one ReportCompleted per report however often it is announced with different bytes', async () => {
+    const applicationId = applicationIdFor(TENANT, '777002');
+    const group = `grp_${randomUUID()}`;
+    await publishEvent(
+      h.admin,
+      mapping({
+        applicationId,
+        entrataApplicationId: '777002',
+        group,
+        applicants: [{ platformApplicantId: `${group}-a1`, entrataCustomerId: '501' }],
+      }),
+    );
+    const announce = (extra: Record<string, string>) =>
+      JSON.stringify({
+        code: 'REPORT_READY',
+        applicant_group_id: group,
+        report_id: `rep_${group}`,
+        report_type: 'income',
+        ...extra,
+      });
+    expect((await postPlatform(announce({}))).status).toBe(202);
+    expect((await postPlatform(announce({ applicant_id: group }))).status).toBe(202);
+    await waitFor(
+      async () =>
+        (await h.prisma.platformWebhook.count({
+          where: { status: 'processed', body: { path: ['applicant_group_id'], equals: group } },
+        })) === 2,
+      { ...wait, timeoutMs: 60_000 },
+    );
+    expect(await h.events('verification-platform-events', 'ReportCompleted', applicationId)).toHaveLength(1);
+  });
+
+  it("puts a webhook of a known application that never maps into the application's timeline", async () => {
+    const applicationId = applicationIdFor(TENANT, '777003');
+    const group = `grp_${randomUUID()}`;
+    await publishEvent(
+      h.admin,
+      mapping({
+        applicationId,
+        entrataApplicationId: '777003',
+        group,
+        applicants: [{ platformApplicantId: `${group}-a1`, entrataCustomerId: '501' }],
+      }),
+    );
+    const body = JSON.stringify({
+      code: 'REPORT_READY',
+      applicant_group_id: group,
+      applicant_id: `${group}-stranger`,
+      report_id: `rep_${group}`,
+      report_type: 'identity',
+    });
+    const res = await postPlatform(body);
+    expect(res.status).toBe(202);
+    const { id } = (await res.json()) as { id: string };
+    // PLATFORM_MAPPING_RETRIES is 4 in the harness: about 30 s of retries, then the final outcome.
+    const [unmapped] = await waitFor(
+      async () => {
+        const found = await h.events(
+          'verification-platform-events',
+          'PlatformWebhookUnmapped',
+          applicationId,
+        );
+        return found.length > 0 ? found : undefined;
+      },
+      { timeoutMs: 120_000, intervalMs: 1000, message: 'PlatformWebhookUnmapped' },
+    );
+    expect(unmapped?.payload).toEqual({
+      applicationId,
+      applicantGroupId: group,
+      code: 'REPORT_READY',
+      webhookKey: id,
+      reason: `applicant ${group}-stranger is not known in applicant group ${group}`,
+      attempts: 5,
+      reportId: `rep_${group}`,
+      reportType: 'identity',
+    });
+    expect(await h.prisma.platformWebhook.findUnique({ where: { dedupeKey: id } })).toMatchObject({
+      status: 'failed',
+      failureReason: expect.stringMatching(/^mapping never arrived: applicant .* is not known/),
+    });
+    expect(await h.events('verification-platform-events', 'ReportCompleted', applicationId)).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@ import type { Logger } from '@autoverify/logger';
 import { type Handler, Outbox, type Transactions } from '@autoverify/messaging';
 import type { VerificationClient } from '@autoverify/verification-client';
 import type { PrismaClient, Tx } from './db.ts';
-import { applicationSubmittedHandler } from './handlers/application-submitted.ts';
+import { applicationSubmittedHandlers } from './handlers/application-submitted.ts';
 import { type ExpireJobData, expireInviteJob } from './handlers/expire-invite.ts';
 import { type RequestJobData, requestVerificationJob } from './handlers/request-verification.ts';
 import { type ResendInvite, resendInviteUseCase } from './handlers/resend-invite.ts';
@@ -42,7 +42,7 @@ export function buildInvite(deps: InviteDeps): InviteApp {
   const outbox = new Outbox<Tx>(deps.transactions);
   return {
     handlers: [
-      applicationSubmittedHandler({
+      ...applicationSubmittedHandlers({
         tenants: deps.tenants,
         jobs: deps.jobs,
         ...(deps.requestRetry ? { retry: deps.requestRetry } : {}),

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { loadEnv } from '@autoverify/config';
 import {
   ApplicationSubmitted,
+  ApplicationSubmittedV2,
   applicantIdFor,
   applicationIdFor,
   type EventOf,
@@ -16,14 +17,14 @@ import {
 } from '@autoverify/contracts';
 import { buildEvent } from '@autoverify/messaging';
 import type { Sandbox } from '@autoverify/sandbox';
-import { testTenant, testTenantsFile } from '@autoverify/testing';
 import { type ServiceUnderTest, startServiceUnderTest, type TestEnvelope } from '@autoverify/service-testing';
+import { testTenant, testTenantsFile } from '@autoverify/testing';
 import { InviteEnv } from '../src/config.ts';
 import { type RunningInvite, startInvite } from '../src/service.ts';
 
 export const TENANT = 'acme-pm';
 
-type Payload = PayloadOf<typeof ApplicationSubmitted>;
+type Payload = PayloadOf<typeof ApplicationSubmittedV2>;
 export type SubmittedApplicant = Payload['applicants'][number];
 export type Event = TestEnvelope & { payload: { applicationId: string } };
 
@@ -108,8 +109,33 @@ export function applicant(
   };
 }
 
-/** An ApplicationSubmitted as ingest would publish it (a new event id each call). */
+/** The monthly rent the submissions carry unless a test says otherwise. */
+export const RENT_CENTS = 150_000;
+
+/**
+ * An ApplicationSubmitted v2 as ingest publishes it (a new event id each call), with the rent from the
+ * property setting; `rentCents: null` leaves the rent out (unknown).
+ */
 export function submission(
+  entrataApplicationId: string,
+  propertyId: string,
+  applicants: SubmittedApplicant[],
+  options: { rentCents?: number | null } = {},
+): EventOf<typeof ApplicationSubmittedV2> {
+  const applicationId = applicationIdFor(TENANT, entrataApplicationId);
+  const rentCents = options.rentCents === undefined ? RENT_CENTS : options.rentCents;
+  return buildEvent(
+    ApplicationSubmittedV2,
+    {
+      ...basePayload(applicationId, entrataApplicationId, propertyId, applicants),
+      ...(rentCents === null ? {} : { monthlyRentCents: rentCents, rentSource: 'property_setting' as const }),
+    },
+    { tenantId: TENANT, correlationId: applicationId },
+  );
+}
+
+/** A v1 ApplicationSubmitted, as published before the rent was read: it says nothing about the rent. */
+export function submissionV1(
   entrataApplicationId: string,
   propertyId: string,
   applicants: SubmittedApplicant[],
@@ -117,15 +143,27 @@ export function submission(
   const applicationId = applicationIdFor(TENANT, entrataApplicationId);
   return buildEvent(
     ApplicationSubmitted,
+    basePayload(applicationId, entrataApplicationId, propertyId, applicants),
     {
-      applicationId,
-      entrataApplicationId,
-      propertyId,
-      submittedAt: new Date().toISOString(),
-      source: 'webhook',
-      applicants,
-      excluded: [],
+      tenantId: TENANT,
+      correlationId: applicationId,
     },
-    { tenantId: TENANT, correlationId: applicationId },
   );
+}
+
+function basePayload(
+  applicationId: string,
+  entrataApplicationId: string,
+  propertyId: string,
+  applicants: SubmittedApplicant[],
+) {
+  return {
+    applicationId,
+    entrataApplicationId,
+    propertyId,
+    submittedAt: new Date().toISOString(),
+    source: 'webhook' as const,
+    applicants,
+    excluded: [],
+  };
 }

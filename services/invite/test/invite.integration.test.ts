@@ -4,7 +4,15 @@ import { buildEvent } from '@autoverify/messaging';
 import { waitFor } from '@autoverify/testing';
 import { createVerificationClient } from '@autoverify/verification-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applicant, type InviteTest, ofType, startInviteTest, submission, TENANT } from './harness.ts';
+import {
+  applicant,
+  type InviteTest,
+  ofType,
+  RENT_CENTS,
+  startInviteTest,
+  submission,
+  TENANT,
+} from './harness.ts';
 
 const logger = createLogger({ service: 'invite-test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
@@ -62,6 +70,8 @@ describe('invite service', () => {
     expect(groups).toHaveLength(1);
     const group = groups[0]!;
     expect(group.isInvitationDisabled).toBe(true);
+    expect(group.monthlyRentCents).toBe(RENT_CENTS);
+    expect(group.decisionMakerDisplayName).toBe('Acme PM');
     expect(group.webhookUrl).toBe('http://127.0.0.1:3001/webhooks/verification-platform');
     expect(group.property).toMatchObject({
       name: 'Aspen Ridge',
@@ -72,8 +82,8 @@ describe('invite service', () => {
     });
     expect(group.applicants.map((a) => [a.email, a.phoneNumber, a.verifications.map((v) => v.type)])).toEqual(
       [
-        ['ada@example.com', '+13035550123', ['income', 'identity']],
-        ['bob@example.com', undefined, ['income', 'identity']],
+        ['ada@example.com', '+13035550123', ['income_verification', 'identity_verification']],
+        ['bob@example.com', undefined, ['income_verification', 'identity_verification']],
       ],
     );
 
@@ -102,7 +112,7 @@ describe('invite service', () => {
         ['bob', 'income', 'email', 'bob@example.com'],
       ].sort(),
     );
-    const adaIncome = group.applicants[0]!.verifications.find((v) => v.type === 'income')!;
+    const adaIncome = group.applicants[0]!.verifications.find((v) => v.type === 'income_verification')!;
     expect(
       notifications.find((n) => n.payload.applicantId === ada.applicantId && n.payload.kind === 'income')
         ?.payload.link,
@@ -178,7 +188,7 @@ describe('invite service', () => {
     });
     await settled(event);
     expect(h.groupsFor(applicationId)[0]!.applicants[0]!.verifications.map((v) => v.type)).toEqual([
-      'income',
+      'income_verification',
     ]);
     expect((await h.notificationsOf(applicationId)).map((n) => n.payload.kind)).toEqual(['income']);
   }, 60_000);
@@ -280,11 +290,12 @@ describe('invite service', () => {
           first_name: hal.firstName,
           last_name: hal.lastName,
           email: 'hal@example.com',
-          verifications: [{ type: 'income' }, { type: 'identity' }],
+          verifications: [{ type: 'income_verification' }, { type: 'identity_verification' }],
         },
       ],
       property: { name: 'Aspen Ridge', street_address: '', city: '', state: 'CO', zip_code: '' },
       decision_maker_display_name: 'Acme PM',
+      monthly_rent: RENT_CENTS,
       webhook_url: 'http://127.0.0.1:3001/webhooks/verification-platform',
       is_invitation_disabled: true,
       correlation_id: applicationId,
@@ -322,7 +333,7 @@ describe('invite service', () => {
         applicantId: gil.applicantId,
         kind: 'income',
         verificationId: income.verificationId,
-        reasonCompleted: 'submitted',
+        reasonCompleted: 'finished',
       },
       { tenantId: TENANT, correlationId: applicationId },
     );

@@ -17,8 +17,8 @@ import {
 } from '@autoverify/contracts';
 import { prismaTransactions, type Sql } from '@autoverify/messaging';
 import type { FaultSpec, Sandbox } from '@autoverify/sandbox';
-import { testTenant, testTenantsFile, waitFor } from '@autoverify/testing';
 import { startServiceUnderTest } from '@autoverify/service-testing';
+import { testTenant, testTenantsFile, waitFor } from '@autoverify/testing';
 import { createVerificationClient } from '@autoverify/verification-client';
 import { ReportSyncEnv } from '../src/config.ts';
 import { type RunningReportSync, startReportSync } from '../src/service.ts';
@@ -214,7 +214,7 @@ export async function startHarness(): Promise<Harness> {
               first_name: 'Ada',
               last_name: lastName,
               email,
-              verifications: [{ type: 'income' }, { type: 'identity' }],
+              verifications: [{ type: 'income_verification' }, { type: 'identity_verification' }],
             },
           ],
           property: {
@@ -230,14 +230,16 @@ export async function startHarness(): Promise<Harness> {
           is_invitation_disabled: true,
           correlation_id: randomUUID(),
         });
-        const applicant = group.applicants[0];
+        // The documented create answer has no applicants: read the group back (the sandbox's assumption).
+        const applicant = (await platform.getApplicantGroup(group.id)).applicants?.[0];
         if (!applicant) throw new Error('the platform created no applicant');
         const done = await control('POST', `/platform/applicants/${applicant.id}/complete`, {});
-        const ready = (
-          done.webhooks as { code: string; data: { report_id: string; report_type: string } }[]
-        ).filter((w) => w.code === 'REPORT_READY');
+        // Documented: flat webhook bodies.
+        const ready = (done.webhooks as { code: string; report_id: string; report_type: string }[]).filter(
+          (w) => w.code === 'REPORT_READY',
+        );
         const report = (type: string) => {
-          const found = ready.find((w) => w.data.report_type === type)?.data.report_id;
+          const found = ready.find((w) => w.report_type === type)?.report_id;
           if (!found) throw new Error(`no ${type} report among ${JSON.stringify(done.webhooks)}`);
           return found;
         };

@@ -73,3 +73,31 @@ export const ApplicationSubmitted = defineEvent({
     excluded: [{ entrataCustomerId: '503', role: 'occupant', reason: 'occupants are not applicants' }],
   },
 });
+
+/**
+ * v1 plus the monthly rent the verification platform requires (`monthly_rent`, integer cents). Absent when
+ * neither Entrata nor the property's setting gives it: invite then creates no verification request and
+ * reports InviteBlocked `rent_unknown` instead of inventing an amount. A v1 event means "rent unknown".
+ */
+export const ApplicationSubmittedV2 = defineEvent({
+  type: 'ApplicationSubmitted',
+  version: 2,
+  key: 'applicationId',
+  description:
+    'An application was submitted in Entrata and its applicants were read from the Entrata API, with the monthly rent when known. Published by ingest for a webhook, a reconciliation poll or a replay.',
+  payload: Type.Object(
+    {
+      ...ApplicationSubmitted.payload.properties,
+      monthlyRentCents: Type.Optional(
+        Type.Integer({ minimum: 1, description: 'Monthly rent in cents; absent when unknown.' }),
+      ),
+      rentSource: Type.Optional(
+        Type.Union([Type.Literal('entrata'), Type.Literal('property_setting')], {
+          description: 'Where monthlyRentCents came from (set together with it).',
+        }),
+      ),
+    },
+    { additionalProperties: false },
+  ),
+  example: { ...ApplicationSubmitted.example, monthlyRentCents: 185000, rentSource: 'property_setting' },
+});

@@ -107,6 +107,42 @@ export const InviteBlocked = defineEvent({
   },
 });
 
+/**
+ * v1 plus the reasons of issue 7: `rent_unknown` (no monthly rent from Entrata or the property's setting, so
+ * no verification request was made) and `platform_ids_unavailable` (the platform created the request but
+ * did not give the applicant and verification ids needed to send links and map its webhooks).
+ */
+export const InviteBlockedV2 = defineEvent({
+  type: 'InviteBlocked',
+  version: 2,
+  key: 'applicationId',
+  description:
+    'An applicant could not be invited: no usable contact, the platform rejected them, the rent is unknown, or the platform gave no ids/links. The detail says what to do. Visible to support.',
+  payload: Type.Object(
+    {
+      applicationId: Uuid,
+      applicantId: Uuid,
+      kind: Type.Optional(VerificationKind),
+      reason: Type.Union([
+        Type.Literal('no_contact'),
+        Type.Literal('invalid_contact'),
+        Type.Literal('platform_rejected'),
+        Type.Literal('rent_unknown'),
+        Type.Literal('platform_ids_unavailable'),
+      ]),
+      detail: Type.String({ description: 'What happened and what to do, in plain words.' }),
+    },
+    { additionalProperties: false },
+  ),
+  example: {
+    applicationId: '0b8f0f0e-5c33-5b2d-9d7a-3b7c7b2f6a10',
+    applicantId: '8e0f3a5e-8d0b-5f5e-a7c4-5a6d7e8f9a01',
+    reason: 'rent_unknown',
+    detail:
+      'no monthly rent is known for property 100200: set the rent in Entrata or the property setting monthlyRentCents; the invitations go out once it is known',
+  },
+});
+
 export const InviteExpired = defineEvent({
   type: 'InviteExpired',
   version: 1,
@@ -146,6 +182,47 @@ export const VerificationCompleted = defineEvent({
     kind: 'income',
     verificationId: 'ver_1',
     reasonCompleted: 'submitted',
+  },
+});
+
+/**
+ * A platform webhook that belongs to a known application but could not be attributed (an unknown applicant
+ * or verification, a group without applicant ids) after every retry: recorded so support sees it in the
+ * application's timeline instead of it being dropped.
+ */
+export const PlatformWebhookUnmapped = defineEvent({
+  type: 'PlatformWebhookUnmapped',
+  version: 1,
+  key: 'applicationId',
+  description:
+    'A verification-platform webhook of this application could not be mapped to an applicant or verification after every retry; ingest keeps it (webhookKey) and says why. Visible to support.',
+  payload: Type.Object(
+    {
+      applicationId: Uuid,
+      applicantGroupId: Id,
+      code: Type.String({
+        minLength: 1,
+        maxLength: 100,
+        description: 'The webhook code, e.g. REPORT_READY.',
+      }),
+      webhookKey: Type.String({ minLength: 1, description: "ingest's key of the stored webhook." }),
+      reason: Type.String(),
+      attempts: Type.Integer({ minimum: 1 }),
+      reportId: Type.Optional(Id),
+      reportType: Type.Optional(ReportType),
+      verificationId: Type.Optional(Id),
+    },
+    { additionalProperties: false },
+  ),
+  example: {
+    applicationId: '0b8f0f0e-5c33-5b2d-9d7a-3b7c7b2f6a10',
+    applicantGroupId: 'grp_123',
+    code: 'REPORT_READY',
+    webhookKey: 'sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
+    reason: 'identity report for applicant apl_9, who is not in applicant group grp_123',
+    attempts: 13,
+    reportId: 'rep_9',
+    reportType: 'identity',
   },
 });
 

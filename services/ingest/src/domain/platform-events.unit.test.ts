@@ -4,6 +4,7 @@ import {
   parsePlatformWebhook,
   planReportCompleted,
   planVerificationCompleted,
+  webhookIds,
 } from './platform-events.ts';
 
 const group: GroupMapping = {
@@ -33,12 +34,26 @@ const verification = {
 };
 
 describe('parsePlatformWebhook', () => {
-  it('accepts {code, data} with optional event_id', () => {
-    expect(parsePlatformWebhook({ code: 'REPORT_READY', data: {}, event_id: 'e1' })).toEqual({
+  it('accepts the documented flat body: a code and the fields beside it', () => {
+    expect(
+      parsePlatformWebhook({
+        code: 'VERIFICATION_COMPLETED',
+        verification_id: 'ver_1',
+        reason_completed: 'finished',
+      }),
+    ).toEqual({
       ok: true,
-      webhook: { code: 'REPORT_READY', data: {}, eventId: 'e1' },
+      webhook: {
+        code: 'VERIFICATION_COMPLETED',
+        fields: { verification_id: 'ver_1', reason_completed: 'finished' },
+      },
     });
-    expect(parsePlatformWebhook({ data: {} })).toMatchObject({ ok: false });
+    expect(parsePlatformWebhook({ code: 'SOMETHING_NEW' })).toMatchObject({ ok: true });
+  });
+  it('refuses a body without a string code', () => {
+    expect(parsePlatformWebhook({ verification_id: 'v' })).toMatchObject({ ok: false });
+    expect(parsePlatformWebhook({ code: 7 })).toMatchObject({ ok: false });
+    expect(parsePlatformWebhook([{ code: 'REPORT_READY' }])).toMatchObject({ ok: false });
   });
 });
 
@@ -46,7 +61,7 @@ describe('planVerificationCompleted', () => {
   it('maps the verification to our applicant', () => {
     expect(
       planVerificationCompleted(
-        { verification_id: 'ver_1', reason_completed: 'submitted' },
+        { verification_id: 'ver_1', reason_completed: 'finished' },
         verification,
         group,
       ),
@@ -57,7 +72,7 @@ describe('planVerificationCompleted', () => {
         applicantId: '8e0f3a5e-8d0b-5f5e-a7c4-5a6d7e8f9a02',
         kind: 'income',
         verificationId: 'ver_1',
-        reasonCompleted: 'submitted',
+        reasonCompleted: 'finished',
       },
     });
   });
@@ -85,6 +100,57 @@ describe('planReportCompleted', () => {
       },
     });
   });
+  it('keeps an income report a household report whatever applicant_id says (the documented example repeats the group id)', () => {
+    for (const applicantId of ['grp_1', 'apl_1', undefined]) {
+      const plan = planReportCompleted(
+        {
+          applicant_group_id: 'grp_1',
+          ...(applicantId ? { applicant_id: applicantId } : {}),
+          report_id: 'rep_2',
+          report_type: 'income',
+        },
+        group,
+      );
+      expect(plan).toMatchObject({
+        kind: 'publish',
+        payload: { scope: 'household', reportType: 'income', entrataCustomerIds: ['501', '502'] },
+      });
+    }
+    expect(
+      planReportCompleted(
+        { applicant_group_id: 'grp_1', applicant_id: 'grp_1', report_id: 'r', report_type: 'asset' },
+        group,
+      ),
+    ).toMatchObject({ kind: 'publish', payload: { scope: 'household' } });
+  });
+  it('cannot attribute an identity report without an applicant id, or with the group id', () => {
+    for (const applicantId of ['grp_1', undefined])
+      expect(
+        planReportCompleted(
+          {
+            applicant_group_id: 'grp_1',
+            ...(applicantId ? { applicant_id: applicantId } : {}),
+            report_id: 'r',
+            report_type: 'identity',
+          },
+          group,
+        ),
+      ).toMatchObject({ kind: 'unmapped', reason: expect.stringMatching(/cannot be attributed/) });
+    expect(
+      planReportCompleted(
+        { applicant_group_id: 'grp_1', applicant_id: 'apl_9', report_id: 'r', report_type: 'identity' },
+        group,
+      ),
+    ).toMatchObject({ kind: 'unmapped', reason: 'applicant apl_9 is not known in applicant group grp_1' });
+  });
+  it('waits when the group is known without applicant ids', () => {
+    expect(
+      planReportCompleted(
+        { applicant_group_id: 'grp_1', report_id: 'r', report_type: 'income' },
+        { ...group, applicants: [] },
+      ),
+    ).toMatchObject({ kind: 'unmapped', reason: expect.stringMatching(/no known applicants/) });
+  });
   it('scopes a report without applicant_id to the household', () => {
     const plan = planReportCompleted(
       { applicant_group_id: 'grp_1', report_id: 'rep_2', report_type: 'income' },
@@ -105,5 +171,16 @@ describe('planReportCompleted', () => {
     expect(
       planReportCompleted({ applicant_group_id: 'grp_9', report_id: 'r', report_type: 'income' }, undefined),
     ).toMatchObject({ kind: 'unmapped' });
+  });
+});
+
+describe('webhookIds', () => {
+  it('keeps only plausible ids for the record', () => {
+    expect(webhookIds({ report_id: 'r', report_type: 'income', verification_id: 7 })).toEqual({
+      reportId: 'r',
+      reportType: 'income',
+      verificationId: '7',
+    });
+    expect(webhookIds({ report_type: 'credit', report_id: 'x'.repeat(200) })).toEqual({});
   });
 });

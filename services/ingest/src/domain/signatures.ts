@@ -1,4 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { verifyWebhookSignature } from '@autoverify/verification-client';
 
 export type Verdict = { ok: true } | { ok: false; reason: string };
 
@@ -73,18 +74,25 @@ export function verifyBasicAuth(input: {
   return userOk && passwordOk ? { ok: true } : { ok: false, reason: 'wrong credentials' };
 }
 
-/** `Verification-Signature`: hex HMAC-SHA256 of the raw body with the shared secret (no timestamp). */
+/**
+ * Documented: `Verification-Signature` = hex HMAC-SHA256 of the raw request body bytes with the shared
+ * secret (no timestamp). Checked by the verification client's function: over the raw bytes, upper- or
+ * lower-case hex, constant time.
+ */
 export function verifyPlatformSignature(input: {
   header: string | undefined;
   rawBody: Buffer;
   secret: string;
 }): Verdict {
   if (!input.header) return { ok: false, reason: 'missing Verification-Signature header' };
-  const expected = createHmac('sha256', input.secret).update(input.rawBody).digest('hex');
-  return equalHex(expected, input.header.trim())
+  return verifyWebhookSignature(input.rawBody, input.header, input.secret)
     ? { ok: true }
     : { ok: false, reason: 'signature does not match' };
 }
 
-/** De-duplication key of a platform webhook without event_id: the hash of its exact bytes. */
+/**
+ * De-duplication key of a platform webhook: the hash of its exact bytes. The documented bodies carry no event
+ * id and no timestamp, so content is all there is: a retried or replayed delivery (identical bytes) is a
+ * duplicate, anything that differs is a new delivery.
+ */
 export const bodyHash = (rawBody: Buffer): string => createHash('sha256').update(rawBody).digest('hex');

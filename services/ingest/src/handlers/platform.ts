@@ -1,4 +1,9 @@
-import { ReportCompleted, VerificationCompleted, VerificationRequested } from '@autoverify/contracts';
+import {
+  PlatformWebhookUnmapped,
+  ReportCompleted,
+  VerificationCompleted,
+  VerificationRequested,
+} from '@autoverify/contracts';
 import { buildEvent, handle } from '@autoverify/messaging';
 import type { Tx } from '../db.ts';
 import {
@@ -7,6 +12,8 @@ import {
   parsePlatformWebhook,
   planReportCompleted,
   planVerificationCompleted,
+  text,
+  webhookIds,
 } from '../domain/platform-events.ts';
 import type { Deps, JobInfo, Jobs } from '../ports.ts';
 
@@ -14,24 +21,27 @@ export const PROCESS_PLATFORM_WEBHOOK = 'process-platform-webhook';
 
 /**
  * A webhook can beat the VerificationRequested that maps its ids (the platform answers fast, our consumer
- * may lag): retry with backoff for about 45 minutes before recording it as failed.
+ * may lag): retry with backoff (with the default 12 retries for about 45 minutes) before recording it as
+ * failed and, when its application is known, publishing PlatformWebhookUnmapped for support.
  */
-export const PLATFORM_RETRY = {
-  retryLimit: 12,
-  retryDelay: 2,
-  retryBackoff: true,
-  retryDelayMax: 600,
-} as const;
+export const DEFAULT_PLATFORM_MAPPING_RETRIES = 12;
+export const platformRetry = (retryLimit = DEFAULT_PLATFORM_MAPPING_RETRIES) =>
+  ({ retryLimit, retryDelay: 2, retryBackoff: true, retryDelayMax: 600 }) as const;
 
 export interface ProcessPlatformWebhookJob {
   dedupeKey: string;
 }
 
-export async function enqueuePlatformWebhook(tx: Tx, jobs: Jobs, dedupeKey: string): Promise<void> {
+export async function enqueuePlatformWebhook(
+  tx: Tx,
+  jobs: Jobs,
+  dedupeKey: string,
+  retryLimit?: number,
+): Promise<void> {
   await jobs.send<ProcessPlatformWebhookJob>(
     PROCESS_PLATFORM_WEBHOOK,
     { dedupeKey },
-    { tx, singletonKey: `platform:${dedupeKey}`, ...PLATFORM_RETRY },
+    { tx, singletonKey: `platform:${dedupeKey}`, ...platformRetry(retryLimit) },
   );
 }
 
@@ -88,9 +98,14 @@ async function loadGroup(tx: Tx, applicantGroupId: string | undefined): Promise<
 
 class MappingNotYetKnown extends Error {}
 
-/** Turns a stored platform webhook into VerificationCompleted / ReportCompleted (each at most once per report). */
-export function processPlatformWebhook(deps: Deps) {
+/**
+ * Turns a stored platform webhook into VerificationCompleted / ReportCompleted (each at most once per report).
+ * One that still cannot be mapped after the last retry is never dropped silently: its row says why
+ * (`failed`), and when its application is known PlatformWebhookUnmapped puts it in the application's timeline.
+ */
+export function processPlatformWebhook(deps: Deps & { retryLimit?: number }) {
   const logger = deps.logger.child({ job: PROCESS_PLATFORM_WEBHOOK });
+  const retryLimit = deps.retryLimit ?? DEFAULT_PLATFORM_MAPPING_RETRIES;
 
   const finish = (
     tx: Tx,
@@ -120,7 +135,7 @@ export function processPlatformWebhook(deps: Deps) {
             'stored body is not a platform webhook',
             attempts,
           ));
-        const { code, data } = parsed.webhook;
+        const { code, fields } = parsed.webhook;
         const log = { dedupeKey, code, attempt: attempts };
 
         const settle = async <T>(
@@ -129,8 +144,28 @@ export function processPlatformWebhook(deps: Deps) {
           group: GroupMapping | undefined,
         ) => {
           if (plan.kind === 'unmapped') {
-            if (info.retryCount < PLATFORM_RETRY.retryLimit) throw new MappingNotYetKnown(plan.reason);
-            logger.error({ ...log, reason: plan.reason }, 'platform webhook could not be mapped; giving up');
+            if (info.retryCount < retryLimit) throw new MappingNotYetKnown(plan.reason);
+            logger.error(
+              { ...log, reason: plan.reason, applicationId: group?.applicationId },
+              'platform webhook could not be mapped; giving up',
+            );
+            if (group) {
+              await deps.outbox.add(
+                tx,
+                PlatformWebhookUnmapped,
+                {
+                  applicationId: group.applicationId,
+                  applicantGroupId: group.applicantGroupId,
+                  code,
+                  webhookKey: dedupeKey,
+                  reason: plan.reason,
+                  attempts,
+                  ...webhookIds(fields),
+                },
+                { tenantId: group.tenantId, correlationId: group.applicationId },
+              );
+              published = true;
+            }
             return finish(tx, dedupeKey, 'failed', `mapping never arrived: ${plan.reason}`, attempts);
           }
           if (plan.kind === 'invalid') {
@@ -146,14 +181,13 @@ export function processPlatformWebhook(deps: Deps) {
             // Recorded only: nothing downstream depends on a start.
             return void (await finish(tx, dedupeKey, 'processed', undefined, attempts));
           case 'VERIFICATION_COMPLETED': {
-            const verificationId =
-              typeof data.verification_id === 'string' ? data.verification_id : undefined;
+            const verificationId = text(fields.verification_id);
             const verification = verificationId
               ? ((await tx.verification.findUnique({ where: { verificationId } })) ?? undefined)
               : undefined;
             const group = await loadGroup(tx, verification?.applicantGroupId);
             await settle(
-              planVerificationCompleted(data, verification, group),
+              planVerificationCompleted(fields, verification, group),
               async (payload, g) => {
                 await deps.outbox.add(tx, VerificationCompleted, payload, {
                   tenantId: g.tenantId,
@@ -166,12 +200,9 @@ export function processPlatformWebhook(deps: Deps) {
             return;
           }
           case 'REPORT_READY': {
-            const group = await loadGroup(
-              tx,
-              typeof data.applicant_group_id === 'string' ? data.applicant_group_id : undefined,
-            );
+            const group = await loadGroup(tx, text(fields.applicant_group_id));
             await settle(
-              planReportCompleted(data, group),
+              planReportCompleted(fields, group),
               async (payload, g) => {
                 const event = buildEvent(ReportCompleted, payload, {
                   tenantId: g.tenantId,

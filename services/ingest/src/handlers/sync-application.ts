@@ -1,5 +1,5 @@
 import type { Tenants } from '@autoverify/config';
-import { ApplicationSubmitted, applicationIdFor } from '@autoverify/contracts';
+import { ApplicationSubmittedV2, applicationIdFor } from '@autoverify/contracts';
 import {
   type EntrataClients,
   type EntrataLeaseCustomer,
@@ -8,6 +8,7 @@ import {
 } from '@autoverify/entrata-client';
 import type { Tx } from '../db.ts';
 import { applicantsHash, buildApplicants } from '../domain/applicants.ts';
+import { hashWithRent, resolveMonthlyRent } from '../domain/rent.ts';
 import type { Deps, JobInfo, Jobs } from '../ports.ts';
 
 export const SYNC_APPLICATION = 'sync-application';
@@ -135,7 +136,12 @@ export function syncApplication(deps: SyncDeps) {
         built.excluded.map((e) => `${e.entrataCustomerId}: ${e.reason}`).join('; ') || 'no customers';
       return fail(job, `no applicant to invite (${why})`, readStartedAt);
     }
-    const hash = applicantsHash(built);
+    // Seam: the rent read from Entrata goes into fromEntrata once the Entrata client reads it.
+    const rent = resolveMonthlyRent({
+      fromEntrata: undefined,
+      setting: deps.tenants.property(job.tenantId, job.propertyId).monthlyRentCents,
+    });
+    const hash = hashWithRent(applicantsHash(built), rent);
     const applicationId = applicationIdFor(job.tenantId, job.entrataApplicationId);
     const submittedAt = read.prospect.createdOn ?? job.occurredAt ?? new Date().toISOString();
     const leadId = read.prospect.leadId ?? job.leadId;
@@ -161,7 +167,7 @@ export function syncApplication(deps: SyncDeps) {
       if (changed) {
         await deps.outbox.add(
           tx,
-          ApplicationSubmitted,
+          ApplicationSubmittedV2,
           {
             applicationId,
             entrataApplicationId: job.entrataApplicationId,
@@ -171,6 +177,7 @@ export function syncApplication(deps: SyncDeps) {
             source: job.source,
             applicants: built.applicants,
             excluded: built.excluded,
+            ...(rent ? { monthlyRentCents: rent.cents, rentSource: rent.source } : {}),
           },
           { tenantId: job.tenantId, correlationId: applicationId },
         );

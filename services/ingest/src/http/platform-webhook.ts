@@ -4,21 +4,29 @@ import { parsePlatformWebhook } from '../domain/platform-events.ts';
 import { bodyHash, verifyPlatformSignature } from '../domain/signatures.ts';
 import { enqueuePlatformWebhook } from '../handlers/platform.ts';
 import type { Deps } from '../ports.ts';
-import { acceptRawJson, headerText, parseJson, sendInvalid, sendMalformed } from './raw-json.ts';
+import { acceptRawBodyOfAnyType, headerText, parseJson, sendInvalid, sendMalformed } from './raw-json.ts';
 
 export const PLATFORM_WEBHOOK_BODY_LIMIT = 64 * 1024;
 
 export interface PlatformWebhookDeps extends Deps {
   platformWebhookSecret: string;
+  /** Retries of a webhook whose id mapping has not arrived (see handlers/platform.ts). */
+  platformMappingRetries?: number;
 }
 
 /**
- * POST /webhooks/verification-platform - signed with the shared secret (no timestamp is signed, so replays
- * are handled by de-duplication: event_id when present, else the hash of the exact body).
+ * POST /webhooks/verification-platform. Documented: a flat JSON body signed with `Verification-Signature`
+ * (hex HMAC-SHA256 of the raw bytes), without event id, timestamp or tenant; the Content-Type is NOT
+ * documented, so the body is read as JSON whatever the header says (or without one).
+ *
+ * No timestamp is signed, so replays are ours to stop: the key is the sha256 of the exact bytes. An
+ * identical body (a retry, a replay, or a VERIFICATION_COMPLETED fired again for a reopened verification,
+ * which says nothing new) is acknowledged as a duplicate and not processed again; a body that differs in
+ * any byte is a new delivery.
  */
 export function platformWebhookRoutes(deps: PlatformWebhookDeps) {
   return async (scope: FastifyInstance) => {
-    acceptRawJson(scope, PLATFORM_WEBHOOK_BODY_LIMIT);
+    acceptRawBodyOfAnyType(scope, PLATFORM_WEBHOOK_BODY_LIMIT);
 
     scope.post('/webhooks/verification-platform', async (request, reply) => {
       const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
@@ -35,9 +43,7 @@ export function platformWebhookRoutes(deps: PlatformWebhookDeps) {
       if (!json.ok) return sendMalformed(reply, json.message);
       const parsed = parsePlatformWebhook(json.value);
       if (!parsed.ok) return sendInvalid(reply, parsed.errors);
-      const dedupeKey = parsed.webhook.eventId
-        ? `event:${parsed.webhook.eventId}`
-        : `sha256:${bodyHash(raw)}`;
+      const dedupeKey = `sha256:${bodyHash(raw)}`;
       let inserted: boolean;
       try {
         inserted = await deps.transactions.run(async (tx) => {
@@ -45,7 +51,8 @@ export function platformWebhookRoutes(deps: PlatformWebhookDeps) {
             INSERT INTO platform_webhooks (dedupe_key, code, body, status)
             VALUES (${dedupeKey}, ${parsed.webhook.code}, ${JSON.stringify(json.value)}::jsonb, 'pending')
             ON CONFLICT (dedupe_key) DO NOTHING RETURNING dedupe_key`;
-          if (rows.length > 0) await enqueuePlatformWebhook(tx, deps.jobs, dedupeKey);
+          if (rows.length > 0)
+            await enqueuePlatformWebhook(tx, deps.jobs, dedupeKey, deps.platformMappingRetries);
           return rows.length > 0;
         });
       } catch (error) {
@@ -60,7 +67,12 @@ export function platformWebhookRoutes(deps: PlatformWebhookDeps) {
         );
       }
       request.log.info(
-        { dedupeKey, code: parsed.webhook.code, duplicate: !inserted },
+        {
+          dedupeKey,
+          code: parsed.webhook.code,
+          duplicate: !inserted,
+          contentType: headerText(request.headers['content-type']) ?? null,
+        },
         'platform webhook received',
       );
       return inserted

@@ -16,6 +16,18 @@ export function acceptRawJson(scope: FastifyInstance, bodyLimit: number): void {
   );
 }
 
+/**
+ * Like acceptRawJson, but for a sender whose Content-Type is not documented (the verification platform):
+ * the body is kept as a Buffer whatever the header says, or without one, and parsed as JSON later; anything
+ * larger than `bodyLimit` is a 413 problem.
+ */
+export function acceptRawBodyOfAnyType(scope: FastifyInstance, bodyLimit: number): void {
+  scope.removeAllContentTypeParsers();
+  scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_request, body, done) =>
+    done(null, body),
+  );
+}
+
 /** JSON.parse behind a nesting limit checked on the text, so a hostile body cannot exhaust the stack. */
 export function parseJson(raw: Buffer): { ok: true; value: unknown } | { ok: false; message: string } {
   const text = raw.toString('utf8');

@@ -5,7 +5,8 @@ import { inviteNotificationId, type VerificationKind } from './notification-id.t
 export interface PlatformVerificationRef {
   kind: VerificationKind;
   verificationId: string;
-  link: string;
+  /** The invitation link; absent when the platform gave none (NOT DOCUMENTED: see the verification client). */
+  link?: string;
 }
 
 export interface InvitableApplicant {
@@ -57,8 +58,8 @@ export interface InvitePlanInput {
 
 export interface InvitePlan {
   invites: PlannedInvite[];
-  /** Applicant × kind the platform gave no verification or link for: cannot be invited. */
-  missing: { applicantId: string; kind: VerificationKind }[];
+  /** Applicant × kind the platform gave no verification, or no link, for: cannot be invited. */
+  missing: { applicantId: string; kind: VerificationKind; what: 'verification' | 'link' }[];
 }
 
 export const inviteKey = (applicantId: string, kind: VerificationKind): string => `${applicantId}:${kind}`;
@@ -79,10 +80,15 @@ export function planInvites(input: InvitePlanInput): InvitePlan {
   for (const applicant of input.applicants) {
     for (const kind of input.kinds) {
       const verification = applicant.verifications.find((v) => v.kind === kind);
-      if (!verification) {
-        plan.missing.push({ applicantId: applicant.applicantId, kind });
+      if (!verification?.link) {
+        plan.missing.push({
+          applicantId: applicant.applicantId,
+          kind,
+          what: verification ? 'link' : 'verification',
+        });
         continue;
       }
+      const link = verification.link;
       const existing = input.invites.get(inviteKey(applicant.applicantId, kind));
       if (existing && existing.status !== 'sent') continue;
       const contacts: [Channel, string | null | undefined][] = [
@@ -100,7 +106,7 @@ export function planInvites(input: InvitePlanInput): InvitePlan {
         applicantId: applicant.applicantId,
         kind,
         verificationId: verification.verificationId,
-        link: verification.link,
+        link,
         recipientName: `${applicant.firstName} ${applicant.lastName}`.trim(),
         expiresAt: existing?.expiresAt ?? inviteExpiresAt(input.now, input.inviteExpiryDays),
         isNew: !existing,

@@ -126,6 +126,17 @@ describe('planInvites', () => {
       ...base,
       applicants: [{ ...ada, verifications: ada.verifications.slice(0, 1) }],
     });
-    expect(plan.missing).toEqual([{ applicantId: 'a1', kind: 'identity' }]);
+    expect(plan.missing).toEqual([{ applicantId: 'a1', kind: 'identity', what: 'verification' }]);
+  });
+
+  it('reports a verification without an invitation link as missing, and sends nothing for it', () => {
+    const [income, identity] = ada.verifications;
+    const { link: _none, ...withoutLink } = identity as NonNullable<typeof identity>;
+    const plan = planInvites({
+      ...base,
+      applicants: [{ ...ada, verifications: [income as NonNullable<typeof income>, withoutLink] }],
+    });
+    expect(plan.missing).toEqual([{ applicantId: 'a1', kind: 'identity', what: 'link' }]);
+    expect(plan.invites.map((i) => i.kind)).toEqual(['income']);
   });
 });

@@ -17,7 +17,8 @@ export interface TheirApplicant {
   email?: string | undefined;
   phoneNumber?: string | undefined;
   link?: string | undefined;
-  verifications: { id: string; type: string; link?: string | undefined }[];
+  /** `kind` as the verification client read it from the platform's type (undefined: not one of ours). */
+  verifications: { id: string; kind?: string | undefined; link?: string | undefined }[];
 }
 
 /**
@@ -56,13 +57,16 @@ export function matchPlatformApplicants<O extends OurApplicant, T extends TheirA
   return result;
 }
 
-/** Our view of a platform applicant's verifications: the kinds we use, each with its invitation link. */
+/**
+ * Our view of a platform applicant's verifications: the kinds we use, each with its id (what webhooks are
+ * mapped by) and its invitation link when the platform gave one (without it nothing can be sent).
+ */
 export function verificationRefs(applicant: TheirApplicant): PlatformVerificationRef[] {
   const refs: PlatformVerificationRef[] = [];
   for (const v of applicant.verifications) {
-    if (v.type !== 'income' && v.type !== 'identity') continue;
+    if (v.kind !== 'income' && v.kind !== 'identity') continue;
     const link = v.link ?? applicant.link;
-    if (link) refs.push({ kind: v.type as VerificationKind, verificationId: v.id, link });
+    refs.push({ kind: v.kind as VerificationKind, verificationId: v.id, ...(link ? { link } : {}) });
   }
   return refs;
 }

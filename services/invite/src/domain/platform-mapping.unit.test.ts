@@ -26,20 +26,27 @@ describe('matchPlatformApplicants', () => {
 });
 
 describe('verificationRefs', () => {
-  it('keeps income/identity with a link (the verification link, else the applicant link)', () => {
+  it('keeps income/identity with their link (the verification link, else the applicant link)', () => {
     expect(
       verificationRefs({
         id: 'p',
         link: 'https://v.example.com/p',
         verifications: [
-          { id: 'v1', type: 'income', link: 'https://v.example.com/1' },
-          { id: 'v2', type: 'identity' },
-          { id: 'v3', type: 'asset', link: 'https://v.example.com/3' },
+          { id: 'v1', kind: 'income', link: 'https://v.example.com/1' },
+          { id: 'v2', kind: 'identity' },
+          { id: 'v3', kind: 'asset', link: 'https://v.example.com/3' },
+          { id: 'v4', kind: undefined },
         ],
       }),
     ).toEqual([
       { kind: 'income', verificationId: 'v1', link: 'https://v.example.com/1' },
       { kind: 'identity', verificationId: 'v2', link: 'https://v.example.com/p' },
+    ]);
+  });
+
+  it('keeps the id of a verification without any link (webhooks still map by it)', () => {
+    expect(verificationRefs({ id: 'p', verifications: [{ id: 'v1', kind: 'income' }] })).toEqual([
+      { kind: 'income', verificationId: 'v1' },
     ]);
   });
 });

@@ -16,6 +16,8 @@ export interface KnownApplicant extends ContactDetails {
   blocked?: { reason: string; detail: string | null } | null;
   /** The platform rejected this applicant (e.g. an email it considers invalid). */
   rejected?: boolean;
+  /** In a platform group, but the platform gave no ids/links for them yet: every submission reads it again. */
+  awaitingIds?: boolean;
 }
 
 /**
@@ -37,7 +39,7 @@ export interface ApplicantDecision extends ContactAssessment {
 
 export interface SubmissionDecision {
   firstTime: boolean;
-  /** Enqueue the platform job: someone must be created, added or updated at the platform. */
+  /** Enqueue the platform job: someone must be created, added or updated at the platform, or read again. */
   syncPlatform: boolean;
   applicants: ApplicantDecision[];
 }
@@ -67,7 +69,10 @@ export function decideSubmission(
       ...assessment,
     };
   });
-  const syncPlatform = applicants.some((a) => !a.blocked && a.change !== 'unchanged');
+  // A replay (support) or re-submission is how a group whose ids the platform did not give is read again.
+  const syncPlatform =
+    applicants.some((a) => !a.blocked && a.change !== 'unchanged') ||
+    (known ?? []).some((a) => a.awaitingIds);
   return { firstTime: known === undefined, syncPlatform, applicants };
 }
 

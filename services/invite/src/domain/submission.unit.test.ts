@@ -97,4 +97,10 @@ describe('decideSubmission', () => {
     expect(fixed.syncPlatform).toBe(true);
     expect(fixed.applicants[0]?.change).toBe('added');
   });
+
+  it('reads the platform again on any submission while an applicant waits for platform ids', () => {
+    const decision = decideSubmission([known(ada, { awaitingIds: true })], [ada], channels);
+    expect(decision.applicants.map((a) => a.change)).toEqual(['unchanged']);
+    expect(decision.syncPlatform).toBe(true);
+  });
 });

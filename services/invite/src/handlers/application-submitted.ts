@@ -1,6 +1,12 @@
 import type { Tenants } from '@autoverify/config';
-import { ApplicationSubmitted, InviteBlocked } from '@autoverify/contracts';
-import { handle, PermanentError } from '@autoverify/messaging';
+import {
+  ApplicationSubmitted,
+  ApplicationSubmittedV2,
+  type EventOf,
+  InviteBlockedV2,
+  type PayloadOf,
+} from '@autoverify/contracts';
+import { type Handler, type HandlerContext, handle, PermanentError } from '@autoverify/messaging';
 import type { Tx } from '../db.ts';
 import type { ContactIssue } from '../domain/contact.ts';
 import { decideSubmission, type KnownApplicant } from '../domain/submission.ts';
@@ -13,14 +19,29 @@ export interface ApplicationSubmittedDeps {
   retry?: JobRetry;
 }
 
+type Submitted = PayloadOf<typeof ApplicationSubmittedV2>;
+
 /**
- * Records the application's applicants as submitted and decides what the platform job has to do.
- * Runs in the consumer's transaction (with the inbox row), so the rows, the InviteBlocked events and
- * the job are committed together or not at all.
+ * Records the application's applicants (and its monthly rent, when the submission carries it) and decides
+ * what the platform job has to do. Runs in the consumer's transaction (with the inbox row), so the rows, the
+ * InviteBlocked events and the job are committed together or not at all. v1 and v2 are both handled: a v1
+ * submission (from before the rent was read) tells nothing about the rent, and a known rent is kept.
  */
-export function applicationSubmittedHandler(deps: ApplicationSubmittedDeps) {
-  return handle(ApplicationSubmitted, async (event, tx: Tx, ctx) => {
-    const p = event.payload;
+export function applicationSubmittedHandlers(deps: ApplicationSubmittedDeps): Handler<Tx>[] {
+  const record = recordSubmission(deps);
+  return [
+    handle(ApplicationSubmitted, (event, tx: Tx, ctx) => record(event, event.payload, tx, ctx)),
+    handle(ApplicationSubmittedV2, (event, tx: Tx, ctx) => record(event, event.payload, tx, ctx)),
+  ];
+}
+
+function recordSubmission(deps: ApplicationSubmittedDeps) {
+  return async (
+    event: EventOf<typeof ApplicationSubmitted> | EventOf<typeof ApplicationSubmittedV2>,
+    p: Submitted,
+    tx: Tx,
+    ctx: HandlerContext<Tx>,
+  ): Promise<void> => {
     let settings: ReturnType<Tenants['property']>;
     try {
       settings = deps.tenants.property(event.tenantId, p.propertyId);
@@ -36,6 +57,10 @@ export function applicationSubmittedHandler(deps: ApplicationSubmittedDeps) {
     const previous = new Map((existing?.applicants ?? []).map((a) => [a.id, a]));
     const decision = decideSubmission(existing?.applicants.map(toKnown), p.applicants, settings.channels);
 
+    const rent =
+      p.monthlyRentCents === undefined
+        ? {}
+        : { monthlyRentCents: p.monthlyRentCents, rentSource: p.rentSource ?? null };
     if (!existing) {
       await tx.application.create({
         data: {
@@ -44,9 +69,15 @@ export function applicationSubmittedHandler(deps: ApplicationSubmittedDeps) {
           entrataApplicationId: p.entrataApplicationId,
           propertyId: p.propertyId,
           submittedAt: new Date(p.submittedAt),
+          ...rent,
         },
       });
+    } else if (p.monthlyRentCents !== undefined) {
+      await tx.application.update({ where: { id: p.applicationId }, data: rent });
     }
+    // The invitations held back for the rent go out once a submission carries it.
+    // Also while a run is under way (it read no rent): the job queued here runs after it.
+    const rentArrived = existing?.monthlyRentCents === null && p.monthlyRentCents !== undefined;
 
     for (const [index, d] of decision.applicants.entries()) {
       const submitted = p.applicants[index];
@@ -83,7 +114,7 @@ export function applicationSubmittedHandler(deps: ApplicationSubmittedDeps) {
       if (d.blocked && d.reportBlock && !invitedBefore) {
         await ctx.outbox.add(
           tx,
-          InviteBlocked,
+          InviteBlockedV2,
           {
             applicationId: p.applicationId,
             applicantId: d.applicantId,
@@ -105,7 +136,7 @@ export function applicationSubmittedHandler(deps: ApplicationSubmittedDeps) {
       }
     }
 
-    if (decision.syncPlatform) {
+    if (decision.syncPlatform || rentArrived) {
       // A running job keeps its claim (status running); the job queued here waits for it and then sees
       // this submission. The key names the revision, not just the application: the queue admits one
       // job per key while another is queued OR running, and a change made during a run must not be dropped.
@@ -128,6 +159,8 @@ export function applicationSubmittedHandler(deps: ApplicationSubmittedDeps) {
         applicationId: p.applicationId,
         firstTime: decision.firstTime,
         syncPlatform: decision.syncPlatform,
+        rentArrived,
+        rentKnown: p.monthlyRentCents !== undefined || (existing?.monthlyRentCents ?? null) !== null,
         changes: decision.applicants.map((a) => ({
           applicantId: a.applicantId,
           change: a.change,
@@ -136,7 +169,7 @@ export function applicationSubmittedHandler(deps: ApplicationSubmittedDeps) {
       },
       'application submission recorded',
     );
-  });
+  };
 }
 
 function toKnown(a: Applicant): KnownApplicant {
@@ -147,5 +180,9 @@ function toKnown(a: Applicant): KnownApplicant {
     contactIssues: a.contactIssues as ContactIssue[],
     blocked: a.status === 'blocked' ? { reason: a.blockedReason ?? '', detail: a.blockedDetail } : null,
     rejected: a.status === 'rejected',
+    // In a group without ids, or held after an unanswered create: each submission looks again.
+    awaitingIds:
+      a.status === 'ids_unavailable' ||
+      (a.status === 'pending' && a.waitingFor === 'platform_ids_unavailable'),
   };
 }

@@ -1,5 +1,9 @@
 import type { ResolvedProperty } from '@autoverify/config';
-import type { CreateApplicantGroupRequest, NewApplicant } from '@autoverify/verification-client';
+import {
+  type CreateApplicantGroupRequest,
+  type NewApplicant,
+  platformVerificationType,
+} from '@autoverify/verification-client';
 import type { VerificationKind } from '../domain/notification-id.ts';
 
 export interface ApplicantForPlatform {
@@ -9,27 +13,28 @@ export interface ApplicantForPlatform {
   mobilePhone: string | null;
 }
 
-/** Our applicant as the platform wants it; only the channels we may use are shared. */
+/** Our applicant as the platform wants it (documented types `<kind>_verification`); only usable channels. */
 export function toNewApplicant(a: ApplicantForPlatform, kinds: VerificationKind[]): NewApplicant {
   return {
     first_name: a.firstName,
     last_name: a.lastName,
     ...(a.email ? { email: a.email } : {}),
     ...(a.mobilePhone ? { phone_number: a.mobilePhone } : {}),
-    verifications: kinds.map((type) => ({ type })),
+    verifications: kinds.map((kind) => ({ type: platformVerificationType(kind) })),
   };
 }
 
 /**
- * The group request. Invitations are disabled at the platform because we send our own (with the
- * customer's branding, quiet hours and opt-outs); the correlation id is our application id so a
- * retry after a crash finds the group instead of creating a second one. Monthly rent is not in
- * the data read from Entrata, so it is not sent (the field is optional).
+ * The group request (documented body). Invitations are disabled at the platform because we send our own
+ * (with the customer's branding, quiet hours and opt-outs); the correlation id is our application id so a
+ * retry after a crash finds the group (documented list filter) instead of creating a second one.
+ * `monthly_rent` and `decision_maker_display_name` are required by the platform.
  */
 export function groupRequest(input: {
   correlationId: string;
   propertyId: string;
   property: ResolvedProperty;
+  monthlyRentCents: number;
   applicants: NewApplicant[];
   webhookUrl: string;
 }): CreateApplicantGroupRequest {
@@ -46,6 +51,7 @@ export function groupRequest(input: {
       zip_code: property.address?.zip ?? '',
     },
     decision_maker_display_name: property.sender.brandName,
+    monthly_rent: input.monthlyRentCents,
     webhook_url: input.webhookUrl,
     is_invitation_disabled: true,
     correlation_id: input.correlationId,

@@ -1,4 +1,5 @@
 import { type TopicDefinition, topicOfEvent } from '@autoverify/contracts';
+import { redactText } from '@autoverify/logger';
 
 /** What the timeline shows of an event: who published it, whether it is a failure, and its trace. */
 export interface EventFacts {
@@ -13,10 +14,19 @@ export interface EventFacts {
 export type Outcome = 'ok' | 'failed';
 
 // Event types that record something going wrong; everything else is progress.
-const FAILURES = new Set(['InviteBlocked', 'NotificationFailed', 'ReportSyncFailed']);
+const FAILURES = new Set([
+  'InviteBlocked',
+  'NotificationFailed',
+  'ReportSyncFailed',
+  'PlatformWebhookUnmapped',
+]);
+
+// Failures whose detail says what to do (in plain words, personal data masked): shown in the summary.
+const DETAILED = new Set(['InviteBlocked']);
 
 // Payload fields that carry no personal data and say what happened; shown in this order.
 const SUMMARY_FIELDS = [
+  'code',
   'purpose',
   'kind',
   'reportType',
@@ -30,6 +40,9 @@ const SUMMARY_FIELDS = [
   'permanent',
   'attempts',
   'reportId',
+  'verificationId',
+  'monthlyRentCents',
+  'rentSource',
 ] as const;
 
 interface EnvelopeLike {
@@ -67,13 +80,15 @@ export function traceIdOf(traceparent: string | undefined): string | null {
   return match?.[1] && !/^0+$/.test(match[1]) ? match[1] : null;
 }
 
-export function summaryOf(payload: Record<string, unknown>): string {
+export function summaryOf(payload: Record<string, unknown>, type?: string): string {
   const parts: string[] = [];
   for (const field of SUMMARY_FIELDS) {
     const value = payload[field];
     if (value === undefined || value === null) continue;
     parts.push(`${field}=${Array.isArray(value) ? value.join(',') : String(value)}`);
   }
+  if (type && DETAILED.has(type) && typeof payload.detail === 'string')
+    parts.push(`detail="${redactText(payload.detail)}"`);
   return parts.join(' ');
 }
 
@@ -84,6 +99,6 @@ export function factsOf(envelope: EnvelopeLike): EventFacts {
     outcome: outcomeOf(envelope.type),
     traceId: traceIdOf(envelope.traceparent),
     entrataApplicationId: typeof entrataApplicationId === 'string' ? entrataApplicationId : null,
-    summary: summaryOf(envelope.payload),
+    summary: summaryOf(envelope.payload, envelope.type),
   };
 }

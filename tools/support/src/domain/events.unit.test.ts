@@ -1,8 +1,11 @@
 import {
+  ApplicationSubmittedV2,
   allEvents,
   InviteBlocked,
+  InviteBlockedV2,
   NotificationFailed,
   NotificationRequested,
+  PlatformWebhookUnmapped,
   ReportCompleted,
   ReportSyncFailed,
 } from '@autoverify/contracts';
@@ -14,8 +17,13 @@ describe('timeline facts', () => {
     const failed = allEvents()
       .filter((d) => outcomeOf(d.type) === 'failed')
       .map((d) => d.type);
-    expect(failed.sort()).toEqual(
-      [InviteBlocked.type, NotificationFailed.type, ReportSyncFailed.type].sort(),
+    expect([...new Set(failed)].sort()).toEqual(
+      [
+        InviteBlocked.type,
+        NotificationFailed.type,
+        ReportSyncFailed.type,
+        PlatformWebhookUnmapped.type,
+      ].sort(),
     );
   });
 
@@ -57,5 +65,30 @@ describe('timeline facts', () => {
       outcome: 'failed',
       traceId: null,
     });
+  });
+
+  it('shows the new InviteBlocked reasons with what to do, and an unmappable platform webhook, readably', () => {
+    const blocked = factsOf({ type: InviteBlockedV2.type, payload: InviteBlockedV2.example });
+    expect(blocked.outcome).toBe('failed');
+    expect(blocked.summary).toMatch(
+      /^reason=rent_unknown detail="no monthly rent is known for property 100200: set the rent/,
+    );
+    expect(
+      summaryOf(
+        { ...InviteBlockedV2.example, reason: 'platform_rejected', detail: 'ada@example.com does not exist' },
+        InviteBlockedV2.type,
+      ),
+    ).not.toContain('ada@example.com');
+    const unmapped = factsOf({
+      type: PlatformWebhookUnmapped.type,
+      payload: PlatformWebhookUnmapped.example,
+    });
+    expect(unmapped).toMatchObject({ service: 'ingest', outcome: 'failed' });
+    expect(unmapped.summary).toBe(
+      'code=REPORT_READY reportType=identity reason=identity report for applicant apl_9, who is not in applicant group grp_123 attempts=13 reportId=rep_9',
+    );
+    expect(summaryOf(ApplicationSubmittedV2.example)).toBe(
+      'source=webhook monthlyRentCents=185000 rentSource=property_setting',
+    );
   });
 });
