@@ -49,9 +49,16 @@ const OrgBody = Type.Object({
   ingestBaseUrl: Type.Optional(Type.String({ pattern: '^https?://' })),
   rateLimitPerMinute: Type.Optional(Type.Integer({ minimum: 1 })),
   fileTypes: Type.Optional(
-    Type.Array(Type.Object({ id: Type.String(), name: Type.String(), systemCode: Type.String() }), {
-      minItems: 1,
-    }),
+    Type.Array(
+      Type.Object({
+        id: Type.String({ pattern: '^[0-9]+$' }),
+        name: Type.String({ minLength: 1 }),
+        systemCode: Type.Optional(
+          Type.String({ minLength: 1, description: "Only Entrata's built-in types have one." }),
+        ),
+      }),
+      { minItems: 1 },
+    ),
   ),
   documentVisibilityDelayMs: Type.Optional(Type.Integer({ minimum: 0 })),
   properties: Type.Optional(Type.Array(PropertyBody)),

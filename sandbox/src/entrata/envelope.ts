@@ -37,15 +37,16 @@ export function parseEnvelope(body: unknown): Envelope {
 }
 
 /**
- * Success envelope. `code` is an integer on most methods but a string on some, as seen in the wild, so
- * clients must accept both.
+ * domain.md: success is `{"response":{"requestId":"..","code":200,"result":{...}}}`, `requestId` echoed as a
+ * string, and `code` "can be a string or an integer", so some methods here send "200".
  */
 export function successBody(requestId: string, result: unknown, codeAsString = false) {
   return { response: { requestId, code: codeAsString ? '200' : 200, result } };
 }
 
-export function errorBody(requestId: string | undefined, code: number | string, message: string) {
-  return { response: { ...(requestId ? { requestId } : {}), error: { code, message } } };
+/** domain.md: an error is `{"response":{"error":{"code":<int>,"message":".."}}}` (no requestId, no result). */
+export function errorBody(code: number | string, message: string) {
+  return { response: { error: { code, message } } };
 }
 
 /** Reads an integer id that may arrive as a number or a numeric string (loose typing on the wire). */

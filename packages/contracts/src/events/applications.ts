@@ -73,3 +73,45 @@ export const ApplicationSubmitted = defineEvent({
     excluded: [{ entrataCustomerId: '503', role: 'occupant', reason: 'occupants are not applicants' }],
   },
 });
+
+/** Why ingest could not turn an application into ApplicationSubmitted; each code has its own next step. */
+export const ApplicationReadFailureReason = Type.Union([
+  Type.Literal('tenant_unknown'),
+  Type.Literal('application_not_found'),
+  Type.Literal('entrata_rejected'),
+  Type.Literal('entrata_unavailable'),
+  Type.Literal('entrata_response_invalid'),
+  Type.Literal('no_applicants'),
+]);
+
+export const ApplicationReadFailed = defineEvent({
+  type: 'ApplicationReadFailed',
+  version: 1,
+  key: 'applicationId',
+  description:
+    'Ingest could not read an application from Entrata (or found nobody to invite), so no invite was sent. Published for every sync that ends failed, with what support can do about it.',
+  payload: Type.Object(
+    {
+      applicationId: Uuid,
+      entrataApplicationId: Id,
+      propertyId: Id,
+      source: Type.Union([Type.Literal('webhook'), Type.Literal('reconciliation')]),
+      reasonCode: ApplicationReadFailureReason,
+      detail: Type.String({ maxLength: 2000, description: 'What went wrong, in plain words.' }),
+      action: Type.String({ maxLength: 1000, description: 'What support or the customer can do next.' }),
+      attempts: Type.Integer({ minimum: 1, description: 'Attempts of this sync, the failing one included.' }),
+    },
+    { additionalProperties: false },
+  ),
+  example: {
+    applicationId: '0b8f0f0e-5c33-5b2d-9d7a-3b7c7b2f6a10',
+    entrataApplicationId: '14423',
+    propertyId: '100200',
+    source: 'webhook',
+    reasonCode: 'application_not_found',
+    detail: 'getLeads found no application 14423 at property 100200.',
+    action:
+      'Check the application id and property in Entrata. The reconciliation poll tries a failed application again after an hour.',
+    attempts: 1,
+  },
+});
