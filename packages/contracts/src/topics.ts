@@ -32,7 +32,8 @@ export type ServiceName = (typeof serviceNames)[number];
 export const topics = {
   applications: {
     name: 'applications',
-    description: 'Submitted applications with their applicants, read from Entrata, or why one could not be read.',
+    description:
+      'Submitted applications with their applicants, read from Entrata, or why one could not be read.',
     partitions: 6,
     retentionMs: 30 * DAY_MS,
     producers: ['ingest'],

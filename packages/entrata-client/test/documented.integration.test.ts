@@ -295,16 +295,16 @@ describe('the sandbox against the documented examples', () => {
   }
 
   it('keeps documented absences: no leadId on prospects, no email key without an email, no systemCode on customer-defined types', async () => {
-    const leads = (await send(documented('get-leads'))).body as any;
+    const leads = (await send(documented('get-leads'))).body as Json;
     const [prospect] = leads.response.result.prospects.prospect;
     expect(prospect).not.toHaveProperty('leadId');
     expect(prospect.customers.customer[1]).not.toHaveProperty('email');
-    const pickList = (await send(documented('get-lease-pick-list'))).body as any;
+    const pickList = (await send(documented('get-lease-pick-list'))).body as Json;
     const items = pickList.response.result.leaseFileTypes.leaseFileType;
-    expect(items.find((t: any) => t['@attributes'].id === '7001')['@attributes']).not.toHaveProperty(
+    expect(items.find((t: Json) => t['@attributes'].id === '7001')['@attributes']).not.toHaveProperty(
       'systemCode',
     );
-    expect(items.find((t: any) => t['@attributes'].id === '41')['@attributes'].systemCode).toBe('LEASE');
+    expect(items.find((t: Json) => t['@attributes'].id === '41')['@attributes'].systemCode).toBe('LEASE');
   });
 
   it('sends the documented rate-limit headers', async () => {
@@ -316,13 +316,13 @@ describe('the sandbox against the documented examples', () => {
   });
 
   it('the shape check itself catches drift (a leadId on a prospect, a wrapped item unwrapped)', () => {
-    const leads = documented('get-leads').response as any;
+    const leads = documented('get-leads').response as Json;
     const drifted = structuredClone(leads);
     drifted.response.result.prospects.prospect[0].leadId = '2000001';
     expect(shapeProblems(leads, drifted)).toEqual([
       '$.response.result.prospects.prospect[0].leadId: not in the documented shape',
     ]);
-    const pickList = documented('get-lease-pick-list').response as any;
+    const pickList = documented('get-lease-pick-list').response as Json;
     const unwrapped = structuredClone(pickList);
     unwrapped.response.result.leaseFileTypes.leaseFileType[0] = { id: '41', name: 'Lease Document' };
     expect(shapeProblems(pickList, unwrapped)).toContain(

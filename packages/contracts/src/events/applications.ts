@@ -1,4 +1,4 @@
-import Type from 'typebox';
+import Type, { type Static } from 'typebox';
 import { defineEvent } from '../envelope.ts';
 import { ApplicantRole, DateTime, Email, Id, PhoneE164, Uuid } from './common.ts';
 
@@ -83,6 +83,7 @@ export const ApplicationReadFailureReason = Type.Union([
   Type.Literal('entrata_response_invalid'),
   Type.Literal('no_applicants'),
 ]);
+export type ApplicationReadFailureReason = Static<typeof ApplicationReadFailureReason>;
 
 export const ApplicationReadFailed = defineEvent({
   type: 'ApplicationReadFailed',

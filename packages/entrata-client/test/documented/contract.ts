@@ -1,5 +1,9 @@
 import { readFileSync } from 'node:fs';
 
+/** Parsed JSON of a body under test: assertions check its shape. */
+// biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON and assert on it
+export type Json = any;
+
 /** One documented Entrata call (see fixtures/documented/README.md). */
 export interface DocumentedCall {
   $source: string;
@@ -139,7 +143,7 @@ function check(shape: Shape, actual: unknown, path: string, out: string[]): void
     }
     case 'array':
       if (!Array.isArray(actual)) return void out.push(`${path}: must be an array`);
-      if (shape.item) actual.forEach((item, i) => check(shape.item as Shape, item, `${path}[${i}]`, out));
+      for (const [i, item] of actual.entries()) if (shape.item) check(shape.item, item, `${path}[${i}]`, out);
       return;
     case 'text':
       if (typeof actual !== 'string' && !(typeof actual === 'number' && Number.isFinite(actual)))
