@@ -12,6 +12,7 @@ import {
   type DocumentedCall,
   documented,
   documentedHeaders,
+  type Json,
   paramProblems,
   shapeProblems,
 } from './documented/contract.ts';
