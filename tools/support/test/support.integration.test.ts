@@ -20,8 +20,8 @@ import {
   pgTransactions,
   startConsumer,
 } from '@autoverify/messaging';
-import { createTestDatabase, dropWhenIdle, readTopic, waitFor } from '@autoverify/testing';
 import { type ServiceUnderTest, startServiceUnderTest } from '@autoverify/service-testing';
+import { createTestDatabase, dropWhenIdle, readTopic, waitFor } from '@autoverify/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envSchema } from '../src/config.ts';

@@ -13,7 +13,12 @@ export interface EventFacts {
 export type Outcome = 'ok' | 'failed';
 
 // Event types that record something going wrong; everything else is progress.
-const FAILURES = new Set(['InviteBlocked', 'NotificationFailed', 'ReportSyncFailed']);
+const FAILURES = new Set([
+  'ApplicationReadFailed',
+  'InviteBlocked',
+  'NotificationFailed',
+  'ReportSyncFailed',
+]);
 
 // Payload fields that carry no personal data and say what happened; shown in this order.
 const SUMMARY_FIELDS = [
@@ -25,12 +30,19 @@ const SUMMARY_FIELDS = [
   'channels',
   'reminderNumber',
   'reason',
+  'reasonCode',
   'source',
   'resend',
   'permanent',
   'attempts',
   'reportId',
 ] as const;
+
+// Free text shown only for events whose producer wrote it for support (and redacted it): other events'
+// free text, such as a mail server's error, may quote personal data.
+const SUPPORT_TEXT_FIELDS: Record<string, readonly string[]> = {
+  ApplicationReadFailed: ['detail', 'action'],
+};
 
 interface EnvelopeLike {
   type: string;
@@ -67,9 +79,9 @@ export function traceIdOf(traceparent: string | undefined): string | null {
   return match?.[1] && !/^0+$/.test(match[1]) ? match[1] : null;
 }
 
-export function summaryOf(payload: Record<string, unknown>): string {
+export function summaryOf(payload: Record<string, unknown>, type?: string): string {
   const parts: string[] = [];
-  for (const field of SUMMARY_FIELDS) {
+  for (const field of [...SUMMARY_FIELDS, ...(type ? (SUPPORT_TEXT_FIELDS[type] ?? []) : [])]) {
     const value = payload[field];
     if (value === undefined || value === null) continue;
     parts.push(`${field}=${Array.isArray(value) ? value.join(',') : String(value)}`);
@@ -84,6 +96,6 @@ export function factsOf(envelope: EnvelopeLike): EventFacts {
     outcome: outcomeOf(envelope.type),
     traceId: traceIdOf(envelope.traceparent),
     entrataApplicationId: typeof entrataApplicationId === 'string' ? entrataApplicationId : null,
-    summary: summaryOf(envelope.payload),
+    summary: summaryOf(envelope.payload, envelope.type),
   };
 }

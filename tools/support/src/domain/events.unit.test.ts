@@ -1,4 +1,5 @@
 import {
+  ApplicationReadFailed,
   allEvents,
   InviteBlocked,
   NotificationFailed,
@@ -15,7 +16,7 @@ describe('timeline facts', () => {
       .filter((d) => outcomeOf(d.type) === 'failed')
       .map((d) => d.type);
     expect(failed.sort()).toEqual(
-      [InviteBlocked.type, NotificationFailed.type, ReportSyncFailed.type].sort(),
+      [ApplicationReadFailed.type, InviteBlocked.type, NotificationFailed.type, ReportSyncFailed.type].sort(),
     );
   });
 
@@ -45,6 +46,19 @@ describe('timeline facts', () => {
     );
     const summary = summaryOf({ ...NotificationRequested.example });
     expect(summary).not.toMatch(/ada|Lovelace/i);
+  });
+
+  it('shows why an application could not be read and what to do about it', () => {
+    expect(
+      factsOf({ type: ApplicationReadFailed.type, payload: ApplicationReadFailed.example }),
+    ).toMatchObject({
+      service: 'ingest',
+      outcome: 'failed',
+      entrataApplicationId: '14423',
+      summary: expect.stringMatching(
+        /^reasonCode=application_not_found source=webhook attempts=1 detail=getLeads found no application 14423 .* action=Check the application id .*$/,
+      ),
+    });
   });
 
   it('collects the Entrata application id when the payload has one', () => {
