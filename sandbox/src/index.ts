@@ -17,7 +17,6 @@ import { verifyPageRoutes } from './verification-platform/verify-page.ts';
 
 export { ENTRATA_ERRORS } from './entrata/errors.ts';
 export { SEND_LEASE_DOCUMENTS_PARTS } from './entrata/multipart.ts';
-export { DEFAULT_PAGE } from './entrata/paging.ts';
 export { MAX_UPLOAD_BYTES } from './entrata/upload.ts';
 export { ENTRATA_SIGNATURE_HEADER, signEntrataWebhook } from './entrata/webhook.ts';
 export type { FaultKind, FaultSpec, FaultTarget } from './faults/faults.ts';

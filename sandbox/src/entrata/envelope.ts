@@ -10,6 +10,10 @@ export interface Envelope {
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/**
+ * domain.md: the request body is `{"auth":{"type":"apikey"|"basic"},"requestId":"<echoed>","method":{"name",
+ * "version","params"}}`. NOT DOCUMENTED: a missing version; assumed r1.
+ */
 export function parseEnvelope(body: unknown): Envelope {
   if (!isObject(body)) throw new EntrataError('invalidRequest', 'The body must be a JSON object.');
   const auth = body.auth;
@@ -49,7 +53,7 @@ export function errorBody(code: number | string, message: string) {
   return { response: { error: { code, message } } };
 }
 
-/** Reads an integer id that may arrive as a number or a numeric string (loose typing on the wire). */
+/** domain.md: "ids are integers in requests"; a numeric string is accepted too (loose typing on the wire). */
 export function intParam(params: Record<string, unknown>, name: string, required: true): number;
 export function intParam(params: Record<string, unknown>, name: string, required?: false): number | undefined;
 export function intParam(
