@@ -70,7 +70,7 @@ export function webhookBody(application: SubmittedApplication, org: string, even
     org,
     propertyId: String(application.propertyId),
     applicationId: String(application.applicationId),
-    leadId: String(application.leadId),
+    leadId: String(application.applicationId),
   });
 }
 

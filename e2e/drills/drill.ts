@@ -12,7 +12,7 @@ import { type Stack, startStack } from '@autoverify/stack';
 import { EventLog } from '../src/events.ts';
 import { uniqueTag } from '../src/people.ts';
 import { SandboxClient, type SubmittedApplication, type WebhookMode } from '../src/sandbox-client.ts';
-import { E2E_REMINDERS, E2E_TENANT, e2eTenants } from '../src/tenants.ts';
+import { E2E_REMINDERS, E2E_TENANT, e2eTenants, fileTypeIds } from '../src/tenants.ts';
 import { inBatches } from './concurrency.ts';
 import { collectGroundTruth } from './ground-truth.ts';
 import { type OwnKafka, ownKafka } from './infrastructure.ts';
@@ -323,7 +323,7 @@ export function drillTenants(file: TenantsFile): TenantsFile {
 function settingsFileTypes(file: TenantsFile): { income: string; identity: string } {
   const tenant = file.tenants.find((t) => t.id === E2E_TENANT);
   if (!tenant) throw new Error(`no tenant ${E2E_TENANT}`);
-  return tenant.defaults.entrataFileTypes;
+  return fileTypeIds(tenant);
 }
 
 /** Each applicant of each application completes every verification at the platform; returns the apps that could not. */

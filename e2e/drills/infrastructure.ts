@@ -70,7 +70,7 @@ export async function postEntrataWebhook(
   ingestUrl: string,
   tenantId: string,
   secret: string,
-  hint: { org: string; propertyId: number; applicationId: number; leadId: number },
+  hint: { org: string; propertyId: number; applicationId: number },
 ): Promise<{ status: number; retryAfter: string | null; body: string }> {
   const body = JSON.stringify({
     event: 'application.submitted',
@@ -79,7 +79,7 @@ export async function postEntrataWebhook(
     org: hint.org,
     propertyId: String(hint.propertyId),
     applicationId: String(hint.applicationId),
-    leadId: String(hint.leadId),
+    leadId: String(hint.applicationId),
   });
   const response = await fetch(`${ingestUrl}/webhooks/entrata/${tenantId}`, {
     method: 'POST',

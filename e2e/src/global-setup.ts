@@ -27,7 +27,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   try {
     stack = await startStack({
       namespace,
-      portBase: 13000,
+      // E2E_PORT_BASE moves the whole stack when another run holds the default ports (a shared machine).
+      portBase: Number(process.env.E2E_PORT_BASE ?? 13000),
       tenants: (file) => {
         const adjusted = e2eTenants(file, new Date());
         zones = adjusted.info;

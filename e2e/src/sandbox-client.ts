@@ -57,8 +57,8 @@ export interface WebhookDelivery {
 }
 
 export interface SubmittedApplication {
+  /** Also the lead id: getLeads is asked by the number Entrata shows as the application id. */
   applicationId: number;
-  leadId: number;
   leaseId: number;
   propertyId: number;
   customers: EntrataCustomer[];

@@ -3,7 +3,7 @@
  * with a fast reminder schedule, a fast reconciliation poll, time zones in which it is daytime now (so
  * reminders are never deferred, whenever CI runs) and one extra property in which it is night now.
  */
-import type { TenantsFile } from '@autoverify/contracts';
+import type { TenantSettings, TenantsFile } from '@autoverify/contracts';
 import { daytimeZone, nighttimeZone } from '@autoverify/stack';
 
 /** Property ids of the example file (and the night-time one added here) and what each is for. */
@@ -85,5 +85,16 @@ export function e2eTenants(file: TenantsFile, now: Date): { file: TenantsFile; i
   });
   const ours = tenants.find((tenant) => tenant.id === E2E_TENANT);
   if (!ours) throw new Error(`the tenants file has no tenant "${E2E_TENANT}" for the e2e tests`);
-  return { file: { tenants }, info: { dayZone, nightZone, fileTypes: ours.defaults.entrataFileTypes } };
+  return { file: { tenants }, info: { dayZone, nightZone, fileTypes: fileTypeIds(ours) } };
+}
+
+/**
+ * The file type ids the tests expect on uploaded documents. A tenant may name its types by systemCode or
+ * name too (resolved against getLeasePickList by report-sync); the tests compare ids, so they need ids.
+ */
+export function fileTypeIds(tenant: TenantSettings): { income: string; identity: string } {
+  const { income, identity } = tenant.defaults.entrataFileTypes;
+  if (typeof income !== 'string' || typeof identity !== 'string')
+    throw new Error(`tenant ${tenant.id}: the e2e tests need defaults.entrataFileTypes as ids`);
+  return { income, identity };
 }

@@ -17,7 +17,8 @@ import { platformRoutes } from './verification-platform/routes.ts';
 import { verifyPageRoutes } from './verification-platform/verify-page.ts';
 
 export { ENTRATA_ERRORS } from './entrata/errors.ts';
-export { MAX_UPLOAD_BYTES, SEND_LEASE_DOCUMENTS_PARTS } from './entrata/leases.ts';
+export { SEND_LEASE_DOCUMENTS_PARTS } from './entrata/multipart.ts';
+export { MAX_UPLOAD_BYTES } from './entrata/upload.ts';
 export { ENTRATA_SIGNATURE_HEADER, signEntrataWebhook } from './entrata/webhook.ts';
 export type { FaultKind, FaultSpec, FaultTarget } from './faults/faults.ts';
 export { TWILIO_SIGNATURE_HEADER, twilioSignature } from './sms/twilio-signature.ts';

@@ -32,17 +32,20 @@ describe('fake Entrata', () => {
     await setUpOrg(sandbox);
   });
 
-  it('answers getLeads in the envelope with loose types, MM/DD/YYYY dates and no customer type', async () => {
+  it('answers getLeads by leadId in the envelope with loose types, MM/DD/YYYY dates, no leadId and no customer type', async () => {
     const app = await submitApplication(sandbox);
+    await submitApplication(sandbox);
     const res = await entrata(sandbox, 'leads', 'getLeads', 'r1', {
       propertyId: 100200,
-      applicationId: String(app.applicationId),
+      leadId: String(app.applicationId),
     });
     expect(res.status).toBe(200);
     expect(res.headers.get('x-ratelimit-limit')).toBe('15000/DAY;1000/HOUR;150/MINUTE');
     expect(res.json.response.requestId).toBe('42');
     expect(res.json.response.code).toBe(200);
+    expect(res.json.response.result.prospects.prospect).toHaveLength(1);
     const [prospect] = res.json.response.result.prospects.prospect;
+    expect(Object.keys(prospect)).toEqual(['applicationId', 'status', 'createdOn', 'customers']);
     expect(prospect.applicationId).toBe(String(app.applicationId));
     expect(prospect.createdOn).toMatch(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}:\d{2}$/);
     const [ann, bo] = prospect.customers.customer;
@@ -55,6 +58,35 @@ describe('fake Entrata', () => {
     });
     expect(bo).not.toHaveProperty('email');
     expect(bo).not.toHaveProperty('customerType');
+  });
+
+  it('ignores getLeads params its model does not have (applicationId) and pages with page_no/per_page', async () => {
+    const apps = [];
+    for (let i = 0; i < 3; i++) apps.push(await submitApplication(sandbox));
+    const ignored = await entrata(sandbox, 'leads', 'getLeads', 'r1', {
+      propertyId: 100200,
+      applicationId: apps[0].applicationId,
+    });
+    expect(ignored.json.response.result.prospects.prospect).toHaveLength(3);
+    const page = async (query: string) =>
+      (
+        await call(
+          sandbox,
+          'POST',
+          `/ext/orgs/demo-pm/v1/leads?${query}`,
+          {
+            auth: { type: 'apikey' },
+            requestId: 1,
+            method: { name: 'getLeads', params: { propertyId: 100200 } },
+          },
+          { 'x-api-key': 'demo-key' },
+        )
+      ).json.response;
+    const ids = (r: Json) => r.result.prospects.prospect.map((p: Json) => Number(p.applicationId));
+    expect(ids(await page('page_no=1&per_page=2'))).toEqual([apps[0].applicationId, apps[1].applicationId]);
+    expect(ids(await page('page_no=2&per_page=2'))).toEqual([apps[2].applicationId]);
+    expect(ids(await page('page_no=3&per_page=2'))).toEqual([]);
+    expect((await page('page_no=0')).error.code).toBe(304);
   });
 
   it('filters getLeads by created date and rejects malformed dates in the body', async () => {
@@ -80,7 +112,10 @@ describe('fake Entrata', () => {
       applicationId: app.applicationId,
     });
     expect(res.json.response.code).toBe('200');
-    const customers = res.json.response.result.leases.lease[0].customers.customer;
+    const [lease] = res.json.response.result.leases.lease;
+    expect(lease.id).toBe(String(app.leaseId));
+    const customers = lease.customers.customer;
+    expect(customers[0].id).toBe(app.customers[0].customerId);
     expect(customers.map((c: { customerType: string }) => c.customerType)).toEqual([
       'Primary',
       'Guarantor',
@@ -91,7 +126,8 @@ describe('fake Entrata', () => {
 
   it('reports auth failures, unknown methods, wrong versions and missing params in the body', async () => {
     const auth = await entrata(sandbox, 'leads', 'getLeads', 'r1', { propertyId: 100200 }, 'wrong');
-    expect(auth.status).toBe(401);
+    expect(auth.status).toBe(200);
+    expect(auth.json).toEqual({ response: { error: { code: 113, message: expect.any(String) } } });
     expect(auth.json.response.error.code).toBe(113);
     const method = await entrata(sandbox, 'leads', 'getNothing', 'r1', {});
     expect([method.status, method.json.response.error.code]).toEqual([200, 302]);
@@ -114,9 +150,9 @@ describe('fake Entrata', () => {
     const ok = await call(sandbox, 'POST', '/legacy/demo-pm/api/v1/leases', body, {
       authorization: basic('api-user', 'api-pass'),
     });
-    const names = ok.json.response.result.pickLists.fileTypes.fileType.map((t: { name: string }) => t.name);
-    expect(names).toContain('Proof of Income');
-    expect(names).toContain('Applicant Identification');
+    const types = ok.json.response.result.leaseFileTypes.leaseFileType.map((t: Json) => t['@attributes']);
+    expect(types).toContainEqual({ id: '7001', name: 'Proof of Income' });
+    expect(types).toContainEqual({ id: '41', systemCode: 'LEASE', name: 'Lease Document' });
     const bad = await call(sandbox, 'POST', '/legacy/demo-pm/api/v1/leases', body, {
       authorization: basic('api-user', 'x'),
     });
@@ -125,10 +161,10 @@ describe('fake Entrata', () => {
 
   it('counts calls per org and service and answers 429 with Retry-After over the minute limit', async () => {
     await setUpOrg(sandbox, { rateLimitPerMinute: 2 });
-    const first = await entrata(sandbox, 'leads', 'getLeadPickLists', 'r2', {});
+    const first = await entrata(sandbox, 'leads', 'getLeads', 'r1', { propertyId: 100200 });
     expect(first.headers.get('x-ratelimit-remaining')).toMatch(/;1\/MINUTE$/);
-    await entrata(sandbox, 'leads', 'getLeadPickLists', 'r2', {});
-    const limited = await entrata(sandbox, 'leads', 'getLeadPickLists', 'r2', {});
+    await entrata(sandbox, 'leads', 'getLeads', 'r1', { propertyId: 100200 });
+    const limited = await entrata(sandbox, 'leads', 'getLeads', 'r1', { propertyId: 100200 });
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(limited.json.response.error.code).toBe('429');
@@ -148,12 +184,11 @@ describe('fake Entrata', () => {
           method: { name: 'sendLeaseDocuments', version: 'r1', params },
         }),
       );
-      for (const f of files)
-        form.append(
-          SEND_LEASE_DOCUMENTS_PARTS.file,
-          new Blob([f.bytes], { type: 'application/pdf' }),
-          f.name,
-        );
+      form.append(SEND_LEASE_DOCUMENTS_PARTS.contentType, 'APPLICATION/JSON; CHARSET=UTF-8');
+      // Appended out of order: the number in the part name gives the order.
+      [...files].reverse().forEach((f, i) => {
+        form.append(`file${files.length - i}`, new Blob([f.bytes], { type: 'application/pdf' }), f.name);
+      });
       const res = await fetch(`${sandbox.url}/ext/orgs/demo-pm/v1/leases`, {
         method: 'POST',
         headers: { 'x-api-key': 'demo-key' },
@@ -162,7 +197,7 @@ describe('fake Entrata', () => {
       return { status: res.status, json: (await res.json()) as Json };
     };
 
-    it('stores PDFs per application and lists them', async () => {
+    it('stores PDFs per application and lists them by lease', async () => {
       const app = await submitApplication(sandbox);
       const ann = app.customers[0].customerId;
       const res = await upload(
@@ -184,21 +219,27 @@ describe('fake Entrata', () => {
       );
       expect(res.status).toBe(200);
       const [file] = res.json.response.result.files.file;
-      expect(file).toMatchObject({ status: 'Success', fileName: 'income.pdf' });
+      expect(file).toMatchObject({ status: 'Success' });
       expect(file.fileId).toMatch(/^\d+$/);
 
       const list = await entrata(sandbox, 'leases', 'getLeaseDocumentsList', 'r1', {
         propertyId: 100200,
-        applicationId: app.applicationId,
+        leaseId: app.leaseId,
       });
-      expect(list.json.response.result.documents.document).toEqual([
-        expect.objectContaining({
-          id: file.fileId,
-          fileName: 'income.pdf',
-          fileTypeId: '7001',
-          customerIds: String(ann),
-        }),
+      expect(list.json.response.result.leaseDocuments.leaseDocument).toEqual([
+        {
+          id: Number(file.fileId),
+          type: 'Proof of Income',
+          name: 'income.pdf',
+          title: 'income.pdf',
+          leaseId: String(app.leaseId),
+        },
       ]);
+      const otherLease = await entrata(sandbox, 'leases', 'getLeaseDocumentsList', 'r1', {
+        propertyId: 100200,
+        leaseId: app.leaseId + 1,
+      });
+      expect(otherLease.json.response.result.leaseDocuments.leaseDocument).toEqual([]);
       const control = await call(
         sandbox,
         'GET',
@@ -222,6 +263,12 @@ describe('fake Entrata', () => {
       );
       expect(res.json.response.result.files.file[0].status).toBe('Success');
       expect(sandbox.state.entrata.documents[0]?.fileTypeId).toBe('7002');
+      const bySystemCode = await upload(
+        { propertyId: 100200, leaseId: app.leaseId, fileName: 'lease.pdf', leaseFileType: 'LEASE' },
+        [{ name: 'lease.pdf', bytes: PDF }],
+      );
+      expect(bySystemCode.json.response.result.files.file[0].status).toBe('Success');
+      expect(sandbox.state.entrata.documents[1]?.fileTypeId).toBe('41');
     });
 
     it('rejects non-PDF bytes, unknown file types and more than 50 MB, storing nothing', async () => {
@@ -262,6 +309,17 @@ describe('fake Entrata', () => {
       expect(((await res.json()) as Json).response.error.message).toContain(
         'Unexpected multipart parts: envelope',
       );
+      const unnumbered = new FormData();
+      unnumbered.append(SEND_LEASE_DOCUMENTS_PARTS.envelope, '{}');
+      unnumbered.append('file', new Blob([PDF], { type: 'application/pdf' }), 'x.pdf');
+      const res2 = await fetch(`${sandbox.url}/ext/orgs/demo-pm/v1/leases`, {
+        method: 'POST',
+        headers: { 'x-api-key': 'demo-key' },
+        body: unnumbered,
+      });
+      expect(((await res2.json()) as Json).response.error.message).toContain(
+        'Unexpected multipart parts: file',
+      );
     });
   });
 
@@ -276,7 +334,7 @@ describe('fake Entrata', () => {
         org: 'demo-pm',
         propertyId: '100200',
         applicationId: String(app.applicationId),
-        leadId: String(app.leadId),
+        leadId: String(app.applicationId),
         eventId: app.webhook.eventId,
       });
       const [, t, v1] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(String(req.headers['x-entrata-signature'])) ?? [];
@@ -319,7 +377,7 @@ describe('fake Entrata', () => {
         match: 'leads/getLeads',
         count: 1,
       });
-      const picklist = await entrata(sandbox, 'leads', 'getLeadPickLists', 'r2', {});
+      const picklist = await entrata(sandbox, 'leases', 'getLeasePickList', 'r1', {});
       expect(picklist.json.response.result).toBeDefined();
       const failed = await entrata(sandbox, 'leads', 'getLeads', 'r1', { propertyId: 100200 });
       expect(failed.status).toBe(200);
@@ -335,14 +393,14 @@ describe('fake Entrata', () => {
         status: 503,
         count: 1,
       });
-      expect((await entrata(sandbox, 'leads', 'getLeadPickLists', 'r2', {})).status).toBe(503);
+      expect((await entrata(sandbox, 'leases', 'getLeasePickList', 'r1', {})).status).toBe(503);
       await call(sandbox, 'POST', '/sandbox/faults', {
         target: 'entrata',
         kind: 'rate_limit',
         retryAfterSeconds: 7,
         count: 1,
       });
-      const limited = await entrata(sandbox, 'leads', 'getLeadPickLists', 'r2', {});
+      const limited = await entrata(sandbox, 'leases', 'getLeasePickList', 'r1', {});
       expect([limited.status, limited.headers.get('retry-after')]).toEqual([429, '7']);
       await call(sandbox, 'POST', '/sandbox/faults', {
         target: 'entrata',
@@ -351,7 +409,7 @@ describe('fake Entrata', () => {
         count: 1,
       });
       const started = Date.now();
-      expect((await entrata(sandbox, 'leads', 'getLeadPickLists', 'r2', {})).status).toBe(200);
+      expect((await entrata(sandbox, 'leases', 'getLeasePickList', 'r1', {})).status).toBe(200);
       expect(Date.now() - started).toBeGreaterThanOrEqual(290);
       expect((await call(sandbox, 'GET', '/sandbox/faults')).json.faults).toEqual([]);
     });

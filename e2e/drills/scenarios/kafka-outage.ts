@@ -37,7 +37,6 @@ async function probeAccepted({ stack, tenantId, org, check, submit }: FaultConte
       org,
       propertyId: app.propertyId,
       applicationId: app.applicationId,
-      leadId: app.leadId,
     },
   );
   check(

@@ -31,7 +31,7 @@ export function postgresRestart({ downMs = 4000 } = {}): Drill {
 
 async function probeRefused(
   { stack, tenantId, org, check }: FaultContext,
-  app: { propertyId: number; applicationId: number; leadId: number },
+  app: { propertyId: number; applicationId: number },
 ): Promise<void> {
   const answer = await postEntrataWebhook(
     stack.urls.ingest,
@@ -41,7 +41,6 @@ async function probeRefused(
       org,
       propertyId: app.propertyId,
       applicationId: app.applicationId,
-      leadId: app.leadId,
     },
   ).catch((error: unknown) => ({ status: 0, retryAfter: null, body: (error as Error).message }));
   check(

@@ -30,12 +30,24 @@ export interface Tenants {
   secret(ref: SecretRef): string;
 }
 
+export interface LoadTenantsOptions {
+  /**
+   * Resolve secrets only when asked (`secret(ref)` then throws a ConfigError naming the problem). For tools
+   * that report on secrets one by one (the onboarding check); services keep the default and refuse to start.
+   */
+  lazySecrets?: boolean;
+}
+
 /**
  * Reads and validates the tenants file and resolves every secret it references, so a service with a bad
  * file, an unknown time zone or a missing secret refuses to start instead of failing on the first webhook.
  * Relative secret file paths are relative to the tenants file.
  */
-export function loadTenants(path: string, env: Record<string, string | undefined> = process.env): Tenants {
+export function loadTenants(
+  path: string,
+  env: Record<string, string | undefined> = process.env,
+  options: LoadTenantsOptions = {},
+): Tenants {
   const file = readTenantsFile(path);
   const problems = collectProblems(TenantsFile, file).map(
     (p) =>
@@ -48,6 +60,7 @@ export function loadTenants(path: string, env: Record<string, string | undefined
   const secrets = new Map<string, string>();
   const baseDir = dirname(resolve(path));
   tenants.forEach((tenant, index) => {
+    if (options.lazySecrets) return;
     forEachSecretRef(tenant, [], (ref, at) => {
       const where = `${formatPath(['tenants', index, ...at])} (tenant "${tenant.id}")`;
       const result = readSecret(ref, env, baseDir);

@@ -143,6 +143,22 @@ describe('loadTenants errors', () => {
     expect(error.message).not.toContain('whsec-value');
   });
 
+  it('with lazy secrets, loads anyway and names a missing secret only when it is asked for', () => {
+    const path = mutate((f) => {
+      f.tenants[0].webhook.secrets.push({ file: 'missing-secret.txt' });
+    });
+    const tenants = loadTenants(path, { DEMO_PM_WEBHOOK_SECRET: 'whsec-value' }, { lazySecrets: true });
+    expect(tenants.secret({ env: 'DEMO_PM_WEBHOOK_SECRET' })).toBe('whsec-value');
+    expect(() => tenants.secret({ env: 'DEMO_PM_ENTRATA_API_KEY' })).toThrow(ConfigError);
+    try {
+      tenants.secret({ file: 'missing-secret.txt' });
+    } catch (error) {
+      expect((error as ConfigError).problems).toEqual([
+        `secret file ${join(dir, 'missing-secret.txt')} cannot be read (ENOENT)`,
+      ]);
+    }
+  });
+
   it('reads file secrets relative to the tenants file, without the trailing newline', () => {
     mkdirSync(join(dir, 'secrets'), { recursive: true });
     writeFileSync(join(dir, 'secrets', 'hook'), 'file-secret\n');

@@ -7,6 +7,29 @@ export const SecretRef = Type.Union([
 ]);
 export type SecretRef = Static<typeof SecretRef>;
 
+/**
+ * An Entrata document (file) type as the customer's `leases/getLeasePickList` lists it: its id (a plain string,
+ * as before), or its `systemCode` (Entrata's built-in types only), or its `name`. Services resolve it against
+ * the customer's real pick list and name the missing type when it is not there.
+ */
+const fileTypeRef = (description: string) =>
+  Type.Union(
+    [
+      Type.String({ minLength: 1, pattern: '\\S', description: 'The file type id, e.g. "7001".' }),
+      Type.Object(
+        { systemCode: Type.String({ minLength: 1, pattern: '\\S' }) },
+        { additionalProperties: false, description: 'A built-in type by its systemCode.' },
+      ),
+      Type.Object(
+        { name: Type.String({ minLength: 1, pattern: '\\S' }) },
+        { additionalProperties: false, description: 'A type by its name, e.g. "Proof of Income".' },
+      ),
+    ],
+    { description },
+  );
+export const EntrataFileTypeRef = fileTypeRef('An Entrata file type: its id, systemCode or name.');
+export type EntrataFileTypeRef = Static<typeof EntrataFileTypeRef>;
+
 const UsState = Type.String({
   pattern: '^[A-Z]{2}$',
   description: 'Two-letter US state code of the property.',
@@ -43,8 +66,8 @@ export const PropertySettings = Type.Object(
     state: UsState,
     entrataFileTypes: Type.Object(
       {
-        income: Type.String({ minLength: 1, description: 'Entrata fileTypeId for income reports.' }),
-        identity: Type.String({ minLength: 1, description: 'Entrata fileTypeId for identity reports.' }),
+        income: fileTypeRef('Entrata file type for income (and asset) reports.'),
+        identity: fileTypeRef('Entrata file type for identity reports.'),
       },
       { additionalProperties: false },
     ),

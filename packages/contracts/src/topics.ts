@@ -1,5 +1,5 @@
 import type { EventDefinition } from './envelope.ts';
-import { ApplicationSubmitted, ApplicationSubmittedV2 } from './events/applications.ts';
+import { ApplicationReadFailed, ApplicationSubmitted, ApplicationSubmittedV2 } from './events/applications.ts';
 import { NotificationFailed, NotificationRequested, NotificationSent } from './events/notifications.ts';
 import { ReminderCancelled, ReminderScheduled } from './events/reminders.ts';
 import { ReportSynced, ReportSyncFailed } from './events/report-sync.ts';
@@ -34,11 +34,12 @@ export type ServiceName = (typeof serviceNames)[number];
 export const topics = {
   applications: {
     name: 'applications',
-    description: 'Submitted applications with their applicants, read from Entrata.',
+    description:
+      'Submitted applications with their applicants, read from Entrata, or why one could not be read.',
     partitions: 6,
     retentionMs: 30 * DAY_MS,
     producers: ['ingest'],
-    events: [ApplicationSubmitted, ApplicationSubmittedV2],
+    events: [ApplicationSubmitted, ApplicationSubmittedV2, ApplicationReadFailed],
   },
   platformEvents: {
     name: 'verification-platform-events',

@@ -1,10 +1,13 @@
 import { createLogger } from '@autoverify/logger';
 import { MockAgent } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createEntrataClient, type EntrataClientOptions, SEND_LEASE_DOCUMENTS_PARTS } from './client.ts';
+import { createEntrataClient, type EntrataClientOptions } from './client.ts';
 import type { Clock } from './rate-limiter.ts';
+import { SEND_LEASE_DOCUMENTS_PARTS } from './transport.ts';
 
 const ORIGIN = 'https://acme.entrata.test';
+/** getLeads, whatever page is asked for (the page is in the query string). */
+const LEADS = /^\/ext\/orgs\/acme\/v1\/leads(\?|$)/;
 const logger = createLogger({ service: 'test', level: 'silent' });
 const ok = (result: unknown) => ({ response: { requestId: 'x', code: 200, result } });
 const err = (code: number | string, message = 'e') => ({ response: { error: { code, message } } });
@@ -43,20 +46,20 @@ function client(overrides: Partial<EntrataClientOptions> = {}) {
 }
 
 describe('createEntrataClient', () => {
-  it('posts the RPC envelope with the API key to base/service', async () => {
+  it('posts the RPC envelope with the API key to base/service, the page in the query', async () => {
     let seen: { headers: Record<string, string>; body: unknown } | undefined;
     agent
       .get(ORIGIN)
-      .intercept({ path: '/ext/orgs/acme/v1/leads', method: 'POST' })
+      .intercept({
+        path: '/ext/orgs/acme/v1/leads',
+        method: 'POST',
+        query: { page_no: '1', per_page: '100' },
+      })
       .reply(200, (opts) => {
         seen = { headers: opts.headers as Record<string, string>, body: JSON.parse(String(opts.body)) };
         return ok({ prospects: { prospect: [] } });
       });
-    await client().getLeads({
-      propertyId: '100200',
-      applicationId: '2000001',
-      createdOnDateFrom: '2026-11-20',
-    });
+    await client().getLeads({ propertyId: '100200', leadId: '2000001', createdOnDateFrom: '2026-11-20' });
     expect(seen?.headers['x-api-key']).toBe('k-123');
     expect(seen?.body).toMatchObject({
       auth: { type: 'apikey' },
@@ -64,9 +67,85 @@ describe('createEntrataClient', () => {
       method: {
         name: 'getLeads',
         version: 'r1',
-        params: { propertyId: 100200, applicationId: 2000001, createdOnDateFrom: '11/20/2026' },
+        params: { propertyId: 100200, leadId: 2000001, createdOnDateFrom: '11/20/2026' },
       },
     });
+  });
+
+  it('finds an application by leadId and recognises it by applicationId (prospects carry no leadId)', async () => {
+    let params: unknown;
+    agent
+      .get(ORIGIN)
+      .intercept({ path: LEADS, method: 'POST' })
+      .reply(200, (opts) => {
+        params = JSON.parse(String(opts.body)).method.params;
+        return ok({
+          prospects: {
+            prospect: [
+              { applicationId: '2000009', status: 'x', customers: { customer: [] } },
+              { applicationId: '2000001', status: 'Application Completed', customers: { customer: [] } },
+            ],
+          },
+        });
+      });
+    const found = await client().findApplication({ propertyId: 100200, applicationId: '2000001' });
+    expect(params).toEqual({ propertyId: 100200, leadId: 2000001 });
+    expect(found).toEqual({ applicationId: '2000001', status: 'Application Completed', customers: [] });
+  });
+
+  it('pages getLeads until a short page', async () => {
+    const pool = agent.get(ORIGIN);
+    const prospect = (id: number) => ({ applicationId: id, status: 's', customers: [] });
+    const pages: string[] = [];
+    for (const [pageNo, ids] of [
+      ['1', [1, 2]],
+      ['2', [3, 4]],
+      ['3', [5]],
+    ] as const) {
+      pool
+        .intercept({
+          path: '/ext/orgs/acme/v1/leads',
+          method: 'POST',
+          query: { page_no: pageNo, per_page: '2' },
+        })
+        .reply(200, () => {
+          pages.push(pageNo);
+          return ok({ prospects: { prospect: ids.map(prospect) } });
+        });
+    }
+    const seen: string[][] = [];
+    for await (const page of client({ pageSize: 2 }).eachLeadsPage({ propertyId: 1 }))
+      seen.push(page.map((p) => p.applicationId ?? ''));
+    expect(seen).toEqual([['1', '2'], ['3', '4'], ['5']]);
+    expect(pages).toEqual(['1', '2', '3']);
+  });
+
+  it('fails visibly when page_no is ignored instead of looping', async () => {
+    agent
+      .get(ORIGIN)
+      .intercept({ path: LEADS, method: 'POST' })
+      .reply(200, ok({ prospects: { prospect: [{ applicationId: 1, status: 's', customers: [] }] } }))
+      .times(2);
+    const pages = client({ pageSize: 1 }).eachLeadsPage({ propertyId: 1 });
+    await expect(
+      (async () => {
+        for await (const _ of pages);
+      })(),
+    ).rejects.toMatchObject({ kind: 'invalid_response', message: expect.stringContaining('page 2 repeats') });
+  });
+
+  it('reads the lease documents of a lease, never by application', async () => {
+    let params: unknown;
+    agent
+      .get(ORIGIN)
+      .intercept({ path: /\/ext\/orgs\/acme\/v1\/leases\?page_no=1/, method: 'POST' })
+      .reply(200, (opts) => {
+        params = JSON.parse(String(opts.body)).method.params;
+        return ok({ leaseDocuments: { leaseDocument: [{ id: 9, name: 'a.pdf', type: 'Proof of Income' }] } });
+      });
+    const documents = await client().getLeaseDocumentsList({ propertyId: '100200', leaseId: '4000001' });
+    expect(params).toEqual({ propertyId: 100200, leaseId: 4000001 });
+    expect(documents).toEqual([{ fileId: '9', fileName: 'a.pdf', fileTypeName: 'Proof of Income' }]);
   });
 
   it('uses HTTP Basic for the legacy credentials', async () => {
@@ -90,19 +169,17 @@ describe('createEntrataClient', () => {
 
   it('retries 310 and 5xx with backoff, then succeeds', async () => {
     const pool = agent.get(ORIGIN);
-    pool.intercept({ path: '/ext/orgs/acme/v1/leads', method: 'POST' }).reply(200, err(310));
-    pool.intercept({ path: '/ext/orgs/acme/v1/leads', method: 'POST' }).reply(503, 'down');
-    pool.intercept({ path: '/ext/orgs/acme/v1/leads', method: 'POST' }).reply(200, ok({ prospects: [] }));
+    pool.intercept({ path: LEADS, method: 'POST' }).reply(200, err(310));
+    pool.intercept({ path: LEADS, method: 'POST' }).reply(503, 'down');
+    pool.intercept({ path: LEADS, method: 'POST' }).reply(200, ok({ prospects: [] }));
     await expect(client().getLeads({ propertyId: 1 })).resolves.toEqual([]);
     expect(clock.slept).toEqual([125, 250]);
   });
 
   it('honours Retry-After on a 429', async () => {
     const pool = agent.get(ORIGIN);
-    pool
-      .intercept({ path: '/ext/orgs/acme/v1/leads', method: 'POST' })
-      .reply(429, err(429), { headers: { 'retry-after': '7' } });
-    pool.intercept({ path: '/ext/orgs/acme/v1/leads', method: 'POST' }).reply(200, ok({ prospects: [] }));
+    pool.intercept({ path: LEADS, method: 'POST' }).reply(429, err(429), { headers: { 'retry-after': '7' } });
+    pool.intercept({ path: LEADS, method: 'POST' }).reply(200, ok({ prospects: [] }));
     await client().getLeads({ propertyId: 1 });
     expect(clock.slept.some((ms) => ms >= 7000)).toBe(true);
   });
@@ -110,7 +187,7 @@ describe('createEntrataClient', () => {
   it('does not retry a non-retryable error and gives a typed error', async () => {
     agent
       .get(ORIGIN)
-      .intercept({ path: '/ext/orgs/acme/v1/leads', method: 'POST' })
+      .intercept({ path: LEADS, method: 'POST' })
       .reply(200, err('304', 'Invalid parameters.'));
     await expect(client().getLeads({ propertyId: 1 })).rejects.toMatchObject({
       name: 'EntrataError',
@@ -123,11 +200,7 @@ describe('createEntrataClient', () => {
   });
 
   it('gives up after maxAttempts with the last retryable error', async () => {
-    agent
-      .get(ORIGIN)
-      .intercept({ path: '/ext/orgs/acme/v1/leads', method: 'POST' })
-      .reply(500, err(500))
-      .times(3);
+    agent.get(ORIGIN).intercept({ path: LEADS, method: 'POST' }).reply(500, err(500)).times(3);
     await expect(client({ maxAttempts: 3 }).getLeads({ propertyId: 1 })).rejects.toMatchObject({
       retryable: true,
       attempts: 3,
@@ -137,7 +210,7 @@ describe('createEntrataClient', () => {
   it('reports a response missing what we rely on as invalid_response', async () => {
     agent
       .get(ORIGIN)
-      .intercept({ path: '/ext/orgs/acme/v1/leads', method: 'POST' })
+      .intercept({ path: LEADS, method: 'POST' })
       .reply(
         200,
         ok({ prospects: { prospect: { applicationId: 1, customers: { customer: { firstName: 'X' } } } } }),
@@ -165,6 +238,7 @@ describe('createEntrataClient', () => {
       isShowInResidentPortal: false,
     });
     expect(files).toEqual([{ fileId: '9000001', status: 'Success' }]);
+    expect(form?.get(SEND_LEASE_DOCUMENTS_PARTS.requestContentType)).toBe('APPLICATION/JSON; CHARSET=UTF-8');
     const envelope = JSON.parse(String(form?.get(SEND_LEASE_DOCUMENTS_PARTS.request)));
     expect(envelope.method).toMatchObject({
       name: 'sendLeaseDocuments',
@@ -183,7 +257,7 @@ describe('createEntrataClient', () => {
         },
       },
     });
-    const file = form?.get(SEND_LEASE_DOCUMENTS_PARTS.file) as File;
+    const file = form?.get(SEND_LEASE_DOCUMENTS_PARTS.file(1)) as File;
     expect(file.name).toBe('income.pdf');
     expect(file.type).toBe('application/pdf');
 

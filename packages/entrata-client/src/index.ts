@@ -1,13 +1,12 @@
 export { type BackoffOptions, backoffDelay, parseRetryAfter } from './backoff.ts';
 export {
   createEntrataClient,
-  type EntrataAuth,
   type EntrataClient,
   type EntrataClientOptions,
   type GetLeadsParams,
-  SEND_LEASE_DOCUMENTS_PARTS,
   type SendLeaseDocumentsParams,
 } from './client.ts';
+export type { EntrataLeaseDocument, EntrataUploadedFile } from './documents.ts';
 export {
   coerceCode,
   EntrataError,
@@ -15,19 +14,18 @@ export {
   isEntrataError,
   isRetryableEntrataCode,
 } from './errors.ts';
+export { describeFileTypeRef, type FileTypeResolution, resolveFileType } from './file-types.ts';
 export type { EntrataCustomer, EntrataProspect } from './leads.ts';
-export type {
-  EntrataLease,
-  EntrataLeaseCustomer,
-  EntrataLeaseDocument,
-  EntrataUploadedFile,
-} from './leases.ts';
+export type { EntrataLease, EntrataLeaseCustomer } from './leases.ts';
+export type { PageRequest } from './pages.ts';
 export {
   type EntrataClients,
   type EntrataTuning,
   entrataClientsPerTenant,
   type TenantCredentials,
 } from './per-tenant.ts';
+export type { EntrataFileType, EntrataLeasePickList } from './pick-list.ts';
 export { exhaustedWaitMs, parseRateLimitHeaders, type RateLimitWindow } from './rate-limit-headers.ts';
 export { type Clock, RateLimiter, systemClock } from './rate-limiter.ts';
 export { ENTRATA_TIME_ZONE, formatEntrataDate, parseEntrataDate } from './tolerant.ts';
+export { type EntrataAuth, SEND_LEASE_DOCUMENTS_PARTS } from './transport.ts';

@@ -3,7 +3,9 @@ import {
   asId,
   asText,
   IdLike,
+  optional,
   parseEntrataDate,
+  prefixed,
   type ShapeProblem,
   shape,
   TextLike,
@@ -21,10 +23,13 @@ export interface EntrataCustomer {
   faxPhoneNumber?: string;
 }
 
+/**
+ * A prospect of leads/getLeads. It carries its `applicationId` but NO `leadId` (real captures and the published
+ * model agree): a lead is asked for by `leadId` and recognised by `applicationId`.
+ */
 export interface EntrataProspect {
   /** Absent for a lead that has no application yet. */
   applicationId?: string;
-  leadId?: string;
   status: string;
   /** ISO-8601 UTC; Entrata's Mountain Time converted. Absent when Entrata sent none or an unreadable value. */
   createdOn?: string;
@@ -45,7 +50,6 @@ const RawCustomer = Type.Object({
 
 const RawProspect = Type.Object({
   applicationId: Type.Optional(Type.Union([IdLike, Type.Null(), Type.Literal('')])),
-  leadId: Type.Optional(Type.Union([IdLike, Type.Null()])),
   status: Type.Optional(TextLike),
   createdOn: Type.Optional(TextLike),
   customers: Type.Optional(
@@ -70,10 +74,6 @@ const prospectShape = shape(RawProspect);
 const customerShape = shape(RawCustomer);
 
 type Obj = Record<string, unknown>;
-
-function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
-  return value === undefined ? {} : ({ [key]: value } as Record<K, string>);
-}
 
 function normaliseCustomer(raw: Obj): EntrataCustomer {
   return {
@@ -104,7 +104,7 @@ export function parseLeadsResult(
     const at = `/prospects/prospect/${i}`;
     const p = prospectShape.problems(rawProspect);
     if (p.length > 0) {
-      problems.push(...p.map((x) => ({ path: at + (x.path === '/' ? '' : x.path), message: x.message })));
+      problems.push(...prefixed(p, at));
       return;
     }
     const raw = rawProspect as Obj;
@@ -112,19 +112,13 @@ export function parseLeadsResult(
     unwrapList(raw.customers, 'customer').forEach((rawCustomer, j) => {
       const c = customerShape.problems(rawCustomer);
       if (c.length > 0) {
-        problems.push(
-          ...c.map((x) => ({
-            path: `${at}/customers/customer/${j}${x.path === '/' ? '' : x.path}`,
-            message: x.message,
-          })),
-        );
+        problems.push(...prefixed(c, `${at}/customers/customer/${j}`));
         return;
       }
       customers.push(normaliseCustomer(rawCustomer as Obj));
     });
     prospects.push({
       ...optional('applicationId', asId(raw.applicationId)),
-      ...optional('leadId', asId(raw.leadId)),
       status: asText(raw.status) ?? '',
       ...optional('createdOn', parseEntrataDate(raw.createdOn)),
       customers,

@@ -15,7 +15,10 @@ export interface TenantCredentials {
 }
 
 export type EntrataTuning = Partial<
-  Pick<EntrataClientOptions, 'maxAttempts' | 'backoff' | 'maxWaitMs' | 'headersTimeoutMs' | 'bodyTimeoutMs'>
+  Pick<
+    EntrataClientOptions,
+    'maxAttempts' | 'backoff' | 'maxWaitMs' | 'headersTimeoutMs' | 'bodyTimeoutMs' | 'pageSize'
+  >
 >;
 
 /**

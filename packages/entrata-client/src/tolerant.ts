@@ -46,6 +46,16 @@ export interface ShapeProblem {
   message: string;
 }
 
+/** `{ key: value }`, or nothing when the value is absent: an absent value stays an absent key. */
+export function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, string>);
+}
+
+/** Problems of an item, reported at the item's path in the whole result. */
+export function prefixed(problems: ShapeProblem[], at: string): ShapeProblem[] {
+  return problems.map((p) => ({ path: at + (p.path === '/' ? '' : p.path), message: p.message }));
+}
+
 export interface ShapeChecker {
   problems(value: unknown): ShapeProblem[];
 }

@@ -75,21 +75,20 @@ beforeEach(async () => {
 });
 
 describe('entrata client against the sandbox', () => {
-  it('uses the same multipart part names as the sandbox', () => {
+  it('makes the same (undocumented) multipart part name assumption as the sandbox', () => {
     expect(SEND_LEASE_DOCUMENTS_PARTS.request).toBe(SANDBOX_PARTS.envelope);
-    expect(SEND_LEASE_DOCUMENTS_PARTS.file).toBe(SANDBOX_PARTS.file);
+    expect(SEND_LEASE_DOCUMENTS_PARTS.requestContentType).toBe(SANDBOX_PARTS.contentType);
+    expect(SEND_LEASE_DOCUMENTS_PARTS.file(1)).toMatch(SANDBOX_PARTS.filePattern);
   });
 
   it('reads prospects (contacts) and lease customers (roles) of an application', async () => {
     const app = await submit();
     const entrata = client();
     try {
-      const prospects = await entrata.getLeads({
+      const prospect = await entrata.findApplication({
         propertyId: PROPERTY,
         applicationId: String(app.applicationId),
       });
-      expect(prospects).toHaveLength(1);
-      const [prospect] = prospects;
       expect(prospect).toMatchObject({
         applicationId: String(app.applicationId),
         status: 'Application Completed',
@@ -112,6 +111,34 @@ describe('entrata client against the sandbox', () => {
       const leases = await entrata.getLeases({ propertyId: PROPERTY, applicationId: app.applicationId });
       expect(leases[0]?.customers.map((c) => c.customerType)).toEqual(['Primary', 'Guarantor', 'Occupant']);
       expect(leases[0]?.customers[1]?.relationshipName).toBe('Parent');
+      expect(leases[0]?.leaseId).toBe(String(app.leaseId));
+      expect(await entrata.findApplication({ propertyId: PROPERTY, applicationId: 1 })).toBeUndefined();
+    } finally {
+      await entrata.close();
+    }
+  });
+
+  it('pages through every prospect of a property', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push(String((await submit()).applicationId));
+    const entrata = client({ pageSize: 2 });
+    try {
+      const pages: string[][] = [];
+      for await (const page of entrata.eachLeadsPage({ propertyId: PROPERTY }))
+        pages.push(page.map((p) => p.applicationId ?? ''));
+      expect(pages.map((p) => p.length)).toEqual([2, 2, 1]);
+      expect(pages.flat()).toEqual(ids);
+    } finally {
+      await entrata.close();
+    }
+  });
+
+  it("reads the org's file types from getLeasePickList", async () => {
+    const entrata = client();
+    try {
+      const { fileTypes } = await entrata.getLeasePickList();
+      expect(fileTypes).toContainEqual({ id: '7001', name: 'Proof of Income' });
+      expect(fileTypes.some((t) => t.systemCode)).toBe(true);
     } finally {
       await entrata.close();
     }
@@ -134,26 +161,15 @@ describe('entrata client against the sandbox', () => {
         },
         isShowInResidentPortal: false,
       });
-      expect(files).toEqual([
-        {
-          fileId: expect.any(String),
-          fileName: 'income-report.pdf',
-          status: 'Success',
-          message: expect.any(String),
-        },
-      ]);
-      const documents = await entrata.getLeaseDocumentsList({
-        propertyId: PROPERTY,
-        applicationId: String(app.applicationId),
-      });
+      expect(files).toEqual([{ fileId: expect.any(String), status: 'Success', message: expect.any(String) }]);
+      const documents = await entrata.getLeaseDocumentsList({ propertyId: PROPERTY, leaseId: app.leaseId });
       expect(documents).toEqual([
-        expect.objectContaining({
+        {
           fileId: files[0]?.fileId,
           fileName: 'income-report.pdf',
-          fileTypeId: '7001',
           fileTypeName: 'Proof of Income',
-          customerIds: [customerId],
-        }),
+          leaseId: String(app.leaseId),
+        },
       ]);
     } finally {
       await entrata.close();
@@ -180,7 +196,7 @@ describe('entrata client against the sandbox', () => {
       await expect(wrongKey.getLeads({ propertyId: PROPERTY })).rejects.toMatchObject({
         name: 'EntrataError',
         code: 113,
-        httpStatus: 401,
+        httpStatus: 200,
         retryable: false,
         attempts: 1,
       });

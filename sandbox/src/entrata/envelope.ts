@@ -10,6 +10,10 @@ export interface Envelope {
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/**
+ * domain.md: the request body is `{"auth":{"type":"apikey"|"basic"},"requestId":"<echoed>","method":{"name",
+ * "version","params"}}`. NOT DOCUMENTED: a missing version; assumed r1.
+ */
 export function parseEnvelope(body: unknown): Envelope {
   if (!isObject(body)) throw new EntrataError('invalidRequest', 'The body must be a JSON object.');
   const auth = body.auth;
@@ -37,18 +41,19 @@ export function parseEnvelope(body: unknown): Envelope {
 }
 
 /**
- * Success envelope. `code` is an integer on most methods but a string on some, as seen in the wild, so
- * clients must accept both.
+ * domain.md: success is `{"response":{"requestId":"..","code":200,"result":{...}}}`, `requestId` echoed as a
+ * string, and `code` "can be a string or an integer", so some methods here send "200".
  */
 export function successBody(requestId: string, result: unknown, codeAsString = false) {
   return { response: { requestId, code: codeAsString ? '200' : 200, result } };
 }
 
-export function errorBody(requestId: string | undefined, code: number | string, message: string) {
-  return { response: { ...(requestId ? { requestId } : {}), error: { code, message } } };
+/** domain.md: an error is `{"response":{"error":{"code":<int>,"message":".."}}}` (no requestId, no result). */
+export function errorBody(code: number | string, message: string) {
+  return { response: { error: { code, message } } };
 }
 
-/** Reads an integer id that may arrive as a number or a numeric string (loose typing on the wire). */
+/** domain.md: "ids are integers in requests"; a numeric string is accepted too (loose typing on the wire). */
 export function intParam(params: Record<string, unknown>, name: string, required: true): number;
 export function intParam(params: Record<string, unknown>, name: string, required?: false): number | undefined;
 export function intParam(

@@ -1,11 +1,13 @@
 /**
- * Entrata error codes used by the fake. Entrata publishes only families (1xx request, 3xx method/params,
- * 4xx/5xx server); the exact numbers below are our choice, except that 310 is retryable as one public client
- * treats it. HTTP statuses follow Entrata's habit: mostly 200 with the error in the body.
+ * Entrata's error body is `{"response":{"error":{"code":<int>,"message":".."}}}`, "often with HTTP 200 or 400,
+ * so read the body, not only the status"; codes come in families 1xx/3xx/4xx/5xx and one public client retries
+ * 310 (domain.md). NOT DOCUMENTED: the exact numbers and which HTTP status goes with which error. Assumed here:
+ * 400 for a request that is not an RPC envelope at all, 200 for everything Entrata could read (authentication
+ * included), 429 for the rate limit and 500 for a crash.
  */
 export const ENTRATA_ERRORS = {
   invalidRequest: { code: 100, http: 400, message: 'Invalid request format.' },
-  authFailed: { code: 113, http: 401, message: 'Authentication failed.' },
+  authFailed: { code: 113, http: 200, message: 'Authentication failed.' },
   unknownService: { code: 301, http: 200, message: 'Invalid web service.' },
   unknownMethod: { code: 302, http: 200, message: 'Invalid method.' },
   unsupportedVersion: { code: 303, http: 200, message: 'Method version is not supported.' },

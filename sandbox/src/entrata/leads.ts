@@ -2,9 +2,13 @@ import { parseUsDate, usDateTime } from './dates.ts';
 import { intParam } from './envelope.ts';
 import { EntrataError } from './errors.ts';
 import type { MethodContext } from './methods.ts';
+import { pageOf } from './paging.ts';
 import type { Application, Customer } from './store.ts';
 
-/** getLeads carries no customer type: roles come from leases/getLeases. Absent values are absent keys. */
+/**
+ * domain.md: `customers.customer[]` each with `customerId`, `firstName`, `lastName`, `email` and four separate
+ * optional phone strings; "an absent email is an absent key". getLeads carries NO customer type.
+ */
 function customerView(c: Customer) {
   return {
     customerId: String(c.customerId),
@@ -18,27 +22,38 @@ function customerView(c: Customer) {
   };
 }
 
+/**
+ * domain.md: a prospect has `applicationId`, `status`, `createdOn` and its customers, and NO `leadId` field
+ * (a correction learned from real captures). Ids are strings in responses. NOT DOCUMENTED: createdOn's exact
+ * format; responses use MM/DD/YYYY or YYYY-MM-DD, assumed `MM/DD/YYYY HH:mm:ss` Mountain Time here.
+ */
 function prospectView(a: Application) {
   return {
-    leadId: String(a.leadId),
     applicationId: String(a.applicationId),
-    propertyId: String(a.propertyId),
     status: a.status,
     createdOn: usDateTime(a.createdOn),
-    lastUpdatedOn: usDateTime(a.updatedOn),
     customers: { customer: a.customers.map(customerView) },
   };
 }
 
 const dayKey = (d: Date) => usDateTime(d).replace(/^(\d{2})\/(\d{2})\/(\d{4}).*$/, '$3-$1-$2');
 
-/** leads/getLeads r1: prospects of a property, filtered by ids and by created/updated dates (MM/DD/YYYY, MT). */
-export function getLeads({ org, params, store }: MethodContext) {
+/**
+ * leads/getLeads r1. The published model's params: `propertyId` (integer, required), `leadId` (integer) and
+ * date filters `createdOnDateFrom`/`createdOnDateTo` (created), `fromDate`/`toDate` (MM/DD/YYYY). `leadId` is
+ * the number Entrata also shows as the application id. Paginated by `page_no`/`per_page`.
+ *
+ * There is no `applicationId` parameter. NOT DOCUMENTED: what Entrata does with a parameter its model does not
+ * list; assumed it IGNORES it (as RPC APIs commonly do), so a client filtering by `applicationId` gets every
+ * prospect of the property, exactly as it would from Entrata, instead of a filter that only the fake applies.
+ * The same holds for every other unlisted parameter of every method here.
+ * NOT DOCUMENTED: fromDate/toDate are assumed to filter on the last update.
+ */
+export function getLeads({ org, params, store, page }: MethodContext) {
   const propertyId = intParam(params, 'propertyId', true);
   if (!store.propertyOf(org.org, propertyId))
     throw new EntrataError('invalidParams', `Unknown propertyId ${propertyId}.`);
   const leadId = intParam(params, 'leadId');
-  const applicationId = intParam(params, 'applicationId');
   const createdFrom = parseUsDate(params.createdOnDateFrom, 'createdOnDateFrom');
   const createdTo = parseUsDate(params.createdOnDateTo, 'createdOnDateTo');
   const updatedFrom = parseUsDate(params.fromDate, 'fromDate');
@@ -47,43 +62,13 @@ export function getLeads({ org, params, store }: MethodContext) {
     const created = dayKey(a.createdOn);
     const updated = dayKey(a.updatedOn);
     return (
-      (leadId === undefined || a.leadId === leadId) &&
-      (applicationId === undefined || a.applicationId === applicationId) &&
+      (leadId === undefined || a.applicationId === leadId) &&
       (!createdFrom || created >= createdFrom) &&
       (!createdTo || created <= createdTo) &&
       (!updatedFrom || updated >= updatedFrom) &&
       (!updatedTo || updated <= updatedTo)
     );
   });
-  return { prospects: { prospect: prospects.map(prospectView) } };
-}
-
-/** Relationship types as Entrata lists them; each maps to the customer type it creates. */
-export const RELATIONSHIP_TYPES = [
-  { id: '1', name: 'Primary', customerType: 'Primary' },
-  { id: '2', name: 'Spouse', customerType: 'Co-Applicant' },
-  { id: '3', name: 'Roommate', customerType: 'Co-Applicant' },
-  { id: '4', name: 'Guarantor', customerType: 'Guarantor' },
-  { id: '5', name: 'Parent', customerType: 'Guarantor' },
-  { id: '6', name: 'Child', customerType: 'Occupant' },
-  { id: '7', name: 'Other Occupant', customerType: 'Occupant' },
-] as const;
-
-/** leads/getLeadPickLists r2, reduced to what the integration uses. */
-export function getLeadPickLists({ org, params, store }: MethodContext) {
-  const propertyId = intParam(params, 'propertyId');
-  if (propertyId !== undefined && !store.propertyOf(org.org, propertyId)) {
-    throw new EntrataError('invalidParams', `Unknown propertyId ${propertyId}.`);
-  }
-  return {
-    pickLists: {
-      relationshipTypes: { relationshipType: RELATIONSHIP_TYPES.map((r) => ({ ...r })) },
-      leadSources: {
-        leadSource: [
-          { id: '10', name: 'Website' },
-          { id: '11', name: 'Walk-in' },
-        ],
-      },
-    },
-  };
+  // NOT DOCUMENTED: no match (or a page past the end) assumed to be an empty list, not an error.
+  return { prospects: { prospect: pageOf(prospects, page).map(prospectView) } };
 }

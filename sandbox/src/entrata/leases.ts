@@ -1,209 +1,114 @@
-import { isoDate, isoDateTime } from './dates.ts';
 import { intParam } from './envelope.ts';
 import { EntrataError } from './errors.ts';
 import type { MethodContext } from './methods.ts';
-import type { Application, Org } from './store.ts';
+import { pageOf } from './paging.ts';
+import type { Application, Customer, FileType } from './store.ts';
 
-function requireApplication({ org, params, store }: MethodContext, needOneOf: boolean): Application[] {
+/** Property must be one of the org's; Entrata answers a parameter error otherwise. */
+export function requireProperty({ org, params, store }: MethodContext): number {
   const propertyId = intParam(params, 'propertyId', true);
   if (!store.propertyOf(org.org, propertyId))
     throw new EntrataError('invalidParams', `Unknown propertyId ${propertyId}.`);
-  const ids = {
-    applicationId: intParam(params, 'applicationId'),
-    leaseId: intParam(params, 'leaseId'),
-    applicantId: intParam(params, 'applicantId'),
-  };
-  const given = Object.values(ids).some((v) => v !== undefined);
-  if (!given) {
-    if (needOneOf)
-      throw new EntrataError('invalidParams', 'One of leaseId, applicationId or applicantId is required.');
-    return store.applicationsOf(org.org, propertyId);
-  }
-  const application = store.findApplication(org.org, propertyId, ids);
-  if (!application)
-    throw new EntrataError('notFound', 'No application matches the given ids for this property.');
-  return [application];
+  return propertyId;
 }
 
-/** leases/getLeases r2: the lease record of an application, where each customer's role lives. */
+/**
+ * The published r2 model's lease customer: `id` (an integer there, unlike most response ids), `customerType`
+ * (domain.md: the role, Primary / Co-Applicant / Guarantor / Occupant, lives here), names. `relationshipName` is
+ * not in the published model but domain.md places it here and a public client reads it from real responses.
+ */
+function leaseCustomerView(c: Customer) {
+  return {
+    id: c.customerId,
+    customerType: c.customerType,
+    firstName: c.firstName,
+    lastName: c.lastName,
+    nameFull: `${c.firstName} ${c.lastName}`,
+    relationshipName: c.relationshipName,
+  };
+}
+
+/**
+ * leases/getLeases r2. Published params: `propertyId` (required), `applicationId`, `customerId`, `leaseIds`
+ * (comma separated) and filters the integration does not use (ignored here). Result `leases.lease[]` with the
+ * lease `id`, `propertyId`, `leaseIntervalStatus` and `customers.customer[]`. NOT DOCUMENTED: a filter that
+ * matches nothing; assumed a 305 "No records found" error.
+ */
 export function getLeases(ctx: MethodContext) {
-  const applications = requireApplication(ctx, false);
+  const propertyId = requireProperty(ctx);
+  const applicationId = intParam(ctx.params, 'applicationId');
+  const customerId = intParam(ctx.params, 'customerId');
+  const leaseIds = idList(ctx.params.leaseIds, 'leaseIds');
+  const leases = ctx.store
+    .applicationsOf(ctx.org.org, propertyId)
+    .filter(
+      (a) =>
+        (applicationId === undefined || a.applicationId === applicationId) &&
+        (customerId === undefined || a.customers.some((c) => c.customerId === customerId)) &&
+        (leaseIds === undefined || leaseIds.includes(a.leaseId)),
+    );
+  const filtered = applicationId !== undefined || customerId !== undefined || leaseIds !== undefined;
+  if (filtered && leases.length === 0) throw new EntrataError('notFound', 'No lease matches the given ids.');
   return {
     leases: {
-      lease: applications.map((a) => ({
+      lease: leases.map((a: Application) => ({
         id: String(a.leaseId),
-        applicationId: String(a.applicationId),
         propertyId: String(a.propertyId),
-        leaseStatusType: 'Applicant',
-        applicationDate: isoDate(a.createdOn),
-        customers: {
-          customer: a.customers.map((c) => ({
-            customerId: String(c.customerId),
-            firstName: c.firstName,
-            lastName: c.lastName,
-            customerType: c.customerType,
-            relationshipName: c.relationshipName,
-          })),
-        },
+        leaseIntervalStatus: 'Applicant',
+        customers: { customer: a.customers.map(leaseCustomerView) },
       })),
     },
   };
 }
 
-/** leases/getLeasePickList r1: the org's document (file) types, which differ per customer. */
-export function getLeasePickList({ org }: MethodContext) {
-  return {
-    pickLists: {
-      fileTypes: {
-        fileType: org.fileTypes.map((t) => ({ id: t.id, name: t.name, systemCode: t.systemCode })),
-      },
-    },
-  };
-}
-
-/** leases/getLeaseDocumentsList r1: lets a client check whether a file is already there before uploading. */
-export function getLeaseDocumentsList(ctx: MethodContext) {
-  const [application] = requireApplication(ctx, true);
-  const visibleBefore = Date.now() - ctx.org.documentVisibilityDelayMs;
-  const documents = ctx.store
-    .documentsOf(application?.applicationId ?? -1)
-    .filter((d) => d.addedOn.getTime() <= visibleBefore)
-    .map((d) => ({
-      id: String(d.fileId),
-      fileName: d.fileName,
-      fileTypeId: d.fileTypeId,
-      fileType: d.fileTypeName,
-      customerIds: d.customerIds.join(','),
-      isShowInResidentPortal: d.isShowInResidentPortal ? '1' : '0',
-      fileSize: String(d.size),
-      addedOn: isoDateTime(d.addedOn),
-    }));
-  return { documents: { document: documents } };
+/** "This field accepts comma separated multiple values": integers as a number or a comma-separated string. */
+function idList(value: unknown, name: string): number[] | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  const parts =
+    typeof value === 'number' ? [String(value)] : typeof value === 'string' ? value.split(',') : null;
+  const ids = parts?.map((p) => p.trim());
+  if (!ids || ids.some((id) => !/^\d+$/.test(id)))
+    throw new EntrataError('invalidParams', `${name} must be comma-separated integers.`);
+  return ids.map(Number);
 }
 
 /**
- * Names of the multipart parts of sendLeaseDocuments. Entrata does not document them publicly, so they are
- * kept here, in one place, and the client mirrors them: the JSON envelope goes in the `request` part and
- * each file in a `file` part, in the same order as `params.files.file[]` (or one file with flat params).
+ * domain.md, on the wire: `response.result.leaseFileTypes.leaseFileType[]`, every item wrapped as
+ * `{"@attributes":{"id":..,"systemCode":..,"name":..}}`, `systemCode` ABSENT on customer-defined types.
  */
-export const SEND_LEASE_DOCUMENTS_PARTS = { envelope: 'request', file: 'file' } as const;
-
-/** The combined size limit for one upload that has been cited for Entrata. */
-export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
-
-export interface UploadedFile {
-  fileName: string;
-  contentType: string;
-  bytes: Buffer;
+function fileTypeView(t: FileType) {
+  return { '@attributes': { id: t.id, ...(t.systemCode ? { systemCode: t.systemCode } : {}), name: t.name } };
 }
 
-const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
-
-function fileTypeOf(org: Org, entry: Record<string, unknown>, index: number) {
-  const id = entry.fileTypeId;
-  const name = entry.leaseFileType;
-  if (id !== undefined && id !== '') {
-    const type = org.fileTypes.find((t) => t.id === String(id));
-    if (!type) throw new EntrataError('invalidParams', `files[${index}]: unknown fileTypeId ${String(id)}.`);
-    return type;
-  }
-  if (typeof name === 'string' && name !== '') {
-    const wanted = name.toLowerCase();
-    const type = org.fileTypes.find(
-      (t) => t.name.toLowerCase() === wanted || t.systemCode.toLowerCase() === wanted,
-    );
-    if (!type) throw new EntrataError('invalidParams', `files[${index}]: unknown leaseFileType "${name}".`);
-    return type;
-  }
-  throw new EntrataError('invalidParams', `files[${index}]: fileTypeId or leaseFileType is required.`);
+/**
+ * leases/getLeasePickList r1: the org's document (file) types, which differ per customer. The published result
+ * has other lists too (lease status types, charge timings, ...); only the file types are faked.
+ */
+export function getLeasePickList({ org }: MethodContext) {
+  return { leaseFileTypes: { leaseFileType: org.fileTypes.map(fileTypeView) } };
 }
 
-function customerIdsOf(entry: Record<string, unknown>, application: Application, index: number): number[] {
-  const raw = entry.customerIds;
-  if (raw === undefined || raw === '') return [];
-  if (typeof raw !== 'string' && typeof raw !== 'number') {
-    throw new EntrataError('invalidParams', `files[${index}]: customerIds must be a comma-separated string.`);
-  }
-  return String(raw)
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .map((s) => {
-      const id = Number(s);
-      if (!/^\d+$/.test(s) || !application.customers.some((c) => c.customerId === id)) {
-        throw new EntrataError(
-          'invalidParams',
-          `files[${index}]: customer ${s} is not on application ${application.applicationId}.`,
-        );
-      }
-      return id;
-    });
-}
-
-/** leases/sendLeaseDocuments r1: stores PDF documents against an application (multipart only). */
-export function sendLeaseDocuments(ctx: MethodContext) {
-  const files = ctx.files;
-  if (!files) throw new EntrataError('invalidRequest', 'sendLeaseDocuments requires multipart/form-data.');
-  const [application] = requireApplication(ctx, true);
-  if (!application) throw new EntrataError('notFound');
-  const listed = ctx.params.files as Record<string, unknown> | undefined;
-  const entries = (listed !== undefined ? asArray(listed.file) : [ctx.params]) as Record<string, unknown>[];
-  if (files.length === 0)
-    throw new EntrataError('invalidParams', `No "${SEND_LEASE_DOCUMENTS_PARTS.file}" part was sent.`);
-  if (entries.length !== files.length) {
-    throw new EntrataError(
-      'invalidParams',
-      `${entries.length} file entries in params but ${files.length} file parts.`,
-    );
-  }
-  const total = files.reduce((sum, f) => sum + f.bytes.length, 0);
-  if (total > MAX_UPLOAD_BYTES) {
-    throw new EntrataError('fileRejected', `Combined file size ${total} bytes exceeds the 50 MB limit.`);
-  }
-  const prepared = entries.map((entry, i) => {
-    const file = files[i] as UploadedFile;
-    if (typeof entry !== 'object' || entry === null)
-      throw new EntrataError('invalidParams', `files[${i}] must be an object.`);
-    const fileName = entry.fileName;
-    if (typeof fileName !== 'string' || fileName.trim() === '') {
-      throw new EntrataError('invalidParams', `files[${i}]: fileName is required.`);
-    }
-    if (!file.bytes.subarray(0, 4).equals(Buffer.from('%PDF'))) {
-      throw new EntrataError('fileRejected', `${fileName} is not a PDF document.`);
-    }
-    const portal = entry.isShowInResidentPortal;
-    return {
-      fileName,
-      type: fileTypeOf(ctx.org, entry, i),
-      customerIds: customerIdsOf(entry, application, i),
-      isShowInResidentPortal: portal === 1 || portal === '1' || portal === true,
-      bytes: file.bytes,
-    };
-  });
-  // Validate everything before storing anything: an upload is all or nothing.
-  const result = prepared.map((p) => {
-    const fileId = ctx.store.nextId('file');
-    ctx.store.documents.push({
-      fileId,
-      org: ctx.org.org,
-      propertyId: application.propertyId,
-      applicationId: application.applicationId,
-      leaseId: application.leaseId,
-      customerIds: p.customerIds,
-      fileName: p.fileName,
-      fileTypeId: p.type.id,
-      fileTypeName: p.type.name,
-      isShowInResidentPortal: p.isShowInResidentPortal,
-      size: p.bytes.length,
-      bytes: p.bytes,
-      addedOn: new Date(),
-    });
-    return {
-      fileId: String(fileId),
-      fileName: p.fileName,
-      status: 'Success',
-      message: 'File uploaded successfully.',
-    };
-  });
-  return { files: { file: result } };
+/**
+ * leases/getLeaseDocumentsList r1. domain.md: it takes `propertyId` and `leaseId` (no `applicationId`); in the
+ * published model `leaseId` is optional (without it: every document of the property) and the result is
+ * `leaseDocuments.leaseDocument[]` with `id` (an integer there), `type`, `name`, `title`, `leaseId`. Paginated by
+ * `page_no`/`per_page`. domain.md: "the created file's id may not be readable back immediately" -
+ * `documentVisibilityDelayMs` hides a new document for a while. NOT DOCUMENTED: an unknown lease id; assumed
+ * an empty list.
+ */
+export function getLeaseDocumentsList(ctx: MethodContext) {
+  const propertyId = requireProperty(ctx);
+  const leaseId = intParam(ctx.params, 'leaseId');
+  const visibleBefore = Date.now() - ctx.org.documentVisibilityDelayMs;
+  const documents = ctx.store
+    .documentsOfProperty(ctx.org.org, propertyId)
+    .filter((d) => (leaseId === undefined || d.leaseId === leaseId) && d.addedOn.getTime() <= visibleBefore)
+    .map((d) => ({
+      id: d.fileId,
+      type: d.fileTypeName,
+      name: d.fileName,
+      title: d.fileName,
+      leaseId: String(d.leaseId),
+    }));
+  return { leaseDocuments: { leaseDocument: pageOf(documents, ctx.page) } };
 }

@@ -2,10 +2,11 @@ import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FaultInjector, FaultKind } from '../faults/faults.ts';
 import { applyHttpFault } from '../faults/http.ts';
-import { type Envelope, errorBody, parseEnvelope, successBody } from './envelope.ts';
+import { errorBody, parseEnvelope, successBody } from './envelope.ts';
 import { ENTRATA_ERRORS, EntrataError } from './errors.ts';
-import { SEND_LEASE_DOCUMENTS_PARTS, type UploadedFile } from './leases.ts';
 import { METHODS } from './methods.ts';
+import { readMultipart, type UploadedFile } from './multipart.ts';
+import { pageFromQuery } from './paging.ts';
 import type { RateLimiter } from './rate-limit.ts';
 import type { EntrataStore, Org } from './store.ts';
 
@@ -17,9 +18,9 @@ export interface EntrataDeps {
 
 const ENTRATA_FAULT_KINDS: readonly FaultKind[] = ['http_error', 'rate_limit', 'delay', 'entrata_error'];
 
-function sendError(reply: FastifyReply, error: EntrataError, requestId?: string) {
+function sendError(reply: FastifyReply, error: EntrataError) {
   const def = ENTRATA_ERRORS[error.kind];
-  return reply.code(def.http).send(errorBody(requestId, def.code, error.message));
+  return reply.code(def.http).send(errorBody(def.code, error.message));
 }
 
 function basicCredentials(request: FastifyRequest): { username: string; password: string } | undefined {
@@ -30,46 +31,12 @@ function basicCredentials(request: FastifyRequest): { username: string; password
   return colon < 0 ? undefined : { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
-/** Reads a multipart upload: the envelope from its JSON part and every file part, in order. */
-async function readMultipart(request: FastifyRequest): Promise<{ envelope: unknown; files: UploadedFile[] }> {
-  let envelopeText: string | undefined;
-  const files: UploadedFile[] = [];
-  const unexpected: string[] = [];
-  for await (const part of request.parts()) {
-    if (part.type === 'file') {
-      const bytes = await part.toBuffer(); // always drain, even a part we then refuse
-      if (part.fieldname === SEND_LEASE_DOCUMENTS_PARTS.file) {
-        files.push({ fileName: part.filename, contentType: part.mimetype, bytes });
-      } else unexpected.push(part.fieldname);
-    } else if (part.fieldname === SEND_LEASE_DOCUMENTS_PARTS.envelope) {
-      envelopeText = String(part.value);
-    } else unexpected.push(part.fieldname);
-  }
-  if (unexpected.length > 0) {
-    throw new EntrataError(
-      'invalidRequest',
-      `Unexpected multipart parts: ${unexpected.join(', ')}. Expected "${SEND_LEASE_DOCUMENTS_PARTS.envelope}" (JSON) and "${SEND_LEASE_DOCUMENTS_PARTS.file}" parts.`,
-    );
-  }
-  if (envelopeText === undefined) {
-    throw new EntrataError(
-      'invalidRequest',
-      `Missing the "${SEND_LEASE_DOCUMENTS_PARTS.envelope}" part with the JSON request.`,
-    );
-  }
-  try {
-    return { envelope: JSON.parse(envelopeText), files };
-  } catch {
-    throw new EntrataError(
-      'invalidRequest',
-      `The "${SEND_LEASE_DOCUMENTS_PARTS.envelope}" part is not valid JSON.`,
-    );
-  }
-}
-
 /**
  * One Entrata call, after the org was authenticated: rate limit (per org and service), envelope, injected
- * faults, then the method. Everything answers in Entrata's envelope, mostly with HTTP 200.
+ * faults, then the method. Everything answers in Entrata's envelope (domain.md: success
+ * `{"response":{"requestId","code":200,"result"}}`, errors in the body, mostly with HTTP 200).
+ * Rate limits: domain.md's `X-RateLimit-Limit: 15000/DAY;1000/HOUR;150/MINUTE` with Remaining and Reset in the
+ * same order, per service and credential, and sometimes `Retry-After` (sent here on every 429).
  */
 async function handleCall(
   deps: EntrataDeps,
@@ -86,21 +53,14 @@ async function handleCall(
     // The code comes as a string here, one of the places where Entrata's typing is loose.
     return reply
       .code(def.http)
-      .send(
-        errorBody(
-          undefined,
-          String(def.code),
-          `${def.message} Retry after ${limit.retryAfterSeconds} seconds.`,
-        ),
-      );
+      .send(errorBody(String(def.code), `${def.message} Retry after ${limit.retryAfterSeconds} seconds.`));
   }
 
-  let envelope: Envelope | undefined;
   try {
     let files: UploadedFile[] | undefined;
     let body: unknown = request.body;
     if (request.isMultipart()) ({ envelope: body, files } = await readMultipart(request));
-    envelope = parseEnvelope(body);
+    const envelope = parseEnvelope(body);
     const requestId = envelope.requestId;
 
     const fault = deps.faults.take('entrata', ENTRATA_FAULT_KINDS, `${service}/${envelope.method.name}`);
@@ -108,10 +68,9 @@ async function handleCall(
       const code = fault.code ?? ENTRATA_ERRORS.temporarilyUnavailable.code;
       return reply
         .code(fault.status ?? 200)
-        .send(errorBody(requestId, code, fault.message ?? ENTRATA_ERRORS.temporarilyUnavailable.message));
+        .send(errorBody(code, fault.message ?? ENTRATA_ERRORS.temporarilyUnavailable.message));
     }
-    if (await applyHttpFault(fault, reply, (status, message) => errorBody(requestId, status, message)))
-      return reply;
+    if (await applyHttpFault(fault, reply, (status, message) => errorBody(status, message))) return reply;
 
     const methods = METHODS[service];
     if (!methods) throw new EntrataError('unknownService', `"${service}" is not a known service.`);
@@ -128,11 +87,12 @@ async function handleCall(
       org,
       params: envelope.method.params,
       store: deps.store,
+      page: pageFromQuery(request.query as Record<string, unknown> | undefined),
       ...(files ? { files } : {}),
     });
     return reply.code(200).send(successBody(requestId, result, method.codeAsString));
   } catch (error) {
-    if (error instanceof EntrataError) return sendError(reply, error, envelope?.requestId);
+    if (error instanceof EntrataError) return sendError(reply, error);
     throw error;
   }
 }
@@ -146,14 +106,13 @@ export async function entrataRoutes(app: FastifyInstance, deps: EntrataDeps): Pr
     const status = error.statusCode ?? 500;
     if (status >= 500) request.log.error({ err: error }, 'entrata fake failed');
     const def = status >= 500 ? ENTRATA_ERRORS.internal : ENTRATA_ERRORS.invalidRequest;
-    return reply
-      .code(status >= 500 ? 500 : 400)
-      .send(errorBody(undefined, def.code, `${def.message} ${error.message}`));
+    return reply.code(status >= 500 ? 500 : 400).send(errorBody(def.code, `${def.message} ${error.message}`));
   });
 
   const authFailed = (reply: FastifyReply, detail: string) =>
     sendError(reply, new EntrataError('authFailed', detail));
 
+  // domain.md: `POST https://apis.entrata.com/ext/orgs/{org}/v1/{service}` with the header `X-Api-Key`.
   app.post<{ Params: { org: string; service: string } }>(
     '/ext/orgs/:org/v1/:service',
     async (request, reply) => {
@@ -184,7 +143,7 @@ export async function entrataRoutes(app: FastifyInstance, deps: EntrataDeps): Pr
     return handleCall(deps, org, service, request, reply);
   };
 
-  // The legacy form is https://{org}.entrata.com/api/v1/{service} with Basic auth. The org is in the path here:
+  // domain.md: the legacy form is https://{org}.entrata.com/api/v1/{service} with HTTP Basic auth. The org is in the path here:
   // a Host-based route would need wildcard DNS and would collide with the platform's /api/v1 routes.
   app.post<{ Params: { org: string; service: string } }>(
     '/legacy/:org/api/v1/:service',

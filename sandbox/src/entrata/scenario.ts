@@ -66,7 +66,6 @@ export function createApplication(
   }));
   const application: Application = {
     applicationId: store.nextId('application'),
-    leadId: store.nextId('lead'),
     leaseId: store.nextId('lease'),
     org: org.org,
     propertyId: input.propertyId,

@@ -6,10 +6,11 @@
 
 export type CustomerType = 'Primary' | 'Co-Applicant' | 'Guarantor' | 'Occupant';
 
+/** A document (file) type as getLeasePickList lists it; `systemCode` only on Entrata's built-in types. */
 export interface FileType {
   id: string;
   name: string;
-  systemCode: string;
+  systemCode?: string;
 }
 
 export interface WebhookConfig {
@@ -62,9 +63,12 @@ export interface Customer {
   relationshipName: string;
 }
 
+/**
+ * One id for the application and its lead: getLeads is asked by `leadId`, "the number Entrata also shows as the
+ * application id" (domain.md), and its prospects carry that number as `applicationId`.
+ */
 export interface Application {
   applicationId: number;
-  leadId: number;
   leaseId: number;
   org: string;
   propertyId: number;
@@ -90,18 +94,22 @@ export interface LeaseDocument {
   addedOn: Date;
 }
 
+/**
+ * File types differ per customer (domain.md: e.g. a "Proof of Income" or "Applicant Identification" type the
+ * customer made, so without a systemCode). NOT DOCUMENTED: Entrata's built-in types and their system codes;
+ * the two below stand for them.
+ */
 export const DEFAULT_FILE_TYPES: FileType[] = [
-  { id: '7001', name: 'Proof of Income', systemCode: 'POI' },
-  { id: '7002', name: 'Applicant Identification', systemCode: 'AID' },
-  { id: '7003', name: 'Lease Document', systemCode: 'LD' },
-  { id: '7004', name: 'Other', systemCode: 'OT' },
+  { id: '7001', name: 'Proof of Income' },
+  { id: '7002', name: 'Applicant Identification' },
+  { id: '41', name: 'Lease Document', systemCode: 'LEASE' },
+  { id: '42', name: 'Other', systemCode: 'OTHER' },
 ];
 
 /** Entrata ids are integers; starting points look like real ones and keep the kinds apart when read. */
 const ID_START = {
   property: 100016881,
   application: 2_000_001,
-  lead: 3_000_001,
   lease: 4_000_001,
   customer: 5_000_001,
   file: 9_000_001,
@@ -139,13 +147,12 @@ export class EntrataStore {
   findApplication(
     org: string,
     propertyId: number,
-    ids: { applicationId?: number; leaseId?: number; applicantId?: number; leadId?: number },
+    ids: { applicationId?: number; leaseId?: number; applicantId?: number },
   ): Application | undefined {
     return this.applicationsOf(org, propertyId).find(
       (a) =>
         (ids.applicationId === undefined || a.applicationId === ids.applicationId) &&
         (ids.leaseId === undefined || a.leaseId === ids.leaseId) &&
-        (ids.leadId === undefined || a.leadId === ids.leadId) &&
         // In this sandbox an applicant id is the customer id of that applicant.
         (ids.applicantId === undefined || a.customers.some((c) => c.customerId === ids.applicantId)),
     );
@@ -153,5 +160,9 @@ export class EntrataStore {
 
   documentsOf(applicationId: number): LeaseDocument[] {
     return this.documents.filter((d) => d.applicationId === applicationId);
+  }
+
+  documentsOfProperty(org: string, propertyId: number): LeaseDocument[] {
+    return this.documents.filter((d) => d.org === org && d.propertyId === propertyId);
   }
 }

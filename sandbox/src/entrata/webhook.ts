@@ -61,7 +61,8 @@ export function sendApplicationWebhook(
     org: org.org,
     propertyId: String(application.propertyId),
     applicationId: String(application.applicationId),
-    leadId: String(application.leadId),
+    // The lead id getLeads is asked by is the number Entrata also shows as the application id.
+    leadId: String(application.applicationId),
   });
   const base = { source: 'entrata' as const, event: 'application.submitted', url, body };
   if (mode === 'drop') return { eventId, url, deliveries: [sender.drop(base)] };

@@ -4,7 +4,7 @@
  */
 import type { Tenants } from '@autoverify/config';
 import { createPrismaAdapter } from '@autoverify/database';
-import { entrataClientsPerTenant } from '@autoverify/entrata-client';
+import { type EntrataTuning, entrataClientsPerTenant } from '@autoverify/entrata-client';
 import type { Logger } from '@autoverify/logger';
 import { type HttpServer, startEventService } from '@autoverify/service-kit';
 import { buildIngest } from './app.ts';
@@ -20,6 +20,8 @@ export interface StartIngestOptions {
   listen?: boolean;
   /** Job polling interval; tests use a short one. */
   jobPollingSeconds?: number;
+  /** Entrata client settings; tests use small pages to see the reconciliation poll page. */
+  entrataTuning?: EntrataTuning;
 }
 
 export interface RunningIngest {
@@ -31,7 +33,7 @@ export interface RunningIngest {
 export async function startIngest(options: StartIngestOptions): Promise<RunningIngest> {
   const { env, tenants, logger, onStop } = options;
 
-  const entrata = entrataClientsPerTenant(tenants, logger);
+  const entrata = entrataClientsPerTenant(tenants, logger, options.entrataTuning);
   onStop('entrata clients', () => entrata.close());
 
   const prisma = new PrismaClient({ adapter: createPrismaAdapter(env.DATABASE_URL) });

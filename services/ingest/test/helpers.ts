@@ -204,6 +204,8 @@ export async function startHarness(
     logger,
     onStop: (name, stop) => stops.push({ name, stop }),
     jobPollingSeconds: 0.5,
+    // Small pages, so the reconciliation poll is seen to read every page of getLeads.
+    entrataTuning: { pageSize: 2 },
   });
   const url = ingest.url as string;
 

@@ -225,11 +225,28 @@ describe('Entrata webhook -> ApplicationSubmitted', () => {
       return r?.status === 'failed' ? r : undefined;
     }, wait);
     expect(row.failureReason).toMatch(/not found/);
+    // ...and on the application's timeline, with what to do about it.
+    const [event] = await waitFor(async () => {
+      const found = await h.events('applications', 'ApplicationReadFailed', row.applicationId);
+      return found.length > 0 ? found : undefined;
+    }, wait);
+    expect(event?.payload).toEqual({
+      applicationId: row.applicationId,
+      entrataApplicationId: '9999999',
+      propertyId: String(PROPERTY),
+      source: 'webhook',
+      reasonCode: 'application_not_found',
+      detail: `application 9999999 not found by getLeads in property ${PROPERTY}`,
+      action: expect.stringContaining(`pnpm support tenant check ${TENANT}`),
+      attempts: 1,
+    });
   });
 });
 
 describe('reconciliation', () => {
-  it('finds an application whose webhook was lost', async () => {
+  it('finds an application whose webhook was lost, reading every page of getLeads', async () => {
+    // Three more applications than fit on the test's page of two: the lost one is on the last page.
+    for (let i = 0; i < 3; i++) await submitApplication(h, 'none');
     const app = await submitApplication(h, 'drop');
     const applicationId = applicationIdFor(TENANT, String(app.applicationId));
     await h.prisma.reconciliationState.update({

@@ -96,6 +96,11 @@ describe('bad data from Entrata', () => {
       const [active] = faults;
       expect(active).toMatchObject({ id: fault.id, hits: 1 });
       expect(await h.events('applications', 'ApplicationSubmitted', row.applicationId)).toEqual([]);
+      const [failed] = await waitFor(async () => {
+        const found = await h.events('applications', 'ApplicationReadFailed', row.applicationId);
+        return found.length > 0 ? found : undefined;
+      }, wait);
+      expect(failed?.payload).toMatchObject({ reasonCode: 'entrata_rejected', detail: row.failureReason });
     } finally {
       await control(h.sandbox, 'DELETE', '/faults');
     }

@@ -54,30 +54,47 @@ export async function seedSandbox(
   }
 }
 
+export interface SandboxFileType {
+  id: string;
+  name: string;
+  systemCode?: string;
+}
+
 /**
- * The org's document file types: the ids the tenant's settings upload reports under (they differ per
- * customer in Entrata), so report uploads are accepted as they would be in the customer's Entrata.
+ * The org's document file types: the types the tenant's settings file reports under (they differ per customer
+ * in Entrata), so each configured type resolves and report uploads are accepted as in the customer's Entrata.
+ * A type configured by id or name is a customer-defined one (no systemCode); one configured by systemCode is
+ * one of Entrata's built-in types. Ids the settings do not give are made up, from 8001 on.
  */
-export function fileTypesOf(tenant: TenantSettings): { id: string; name: string; systemCode: string }[] {
-  const settings = [
+export function fileTypesOf(tenant: TenantSettings): SandboxFileType[] {
+  const refs = [
     tenant.defaults.entrataFileTypes,
     ...Object.values(tenant.properties).map((p) => p.entrataFileTypes),
-  ];
-  const types = new Map<string, { id: string; name: string; systemCode: string }>();
-  const codes = new Set<string>();
-  const add = (id: string, name: string, code: string) => {
-    if (types.has(id)) return;
-    // System codes are unique in an org; a second income type (another property's) gets its id appended.
-    const systemCode = codes.has(code) ? `${code}-${id}` : code;
-    codes.add(systemCode);
-    types.set(id, { id, name, systemCode });
+  ]
+    .filter((t) => t !== undefined)
+    .flatMap((t) => [
+      { ref: t.income, name: 'Proof of Income' },
+      { ref: t.identity, name: 'Applicant Identification' },
+    ]);
+  const types: SandboxFileType[] = [];
+  let nextId = 8001;
+  const freshId = () => {
+    while (types.some((t) => t.id === String(nextId)) || refs.some((r) => r.ref === String(nextId))) nextId++;
+    return String(nextId++);
   };
-  for (const fileTypes of settings) {
-    if (!fileTypes) continue;
-    add(fileTypes.income, 'Proof of Income', 'POI');
-    add(fileTypes.identity, 'Applicant Identification', 'AID');
+  const nameTaken = (name: string) => types.some((t) => t.name.toLowerCase() === name.toLowerCase());
+  // Named and coded types first, so an id-configured type never takes a name another setting refers to.
+  for (const { ref } of refs) {
+    if (typeof ref === 'string') continue;
+    if ('name' in ref && !nameTaken(ref.name)) types.push({ id: freshId(), name: ref.name });
+    if ('systemCode' in ref && !types.some((t) => t.systemCode === ref.systemCode))
+      types.push({ id: freshId(), name: ref.systemCode, systemCode: ref.systemCode });
   }
-  return [...types.values()];
+  for (const { ref, name } of refs) {
+    if (typeof ref !== 'string' || types.some((t) => t.id === ref)) continue;
+    types.push({ id: ref, name: nameTaken(name) ? `${name} (${ref})` : name });
+  }
+  return types;
 }
 
 /** The Entrata org is the path segment after /orgs/ in the customer's Entrata base URL. */

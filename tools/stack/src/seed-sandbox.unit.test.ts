@@ -10,14 +10,14 @@ const example = (
 ).tenants[0] as TenantSettings;
 
 describe('fileTypesOf', () => {
-  it("registers the tenant's configured report file types", () => {
+  it("registers the tenant's configured report file types as customer-defined types", () => {
     expect(fileTypesOf(example)).toEqual([
-      { id: '1201', name: 'Proof of Income', systemCode: 'POI' },
-      { id: '1202', name: 'Applicant Identification', systemCode: 'AID' },
+      { id: '1201', name: 'Proof of Income' },
+      { id: '1202', name: 'Applicant Identification' },
     ]);
   });
 
-  it('adds property overrides once, with unique system codes', () => {
+  it('adds property overrides once, with unique names', () => {
     const tenant: TenantSettings = {
       ...example,
       properties: {
@@ -26,9 +26,24 @@ describe('fileTypesOf', () => {
       },
     };
     expect(fileTypesOf(tenant)).toEqual([
-      { id: '1201', name: 'Proof of Income', systemCode: 'POI' },
-      { id: '1202', name: 'Applicant Identification', systemCode: 'AID' },
-      { id: '9001', name: 'Proof of Income', systemCode: 'POI-9001' },
+      { id: '1201', name: 'Proof of Income' },
+      { id: '1202', name: 'Applicant Identification' },
+      { id: '9001', name: 'Proof of Income (9001)' },
+    ]);
+  });
+
+  it('gives types configured by name or systemCode an id, and the code to built-in ones', () => {
+    const tenant: TenantSettings = {
+      ...example,
+      defaults: {
+        ...example.defaults,
+        entrataFileTypes: { income: { name: 'Income Proof' }, identity: { systemCode: 'PHOTO_ID' } },
+      },
+      properties: {},
+    };
+    expect(fileTypesOf(tenant)).toEqual([
+      { id: '8001', name: 'Income Proof' },
+      { id: '8002', name: 'PHOTO_ID', systemCode: 'PHOTO_ID' },
     ]);
   });
 });

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Command, parseCommand, UsageError, usage } from './cli/args.ts';
 import { table, timelineText } from './cli/format.ts';
+import { tenantCheckCommand } from './cli/tenant-check.ts';
 
 class ApiError extends Error {
   readonly status: number;
@@ -72,7 +73,7 @@ function problemText(status: number, body: unknown): string {
 
 const q = encodeURIComponent;
 
-async function run(command: Exclude<Command, { name: 'help' }>, api: Api): Promise<string> {
+async function run(command: Exclude<Command, { name: 'help' | 'tenant check' }>, api: Api): Promise<string> {
   const out = (body: unknown, text: () => string) => (command.json ? JSON.stringify(body, null, 2) : text());
   switch (command.name) {
     case 'timeline': {
@@ -242,6 +243,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     process.stdout.write(`${usage}\n`);
     return 0;
   }
+  // Runs where the tenants file and the secrets are, against Entrata and the platform: no console involved.
+  if (command.name === 'tenant check') return tenantCheckCommand(command, env);
   const token = env.SUPPORT_TOKEN;
   if (!token) {
     process.stderr.write('support: SUPPORT_TOKEN is not set (your personal support token)\n');

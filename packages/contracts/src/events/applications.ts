@@ -1,4 +1,4 @@
-import Type from 'typebox';
+import Type, { type Static } from 'typebox';
 import { defineEvent } from '../envelope.ts';
 import { ApplicantRole, DateTime, Email, Id, PhoneE164, Uuid } from './common.ts';
 
@@ -100,4 +100,47 @@ export const ApplicationSubmittedV2 = defineEvent({
     { additionalProperties: false },
   ),
   example: { ...ApplicationSubmitted.example, monthlyRentCents: 185000, rentSource: 'property_setting' },
+});
+
+/** Why ingest could not turn an application into ApplicationSubmitted; each code has its own next step. */
+export const ApplicationReadFailureReason = Type.Union([
+  Type.Literal('tenant_unknown'),
+  Type.Literal('application_not_found'),
+  Type.Literal('entrata_rejected'),
+  Type.Literal('entrata_unavailable'),
+  Type.Literal('entrata_response_invalid'),
+  Type.Literal('no_applicants'),
+]);
+export type ApplicationReadFailureReason = Static<typeof ApplicationReadFailureReason>;
+
+export const ApplicationReadFailed = defineEvent({
+  type: 'ApplicationReadFailed',
+  version: 1,
+  key: 'applicationId',
+  description:
+    'Ingest could not read an application from Entrata (or found nobody to invite), so no invite was sent. Published for every sync that ends failed, with what support can do about it.',
+  payload: Type.Object(
+    {
+      applicationId: Uuid,
+      entrataApplicationId: Id,
+      propertyId: Id,
+      source: Type.Union([Type.Literal('webhook'), Type.Literal('reconciliation')]),
+      reasonCode: ApplicationReadFailureReason,
+      detail: Type.String({ maxLength: 2000, description: 'What went wrong, in plain words.' }),
+      action: Type.String({ maxLength: 1000, description: 'What support or the customer can do next.' }),
+      attempts: Type.Integer({ minimum: 1, description: 'Attempts of this sync, the failing one included.' }),
+    },
+    { additionalProperties: false },
+  ),
+  example: {
+    applicationId: '0b8f0f0e-5c33-5b2d-9d7a-3b7c7b2f6a10',
+    entrataApplicationId: '14423',
+    propertyId: '100200',
+    source: 'webhook',
+    reasonCode: 'application_not_found',
+    detail: 'getLeads found no application 14423 at property 100200.',
+    action:
+      'Check the application id and property in Entrata. The reconciliation poll tries a failed application again after an hour.',
+    attempts: 1,
+  },
 });

@@ -6,7 +6,6 @@ import { applicantsHash, buildApplicants, mapCustomerType } from './applicants.t
 
 const prospect = (customers: EntrataProspect['customers']): EntrataProspect => ({
   applicationId: '2000001',
-  leadId: '3000001',
   status: 'Application Completed',
   createdOn: '2026-11-24T15:04:05.000Z',
   customers,

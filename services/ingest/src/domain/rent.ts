@@ -1,9 +1,12 @@
 /**
- * The monthly rent the verification platform requires (`monthly_rent`, integer cents). It comes from Entrata
- * when Entrata gives it, else from the property's `monthlyRentCents` setting; with neither it is unknown, and
- * invite reports that visibly (InviteBlocked rent_unknown) instead of anyone making an amount up.
+ * The monthly rent the verification platform requires (`monthly_rent`, integer cents). Entrata documents no
+ * field that carries an application's rent (getLeads prospects carry only the applicant's desired range; the
+ * published getLeases r2 and getLeaseDetails models carry no amount; see packages/entrata-client/README.md),
+ * so it comes from the property's `monthlyRentCents` setting. Without one it is unknown, and invite reports
+ * that visibly (InviteBlocked rent_unknown) instead of anyone making an amount up. The contract keeps
+ * `rentSource: 'entrata'` for the day Entrata documents a rent field.
  */
-export type RentSource = 'entrata' | 'property_setting';
+export type RentSource = 'property_setting';
 
 export interface MonthlyRent {
   cents: number;
@@ -13,14 +16,9 @@ export interface MonthlyRent {
 const usable = (cents: number | undefined): cents is number =>
   cents !== undefined && Number.isInteger(cents) && cents > 0;
 
-/** Entrata's rent wins over the property's setting; an absent, zero or fractional amount counts as unknown. */
-export function resolveMonthlyRent(input: {
-  fromEntrata?: number | undefined;
-  setting?: number | undefined;
-}): MonthlyRent | undefined {
-  if (usable(input.fromEntrata)) return { cents: input.fromEntrata, source: 'entrata' };
-  if (usable(input.setting)) return { cents: input.setting, source: 'property_setting' };
-  return undefined;
+/** The property's setting; an absent, zero or fractional amount counts as unknown. */
+export function resolveMonthlyRent(setting: number | undefined): MonthlyRent | undefined {
+  return usable(setting) ? { cents: setting, source: 'property_setting' } : undefined;
 }
 
 /**

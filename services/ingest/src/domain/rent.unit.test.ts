@@ -2,25 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { hashWithRent, resolveMonthlyRent } from './rent.ts';
 
 describe('resolveMonthlyRent', () => {
-  it("prefers Entrata's rent, then the property setting", () => {
-    expect(resolveMonthlyRent({ fromEntrata: 185000, setting: 150000 })).toEqual({
-      cents: 185000,
-      source: 'entrata',
-    });
-    expect(resolveMonthlyRent({ fromEntrata: undefined, setting: 150000 })).toEqual({
-      cents: 150000,
-      source: 'property_setting',
-    });
+  it("takes the property's setting", () => {
+    expect(resolveMonthlyRent(150000)).toEqual({ cents: 150000, source: 'property_setting' });
   });
 
   it('is unknown without a usable amount, never made up', () => {
-    expect(resolveMonthlyRent({})).toBeUndefined();
-    expect(resolveMonthlyRent({ fromEntrata: 0, setting: undefined })).toBeUndefined();
-    expect(resolveMonthlyRent({ fromEntrata: 1500.5 })).toBeUndefined();
-    expect(resolveMonthlyRent({ fromEntrata: -1, setting: 120000 })).toEqual({
-      cents: 120000,
-      source: 'property_setting',
-    });
+    for (const cents of [undefined, 0, -1, 1500.5]) expect(resolveMonthlyRent(cents)).toBeUndefined();
   });
 });
 

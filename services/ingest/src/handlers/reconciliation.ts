@@ -1,5 +1,6 @@
 import type { Tenants } from '@autoverify/config';
 import { type EntrataProspect, isEntrataError } from '@autoverify/entrata-client';
+import type { Tx } from '../db.ts';
 import { isSubmittedApplicationStatus, reconciliationWindow } from '../domain/reconciliation.ts';
 import type { JobInfo } from '../ports.ts';
 import { enqueueSync, type SyncDeps } from './sync-application.ts';
@@ -28,48 +29,30 @@ export function reconcileTenant(deps: SyncDeps) {
     let found = 0;
     const errors: string[] = [];
     for (const propertyId of tenant.entrata.propertyIds) {
-      let prospects: EntrataProspect[];
-      try {
-        prospects = await client.getLeads({ propertyId, createdOnDateFrom: from, createdOnDateTo: to });
-      } catch (error) {
-        if (isEntrataError(error) && error.retryable && info.retryCount < RECONCILE_RETRY.retryLimit)
-          throw error;
-        errors.push(`property ${propertyId}: ${(error as Error).message}`);
-        continue;
-      }
-      const submitted = prospects.filter((p) => p.applicationId && isSubmittedApplicationStatus(p.status));
-      if (submitted.length === 0) continue;
-      const known = await deps.transactions.run((tx) =>
-        tx.application.findMany({
-          where: { tenantId, entrataApplicationId: { in: submitted.map((p) => p.applicationId as string) } },
-          select: { entrataApplicationId: true, status: true, updatedAt: true },
-        }),
-      );
-      const byId = new Map(known.map((k) => [k.entrataApplicationId, k]));
-      const missing = submitted.filter((p) => {
-        const row = byId.get(p.applicationId as string);
-        if (!row) return true;
-        if (row.status === 'pending') return true; // the singleton key absorbs it if its sync is still queued
-        return row.status === 'failed' && Date.now() - row.updatedAt.getTime() > FAILED_RETRY_AFTER_MS;
-      });
-      if (missing.length === 0) continue;
-      await deps.transactions.run(async (tx) => {
-        for (const p of missing) {
-          await enqueueSync(tx, deps.jobs, {
-            tenantId,
-            propertyId,
-            entrataApplicationId: p.applicationId as string,
-            ...(p.leadId ? { leadId: p.leadId } : {}),
-            source: 'reconciliation',
-            ...(p.createdOn ? { occurredAt: p.createdOn } : {}),
-          });
+      // getLeads is paginated: every page of the window is read, and each page's finds are enqueued at once.
+      const pages = client.eachLeadsPage({ propertyId, createdOnDateFrom: from, createdOnDateTo: to });
+      for (;;) {
+        let page: IteratorResult<EntrataProspect[]>;
+        try {
+          page = await pages.next();
+        } catch (error) {
+          if (isEntrataError(error) && error.retryable && info.retryCount < RECONCILE_RETRY.retryLimit)
+            throw error;
+          errors.push(`property ${propertyId}: ${(error as Error).message}`);
+          break;
         }
-      });
-      found += missing.length;
-      logger.info(
-        { tenantId, propertyId, applications: missing.map((p) => p.applicationId) },
-        'reconciliation found applications to sync',
-      );
+        if (page.done) break;
+        const prospects = page.value;
+        const missing = await deps.transactions.run((tx) =>
+          enqueueMissing(deps, tx, { tenantId, propertyId }, prospects),
+        );
+        found += missing.length;
+        if (missing.length > 0)
+          logger.info(
+            { tenantId, propertyId, applications: missing },
+            'reconciliation found applications to sync',
+          );
+      }
     }
     await deps.transactions.run((tx) =>
       tx.reconciliationState.updateMany({
@@ -83,6 +66,38 @@ export function reconcileTenant(deps: SyncDeps) {
     );
     if (errors.length > 0) logger.warn({ tenantId, errors }, 'reconciliation incomplete');
   };
+}
+
+/** Enqueues a sync for each submitted prospect of one page ingest has not synced (or should retry). */
+async function enqueueMissing(
+  deps: SyncDeps,
+  tx: Tx,
+  { tenantId, propertyId }: { tenantId: string; propertyId: string },
+  prospects: EntrataProspect[],
+): Promise<string[]> {
+  const submitted = prospects.filter((p) => p.applicationId && isSubmittedApplicationStatus(p.status));
+  if (submitted.length === 0) return [];
+  const known = await tx.application.findMany({
+    where: { tenantId, entrataApplicationId: { in: submitted.map((p) => p.applicationId as string) } },
+    select: { entrataApplicationId: true, status: true, updatedAt: true },
+  });
+  const byId = new Map(known.map((k) => [k.entrataApplicationId, k]));
+  const missing = submitted.filter((p) => {
+    const row = byId.get(p.applicationId as string);
+    if (!row) return true;
+    if (row.status === 'pending') return true; // the singleton key absorbs it if its sync is still queued
+    return row.status === 'failed' && Date.now() - row.updatedAt.getTime() > FAILED_RETRY_AFTER_MS;
+  });
+  for (const p of missing) {
+    await enqueueSync(tx, deps.jobs, {
+      tenantId,
+      propertyId,
+      entrataApplicationId: p.applicationId as string,
+      source: 'reconciliation',
+      ...(p.createdOn ? { occurredAt: p.createdOn } : {}),
+    });
+  }
+  return missing.map((p) => p.applicationId as string);
 }
 
 export interface SchedulerOptions {

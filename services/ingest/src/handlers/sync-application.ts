@@ -1,5 +1,5 @@
 import type { Tenants } from '@autoverify/config';
-import { ApplicationSubmittedV2, applicationIdFor } from '@autoverify/contracts';
+import { ApplicationReadFailed, ApplicationSubmittedV2, applicationIdFor } from '@autoverify/contracts';
 import {
   type EntrataClients,
   type EntrataLeaseCustomer,
@@ -8,6 +8,7 @@ import {
 } from '@autoverify/entrata-client';
 import type { Tx } from '../db.ts';
 import { applicantsHash, buildApplicants } from '../domain/applicants.ts';
+import { type ReadFailure, readFailedPayload, readFailures } from '../domain/read-failure.ts';
 import { hashWithRent, resolveMonthlyRent } from '../domain/rent.ts';
 import type { Deps, JobInfo, Jobs } from '../ports.ts';
 
@@ -20,6 +21,7 @@ export interface SyncApplicationJob {
   tenantId: string;
   propertyId: string;
   entrataApplicationId: string;
+  /** The webhook's lead id, kept for ApplicationSubmitted; Entrata is asked by the application id. */
   leadId?: string;
   source: 'webhook' | 'reconciliation';
   /** When Entrata said it happened (webhook); used as submittedAt when getLeads has no createdOn. */
@@ -67,21 +69,44 @@ export interface SyncDeps extends Deps {
 export function syncApplication(deps: SyncDeps) {
   const logger = deps.logger.child({ job: SYNC_APPLICATION });
 
-  const fail = async (job: SyncApplicationJob, reason: string, readStartedAt?: string) => {
+  /**
+   * Records a sync that ended failed (on the application and its webhooks) and publishes ApplicationReadFailed
+   * in the same transaction, so support sees on the timeline why nobody was invited and what to do.
+   */
+  const fail = async (
+    job: SyncApplicationJob,
+    info: JobInfo,
+    failed: ReadFailure,
+    readStartedAt?: string,
+  ) => {
+    const reason = failed.detail;
+    const applicationId = applicationIdFor(job.tenantId, job.entrataApplicationId);
     logger.warn(
-      { tenantId: job.tenantId, entrataApplicationId: job.entrataApplicationId, reason },
+      {
+        tenantId: job.tenantId,
+        entrataApplicationId: job.entrataApplicationId,
+        reasonCode: failed.reasonCode,
+        reason,
+      },
       'application sync failed',
     );
     await deps.transactions.run(async (tx) => {
       await tx.$executeRaw`
         INSERT INTO applications (tenant_id, entrata_application_id, application_id, property_id, lead_id, status, failure_reason, last_source)
-        VALUES (${job.tenantId}, ${job.entrataApplicationId}, ${applicationIdFor(job.tenantId, job.entrataApplicationId)}::uuid,
+        VALUES (${job.tenantId}, ${job.entrataApplicationId}, ${applicationId}::uuid,
                 ${job.propertyId}, ${job.leadId ?? null}, 'failed', ${reason}, ${job.source})
         ON CONFLICT (tenant_id, entrata_application_id) DO UPDATE
           SET status = CASE WHEN applications.content_hash IS NULL THEN 'failed' ELSE applications.status END,
               failure_reason = EXCLUDED.failure_reason, last_source = EXCLUDED.last_source, updated_at = now()`;
       await markWebhooks(tx, job, 'failed', readStartedAt, reason);
+      await deps.outbox.add(
+        tx,
+        ApplicationReadFailed,
+        readFailedPayload(failed, { ...job, applicationId, attempts: info.retryCount + 1 }),
+        { tenantId: job.tenantId, correlationId: applicationId },
+      );
     });
+    deps.relay.wake();
   };
 
   return async (job: SyncApplicationJob, info: JobInfo): Promise<void> => {
@@ -91,7 +116,7 @@ export function syncApplication(deps: SyncDeps) {
       source: job.source,
       attempt: info.retryCount + 1,
     };
-    if (!deps.tenants.get(job.tenantId)) return fail(job, `unknown tenant ${job.tenantId}`);
+    if (!deps.tenants.get(job.tenantId)) return fail(job, info, readFailures.tenantUnknown(job.tenantId));
     const client = deps.entrata.forTenant(job.tenantId);
     // Database time, so read order is comparable across replicas; text keeps its microseconds.
     const readStartedAt = await deps.transactions.run(async (tx) => {
@@ -100,16 +125,17 @@ export function syncApplication(deps: SyncDeps) {
     });
     let read: { prospect: EntrataProspect; leaseCustomers: EntrataLeaseCustomer[] };
     try {
-      const prospects = await client.getLeads(
-        job.leadId
-          ? { propertyId: job.propertyId, leadId: job.leadId }
-          : { propertyId: job.propertyId, applicationId: job.entrataApplicationId },
-      );
-      const prospect = prospects.find((p) => p.applicationId === job.entrataApplicationId);
+      // getLeads is asked by leadId, the number Entrata also shows as the application id, and the prospect is
+      // recognised by its applicationId: prospects carry no leadId.
+      const prospect = await client.findApplication({
+        propertyId: job.propertyId,
+        applicationId: job.entrataApplicationId,
+      });
       if (!prospect)
         return fail(
           job,
-          `application ${job.entrataApplicationId} not found by getLeads in property ${job.propertyId}`,
+          info,
+          readFailures.notFound(job.tenantId, job.entrataApplicationId, job.propertyId),
           readStartedAt,
         );
       const leases = await client.getLeases({
@@ -119,13 +145,12 @@ export function syncApplication(deps: SyncDeps) {
       read = { prospect, leaseCustomers: leases.flatMap((l) => l.customers) };
     } catch (error) {
       if (isEntrataError(error) && error.retryable && info.retryCount < SYNC_RETRY.retryLimit) throw error;
-      const reason = isEntrataError(error) ? error.message : `unexpected error: ${(error as Error).message}`;
       if (!isEntrataError(error)) logger.error({ err: error, ...ids }, 'application sync crashed');
+      const exhausted = info.retryCount >= SYNC_RETRY.retryLimit;
       return fail(
         job,
-        info.retryCount >= SYNC_RETRY.retryLimit
-          ? `gave up after ${info.retryCount + 1} attempts: ${reason}`
-          : reason,
+        info,
+        readFailures.fromError(job.tenantId, error, info.retryCount + 1, exhausted),
         readStartedAt,
       );
     }
@@ -134,17 +159,13 @@ export function syncApplication(deps: SyncDeps) {
     if (built.applicants.length === 0) {
       const why =
         built.excluded.map((e) => `${e.entrataCustomerId}: ${e.reason}`).join('; ') || 'no customers';
-      return fail(job, `no applicant to invite (${why})`, readStartedAt);
+      return fail(job, info, readFailures.noApplicants(why), readStartedAt);
     }
-    // Seam: the rent read from Entrata goes into fromEntrata once the Entrata client reads it.
-    const rent = resolveMonthlyRent({
-      fromEntrata: undefined,
-      setting: deps.tenants.property(job.tenantId, job.propertyId).monthlyRentCents,
-    });
+    const rent = resolveMonthlyRent(deps.tenants.property(job.tenantId, job.propertyId).monthlyRentCents);
     const hash = hashWithRent(applicantsHash(built), rent);
     const applicationId = applicationIdFor(job.tenantId, job.entrataApplicationId);
     const submittedAt = read.prospect.createdOn ?? job.occurredAt ?? new Date().toISOString();
-    const leadId = read.prospect.leadId ?? job.leadId;
+    const { leadId } = job;
 
     const outcome = await deps.transactions.run(async (tx) => {
       await tx.$executeRaw`
@@ -185,7 +206,7 @@ export function syncApplication(deps: SyncDeps) {
       await tx.$executeRaw`
         UPDATE applications
            SET status = 'synced', failure_reason = NULL, content_hash = ${hash},
-               snapshot = ${JSON.stringify(built)}::jsonb, lead_id = ${leadId ?? null},
+               snapshot = ${JSON.stringify(built)}::jsonb, lead_id = COALESCE(${leadId ?? null}, lead_id),
                last_source = ${job.source}, last_synced_at = now(), last_read_at = ${readStartedAt}::timestamptz,
                last_published_at = CASE WHEN ${changed} THEN now() ELSE last_published_at END,
                publish_count = publish_count + ${changed ? 1 : 0}, updated_at = now()

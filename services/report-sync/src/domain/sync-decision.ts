@@ -6,6 +6,19 @@ import { EntrataError } from '@autoverify/entrata-client';
 import { VerificationPlatformError } from '@autoverify/verification-client';
 import { ConfigurationError } from './file-type.ts';
 
+/**
+ * getLeases found no lease for the application, so its documents (listed per lease) cannot be checked: an
+ * earlier upload may be there, and uploading blind could store the report twice.
+ */
+export class LeaseNotFoundError extends Error {
+  override name = 'LeaseNotFoundError';
+  constructor(entrataApplicationId: string, propertyId: string) {
+    super(
+      `getLeases found no lease for application ${entrataApplicationId} in property ${propertyId}, so its documents cannot be checked for an earlier upload; check the application in Entrata, then retry`,
+    );
+  }
+}
+
 export type ReportStatus = 'pending' | 'uploading' | 'synced' | 'failed';
 
 export type RunPlan =
@@ -72,6 +85,7 @@ export function classifyFailure(error: unknown, phase: Phase): Failure {
   const base = { uncertain: false, invalidPdf: false };
   if (error instanceof ConfigurationError)
     return { ...base, kind: 'permanent', reason: `configuration: ${error.message}` };
+  if (error instanceof LeaseNotFoundError) return { ...base, kind: 'permanent', reason: error.message };
   if (error instanceof EntrataError) {
     const uncertain = phase === 'upload' && uploadUncertain(error);
     // An unreadable upload answer is retried so the next run finds the document in the list.

@@ -2,7 +2,13 @@ import { EntrataError } from '@autoverify/entrata-client';
 import { InvalidReportError, VerificationPlatformError } from '@autoverify/verification-client';
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError } from './file-type.ts';
-import { classifyFailure, decideAfterFailure, type FailureContext, planRun } from './sync-decision.ts';
+import {
+  classifyFailure,
+  decideAfterFailure,
+  type FailureContext,
+  LeaseNotFoundError,
+  planRun,
+} from './sync-decision.ts';
 
 const entrata = (init: Partial<ConstructorParameters<typeof EntrataError>[0]>) =>
   new EntrataError({ kind: 'api', code: 304, message: 'Invalid parameters', retryable: false, ...init });
@@ -112,6 +118,11 @@ describe('classifyFailure', () => {
   it('treats configuration errors as permanent and unknown errors as transient', () => {
     expect(classifyFailure(new ConfigurationError('no type'), 'prepare')).toMatchObject({
       kind: 'permanent',
+    });
+    // No lease to list documents of: uploading blind could store the report twice, so it stops visibly.
+    expect(classifyFailure(new LeaseNotFoundError('2000001', '100200'), 'verify')).toMatchObject({
+      kind: 'permanent',
+      reason: expect.stringContaining('no lease for application 2000001'),
     });
     expect(classifyFailure(new Error('boom'), 'fetch')).toMatchObject({
       kind: 'transient',

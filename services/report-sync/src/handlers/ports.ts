@@ -6,7 +6,10 @@ import type { VerificationClient } from '@autoverify/verification-client';
 export type JobSender = Pick<JobQueue, 'send'>;
 
 /** The Entrata calls report-sync makes, for one tenant. */
-export type EntrataPort = Pick<EntrataClient, 'getLeads' | 'getLeaseDocumentsList' | 'sendLeaseDocuments'>;
+export type EntrataPort = Pick<
+  EntrataClient,
+  'findApplication' | 'getLeases' | 'getLeaseDocumentsList' | 'getLeasePickList' | 'sendLeaseDocuments'
+>;
 
 export interface EntrataClients {
   /** One client (and so one rate limiter) per tenant; throws for an unknown tenant. */

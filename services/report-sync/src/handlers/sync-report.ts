@@ -12,11 +12,11 @@
 
 import { UnknownTenantError } from '@autoverify/config';
 import { type PayloadOf, ReportSynced, ReportSyncFailed } from '@autoverify/contracts';
-import type { EntrataLeaseDocument, EntrataUploadedFile } from '@autoverify/entrata-client';
+import type { EntrataUploadedFile } from '@autoverify/entrata-client';
 import { redactText } from '@autoverify/logger';
 import type { Logger, Outbox, Transactions } from '@autoverify/messaging';
-import { findReportDocument, reportFileName } from '../domain/file-name.ts';
-import { ConfigurationError, resolveFileTypeId } from '../domain/file-type.ts';
+import { reportFileName } from '../domain/file-name.ts';
+import { ConfigurationError, type FileTypeSettings } from '../domain/file-type.ts';
 import { classifyFailure, decideAfterFailure, type Phase, planRun } from '../domain/sync-decision.ts';
 import {
   claimReport,
@@ -27,6 +27,7 @@ import {
   type ReportRow,
   rememberFileName,
 } from '../store.ts';
+import { entrataReads } from './entrata-reads.ts';
 import {
   type EntrataClients,
   type EntrataPort,
@@ -47,10 +48,7 @@ export interface SyncReportDeps<Tx> {
   relay: { wake(): void };
   logger: Logger;
   tenants: {
-    property(
-      tenantId: string,
-      propertyId: string,
-    ): { entrataFileTypes?: { income: string; identity: string } };
+    property(tenantId: string, propertyId: string): { entrataFileTypes?: FileTypeSettings };
   };
   entrata: EntrataClients;
   platform: ReportSource;
@@ -75,43 +73,7 @@ export function syncReportJob<Tx>(deps: SyncReportDeps<Tx>) {
   const maxInvalidPdf = deps.maxInvalidPdf ?? MAX_INVALID_PDF;
   const verifyDelays = deps.verifyDelaysMs ?? VERIFY_DELAYS_MS;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-
-  /** The document of this report in Entrata, looked for a few times (a new one may not be listed at once). */
-  async function findInEntrata(
-    client: EntrataPort,
-    row: ReportRow,
-  ): Promise<EntrataLeaseDocument | undefined> {
-    for (const delay of verifyDelays) {
-      if (delay > 0) await sleep(delay);
-      const documents = await client.getLeaseDocumentsList({
-        propertyId: row.propertyId,
-        applicationId: row.entrataApplicationId,
-      });
-      const found = findReportDocument(documents, row.reportId);
-      if (found) return found;
-    }
-    return undefined;
-  }
-
-  /** The applicant's last name for the file name, when the report is one applicant's; best effort. */
-  async function lastNameFor(client: EntrataPort, row: ReportRow, log: Logger): Promise<string | undefined> {
-    const customerId =
-      row.scope === 'applicant' && row.entrataCustomerIds.length === 1
-        ? row.entrataCustomerIds[0]
-        : undefined;
-    if (!customerId) return undefined;
-    try {
-      const prospects = await client.getLeads({
-        propertyId: row.propertyId,
-        applicationId: row.entrataApplicationId,
-      });
-      return prospects.flatMap((p) => p.customers).find((c) => c.customerId === customerId)?.lastName;
-    } catch (error) {
-      // A generic name is better than a late report.
-      log.warn({ err: error }, 'applicant not readable from Entrata: file named without a last name');
-      return undefined;
-    }
-  }
+  const reads = entrataReads({ verifyDelaysMs: verifyDelays, sleep });
 
   async function recordSynced(
     claimed: ReportRow,
@@ -224,29 +186,27 @@ export function syncReportJob<Tx>(deps: SyncReportDeps<Tx>) {
     let uploaded: EntrataUploadedFile[];
     try {
       let client: EntrataPort;
-      let fileTypeId: string;
+      let fileTypes: FileTypeSettings | undefined;
       try {
         client = deps.entrata.forTenant(row.tenantId);
-        fileTypeId = resolveFileTypeId(
-          deps.tenants.property(row.tenantId, row.propertyId).entrataFileTypes,
-          row.reportType,
-        );
+        fileTypes = deps.tenants.property(row.tenantId, row.propertyId).entrataFileTypes;
       } catch (error) {
         if (error instanceof UnknownTenantError)
           throw new ConfigurationError(error.message, { cause: error });
         throw error;
       }
+      const fileTypeId = await reads.fileTypeId(client, row, fileTypes, row.reportType);
       fileName =
         claimed.fileName ??
         (await rememberFileName(
           transactions.sql(),
           row.reportId,
-          reportFileName({ ...row, lastName: await lastNameFor(client, row, attemptLog) }),
+          reportFileName({ ...row, lastName: await reads.lastName(client, row, attemptLog) }),
         ));
 
       if (plan.verifyFirst) {
         phase = 'verify';
-        const found = await findInEntrata(client, row);
+        const found = await reads.findReportDocument(client, row);
         attemptLog.warn(
           { found: found !== undefined },
           'earlier upload unconfirmed: looked for the document in Entrata',
@@ -309,7 +269,8 @@ export function syncReportJob<Tx>(deps: SyncReportDeps<Tx>) {
     let fileId = file?.fileId;
     if (!fileId) {
       // Stored, but the id was not in the answer (it may not be readable back at once): try the list.
-      fileId = await findInEntrata(deps.entrata.forTenant(row.tenantId), row)
+      fileId = await reads
+        .findReportDocument(deps.entrata.forTenant(row.tenantId), row)
         .then((d) => d?.fileId)
         .catch(() => undefined);
       if (!fileId) attemptLog.warn({}, 'uploaded, but Entrata gave no file id: recorded without one');

@@ -33,7 +33,8 @@ export type Command =
       reason: string;
       json: boolean;
     }
-  | { name: 'audit'; limit: number; json: boolean };
+  | { name: 'audit'; limit: number; json: boolean }
+  | { name: 'tenant check'; tenantId: string; json: boolean };
 
 /** Bad usage: the CLI prints the message and the usage and exits 2. */
 export class UsageError extends Error {
@@ -56,8 +57,11 @@ export const usage = `usage: pnpm support <command>
   reupload-report <reportId> --reason "<why>"    (a synced report whose document was deleted in Entrata)
   resend-invite <applicationId> <applicantId> <income|identity> [--channel email|sms ...] --reason "<why>"
   audit [--limit <n>]
+  tenant check <tenant>    (before going live: secrets, Entrata access, file types, rent, platform credentials)
 
-  Every command takes --json. Environment: SUPPORT_URL (default http://127.0.0.1:3006), SUPPORT_TOKEN.`;
+  Every command takes --json. Environment: SUPPORT_URL (default http://127.0.0.1:3006), SUPPORT_TOKEN.
+  tenant check runs locally instead: TENANTS_FILE, the tenant's secrets, PLATFORM_BASE_URL,
+  PLATFORM_CLIENT_ID, PLATFORM_SECRET_KEY (as the services have them); exit 1 when something is wrong.`;
 
 type Options = Record<string, { type: 'string' | 'boolean'; default?: boolean; multiple?: boolean }>;
 interface Parsed {
@@ -279,6 +283,13 @@ export function parseCommand(argv: readonly string[]): Command {
         reason: reasonOf(first, values.reason as string | undefined),
         json: values.json === true,
       };
+    }
+    case 'tenant': {
+      const [sub, ...args] = rest;
+      if (sub !== 'check') throw new UsageError(`tenant: expected check${sub ? ` (got "${sub}")` : ''}`);
+      const { values, positionals: p } = parse('tenant check', args, {});
+      const [tenantId] = positionals('tenant check', p, ['tenant']) as [string];
+      return { name: 'tenant check', tenantId, json: values.json === true };
     }
     default:
       throw new UsageError(`unknown command "${first}"`);

@@ -141,6 +141,17 @@ describe('support CLI arguments', () => {
     );
   });
 
+  it('tenant check', () => {
+    expect(parseCommand(['tenant', 'check', 'acme-living'])).toEqual({
+      name: 'tenant check',
+      tenantId: 'acme-living',
+      json: false,
+    });
+    expect(parseCommand(['tenant', 'check', 'acme', '--json'])).toMatchObject({ json: true });
+    expect(() => parseCommand(['tenant', 'check'])).toThrow('tenant check: missing <tenant>');
+    expect(() => parseCommand(['tenant', 'list'])).toThrow('tenant: expected check (got "list")');
+  });
+
   it('help and unknown commands', () => {
     expect(parseCommand([])).toEqual({ name: 'help' });
     expect(() => parseCommand(['frobnicate'])).toThrow('unknown command "frobnicate"');

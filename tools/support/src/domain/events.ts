@@ -15,6 +15,7 @@ export type Outcome = 'ok' | 'failed';
 
 // Event types that record something going wrong; everything else is progress.
 const FAILURES = new Set([
+  'ApplicationReadFailed',
   'InviteBlocked',
   'NotificationFailed',
   'ReportSyncFailed',
@@ -35,6 +36,7 @@ const SUMMARY_FIELDS = [
   'channels',
   'reminderNumber',
   'reason',
+  'reasonCode',
   'source',
   'resend',
   'permanent',
@@ -44,6 +46,12 @@ const SUMMARY_FIELDS = [
   'monthlyRentCents',
   'rentSource',
 ] as const;
+
+// Free text shown only for events whose producer wrote it for support (and redacted it): other events'
+// free text, such as a mail server's error, may quote personal data.
+const SUPPORT_TEXT_FIELDS: Record<string, readonly string[]> = {
+  ApplicationReadFailed: ['detail', 'action'],
+};
 
 interface EnvelopeLike {
   type: string;
@@ -82,7 +90,7 @@ export function traceIdOf(traceparent: string | undefined): string | null {
 
 export function summaryOf(payload: Record<string, unknown>, type?: string): string {
   const parts: string[] = [];
-  for (const field of SUMMARY_FIELDS) {
+  for (const field of [...SUMMARY_FIELDS, ...(type ? (SUPPORT_TEXT_FIELDS[type] ?? []) : [])]) {
     const value = payload[field];
     if (value === undefined || value === null) continue;
     parts.push(`${field}=${Array.isArray(value) ? value.join(',') : String(value)}`);

@@ -1,5 +1,6 @@
 import {
   ApplicationSubmittedV2,
+  ApplicationReadFailed,
   allEvents,
   InviteBlocked,
   InviteBlockedV2,
@@ -19,6 +20,7 @@ describe('timeline facts', () => {
       .map((d) => d.type);
     expect([...new Set(failed)].sort()).toEqual(
       [
+        ApplicationReadFailed.type,
         InviteBlocked.type,
         NotificationFailed.type,
         ReportSyncFailed.type,
@@ -53,6 +55,19 @@ describe('timeline facts', () => {
     );
     const summary = summaryOf({ ...NotificationRequested.example });
     expect(summary).not.toMatch(/ada|Lovelace/i);
+  });
+
+  it('shows why an application could not be read and what to do about it', () => {
+    expect(
+      factsOf({ type: ApplicationReadFailed.type, payload: ApplicationReadFailed.example }),
+    ).toMatchObject({
+      service: 'ingest',
+      outcome: 'failed',
+      entrataApplicationId: '14423',
+      summary: expect.stringMatching(
+        /^reasonCode=application_not_found source=webhook attempts=1 detail=getLeads found no application 14423 .* action=Check the application id .*$/,
+      ),
+    });
   });
 
   it('collects the Entrata application id when the payload has one', () => {

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { parseLeaseDocumentsResult, parseSendLeaseDocumentsResult } from './documents.ts';
 import { parseLeadsResult } from './leads.ts';
-import { parseLeaseDocumentsResult, parseLeasesResult, parseSendLeaseDocumentsResult } from './leases.ts';
+import { parseLeasesResult } from './leases.ts';
 
 describe('parseLeadsResult', () => {
   it('normalises ids, single-object lists, dates and absent keys', () => {
     const out = parseLeadsResult({
       prospects: {
         prospect: {
-          leadId: 3000001,
           applicationId: '2000001',
           status: 'Application Completed',
           createdOn: '11/24/2026 08:04:05',
@@ -27,7 +27,6 @@ describe('parseLeadsResult', () => {
     expect(out).toEqual({
       prospects: [
         {
-          leadId: '3000001',
           applicationId: '2000001',
           status: 'Application Completed',
           createdOn: '2026-11-24T15:04:05.000Z',
@@ -97,6 +96,27 @@ describe('parseLeasesResult', () => {
     });
   });
 
+  it('takes a role sent as a one-element array, as getCustomers sends CustomerType', () => {
+    const out = parseLeasesResult({
+      leases: { lease: { id: 1, customers: { customer: [{ id: 7, customerType: ['Guarantor'] }] } } },
+    });
+    expect(out).toEqual({
+      leases: [{ leaseId: '1', customers: [{ customerId: '7', customerType: 'Guarantor' }] }],
+    });
+    expect(
+      parseLeasesResult({
+        leases: { lease: { customers: { customer: { id: 7, customerType: ['Guarantor', 'Primary'] } } } },
+      }),
+    ).toEqual({
+      problems: [
+        {
+          path: '/leases/lease/0/customers/customer/0/customerType',
+          message: 'customerType must name one role (got ["Guarantor","Primary"])',
+        },
+      ],
+    });
+  });
+
   it('reports a customer without id or type', () => {
     const out = parseLeasesResult({
       leases: { lease: { customers: { customer: { customerType: 'Primary' } } } },
@@ -110,31 +130,28 @@ describe('parseLeasesResult', () => {
 });
 
 describe('document results', () => {
-  it('reads the document list and comma-separated customer ids', () => {
+  it('reads the document list of the published model (id, type, name, title, leaseId)', () => {
     expect(
       parseLeaseDocumentsResult({
         leaseDocuments: {
           leaseDocument: {
-            fileId: 9000001,
-            fileName: 'a.pdf',
-            fileTypeId: 7001,
-            customerIds: '1, 2',
-            addedOn: '2026-11-24 08:00:00',
+            id: 9000001,
+            type: 'Proof of Income',
+            name: 'a.pdf',
+            title: 'A',
+            leaseId: '4000001',
           },
         },
       }),
     ).toEqual({
       documents: [
-        {
-          fileId: '9000001',
-          fileName: 'a.pdf',
-          fileTypeId: '7001',
-          customerIds: ['1', '2'],
-          addedOn: '2026-11-24T15:00:00.000Z',
-        },
+        { fileId: '9000001', fileName: 'a.pdf', fileTypeName: 'Proof of Income', leaseId: '4000001' },
       ],
     });
     expect(parseLeaseDocumentsResult({})).toEqual({ documents: [] });
+    expect(parseLeaseDocumentsResult({ leaseDocuments: { leaseDocument: [{ name: 'x' }] } })).toEqual({
+      problems: [{ path: '/leaseDocuments/leaseDocument/0/id', message: 'id is required' }],
+    });
   });
 
   it('reads the upload result', () => {

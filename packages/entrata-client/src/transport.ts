@@ -1,0 +1,279 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '@autoverify/logger';
+import { type Dispatcher, FormData, Pool, request } from 'undici';
+import { type BackoffOptions, backoffDelay } from './backoff.ts';
+import { EntrataError } from './errors.ts';
+import { type HeaderBag, parseRateLimitHeaders } from './rate-limit-headers.ts';
+import { type Clock, RateLimiter, systemClock } from './rate-limiter.ts';
+import { interpretResponse } from './response.ts';
+import type { ShapeProblem } from './tolerant.ts';
+
+export type EntrataAuth =
+  | { type: 'apikey'; apiKey: string }
+  | { type: 'basic'; username: string; password: string };
+
+/**
+ * NOT DOCUMENTED: the names of the multipart parts of leases/sendLeaseDocuments are not in Entrata's public
+ * documentation. They live here, and only here, so they are one edit away from correct once confirmed against
+ * a real Entrata org. The names are the ones public scripts use (they say they follow the Java code snippet on
+ * Entrata's documentation page): the JSON envelope in `requestBody` with `requestContentType` beside it, the
+ * files in `file1`, `file2`, ... The sandbox (sandbox/src/entrata/multipart.ts) keeps the same assumption.
+ */
+export const SEND_LEASE_DOCUMENTS_PARTS = {
+  /** The JSON RPC envelope (auth, requestId, method with params), as the body of every other call. */
+  request: 'requestBody',
+  /** The envelope's content type, sent as a plain field next to it. */
+  requestContentType: 'requestContentType',
+  /** The n-th file (1-based), in the order of `params.files.file[]`. */
+  file: (n: number) => `file${n}`,
+} as const;
+
+export interface TransportOptions {
+  /** e.g. https://apis.entrata.com/ext/orgs/{org}/v1 ; the service name is appended. */
+  baseUrl: string;
+  auth: EntrataAuth;
+  /** Our tenant (Entrata customer): rate limits are kept per tenant and service. */
+  tenantId: string;
+  /** Our own ceiling per service, below the customer's contract. */
+  requestsPerMinute: number;
+  logger: Logger;
+  /** An undici dispatcher to share; by default the client owns a connection pool for the base URL's origin. */
+  dispatcher?: Dispatcher;
+  /** Attempts per call including the first (default 5). */
+  maxAttempts?: number;
+  backoff?: BackoffOptions;
+  /** Longest wait inside one call for the rate limit or a Retry-After; beyond it the call fails retryably. */
+  maxWaitMs?: number;
+  headersTimeoutMs?: number;
+  bodyTimeoutMs?: number;
+  /** Share one limiter between clients of the same tenant (e.g. several workers in one process). */
+  rateLimiter?: RateLimiter;
+  clock?: Clock;
+  random?: () => number;
+}
+
+export interface UploadFile {
+  fileName: string;
+  bytes: Buffer;
+  contentType: 'application/pdf';
+}
+
+export interface CallSpec {
+  service: string;
+  method: string;
+  version: string;
+  params: Record<string, unknown>;
+  /** Re-sending is harmless (reads). */
+  idempotent: boolean;
+  /** URL query parameters (Entrata pages with `page_no` and `per_page` there, not in the envelope). */
+  query?: Record<string, string>;
+  /** Files of a multipart upload; the envelope then goes in its own part. */
+  files?: UploadFile[];
+}
+
+export interface Transport {
+  /** One logical call with retries; resolves with the envelope's `result`. */
+  call(spec: CallSpec): Promise<unknown>;
+  /** A call whose result is parsed; a shape problem becomes a non-retryable invalid_response error. */
+  parsed<T>(spec: CallSpec, parse: (result: unknown) => T | { problems: ShapeProblem[] }): Promise<T>;
+  close(): Promise<void>;
+}
+
+// undici error codes meaning the request never reached Entrata, so even an upload may be retried.
+export const NOT_SENT_CODES: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+const TIMEOUT_CODES = new Set([
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'ETIMEDOUT',
+]);
+
+function transportError(error: unknown, spec: CallSpec): EntrataError {
+  const code = (error as { code?: string }).code ?? '';
+  const timeout = TIMEOUT_CODES.has(code);
+  return new EntrataError({
+    kind: timeout ? 'timeout' : 'network',
+    code: 0,
+    message: `${code || 'request failed'}: ${(error as Error).message}`,
+    retryable: true,
+    service: spec.service,
+    method: spec.method,
+    cause: error,
+  });
+}
+
+/** Whether a failed attempt may be repeated for this call. */
+function mayRetry(error: EntrataError, spec: CallSpec): boolean {
+  if (!error.retryable) return false;
+  if (spec.idempotent) return true;
+  const cause = (error.cause as { code?: string } | undefined)?.code ?? '';
+  return error.kind === 'rate_limited' || error.code === 429 || NOT_SENT_CODES.has(cause);
+}
+
+export function invalidResponse(spec: Pick<CallSpec, 'service' | 'method'>, message: string): EntrataError {
+  return new EntrataError({
+    kind: 'invalid_response',
+    code: 0,
+    message,
+    retryable: false,
+    service: spec.service,
+    method: spec.method,
+  });
+}
+
+function shapeError(spec: CallSpec, problems: ShapeProblem[]): EntrataError {
+  const list = problems.map((p) => `${p.path}: ${p.message}`).join('; ');
+  return invalidResponse(spec, `unexpected result shape: ${list}`);
+}
+
+/** The HTTP side of every Entrata call: envelope, auth, rate limits, retries with backoff, error bodies. */
+export function createTransport(options: TransportOptions): Transport {
+  const base = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
+  const headersTimeout = options.headersTimeoutMs ?? 15_000;
+  const bodyTimeout = options.bodyTimeoutMs ?? 30_000;
+  const ownsDispatcher = !options.dispatcher;
+  const dispatcher =
+    options.dispatcher ??
+    new Pool(base.origin, { connections: 8, headersTimeout, bodyTimeout, keepAliveTimeout: 10_000 });
+  const maxAttempts = Math.max(1, options.maxAttempts ?? 5);
+  const backoff = options.backoff ?? { baseMs: 250, maxMs: 20_000 };
+  const maxWaitMs = options.maxWaitMs ?? 60_000;
+  const clock = options.clock ?? systemClock;
+  const random = options.random ?? Math.random;
+  const limiter =
+    options.rateLimiter ??
+    new RateLimiter({ requestsPerMinute: options.requestsPerMinute, maxWaitMs, clock });
+  const logger = options.logger.child({ component: 'entrata-client', tenantId: options.tenantId });
+  const authHeaders: Record<string, string> =
+    options.auth.type === 'apikey'
+      ? { 'x-api-key': options.auth.apiKey }
+      : {
+          authorization: `Basic ${Buffer.from(`${options.auth.username}:${options.auth.password}`).toString('base64')}`,
+        };
+
+  function body(
+    spec: CallSpec,
+    requestId: string,
+  ): { body: string | FormData; headers: Record<string, string> } {
+    const envelope = JSON.stringify({
+      auth: { type: options.auth.type },
+      requestId,
+      method: { name: spec.method, version: spec.version, params: spec.params },
+    });
+    if (!spec.files)
+      return { body: envelope, headers: { 'content-type': 'application/json; charset=utf-8' } };
+    const form = new FormData();
+    form.append(SEND_LEASE_DOCUMENTS_PARTS.request, envelope);
+    form.append(SEND_LEASE_DOCUMENTS_PARTS.requestContentType, 'APPLICATION/JSON; CHARSET=UTF-8');
+    spec.files.forEach((file, i) => {
+      form.append(
+        SEND_LEASE_DOCUMENTS_PARTS.file(i + 1),
+        new Blob([new Uint8Array(file.bytes)], { type: file.contentType }),
+        file.fileName,
+      );
+    });
+    // undici sets the multipart content type with its boundary.
+    return { body: form, headers: {} };
+  }
+
+  function urlOf(spec: CallSpec): URL {
+    const url = new URL(spec.service, base);
+    for (const [key, value] of Object.entries(spec.query ?? {})) url.searchParams.set(key, value);
+    return url;
+  }
+
+  async function attempt(spec: CallSpec): Promise<unknown> {
+    const key = `${options.tenantId}:${spec.service}`;
+    await limiter.acquire(key);
+    const requestId = randomUUID();
+    const started = clock.now();
+    const { body: payload, headers } = body(spec, requestId);
+    let status: number;
+    let responseHeaders: HeaderBag;
+    let text: string;
+    try {
+      const res = await request(urlOf(spec), {
+        dispatcher,
+        method: 'POST',
+        headers: { accept: 'application/json', ...authHeaders, ...headers },
+        body: payload,
+        headersTimeout,
+        bodyTimeout,
+      });
+      status = res.statusCode;
+      responseHeaders = res.headers as HeaderBag;
+      text = await res.body.text();
+    } catch (error) {
+      throw transportError(error, spec);
+    }
+    limiter.observe(key, parseRateLimitHeaders(responseHeaders));
+    const outcome = interpretResponse(
+      { status, headers: responseHeaders, text },
+      { service: spec.service, method: spec.method, now: clock.now() },
+    );
+    logger.debug(
+      {
+        entrataService: spec.service,
+        entrataMethod: spec.method,
+        requestId,
+        status,
+        ok: outcome.ok,
+        ms: clock.now() - started,
+      },
+      'entrata call',
+    );
+    if (!outcome.ok) {
+      if (outcome.error.code === 429 && outcome.error.retryAfterMs)
+        limiter.block(key, outcome.error.retryAfterMs);
+      throw outcome.error;
+    }
+    return outcome.result;
+  }
+
+  async function call(spec: CallSpec): Promise<unknown> {
+    for (let n = 1; ; n++) {
+      try {
+        return await attempt(spec);
+      } catch (caught) {
+        const error = caught instanceof EntrataError ? caught : transportError(caught, spec);
+        error.attempts = n;
+        if (n >= maxAttempts || !mayRetry(error, spec)) throw error;
+        const delay = Math.max(backoffDelay(n, backoff, random), error.retryAfterMs ?? 0);
+        // A server asking for a long pause is better served by the job queue than by a blocked worker.
+        if (delay > maxWaitMs) throw error;
+        logger.warn(
+          {
+            entrataService: spec.service,
+            entrataMethod: spec.method,
+            attempt: n,
+            code: error.code,
+            kind: error.kind,
+            delayMs: delay,
+          },
+          'entrata call failed; retrying',
+        );
+        await clock.sleep(delay);
+      }
+    }
+  }
+
+  return {
+    call,
+    async parsed(spec, parse) {
+      const out = parse(await call(spec));
+      if (typeof out === 'object' && out !== null && 'problems' in out)
+        throw shapeError(spec, (out as { problems: ShapeProblem[] }).problems);
+      return out as Exclude<typeof out, { problems: ShapeProblem[] }>;
+    },
+    async close() {
+      if (ownsDispatcher) await dispatcher.close();
+    },
+  };
+}
