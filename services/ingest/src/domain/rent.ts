@@ -28,3 +28,6 @@ export function resolveMonthlyRent(setting: number | undefined): MonthlyRent | u
  */
 export const hashWithRent = (applicantsHash: string, rent: MonthlyRent | undefined): string =>
   rent ? `${applicantsHash}:rent=${rent.cents}:${rent.source}` : applicantsHash;
+
+/** True when the published content (its hash) carried a rent: one published without needs a re-read once a rent is set. */
+export const hashHasRent = (contentHash: string | null): boolean => contentHash?.includes(':rent=') ?? false;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hashWithRent, resolveMonthlyRent } from './rent.ts';
+import { hashHasRent, hashWithRent, resolveMonthlyRent } from './rent.ts';
 
 describe('resolveMonthlyRent', () => {
   it("takes the property's setting", () => {
@@ -17,5 +17,13 @@ describe('hashWithRent', () => {
     const withRent = hashWithRent('abc', { cents: 150000, source: 'property_setting' });
     expect(withRent).not.toBe('abc');
     expect(hashWithRent('abc', { cents: 150001, source: 'property_setting' })).not.toBe(withRent);
+  });
+});
+
+describe('hashHasRent', () => {
+  it('tells a content published with a rent from one published without', () => {
+    expect(hashHasRent(hashWithRent('abc', { cents: 150000, source: 'property_setting' }))).toBe(true);
+    expect(hashHasRent(hashWithRent('abc', undefined))).toBe(false);
+    expect(hashHasRent(null)).toBe(false);
   });
 });

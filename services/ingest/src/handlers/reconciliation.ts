@@ -2,6 +2,7 @@ import type { Tenants } from '@autoverify/config';
 import { type EntrataProspect, isEntrataError } from '@autoverify/entrata-client';
 import type { Tx } from '../db.ts';
 import { isSubmittedApplicationStatus, reconciliationWindow } from '../domain/reconciliation.ts';
+import { hashHasRent, resolveMonthlyRent } from '../domain/rent.ts';
 import type { JobInfo } from '../ports.ts';
 import { enqueueSync, type SyncDeps } from './sync-application.ts';
 
@@ -79,13 +80,18 @@ async function enqueueMissing(
   if (submitted.length === 0) return [];
   const known = await tx.application.findMany({
     where: { tenantId, entrataApplicationId: { in: submitted.map((p) => p.applicationId as string) } },
-    select: { entrataApplicationId: true, status: true, updatedAt: true },
+    select: { entrataApplicationId: true, status: true, updatedAt: true, contentHash: true },
   });
   const byId = new Map(known.map((k) => [k.entrataApplicationId, k]));
+  // Published without a rent (invite held it back: InviteBlocked rent_unknown) and the property has one now:
+  // read it again so the invitations go out.
+  const rentNowKnown =
+    resolveMonthlyRent(deps.tenants.property(tenantId, propertyId).monthlyRentCents) !== undefined;
   const missing = submitted.filter((p) => {
     const row = byId.get(p.applicationId as string);
     if (!row) return true;
     if (row.status === 'pending') return true; // the singleton key absorbs it if its sync is still queued
+    if (row.status === 'synced') return rentNowKnown && !hashHasRent(row.contentHash);
     return row.status === 'failed' && Date.now() - row.updatedAt.getTime() > FAILED_RETRY_AFTER_MS;
   });
   for (const p of missing) {
