@@ -1,5 +1,9 @@
 import type { EventDefinition } from './envelope.ts';
-import { ApplicationReadFailed, ApplicationSubmitted, ApplicationSubmittedV2 } from './events/applications.ts';
+import {
+  ApplicationReadFailed,
+  ApplicationSubmitted,
+  ApplicationSubmittedV2,
+} from './events/applications.ts';
 import { NotificationFailed, NotificationRequested, NotificationSent } from './events/notifications.ts';
 import { ReminderCancelled, ReminderScheduled } from './events/reminders.ts';
 import { ReportSynced, ReportSyncFailed } from './events/report-sync.ts';

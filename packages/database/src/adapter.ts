@@ -67,7 +67,11 @@ export interface PrismaAdapterOptions {
 export const DEFAULT_MAX_CONNECTIONS = 6;
 
 function poolConfig(connectionString: string, options: PrismaAdapterOptions): pg.PoolConfig {
-  return { connectionString, Client: CharAsTextClient, max: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS };
+  return {
+    connectionString,
+    Client: CharAsTextClient,
+    max: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+  };
 }
 
 function adapterPgOptions(options: PrismaAdapterOptions): ConstructorParameters<typeof PrismaPg>[1] {

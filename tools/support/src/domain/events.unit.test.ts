@@ -1,6 +1,6 @@
 import {
-  ApplicationSubmittedV2,
   ApplicationReadFailed,
+  ApplicationSubmittedV2,
   allEvents,
   InviteBlocked,
   InviteBlockedV2,
