@@ -48,6 +48,8 @@ results.typecheck =
   results.generate &&
   step('typecheck', 'pnpm', turbo('typecheck')) &&
   step('typecheck scripts', 'pnpm', ['exec', 'tsc', '-p', 'scripts']);
+// Lint and format (biome): what `make lint` checks, so CI refuses what a reviewer would.
+results.lint = step('lint (biome)', 'pnpm', ['exec', 'biome', 'check', '.']);
 // Drift between a schema.prisma and its migrations fails the build (checked on a shadow database).
 results.migrations =
   results.generate &&
