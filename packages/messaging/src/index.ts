@@ -42,6 +42,13 @@ export {
 } from './kafka.ts';
 export type { Logger } from './logger.ts';
 export { Outbox } from './outbox.ts';
+export {
+  discardFailedOutbox,
+  type FailedOutboxRow,
+  listFailedOutbox,
+  MAX_PUBLISH_ATTEMPTS,
+  requeueFailedOutbox,
+} from './outbox-failed.ts';
 export { publishEvent } from './publish.ts';
 export { type OutboxRelay, type OutboxRelayOptions, startOutboxRelay } from './relay.ts';
 export {
