@@ -1,4 +1,11 @@
 export { commonEnv, loadEnv } from './env.ts';
 export { ConfigError, UnknownTenantError } from './errors.ts';
 export { collectProblems, formatPath, type Problem } from './problems.ts';
-export { loadTenants, type ResolvedProperty, type Tenants } from './tenants.ts';
+export {
+  type LoadTenantsOptions,
+  loadTenants,
+  type ResolvedProperty,
+  TENANT_SECRET_KINDS,
+  type TenantSecretKind,
+  type Tenants,
+} from './tenants.ts';
