@@ -25,11 +25,17 @@ const first = (value: unknown): string | undefined =>
 
 // Twilio's ids, numbers and statuses never hold control characters; PostgreSQL cannot store NUL at all
 // (it would be a 500 on every retry).
-const CONTROL = /[\u0000-\u001f\u007f]/;
+const hasControl = (text: string) => {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 32 || code === 127) return true;
+  }
+  return false;
+};
 /** The parameter when present and free of control characters; '' when absent; undefined when unusable. */
 const field = (params: FormParams, name: string): string | undefined => {
   const value = first(params[name]) ?? '';
-  return CONTROL.test(value) ? undefined : value;
+  return hasControl(value) ? undefined : value;
 };
 
 /** Inbound SMS (opt-out keywords) and delivery status callbacks, both signed by Twilio. */

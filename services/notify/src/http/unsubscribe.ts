@@ -68,7 +68,7 @@ export async function unsubscribeRoutes(app: FastifyInstance, ctx: NotifyContext
   const targetOf = async (reference: UnsubscribeReference): Promise<UnsubscribeTarget | undefined> => {
     if (reference.kind === 'address') return reference.target;
     const notification = await findNotification(ctx.db.client, reference.notificationId);
-    if (!notification || notification.channel !== 'email') return undefined;
+    if (notification?.channel !== 'email') return undefined;
     return {
       tenantId: notification.tenantId,
       channel: 'email',
