@@ -7,4 +7,11 @@ export {
   kafkaEnv,
 } from './kafka-env.ts';
 export { collectProblems, formatPath, type Problem } from './problems.ts';
-export { loadTenants, type ResolvedProperty, type Tenants } from './tenants.ts';
+export {
+  type LoadTenantsOptions,
+  loadTenants,
+  type ResolvedProperty,
+  TENANT_SECRET_KINDS,
+  type TenantSecretKind,
+  type Tenants,
+} from './tenants.ts';

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import {
   type PropertySettings,
@@ -26,28 +26,39 @@ export interface Tenants {
   all(): TenantSettings[];
   /** Any property id of a known tenant resolves: properties without an entry use the defaults. @throws UnknownTenantError */
   property(tenantId: string, propertyId: string): ResolvedProperty;
-  /** The secret's value, resolved when the file was loaded. */
+  /**
+   * The secret's value, read now (never at load time): an environment variable, or a file read on every call
+   * (a rotated secret file is used without a restart). @throws ConfigError when it is missing.
+   */
   secret(ref: SecretRef): string;
 }
 
+/** The kinds of secrets a tenant's settings reference: its Entrata credentials and its webhook secrets. */
+export type TenantSecretKind = 'entrata' | 'webhook';
+export const TENANT_SECRET_KINDS: readonly TenantSecretKind[] = ['entrata', 'webhook'];
+
 export interface LoadTenantsOptions {
   /**
-   * Resolve secrets only when asked (`secret(ref)` then throws a ConfigError naming the problem). For tools
-   * that report on secrets one by one (the onboarding check); services keep the default and refuse to start.
+   * The kinds of tenant secrets this service uses. Their presence is checked at load time for every tenant
+   * (a missing one fails start-up with its name), without reading them; secrets of other kinds are not
+   * looked at. Default: every kind (a service that did not say what it needs).
    */
-  lazySecrets?: boolean;
+  secrets?: readonly TenantSecretKind[];
 }
 
 /**
- * Reads and validates the tenants file and resolves every secret it references, so a service with a bad
- * file, an unknown time zone or a missing secret refuses to start instead of failing on the first webhook.
- * Relative secret file paths are relative to the tenants file.
+ * Reads and validates the tenants file and checks that the secrets of the kinds the service needs are there,
+ * so a service with a bad file, an unknown time zone or a missing secret refuses to start instead of failing
+ * on the first webhook. Secret values are read only where they are used (`secret(ref)`): a service that never
+ * calls Entrata never reads a customer's Entrata key. Relative secret file paths are relative to the tenants
+ * file.
  */
 export function loadTenants(
   path: string,
   env: Record<string, string | undefined> = process.env,
   options: LoadTenantsOptions = {},
 ): Tenants {
+  const needed = new Set<string>(options.secrets ?? TENANT_SECRET_KINDS);
   const file = readTenantsFile(path);
   const problems = collectProblems(TenantsFile, file).map(
     (p) =>
@@ -57,15 +68,13 @@ export function loadTenants(
   const tenants = (file as TenantsFile).tenants;
 
   problems.push(...duplicateIds(tenants), ...badTimeZones(tenants));
-  const secrets = new Map<string, string>();
   const baseDir = dirname(resolve(path));
   tenants.forEach((tenant, index) => {
-    if (options.lazySecrets) return;
     forEachSecretRef(tenant, [], (ref, at) => {
-      const where = `${formatPath(['tenants', index, ...at])} (tenant "${tenant.id}")`;
-      const result = readSecret(ref, env, baseDir);
-      if (typeof result === 'string') secrets.set(secretKey(ref, baseDir), result);
-      else problems.push(`${where}: ${result.problem}`);
+      if (!needed.has(String(at[0]))) return;
+      const missing = missingSecret(ref, env, baseDir);
+      if (missing)
+        problems.push(`${formatPath(['tenants', index, ...at])} (tenant "${tenant.id}"): ${missing}`);
     });
   });
   if (problems.length > 0) throw new ConfigError(`Invalid tenants file ${path}`, problems);
@@ -86,12 +95,9 @@ export function loadTenants(
       return { ...tenant.defaults, ...tenant.properties[propertyId], tenantId, propertyId };
     },
     secret(ref) {
-      const known = secrets.get(secretKey(ref, baseDir));
-      if (known !== undefined) return known;
       const result = readSecret(ref, env, baseDir);
       if (typeof result !== 'string')
         throw new ConfigError(`Secret ${describeRef(ref)} unavailable`, [result.problem]);
-      secrets.set(secretKey(ref, baseDir), result);
       return result;
     },
   };
@@ -197,8 +203,25 @@ function readSecret(
   }
 }
 
-function secretKey(ref: SecretRef, baseDir: string): string {
-  return 'env' in ref ? `env:${ref.env}` : `file:${resolve(baseDir, ref.file)}`;
+/** Why the secret is not there, or undefined when it is; a file is checked without reading it. */
+function missingSecret(
+  ref: SecretRef,
+  env: Record<string, string | undefined>,
+  baseDir: string,
+): string | undefined {
+  if ('env' in ref) {
+    const value = env[ref.env];
+    return value === undefined || value === '' ? `environment variable ${ref.env} is not set` : undefined;
+  }
+  const path = resolve(baseDir, ref.file);
+  try {
+    accessSync(path, constants.R_OK);
+    const stat = statSync(path);
+    if (!stat.isFile()) return `secret file ${path} is not a file`;
+    return stat.size === 0 ? `secret file ${path} is empty` : undefined;
+  } catch (error) {
+    return `secret file ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`;
+  }
 }
 
 function describeRef(ref: SecretRef): string {

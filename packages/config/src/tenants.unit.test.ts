@@ -143,11 +143,11 @@ describe('loadTenants errors', () => {
     expect(error.message).not.toContain('whsec-value');
   });
 
-  it('with lazy secrets, loads anyway and names a missing secret only when it is asked for', () => {
+  it('needing no secret kinds, loads anyway and names a missing secret only when it is asked for', () => {
     const path = mutate((f) => {
       f.tenants[0].webhook.secrets.push({ file: 'missing-secret.txt' });
     });
-    const tenants = loadTenants(path, { DEMO_PM_WEBHOOK_SECRET: 'whsec-value' }, { lazySecrets: true });
+    const tenants = loadTenants(path, { DEMO_PM_WEBHOOK_SECRET: 'whsec-value' }, { secrets: [] });
     expect(tenants.secret({ env: 'DEMO_PM_WEBHOOK_SECRET' })).toBe('whsec-value');
     expect(() => tenants.secret({ env: 'DEMO_PM_ENTRATA_API_KEY' })).toThrow(ConfigError);
     try {
@@ -167,5 +167,66 @@ describe('loadTenants errors', () => {
     });
     const tenants = loadTenants(path, env);
     expect(tenants.secret({ file: 'secrets/hook' })).toBe('file-secret');
+  });
+});
+
+describe('loadTenants secrets: only what the service needs, read where used', () => {
+  /** An env that records which variables were looked at. */
+  function watchedEnv(values: Record<string, string>) {
+    const read = new Set<string>();
+    const proxy = new Proxy(values, {
+      get(target, name) {
+        if (typeof name === 'string') read.add(name);
+        return target[name as string];
+      },
+    });
+    return { env: proxy as Record<string, string | undefined>, read };
+  }
+
+  it('never looks at the Entrata key of a service that needs no Entrata secret', () => {
+    const { env: watched, read } = watchedEnv({ DEMO_PM_WEBHOOK_SECRET: 'whsec-value' });
+    const tenants = loadTenants(examplePath, watched, { secrets: ['webhook'] });
+    expect(read.has('DEMO_PM_ENTRATA_API_KEY')).toBe(false);
+    expect(tenants.get('demo-pm')?.name).toBe('Demo Property Management');
+  });
+
+  it('starts a service that needs no tenant secret without any of them set', () => {
+    const { env: watched, read } = watchedEnv({});
+    const tenants = loadTenants(examplePath, watched, { secrets: [] });
+    expect([...read]).toEqual([]);
+    expect(tenants.all()).toHaveLength(1);
+    // Asked for anyway, the missing secret is a clear error naming it.
+    expect(() => tenants.secret({ env: 'DEMO_PM_ENTRATA_API_KEY' })).toThrow(
+      /env DEMO_PM_ENTRATA_API_KEY unavailable/,
+    );
+  });
+
+  it('fails start-up naming a missing secret of a kind the service needs', () => {
+    try {
+      loadTenants(examplePath, { DEMO_PM_WEBHOOK_SECRET: 'whsec-value' }, { secrets: ['entrata'] });
+      throw new Error('expected a ConfigError');
+    } catch (error) {
+      expect((error as ConfigError).problems).toEqual([
+        'tenants[0].entrata.auth.apiKey (tenant "demo-pm"): environment variable DEMO_PM_ENTRATA_API_KEY is not set',
+      ]);
+    }
+  });
+
+  it('checks a needed secret file without reading it, and reads it on every use (rotation without restart)', () => {
+    mkdirSync(join(dir, 'secrets'), { recursive: true });
+    writeFileSync(join(dir, 'secrets', 'rotating'), 'first-secret\n');
+    const path = mutate((f) => {
+      f.tenants[0].webhook.secrets = [{ file: 'secrets/rotating' }];
+    });
+    const { env: watched, read } = watchedEnv({});
+    const tenants = loadTenants(path, watched, { secrets: ['webhook'] });
+    expect(read.size).toBe(0);
+    expect(tenants.secret({ file: 'secrets/rotating' })).toBe('first-secret');
+    writeFileSync(join(dir, 'secrets', 'rotating'), 'second-secret\n');
+    expect(tenants.secret({ file: 'secrets/rotating' })).toBe('second-secret');
+  });
+
+  it('checks every kind when the service does not say what it needs (as before)', () => {
+    expect(problemsOf(examplePath, {}).problems).toHaveLength(2);
   });
 });

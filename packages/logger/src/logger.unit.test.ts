@@ -1,7 +1,8 @@
 import { Writable } from 'node:stream';
 import { type Context, type ContextManager, context, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger, maskEmail, maskPhone, redactText } from './index.ts';
+import { createLogger, MAX_STRING, MAX_URL, maskEmail, maskPhone, redactText, truncate } from './index.ts';
+import { PHONE } from './mask.ts';
 
 function capture() {
   const lines: string[] = [];
@@ -38,6 +39,72 @@ describe('maskEmail / maskPhone / redactText', () => {
     const text =
       'application 1234567 at 2024-01-15T10:00:00.000Z id 123e4567-e89b-12d3-a456-426614174000 t=1705312345678 took 1500 ms';
     expect(redactText(text)).toBe(text);
+  });
+});
+
+describe('redactText cost on hostile input', () => {
+  /**
+   * CPU microseconds per character, the best of three trials, each repeating the text until 30 ms of CPU were
+   * used (CPU time, not the clock: other work on the machine does not count). A linear scan costs about the
+   * same per character at any length; a scan that retries from every position costs 16x more per character
+   * for a 16x longer text.
+   */
+  function cpuPerChar(text: string): number {
+    redactText(text);
+    let best = Number.POSITIVE_INFINITY;
+    for (let trial = 0; trial < 3; trial++) {
+      const start = process.cpuUsage();
+      let chars = 0;
+      let used = 0;
+      do {
+        redactText(text);
+        chars += text.length;
+        const spent = process.cpuUsage(start);
+        used = spent.user + spent.system;
+      } while (used < 30_000);
+      best = Math.min(best, used / chars);
+    }
+    return best;
+  }
+
+  const shapes: Record<string, (n: number) => string> = {
+    letters: (n) => 'a'.repeat(n),
+    digits: (n) => '1'.repeat(n),
+    'dotted domain': (n) => `a@${'b.'.repeat(n / 2)}`,
+    'at signs': (n) => 'a@'.repeat(n / 2),
+    'phone-like groups': (n) => '+1 555 '.repeat(Math.ceil(n / 7)).slice(0, n),
+  };
+
+  it.each(Object.keys(shapes))('costs time linear in the length of %s', (shape) => {
+    const make = shapes[shape] as (n: number) => string;
+    const short = cpuPerChar(`/unsubscribe/${make(1024)}`);
+    const long = cpuPerChar(`/unsubscribe/${make(16 * 1024)}`);
+    // Linear: about 1. Quadratic: about 16. The margin absorbs cache effects and a busy machine.
+    expect(long / short).toBeLessThan(4);
+  });
+
+  it('uses phone patterns whose quantifiers are all bounded (no retries across a long run)', () => {
+    // Escapes and character classes removed, what is left must have no *, + or open {n,} quantifier.
+    const structure = PHONE.source.replace(/\\./g, '').replace(/\[[^\]]*\]/g, '');
+    expect(structure).not.toMatch(/[*+]|\{\d+,\}/);
+  });
+});
+
+describe('truncate', () => {
+  it('keeps short strings and cuts long ones with a marker', () => {
+    expect(truncate('short')).toBe('short');
+    const cut = truncate(`${'word '.repeat(3000)}end`);
+    expect(cut.length).toBeLessThan(MAX_STRING + 40);
+    expect(cut).toMatch(/word …\[truncated \d+ chars\]$/);
+  });
+
+  it('never leaves part of an email address or phone number at the cut', () => {
+    for (let offset = 0; offset < 40; offset++) {
+      const text = `${'x '.repeat(2000).slice(0, MAX_URL - offset)}jane.doe@example.com +15551234567 ${'y'.repeat(2000)}`;
+      const cut = truncate(text, MAX_URL);
+      expect(cut).toContain('[truncated');
+      expect(redactText(cut)).not.toMatch(/jane|doe@|5551234/);
+    }
   });
 });
 
@@ -104,6 +171,34 @@ describe('createLogger', () => {
     const out = raw();
     expect(out).not.toMatch(/jane\.doe|15551234567|bob@|alice@|carol@/);
     expect(out).toContain('j***@e***.com');
+  });
+
+  it('redacts sensitive keys in any case, deep down, in child bindings and in error properties', () => {
+    const { logger, raw } = capture();
+    const error = Object.assign(new Error('refused'), { config: { headers: { 'X-Api-Key': 'k-err' } } });
+    logger.child({ Authorization: 'Bearer child-token', applicant: { name: 'Child Name' } }).error(
+      {
+        err: error,
+        a: { b: { c: { d: { e: { Email: 'deep@example.com', PASSWORD: 'deep-pass' } } } } },
+        recipients: [{ name: 'Listed Person' }],
+      },
+      'failed',
+    );
+    const out = raw();
+    for (const secret of ['child-token', 'Child Name', 'k-err', 'deep@', 'deep-pass', 'Listed Person'])
+      expect(out).not.toContain(secret);
+  });
+
+  it('cuts a long request URL and long messages', () => {
+    const { logger, parsed } = capture();
+    const url = `/unsubscribe/${'a'.repeat(64 * 1024)}`;
+    logger.info({ req: { method: 'POST', url } }, 'incoming request');
+    logger.info(`long ${'b'.repeat(64 * 1024)}`);
+    const [request, long] = parsed();
+    expect(request.req.url.length).toBeLessThan(MAX_URL + 40);
+    expect(request.req.url).toMatch(/^\/unsubscribe\/a+…\[truncated \d+ chars\]$/);
+    expect(long.msg.length).toBeLessThan(MAX_STRING + 40);
+    expect(long.msg).toMatch(/…\[truncated \d+ chars\]$/);
   });
 
   describe('trace correlation', () => {

@@ -44,6 +44,13 @@ export type { KafkaConnectionSecurity, KafkaSasl, KafkaSaslMechanism, KafkaTls }
 export { readRanges } from './kafka-read.ts';
 export type { Logger } from './logger.ts';
 export { Outbox } from './outbox.ts';
+export {
+  discardFailedOutbox,
+  type FailedOutboxRow,
+  listFailedOutbox,
+  MAX_PUBLISH_ATTEMPTS,
+  requeueFailedOutbox,
+} from './outbox-failed.ts';
 export { publishEvent } from './publish.ts';
 export { type OutboxRelay, type OutboxRelayOptions, startOutboxRelay } from './relay.ts';
 export {

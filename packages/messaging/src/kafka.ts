@@ -197,11 +197,21 @@ export function createKafka(options: KafkaOptions): KafkaClient {
         byTopic.set(record.topic, messages);
         messages.push({ key: record.key, value: record.value, headers: record.headers ?? {} });
       }
-      const p = await getProducer();
-      await p.sendBatch({
-        acks: -1,
-        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-      });
+      const pending = getProducer();
+      const p = await pending;
+      try {
+        await p.sendBatch({
+          acks: -1,
+          topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+        });
+      } catch (error) {
+        // After a refused batch (e.g. MESSAGE_TOO_LARGE) kafkajs's idempotent sequence numbers no longer
+        // match the broker's, and every later send fails (OUT_OF_ORDER_SEQUENCE_NUMBER): start over with a
+        // new producer (a new producer id) on the next call.
+        if (producer === pending) producer = undefined;
+        await p.disconnect().catch(() => {});
+        throw error;
+      }
     },
 
     async consume(opts) {

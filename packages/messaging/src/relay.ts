@@ -1,9 +1,9 @@
-import { type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { errorText, eventHeaders } from './headers.ts';
-import type { KafkaClient, OutgoingRecord } from './kafka.ts';
+import { errorText } from './headers.ts';
+import type { KafkaClient } from './kafka.ts';
 import type { Logger } from './logger.ts';
-import type { Transactions } from './sql.ts';
-import { captureTraceContext, contextFrom, tracer } from './tracing.ts';
+import { isRowError, MAX_PUBLISH_ATTEMPTS, SELECT_PUBLISHABLE, setAsideRow } from './outbox-failed.ts';
+import { type OutboxRow, publishRows } from './publish-rows.ts';
+import type { Sql, Transactions } from './sql.ts';
 
 export interface OutboxRelayOptions<Tx> {
   kafka: KafkaClient;
@@ -33,15 +33,6 @@ export interface OutboxRelay {
   stop(): Promise<void>;
 }
 
-interface OutboxRow {
-  id: string;
-  event_id: string;
-  topic: string;
-  key: string;
-  event_type: string;
-  envelope: string;
-}
-
 // One relay per database publishes at a time: the outbox of every service lives in its own database, so
 // one constant key is enough. (Arbitrary value: "outbox" in ASCII.)
 const RELAY_LOCK_KEY = '111124098120';
@@ -68,35 +59,89 @@ export async function startOutboxRelay<Tx>(options: OutboxRelayOptions<Tx>): Pro
     wakeWaiter?.();
   };
 
-  const publishBatch = async (): Promise<number> =>
-    transactions.run(async (tx) => {
+  // Row-specific publishing failures so far, by outbox id (see outbox-failed.ts). In memory: the errors
+  // counted are deterministic, so a restart costs at most a few more attempts.
+  const rowFailures = new Map<string, number>();
+
+  /**
+   * Publishes the rows one at a time, to find the one(s) that cannot be published. A failing row counts an
+   * attempt and holds its key for the rest of the batch; at the last attempt it is set aside. Stops at the
+   * first error that is not the row's own (the broker went away): what was published so far is kept.
+   */
+  const publishOneByOne = async (sql: Sql, rows: OutboxRow[]) => {
+    const published: OutboxRow[] = [];
+    const heldKeys = new Set<string>();
+    for (const row of rows) {
+      const key = `${row.topic}\u0000${row.key}`;
+      if (heldKeys.has(key)) continue;
+      try {
+        await publishRows(kafka, [row]);
+        published.push(row);
+        rowFailures.delete(row.id);
+      } catch (error) {
+        if (!isRowError(error)) return { published, interrupted: error };
+        heldKeys.add(key);
+        const attempts = (rowFailures.get(row.id) ?? 0) + 1;
+        const at = { eventId: row.event_id, eventType: row.event_type, topic: row.topic, attempts };
+        if (attempts < MAX_PUBLISH_ATTEMPTS) {
+          rowFailures.set(row.id, attempts);
+          logger.warn(at, `outbox event cannot be published, will try again: ${errorText(error)}`);
+          continue;
+        }
+        rowFailures.delete(row.id);
+        if (await setAsideRow(sql, row.id, attempts, errorText(error)))
+          logger.error(
+            at,
+            `outbox event set aside in outbox_failed after ${attempts} attempts (later events of its key are held until support requeues or discards it): ${errorText(error)}`,
+          );
+      }
+    }
+    return { published, interrupted: undefined };
+  };
+
+  const publishBatch = async (): Promise<{ fetched: number; published: number }> => {
+    const result = await transactions.run(async (tx) => {
       const sql = transactions.sql(tx);
       const [lock] = await sql.query<{ locked: boolean }>(
         'SELECT pg_try_advisory_xact_lock($1::bigint) AS locked',
         [RELAY_LOCK_KEY],
       );
-      if (!lock?.locked) return 0;
-      // `outbox.id`, not the text alias `id`: ordering by the text would publish id 10 before id 9.
-      const rows = await sql.query<OutboxRow>(
-        `SELECT id::text AS id, event_id::text AS event_id, topic, key, event_type, envelope::text AS envelope
-           FROM outbox WHERE published_at IS NULL ORDER BY outbox.id LIMIT $1`,
-        [batchSize],
-      );
-      if (rows.length === 0) return 0;
-      await publishRows(kafka, rows);
-      await options.beforeMark?.(rows.map((r) => r.event_id));
-      await sql.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [
-        rows.map((r) => r.id),
-      ]);
-      return rows.length;
+      if (!lock?.locked) return { fetched: 0, published: 0, interrupted: undefined };
+      const rows = await sql.query<OutboxRow>(SELECT_PUBLISHABLE, [batchSize]);
+      if (rows.length === 0) return { fetched: 0, published: 0, interrupted: undefined };
+      let outcome: { published: OutboxRow[]; interrupted: unknown };
+      if (rows.some((r) => rowFailures.has(r.id))) outcome = await publishOneByOne(sql, rows);
+      else {
+        try {
+          await publishRows(kafka, rows);
+          outcome = { published: rows, interrupted: undefined };
+        } catch (error) {
+          if (!isRowError(error)) throw error;
+          // Some row of the batch cannot be published (others may have been: at least once, consumers
+          // de-duplicate): find it instead of retrying the same batch forever.
+          outcome = await publishOneByOne(sql, rows);
+        }
+      }
+      const { published, interrupted } = outcome;
+      if (published.length > 0) {
+        await options.beforeMark?.(published.map((r) => r.event_id));
+        await sql.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [
+          published.map((r) => r.id),
+        ]);
+      }
+      return { fetched: rows.length, published: published.length, interrupted };
     });
+    // Thrown after the commit: what was published before the broker went away stays marked.
+    if (result.interrupted) throw result.interrupted;
+    return result;
+  };
 
   const flushAll = async (): Promise<number> => {
     let total = 0;
     for (;;) {
-      const published = await publishBatch();
+      const { fetched, published } = await publishBatch();
       total += published;
-      if (published < batchSize) return total;
+      if (fetched < batchSize) return total;
     }
   };
 
@@ -174,53 +219,4 @@ export async function startOutboxRelay<Tx>(options: OutboxRelayOptions<Tx>): Pro
       return stopping;
     },
   };
-}
-
-async function publishRows(kafka: KafkaClient, rows: OutboxRow[]): Promise<void> {
-  const spans: Span[] = [];
-  const records: OutgoingRecord[] = rows.map((row) => {
-    const envelope = JSON.parse(row.envelope) as {
-      id: string;
-      type: string;
-      version: number;
-      traceparent?: string;
-      tracestate?: string;
-    };
-    const topic = kafka.topicName({ name: row.topic });
-    // The PRODUCER span continues the trace the event was created in (captured in the envelope).
-    const span = tracer.startSpan(
-      `send ${topic}`,
-      {
-        kind: SpanKind.PRODUCER,
-        attributes: {
-          'messaging.system': 'kafka',
-          'messaging.operation.type': 'send',
-          'messaging.operation.name': 'send',
-          'messaging.destination.name': topic,
-          'messaging.message.id': row.event_id,
-          'messaging.kafka.message.key': row.key,
-          'autoverify.event_type': row.event_type,
-        },
-      },
-      contextFrom(envelope),
-    );
-    spans.push(span);
-    return {
-      topic,
-      key: row.key,
-      value: row.envelope,
-      headers: eventHeaders(envelope, captureTraceContext(trace.setSpan(contextFrom(envelope), span))),
-    };
-  });
-  try {
-    await kafka.publishRaw(records);
-  } catch (error) {
-    for (const span of spans) {
-      span.recordException(error as Error);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: errorText(error) });
-    }
-    throw error;
-  } finally {
-    for (const span of spans) span.end();
-  }
 }

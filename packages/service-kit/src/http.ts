@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '@autoverify/logger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, {
@@ -9,6 +9,7 @@ import Fastify, {
   LogController,
   type RawServerDefault,
 } from 'fastify';
+import { clientErrorProblem, MAX_HEADER_SIZE, notFound, refuseLongUrl, routerError } from './http-limits.ts';
 import { PROBLEM_CONTENT_TYPE, problemFor, sendProblem } from './problem.ts';
 
 export type HttpServer = FastifyInstance<
@@ -58,21 +59,15 @@ export function createHttpServer(options: CreateHttpServerOptions): HttpServer {
     return503OnClosing: true,
     // Errors the router raises before any handler (undecodable URL, over-long path parameter) bypass the
     // error handler: answer them as problems too.
-    frameworkErrors: (error, request, reply) =>
-      sendProblem(
-        reply,
-        error.statusCode ?? 400,
-        STATUS_CODES[error.statusCode ?? 400] ?? 'Bad Request',
-        error.message,
-        {
-          type: 'urn:problem:bad-request',
-        },
-      ),
+    frameworkErrors: routerError,
+    clientErrorHandler: clientErrorProblem,
+    http: { maxHeaderSize: MAX_HEADER_SIZE },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  app.addHook('onRequest', refuseLongUrl);
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const problem = problemFor(error, request);
@@ -86,11 +81,7 @@ export function createHttpServer(options: CreateHttpServerOptions): HttpServer {
     return sendProblem(reply, status, title, detail, extra);
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, 404, 'Not Found', `No route for ${request.method} ${request.url.split('?')[0]}`, {
-      type: 'urn:problem:not-found',
-    }),
-  );
+  app.setNotFoundHandler(notFound);
 
   const checks = new Map<string, ReadinessCheck>();
   readinessChecks.set(app, checks);

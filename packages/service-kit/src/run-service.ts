@@ -33,7 +33,10 @@ export function runService(
       // defineService checked at compile time that the schema yields a ServiceEnv.
       const env = loadEnv(definition.env) as unknown as ServiceEnv;
       const logger = createLogger({ service: definition.name, level: env.LOG_LEVEL });
-      const tenants = env.TENANTS_FILE ? loadTenants(env.TENANTS_FILE) : undefined;
+      // Only the kinds of tenant secrets the service declared are checked (and later read).
+      const tenants = env.TENANTS_FILE
+        ? loadTenants(env.TENANTS_FILE, process.env, { secrets: definition.tenantSecrets ?? [] })
+        : undefined;
       await startService(definition, {
         env,
         ...(tenants ? { tenants } : {}),

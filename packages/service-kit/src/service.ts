@@ -3,7 +3,7 @@
  * startServiceUnderTest (integration tests) start the same way. `build` receives the context every service
  * shares and returns the service's parts; service-kit registers them.
  */
-import type { Tenants } from '@autoverify/config';
+import type { TenantSecretKind, Tenants } from '@autoverify/config';
 import type { TopicId } from '@autoverify/contracts';
 import type { Logger } from '@autoverify/logger';
 import type { Handler, Outbox, PrismaLike, PrismaTx } from '@autoverify/messaging';
@@ -79,6 +79,11 @@ export interface ServiceDefinition<
   readonly consumer?: { topics?: readonly TopicId[]; concurrency?: number };
   /** Largest request body in bytes (default 1 MiB). */
   readonly bodyLimit?: number;
+  /**
+   * The kinds of tenant secrets the service uses (`ctx.tenants.secret`): checked at start-up, read only when
+   * used. Default none: the service never reads a customer's Entrata key or webhook secret.
+   */
+  readonly tenantSecrets?: readonly TenantSecretKind[];
   build(
     ctx: ServiceContext<Env, TxOf<Client>, Options>,
   ): ServiceParts<TxOf<Client>> | Promise<ServiceParts<TxOf<Client>>>;
@@ -100,6 +105,7 @@ export function defineService<
     options?: Options;
     consumer?: { topics?: readonly TopicId[]; concurrency?: number };
     bodyLimit?: number;
+    tenantSecrets?: readonly TenantSecretKind[];
     build(
       ctx: ServiceContext<Static<S>, TxOf<Client>, Options>,
     ): ServiceParts<TxOf<Client>> | Promise<ServiceParts<TxOf<Client>>>;

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import { createLogger } from '@autoverify/logger';
 import Type from 'typebox';
@@ -65,6 +66,24 @@ async function call(path: string, init: RequestInit = {}) {
     body: text ? JSON.parse(text) : undefined,
     text,
   };
+}
+
+/** Writes bytes fetch would refuse to send and reads the answer until the server closes the connection. */
+function rawRequest(request: string): Promise<{ head: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    const { hostname, port } = new URL(base);
+    const socket = connect(Number(port), hostname, () => socket.end(request));
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk) => chunks.push(chunk));
+    // The server may reset the connection while the rest of an over-long request is still arriving.
+    socket.on('error', () => {});
+    socket.on('close', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      const split = text.indexOf('\r\n\r\n');
+      if (split < 0) reject(new Error(`no HTTP answer: ${JSON.stringify(text.slice(0, 200))}`));
+      else resolve({ head: text.slice(0, split), body: text.slice(split + 4) });
+    });
+  });
 }
 
 const json = (body: unknown) => ({
@@ -158,25 +177,62 @@ describe('createHttpServer', () => {
     });
   });
 
-  it('answers unknown routes with 404', async () => {
-    const res = await call('/nope?x=1');
+  it('answers unknown routes with 404, without echoing the path', async () => {
+    const res = await call('/nope-secret-path?x=1');
     expect(res).toMatchObject({
       status: 404,
       type: expect.stringMatching(/^application\/problem\+json/),
-      body: { detail: 'No route for GET /nope', instance: '/nope?x=1' },
+      body: { detail: 'No GET route matches this path', type: 'urn:problem:not-found' },
     });
+    expect(res.text).not.toContain('nope-secret-path');
   });
 
-  it('answers router errors (over-long parameter, undecodable URL) as problems', async () => {
-    expect(await call(`/items/${'a'.repeat(300)}`)).toMatchObject({
+  it('answers router errors (over-long parameter, undecodable URL) as problems, without echoing the path', async () => {
+    const long = await call(`/items/${'a'.repeat(300)}`);
+    expect(long).toMatchObject({
       status: 414,
       type: expect.stringMatching(/^application\/problem\+json/),
       body: { title: 'URI Too Long', type: 'urn:problem:bad-request' },
     });
-    expect(await call('/items/%E0%A4%A')).toMatchObject({
+    expect(long.text).not.toContain('aaaa');
+    const undecodable = await call('/items/%E0%A4%Azz');
+    expect(undecodable).toMatchObject({
       status: 400,
       type: expect.stringMatching(/^application\/problem\+json/),
     });
+    expect(undecodable.text).not.toContain('%E0');
+  });
+
+  it('refuses a URL over 4096 characters with 414 before routing or reading a body, without echoing it', async () => {
+    for (const path of [`/nope/${'b'.repeat(5000)}`, `/applicants?pad=${'b'.repeat(5000)}`]) {
+      const res = await call(path, path.startsWith('/applicants') ? json(valid) : {});
+      expect(res).toMatchObject({
+        status: 414,
+        type: expect.stringMatching(/^application\/problem\+json/),
+        body: { type: 'urn:problem:uri-too-long', status: 414 },
+      });
+      expect(res.text).not.toContain('bbbb');
+    }
+  });
+
+  it('answers headers over 16 KiB with a 431 problem and malformed HTTP with a 400 problem', async () => {
+    const tooLarge = await rawRequest(
+      `GET /health/live HTTP/1.1\r\nHost: x\r\nX-Pad: ${'c'.repeat(20_000)}\r\n\r\n`,
+    );
+    expect(tooLarge.head).toMatch(/^HTTP\/1\.1 431 /);
+    expect(tooLarge.head).toMatch(/content-type: application\/problem\+json/i);
+    expect(JSON.parse(tooLarge.body)).toMatchObject({
+      status: 431,
+      title: 'Request Header Fields Too Large',
+    });
+    const longUrl = await rawRequest(`GET /${'d'.repeat(64 * 1024)} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    expect(longUrl.head).toMatch(/^HTTP\/1\.1 431 /);
+    expect(longUrl.body).not.toContain('dddd');
+    const malformed = await rawRequest('NOT HTTP AT ALL\r\n\r\n');
+    expect(malformed.head).toMatch(/^HTTP\/1\.1 400 /);
+    expect(JSON.parse(malformed.body)).toMatchObject({ status: 400 });
+    // The server is still there.
+    expect(await call('/health/live')).toMatchObject({ status: 200 });
   });
 
   it('hides thrown errors behind a generic 500 and logs them', async () => {

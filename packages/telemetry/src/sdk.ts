@@ -8,6 +8,7 @@ import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { redactedUrlAttributes } from './url-redaction.ts';
 
 export interface StartTelemetryOptions {
   /** Replaces the exporter chosen from OTEL_* variables (tests pass an in-memory exporter's processor). */
@@ -59,7 +60,8 @@ export async function startTelemetry(options: StartTelemetryOptions = {}): Promi
             // Kubernetes probes every few seconds would drown the real traffic.
             ignoreIncomingRequestHook: (request) => (request.url ?? '').startsWith('/health/'),
           }),
-          new UndiciInstrumentation(),
+          // Query values of outgoing calls carry personal data (phone numbers in Twilio's list filters).
+          new UndiciInstrumentation({ startSpanHook: redactedUrlAttributes }),
           // Pollers (job queue, outbox relay) query all the time; only queries inside real work are traced.
           new PgInstrumentation({ requireParentSpan: true }),
         ]

@@ -98,6 +98,10 @@ describe('register (node --import @autoverify/telemetry/register app.ts)', () =>
       const query = spans.find((s) => s.parentSpanId === server.spanId && /pg|select/i.test(s.name));
       expect(query, `pg span under ${server.name}`).toBeDefined();
     }
+    // outgoing query values (a phone number here) are not recorded in client spans
+    const clients = spans.filter((s) => s.kind === CLIENT);
+    expect(JSON.stringify(clients)).not.toContain('17205550001');
+    expect(JSON.stringify(clients)).toContain('To=REDACTED');
     // the handler's active context is the server span, which is what gets injected into events and jobs
     for (const entry of seen) expect(entry.active.split('-')[1]).toBe(entry.incoming.split('-')[1]);
   });

@@ -23,10 +23,15 @@ export const notifyService = defineService({
   name: 'notify',
   env: NotifyEnv,
   database: (url) => new PrismaClient({ adapter: createPrismaAdapter(url) }),
+  // Partitions of notification-requests in parallel; one partition (so one key) stays in order.
+  consumer: { concurrency: 3 },
   build(shared) {
     const { env } = shared;
     const publicUrl = env.NOTIFY_PUBLIC_URL.replace(/\/+$/, '');
-    const email = smtpEmailProvider(env.SMTP_URL);
+    const email = smtpEmailProvider(env.SMTP_URL, {
+      requireTls: env.SMTP_REQUIRE_TLS,
+      maxConnections: env.SMTP_MAX_CONNECTIONS,
+    });
     shared.onStop('smtp', () => email.close());
     const sms = twilioSmsProvider({
       baseUrl: env.TWILIO_BASE_URL,

@@ -161,14 +161,16 @@ export async function removeSuppression(
 
 // ---- SMS webhooks ------------------------------------------------------------------------------
 
+/** Records an inbound SMS; false when this MessageSid was recorded before (a retried or replayed webhook). */
 export async function recordInbound(
   tx: Tx,
   m: { messageSid: string; from: string; to: string; body: string; action: string },
-): Promise<void> {
-  await tx.inboundMessage.createMany({
+): Promise<boolean> {
+  const { count } = await tx.inboundMessage.createMany({
     data: [{ messageSid: m.messageSid, fromNumber: m.from, toNumber: m.to, body: m.body, action: m.action }],
     skipDuplicates: true,
   });
+  return count === 1;
 }
 
 /**

@@ -14,6 +14,7 @@ import {
   topics,
 } from '@autoverify/contracts';
 import { createPrismaAdapter } from '@autoverify/database';
+import type { Logger } from '@autoverify/logger';
 import { prismaTransactions, type Sql } from '@autoverify/messaging';
 import type { Sandbox } from '@autoverify/sandbox';
 import type { RunningService } from '@autoverify/service-kit';
@@ -26,6 +27,9 @@ export const TENANT = 'acme';
 export const PROPERTY = '100001';
 export const SMS_FROM = '+13035550100';
 export const UNSUBSCRIBE_SECRET = 'integration-test-unsubscribe-secret';
+/** The secret and auth token being rotated out: still accepted (UNSUBSCRIBE_SECRET_PREVIOUS, TWILIO_AUTH_TOKEN_PREVIOUS). */
+export const PREVIOUS_UNSUBSCRIBE_SECRET = 'previous-unsubscribe-secret-0123';
+export const PREVIOUS_TWILIO_TOKEN = 'previous-twilio-auth-token';
 
 export const tenantsFile = testTenantsFile(
   testTenant(TENANT, {
@@ -77,13 +81,19 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startHarness(): Promise<Harness> {
+export interface HarnessOptions {
+  /** A logger of the test's own (e.g. one capturing every line for a scan); default: warnings only. */
+  logger?: Logger;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   // notify's public URL goes into the sandbox (Twilio status callbacks), so its port is chosen first.
   const notifyPort = await freePort();
   const notifyUrl = `http://127.0.0.1:${notifyPort}`;
   const h = await startServiceUnderTest(notifyService, {
     serviceDir: fileURLToPath(new URL('..', import.meta.url)),
-    logLevel: 'warn',
+    logLevel: options.logger ? 'info' : 'warn',
+    ...(options.logger ? { logger: options.logger } : {}),
     topics: [topics.notificationRequests, topics.notificationOutcomes, deadLetterTopic('notify')],
     sandbox: {
       notifyBaseUrl: notifyUrl,
@@ -100,6 +110,8 @@ export async function startHarness(): Promise<Harness> {
       TWILIO_AUTH_TOKEN: sandbox.options.twilio.authToken,
       NOTIFY_PUBLIC_URL: notifyUrl,
       UNSUBSCRIBE_SECRET,
+      UNSUBSCRIBE_SECRET_PREVIOUS: PREVIOUS_UNSUBSCRIBE_SECRET,
+      TWILIO_AUTH_TOKEN_PREVIOUS: PREVIOUS_TWILIO_TOKEN,
     }),
   });
   try {

@@ -1,9 +1,20 @@
+import { createHmac } from 'node:crypto';
 import { twilioSignature } from '@autoverify/sandbox';
 import { waitFor } from '@autoverify/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emailMessageId } from '../src/domain/message-id.ts';
+import { signUnsubscribeToken } from '../src/domain/unsubscribe-token.ts';
 import { sendNotification } from '../src/jobs.ts';
-import { type Harness, SMS_FROM, startHarness, uniqueId } from './harness.ts';
+import {
+  type Harness,
+  PREVIOUS_TWILIO_TOKEN,
+  PREVIOUS_UNSUBSCRIBE_SECRET,
+  SMS_FROM,
+  startHarness,
+  TENANT,
+  UNSUBSCRIBE_SECRET,
+  uniqueId,
+} from './harness.ts';
 
 let h: Harness;
 let phoneCounter = 1000 + Math.floor(Math.random() * 8000);
@@ -178,6 +189,15 @@ describe('notify with real Kafka, PostgreSQL and the sandbox', () => {
     const url = /<([^>]+)>/.exec(email?.listUnsubscribe ?? '')?.[1] ?? '';
     expect(url.startsWith(`${h.notifyUrl}/unsubscribe/`)).toBe(true);
     expect(email?.text).toContain(url);
+    // The link names the notification, not the person: nothing of the address is in it, even encoded.
+    const token = url.split('/').at(-1) ?? '';
+    expect(token).toMatch(/^u2\./);
+    expect(
+      token
+        .split('.')
+        .map((part) => Buffer.from(part, 'base64url').toString('latin1'))
+        .join(),
+    ).not.toContain(to.split('@')[0]);
 
     const page = await fetch(url);
     expect(page.status).toBe(200);
@@ -203,6 +223,88 @@ describe('notify with real Kafka, PostgreSQL and the sandbox', () => {
     const asApi = await fetch(`${h.notifyUrl}/unsubscribe/u1.e30.forged`, { method: 'POST' });
     expect(asApi.status).toBe(400);
     expect(asApi.headers.get('content-type')).toContain('application/problem+json');
+  });
+
+  it('honours unsubscribe links signed with the previous secret, and links from before u2', async () => {
+    const to = `${uniqueId('rotated')}@example.com`;
+    const first = await h.request({ channel: 'email', to, purpose: 'reminder', reminderNumber: 1 });
+    await h.waitForOutcome(first.payload.notificationId, 'NotificationSent');
+    const oldKey = signUnsubscribeToken(PREVIOUS_UNSUBSCRIBE_SECRET, first.payload.notificationId);
+    expect((await fetch(`${h.notifyUrl}/unsubscribe/${oldKey}`, { method: 'POST' })).status).toBe(200);
+    const next = await h.request({ channel: 'email', to, purpose: 'reminder', reminderNumber: 2 });
+    expect((await h.waitForOutcome(next.payload.notificationId, 'NotificationFailed')).payload).toMatchObject(
+      {
+        reason: 'opted_out',
+      },
+    );
+
+    // A u1 link (the address inside, from emails sent before u2) still unsubscribes.
+    const legacyTo = `${uniqueId('legacy')}@example.com`;
+    const payload = Buffer.from(JSON.stringify({ t: TENANT, c: 'email', a: legacyTo })).toString('base64url');
+    const mac = createHmac('sha256', UNSUBSCRIBE_SECRET)
+      .update(`u1.${payload}`)
+      .digest()
+      .subarray(0, 16)
+      .toString('base64url');
+    expect((await fetch(`${h.notifyUrl}/unsubscribe/u1.${payload}.${mac}`, { method: 'POST' })).status).toBe(
+      200,
+    );
+    const legacy = await h.request({
+      channel: 'email',
+      to: legacyTo,
+      purpose: 'reminder',
+      reminderNumber: 1,
+    });
+    expect(
+      (await h.waitForOutcome(legacy.payload.notificationId, 'NotificationFailed')).payload,
+    ).toMatchObject({
+      reason: 'opted_out',
+    });
+  });
+
+  it('accepts Twilio webhooks signed with the previous auth token while it is rotated', async () => {
+    const params = { From: newPhone(), To: SMS_FROM, Body: 'HELP', MessageSid: uniqueId('SMrotated') };
+    const url = `${h.notifyUrl}/webhooks/twilio/inbound`;
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-twilio-signature': twilioSignature(PREVIOUS_TWILIO_TOKEN, url, params),
+      },
+      body: new URLSearchParams(params).toString(),
+    });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('<Message>');
+  });
+
+  it('changes an opt-out only for a new message: a replayed STOP after START changes nothing', async () => {
+    const from = newPhone();
+    const url = `${h.notifyUrl}/webhooks/twilio/inbound`;
+    const inbound = async (MessageSid: string, Body: string) => {
+      const params = { From: from, To: SMS_FROM, Body, MessageSid };
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-twilio-signature': twilioSignature(h.sandbox.options.twilio.authToken, url, params),
+        },
+        body: new URLSearchParams(params).toString(),
+      });
+      expect(response.status).toBe(200);
+      return response.text();
+    };
+    const stop = uniqueId('SMstop');
+    expect(await inbound(stop, 'STOP')).toContain('<Message>');
+    await inbound(uniqueId('SMstart'), 'START');
+    // The same STOP again (a Twilio retry, or someone replaying a captured request): no reply, no opt-out.
+    expect(await inbound(stop, 'STOP')).not.toContain('<Message>');
+    const suppressed = await h.db.query('SELECT 1 FROM suppressions WHERE channel = $1 AND address = $2', [
+      'sms',
+      from,
+    ]);
+    expect(suppressed).toHaveLength(0);
+    const event = await h.request({ channel: 'sms', to: from });
+    await h.waitForOutcome(event.payload.notificationId, 'NotificationSent');
   });
 
   it('rejects webhooks without a valid Twilio signature', async () => {

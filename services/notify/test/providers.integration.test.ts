@@ -152,6 +152,34 @@ describe('twilioSmsProvider.findSent', () => {
     await p.close();
   });
 
+  it('never follows a next_page_uri to another origin (our credentials would go with it)', async () => {
+    const elsewhere: string[] = [];
+    const other = createServer((req, res) => {
+      elsewhere.push(`${req.method} ${req.url} ${req.headers.authorization ?? ''}`);
+      res.end('{"messages":[]}');
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const { port } = other.address() as AddressInfo;
+    try {
+      for (const foreign of [
+        `http://127.0.0.1:${port}/steal`,
+        `//127.0.0.1:${port}/steal`,
+        `/\\127.0.0.1:${port}/steal`,
+      ]) {
+        answer = (_req, res) => json(res, 200, { messages: [], next_page_uri: foreign });
+        const p = provider();
+        expect(await failureOf(p.findSent(sms, new Date()))).toMatchObject({
+          kind: 'transient',
+          detail: expect.stringContaining('next_page_uri'),
+        });
+        await p.close();
+      }
+      expect(elsewhere).toEqual([]);
+    } finally {
+      await new Promise((resolve) => other.close(resolve));
+    }
+  });
+
   it('fails transiently when the lookup fails, so nothing is sent blindly', async () => {
     answer = (_req, res) => json(res, 500, { code: 20500, message: 'oops' });
     const p = provider();

@@ -1,4 +1,3 @@
-import { normaliseAddress } from './address.ts';
 import { emailMessageId } from './message-id.ts';
 import { renderEmail } from './templates/email.ts';
 import { renderSms } from './templates/sms.ts';
@@ -70,7 +69,7 @@ export function composeMessage(
     const { body, segments } = renderSms(context);
     return { channel: 'sms', sms: { to: n.recipient, from: property.sender.smsFrom, body, segments } };
   }
-  const unsubscribeUrl = unsubscribeUrlFor(options, n.tenantId, n.recipient);
+  const unsubscribeUrl = unsubscribeUrlFor(options, n.notificationId);
   const rendered = renderEmail({ ...context, unsubscribeUrl });
   return {
     channel: 'email',
@@ -84,11 +83,8 @@ export function composeMessage(
   };
 }
 
-export function unsubscribeUrlFor(options: ComposeOptions, tenantId: string, emailAddress: string): string {
-  const token = signUnsubscribeToken(options.unsubscribeSecret, {
-    tenantId,
-    channel: 'email',
-    address: normaliseAddress('email', emailAddress),
-  });
+/** The link of a notification's email: it names the notification (the address is looked up when used). */
+export function unsubscribeUrlFor(options: ComposeOptions, notificationId: string): string {
+  const token = signUnsubscribeToken(options.unsubscribeSecret, notificationId);
   return `${options.publicUrl.replace(/\/+$/, '')}/unsubscribe/${token}`;
 }

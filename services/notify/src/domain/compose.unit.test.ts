@@ -38,18 +38,18 @@ describe('composeMessage', () => {
     expect(message.email.subject).toContain('Maple Court');
   });
 
-  it('links reminders to a verifiable unsubscribe token for the tenant and normalised address', () => {
+  it('links reminders to a verifiable unsubscribe token naming the notification, not the address', () => {
     const message = composeMessage(notification, property, options);
     if (message.channel !== 'email') throw new Error('expected email');
     const match = /<https:\/\/notify\.example\.com\/unsubscribe\/([^>]+)>/.exec(
       message.email.headers['List-Unsubscribe'] ?? '',
     );
     expect(match).not.toBeNull();
-    expect(verifyUnsubscribeToken('secret', match?.[1] ?? '')).toEqual({
-      tenantId: 'acme',
-      channel: 'email',
-      address: 'ada@example.com',
+    expect(verifyUnsubscribeToken(['secret'], match?.[1] ?? '')).toEqual({
+      kind: 'notification',
+      notificationId: notification.notificationId,
     });
+    expect(Buffer.from(match?.[1] ?? '', 'base64url').toString('latin1')).not.toMatch(/ada|example/i);
   });
 
   it("texts from the customer's number", () => {

@@ -131,14 +131,30 @@ export function twilioSmsProvider(options: TwilioOptions): SmsProvider {
         if (match) return match.sid as string;
         const oldest = Date.parse(String(messages.at(-1)?.date_created ?? ''));
         if (Number.isFinite(oldest) && oldest < horizon) return undefined;
-        next =
-          typeof json?.next_page_uri === 'string' && json.next_page_uri
-            ? new URL(json.next_page_uri, `${base}/`).toString()
-            : undefined;
+        next = nextPageUrl(json?.next_page_uri, base);
       }
       return undefined;
     },
 
     close: () => dispatcher.close(),
   };
+}
+
+/**
+ * The next page of a message list: Twilio's `next_page_uri` is a path on its own API. Only a relative path
+ * resolving to the API's origin is followed (our Basic credentials go with it): anything else (another host,
+ * `//host`, `/\\host`, an absolute URL) fails the lookup visibly rather than sending them elsewhere, and
+ * rather than ending it early (an unfinished lookup must never lead to a second send).
+ */
+export function nextPageUrl(uri: unknown, base: string): string | undefined {
+  if (uri === null || uri === undefined || uri === '') return undefined;
+  const origin = new URL(base).origin;
+  const resolved = typeof uri === 'string' && /^\/(?![/\\])/.test(uri) ? new URL(uri, `${base}/`) : undefined;
+  if (!resolved || resolved.origin !== origin) {
+    throw new ProviderError({
+      kind: 'transient',
+      detail: 'Twilio message lookup: next_page_uri is not a path on the API origin; not followed',
+    });
+  }
+  return resolved.toString();
 }

@@ -22,7 +22,7 @@ export async function tenantCheckCommand(
   }
   let tenants: Tenants;
   try {
-    tenants = loadTenants(path, env, { lazySecrets: true });
+    tenants = loadTenants(path, env, { secrets: [] });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     err(`support: tenant check: ${[error.message, ...error.problems.map((p) => `  ${p}`)].join('\n')}\n`);
