@@ -79,10 +79,14 @@ function pipeLines(stream: NodeJS.ReadableStream | null, write: (line: string) =
   stream.on('end', () => buffer && write(buffer));
 }
 
-/** Polls a URL until it answers 2xx. */
+/**
+ * Polls a URL until it answers 2xx. The default wait is long on purpose: a process that dies fails at once
+ * (isAlive), so the limit only matters for one that is slow, and on a loaded 2-core machine five services
+ * starting together have taken over 60 s to listen.
+ */
 export async function waitForHttp(
   url: string,
-  { timeoutMs = 60_000, isAlive = (): boolean => true }: { timeoutMs?: number; isAlive?: () => boolean } = {},
+  { timeoutMs = 300_000, isAlive = (): boolean => true }: { timeoutMs?: number; isAlive?: () => boolean } = {},
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
