@@ -9,6 +9,13 @@ import type { FailureOutcome } from '../domain/sync-decision.ts';
 import type { ReportSyncContext } from '../service.ts';
 import { markFailed, markRetry, markSynced, type ReportRow } from '../store.ts';
 
+/** An outcome follows the application's events and is caused by the ReportCompleted that brought the report. */
+const eventMeta = (row: ReportRow) => ({
+  tenantId: row.tenantId,
+  correlationId: row.applicationId,
+  causationId: row.sourceEventId,
+});
+
 export async function recordSynced(
   ctx: ReportSyncContext,
   claimed: ReportRow,
@@ -28,11 +35,7 @@ export async function recordSynced(
       fileName: upload.fileName,
       attempts: row.attempts,
     };
-    await ctx.outbox.add(tx, ReportSynced, payload, {
-      tenantId: row.tenantId,
-      correlationId: row.applicationId,
-      causationId: row.sourceEventId,
-    });
+    await ctx.outbox.add(tx, ReportSynced, payload, eventMeta(row));
     return row;
   });
   if (done)
@@ -71,11 +74,7 @@ export async function recordFailure(
       reason: outcome.reason,
       attempts: row.attempts,
     };
-    await ctx.outbox.add(tx, ReportSyncFailed, payload, {
-      tenantId: row.tenantId,
-      correlationId: row.applicationId,
-      causationId: row.sourceEventId,
-    });
+    await ctx.outbox.add(tx, ReportSyncFailed, payload, eventMeta(row));
     return row;
   });
   if (failed)
