@@ -75,9 +75,11 @@ export const PLATFORM_ASSUMPTIONS: readonly Assumption[] = [
   {
     id: 'report-pdf',
     assumed:
-      'Documented in the public API reference: GET /api/v1/reports/{id} answers JSON with `pdf_url` (a ' +
-      'pre-signed URL). NOT DOCUMENTED: that URL needs no token (we never send ours to it).',
-    whenWrong: 'report-sync records ReportSyncFailed with the platform error.',
+      'Documented in the public API reference: GET /api/v1/reports/{id} answers JSON with `applicant_group_id`, ' +
+      '`report_type` and `pdf_url` (a pre-signed URL). NOT DOCUMENTED: that URL needs no token (we never send ours to it).',
+    whenWrong:
+      'report-sync records ReportSyncFailed with the platform error; report data that does not name the ' +
+      "report's applicant group (or names another) is a ReportSyncFailed too, and nothing is uploaded.",
   },
   {
     id: 'error-body',

@@ -8,10 +8,12 @@ import type {
   CreateApplicantGroupRequest,
   NewApplicant,
   PlatformApplicant,
+  Report,
+  ReportData,
   VerificationClient,
   VerificationClientOptions,
 } from './types.ts';
-import { parseGroup, parseGroupList, parseReportPdfUrl, unwrap } from './wire.ts';
+import { parseGroup, parseGroupList, parseReportData, unwrap } from './wire.ts';
 import { invalid } from './wire-basics.ts';
 
 const E164 = /^\+[1-9][0-9]{7,14}$/;
@@ -103,20 +105,26 @@ export function createVerificationClient(options: VerificationClientOptions): Ve
       return applicantOf(json(answer));
     },
 
-    async fetchReport(reportId: string) {
-      // Documented (public API reference): the report data carries a pre-signed `pdf_url`.
-      const data = await call({
+    async getReport(reportId: string): Promise<ReportData> {
+      // Documented (public API reference): the report data carries its group and a pre-signed `pdf_url`.
+      const answer = await call({
         method: 'GET',
         path: `/api/v1/reports/${segment(reportId)}`,
         auth: true,
         idempotent: true,
       });
-      const pdfUrl = parseReportPdfUrl(json(data));
+      const data = parseReportData(json(answer));
+      if (data.reportId !== undefined && data.reportId !== reportId)
+        throw invalid(`asked for report ${reportId}, got the data of report ${data.reportId}`);
+      return data;
+    },
+
+    async downloadReport(reportId: string, report: Pick<ReportData, 'pdfUrl'>): Promise<Report> {
       // Our token is never sent to the pre-signed URL (it may be another host, e.g. S3).
       const answer = await call({
         method: 'GET',
         path: `/api/v1/reports/${segment(reportId)} (pdf_url)`,
-        url: pdfUrl,
+        url: report.pdfUrl,
         accept: 'application/pdf',
         auth: false,
         idempotent: true,

@@ -92,6 +92,21 @@ export interface PlatformVerification {
   link: string | undefined;
 }
 
+/**
+ * Documented (public API reference) report data, GET /api/v1/reports/{id}: whose report it is and where its
+ * PDF is. The ids and type are documented but read tolerantly: absent ones are undefined, never guessed.
+ */
+export interface ReportData {
+  reportId: string | undefined;
+  /** income | identity | asset, as the platform sent it. */
+  reportType: string | undefined;
+  applicantGroupId: string | undefined;
+  /** Individual (identity) reports only. */
+  applicantId: string | undefined;
+  /** Pre-signed link to the PDF. */
+  pdfUrl: string;
+}
+
 export interface Report {
   bytes: Buffer;
   contentType: string;
@@ -124,7 +139,9 @@ export interface VerificationClient {
     applicantId: string,
     update: ApplicantContactUpdate,
   ): Promise<PlatformApplicant>;
-  /** Documented: GET /api/v1/reports/{id} (JSON with `pdf_url`), then the PDF from that URL. */
-  fetchReport(reportId: string): Promise<Report>;
+  /** Documented: GET /api/v1/reports/{id}, the report data (its group, type and `pdf_url`). */
+  getReport(reportId: string): Promise<ReportData>;
+  /** The PDF behind the report data's pre-signed `pdf_url` (our token is never sent there); checked complete. */
+  downloadReport(reportId: string, report: Pick<ReportData, 'pdfUrl'>): Promise<Report>;
   close(): Promise<void>;
 }

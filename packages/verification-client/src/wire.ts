@@ -5,7 +5,7 @@
  * documentation does not show is parsed in assumptions.ts and may be absent.
  */
 import { assumedApplicants } from './assumptions.ts';
-import type { ApplicantGroup } from './types.ts';
+import type { ApplicantGroup, ReportData } from './types.ts';
 import { invalid, isObject, optionalString, parseStatus } from './wire-basics.ts';
 
 export { parseStatus } from './wire-basics.ts';
@@ -105,13 +105,20 @@ function jwtExpiry(token: string): number | undefined {
 
 /**
  * Documented (public API reference) report data: `{report_id, report_type, applicant_group_id,
- * applicant_id?, pdf_url, data}`. We need the PDF's URL.
+ * applicant_id?, pdf_url, data}`. We need the PDF's URL, and the ids and type that say whose report it is.
  */
-export function parseReportPdfUrl(body: unknown): string {
+export function parseReportData(body: unknown): ReportData {
   // Not unwrapped: the documented answer has a `data` member of its own (the report's content).
-  const url = isObject(body) ? optionalString(body.pdf_url) : undefined;
+  if (!isObject(body)) throw invalid('report data is not an object');
+  const url = optionalString(body.pdf_url);
   if (!url || !/^https?:\/\//.test(url)) throw invalid('report data has no http(s) pdf_url');
-  return url;
+  return {
+    reportId: optionalId(body.report_id),
+    reportType: optionalString(body.report_type),
+    applicantGroupId: optionalId(body.applicant_group_id),
+    applicantId: optionalId(body.applicant_id),
+    pdfUrl: url,
+  };
 }
 
 /** Problems from an error body (NOT DOCUMENTED, see assumptions.ts error-body). */

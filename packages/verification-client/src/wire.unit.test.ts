@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { assumedApplicants } from './assumptions.ts';
 import { kindOfPlatformType, platformVerificationType } from './kinds.ts';
-import { parseAuth, parseGroup, parseGroupList, parseProblems, parseReportPdfUrl } from './wire.ts';
+import { parseAuth, parseGroup, parseGroupList, parseProblems, parseReportData } from './wire.ts';
 
 // The documented create answer (shortened): no applicants, status "pending", float timestamp.
 const documentedGroup = {
@@ -129,12 +129,35 @@ describe('parseAuth', () => {
   });
 });
 
-describe('parseReportPdfUrl', () => {
+describe('parseReportData', () => {
   it('reads the documented pdf_url', () => {
-    expect(parseReportPdfUrl({ report_id: 'r', pdf_url: 'https://s3.example/r.pdf?sig=1' })).toBe(
+    expect(parseReportData({ report_id: 'r', pdf_url: 'https://s3.example/r.pdf?sig=1' }).pdfUrl).toBe(
       'https://s3.example/r.pdf?sig=1',
     );
-    expect(() => parseReportPdfUrl({ report_id: 'r' })).toThrow(/pdf_url/);
+    expect(() => parseReportData({ report_id: 'r' })).toThrow(/pdf_url/);
+  });
+
+  it('reads whose report it is, leaving out what the answer does not say', () => {
+    expect(
+      parseReportData({
+        report_id: 'r',
+        report_type: 'identity',
+        applicant_group_id: 'grp_1',
+        applicant_id: 7,
+        pdf_url: 'https://s3.example/r.pdf',
+        data: {},
+      }),
+    ).toEqual({
+      reportId: 'r',
+      reportType: 'identity',
+      applicantGroupId: 'grp_1',
+      applicantId: '7',
+      pdfUrl: 'https://s3.example/r.pdf',
+    });
+    expect(parseReportData({ pdf_url: 'https://s3.example/r.pdf' })).toMatchObject({
+      reportId: undefined,
+      applicantGroupId: undefined,
+    });
   });
 });
 

@@ -254,7 +254,9 @@ describe('verification client over HTTP', () => {
         res.end(bytes);
       };
     routes.push(auth, data, sendPdf(pdf));
-    await expect(client.fetchReport('rep_1')).resolves.toEqual({
+    const report = await client.getReport('rep_1');
+    expect(report).toMatchObject({ reportId: 'rep_1', reportType: 'income', applicantGroupId: 'grp_1' });
+    await expect(client.downloadReport('rep_1', report)).resolves.toEqual({
       bytes: pdf,
       contentType: 'application/pdf',
     });
@@ -263,6 +265,8 @@ describe('verification client over HTTP', () => {
       'GET /files/rep_1.pdf?signature=abc',
     ]);
     routes.push(data, sendPdf(pdf.subarray(0, 12)));
-    await expect(client.fetchReport('rep_1')).rejects.toBeInstanceOf(InvalidReportError);
+    await expect(
+      client.getReport('rep_1').then((data) => client.downloadReport('rep_1', data)),
+    ).rejects.toBeInstanceOf(InvalidReportError);
   });
 });

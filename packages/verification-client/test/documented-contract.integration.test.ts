@@ -9,7 +9,7 @@ import {
   createVerificationClient,
   type VerificationClient,
 } from '../src/index.ts';
-import { parseAuth, parseGroup, parseGroupList, parseReportPdfUrl } from '../src/wire.ts';
+import { parseAuth, parseGroup, parseGroupList, parseReportData } from '../src/wire.ts';
 import {
   DocumentedCreateRequest,
   DocumentedGroup,
@@ -60,7 +60,9 @@ describe('the production client against the documented examples', () => {
     ]);
     const authorization = documented.auth.response.headers.authorization ?? '';
     expect(parseAuth(authorization, null, 0, 1).token).toBe(authorization.replace('Bearer ', ''));
-    expect(parseReportPdfUrl(documented.reportData.response.body)).toMatch(/^https:\/\/s3\.amazonaws\.com\//);
+    expect(parseReportData(documented.reportData.response.body).pdfUrl).toMatch(
+      /^https:\/\/s3\.amazonaws\.com\//,
+    );
   });
 
   it('sends the documented request unchanged, authenticated as documented, and reads the documented answer', async () => {

@@ -184,11 +184,15 @@ describe('verification client against the sandbox platform', () => {
     const reportId = webhooks.find((w) => w.code === 'REPORT_READY')?.report_id;
     if (!reportId) throw new Error('no report');
 
-    const fetched = await client.fetchReport(reportId);
+    const data = await client.getReport(reportId);
+    expect(data).toMatchObject({ reportId, reportType: 'identity', applicantGroupId: created.id });
+    const fetched = await client.downloadReport(reportId, data);
     expect(fetched.contentType).toBe('application/pdf');
     expect(fetched.bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
 
     sandbox.state.faults.add({ target: 'platform', kind: 'truncated_pdf', match: reportId, count: 1 });
-    await expect(client.fetchReport(reportId)).rejects.toBeInstanceOf(InvalidReportError);
+    await expect(client.downloadReport(reportId, await client.getReport(reportId))).rejects.toBeInstanceOf(
+      InvalidReportError,
+    );
   });
 });

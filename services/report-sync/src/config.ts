@@ -14,6 +14,12 @@ export const ReportSyncEnv = Type.Object({
         'Bearer token of the /admin routes (support retries and re-uploads); unset = routes disabled.',
     }),
   ),
+  ADMIN_TOKEN_PREVIOUS: Type.Optional(
+    Type.String({
+      minLength: 16,
+      description: 'While rotating: the admin token being replaced, still accepted.',
+    }),
+  ),
   SYNC_RETRY_LIMIT: Type.Integer({
     minimum: 0,
     maximum: 50,

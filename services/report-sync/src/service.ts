@@ -1,84 +1,72 @@
-/**
- * Starts report-sync's parts in dependency order. `onStop` receives each part's stop function as it starts;
- * the caller (runService's lifecycle, or a test) runs them in reverse order.
- */
-import type { Tenants } from '@autoverify/config';
+import { setTimeout as delay } from 'node:timers/promises';
 import { createPrismaAdapter } from '@autoverify/database';
 import { type EntrataTuning, entrataClientsPerTenant } from '@autoverify/entrata-client';
-import type { Logger } from '@autoverify/logger';
-import { type HttpServer, type JobQueue, startEventService } from '@autoverify/service-kit';
-import { verificationClientFromEnv } from '@autoverify/verification-client';
-import { buildReportSync } from './app.ts';
-import type { ReportSyncEnv } from './config.ts';
+import { defineService, type ServiceContext, worker } from '@autoverify/service-kit';
+import { type VerificationClient, verificationClientFromEnv } from '@autoverify/verification-client';
+import { ReportSyncEnv } from './config.ts';
 import { PrismaClient, type Tx } from './db.ts';
-import type { SyncReportJobData } from './handlers/ports.ts';
+import { type EntrataPort, type EntrataReads, entrataReads } from './handlers/entrata-reads.ts';
+import { reportCompletedHandler } from './handlers/report-completed.ts';
+import { syncReportJob } from './handlers/sync-report.ts';
+import { adminRoutes } from './http/admin.ts';
+import { defineSyncReport, type SyncReportJob } from './jobs.ts';
 
-export interface StartReportSyncOptions {
-  env: ReportSyncEnv;
-  tenants: Tenants;
-  logger: Logger;
-  onStop(name: string, stop: () => Promise<void> | void): void;
-  /** Listen on the configured port (default true); tests may pass false and use app.inject. */
-  listen?: boolean;
-  /** Job polling interval; tests use a short one. */
-  jobPollingSeconds?: number;
-  /** Waits before each document-list check after an unconfirmed upload; tests use short ones. */
-  verifyDelaysMs?: number[];
-  /** Entrata client tuning; tests use short time-outs and back-offs. */
-  entrata?: EntrataTuning;
-  /** Platform client tuning. */
-  platform?: { timeoutMs?: number };
+/** Settings a test may shorten; production runs with these values. */
+export interface ReportSyncOptions {
+  /** Waits before each read of the document list when an earlier upload's outcome is unknown. */
+  verifyDelaysMs: readonly number[];
+  /** Incomplete PDFs tolerated (the platform may still be writing the report) before the failure is recorded. */
+  maxInvalidPdf: number;
+  /** Entrata client time-outs and back-off (the client's defaults unless a test shortens them). */
+  entrata: EntrataTuning;
 }
 
-export interface RunningReportSync {
-  app: HttpServer;
-  /** The job queue (tests enqueue jobs directly to replay a crash). */
-  jobs: JobQueue;
-  prisma: InstanceType<typeof PrismaClient>;
-  url?: string;
+const defaultOptions: ReportSyncOptions = {
+  // Entrata may list a new document late: 0 s, 5 s, 15 s before an upload is repeated.
+  verifyDelaysMs: [0, 5_000, 15_000],
+  maxInvalidPdf: 3,
+  entrata: {},
+};
+
+/** What report-sync's handlers, jobs and routes work with: the shared context and its two APIs. */
+export interface ReportSyncContext extends ServiceContext<ReportSyncEnv, Tx, ReportSyncOptions> {
+  /** One Entrata client (and rate limiter) per tenant; throws UnknownTenantError for an unknown one. */
+  entrata: { forTenant(tenantId: string): EntrataPort };
+  platform: Pick<VerificationClient, 'getReport' | 'downloadReport'>;
+  /** Entrata reads around an upload (the pick list is kept a while per tenant). */
+  reads: EntrataReads;
+  /** The sync job, with the retry policy of this service's env (jobs.ts). */
+  syncReport: SyncReportJob;
 }
 
-export async function startReportSync(options: StartReportSyncOptions): Promise<RunningReportSync> {
-  const { env, tenants, logger, onStop } = options;
-
-  const platform = verificationClientFromEnv(env, logger, options.platform);
-  onStop('verification platform client', () => platform.close());
-  const entrata = entrataClientsPerTenant(tenants, logger, options.entrata);
-  onStop('entrata clients', () => entrata.close());
-
-  const prisma = new PrismaClient({ adapter: createPrismaAdapter(env.DATABASE_URL) });
-  const running = await startEventService<Tx>({
-    service: 'report-sync',
-    env,
-    prisma,
-    logger,
-    onStop,
-    ...(options.listen === false ? { listen: false } : {}),
-    async build({ transactions, jobs, relay }) {
-      const retry = { retryLimit: env.SYNC_RETRY_LIMIT, retryDelay: env.SYNC_RETRY_DELAY_SECONDS };
-      const service = buildReportSync<Tx>({
-        transactions,
-        jobs,
-        retry,
-        relay,
-        logger,
-        tenants,
-        entrata,
-        platform,
-        adminToken: env.ADMIN_TOKEN,
-        ...(options.verifyDelaysMs ? { verifyDelaysMs: options.verifyDelaysMs } : {}),
-      });
-      await jobs.work<SyncReportJobData>(
-        service.syncJob.name,
-        // retryCount counts this job's earlier runs; a support retry sends a new job with a fresh budget.
-        (data, job) => service.syncJob.run(data, { final: job.retryCount >= retry.retryLimit }),
-        {
-          concurrency: 2,
-          ...(options.jobPollingSeconds ? { pollingIntervalSeconds: options.jobPollingSeconds } : {}),
-        },
-      );
-      return { handlers: service.handlers, routes: (app) => service.routes(app) };
-    },
-  });
-  return { app: running.app, jobs: running.jobs, prisma, ...(running.url ? { url: running.url } : {}) };
-}
+/** report-sync: puts each completed verification report into Entrata as exactly one document. */
+export const reportSyncService = defineService({
+  name: 'report-sync',
+  env: ReportSyncEnv,
+  database: (url) => new PrismaClient({ adapter: createPrismaAdapter(url) }),
+  options: defaultOptions,
+  // Uploads to each customer's own Entrata with its own key; the platform credentials are the service's env.
+  tenantSecrets: ['entrata'],
+  build(shared) {
+    const platform = verificationClientFromEnv(shared.env, shared.logger);
+    shared.onStop('verification platform client', () => platform.close());
+    const entrata = entrataClientsPerTenant(shared.tenants, shared.logger, shared.options.entrata);
+    shared.onStop('entrata clients', () => entrata.close());
+    const reads = entrataReads({
+      verifyDelaysMs: shared.options.verifyDelaysMs,
+      sleep: (ms) => delay(ms),
+      now: () => shared.clock.now().getTime(),
+    });
+    const syncReport = defineSyncReport(shared.env);
+    const ctx: ReportSyncContext = { ...shared, entrata, platform, reads, syncReport };
+    return {
+      handlers: [reportCompletedHandler(ctx)],
+      jobs: [worker(syncReport, syncReportJob(ctx))],
+      async routes(app) {
+        // Without a token the admin routes do not exist (404) rather than being open.
+        if (!ctx.env.ADMIN_TOKEN) return;
+        await app.register(async (scope) => adminRoutes(scope, ctx));
+      },
+    };
+  },
+});

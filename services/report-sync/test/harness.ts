@@ -4,7 +4,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { loadEnv } from '@autoverify/config';
 import {
   applicantIdFor,
   applicationIdFor,
@@ -15,13 +14,16 @@ import {
   type ReportSyncFailed,
   topics,
 } from '@autoverify/contracts';
+import { createPrismaAdapter } from '@autoverify/database';
 import { prismaTransactions, type Sql } from '@autoverify/messaging';
 import type { FaultSpec, Sandbox } from '@autoverify/sandbox';
+import type { RunningService } from '@autoverify/service-kit';
 import { startServiceUnderTest } from '@autoverify/service-testing';
 import { testTenant, testTenantsFile, waitFor } from '@autoverify/testing';
 import { createVerificationClient } from '@autoverify/verification-client';
-import { ReportSyncEnv } from '../src/config.ts';
-import { type RunningReportSync, startReportSync } from '../src/service.ts';
+import { PrismaClient, type Tx } from '../src/db.ts';
+import { defineSyncReport } from '../src/jobs.ts';
+import { reportSyncService } from '../src/service.ts';
 
 export const TENANT = 'acme';
 export const ORG = 'acme';
@@ -30,6 +32,12 @@ export const ADMIN_TOKEN = 'integration-test-admin-token';
 export const FILE_TYPES = { income: '7001', identity: '7002' };
 /** Queue retries per job in these tests (base delay 1 s, doubling). */
 export const RETRY_LIMIT = 4;
+const RETRY_DELAY_SECONDS = 1;
+/** The sync job as the service under test defines it from its env (tests enqueue it by hand). */
+export const syncReport = defineSyncReport({
+  SYNC_RETRY_LIMIT: RETRY_LIMIT,
+  SYNC_RETRY_DELAY_SECONDS: RETRY_DELAY_SECONDS,
+});
 
 export const tenantsFile = (sandboxUrl: string) =>
   testTenantsFile(
@@ -55,6 +63,8 @@ export interface TestApplication {
   applicationId: string;
   customerIds: string[];
   applicantIds: string[];
+  /** The platform's applicant group of the application. */
+  applicantGroupId: string;
   /** Report ids by type, as the platform made them. */
   reports: { income: string; identity: string };
 }
@@ -68,7 +78,8 @@ export interface SandboxDocument {
 
 export interface Harness {
   sandbox: Sandbox;
-  service: RunningReportSync;
+  service: RunningService<Tx>;
+  /** SQL on report-sync's database, for checking and staging its rows. */
   db: Sql;
   outcomes: Outcome[];
   /** An Entrata application with one applicant whose income and identity verifications are complete. */
@@ -94,7 +105,6 @@ export interface Harness {
   waitForOutcome<T extends Outcome['type']>(
     reportId: string,
     type: T,
-    timeoutMs?: number,
   ): Promise<Extract<Outcome, { type: T }>>;
   stop(): Promise<void>;
 }
@@ -133,43 +143,38 @@ const putOrg = (control: Control, documentVisibilityDelayMs: number) =>
   });
 
 export async function startHarness(): Promise<Harness> {
-  const h = await startServiceUnderTest({
+  const h = await startServiceUnderTest(reportSyncService, {
     serviceDir: fileURLToPath(new URL('..', import.meta.url)),
     logLevel: 'warn',
     topics: [topics.platformEvents, topics.reportSync, deadLetterTopic('report-sync')],
     sandbox: { logLevel: 'warn', webhookRetry: { attempts: 1, initialDelayMs: 10 } },
     tenants: ({ sandbox }) => tenantsFile(sandbox.url),
     secrets: { ACME_ENTRATA_API_KEY: 'key', ACME_WEBHOOK_SECRET: 'secret' },
-    async start({ env, tenants, logger, onStop, sandbox }) {
-      await putOrg(controlOf(sandbox), 0);
-      return startReportSync({
-        env: loadEnv(ReportSyncEnv, {
-          ...env,
-          PLATFORM_BASE_URL: sandbox.url,
-          PLATFORM_CLIENT_ID: sandbox.options.platform.clientId,
-          PLATFORM_SECRET_KEY: sandbox.options.platform.secretKey,
-          ADMIN_TOKEN,
-          SYNC_RETRY_LIMIT: String(RETRY_LIMIT),
-          SYNC_RETRY_DELAY_SECONDS: '1',
-        }),
-        tenants,
-        logger,
-        onStop,
-        listen: false,
-        jobPollingSeconds: 0.5,
-        verifyDelaysMs: [0, 1000, 2000],
-        entrata: {
-          headersTimeoutMs: 1000,
-          bodyTimeoutMs: 1000,
-          maxAttempts: 2,
-          backoff: { baseMs: 20, maxMs: 100 },
-        },
-      });
+    env: ({ sandbox }) => ({
+      PLATFORM_BASE_URL: sandbox.url,
+      PLATFORM_CLIENT_ID: sandbox.options.platform.clientId,
+      PLATFORM_SECRET_KEY: sandbox.options.platform.secretKey,
+      ADMIN_TOKEN,
+      SYNC_RETRY_LIMIT: String(RETRY_LIMIT),
+      SYNC_RETRY_DELAY_SECONDS: String(RETRY_DELAY_SECONDS),
+    }),
+    options: {
+      verifyDelaysMs: [0, 1000, 2000],
+      entrata: {
+        headersTimeoutMs: 1000,
+        bodyTimeoutMs: 1000,
+        maxAttempts: 2,
+        backoff: { baseMs: 20, maxMs: 100 },
+      },
     },
+    listen: false,
   });
   try {
     const { sandbox, service } = h;
     const control = controlOf(sandbox);
+    await putOrg(control, 0);
+    const prisma = new PrismaClient({ adapter: createPrismaAdapter(h.database.url) });
+    h.onStop('test prisma', () => prisma.$disconnect());
     const platform = createVerificationClient({
       baseUrl: sandbox.url,
       clientId: sandbox.options.platform.clientId,
@@ -189,7 +194,7 @@ export async function startHarness(): Promise<Harness> {
       },
     });
     h.onStop('observer', () => subscription.stop());
-    const db = prismaTransactions(service.prisma).sql();
+    const db = prismaTransactions(prisma).sql();
 
     const outcomesFor = (reportId: string) => outcomes.filter((o) => o.payload.reportId === reportId);
     return {
@@ -248,6 +253,7 @@ export async function startHarness(): Promise<Harness> {
           applicationId: applicationIdFor(TENANT, entrataApplicationId),
           customerIds,
           applicantIds: customerIds.map((c) => applicantIdFor(TENANT, entrataApplicationId, c)),
+          applicantGroupId: group.id,
           reports: { income: report('income'), identity: report('identity') },
         };
       },
@@ -258,7 +264,7 @@ export async function startHarness(): Promise<Harness> {
             applicationId: app.applicationId,
             entrataApplicationId: app.entrataApplicationId,
             propertyId: PROPERTY,
-            applicantGroupId: 'grp',
+            applicantGroupId: app.applicantGroupId,
             reportId: app.reports[type],
             reportType: type,
             scope: type === 'income' ? 'household' : 'applicant',
@@ -291,13 +297,10 @@ export async function startHarness(): Promise<Harness> {
         return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined };
       },
       outcomesFor,
-      waitForOutcome: <T extends Outcome['type']>(reportId: string, type: T, timeoutMs = 30_000) =>
+      waitForOutcome: <T extends Outcome['type']>(reportId: string, type: T) =>
         waitFor(
           () => outcomesFor(reportId).find((o): o is Extract<Outcome, { type: T }> => o.type === type),
-          {
-            timeoutMs,
-            message: `${type} for ${reportId}`,
-          },
+          { message: `${type} for ${reportId}` },
         ),
       stop: h.stop,
     };

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { waitFor } from '@autoverify/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FILE_TYPES, type Harness, startHarness } from './harness.ts';
+import { FILE_TYPES, type Harness, startHarness, syncReport } from './harness.ts';
 
 let h: Harness;
 
@@ -71,10 +71,15 @@ describe('report-sync', () => {
         (await h.db.query(`SELECT 1 FROM inbox WHERE event_id = $1::uuid`, [replay.id])).length === 1
           ? true
           : undefined,
-      { timeoutMs: 15_000, message: 'replay consumed' },
+      { message: 'replay consumed' },
     );
-    // Give a wrongly queued job time to run before counting.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // A sync is enqueued in the consumer's transaction with its inbox row, so by now a wrongly queued job
+    // would be in the queue: there must still be only the first one.
+    const jobs = await h.db.query(`SELECT 1 FROM pgboss.job WHERE name = $1 AND singleton_key = $2`, [
+      syncReport.name,
+      app.reports.income,
+    ]);
+    expect(jobs).toHaveLength(1);
     expect(await h.documents(app.entrataApplicationId)).toHaveLength(1);
     expect(h.outcomesFor(app.reports.income)).toHaveLength(1);
     expect((await reportRow(app.reports.income))?.attempts).toBe(1);
@@ -97,7 +102,7 @@ describe('report-sync', () => {
       count: 2,
     });
     await h.publishReport(app, 'identity');
-    const synced = await h.waitForOutcome(app.reports.identity, 'ReportSynced', 60_000);
+    const synced = await h.waitForOutcome(app.reports.identity, 'ReportSynced');
     expect(await h.documents(app.entrataApplicationId)).toHaveLength(1);
     // Runs: 503, 503, 429 twice (the client waits out Retry-After once, then leaves it to the queue), success.
     expect(synced.payload.attempts).toBe(4);
@@ -155,7 +160,7 @@ describe('report-sync', () => {
     const app = await h.newApplication('Lovelace');
     await h.fault({ target: 'platform', kind: 'truncated_pdf', match: app.reports.identity });
     await h.publishReport(app, 'identity');
-    const failed = await h.waitForOutcome(app.reports.identity, 'ReportSyncFailed', 30_000);
+    const failed = await h.waitForOutcome(app.reports.identity, 'ReportSyncFailed');
     expect(failed.payload).toMatchObject({
       attempts: 3,
       reason: expect.stringContaining('incomplete after 3 fetches'),
@@ -172,22 +177,14 @@ describe('report-sync', () => {
     await h.db.query(`UPDATE reports SET status = 'uploading', entrata_file_id = NULL WHERE report_id = $1`, [
       app.reports.identity,
     ]);
-    await h.service.jobs.send(
-      'sync-report',
-      { reportId: app.reports.identity },
-      { singletonKey: app.reports.identity },
-    );
+    await h.service.jobs.send(syncReport, { reportId: app.reports.identity }, { key: app.reports.identity });
     await waitFor(
       async () => ((await reportRow(app.reports.identity))?.status === 'synced' ? true : undefined),
-      {
-        timeoutMs: 20_000,
-        message: 'synced again',
-      },
+      { message: 'synced again' },
     );
     const documents = await h.documents(app.entrataApplicationId);
     expect(documents).toHaveLength(1);
     await waitFor(() => (h.outcomesFor(app.reports.identity).length === 2 ? true : undefined), {
-      timeoutMs: 10_000,
       message: 'second ReportSynced',
     });
     expect(h.outcomesFor(app.reports.identity)[1]?.payload).toMatchObject({
@@ -201,7 +198,7 @@ describe('report-sync', () => {
     await h.db.query(
       `INSERT INTO reports (report_id, tenant_id, application_id, entrata_application_id, property_id, applicant_group_id,
          report_type, scope, applicant_ids, entrata_customer_ids, source_event_id, status, attempts)
-       VALUES ($1, 'acme', $2::uuid, $3, '100001', 'grp', 'income', 'household', $4::text[], $5::text[], $6::uuid, 'uploading', 1)`,
+       VALUES ($1, 'acme', $2::uuid, $3, '100001', $7, 'income', 'household', $4::text[], $5::text[], $6::uuid, 'uploading', 1)`,
       [
         app.reports.income,
         app.applicationId,
@@ -209,13 +206,10 @@ describe('report-sync', () => {
         app.applicantIds,
         app.customerIds,
         randomUUID(),
+        app.applicantGroupId,
       ],
     );
-    await h.service.jobs.send(
-      'sync-report',
-      { reportId: app.reports.income },
-      { singletonKey: app.reports.income },
-    );
+    await h.service.jobs.send(syncReport, { reportId: app.reports.income }, { key: app.reports.income });
     const synced = await h.waitForOutcome(app.reports.income, 'ReportSynced');
     expect(synced.payload.attempts).toBe(2);
     expect(await h.documents(app.entrataApplicationId)).toHaveLength(1);
@@ -232,7 +226,7 @@ describe('report-sync', () => {
       count: 1,
     });
     await h.publishReport(app, 'identity');
-    const synced = await h.waitForOutcome(app.reports.identity, 'ReportSynced', 30_000);
+    const synced = await h.waitForOutcome(app.reports.identity, 'ReportSynced');
     expect(synced.payload.attempts).toBe(2);
     const documents = await h.documents(app.entrataApplicationId);
     expect(documents).toHaveLength(1);
@@ -253,7 +247,7 @@ describe('report-sync', () => {
     });
     try {
       await h.publishReport(app, 'identity');
-      const synced = await h.waitForOutcome(app.reports.identity, 'ReportSynced', 30_000);
+      const synced = await h.waitForOutcome(app.reports.identity, 'ReportSynced');
       expect(synced.payload.attempts).toBe(2);
       expect(await h.documents(app.entrataApplicationId)).toHaveLength(1);
     } finally {
@@ -281,7 +275,6 @@ describe('report-sync', () => {
       note: expect.stringContaining('document deleted'),
     });
     await waitFor(() => (h.outcomesFor(app.reports.income).length === 2 ? true : undefined), {
-      timeoutMs: 20_000,
       message: 'second ReportSynced',
     });
     const documents = await h.documents(app.entrataApplicationId);
@@ -297,6 +290,23 @@ describe('report-sync', () => {
         previousFileId: first.payload.entrataFileId,
       },
     ]);
+  });
+
+  it('never uploads a report that does not belong to the applicant group it arrived with', async () => {
+    const app = await h.newApplication('Goodall');
+    const other = await h.newApplication('Fossey');
+    // A ReportCompleted naming app's group and application, but carrying the report of another group.
+    const stray = { ...app, reports: { ...app.reports, identity: other.reports.identity } };
+    await h.publishReport(stray, 'identity');
+    const failed = await h.waitForOutcome(other.reports.identity, 'ReportSyncFailed');
+    expect(failed.payload).toMatchObject({
+      applicationId: app.applicationId,
+      reportType: 'identity',
+      reason: expect.stringContaining(app.applicantGroupId),
+    });
+    expect(failed.payload.reason).toContain(other.applicantGroupId);
+    expect(await h.documents(app.entrataApplicationId)).toHaveLength(0);
+    expect(await h.documents(other.entrataApplicationId)).toHaveLength(0);
   });
 
   it('protects the admin routes with the bearer token', async () => {

@@ -2,7 +2,8 @@
  * The name a report's document gets in Entrata. Leasing staff read it under Applicants -> Documents, and we
  * read it back to recognise our own upload after a crash: the report id is always in it, as its last token.
  */
-export type ReportType = 'income' | 'identity' | 'asset';
+import type { ReportType } from '@autoverify/contracts';
+
 export type ReportScope = 'applicant' | 'household';
 
 const LABELS: Record<ReportType, string> = {

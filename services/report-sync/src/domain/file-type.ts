@@ -1,6 +1,5 @@
-import type { EntrataFileTypeRef } from '@autoverify/contracts';
+import type { EntrataFileTypeRef, ReportType } from '@autoverify/contracts';
 import { describeFileTypeRef, type EntrataFileType, resolveFileType } from '@autoverify/entrata-client';
-import type { ReportType } from './file-name.ts';
 
 /** The tenants file cannot place this report: fixing the configuration (and a support retry) is needed. */
 export class ConfigurationError extends Error {

@@ -5,6 +5,7 @@
 import { EntrataError } from '@autoverify/entrata-client';
 import { VerificationPlatformError } from '@autoverify/verification-client';
 import { ConfigurationError } from './file-type.ts';
+import { ReportBindingError } from './report-binding.ts';
 
 /**
  * getLeases found no lease for the application, so its documents (listed per lease) cannot be checked: an
@@ -41,7 +42,10 @@ export function planRun(row: { status: ReportStatus; uploadUnconfirmed: boolean 
   }
 }
 
-/** Where in the run a failure happened. */
+/**
+ * Where in the run a failure happened: reading what the run needs (the report's data at the platform, the
+ * file type, the name), looking for an earlier upload, fetching the PDF, uploading it.
+ */
 export type Phase = 'prepare' | 'verify' | 'fetch' | 'upload';
 
 export interface Failure {
@@ -86,6 +90,8 @@ export function classifyFailure(error: unknown, phase: Phase): Failure {
   if (error instanceof ConfigurationError)
     return { ...base, kind: 'permanent', reason: `configuration: ${error.message}` };
   if (error instanceof LeaseNotFoundError) return { ...base, kind: 'permanent', reason: error.message };
+  if (error instanceof ReportBindingError)
+    return { ...base, kind: 'permanent', reason: `report not bound to its application: ${error.message}` };
   if (error instanceof EntrataError) {
     const uncertain = phase === 'upload' && uploadUncertain(error);
     // An unreadable upload answer is retried so the next run finds the document in the list.

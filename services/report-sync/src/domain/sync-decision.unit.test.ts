@@ -2,6 +2,7 @@ import { EntrataError } from '@autoverify/entrata-client';
 import { InvalidReportError, VerificationPlatformError } from '@autoverify/verification-client';
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError } from './file-type.ts';
+import { ReportBindingError } from './report-binding.ts';
 import {
   classifyFailure,
   decideAfterFailure,
@@ -100,6 +101,16 @@ describe('classifyFailure', () => {
       kind: 'permanent',
       uncertain: false,
     });
+  });
+
+  it('records a report that cannot be shown to belong to its application at once', () => {
+    expect(classifyFailure(new ReportBindingError('report rep_1 belongs to grp_2'), 'prepare')).toMatchObject(
+      {
+        kind: 'permanent',
+        uncertain: false,
+        reason: expect.stringMatching(/^report not bound to its application: .*grp_2/),
+      },
+    );
   });
 
   it('classifies platform errors by the client verdict and flags incomplete PDFs', () => {

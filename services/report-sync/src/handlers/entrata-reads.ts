@@ -2,26 +2,35 @@
  * What sync-report reads from Entrata around an upload: the file type id from the customer's pick list, the
  * applicant's last name for the file name, and whether the report's document is already there.
  */
-import type { EntrataFileType, EntrataLeaseDocument } from '@autoverify/entrata-client';
+import type { ReportType } from '@autoverify/contracts';
+import type { EntrataClient, EntrataFileType, EntrataLeaseDocument } from '@autoverify/entrata-client';
 import type { Logger } from '@autoverify/messaging';
-import { findReportDocument, type ReportType } from '../domain/file-name.ts';
+import { findReportDocument } from '../domain/file-name.ts';
 import { ConfigurationError, type FileTypeSettings, resolveFileTypeId } from '../domain/file-type.ts';
 import { LeaseNotFoundError } from '../domain/sync-decision.ts';
 import type { ReportRow } from '../store.ts';
-import type { EntrataPort } from './ports.ts';
+
+/** The Entrata calls report-sync makes, for one tenant. */
+export type EntrataPort = Pick<
+  EntrataClient,
+  'findApplication' | 'getLeases' | 'getLeaseDocumentsList' | 'getLeasePickList' | 'sendLeaseDocuments'
+>;
 
 /** File types change rarely; a customer adding the missing one is seen at the next failing lookup anyway. */
 export const PICK_LIST_TTL_MS = 10 * 60_000;
 
 export interface EntrataReadsOptions {
   /** Waits before each read of the document list (a new document may not be listed at once). */
-  verifyDelaysMs: number[];
+  verifyDelaysMs: readonly number[];
   sleep: (ms: number) => Promise<void>;
-  now?: () => number;
+  /** Milliseconds now (ctx.clock in the service). */
+  now: () => number;
 }
 
+export type EntrataReads = ReturnType<typeof entrataReads>;
+
 export function entrataReads(options: EntrataReadsOptions) {
-  const now = options.now ?? Date.now;
+  const { now } = options;
   const pickLists = new Map<string, { at: number; fileTypes: EntrataFileType[] }>();
 
   async function pickList(client: EntrataPort, tenantId: string, fresh: boolean): Promise<EntrataFileType[]> {

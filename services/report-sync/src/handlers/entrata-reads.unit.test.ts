@@ -4,8 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigurationError } from '../domain/file-type.ts';
 import { LeaseNotFoundError } from '../domain/sync-decision.ts';
 import type { ReportRow } from '../store.ts';
-import { entrataReads, PICK_LIST_TTL_MS } from './entrata-reads.ts';
-import type { EntrataPort } from './ports.ts';
+import { type EntrataPort, entrataReads, PICK_LIST_TTL_MS } from './entrata-reads.ts';
 
 const logger = createLogger({ service: 'test', level: 'silent' });
 const row = {

@@ -1,22 +1,17 @@
 import { ReportCompleted } from '@autoverify/contracts';
-import { handle, type Transactions } from '@autoverify/messaging';
+import { type Handler, handle } from '@autoverify/messaging';
+import type { Tx } from '../db.ts';
+import type { ReportSyncContext } from '../service.ts';
 import { insertReport } from '../store.ts';
-import { enqueueSync, type JobRetry, type JobSender } from './ports.ts';
-
-export interface ReportCompletedDeps<Tx> {
-  transactions: Transactions<Tx>;
-  jobs: JobSender;
-  retry: JobRetry;
-}
 
 /**
  * Stores the report and enqueues its sync in the consumer's transaction. The platform's report id is the
  * key: a redelivery, a replay with a new event id, or a second REPORT_READY finds the row and does nothing.
  */
-export function reportCompletedHandler<Tx>(deps: ReportCompletedDeps<Tx>) {
-  return handle(ReportCompleted, async (event, tx, ctx) => {
+export function reportCompletedHandler(ctx: ReportSyncContext): Handler<Tx> {
+  return handle(ReportCompleted, async (event, tx: Tx, { logger }) => {
     const p = event.payload;
-    const inserted = await insertReport(deps.transactions.sql(tx), {
+    const inserted = await insertReport(tx, {
       reportId: p.reportId,
       tenantId: event.tenantId,
       applicationId: p.applicationId,
@@ -30,14 +25,14 @@ export function reportCompletedHandler<Tx>(deps: ReportCompletedDeps<Tx>) {
       sourceEventId: event.id,
     });
     if (!inserted) {
-      ctx.logger.info(
+      logger.info(
         { reportId: p.reportId, applicationId: p.applicationId },
         'report already known: no new sync',
       );
       return;
     }
-    await enqueueSync(deps.jobs, tx, p.reportId, deps.retry);
-    ctx.logger.info(
+    await ctx.jobs.send(ctx.syncReport, { reportId: p.reportId }, { tx, key: p.reportId });
+    logger.info(
       { reportId: p.reportId, applicationId: p.applicationId, reportType: p.reportType },
       'report queued for Entrata',
     );

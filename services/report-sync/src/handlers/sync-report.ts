@@ -6,167 +6,63 @@
  * already 'uploading' (the previous one died mid-upload), or flagged unconfirmed (an upload timed out),
  * reads the application's documents first and records the one carrying the report id instead of uploading
  * again. Entrata may not list a new document at once, so the list is read a few times (`verifyDelaysMs`)
- * before uploading. Residual risk: a document that stays invisible longer than those checks is uploaded a
+ * before uploading. Before any of that, the platform's data of the report must show that it belongs to the
+ * applicant group it arrived with (domain/report-binding.ts): a report that cannot be shown to is recorded
+ * as failed and never uploaded. Residual risk: a document that stays invisible longer than those checks is uploaded a
  * second time; there is no idempotency key on sendLeaseDocuments to close that gap.
  */
 
 import { UnknownTenantError } from '@autoverify/config';
-import { type PayloadOf, ReportSynced, ReportSyncFailed } from '@autoverify/contracts';
 import type { EntrataUploadedFile } from '@autoverify/entrata-client';
 import { redactText } from '@autoverify/logger';
-import type { Logger, Outbox, Transactions } from '@autoverify/messaging';
+import type { JobAttempt } from '@autoverify/service-kit';
 import { reportFileName } from '../domain/file-name.ts';
-import { ConfigurationError, type FileTypeSettings } from '../domain/file-type.ts';
+import { ConfigurationError } from '../domain/file-type.ts';
+import { assertReportBinding } from '../domain/report-binding.ts';
 import { classifyFailure, decideAfterFailure, type Phase, planRun } from '../domain/sync-decision.ts';
-import {
-  claimReport,
-  findReport,
-  markFailed,
-  markRetry,
-  markSynced,
-  type ReportRow,
-  rememberFileName,
-} from '../store.ts';
-import { entrataReads } from './entrata-reads.ts';
-import {
-  type EntrataClients,
-  type EntrataPort,
-  type ReportSource,
-  SYNC_REPORT_JOB,
-  type SyncReportJobData,
-} from './ports.ts';
+import type { SyncReportData } from '../jobs.ts';
+import type { ReportSyncContext } from '../service.ts';
+import { claimReport, findReport, rememberFileName } from '../store.ts';
+import type { EntrataPort } from './entrata-reads.ts';
+import { recordFailure, recordSynced } from './outcomes.ts';
 
-/** Incomplete PDFs tolerated (the platform may still be writing the report) before the failure is recorded. */
-export const MAX_INVALID_PDF = 3;
-/** Waits before each read of the document list when an earlier upload's outcome is unknown. */
-export const VERIFY_DELAYS_MS = [0, 5_000, 15_000];
 const MAX_REASON = 1000;
-
-export interface SyncReportDeps<Tx> {
-  transactions: Transactions<Tx>;
-  outbox: Outbox<Tx>;
-  relay: { wake(): void };
-  logger: Logger;
-  tenants: {
-    property(tenantId: string, propertyId: string): { entrataFileTypes?: FileTypeSettings };
-  };
-  entrata: EntrataClients;
-  platform: ReportSource;
-  maxInvalidPdf?: number;
-  verifyDelaysMs?: number[];
-  sleep?: (ms: number) => Promise<void>;
-}
-
-/** Where the run stands in the queue's retries. */
-export interface SyncAttempt {
-  /** No retry follows if this run fails. */
-  final: boolean;
-}
 
 /** Thrown for a transient failure so the queue runs the job again with backoff. */
 export class RetryLaterError extends Error {
   override name = 'RetryLaterError';
 }
 
-export function syncReportJob<Tx>(deps: SyncReportDeps<Tx>) {
-  const { transactions, outbox } = deps;
-  const maxInvalidPdf = deps.maxInvalidPdf ?? MAX_INVALID_PDF;
-  const verifyDelays = deps.verifyDelaysMs ?? VERIFY_DELAYS_MS;
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const reads = entrataReads({ verifyDelaysMs: verifyDelays, sleep });
+export function syncReportJob(ctx: ReportSyncContext) {
+  const { db, reads } = ctx;
+  const job = ctx.syncReport.name;
 
-  async function recordSynced(
-    claimed: ReportRow,
-    fileId: string | undefined,
-    fileName: string,
-    log: Logger,
-    how: string,
-  ) {
-    const done = await transactions.run(async (tx) => {
-      const row = await markSynced(transactions.sql(tx), claimed.reportId, fileId, fileName);
-      if (!row) return undefined;
-      const payload: PayloadOf<typeof ReportSynced> = {
-        applicationId: row.applicationId,
-        entrataApplicationId: row.entrataApplicationId,
-        reportId: row.reportId,
-        reportType: row.reportType,
-        entrataFileId: fileId ?? '',
-        fileName,
-        attempts: row.attempts,
+  /** The customer's Entrata client and the property's file types; an unknown tenant is a configuration error. */
+  const entrataOf = (row: { tenantId: string; propertyId: string }) => {
+    try {
+      return {
+        client: ctx.entrata.forTenant(row.tenantId),
+        fileTypes: ctx.tenants.property(row.tenantId, row.propertyId).entrataFileTypes,
       };
-      await outbox.add(tx, ReportSynced, payload, {
-        tenantId: row.tenantId,
-        correlationId: row.applicationId,
-        causationId: row.sourceEventId,
-      });
-      return row;
-    });
-    if (done) {
-      deps.relay.wake();
-      log.info({ entrataFileId: fileId, attempts: done.attempts, how }, 'report synced to Entrata');
+    } catch (error) {
+      if (error instanceof UnknownTenantError) throw new ConfigurationError(error.message, { cause: error });
+      throw error;
     }
-  }
+  };
 
-  async function recordFailure(
-    claimed: ReportRow,
-    outcome: ReturnType<typeof decideAfterFailure>,
-    log: Logger,
-  ): Promise<void> {
-    const update = {
-      reason: outcome.reason,
-      uploadUnconfirmed: outcome.uploadUnconfirmed,
-      invalidPdfCount: outcome.invalidPdfCount,
-    };
-    if (outcome.action === 'retry') {
-      await transactions.run((tx) => markRetry(transactions.sql(tx), claimed.reportId, update));
-      log.warn(
-        { reason: outcome.reason, uploadUnconfirmed: outcome.uploadUnconfirmed },
-        'report sync failed: will retry',
-      );
-      return;
-    }
-    const failed = await transactions.run(async (tx) => {
-      const row = await markFailed(transactions.sql(tx), claimed.reportId, update);
-      if (!row) return undefined;
-      const payload: PayloadOf<typeof ReportSyncFailed> = {
-        applicationId: row.applicationId,
-        reportId: row.reportId,
-        reportType: row.reportType,
-        reason: outcome.reason,
-        attempts: row.attempts,
-      };
-      await outbox.add(tx, ReportSyncFailed, payload, {
-        tenantId: row.tenantId,
-        correlationId: row.applicationId,
-        causationId: row.sourceEventId,
-      });
-      return row;
-    });
-    if (failed) {
-      deps.relay.wake();
-      log.error(
-        { reason: outcome.reason, attempts: failed.attempts },
-        'report sync failed: support can retry it',
-      );
-    }
-  }
-
-  return async function syncReport(data: SyncReportJobData, attempt: SyncAttempt): Promise<void> {
+  return async function syncReport(data: SyncReportData, attempt: JobAttempt): Promise<void> {
     if (typeof data?.reportId !== 'string' || data.reportId === '') {
       // Retrying cannot fix a malformed job; it would only fail again.
-      deps.logger.error({ job: SYNC_REPORT_JOB }, 'job data without a reportId: dropped');
+      ctx.logger.error({ job }, 'job data without a reportId: dropped');
       return;
     }
-    const row = await findReport(transactions.sql(), data.reportId);
+    const row = await findReport(db.client, data.reportId);
     if (!row) {
-      deps.logger.error(
-        { job: SYNC_REPORT_JOB, reportId: data.reportId },
-        'report not found: nothing to sync',
-      );
+      ctx.logger.error({ job, reportId: data.reportId }, 'report not found: nothing to sync');
       return;
     }
-    const log = deps.logger.child({
-      job: SYNC_REPORT_JOB,
+    const log = ctx.logger.child({
+      job,
       reportId: row.reportId,
       tenantId: row.tenantId,
       applicationId: row.applicationId,
@@ -177,32 +73,26 @@ export function syncReportJob<Tx>(deps: SyncReportDeps<Tx>) {
       log.info({ why: plan.why }, 'nothing to do');
       return;
     }
-    const claimed = await transactions.run((tx) => claimReport(transactions.sql(tx), row.reportId));
+    const claimed = await db.run((tx) => claimReport(tx, row.reportId, ctx.clock.now()));
     if (!claimed) return;
     const attemptLog = log.child({ attempt: claimed.attempts });
 
     let phase: Phase = 'prepare';
+    let client: EntrataPort;
     let fileName: string;
     let uploaded: EntrataUploadedFile[];
     try {
-      let client: EntrataPort;
-      let fileTypes: FileTypeSettings | undefined;
-      try {
-        client = deps.entrata.forTenant(row.tenantId);
-        fileTypes = deps.tenants.property(row.tenantId, row.propertyId).entrataFileTypes;
-      } catch (error) {
-        if (error instanceof UnknownTenantError)
-          throw new ConfigurationError(error.message, { cause: error });
-        throw error;
+      // First of all: the platform's own data must show this report is the applicant group's it came with.
+      const report = await ctx.platform.getReport(row.reportId);
+      assertReportBinding(row, report);
+      const entrata = entrataOf(row);
+      client = entrata.client;
+      const fileTypeId = await reads.fileTypeId(client, row, entrata.fileTypes, row.reportType);
+      if (claimed.fileName) fileName = claimed.fileName;
+      else {
+        const named = reportFileName({ ...row, lastName: await reads.lastName(client, row, attemptLog) });
+        fileName = await db.run((tx) => rememberFileName(tx, row.reportId, named));
       }
-      const fileTypeId = await reads.fileTypeId(client, row, fileTypes, row.reportType);
-      fileName =
-        claimed.fileName ??
-        (await rememberFileName(
-          transactions.sql(),
-          row.reportId,
-          reportFileName({ ...row, lastName: await reads.lastName(client, row, attemptLog) }),
-        ));
 
       if (plan.verifyFirst) {
         phase = 'verify';
@@ -212,25 +102,20 @@ export function syncReportJob<Tx>(deps: SyncReportDeps<Tx>) {
           'earlier upload unconfirmed: looked for the document in Entrata',
         );
         if (found) {
-          await recordSynced(
-            claimed,
-            found.fileId,
-            found.fileName || fileName,
-            attemptLog,
-            'found after an unconfirmed upload',
-          );
+          const upload = { entrataFileId: found.fileId, fileName: found.fileName || fileName };
+          await recordSynced(ctx, claimed, upload, attemptLog, 'found after an unconfirmed upload');
           return;
         }
       }
 
       phase = 'fetch';
-      const report = await deps.platform.fetchReport(row.reportId);
+      const pdf = await ctx.platform.downloadReport(row.reportId, report);
       phase = 'upload';
       uploaded = await client.sendLeaseDocuments({
         propertyId: row.propertyId,
         applicationId: row.entrataApplicationId,
         customerIds: row.entrataCustomerIds,
-        file: { fileName, fileTypeId, bytes: report.bytes, contentType: 'application/pdf' },
+        file: { fileName, fileTypeId, bytes: pdf.bytes, contentType: 'application/pdf' },
         isShowInResidentPortal: false,
       });
     } catch (error) {
@@ -242,11 +127,11 @@ export function syncReportJob<Tx>(deps: SyncReportDeps<Tx>) {
           attempts: claimed.attempts,
           final: attempt.final,
           invalidPdfCount: claimed.invalidPdfCount,
-          maxInvalidPdf,
+          maxInvalidPdf: ctx.options.maxInvalidPdf,
           wasUnconfirmed: plan.verifyFirst,
         },
       );
-      await recordFailure(claimed, outcome, attemptLog);
+      await recordFailure(ctx, claimed, outcome, attemptLog);
       if (outcome.action === 'retry') throw new RetryLaterError(outcome.reason, { cause: error });
       return;
     }
@@ -260,21 +145,22 @@ export function syncReportJob<Tx>(deps: SyncReportDeps<Tx>) {
         `Entrata did not store the file: ${file.status || 'no status'} ${file.message ?? ''}`.trim(),
       );
       await recordFailure(
+        ctx,
         claimed,
         { action: 'fail', reason, uploadUnconfirmed: false, invalidPdfCount: claimed.invalidPdfCount },
         attemptLog,
       );
       return;
     }
-    let fileId = file?.fileId;
-    if (!fileId) {
+    let entrataFileId = file?.fileId;
+    if (!entrataFileId) {
       // Stored, but the id was not in the answer (it may not be readable back at once): try the list.
-      fileId = await reads
-        .findReportDocument(deps.entrata.forTenant(row.tenantId), row)
+      entrataFileId = await reads
+        .findReportDocument(client, row)
         .then((d) => d?.fileId)
         .catch(() => undefined);
-      if (!fileId) attemptLog.warn({}, 'uploaded, but Entrata gave no file id: recorded without one');
+      if (!entrataFileId) attemptLog.warn({}, 'uploaded, but Entrata gave no file id: recorded without one');
     }
-    await recordSynced(claimed, fileId, fileName, attemptLog, 'uploaded');
+    await recordSynced(ctx, claimed, { entrataFileId, fileName }, attemptLog, 'uploaded');
   };
 }

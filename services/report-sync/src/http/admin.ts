@@ -3,29 +3,20 @@
  * again (its document was deleted in Entrata). Bearer-token protected; every change is audited.
  * Responses carry ids, statuses and errors only: no applicant names (the file name has a last name).
  */
-import type { Logger, Transactions } from '@autoverify/messaging';
-import { type HttpServer, sendProblem } from '@autoverify/service-kit';
+import { bearerAuth, type HttpServer, sendProblem } from '@autoverify/service-kit';
 import type { FastifyReply } from 'fastify';
 import Type from 'typebox';
-import { checkBearer } from '../domain/bearer.ts';
-import { enqueueSync, type JobRetry, type JobSender } from '../handlers/ports.ts';
+import type { ReportSyncContext } from '../service.ts';
 import {
   findReport,
   findReportForUpdate,
   listActions,
   listReports,
+  type ReportActionKind,
   type ReportRow,
   recordAction,
   reopenReport,
 } from '../store.ts';
-
-export interface AdminDeps<Tx> {
-  transactions: Transactions<Tx>;
-  jobs: JobSender;
-  retry: JobRetry;
-  adminToken: string;
-  logger: Logger;
-}
 
 const Status = Type.Union([
   Type.Literal('pending'),
@@ -69,30 +60,20 @@ function view(row: ReportRow) {
     uploadUnconfirmed: row.uploadUnconfirmed,
     entrataFileId: row.entrataFileId,
     note: row.note,
-    syncedAt: row.syncedAt,
-    createdAt: row.createdAt,
-    updatedAt: row.updatedAt,
+    syncedAt: row.syncedAt?.toISOString() ?? null,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
   };
 }
 
 type Refusal = { refused: number; title: string; detail: string };
 
-export async function adminRoutes<Tx>(app: HttpServer, deps: AdminDeps<Tx>): Promise<void> {
-  const { transactions } = deps;
-
-  app.addHook('onRequest', async (request, reply) => {
-    const check = checkBearer(request.headers.authorization, deps.adminToken);
-    if (check === 'missing') {
-      reply.header('www-authenticate', 'Bearer realm="report-sync admin"');
-      return sendProblem(
-        reply,
-        401,
-        'Unauthorized',
-        'An "Authorization: Bearer <admin token>" header is required.',
-      );
-    }
-    if (check === 'invalid') return sendProblem(reply, 403, 'Forbidden', 'The admin token is not valid.');
-  });
+export async function adminRoutes(app: HttpServer, ctx: ReportSyncContext): Promise<void> {
+  const { db } = ctx;
+  app.addHook(
+    'onRequest',
+    bearerAuth({ tokens: [ctx.env.ADMIN_TOKEN, ctx.env.ADMIN_TOKEN_PREVIOUS], realm: 'report-sync admin' }),
+  );
 
   app.get(
     '/admin/reports',
@@ -109,38 +90,40 @@ export async function adminRoutes<Tx>(app: HttpServer, deps: AdminDeps<Tx>): Pro
       },
     },
     async (request) => {
-      const rows = await listReports(transactions.sql(), request.query);
+      const rows = await listReports(db.client, request.query);
       return { reports: rows.map(view) };
     },
   );
 
   app.get('/admin/reports/:reportId', { schema: { params: Params } }, async (request, reply) => {
-    const sql = transactions.sql();
-    const row = await findReport(sql, request.params.reportId);
+    const row = await findReport(db.client, request.params.reportId);
     if (!row) return notFound(reply, request.params.reportId);
-    return { ...view(row), actions: await listActions(sql, row.reportId) };
+    const actions = await listActions(db.client, row.reportId);
+    return {
+      ...view(row),
+      actions: actions.map((a) => ({ ...a, createdAt: a.createdAt.toISOString() })),
+    };
   });
 
   const reopen = async (
     reply: FastifyReply,
     reportId: string,
-    action: 'retry' | 'reupload',
+    action: ReportActionKind,
     body: { requestedBy?: string | undefined; reason?: string | undefined },
   ) => {
     const requestedBy = body.requestedBy ?? 'unspecified';
     const reason = body.reason ?? (action === 'retry' ? 'support retry' : 'support re-upload');
-    const result = await transactions.run(async (tx): Promise<ReportRow | Refusal | undefined> => {
-      const sql = transactions.sql(tx);
-      const row = await findReportForUpdate(sql, reportId);
+    const result = await db.run(async (tx): Promise<ReportRow | Refusal | undefined> => {
+      const row = await findReportForUpdate(tx, reportId);
       if (!row) return undefined;
       const refusal = refuse(row, action);
       if (refusal) return refusal;
-      const reopened = await reopenReport(sql, reportId, {
+      const reopened = await reopenReport(tx, reportId, {
         note: `${action} requested by ${requestedBy}: ${reason}`,
         // Re-uploading a synced report means its document is gone from Entrata: do not look for it first.
         forgetDocument: action === 'reupload' && row.status === 'synced',
       });
-      await recordAction(sql, {
+      await recordAction(tx, {
         reportId,
         action,
         requestedBy,
@@ -148,12 +131,12 @@ export async function adminRoutes<Tx>(app: HttpServer, deps: AdminDeps<Tx>): Pro
         previousStatus: row.status,
         previousFileId: row.entrataFileId,
       });
-      await enqueueSync(deps.jobs, tx, reportId, deps.retry);
+      await ctx.jobs.send(ctx.syncReport, { reportId }, { tx, key: reportId });
       return reopened;
     });
     if (!result) return notFound(reply, reportId);
     if ('refused' in result) return sendProblem(reply, result.refused, result.title, result.detail);
-    deps.logger.info(
+    ctx.logger.info(
       { reportId, action, applicationId: result.applicationId },
       'support action: sync queued again',
     );
@@ -179,7 +162,7 @@ export async function adminRoutes<Tx>(app: HttpServer, deps: AdminDeps<Tx>): Pro
   );
 }
 
-function refuse(row: ReportRow, action: 'retry' | 'reupload'): Refusal | undefined {
+function refuse(row: ReportRow, action: ReportActionKind): Refusal | undefined {
   if (row.status === 'pending' || row.status === 'uploading') {
     return {
       refused: 409,
