@@ -24,3 +24,9 @@ declare module 'vitest' {
     e2e: E2eContext;
   }
 }
+
+/**
+ * First port of the suite's stack (E2E_PORT_BASE, default 13000): several runs on one machine (developers,
+ * CI, a drill) each take their own range.
+ */
+export const e2ePortBase = (): number => Number(process.env.E2E_PORT_BASE ?? 13000);

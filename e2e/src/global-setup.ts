@@ -7,7 +7,7 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startStack } from '@autoverify/stack';
 import type { TestProject } from 'vitest/node';
-import type { E2eContext } from './context.ts';
+import { type E2eContext, e2ePortBase } from './context.ts';
 import { E2E_TENANT, type E2eTenantsInfo, e2eTenants } from './tenants.ts';
 
 const repoRoot = join(import.meta.dirname, '..', '..');
@@ -28,7 +28,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     stack = await startStack({
       namespace,
       // E2E_PORT_BASE moves the whole stack when another run holds the default ports (a shared machine).
-      portBase: Number(process.env.E2E_PORT_BASE ?? 13000),
+      portBase: e2ePortBase(),
       tenants: (file) => {
         const adjusted = e2eTenants(file, new Date());
         zones = adjusted.info;

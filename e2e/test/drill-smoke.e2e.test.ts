@@ -1,19 +1,20 @@
 /**
  * The fast one of the failure drills (`make drills` runs them all, for minutes): notify killed with
  * kill -9 while a stream of applications is being invited, then started again. Runs a stack of its own
- * (ports 24001+), since it kills one of its processes.
+ * (1000 ports above the suite's E2E_PORT_BASE), since it kills one of its processes.
  */
 import { describe, expect, it } from 'vitest';
 import { failed, runDrill } from '../drills/drill.ts';
 import { killServices } from '../drills/scenarios/kill-services.ts';
 import { failureDetails } from '../drills/summary.ts';
+import { e2ePortBase } from '../src/context.ts';
 
 describe('drill: kill -9 of notify mid-stream', () => {
   it('ends with every invite and report delivered exactly once', { timeout: 240_000 }, async () => {
     const result = await runDrill(killServices({ services: ['notify'], downMs: 1000 }), {
       applications: 10,
       rate: 5,
-      portBase: 24000,
+      portBase: e2ePortBase() + 1000,
       recoveryTimeoutMs: 120_000,
       awaitReminders: false,
       log: () => {},
