@@ -13,6 +13,12 @@ export const InviteEnv = Type.Object({
       description: 'Bearer token of the /admin routes (support re-sends invites); unset = routes answer 404.',
     }),
   ),
+  ADMIN_TOKEN_PREVIOUS: Type.Optional(
+    Type.String({
+      minLength: 16,
+      description: 'While rotating: the admin token being replaced, still accepted beside ADMIN_TOKEN.',
+    }),
+  ),
   INGEST_PUBLIC_URL: Type.String({
     pattern: '^https?://.+',
     default: 'http://127.0.0.1:3001',

@@ -1,88 +1,55 @@
-/**
- * Starts invite's parts in dependency order. `onStop` receives each part's stop function as it starts;
- * the caller (runService's lifecycle, or a test) runs them in reverse order.
- */
-import type { Tenants } from '@autoverify/config';
 import { createPrismaAdapter } from '@autoverify/database';
-import type { Logger } from '@autoverify/logger';
-import { type HttpServer, startEventService } from '@autoverify/service-kit';
-import { verificationClientFromEnv } from '@autoverify/verification-client';
-import { buildInvite } from './app.ts';
-import { type InviteEnv, platformWebhookUrl } from './config.ts';
+import { defineService, type ServiceContext, worker } from '@autoverify/service-kit';
+import { type VerificationClient, verificationClientFromEnv } from '@autoverify/verification-client';
+import { InviteEnv, platformWebhookUrl } from './config.ts';
 import { PrismaClient, type Tx } from './db.ts';
-import type { ExpireJobData } from './handlers/expire-invite.ts';
-import type { RequestJobData } from './handlers/request-verification.ts';
-import { registerAdminRoutes } from './http/admin-routes.ts';
-import { JOB_NAMES, type JobRetry, REQUEST_JOB_RETRY } from './ports.ts';
+import { applicationSubmittedHandlers } from './handlers/application-submitted.ts';
+import { expireInviteJob } from './handlers/expire-invite.ts';
+import { createVerificationRequestJob } from './handlers/request-verification.ts';
+import { resendInvite } from './handlers/resend-invite.ts';
+import { verificationCompletedHandler } from './handlers/verification-completed.ts';
+import { adminRoutes } from './http/admin-routes.ts';
+import { createVerificationRequest, expireInvite } from './jobs.ts';
 
-export interface StartInviteOptions {
-  env: InviteEnv;
-  tenants: Tenants;
-  logger: Logger;
-  onStop(name: string, stop: () => Promise<void> | void): void;
-  /** Listen on the configured port (default true); tests may pass false and use app.inject. */
-  listen?: boolean;
-  /** Job polling interval; tests use a short one. */
-  jobPollingSeconds?: number;
-  /** Platform client tuning; tests use short time-outs. */
-  platform?: { timeoutMs?: number };
-  /** Retries of the platform job; tests use short delays. */
-  requestRetry?: JobRetry;
+export interface InviteOptions {
+  /** How long the platform client waits for an answer (the client's own default; tests use a short one). */
+  platformTimeoutMs: number;
 }
 
-export interface RunningInvite {
-  app: HttpServer;
-  prisma: InstanceType<typeof PrismaClient>;
-  url?: string;
+/** What invite's handlers, jobs and routes work with: the shared context and the platform client. */
+export interface InviteContext extends ServiceContext<InviteEnv, Tx, InviteOptions> {
+  platform: VerificationClient;
+  /** Where the platform sends its webhooks: `${INGEST_PUBLIC_URL}/webhooks/verification-platform`. */
+  webhookUrl: string;
 }
 
-export async function startInvite(options: StartInviteOptions): Promise<RunningInvite> {
-  const { env, tenants, logger, onStop } = options;
-
-  const platform = verificationClientFromEnv(env, logger, options.platform);
-  onStop('verification platform client', () => platform.close());
-
-  const prisma = new PrismaClient({ adapter: createPrismaAdapter(env.DATABASE_URL) });
-  const running = await startEventService<Tx>({
-    service: 'invite',
-    env,
-    prisma,
-    logger,
-    onStop,
-    ...(options.listen === false ? { listen: false } : {}),
-    async build({ transactions, jobs, relay }) {
-      const requestRetry = options.requestRetry ?? REQUEST_JOB_RETRY;
-      const invite = buildInvite({
-        prisma,
-        transactions,
-        jobs,
-        platform,
-        tenants,
-        relay,
-        logger,
-        webhookUrl: platformWebhookUrl(env.INGEST_PUBLIC_URL),
-        requestRetry,
-      });
-      const polling = options.jobPollingSeconds ? { pollingIntervalSeconds: options.jobPollingSeconds } : {};
-      await jobs.work<RequestJobData>(
-        JOB_NAMES.request,
-        (data, job) =>
-          invite.jobs[JOB_NAMES.request](data, {
-            attempt: job.retryCount + 1,
-            final: job.retryCount >= requestRetry.retryLimit,
-          }),
-        { concurrency: 2, ...polling },
-      );
-      await jobs.work<ExpireJobData>(JOB_NAMES.expire, (data) => invite.jobs[JOB_NAMES.expire](data), {
-        concurrency: 2,
-        ...polling,
-      });
-      return {
-        handlers: invite.handlers,
-        routes: (app) =>
-          registerAdminRoutes(app, { token: env.ADMIN_TOKEN, resendInvite: invite.resendInvite }),
-      };
-    },
-  });
-  return { app: running.app, prisma, ...(running.url ? { url: running.url } : {}) };
-}
+/**
+ * invite: verification requests at the platform for each submitted application, invitations per applicant
+ * and kind, their expiry, and support's deliberate re-send. Reads no tenant secrets (only property settings).
+ */
+export const inviteService = defineService({
+  name: 'invite',
+  env: InviteEnv,
+  database: (url) => new PrismaClient({ adapter: createPrismaAdapter(url) }),
+  options: { platformTimeoutMs: 10_000 } satisfies InviteOptions,
+  build(shared) {
+    const { env } = shared;
+    const platform = verificationClientFromEnv(env, shared.logger, {
+      timeoutMs: shared.options.platformTimeoutMs,
+    });
+    shared.onStop('verification platform client', () => platform.close());
+    const ctx: InviteContext = { ...shared, platform, webhookUrl: platformWebhookUrl(env.INGEST_PUBLIC_URL) };
+    return {
+      handlers: [...applicationSubmittedHandlers(ctx), verificationCompletedHandler()],
+      jobs: [
+        worker(createVerificationRequest, createVerificationRequestJob(ctx)),
+        worker(expireInvite, expireInviteJob(ctx)),
+      ],
+      routes: (app) =>
+        adminRoutes(app, {
+          tokens: [env.ADMIN_TOKEN, env.ADMIN_TOKEN_PREVIOUS],
+          resendInvite: resendInvite(ctx),
+        }),
+    };
+  },
+});

@@ -4,7 +4,6 @@
  * share.
  */
 import { fileURLToPath } from 'node:url';
-import { loadEnv } from '@autoverify/config';
 import {
   ApplicationSubmitted,
   ApplicationSubmittedV2,
@@ -17,10 +16,11 @@ import {
 } from '@autoverify/contracts';
 import { buildEvent } from '@autoverify/messaging';
 import type { Sandbox } from '@autoverify/sandbox';
+import type { RunningService } from '@autoverify/service-kit';
 import { type ServiceUnderTest, startServiceUnderTest, type TestEnvelope } from '@autoverify/service-testing';
-import { testTenant, testTenantsFile } from '@autoverify/testing';
-import { InviteEnv } from '../src/config.ts';
-import { type RunningInvite, startInvite } from '../src/service.ts';
+import { testTenant, testTenantsFile, waitFor } from '@autoverify/testing';
+import type { Tx } from '../src/db.ts';
+import { inviteService } from '../src/service.ts';
 
 export const TENANT = 'acme-pm';
 
@@ -30,7 +30,12 @@ export type Event = TestEnvelope & { payload: { applicationId: string } };
 
 type PlatformGroup = NonNullable<ReturnType<Sandbox['state']['platform']['groups']['get']>>;
 
-export interface InviteTest extends ServiceUnderTest<RunningInvite> {
+export interface InviteTest extends ServiceUnderTest<RunningService<Tx>> {
+  /**
+   * Waits until the consumer has taken the event in (inbox row), no platform job of its application is
+   * queued or running, and every event the service added is on Kafka: nothing more comes of that event.
+   */
+  settled(event: { id: string; payload: { applicationId: string } }): Promise<void>;
   /** The application's events on the invites topic. */
   invitesOf(applicationId: string): Promise<Event[]>;
   /** The application's NotificationRequested events. */
@@ -44,7 +49,7 @@ export async function startInviteTest(options: {
   /** invite's own variables beyond the platform's (e.g. ADMIN_TOKEN). */
   env?: Record<string, string>;
 }): Promise<InviteTest> {
-  const h = await startServiceUnderTest({
+  const h = await startServiceUnderTest(inviteService, {
     serviceDir: fileURLToPath(new URL('..', import.meta.url)),
     tenants: testTenantsFile(
       testTenant(TENANT, {
@@ -60,27 +65,39 @@ export async function startInviteTest(options: {
       }),
     ),
     sandbox: true,
-    start: ({ env, tenants, logger, onStop, sandbox }) =>
-      startInvite({
-        env: loadEnv(InviteEnv, {
-          ...env,
-          PLATFORM_BASE_URL: sandbox.url,
-          PLATFORM_CLIENT_ID: sandbox.options.platform.clientId,
-          PLATFORM_SECRET_KEY: sandbox.options.platform.secretKey,
-          ...options.env,
-        }),
-        tenants,
-        logger,
-        onStop,
-        listen: false,
-        jobPollingSeconds: 0.5,
-        platform: { timeoutMs: 2000 },
-        requestRetry: { retryLimit: 3, retryDelay: 1, retryBackoff: false },
-      }),
+    env: ({ sandbox }) => ({
+      PLATFORM_BASE_URL: sandbox.url,
+      PLATFORM_CLIENT_ID: sandbox.options.platform.clientId,
+      PLATFORM_SECRET_KEY: sandbox.options.platform.secretKey,
+      ...options.env,
+    }),
+    listen: false,
+    // Short, so a test can make the platform answer too late (a delay fault) without waiting long.
+    options: { platformTimeoutMs: 2000 },
   });
+  const db = h.service.db.client;
+  const settled = async (event: { id: string; payload: { applicationId: string } }) => {
+    await waitFor(
+      async () => {
+        const [inbox, application, unpublished] = await Promise.all([
+          db.inboxMessage.count({ where: { eventId: event.id } }),
+          db.application.findUnique({ where: { id: event.payload.applicationId } }),
+          db.outboxMessage.count({ where: { publishedAt: null } }),
+        ]);
+        return (
+          inbox === 1 &&
+          application !== null &&
+          !['queued', 'running'].includes(application.requestStatus) &&
+          unpublished === 0
+        );
+      },
+      { message: `event ${event.id} processed and its outcome published` },
+    );
+  };
   const eventsOf = async (topic: { name: string }, applicationId: string) =>
     (await h.events(topic)).filter((e): e is Event => e.payload.applicationId === applicationId);
   return Object.assign(h, {
+    settled,
     invitesOf: (applicationId: string) => eventsOf(topics.invites, applicationId),
     notificationsOf: (applicationId: string) => eventsOf(topics.notificationRequests, applicationId),
     groupsFor: (applicationId: string) =>

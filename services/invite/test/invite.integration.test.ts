@@ -4,6 +4,7 @@ import { buildEvent } from '@autoverify/messaging';
 import { waitFor } from '@autoverify/testing';
 import { createVerificationClient } from '@autoverify/verification-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expireInvite } from '../src/jobs.ts';
 import {
   applicant,
   type InviteTest,
@@ -18,20 +19,6 @@ const logger = createLogger({ service: 'invite-test', level: process.env.TEST_LO
 
 let h: InviteTest;
 
-/** Waits until the consumer has taken the event in (inbox row) and no platform job is left to run. */
-async function settled(event: { id: string; payload: { applicationId: string } }) {
-  await waitFor(
-    async () => {
-      const inbox = await h.service.prisma.inboxMessage.count({ where: { eventId: event.id } });
-      const app = await h.service.prisma.application.findUnique({
-        where: { id: event.payload.applicationId },
-      });
-      return inbox === 1 && app && app.requestStatus !== 'queued' && app.requestStatus !== 'running';
-    },
-    { timeoutMs: 20_000, message: `event ${event.id} processed` },
-  );
-}
-
 beforeAll(async () => {
   h = await startInviteTest({
     properties: {
@@ -44,11 +31,11 @@ beforeAll(async () => {
       '3': { name: 'Quick Expiry', identityVerification: true, inviteExpiryDays: 0.00003 },
     },
   });
-}, 120_000);
+});
 
 afterAll(async () => {
   await h?.stop();
-}, 60_000);
+});
 
 describe('invite service', () => {
   it('creates one applicant group and invites every applicant on every channel, for income and identity', async () => {
@@ -63,7 +50,7 @@ describe('invite service', () => {
         const all = await h.invitesOf(applicationId);
         return ofType(all, 'InviteSent').length === 4 ? all : undefined;
       },
-      { timeoutMs: 30_000, message: 'four InviteSent' },
+      { message: 'four InviteSent' },
     );
 
     const groups = h.groupsFor(applicationId);
@@ -121,46 +108,44 @@ describe('invite service', () => {
       (e) => e.payload.applicantId === ada.applicantId && e.payload.kind === 'income',
     );
     expect(sent?.payload).toMatchObject({ channels: ['email', 'sms'], resend: false });
-  }, 60_000);
+  });
 
   it('never creates a second group or invite for the same application: redelivery, re-publication, re-submission', async () => {
     const ada = applicant('1002', '1', { email: 'ada2@example.com' });
     const first = submission('1002', '1', [ada]);
     const applicationId = first.payload.applicationId;
     await h.publishEnvelope(first);
-    await waitFor(async () => ofType(await h.invitesOf(applicationId), 'InviteSent').length === 2, {
-      timeoutMs: 30_000,
-    });
+    await waitFor(async () => ofType(await h.invitesOf(applicationId), 'InviteSent').length === 2);
 
     await h.publishEnvelope(first); // same event id: the inbox drops it
     const copy = submission('1002', '1', [ada]); // a new event id, same content (replay or re-submission)
     await h.publishEnvelope(copy);
-    await settled(copy);
-    // Give a wrongly queued job time to run before counting.
-    await new Promise((r) => setTimeout(r, 1500));
+    // A wrongly queued job would hold the application queued/running, and its events would be in the outbox.
+    await h.settled(copy);
 
     expect(h.groupsFor(applicationId)).toHaveLength(1);
     expect(await h.notificationsOf(applicationId)).toHaveLength(2);
     expect(ofType(await h.invitesOf(applicationId), 'InviteSent')).toHaveLength(2);
     expect(ofType(await h.invitesOf(applicationId), 'VerificationRequested')).toHaveLength(1);
-  }, 60_000);
+  });
 
   it('a changed email updates the platform and invites the new address only', async () => {
     const ada = applicant('1003', '1', { email: 'ada3@example.com', mobilePhone: '+13035550133' });
     const first = submission('1003', '1', [ada]);
     const applicationId = first.payload.applicationId;
     await h.publishEnvelope(first);
-    await waitFor(async () => (await h.notificationsOf(applicationId)).length === 4, { timeoutMs: 30_000 });
+    await waitFor(async () => (await h.notificationsOf(applicationId)).length === 4);
 
-    await h.publishEnvelope(submission('1003', '1', [{ ...ada, email: 'ada3.new@example.com' }]));
+    const changed = submission('1003', '1', [{ ...ada, email: 'ada3.new@example.com' }]);
+    await h.publishEnvelope(changed);
     const notifications = await waitFor(
       async () => {
         const all = await h.notificationsOf(applicationId);
         return all.length >= 6 ? all : undefined;
       },
-      { timeoutMs: 30_000, message: 'two more notifications' },
+      { message: 'two more notifications' },
     );
-    await new Promise((r) => setTimeout(r, 1000));
+    await h.settled(changed);
     const again = await h.notificationsOf(applicationId);
     expect(again).toHaveLength(6);
     const fresh = notifications.slice(4);
@@ -177,21 +162,19 @@ describe('invite service', () => {
     const groups = h.groupsFor(applicationId);
     expect(groups).toHaveLength(1);
     expect(groups[0]!.applicants[0]!.email).toBe('ada3.new@example.com');
-  }, 60_000);
+  });
 
   it('verifies income only where identity is disabled', async () => {
     const event = submission('1004', '2', [applicant('1004', '1', { email: 'carol@example.com' })]);
     await h.publishEnvelope(event);
     const applicationId = event.payload.applicationId;
-    await waitFor(async () => ofType(await h.invitesOf(applicationId), 'InviteSent').length === 1, {
-      timeoutMs: 30_000,
-    });
-    await settled(event);
+    await waitFor(async () => ofType(await h.invitesOf(applicationId), 'InviteSent').length === 1);
+    await h.settled(event);
     expect(h.groupsFor(applicationId)[0]!.applicants[0]!.verifications.map((v) => v.type)).toEqual([
       'income_verification',
     ]);
     expect((await h.notificationsOf(applicationId)).map((n) => n.payload.kind)).toEqual(['income']);
-  }, 60_000);
+  });
 
   it('reports an applicant without contact as blocked and leaves them out of the platform; a newcomer with contact is added later', async () => {
     const dan = applicant('1005', '1', { email: 'dan@example.com' });
@@ -205,23 +188,17 @@ describe('invite service', () => {
     await h.publishEnvelope(event);
     const applicationId = event.payload.applicationId;
 
-    const blocked = await waitFor(async () => ofType(await h.invitesOf(applicationId), 'InviteBlocked')[0], {
-      timeoutMs: 30_000,
-    });
+    const blocked = await waitFor(async () => ofType(await h.invitesOf(applicationId), 'InviteBlocked')[0]);
     expect(blocked.payload).toMatchObject({ applicantId: ghost.applicantId, reason: 'no_contact' });
     expect(blocked.payload.detail).toContain('no email address');
-    await waitFor(async () => ofType(await h.invitesOf(applicationId), 'InviteSent').length === 2, {
-      timeoutMs: 30_000,
-    });
+    await waitFor(async () => ofType(await h.invitesOf(applicationId), 'InviteSent').length === 2);
     expect(h.groupsFor(applicationId)[0]!.applicants).toHaveLength(1);
 
     // The missing applicant's email is added in Entrata: they are invited (in a group of their own, as the
     // platform cannot add to an existing group), and the block is not reported again.
     const later = submission('1005', '1', [dan, { ...ghost, email: 'ghost@example.com', contactIssues: [] }]);
     await h.publishEnvelope(later);
-    await waitFor(async () => ofType(await h.invitesOf(applicationId), 'InviteSent').length === 4, {
-      timeoutMs: 30_000,
-    });
+    await waitFor(async () => ofType(await h.invitesOf(applicationId), 'InviteSent').length === 4);
     const events = await h.invitesOf(applicationId);
     expect(ofType(events, 'InviteBlocked')).toHaveLength(1);
     const requested = ofType(events, 'VerificationRequested');
@@ -230,7 +207,7 @@ describe('invite service', () => {
     expect(
       (requested[1]?.payload.applicants as { applicantId: string }[] | undefined)?.map((a) => a.applicantId),
     ).toEqual([ghost.applicantId]);
-  }, 60_000);
+  });
 
   it('records a platform rejection as InviteBlocked platform_rejected', async () => {
     h.sandbox.state.faults.add({
@@ -244,15 +221,13 @@ describe('invite service', () => {
     const event = submission('1006', '1', [applicant('1006', '1', { email: 'erin@example.com' })]);
     await h.publishEnvelope(event);
     const applicationId = event.payload.applicationId;
-    const blocked = await waitFor(async () => ofType(await h.invitesOf(applicationId), 'InviteBlocked')[0], {
-      timeoutMs: 30_000,
-    });
+    const blocked = await waitFor(async () => ofType(await h.invitesOf(applicationId), 'InviteBlocked')[0]);
     expect(blocked.payload).toMatchObject({ reason: 'platform_rejected' });
     expect(blocked.payload.detail).toContain('422');
-    await settled(event);
+    await h.settled(event);
     expect(h.groupsFor(applicationId)).toHaveLength(0);
     expect(await h.notificationsOf(applicationId)).toHaveLength(0);
-  }, 60_000);
+  });
 
   it('retries after a platform outage without creating a second group', async () => {
     h.sandbox.state.faults.add({
@@ -265,14 +240,15 @@ describe('invite service', () => {
     const event = submission('1007', '1', [applicant('1007', '1', { email: 'fay@example.com' })]);
     await h.publishEnvelope(event);
     const applicationId = event.payload.applicationId;
+    // The retry comes 30 s after the failure (the job's retry delay): more than waitFor's default margin.
     await waitFor(async () => ofType(await h.invitesOf(applicationId), 'InviteSent').length === 2, {
       timeoutMs: 90_000,
       intervalMs: 500,
     });
     expect(h.groupsFor(applicationId)).toHaveLength(1);
-    const app = await h.service.prisma.application.findUniqueOrThrow({ where: { id: applicationId } });
+    const app = await h.service.db.client.application.findUniqueOrThrow({ where: { id: applicationId } });
     expect(app).toMatchObject({ requestStatus: 'done', requestAttempts: 2 });
-  }, 120_000);
+  });
 
   it('adopts a group a crashed run created but never recorded (found by correlation id)', async () => {
     const hal = applicant('1009', '1', { email: 'hal@example.com' });
@@ -305,14 +281,11 @@ describe('invite service', () => {
     await h.publishEnvelope(event);
     const requested = await waitFor(
       async () => ofType(await h.invitesOf(applicationId), 'VerificationRequested')[0],
-      { timeoutMs: 30_000 },
     );
     expect(requested.payload.applicantGroupId).toBe(orphan.id);
     expect(h.groupsFor(applicationId)).toHaveLength(1);
-    await waitFor(async () => ofType(await h.invitesOf(applicationId), 'InviteSent').length === 2, {
-      timeoutMs: 30_000,
-    });
-  }, 60_000);
+    await waitFor(async () => ofType(await h.invitesOf(applicationId), 'InviteSent').length === 2);
+  });
 
   it('expires an open invite but not a completed one', async () => {
     const gil = applicant('1008', '1', { email: 'gil@example.com' });
@@ -321,7 +294,6 @@ describe('invite service', () => {
     const applicationId = event.payload.applicationId;
     const requested = await waitFor(
       async () => ofType(await h.invitesOf(applicationId), 'VerificationRequested')[0],
-      { timeoutMs: 30_000 },
     );
     const income = (
       requested.payload.applicants as { verifications: { kind: string; verificationId: string }[] }[]
@@ -340,13 +312,22 @@ describe('invite service', () => {
     await h.publishEnvelope(completed);
     await h.publishEnvelope({ ...completed, id: crypto.randomUUID() }); // the platform reports completion twice
 
-    const expired = await waitFor(async () => ofType(await h.invitesOf(applicationId), 'InviteExpired')[0], {
-      timeoutMs: 30_000,
-    });
+    const expired = await waitFor(async () => ofType(await h.invitesOf(applicationId), 'InviteExpired')[0]);
     expect(expired.payload).toMatchObject({ applicantId: gil.applicantId, kind: 'identity' });
-    await new Promise((r) => setTimeout(r, 1500));
+    // The completed income invite's expiry job is due at the same time: wait until it has run, and anything it
+    // published is on Kafka, before counting.
+    await waitFor(
+      async () => {
+        const [open] = await h.service.db.client.$queryRaw<{ count: bigint }[]>`
+          SELECT count(*) FROM pgboss.job WHERE name = ${expireInvite.name}
+            AND data->>'applicantId' = ${gil.applicantId} AND state IN ('created', 'retry', 'active')`;
+        const unpublished = await h.service.db.client.outboxMessage.count({ where: { publishedAt: null } });
+        return open?.count === 0n && unpublished === 0;
+      },
+      { message: "gil's expiry jobs done" },
+    );
     expect(ofType(await h.invitesOf(applicationId), 'InviteExpired')).toHaveLength(1);
-    const rows = await h.service.prisma.invite.findMany({
+    const rows = await h.service.db.client.invite.findMany({
       where: { applicationId },
       orderBy: { kind: 'asc' },
     });
@@ -354,5 +335,5 @@ describe('invite service', () => {
       ['identity', 'expired'],
       ['income', 'completed'],
     ]);
-  }, 60_000);
+  });
 });

@@ -9,11 +9,11 @@ let h: InviteTest;
 
 beforeAll(async () => {
   h = await startInviteTest({ properties: { '1': { name: 'Aspen Ridge', identityVerification: true } } });
-}, 120_000);
+});
 
 afterAll(async () => {
   await h?.stop();
-}, 60_000);
+});
 
 beforeEach(() => {
   h.sandbox.state.platform.reset();
@@ -22,21 +22,6 @@ beforeEach(() => {
 
 const blocks = async (applicationId: string) => ofType(await h.invitesOf(applicationId), 'InviteBlocked');
 const sentInvites = async (applicationId: string) => ofType(await h.invitesOf(applicationId), 'InviteSent');
-
-/** Waits until the consumer took the event in and the platform job, if any, has finished. */
-async function settled(event: { id: string; payload: { applicationId: string } }) {
-  await waitFor(
-    async () => {
-      const inbox = await h.service.prisma.inboxMessage.count({ where: { eventId: event.id } });
-      const app = await h.service.prisma.application.findUnique({
-        where: { id: event.payload.applicationId },
-      });
-      return inbox === 1 && app && !['queued', 'running'].includes(app.requestStatus);
-    },
-    // The platform job is polled every 0.5 s and may retry once (1 s); 30 s is ample on a loaded machine.
-    { timeoutMs: 30_000, message: `event ${event.id} processed` },
-  );
-}
 
 describe('an application without a known rent', () => {
   it('creates no group and reports rent_unknown per applicant; once the rent arrives the invitations go out once', async () => {
@@ -50,7 +35,7 @@ describe('an application without a known rent', () => {
         const found = await blocks(applicationId);
         return found.length === 2 ? found : undefined;
       },
-      { timeoutMs: 30_000, message: 'two InviteBlocked rent_unknown' },
+      { message: 'two InviteBlocked rent_unknown' },
     );
     expect(blocked.map((b) => b.version)).toEqual([2, 2]);
     expect(blocked.map((b) => b.payload.applicantId).sort()).toEqual(
@@ -60,9 +45,9 @@ describe('an application without a known rent', () => {
       expect(b.payload.reason).toBe('rent_unknown');
       expect(b.payload.detail).toMatch(/monthly rent.*property 1.*Set the rent in Entrata/s);
     }
-    await settled(noRent);
+    await h.settled(noRent);
     expect(h.groupsFor(applicationId)).toEqual([]);
-    expect(await h.service.prisma.application.findUnique({ where: { id: applicationId } })).toMatchObject({
+    expect(await h.service.db.client.application.findUnique({ where: { id: applicationId } })).toMatchObject({
       requestStatus: 'waiting_for_rent',
       monthlyRentCents: null,
     });
@@ -72,33 +57,32 @@ describe('an application without a known rent', () => {
     await h.publishEnvelope(again);
     const v1 = submissionV1('3001', '1', [ada, bob]);
     await h.publishEnvelope(v1);
-    await settled(v1);
+    await h.settled(v1);
     expect(await blocks(applicationId)).toHaveLength(2);
 
     // A re-read finds the rent (Entrata or the property setting): the group is created with it, once.
     const withRent = submission('3001', '1', [ada, bob], { rentCents: 187_500 });
     await h.publishEnvelope(withRent);
     await waitFor(async () => (await sentInvites(applicationId)).length === 4, {
-      timeoutMs: 30_000,
       message: 'four InviteSent after the rent arrived',
     });
     await h.publishEnvelope(submission('3001', '1', [ada, bob], { rentCents: 187_500 }));
     await h.publishEnvelope(submissionV1('3001', '1', [ada, bob]));
     const last = submission('3001', '1', [ada, bob], { rentCents: 187_500 });
     await h.publishEnvelope(last);
-    await settled(last);
+    await h.settled(last);
     const groups = h.groupsFor(applicationId);
     expect(groups).toHaveLength(1);
     expect(groups[0]?.monthlyRentCents).toBe(187_500);
     expect(await sentInvites(applicationId)).toHaveLength(4);
     expect(await h.notificationsOf(applicationId)).toHaveLength(6);
     expect(await blocks(applicationId)).toHaveLength(2);
-    expect(await h.service.prisma.application.findUnique({ where: { id: applicationId } })).toMatchObject({
+    expect(await h.service.db.client.application.findUnique({ where: { id: applicationId } })).toMatchObject({
       requestStatus: 'done',
       monthlyRentCents: 187_500,
       rentSource: 'property_setting',
     });
-  }, 120_000);
+  });
 });
 
 describe('a platform that does not give the undocumented ids and links', () => {
@@ -113,7 +97,7 @@ describe('a platform that does not give the undocumented ids and links', () => {
         const found = await blocks(applicationId);
         return found.length > 0 ? found : undefined;
       },
-      { timeoutMs: 30_000, message: 'InviteBlocked platform_ids_unavailable' },
+      { message: 'InviteBlocked platform_ids_unavailable' },
     );
     expect(blocked?.payload).toMatchObject({
       applicantId: cy.applicantId,
@@ -122,14 +106,14 @@ describe('a platform that does not give the undocumented ids and links', () => {
     expect(blocked?.payload.detail).toMatch(
       /created applicant group .* gave no applicant and verification ids/,
     );
-    await settled(event);
+    await h.settled(event);
     const [group] = h.groupsFor(applicationId);
     expect(h.groupsFor(applicationId)).toHaveLength(1);
     // The group id still maps REPORT_READY (household) to the application at ingest.
     const [requested] = ofType(await h.invitesOf(applicationId), 'VerificationRequested');
     expect(requested?.payload).toMatchObject({ applicantGroupId: group?.id, applicants: [] });
     expect(await h.notificationsOf(applicationId)).toEqual([]);
-    expect(await h.service.prisma.applicant.findUnique({ where: { id: cy.applicantId } })).toMatchObject({
+    expect(await h.service.db.client.applicant.findUnique({ where: { id: cy.applicantId } })).toMatchObject({
       status: 'ids_unavailable',
       platformGroupId: group?.id,
       waitingFor: 'platform_ids_unavailable',
@@ -138,7 +122,7 @@ describe('a platform that does not give the undocumented ids and links', () => {
     // Replaying the submission reads the group again; still nothing: not reported twice, no new group.
     const replay = submission('3002', '1', [cy]);
     await h.publishEnvelope(replay);
-    await settled(replay);
+    await h.settled(replay);
     expect(await blocks(applicationId)).toHaveLength(1);
     expect(h.groupsFor(applicationId)).toHaveLength(1);
 
@@ -146,7 +130,6 @@ describe('a platform that does not give the undocumented ids and links', () => {
     h.sandbox.state.platform.settings.applicantDetails = true;
     await h.publishEnvelope(submission('3002', '1', [cy]));
     await waitFor(async () => (await sentInvites(applicationId)).length === 2, {
-      timeoutMs: 30_000,
       message: 'InviteSent after the ids became available',
     });
     expect(h.groupsFor(applicationId)).toHaveLength(1);
@@ -154,7 +137,7 @@ describe('a platform that does not give the undocumented ids and links', () => {
     expect(requests.at(-1)?.payload.applicants).toEqual([
       expect.objectContaining({ applicantId: cy.applicantId }),
     ]);
-  }, 120_000);
+  });
 
   it('sends nothing for a verification without an invitation link (one report per kind), but maps its id', async () => {
     h.sandbox.state.platform.settings.invitationLinks = false;
@@ -162,7 +145,7 @@ describe('a platform that does not give the undocumented ids and links', () => {
     const event = submission('3003', '1', [di]);
     const applicationId = event.payload.applicationId;
     await h.publishEnvelope(event);
-    await settled(event);
+    await h.settled(event);
     const blocked = await blocks(applicationId);
     expect(blocked.map((b) => [b.payload.reason, b.payload.kind]).sort()).toEqual([
       ['platform_ids_unavailable', 'identity'],
@@ -175,7 +158,7 @@ describe('a platform that does not give the undocumented ids and links', () => {
     )?.[0];
     expect(mapped?.verifications.map((v) => v.kind).sort()).toEqual(['identity', 'income']);
     expect(await h.notificationsOf(applicationId)).toEqual([]);
-  }, 60_000);
+  });
 
   it('never creates twice after an unanswered create when the correlation-id lookup is not offered', async () => {
     h.sandbox.state.platform.settings.correlationIdLookup = false;
@@ -196,21 +179,22 @@ describe('a platform that does not give the undocumented ids and links', () => {
         const found = await blocks(applicationId);
         return found.length > 0 ? found : undefined;
       },
-      { timeoutMs: 60_000, message: 'InviteBlocked after the unanswered create' },
+      // The job retries 30 s after the time-out (its retry delay): more than waitFor's default margin.
+      { timeoutMs: 90_000, message: 'InviteBlocked after the unanswered create' },
     );
     expect(blocked?.payload).toMatchObject({ reason: 'platform_ids_unavailable' });
     expect(blocked?.payload.detail).toMatch(
       new RegExp(`correlation id ${applicationId}.*not created a second time`),
     );
-    await settled(event);
+    await h.settled(event);
     // The create the client gave up on did happen at the platform: exactly one group.
-    await waitFor(() => h.groupsFor(applicationId).length === 1, { timeoutMs: 10_000 });
+    await waitFor(() => h.groupsFor(applicationId).length === 1);
     // A replay looks again (the lookup is still not offered): no second group, not reported twice.
     const replay = submission('3004', '1', [ed]);
     await h.publishEnvelope(replay);
-    await settled(replay);
+    await h.settled(replay);
     expect(h.groupsFor(applicationId)).toHaveLength(1);
     expect(await blocks(applicationId)).toHaveLength(1);
     expect(await h.notificationsOf(applicationId)).toEqual([]);
-  }, 90_000);
+  });
 });

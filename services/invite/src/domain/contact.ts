@@ -1,6 +1,5 @@
-import type { ApplicationSubmitted, PayloadOf } from '@autoverify/contracts';
+import type { ApplicationSubmitted, Channel, PayloadOf } from '@autoverify/contracts';
 
-export type Channel = 'email' | 'sms';
 export type ContactIssue = PayloadOf<
   typeof ApplicationSubmitted
 >['applicants'][number]['contactIssues'][number];
@@ -61,12 +60,24 @@ export function assessContact(contact: ContactDetails, channels: ChannelSettings
   };
 }
 
-export const normaliseEmail = (email: string): string => email.trim().toLowerCase();
+/**
+ * The form in which invite compares email addresses and hashes them into notification ids; never sent
+ * anywhere (messages go to the address as given). Ingest has already validated the address, trimmed it and
+ * lower-cased its domain (services/ingest/src/domain/contacts.ts), keeping the local part as Entrata has it
+ * because RFC 5321 lets a mailbox host tell `Ada@` from `ada@`. For comparing, invite folds the local part
+ * too: no mainstream provider treats it case-sensitively (the RFC itself discourages relying on it), the
+ * platform may echo an address in another case than we sent, and a case-only edit in Entrata taken for a
+ * new address would send the applicant a second invitation (duplicate invites are what users complain
+ * about). So two addresses ingest calls equal are equal here too. Changing this rule changes notification
+ * ids (contactHash), and every replay after the change would invite again.
+ */
+export const emailKey = (email: string): string => email.trim().toLowerCase();
 
-/** Same contact = same normalised email and phone; names and issue lists do not matter for invites. */
+/** Whether two optional addresses are the same mailbox by emailKey (two absent ones are the same). */
+export const sameEmail = (a: string | null | undefined, b: string | null | undefined): boolean =>
+  (a ? emailKey(a) : null) === (b ? emailKey(b) : null);
+
+/** Same contact = same email (emailKey) and phone; names and issue lists do not matter for invites. */
 export function sameContact(a: ContactDetails, b: ContactDetails): boolean {
-  return (
-    (a.email ? normaliseEmail(a.email) : null) === (b.email ? normaliseEmail(b.email) : null) &&
-    (a.mobilePhone ?? null) === (b.mobilePhone ?? null)
-  );
+  return sameEmail(a.email, b.email) && (a.mobilePhone ?? null) === (b.mobilePhone ?? null);
 }

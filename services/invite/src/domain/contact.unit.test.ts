@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assessContact, sameContact } from './contact.ts';
+import { assessContact, emailKey, sameContact, sameEmail } from './contact.ts';
 
 const both = { email: true, sms: true };
 
@@ -85,5 +85,24 @@ describe('sameContact', () => {
     expect(sameContact({ mobilePhone: '+13035550123', contactIssues: [] }, { contactIssues: [] })).toBe(
       false,
     );
+  });
+});
+
+describe('emailKey and sameEmail', () => {
+  it('agree with ingest, which lower-cases only the domain: its equal addresses stay equal here', () => {
+    // What ingest publishes for `Ada@Example.COM` and `Ada@example.com`: Ada@example.com both times.
+    expect(sameEmail('Ada@example.com', 'Ada@example.com')).toBe(true);
+    expect(emailKey('Ada@example.com')).toBe(emailKey('Ada@EXAMPLE.com'));
+  });
+
+  it('also fold the local part: a case-only edit is the same mailbox, not a second invitation', () => {
+    expect(emailKey(' Ada.Lovelace@Example.com ')).toBe('ada.lovelace@example.com');
+    expect(sameEmail('Ada@example.com', 'ada@example.com')).toBe(true);
+    expect(sameEmail('ada@example.com', 'ada2@example.com')).toBe(false);
+  });
+
+  it('treat two absent addresses as the same and an absent one as different', () => {
+    expect(sameEmail(null, undefined)).toBe(true);
+    expect(sameEmail('ada@example.com', null)).toBe(false);
   });
 });

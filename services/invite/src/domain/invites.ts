@@ -1,6 +1,7 @@
-import type { Channel, ChannelSettings } from './contact.ts';
+import type { Channel, VerificationKind } from '@autoverify/contracts';
+import type { ChannelSettings } from './contact.ts';
 import { inviteExpiresAt } from './expiry.ts';
-import { inviteNotificationId, type VerificationKind } from './notification-id.ts';
+import { inviteNotificationId } from './notification-id.ts';
 
 export interface PlatformVerificationRef {
   kind: VerificationKind;

@@ -1,15 +1,11 @@
 import { createHash } from 'node:crypto';
-import { type Channel, normaliseEmail } from './contact.ts';
+import type { Channel, VerificationKind } from '@autoverify/contracts';
+import { emailKey } from './contact.ts';
 
-export type VerificationKind = 'income' | 'identity';
-
-/** Contacts are compared and hashed normalised, so `Ada@Example.com ` and `ada@example.com` are one address. */
-export function normaliseContact(channel: Channel, contact: string): string {
-  return channel === 'email' ? normaliseEmail(contact) : contact.trim();
-}
-
+/** Contacts are hashed in their compared form, so `Ada@Example.com ` and `ada@example.com` are one address. */
 export function contactHash(channel: Channel, contact: string): string {
-  return createHash('sha256').update(normaliseContact(channel, contact)).digest('hex').slice(0, 12);
+  const key = channel === 'email' ? emailKey(contact) : contact.trim();
+  return createHash('sha256').update(key).digest('hex').slice(0, 12);
 }
 
 /**

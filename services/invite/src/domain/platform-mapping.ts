@@ -1,6 +1,6 @@
-import { normaliseEmail } from './contact.ts';
+import type { VerificationKind } from '@autoverify/contracts';
+import { sameEmail } from './contact.ts';
 import type { PlatformVerificationRef } from './invites.ts';
-import type { VerificationKind } from './notification-id.ts';
 
 export interface OurApplicant {
   applicantId: string;
@@ -33,7 +33,7 @@ export function matchPlatformApplicants<O extends OurApplicant, T extends TheirA
   const free = new Set(theirs);
   const result = new Map<string, T>();
   const rules: ((o: O, t: T) => boolean)[] = [
-    (o, t) => Boolean(o.email && t.email && normaliseEmail(o.email) === normaliseEmail(t.email)),
+    (o, t) => Boolean(o.email && t.email && sameEmail(o.email, t.email)),
     (o, t) => Boolean(o.mobilePhone && t.phoneNumber && o.mobilePhone === t.phoneNumber),
     (o, t) => Boolean(t.firstName && t.lastName && o.firstName === t.firstName && o.lastName === t.lastName),
   ];

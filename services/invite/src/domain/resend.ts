@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { Channel, ChannelSettings } from './contact.ts';
-import { inviteNotificationId, type VerificationKind } from './notification-id.ts';
+import type { Channel, VerificationKind } from '@autoverify/contracts';
+import type { ChannelSettings } from './contact.ts';
+import { inviteNotificationId } from './notification-id.ts';
 
 /** What support asks for in POST /admin/invites/resend. */
 export interface ResendRequest {

@@ -10,14 +10,17 @@ import { type Handler, type HandlerContext, handle, PermanentError } from '@auto
 import type { Tx } from '../db.ts';
 import type { ContactIssue } from '../domain/contact.ts';
 import { decideSubmission, type KnownApplicant } from '../domain/submission.ts';
-import type { Applicant } from '../generated/prisma/client.ts';
-import { JOB_NAMES, type JobRetry, type JobSender, REQUEST_JOB_RETRY } from '../ports.ts';
-
-export interface ApplicationSubmittedDeps {
-  tenants: Tenants;
-  jobs: JobSender;
-  retry?: JobRetry;
-}
+import { createVerificationRequest } from '../jobs.ts';
+import type { InviteContext } from '../service.ts';
+import {
+  type Applicant,
+  createApplication,
+  findApplicationWithApplicants,
+  queuePlatformWork,
+  type RentUpdate,
+  saveApplicant,
+  setRent,
+} from '../store/applications.ts';
 
 type Submitted = PayloadOf<typeof ApplicationSubmittedV2>;
 
@@ -27,53 +30,51 @@ type Submitted = PayloadOf<typeof ApplicationSubmittedV2>;
  * InviteBlocked events and the job are committed together or not at all. v1 and v2 are both handled: a v1
  * submission (from before the rent was read) tells nothing about the rent, and a known rent is kept.
  */
-export function applicationSubmittedHandlers(deps: ApplicationSubmittedDeps): Handler<Tx>[] {
-  const record = recordSubmission(deps);
+export function applicationSubmittedHandlers(ctx: InviteContext): Handler<Tx>[] {
+  const record = recordSubmission(ctx);
   return [
-    handle(ApplicationSubmitted, (event, tx: Tx, ctx) => record(event, event.payload, tx, ctx)),
-    handle(ApplicationSubmittedV2, (event, tx: Tx, ctx) => record(event, event.payload, tx, ctx)),
+    handle(ApplicationSubmitted, (event, tx: Tx, hctx) => record(event, event.payload, tx, hctx)),
+    handle(ApplicationSubmittedV2, (event, tx: Tx, hctx) => record(event, event.payload, tx, hctx)),
   ];
 }
 
-function recordSubmission(deps: ApplicationSubmittedDeps) {
+function recordSubmission(ctx: InviteContext) {
   return async (
     event: EventOf<typeof ApplicationSubmitted> | EventOf<typeof ApplicationSubmittedV2>,
     p: Submitted,
     tx: Tx,
-    ctx: HandlerContext<Tx>,
+    { logger }: HandlerContext<Tx>,
   ): Promise<void> => {
     let settings: ReturnType<Tenants['property']>;
     try {
-      settings = deps.tenants.property(event.tenantId, p.propertyId);
+      settings = ctx.tenants.property(event.tenantId, p.propertyId);
     } catch (error) {
       // An unknown customer is a configuration problem no retry fixes: straight to the dead-letter topic.
       throw new PermanentError(`no settings for tenant ${event.tenantId}: ${(error as Error).message}`);
     }
 
-    const existing = await tx.application.findUnique({
-      where: { id: p.applicationId },
-      include: { applicants: true },
-    });
+    const existing = await findApplicationWithApplicants(tx, p.applicationId);
     const previous = new Map((existing?.applicants ?? []).map((a) => [a.id, a]));
     const decision = decideSubmission(existing?.applicants.map(toKnown), p.applicants, settings.channels);
 
-    const rent =
+    const rent: RentUpdate =
       p.monthlyRentCents === undefined
         ? {}
         : { monthlyRentCents: p.monthlyRentCents, rentSource: p.rentSource ?? null };
     if (!existing) {
-      await tx.application.create({
-        data: {
+      await createApplication(
+        tx,
+        {
           id: p.applicationId,
           tenantId: event.tenantId,
           entrataApplicationId: p.entrataApplicationId,
           propertyId: p.propertyId,
           submittedAt: new Date(p.submittedAt),
-          ...rent,
         },
-      });
+        rent,
+      );
     } else if (p.monthlyRentCents !== undefined) {
-      await tx.application.update({ where: { id: p.applicationId }, data: rent });
+      await setRent(tx, p.applicationId, rent);
     }
     // The invitations held back for the rent go out once a submission carries it.
     // Also while a run is under way (it read no rent): the job queued here runs after it.
@@ -92,7 +93,7 @@ function recordSubmission(deps: ApplicationSubmittedDeps) {
           : d.change === 'new' || d.change === 'added'
             ? 'pending'
             : (before?.status ?? 'pending');
-      const snapshot = {
+      await saveApplicant(tx, p.applicationId, d.applicantId, {
         entrataCustomerId: submitted.entrataCustomerId,
         role: submitted.role,
         firstName: submitted.firstName,
@@ -104,11 +105,6 @@ function recordSubmission(deps: ApplicationSubmittedDeps) {
         status,
         blockedReason: status === 'blocked' ? (d.blocked?.reason ?? null) : null,
         blockedDetail: status === 'blocked' ? (d.blocked?.detail ?? null) : null,
-      };
-      await tx.applicant.upsert({
-        where: { id: d.applicantId },
-        create: { id: d.applicantId, applicationId: p.applicationId, ...snapshot },
-        update: snapshot,
       });
 
       if (d.blocked && d.reportBlock && !invitedBefore) {
@@ -123,13 +119,13 @@ function recordSubmission(deps: ApplicationSubmittedDeps) {
           },
           { tenantId: event.tenantId, correlationId: p.applicationId, causationId: event.id },
         );
-        ctx.logger.warn(
+        logger.warn(
           { applicationId: p.applicationId, applicantId: d.applicantId, reason: d.blocked.reason },
           'applicant cannot be invited',
         );
       } else if (d.notes.length > 0 && d.change !== 'unchanged') {
         // Invited on the channel that works; the other channel's problem stays on the applicant row.
-        ctx.logger.warn(
+        logger.warn(
           { applicationId: p.applicationId, applicantId: d.applicantId, channels: d.usable, notes: d.notes },
           'applicant invited on some channels only',
         );
@@ -137,24 +133,16 @@ function recordSubmission(deps: ApplicationSubmittedDeps) {
     }
 
     if (decision.syncPlatform || rentArrived) {
-      // A running job keeps its claim (status running); the job queued here waits for it and then sees
-      // this submission. The key names the revision, not just the application: the queue admits one
-      // job per key while another is queued OR running, and a change made during a run must not be dropped.
-      const { revision } = await tx.application.update({
-        where: { id: p.applicationId },
-        data: { revision: { increment: 1 } },
-      });
-      await tx.application.updateMany({
-        where: { id: p.applicationId, requestStatus: { not: 'running' } },
-        data: { requestStatus: 'queued' },
-      });
-      await deps.jobs.send(
-        JOB_NAMES.request,
+      // The key names the revision, not just the application: the queue admits one job per key while
+      // another is queued OR running, and a change made during a run must not be dropped.
+      const revision = await queuePlatformWork(tx, p.applicationId);
+      await ctx.jobs.send(
+        createVerificationRequest,
         { applicationId: p.applicationId },
-        { tx, singletonKey: `${p.applicationId}:r${revision}`, ...(deps.retry ?? REQUEST_JOB_RETRY) },
+        { tx, key: `${p.applicationId}:r${revision}` },
       );
     }
-    ctx.logger.info(
+    logger.info(
       {
         applicationId: p.applicationId,
         firstTime: decision.firstTime,

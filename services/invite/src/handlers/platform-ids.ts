@@ -1,20 +1,9 @@
-import type { Tenants } from '@autoverify/config';
 import { isVerificationPlatformError, type PlatformApplicant } from '@autoverify/verification-client';
 import { idsUnavailableDetail } from '../domain/blocks.ts';
-import type { VerificationKind } from '../domain/notification-id.ts';
 import { matchPlatformApplicants, verificationRefs } from '../domain/platform-mapping.ts';
-import type { Applicant, Application } from '../generated/prisma/client.ts';
-import type { RequestVerificationDeps, RunState } from './run-state.ts';
-
-/** One run's view of the application, shared by the platform steps. */
-export interface SyncContext {
-  application: Application & { applicants: Applicant[] };
-  settings: ReturnType<Tenants['property']>;
-  kinds: VerificationKind[];
-  state: RunState;
-  /** The job's last attempt: a transient failure is then reported instead of retried. */
-  finalAttempt: boolean;
-}
+import type { InviteContext } from '../service.ts';
+import type { Applicant } from '../store/applications.ts';
+import type { PlatformRun } from './run-state.ts';
 
 type Read =
   | { kind: 'read'; applicants: PlatformApplicant[] | undefined; how: string }
@@ -26,8 +15,8 @@ type Read =
  * reported, never guessed; a read that failed transiently is retried by the job first.
  */
 export async function mapGroupApplicants(
-  deps: RequestVerificationDeps,
-  ctx: SyncContext,
+  ctx: InviteContext,
+  run: PlatformRun,
   groupId: string,
   ours: Applicant[],
   given: PlatformApplicant[] | undefined,
@@ -43,11 +32,11 @@ export async function mapGroupApplicants(
   let matches = pair(given);
   let how = givenHow;
   if (matches.size < ours.length) {
-    const read = await readGroup(deps, groupId);
-    if (read.kind === 'retry' && !ctx.finalAttempt) {
-      ctx.state.retryable ??= read.error;
+    const read = await readGroup(ctx, groupId);
+    if (read.kind === 'retry' && !run.finalAttempt) {
+      run.state.retryable ??= read.error;
       for (const applicant of ours.filter((a) => !matches.has(a.id)))
-        ctx.state.held.push({
+        run.state.held.push({
           applicant,
           reason: 'platform_ids_unavailable',
           detail: '',
@@ -63,7 +52,7 @@ export async function mapGroupApplicants(
   for (const applicant of ours) {
     const theirs = matches.get(applicant.id);
     if (theirs)
-      ctx.state.recorded.push({
+      run.state.recorded.push({
         applicant,
         groupId,
         platformApplicantId: theirs.id,
@@ -72,8 +61,8 @@ export async function mapGroupApplicants(
         phone: applicant.mobilePhone,
         verifications: verificationRefs(theirs),
       });
-    else if (!ctx.state.held.some((h) => h.applicant.id === applicant.id))
-      ctx.state.held.push({
+    else if (!run.state.held.some((h) => h.applicant.id === applicant.id))
+      run.state.held.push({
         applicant,
         reason: 'platform_ids_unavailable',
         detail: idsUnavailableDetail({ kind: 'no_applicants', groupId, how }),
@@ -84,9 +73,9 @@ export async function mapGroupApplicants(
 }
 
 /** NOT DOCUMENTED: GET /api/v1/applicant_groups/{id} (see the verification client's assumptions.ts). */
-async function readGroup(deps: RequestVerificationDeps, groupId: string): Promise<Read> {
+async function readGroup(ctx: InviteContext, groupId: string): Promise<Read> {
   try {
-    const group = await deps.platform.getApplicantGroup(groupId);
+    const group = await ctx.platform.getApplicantGroup(groupId);
     return {
       kind: 'read',
       applicants: group.applicants,

@@ -1,48 +1,47 @@
+import type { JobAttempt } from '@autoverify/service-kit';
 import { isVerificationPlatformError } from '@autoverify/verification-client';
-import { JOB_NAMES, type JobAttempt } from '../ports.ts';
-import { platformSync } from './platform-sync.ts';
+import { type CreateVerificationRequestData, createVerificationRequest } from '../jobs.ts';
+import type { InviteContext } from '../service.ts';
+import { applicationExists, claimApplication, releaseAfterFailure } from '../store/applications.ts';
+import { syncWithPlatform } from './platform-sync.ts';
 import { recordRun } from './record-run.ts';
-import type { RequestVerificationDeps } from './run-state.ts';
 
-export type { RequestVerificationDeps } from './run-state.ts';
+/** How long a run holds its claim on the application; a crashed run's claim lapses after it. */
+const LEASE_MS = 5 * 60_000;
 
-export interface RequestJobData {
-  applicationId: string;
-}
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The `create-verification-request` job: brings the platform in line with our applicants and sends the
  * invitations that are due. Every step is idempotent, so the first submission, a changed contact, a
  * newcomer, the rent becoming known, a retry after a time-out and a retry after a crash all run the same code:
- *   claim the application row (lease) -> talk to the platform (platform-sync.ts: create the group or find
- *   it again, read it back for the ids, add newcomers, update contacts) -> in ONE transaction record the
- *   outcome, publish VerificationRequested, InviteBlocked, NotificationRequested and InviteSent
- *   (record-run.ts) -> release the claim.
+ *   1. claim the application row (a lease: never two runs at once);
+ *   2. talk to the platform (platform-sync.ts: create the group or find it again, read it back for the ids,
+ *      add newcomers, update contacts), collecting what it learnt in a RunState;
+ *   3. in ONE transaction record that outcome and publish VerificationRequested, InviteBlocked,
+ *      NotificationRequested and InviteSent (record-run.ts, send-invites.ts), releasing the claim;
+ *   4. on a failure, release the claim as queued (a retry follows) or failed (recorded for support).
  */
-export function requestVerificationJob(deps: RequestVerificationDeps) {
-  const now = deps.now ?? (() => new Date());
-  const leaseMs = deps.leaseMs ?? 5 * 60_000;
-  const logger = deps.logger.child({ job: JOB_NAMES.request });
-  const talkToPlatform = platformSync(deps);
-  const complete = recordRun(deps);
+export function createVerificationRequestJob(serviceCtx: InviteContext) {
+  const ctx: InviteContext = {
+    ...serviceCtx,
+    logger: serviceCtx.logger.child({ job: createVerificationRequest.name }),
+  };
 
-  return async function run(data: RequestJobData, attempt: JobAttempt): Promise<void> {
-    const { applicationId } = data;
-    const claimed = await deps.prisma.application.updateMany({
-      where: {
-        id: applicationId,
-        OR: [{ requestStatus: { not: 'running' } }, { leaseUntil: { lt: now() } }],
-      },
-      data: {
-        requestStatus: 'running',
-        leaseUntil: new Date(now().getTime() + leaseMs),
-        requestAttempts: { increment: 1 },
-      },
-    });
-    if (claimed.count === 0) {
-      const exists = await deps.prisma.application.count({ where: { id: applicationId } });
-      if (!exists) {
-        logger.error({ applicationId }, 'platform job for an unknown application; dropped');
+  return async (data: CreateVerificationRequestData, attempt: JobAttempt): Promise<void> => {
+    const applicationId = (data as Partial<CreateVerificationRequestData> | null)?.applicationId;
+    if (typeof applicationId !== 'string' || !UUID.test(applicationId)) {
+      // Nothing to retry: a job we did not enqueue, or a corrupted payload.
+      ctx.logger.error({ data }, 'platform job without an application id: dropped');
+      return;
+    }
+    const now = ctx.clock.now();
+    const claimed = await ctx.db.run((tx) =>
+      claimApplication(tx, applicationId, now, new Date(now.getTime() + LEASE_MS)),
+    );
+    if (!claimed) {
+      if (!(await applicationExists(ctx.db.client, applicationId))) {
+        ctx.logger.error({ applicationId }, 'platform job for an unknown application; dropped');
         return;
       }
       // Another run holds the claim: try again later (its own changes are picked up by whoever runs last).
@@ -50,27 +49,20 @@ export function requestVerificationJob(deps: RequestVerificationDeps) {
     }
 
     try {
-      const state = await talkToPlatform(applicationId, attempt.final);
-      await complete(applicationId, state);
-      deps.relay.wake();
+      const state = await syncWithPlatform(ctx, applicationId, attempt.final);
+      await recordRun(ctx, applicationId, state);
       if (state.retryable) throw state.retryable;
     } catch (error) {
-      await recordFailure(applicationId, error, attempt);
       const retryable = !isVerificationPlatformError(error) || error.retryable;
-      if (retryable && !attempt.final) throw error;
+      const final = attempt.final || !retryable;
+      const message = error instanceof Error ? error.message : String(error);
+      await ctx.db.run((tx) => releaseAfterFailure(tx, applicationId, final ? 'failed' : 'queued', message));
+      const fields = { applicationId, attempt: attempt.number, err: error };
+      if (final) ctx.logger.error(fields, 'verification request failed for good; support must look at it');
+      else {
+        ctx.logger.warn(fields, 'verification request failed; will retry');
+        throw error;
+      }
     }
   };
-
-  async function recordFailure(applicationId: string, error: unknown, attempt: JobAttempt): Promise<void> {
-    const retryable = !isVerificationPlatformError(error) || error.retryable;
-    const final = attempt.final || !retryable;
-    const message = error instanceof Error ? error.message : String(error);
-    await deps.prisma.application.updateMany({
-      where: { id: applicationId },
-      data: { requestStatus: final ? 'failed' : 'queued', leaseUntil: null, lastError: message },
-    });
-    const fields = { applicationId, attempt: attempt.attempt, err: error };
-    if (final) logger.error(fields, 'verification request failed for good; support must look at it');
-    else logger.warn(fields, 'verification request failed; will retry');
-  }
 }

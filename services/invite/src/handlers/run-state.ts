@@ -1,26 +1,7 @@
-import type { Tenants } from '@autoverify/config';
-import type { Logger } from '@autoverify/logger';
-import type { Outbox } from '@autoverify/messaging';
-import type { VerificationClient } from '@autoverify/verification-client';
-import type { PrismaClient, Tx } from '../db.ts';
+import type { ResolvedProperty } from '@autoverify/config';
+import type { VerificationKind } from '@autoverify/contracts';
 import type { PlatformVerificationRef } from '../domain/invites.ts';
-import type { Applicant } from '../generated/prisma/client.ts';
-import type { JobSender } from '../ports.ts';
-
-export interface RequestVerificationDeps {
-  prisma: PrismaClient;
-  outbox: Outbox<Tx>;
-  jobs: JobSender;
-  platform: VerificationClient;
-  tenants: Tenants;
-  relay: { wake(): void };
-  logger: Logger;
-  /** Where the platform sends its webhooks: `${INGEST_PUBLIC_URL}/webhooks/verification-platform`. */
-  webhookUrl: string;
-  now?: () => Date;
-  /** How long a run holds its claim on the application; a crashed run's claim lapses after it. */
-  leaseMs?: number;
-}
+import type { Applicant, ApplicationWithApplicants } from '../store/applications.ts';
 
 /** An applicant the platform gave us ids for, written in the completing transaction. */
 export interface Recorded {
@@ -54,7 +35,10 @@ export interface Held {
   report: boolean;
 }
 
-/** What one run learnt from the platform. */
+/**
+ * What one run of the platform job learnt from the platform (platform-sync.ts fills it in, nothing is
+ * written meanwhile), recorded afterwards in one transaction (record-run.ts).
+ */
 export interface RunState {
   recorded: Recorded[];
   /** Groups whose id mapping changed in this run: one VerificationRequested each (even without applicants). */
@@ -68,6 +52,16 @@ export interface RunState {
   retryable?: Error;
 }
 
+/** One run's view of the application, shared by the platform steps, and the state they fill in. */
+export interface PlatformRun {
+  application: ApplicationWithApplicants;
+  settings: ResolvedProperty;
+  kinds: VerificationKind[];
+  state: RunState;
+  /** The job's last attempt: a transient failure is then reported instead of retried. */
+  finalAttempt: boolean;
+}
+
 export const emptyRunState = (): RunState => ({
   recorded: [],
   groups: new Set(),
@@ -75,10 +69,3 @@ export const emptyRunState = (): RunState => ({
   contactUpdates: [],
   held: [],
 });
-
-/** The verifications recorded on an applicant row (`platform_verifications`). */
-export function refsOf(applicant: Applicant): PlatformVerificationRef[] {
-  return Array.isArray(applicant.platformVerifications)
-    ? (applicant.platformVerifications as unknown as PlatformVerificationRef[])
-    : [];
-}

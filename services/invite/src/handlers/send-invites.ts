@@ -1,36 +1,34 @@
-import type { Tenants } from '@autoverify/config';
-import { InviteBlockedV2, InviteSent, NotificationRequested } from '@autoverify/contracts';
+import type { ResolvedProperty } from '@autoverify/config';
+import { InviteBlockedV2, type VerificationKind } from '@autoverify/contracts';
+import type { EventMeta } from '@autoverify/messaging';
 import type { Tx } from '../db.ts';
 import { idsUnavailableDetail } from '../domain/blocks.ts';
 import { inviteKey, kindsFor, planInvites } from '../domain/invites.ts';
-import { contactHash, type VerificationKind } from '../domain/notification-id.ts';
-import type { Applicant, Application } from '../generated/prisma/client.ts';
-import { JOB_NAMES } from '../ports.ts';
-import { type RequestVerificationDeps, refsOf } from './run-state.ts';
+import { expireInvite } from '../jobs.ts';
+import type { InviteContext } from '../service.ts';
+import { type Applicant, type Application, markHeld, verificationsOf } from '../store/applications.ts';
+import { createInvite, findInvitesOf, requestedNotificationIds } from '../store/invites.ts';
+import { sendInvitation } from './invitation.ts';
 
 /**
- * Sends the invitations that are due, in the caller's transaction: NotificationRequested per channel not yet
- * requested (deterministic ids), InviteSent per applicant × kind, and the invite's expiry job. An applicant ×
+ * Sends the invitations that are due, in the caller's transaction: per applicant × kind, the notifications
+ * not yet requested (deterministic ids) and InviteSent, and for a new invite its expiry job. An applicant ×
  * kind the platform gave no verification or link for is reported (InviteBlocked platform_ids_unavailable),
  * once, and nothing is sent for it.
  */
 export async function sendDueInvites(
-  deps: RequestVerificationDeps,
+  ctx: InviteContext,
   tx: Tx,
   application: Application,
   applicants: Applicant[],
-  settings: ReturnType<Tenants['property']>,
-  meta: { tenantId: string; correlationId: string },
+  settings: ResolvedProperty,
+  meta: EventMeta,
 ): Promise<void> {
-  const logger = deps.logger.child({ job: JOB_NAMES.request });
   const invitable = applicants.filter((a) => a.status === 'requested' && a.platformApplicantId);
   const ids = invitable.map((a) => a.id);
-  const [invites, sent] = await Promise.all([
-    tx.invite.findMany({ where: { applicantId: { in: ids } } }),
-    tx.inviteNotification.findMany({ where: { applicantId: { in: ids } }, select: { id: true } }),
-  ]);
+  const [invites, sent] = await Promise.all([findInvitesOf(tx, ids), requestedNotificationIds(tx, ids)]);
   const plan = planInvites({
-    now: (deps.now ?? (() => new Date()))(),
+    now: ctx.clock.now(),
     inviteExpiryDays: settings.inviteExpiryDays,
     kinds: kindsFor(settings),
     channels: settings.channels,
@@ -40,10 +38,10 @@ export async function sendDueInvites(
       lastName: a.lastName,
       email: a.platformEmail,
       mobilePhone: a.platformPhone,
-      verifications: refsOf(a),
+      verifications: verificationsOf(a),
     })),
     invites: new Map(invites.map((i) => [inviteKey(i.applicantId, i.kind as VerificationKind), i])),
-    sent: new Set(sent.map((s) => s.id)),
+    sent,
   });
 
   for (const missing of plan.missing) {
@@ -55,11 +53,8 @@ export async function sendDueInvites(
       groupId: applicant.platformGroupId ?? 'unknown',
       verificationKind: missing.kind,
     });
-    await tx.applicant.update({
-      where: { id: applicant.id },
-      data: { waitingFor: 'platform_ids_unavailable' },
-    });
-    await deps.outbox.add(
+    await markHeld(tx, applicant.id, { waitingFor: 'platform_ids_unavailable' });
+    await ctx.outbox.add(
       tx,
       InviteBlockedV2,
       {
@@ -71,7 +66,7 @@ export async function sendDueInvites(
       },
       meta,
     );
-    logger.error(
+    ctx.logger.error(
       { applicationId: application.id, applicantId: missing.applicantId, kind: missing.kind },
       detail,
     );
@@ -79,69 +74,27 @@ export async function sendDueInvites(
 
   for (const invite of plan.invites) {
     if (invite.isNew) {
-      await tx.invite.create({
-        data: {
-          applicantId: invite.applicantId,
-          kind: invite.kind,
-          applicationId: application.id,
-          verificationId: invite.verificationId,
-          link: invite.link,
-          status: 'sent',
-          expiresAt: invite.expiresAt,
-        },
-      });
-      await deps.jobs.send(
-        JOB_NAMES.expire,
-        { applicantId: invite.applicantId, kind: invite.kind },
-        { tx, singletonKey: inviteKey(invite.applicantId, invite.kind), startAfter: invite.expiresAt },
-      );
-    }
-    for (const n of invite.notifications) {
-      await tx.inviteNotification.create({
-        data: {
-          id: n.notificationId,
-          applicantId: invite.applicantId,
-          kind: invite.kind,
-          channel: n.channel,
-          contactHash: contactHash(n.channel, n.to),
-        },
-      });
-      await deps.outbox.add(
-        tx,
-        NotificationRequested,
-        {
-          notificationId: n.notificationId,
-          applicationId: application.id,
-          applicantId: invite.applicantId,
-          propertyId: application.propertyId,
-          purpose: 'invite',
-          kind: invite.kind,
-          channel: n.channel,
-          to: n.to,
-          recipientName: invite.recipientName,
-          link: invite.link,
-          expiresAt: invite.expiresAt.toISOString(),
-        },
-        meta,
-      );
-    }
-    await deps.outbox.add(
-      tx,
-      InviteSent,
-      {
-        applicationId: application.id,
+      await createInvite(tx, {
         applicantId: invite.applicantId,
-        propertyId: application.propertyId,
         kind: invite.kind,
-        channels: invite.notifications.map((n) => n.channel),
-        notificationIds: invite.notifications.map((n) => n.notificationId),
+        applicationId: application.id,
+        verificationId: invite.verificationId,
         link: invite.link,
-        expiresAt: invite.expiresAt.toISOString(),
-        resend: invite.resend,
-      },
+        expiresAt: invite.expiresAt,
+      });
+      await ctx.jobs.send(
+        expireInvite,
+        { applicantId: invite.applicantId, kind: invite.kind },
+        { tx, key: inviteKey(invite.applicantId, invite.kind), startAfter: invite.expiresAt },
+      );
+    }
+    await sendInvitation(
+      ctx,
+      tx,
+      { ...invite, applicationId: application.id, propertyId: application.propertyId },
       meta,
     );
-    logger.info(
+    ctx.logger.info(
       {
         applicationId: application.id,
         applicantId: invite.applicantId,

@@ -1,6 +1,7 @@
 import { VerificationCompleted } from '@autoverify/contracts';
 import { handle } from '@autoverify/messaging';
 import type { Tx } from '../db.ts';
+import { findInvite, markCompleted } from '../store/invites.ts';
 
 /**
  * Marks the invite completed so it is never reported as expired. The platform may report a
@@ -8,21 +9,13 @@ import type { Tx } from '../db.ts';
  * expiry (a reopened request) still counts.
  */
 export function verificationCompletedHandler() {
-  return handle(VerificationCompleted, async (event, tx: Tx, ctx) => {
+  return handle(VerificationCompleted, async (event, tx: Tx, { logger }) => {
     const { applicantId, kind, applicationId } = event.payload;
-    const updated = await tx.invite.updateMany({
-      where: { applicantId, kind, status: { in: ['sent', 'expired'] } },
-      data: { status: 'completed', completedAt: new Date(event.occurredAt) },
-    });
-    if (updated.count > 0) {
-      ctx.logger.info({ applicationId, applicantId, kind }, 'invite completed');
+    if (await markCompleted(tx, applicantId, kind, new Date(event.occurredAt))) {
+      logger.info({ applicationId, applicantId, kind }, 'invite completed');
       return;
     }
-    const invite = await tx.invite.findUnique({ where: { applicantId_kind: { applicantId, kind } } });
-    if (!invite)
-      ctx.logger.warn(
-        { applicationId, applicantId, kind },
-        'completion for an invite we do not know; ignored',
-      );
+    if (!(await findInvite(tx, applicantId, kind)))
+      logger.warn({ applicationId, applicantId, kind }, 'completion for an invite we do not know; ignored');
   });
 }

@@ -1,11 +1,14 @@
-import { type HttpServer, sendProblem } from '@autoverify/service-kit';
+import { Channel, VerificationKind } from '@autoverify/contracts';
+import { bearerAuth, type HttpServer, sendProblem } from '@autoverify/service-kit';
 import Type from 'typebox';
 import type { ResendInvite } from '../handlers/resend-invite.ts';
-import { bearerMatches } from './admin-auth.ts';
 
 export interface AdminRoutesDeps {
-  /** ADMIN_TOKEN; unset = the routes are not registered (404), rather than exist unprotected. */
-  token?: string | undefined;
+  /**
+   * [ADMIN_TOKEN, ADMIN_TOKEN_PREVIOUS]: the second only while the token is rotated. Without ADMIN_TOKEN the
+   * routes are not registered (404), rather than exist unprotected.
+   */
+  tokens: [current: string | undefined, previous: string | undefined];
   resendInvite: ResendInvite;
 }
 
@@ -17,9 +20,9 @@ export const ResendInviteBody = Type.Object(
   {
     applicationId: Type.String({ format: 'uuid' }),
     applicantId: Type.String({ format: 'uuid' }),
-    kind: Type.Enum(['income', 'identity']),
+    kind: VerificationKind,
     channels: Type.Optional(
-      Type.Array(Type.Enum(['email', 'sms']), {
+      Type.Array(Channel, {
         minItems: 1,
         uniqueItems: true,
         description: 'Default: every channel the applicant can be reached on and the property allows.',
@@ -38,21 +41,22 @@ const ResendInviteHeaders = Type.Object({
 });
 
 /**
- * The support team's commands, behind a bearer token. The token is checked in onRequest, before the
- * body is read or validated, so an unauthenticated caller learns nothing about the request format.
+ * The support team's commands, behind a bearer token (service-kit's bearerAuth: 401 without one, 403 with
+ * a wrong one). The token is checked in onRequest, before the body is read or validated, so an
+ * unauthenticated caller learns nothing about the request format.
  */
-export async function registerAdminRoutes(app: HttpServer, deps: AdminRoutesDeps): Promise<void> {
-  const { token } = deps;
-  if (!token) return;
+export async function adminRoutes(app: HttpServer, deps: AdminRoutesDeps): Promise<void> {
+  const [current, previous] = deps.tokens;
+  if (!current) {
+    // A previous token alone would leave the routes open to the token being retired only.
+    if (previous)
+      throw new Error(
+        'ADMIN_TOKEN_PREVIOUS is set without ADMIN_TOKEN: it only counts beside a current token',
+      );
+    return;
+  }
   await app.register(async (scope: HttpServer) => {
-    scope.addHook('onRequest', async (request, reply) => {
-      if (bearerMatches(request.headers.authorization, token)) return;
-      request.log.warn({ hasAuthorization: Boolean(request.headers.authorization) }, 'admin request refused');
-      reply.header('www-authenticate', 'Bearer realm="invite-admin"');
-      return sendProblem(reply, 401, 'Unauthorized', 'A valid admin bearer token is required', {
-        type: 'urn:problem:unauthorized',
-      });
-    });
+    scope.addHook('onRequest', bearerAuth({ tokens: [current, previous], realm: 'invite admin' }));
 
     scope.post(
       '/admin/invites/resend',

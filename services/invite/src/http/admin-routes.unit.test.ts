@@ -4,7 +4,7 @@ import { createHttpServer } from '@autoverify/service-kit';
 import { describe, expect, it } from 'vitest';
 import type { ResendRequest } from '../domain/resend.ts';
 import type { ResendInvite } from '../handlers/resend-invite.ts';
-import { registerAdminRoutes } from './admin-routes.ts';
+import { adminRoutes } from './admin-routes.ts';
 
 const TOKEN = 'unit-test-admin-token';
 const logger = createLogger({
@@ -20,14 +20,14 @@ const body = {
   reason: 'never arrived',
 };
 
-async function server(token: string | undefined) {
+async function server(token: string | undefined, previous?: string) {
   const calls: [ResendRequest, string | undefined][] = [];
   const resendInvite: ResendInvite = async (request, key) => {
     calls.push([request, key]);
     return { ok: true, replayed: false, response: { resendId: 'r1', sequence: 1, notificationIds: ['n1'] } };
   };
   const app = createHttpServer({ logger });
-  await registerAdminRoutes(app, { token, resendInvite });
+  await adminRoutes(app, { tokens: [token, previous], resendInvite });
   await app.ready();
   return { app, calls };
 }
@@ -39,7 +39,7 @@ const post = (headers: Record<string, string> = {}) => ({
   payload: body,
 });
 
-describe('registerAdminRoutes', () => {
+describe('adminRoutes', () => {
   it('registers nothing without a token: the admin route answers 404', async () => {
     const { app, calls } = await server(undefined);
     const res = await app.inject(post({ authorization: 'Bearer anything-at-all' }));
@@ -56,6 +56,28 @@ describe('registerAdminRoutes', () => {
     expect(ok.statusCode).toBe(202);
     expect(ok.json()).toEqual({ resendId: 'r1', sequence: 1, notificationIds: ['n1'] });
     expect(calls).toEqual([[body, 'k-1']]);
+    await app.close();
+  });
+
+  it('accepts the previous token beside the current one while it is rotated', async () => {
+    const PREVIOUS = 'unit-test-previous-admin-token';
+    const { app, calls } = await server(TOKEN, PREVIOUS);
+    expect((await app.inject(post({ authorization: `Bearer ${PREVIOUS}` }))).statusCode).toBe(202);
+    expect((await app.inject(post({ authorization: `Bearer ${TOKEN}` }))).statusCode).toBe(202);
+    expect(calls).toHaveLength(2);
+    await app.close();
+  });
+
+  it('refuses to start with a previous token but no current one', async () => {
+    const app = createHttpServer({ logger });
+    await expect(
+      adminRoutes(app, {
+        tokens: [undefined, 'unit-test-previous-admin-token'],
+        resendInvite: async () => {
+          throw new Error('never called');
+        },
+      }),
+    ).rejects.toThrow(/ADMIN_TOKEN_PREVIOUS is set without ADMIN_TOKEN/);
     await app.close();
   });
 });

@@ -3,7 +3,7 @@ import { createLogger } from '@autoverify/logger';
 import { createHttpServer } from '@autoverify/service-kit';
 import { describe, expect, it } from 'vitest';
 import type { ResendInvite } from '../handlers/resend-invite.ts';
-import { registerAdminRoutes } from './admin-routes.ts';
+import { adminRoutes } from './admin-routes.ts';
 
 // Support's admin commands act on any customer's applicants: a near-miss credential must get nowhere.
 const TOKEN = 'invite-admin-token-0123456789';
@@ -19,23 +19,24 @@ const logger = createLogger({
   }),
 });
 
+// service-kit's bearerAuth: no bearer credential -> 401 (with WWW-Authenticate), a wrong one -> 403.
 describe('invite admin routes refuse wrong tokens', () => {
   it.each([
-    ['a wrong token', `Bearer not-${TOKEN}`],
-    ['a prefix of the token', `Bearer ${TOKEN.slice(0, -1)}`],
-    ['the token with a suffix', `Bearer ${TOKEN}x`],
-    ['the token under another scheme', `Basic ${TOKEN}`],
-    ['the token without a scheme', TOKEN],
-    ['another service token', 'Bearer report-sync-admin-token-0123456789'],
-    ['an empty bearer', 'Bearer '],
-  ])('%s -> 401 problem, use case never called, token not logged', async (_name, authorization) => {
+    ['a wrong token', `Bearer not-${TOKEN}`, 403],
+    ['a prefix of the token', `Bearer ${TOKEN.slice(0, -1)}`, 403],
+    ['the token with a suffix', `Bearer ${TOKEN}x`, 403],
+    ['the token under another scheme', `Basic ${TOKEN}`, 401],
+    ['the token without a scheme', TOKEN, 401],
+    ['another service token', 'Bearer report-sync-admin-token-0123456789', 403],
+    ['an empty bearer', 'Bearer ', 401],
+  ])('%s -> %i problem, use case never called, token not logged', async (_name, authorization, status) => {
     let called = 0;
     const resendInvite: ResendInvite = async () => {
       called++;
       return { ok: true, replayed: false, response: { resendId: 'r', sequence: 1, notificationIds: [] } };
     };
     const app = createHttpServer({ logger });
-    await registerAdminRoutes(app, { token: TOKEN, resendInvite });
+    await adminRoutes(app, { tokens: [TOKEN, undefined], resendInvite });
     const res = await app.inject({
       method: 'POST',
       url: '/admin/invites/resend',
@@ -48,7 +49,7 @@ describe('invite admin routes refuse wrong tokens', () => {
         reason: 'probing',
       },
     });
-    expect(res.statusCode).toBe(401);
+    expect(res.statusCode).toBe(status);
     expect(res.headers['content-type']).toContain('application/problem+json');
     expect(called).toBe(0);
     expect(lines.join('')).not.toContain(TOKEN);

@@ -1,10 +1,10 @@
 import type { ResolvedProperty } from '@autoverify/config';
+import type { VerificationKind } from '@autoverify/contracts';
 import {
   type CreateApplicantGroupRequest,
   type NewApplicant,
   platformVerificationType,
 } from '@autoverify/verification-client';
-import type { VerificationKind } from '../domain/notification-id.ts';
 
 export interface ApplicantForPlatform {
   firstName: string;

@@ -1,5 +1,5 @@
 import { VerificationPlatformError } from '@autoverify/verification-client';
-import { rejectedApplicantIndex } from '../domain/platform-mapping.ts';
+import { rejectedApplicantIndex } from './platform-mapping.ts';
 
 /** 404/405: the platform does not offer the (undocumented) call. */
 export function notOffered(error: unknown): boolean {
