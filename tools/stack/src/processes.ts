@@ -86,7 +86,10 @@ function pipeLines(stream: NodeJS.ReadableStream | null, write: (line: string) =
  */
 export async function waitForHttp(
   url: string,
-  { timeoutMs = 300_000, isAlive = (): boolean => true }: { timeoutMs?: number; isAlive?: () => boolean } = {},
+  {
+    timeoutMs = 300_000,
+    isAlive = (): boolean => true,
+  }: { timeoutMs?: number; isAlive?: () => boolean } = {},
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
