@@ -32,6 +32,15 @@ export interface App {
   lagScaling: boolean;
 }
 
+/**
+ * A secret that is rotated by running with two values for a while: the current one and, optionally, the
+ * `_PREVIOUS` one that is still accepted (docs/operations.md, "Rotate secrets").
+ */
+const rotating = (name: string, optional = false): SecretEnv[] => [
+  { name, ...(optional ? { optional } : {}) },
+  { name: `${name}_PREVIOUS`, optional: true },
+];
+
 const service = (name: ServiceName, port: number, rest: Partial<App>): App => ({
   name,
   dir: `services/${name}`,
@@ -47,7 +56,7 @@ const service = (name: ServiceName, port: number, rest: Partial<App>): App => ({
 
 export const apps: App[] = [
   service('ingest', 3001, {
-    secrets: [{ name: 'PLATFORM_WEBHOOK_SECRET' }],
+    secrets: rotating('PLATFORM_WEBHOOK_SECRET'),
     public: true,
     https: true,
     // Its intake is HTTP (webhooks): CPU, not lag, tells when it is busy.
@@ -61,7 +70,7 @@ export const apps: App[] = [
     secrets: [
       { name: 'PLATFORM_CLIENT_ID' },
       { name: 'PLATFORM_SECRET_KEY' },
-      { name: 'ADMIN_TOKEN', optional: true },
+      ...rotating('ADMIN_TOKEN', true),
     ],
     https: true,
   }),
@@ -74,8 +83,8 @@ export const apps: App[] = [
     secrets: [
       { name: 'SMTP_URL' },
       { name: 'TWILIO_ACCOUNT_SID' },
-      { name: 'TWILIO_AUTH_TOKEN' },
-      { name: 'UNSUBSCRIBE_SECRET' },
+      ...rotating('TWILIO_AUTH_TOKEN'),
+      ...rotating('UNSUBSCRIBE_SECRET'),
     ],
     public: true,
     https: true,
@@ -86,7 +95,7 @@ export const apps: App[] = [
     secrets: [
       { name: 'PLATFORM_CLIENT_ID' },
       { name: 'PLATFORM_SECRET_KEY' },
-      { name: 'ADMIN_TOKEN', optional: true },
+      ...rotating('ADMIN_TOKEN', true),
     ],
     https: true,
   }),
