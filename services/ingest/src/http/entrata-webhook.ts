@@ -1,4 +1,3 @@
-import type { Tenants } from '@autoverify/config';
 import { sendProblem } from '@autoverify/service-kit';
 import type { FastifyInstance } from 'fastify';
 import {
@@ -8,7 +7,9 @@ import {
 } from '../domain/entrata-webhook.ts';
 import { verifyBasicAuth, verifyEntrataSignature } from '../domain/signatures.ts';
 import { enqueueSync } from '../handlers/sync-application.ts';
-import type { Deps } from '../ports.ts';
+import type { SyncApplicationData } from '../jobs.ts';
+import type { IngestContext } from '../service.ts';
+import { insertEntrataWebhook } from '../store/webhooks.ts';
 import { acceptRawJson, headerText, parseJson, sendInvalid, sendMalformed } from './raw-json.ts';
 
 export const ENTRATA_WEBHOOK_BODY_LIMIT = 64 * 1024;
@@ -16,105 +17,98 @@ export const ENTRATA_WEBHOOK_BODY_LIMIT = 64 * 1024;
 /** Seconds a sender should wait before retrying when we could not store its webhook. */
 const RETRY_AFTER_SECONDS = 30;
 
-export interface EntrataWebhookDeps extends Deps {
-  tenants: Tenants;
-  now?: () => number;
-}
+/** What the route uses of ingest's context (a unit test passes a database that is down). */
+export type EntrataWebhookContext = Pick<IngestContext, 'tenants' | 'db' | 'jobs' | 'clock'>;
 
 /**
  * POST /webhooks/entrata/:tenantId - a hint that an application was submitted. Authenticated per tenant,
  * stored with its sync job in one transaction and acknowledged at once: Entrata is read later, by the job.
  * Unknown event names are stored and acknowledged but not processed.
  */
-export function entrataWebhookRoutes(deps: EntrataWebhookDeps) {
-  const now = deps.now ?? Date.now;
-  return async (scope: FastifyInstance) => {
-    acceptRawJson(scope, ENTRATA_WEBHOOK_BODY_LIMIT);
+export function entrataWebhookRoutes(scope: FastifyInstance, ctx: EntrataWebhookContext): void {
+  acceptRawJson(scope, ENTRATA_WEBHOOK_BODY_LIMIT);
 
-    scope.post<{ Params: { tenantId: string } }>('/webhooks/entrata/:tenantId', async (request, reply) => {
-      const { tenantId } = request.params;
-      const tenant = deps.tenants.get(tenantId);
-      if (!tenant)
-        return sendProblem(reply, 404, 'Not Found', `Unknown tenant "${tenantId.slice(0, 100)}"`, {
-          type: 'urn:problem:unknown-tenant',
+  scope.post<{ Params: { tenantId: string } }>('/webhooks/entrata/:tenantId', async (request, reply) => {
+    const { tenantId } = request.params;
+    const tenant = ctx.tenants.get(tenantId);
+    if (!tenant)
+      return sendProblem(reply, 404, 'Not Found', `Unknown tenant "${tenantId.slice(0, 100)}"`, {
+        type: 'urn:problem:unknown-tenant',
+      });
+    const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+
+    const verdict =
+      tenant.webhook.auth === 'hmac'
+        ? verifyEntrataSignature({
+            header: headerText(request.headers['x-entrata-signature']),
+            rawBody: raw,
+            secrets: tenant.webhook.secrets.map((ref) => ctx.tenants.secret(ref)),
+            toleranceSeconds: tenant.webhook.toleranceSeconds,
+            nowSeconds: Math.floor(ctx.clock.now().getTime() / 1000),
+          })
+        : verifyBasicAuth({
+            header: headerText(request.headers.authorization),
+            username: tenant.webhook.username,
+            passwords: tenant.webhook.passwords.map((ref) => ctx.tenants.secret(ref)),
+          });
+    if (!verdict.ok) {
+      request.log.warn({ tenantId, reason: verdict.reason }, 'entrata webhook rejected');
+      if (tenant.webhook.auth === 'basic') reply.header('www-authenticate', 'Basic realm="entrata-webhooks"');
+      return sendProblem(reply, 401, 'Unauthorized', verdict.reason, { type: 'urn:problem:unauthorized' });
+    }
+
+    const json = parseJson(raw);
+    if (!json.ok) return sendMalformed(reply, json.message);
+    const parsed = parseEntrataWebhook(json.value);
+    if (!parsed.ok) return sendInvalid(reply, parsed.errors);
+    const hint = parsed.hint;
+    const processed = PROCESSED_ENTRATA_EVENTS.has(hint.event);
+
+    let stored: string | undefined;
+    try {
+      stored = await ctx.db.run(async (tx) => {
+        const id = await insertEntrataWebhook(tx, {
+          tenantId,
+          eventId: hint.eventId,
+          event: hint.event,
+          entrataApplicationId: hint.entrataApplicationId,
+          propertyId: hint.propertyId,
+          body: json.value,
+          headers: storedHeaders(request.headers),
+          status: processed ? 'accepted' : 'ignored',
         });
-      const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-
-      const verdict =
-        tenant.webhook.auth === 'hmac'
-          ? verifyEntrataSignature({
-              header: headerText(request.headers['x-entrata-signature']),
-              rawBody: raw,
-              secrets: tenant.webhook.secrets.map((ref) => deps.tenants.secret(ref)),
-              toleranceSeconds: tenant.webhook.toleranceSeconds,
-              nowSeconds: Math.floor(now() / 1000),
-            })
-          : verifyBasicAuth({
-              header: headerText(request.headers.authorization),
-              username: tenant.webhook.username,
-              passwords: tenant.webhook.passwords.map((ref) => deps.tenants.secret(ref)),
-            });
-      if (!verdict.ok) {
-        request.log.warn({ tenantId, reason: verdict.reason }, 'entrata webhook rejected');
-        if (tenant.webhook.auth === 'basic')
-          reply.header('www-authenticate', 'Basic realm="entrata-webhooks"');
-        return sendProblem(reply, 401, 'Unauthorized', verdict.reason, { type: 'urn:problem:unauthorized' });
-      }
-
-      const json = parseJson(raw);
-      if (!json.ok) return sendMalformed(reply, json.message);
-      const parsed = parseEntrataWebhook(json.value);
-      if (!parsed.ok) return sendInvalid(reply, parsed.errors);
-      const hint = parsed.hint;
-      const processed = PROCESSED_ENTRATA_EVENTS.has(hint.event);
-
-      let stored: { id: string } | undefined;
-      try {
-        stored = await deps.transactions.run(async (tx) => {
-          const [row] = await tx.$queryRaw<{ id: string }[]>`
-            INSERT INTO entrata_webhooks (tenant_id, event_id, event, entrata_application_id, property_id, body, headers, status)
-            VALUES (${tenantId}, ${hint.eventId}, ${hint.event}, ${hint.entrataApplicationId}, ${hint.propertyId},
-                    ${JSON.stringify(json.value)}::jsonb, ${JSON.stringify(storedHeaders(request.headers))}::jsonb,
-                    ${processed ? 'accepted' : 'ignored'})
-            ON CONFLICT (tenant_id, event_id) DO NOTHING
-            RETURNING id::text`;
-          if (row && processed) await enqueueSync(tx, deps.jobs, syncJob(tenantId, hint, row.id));
-          return row;
-        });
-      } catch (error) {
-        request.log.error(
-          { err: error, tenantId, eventId: hint.eventId },
-          'entrata webhook could not be stored',
-        );
-        reply.header('retry-after', String(RETRY_AFTER_SECONDS));
-        return sendProblem(
-          reply,
-          503,
-          'Service Unavailable',
-          'The webhook could not be stored; retry later.',
-          { type: 'urn:problem:unavailable' },
-        );
-      }
-      const log = {
-        tenantId,
-        eventId: hint.eventId,
-        event: hint.event,
-        entrataApplicationId: hint.entrataApplicationId,
-      };
-      if (!stored) {
-        request.log.info(log, 'entrata webhook duplicate');
-        return reply.code(200).send({ status: 'duplicate' });
-      }
-      request.log.info(
-        { ...log, id: stored.id, processed },
-        processed ? 'entrata webhook accepted' : 'entrata webhook stored; event not processed',
+        if (id && processed) await enqueueSync(ctx, tx, syncJob(tenantId, hint, id));
+        return id;
+      });
+    } catch (error) {
+      request.log.error(
+        { err: error, tenantId, eventId: hint.eventId },
+        'entrata webhook could not be stored',
       );
-      return reply.code(202).send({ status: 'accepted', id: stored.id });
-    });
-  };
+      reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+      return sendProblem(reply, 503, 'Service Unavailable', 'The webhook could not be stored; retry later.', {
+        type: 'urn:problem:unavailable',
+      });
+    }
+    const log = {
+      tenantId,
+      eventId: hint.eventId,
+      event: hint.event,
+      entrataApplicationId: hint.entrataApplicationId,
+    };
+    if (!stored) {
+      request.log.info(log, 'entrata webhook duplicate');
+      return reply.code(200).send({ status: 'duplicate' });
+    }
+    request.log.info(
+      { ...log, id: stored, processed },
+      processed ? 'entrata webhook accepted' : 'entrata webhook stored; event not processed',
+    );
+    return reply.code(202).send({ status: 'accepted', id: stored });
+  });
 }
 
-function syncJob(tenantId: string, hint: EntrataHint, webhookId: string) {
+function syncJob(tenantId: string, hint: EntrataHint, webhookId: string): SyncApplicationData {
   return {
     webhookId,
     tenantId,
