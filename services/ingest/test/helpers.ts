@@ -14,6 +14,8 @@ export const TENANT = 'acme';
 export const PROPERTY = 100200;
 export const WEBHOOK_SECRET = 'acme-webhook-secret';
 export const PLATFORM_SECRET = 'platform-webhook-secret-0123456789';
+/** The platform secret being rotated out (PLATFORM_WEBHOOK_SECRET_PREVIOUS). */
+export const PLATFORM_OLD_SECRET = 'platform-webhook-secret-rotated-out';
 const API_KEY = 'acme-entrata-key';
 
 /** A second customer whose webhooks use HTTP Basic (two active passwords); its Entrata goes through a proxy. */
@@ -168,6 +170,7 @@ export async function startHarness(
     },
     env: {
       PLATFORM_WEBHOOK_SECRET: PLATFORM_SECRET,
+      PLATFORM_WEBHOOK_SECRET_PREVIOUS: PLATFORM_OLD_SECRET,
       RECONCILIATION_TICK_MS: '200',
       // About 30 s of waiting for a mapping (2 + 4 + 8 + 16 s) instead of 45 minutes.
       PLATFORM_MAPPING_RETRIES: '4',

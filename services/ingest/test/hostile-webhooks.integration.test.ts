@@ -18,6 +18,7 @@ import {
   BETA,
   GAMMA,
   type Harness,
+  PLATFORM_OLD_SECRET,
   PLATFORM_SECRET,
   PROPERTY,
   startHarness,
@@ -28,6 +29,7 @@ import {
 import {
   type Auth,
   corpus,
+  ENTRATA_UNAUTHORIZED,
   type HostileCase,
   type SecretName,
   UNKNOWN_CODE_BODY,
@@ -40,6 +42,7 @@ const SECRETS: Record<SecretName, string> = {
   'beta-current': BETA.password,
   'beta-rotated': BETA.oldPassword,
   platform: PLATFORM_SECRET,
+  'platform-rotated': PLATFORM_OLD_SECRET,
   wrong: 'wrong-secret-0123456789',
 };
 const wait = { timeoutMs: 30_000, intervalMs: 250 };
@@ -257,7 +260,11 @@ describe('replays and ordering', () => {
     const old = signEntrataWebhook(WEBHOOK_SECRET, body, Math.floor(Date.now() / 1000) - 301);
     const res = await post(body, old);
     expect(res.status).toBe(401);
-    expect(((await res.json()) as { detail: string }).detail).toMatch(/tolerance/);
+    // The answer does not say why (no hints for an attacker); ingest's log does, for support.
+    expect(((await res.json()) as { detail: string }).detail).toMatch(ENTRATA_UNAUTHORIZED.detail);
+    expect(logLines.some((line) => line.includes('entrata webhook rejected') && /tolerance/.test(line))).toBe(
+      true,
+    );
   });
 
   it('out-of-order Entrata hints (newer first) converge on one ApplicationSubmitted with current data', async () => {

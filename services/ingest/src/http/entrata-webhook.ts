@@ -1,11 +1,13 @@
+import { randomBytes } from 'node:crypto';
+import type { TenantSettings } from '@autoverify/contracts';
 import { sendProblem } from '@autoverify/service-kit';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import {
   type EntrataHint,
   PROCESSED_ENTRATA_EVENTS,
   parseEntrataWebhook,
 } from '../domain/entrata-webhook.ts';
-import { verifyBasicAuth, verifyEntrataSignature } from '../domain/signatures.ts';
+import { type Verdict, verifyBasicAuth, verifyEntrataSignature } from '../domain/signatures.ts';
 import { enqueueSync } from '../handlers/sync-application.ts';
 import type { SyncApplicationData } from '../jobs.ts';
 import type { IngestContext } from '../service.ts';
@@ -23,7 +25,8 @@ export type EntrataWebhookContext = Pick<IngestContext, 'tenants' | 'db' | 'jobs
 /**
  * POST /webhooks/entrata/:tenantId - a hint that an application was submitted. Authenticated per tenant,
  * stored with its sync job in one transaction and acknowledged at once: Entrata is read later, by the job.
- * Unknown event names are stored and acknowledged but not processed.
+ * Unknown event names are stored and acknowledged but not processed. An unknown tenant is answered like a
+ * known one with wrong credentials (401).
  */
 export function entrataWebhookRoutes(scope: FastifyInstance, ctx: EntrataWebhookContext): void {
   acceptRawJson(scope, ENTRATA_WEBHOOK_BODY_LIMIT);
@@ -31,30 +34,14 @@ export function entrataWebhookRoutes(scope: FastifyInstance, ctx: EntrataWebhook
   scope.post<{ Params: { tenantId: string } }>('/webhooks/entrata/:tenantId', async (request, reply) => {
     const { tenantId } = request.params;
     const tenant = ctx.tenants.get(tenantId);
-    if (!tenant)
-      return sendProblem(reply, 404, 'Not Found', `Unknown tenant "${tenantId.slice(0, 100)}"`, {
-        type: 'urn:problem:unknown-tenant',
-      });
     const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-
-    const verdict =
-      tenant.webhook.auth === 'hmac'
-        ? verifyEntrataSignature({
-            header: headerText(request.headers['x-entrata-signature']),
-            rawBody: raw,
-            secrets: tenant.webhook.secrets.map((ref) => ctx.tenants.secret(ref)),
-            toleranceSeconds: tenant.webhook.toleranceSeconds,
-            nowSeconds: Math.floor(ctx.clock.now().getTime() / 1000),
-          })
-        : verifyBasicAuth({
-            header: headerText(request.headers.authorization),
-            username: tenant.webhook.username,
-            passwords: tenant.webhook.passwords.map((ref) => ctx.tenants.secret(ref)),
-          });
+    const verdict = authenticate(ctx, tenant, request.headers, raw);
     if (!verdict.ok) {
-      request.log.warn({ tenantId, reason: verdict.reason }, 'entrata webhook rejected');
-      if (tenant.webhook.auth === 'basic') reply.header('www-authenticate', 'Basic realm="entrata-webhooks"');
-      return sendProblem(reply, 401, 'Unauthorized', verdict.reason, { type: 'urn:problem:unauthorized' });
+      request.log.warn(
+        { tenantId: tenantId.slice(0, 100), reason: verdict.reason },
+        'entrata webhook rejected',
+      );
+      return sendUnauthorized(reply);
     }
 
     const json = parseJson(raw);
@@ -106,6 +93,52 @@ export function entrataWebhookRoutes(scope: FastifyInstance, ctx: EntrataWebhook
     );
     return reply.code(202).send({ status: 'accepted', id: stored });
   });
+}
+
+/** A secret nobody has: an unknown tenant's request is checked against it, so it takes as long as a known one's. */
+const NO_TENANT_SECRET = randomBytes(32).toString('hex');
+
+function authenticate(
+  ctx: EntrataWebhookContext,
+  tenant: TenantSettings | undefined,
+  headers: Record<string, string | string[] | undefined>,
+  raw: Buffer,
+): Verdict {
+  if (!tenant || tenant.webhook.auth === 'hmac') {
+    const verdict = verifyEntrataSignature({
+      header: headerText(headers['x-entrata-signature']),
+      rawBody: raw,
+      secrets:
+        tenant?.webhook.auth === 'hmac'
+          ? tenant.webhook.secrets.map((ref) => ctx.tenants.secret(ref))
+          : [NO_TENANT_SECRET],
+      toleranceSeconds: tenant?.webhook.auth === 'hmac' ? tenant.webhook.toleranceSeconds : 300,
+      nowSeconds: Math.floor(ctx.clock.now().getTime() / 1000),
+    });
+    return tenant ? verdict : { ok: false, reason: 'unknown tenant' };
+  }
+  return verifyBasicAuth({
+    header: headerText(headers.authorization),
+    username: tenant.webhook.username,
+    passwords: tenant.webhook.passwords.map((ref) => ctx.tenants.secret(ref)),
+  });
+}
+
+/**
+ * One answer for every request that is not authenticated, whatever the reason (logged instead): an unknown
+ * tenant, a missing, malformed, expired or wrong signature, or wrong Basic credentials look alike, so the
+ * endpoint does not tell which tenants exist or how they authenticate. RFC 9110 wants a challenge on a 401:
+ * the same one for every tenant.
+ */
+function sendUnauthorized(reply: FastifyReply): FastifyReply {
+  reply.header('www-authenticate', 'Basic realm="entrata-webhooks"');
+  return sendProblem(
+    reply,
+    401,
+    'Unauthorized',
+    'The webhook could not be authenticated: credentials missing, malformed, expired or wrong.',
+    { type: 'urn:problem:unauthorized', instance: '/webhooks/entrata' },
+  );
 }
 
 function syncJob(tenantId: string, hint: EntrataHint, webhookId: string): SyncApplicationData {

@@ -9,6 +9,14 @@ import { acceptRawBodyOfAnyType, headerText, parseJson, sendInvalid, sendMalform
 
 export const PLATFORM_WEBHOOK_BODY_LIMIT = 64 * 1024;
 
+/** The active platform webhook secrets: the current one and, while rotating, the one being replaced. */
+export const platformSecrets = (
+  env: Pick<IngestContext['env'], 'PLATFORM_WEBHOOK_SECRET' | 'PLATFORM_WEBHOOK_SECRET_PREVIOUS'>,
+): string[] => [
+  env.PLATFORM_WEBHOOK_SECRET,
+  ...(env.PLATFORM_WEBHOOK_SECRET_PREVIOUS ? [env.PLATFORM_WEBHOOK_SECRET_PREVIOUS] : []),
+];
+
 /** What the route uses of ingest's context (a unit test passes a database that is down). */
 export type PlatformWebhookContext = Pick<IngestContext, 'env' | 'db' | 'jobs' | 'processPlatformWebhook'>;
 
@@ -30,7 +38,7 @@ export function platformWebhookRoutes(scope: FastifyInstance, ctx: PlatformWebho
     const verdict = verifyPlatformSignature({
       header: headerText(request.headers['verification-signature']),
       rawBody: raw,
-      secret: ctx.env.PLATFORM_WEBHOOK_SECRET,
+      secrets: platformSecrets(ctx.env),
     });
     if (!verdict.ok) {
       request.log.warn({ reason: verdict.reason }, 'platform webhook rejected');

@@ -24,6 +24,7 @@ export type SecretName =
   | 'beta-current'
   | 'beta-rotated'
   | 'platform'
+  | 'platform-rotated'
   | 'wrong';
 
 export interface HostileCase {
@@ -88,6 +89,11 @@ const UNSUPPORTED = {
   type: 'urn:problem:unsupported-media-type',
 };
 const NOT_FOUND = { status: 404, title: 'Not Found' };
+/**
+ * Every unauthenticated Entrata webhook gets this one answer, an unknown tenant's too: the endpoint tells
+ * nobody which tenants exist or how they authenticate (the reason is logged).
+ */
+export const ENTRATA_UNAUTHORIZED = { ...UNAUTHORIZED, detail: /^The webhook could not be authenticated/ };
 const LIMIT = 64 * 1024;
 
 /** JSON of exactly `bytes` bytes: the body padded through an extra field. */
@@ -100,12 +106,12 @@ const deep = (levels: number) => `${'['.repeat(levels)}1${']'.repeat(levels)}`;
 export const entrataCases: HostileCase[] = [
   // --- authentication and tenants ---
   {
-    name: 'unknown tenant',
+    name: 'unknown tenant (answered like wrong credentials)',
     endpoint: 'entrata',
     tenant: 'nobody',
     body: entrata(),
     auth: acme,
-    expect: { ...NOT_FOUND, type: 'urn:problem:unknown-tenant' },
+    expect: ENTRATA_UNAUTHORIZED,
   },
   {
     name: 'SQL injection as tenant id',
@@ -113,7 +119,15 @@ export const entrataCases: HostileCase[] = [
     tenant: "acme' OR '1'='1",
     body: entrata(),
     auth: acme,
-    expect: { ...NOT_FOUND, type: 'urn:problem:unknown-tenant' },
+    expect: ENTRATA_UNAUTHORIZED,
+  },
+  {
+    name: 'unknown tenant with Basic credentials',
+    endpoint: 'entrata',
+    tenant: 'nobody',
+    body: entrata(),
+    auth: beta('beta-current'),
+    expect: ENTRATA_UNAUTHORIZED,
   },
   {
     name: 'tenant id longer than the router allows',
@@ -136,21 +150,21 @@ export const entrataCases: HostileCase[] = [
     endpoint: 'entrata',
     body: entrata(),
     auth: { kind: 'none' },
-    expect: { ...UNAUTHORIZED, detail: /missing X-Entrata-Signature/ },
+    expect: ENTRATA_UNAUTHORIZED,
   },
   {
     name: 'wrong secret',
     endpoint: 'entrata',
     body: entrata(),
     auth: { kind: 'entrata-hmac', secret: 'wrong' },
-    expect: { ...UNAUTHORIZED, detail: /does not match/ },
+    expect: ENTRATA_UNAUTHORIZED,
   },
   {
     name: "another tenant's secret (isolation)",
     endpoint: 'entrata',
     body: entrata(),
     auth: { kind: 'entrata-hmac', secret: 'gamma' },
-    expect: { ...UNAUTHORIZED, detail: /does not match/ },
+    expect: ENTRATA_UNAUTHORIZED,
   },
   {
     name: "acme's valid signature sent to gamma (isolation)",
@@ -158,28 +172,28 @@ export const entrataCases: HostileCase[] = [
     tenant: 'gamma',
     body: entrata({ propertyId: 400100 }),
     auth: acme,
-    expect: { ...UNAUTHORIZED, detail: /does not match/ },
+    expect: ENTRATA_UNAUTHORIZED,
   },
   {
     name: 'expired timestamp (1 h old)',
     endpoint: 'entrata',
     body: entrata(),
     auth: { kind: 'entrata-hmac', secret: 'acme-current', ageSeconds: 3600 },
-    expect: { ...UNAUTHORIZED, detail: /tolerance/ },
+    expect: ENTRATA_UNAUTHORIZED,
   },
   {
     name: 'timestamp 1 h in the future',
     endpoint: 'entrata',
     body: entrata(),
     auth: { kind: 'entrata-hmac', secret: 'acme-current', ageSeconds: -3600 },
-    expect: { ...UNAUTHORIZED, detail: /tolerance/ },
+    expect: ENTRATA_UNAUTHORIZED,
   },
   {
     name: 'malformed signature header',
     endpoint: 'entrata',
     body: entrata(),
     auth: { kind: 'header', name: 'x-entrata-signature', value: 'garbage' },
-    expect: { ...UNAUTHORIZED, detail: /malformed/ },
+    expect: ENTRATA_UNAUTHORIZED,
   },
   {
     name: 'signature that is not hex',
@@ -190,7 +204,7 @@ export const entrataCases: HostileCase[] = [
       name: 'x-entrata-signature',
       value: `t=${Math.floor(Date.now() / 1000)},v1=zz'; DROP TABLE x;--`,
     },
-    expect: { ...UNAUTHORIZED, detail: /does not match/ },
+    expect: ENTRATA_UNAUTHORIZED,
   },
   {
     name: 'Basic credentials on an HMAC tenant',
@@ -213,7 +227,7 @@ export const entrataCases: HostileCase[] = [
     tenant: 'beta',
     body: entrata({ propertyId: 300100 }),
     auth: beta('wrong'),
-    expect: { ...UNAUTHORIZED, detail: /wrong credentials/ },
+    expect: ENTRATA_UNAUTHORIZED,
   },
   {
     name: 'beta: wrong username',
@@ -639,6 +653,17 @@ export const platformCases: HostileCase[] = [
     body: platform(),
     auth: { kind: 'header', name: 'verification-signature', value: 't=1,v1=abcd' },
     expect: UNAUTHORIZED,
+  },
+  {
+    // PLATFORM_WEBHOOK_SECRET_PREVIOUS: while the secret is rotated, the old one still verifies.
+    name: 'platform: the secret being rotated out',
+    endpoint: 'platform',
+    body: platform({ verification_id: 'pe-rotated' }),
+    auth: { kind: 'platform', secret: 'platform-rotated' },
+    expect: {
+      status: 202,
+      stored: { platformKey: platformKey(platform({ verification_id: 'pe-rotated' })) },
+    },
   },
   {
     name: 'platform: unknown code is accepted (recorded as ignored later)',
