@@ -7,6 +7,7 @@ import {
 import { buildEvent, handle } from '@autoverify/messaging';
 import type { JobAttempt } from '@autoverify/service-kit';
 import type { Tx } from '../db.ts';
+import { parseStrictJson } from '../domain/json-safety.ts';
 import {
   type GroupMapping,
   type Plan,
@@ -58,7 +59,8 @@ export function processPlatformWebhookJob(ctx: IngestContext) {
       await ctx.db.run(async (tx) => {
         const row = await findPlatformWebhook(tx, dedupeKey);
         if (!row || row.status === 'processed' || row.status === 'ignored') return;
-        const parsed = parsePlatformWebhook(row.body);
+        const json = parseStrictJson(row.rawBody);
+        const parsed = json.ok ? parsePlatformWebhook(json.value) : json;
         if (!parsed.ok) return void (await finish(tx, 'failed', 'stored body is not a platform webhook'));
         const { code, fields } = parsed.webhook;
         const log = { dedupeKey, code, attempt: attempts };

@@ -7,12 +7,13 @@ import {
   PROCESSED_ENTRATA_EVENTS,
   parseEntrataWebhook,
 } from '../domain/entrata-webhook.ts';
+import { parseStrictJson } from '../domain/json-safety.ts';
 import { type Verdict, verifyBasicAuth, verifyEntrataSignature } from '../domain/signatures.ts';
 import { enqueueSync } from '../handlers/sync-application.ts';
 import type { SyncApplicationData } from '../jobs.ts';
 import type { IngestContext } from '../service.ts';
 import { insertEntrataWebhook } from '../store/webhooks.ts';
-import { acceptRawJson, headerText, parseJson, sendInvalid, sendMalformed } from './raw-json.ts';
+import { acceptRawJson, headerText, sendInvalid, sendMalformed } from './raw-json.ts';
 
 export const ENTRATA_WEBHOOK_BODY_LIMIT = 64 * 1024;
 
@@ -44,9 +45,9 @@ export function entrataWebhookRoutes(scope: FastifyInstance, ctx: EntrataWebhook
       return sendUnauthorized(reply);
     }
 
-    const json = parseJson(raw);
+    const json = parseStrictJson(raw);
     if (!json.ok) return sendMalformed(reply, json.message);
-    const parsed = parseEntrataWebhook(json.value);
+    const parsed = parseEntrataWebhook(json.value, json.numberSource);
     if (!parsed.ok) return sendInvalid(reply, parsed.errors);
     const hint = parsed.hint;
     const processed = PROCESSED_ENTRATA_EVENTS.has(hint.event);
@@ -60,7 +61,7 @@ export function entrataWebhookRoutes(scope: FastifyInstance, ctx: EntrataWebhook
           event: hint.event,
           entrataApplicationId: hint.entrataApplicationId,
           propertyId: hint.propertyId,
-          body: json.value,
+          rawBody: raw,
           headers: storedHeaders(request.headers),
           status: processed ? 'accepted' : 'ignored',
         });

@@ -1,11 +1,12 @@
 import { sendProblem } from '@autoverify/service-kit';
 import type { FastifyInstance } from 'fastify';
+import { parseStrictJson } from '../domain/json-safety.ts';
 import { parsePlatformWebhook } from '../domain/platform-events.ts';
 import { bodyHash, verifyPlatformSignature } from '../domain/signatures.ts';
 import { enqueuePlatformWebhook } from '../handlers/platform.ts';
 import type { IngestContext } from '../service.ts';
 import { insertPlatformWebhook } from '../store/webhooks.ts';
-import { acceptRawBodyOfAnyType, headerText, parseJson, sendInvalid, sendMalformed } from './raw-json.ts';
+import { acceptRawBodyOfAnyType, headerText, sendInvalid, sendMalformed } from './raw-json.ts';
 
 export const PLATFORM_WEBHOOK_BODY_LIMIT = 64 * 1024;
 
@@ -44,7 +45,7 @@ export function platformWebhookRoutes(scope: FastifyInstance, ctx: PlatformWebho
       request.log.warn({ reason: verdict.reason }, 'platform webhook rejected');
       return sendProblem(reply, 401, 'Unauthorized', verdict.reason, { type: 'urn:problem:unauthorized' });
     }
-    const json = parseJson(raw);
+    const json = parseStrictJson(raw);
     if (!json.ok) return sendMalformed(reply, json.message);
     const parsed = parsePlatformWebhook(json.value);
     if (!parsed.ok) return sendInvalid(reply, parsed.errors);
@@ -55,7 +56,7 @@ export function platformWebhookRoutes(scope: FastifyInstance, ctx: PlatformWebho
         const isNew = await insertPlatformWebhook(tx, {
           dedupeKey,
           code: parsed.webhook.code,
-          body: json.value,
+          rawBody: raw,
         });
         if (isNew) await enqueuePlatformWebhook(ctx, tx, dedupeKey);
         return isNew;

@@ -7,7 +7,8 @@ export interface NewEntrataWebhook {
   event: string;
   entrataApplicationId: string;
   propertyId: string;
-  body: unknown;
+  /** The body exactly as received (the signature covers these bytes). */
+  rawBody: Uint8Array;
   headers: Record<string, string>;
   status: 'accepted' | 'ignored';
 }
@@ -16,9 +17,9 @@ export interface NewEntrataWebhook {
 export async function insertEntrataWebhook(tx: Tx, webhook: NewEntrataWebhook): Promise<string | undefined> {
   // SQL: ON CONFLICT DO NOTHING RETURNING (createMany cannot return the generated id).
   const [row] = await tx.$queryRaw<{ id: string }[]>`
-    INSERT INTO entrata_webhooks (tenant_id, event_id, event, entrata_application_id, property_id, body, headers, status)
+    INSERT INTO entrata_webhooks (tenant_id, event_id, event, entrata_application_id, property_id, raw_body, headers, status)
     VALUES (${webhook.tenantId}, ${webhook.eventId}, ${webhook.event}, ${webhook.entrataApplicationId}, ${webhook.propertyId},
-            ${JSON.stringify(webhook.body)}::jsonb, ${JSON.stringify(webhook.headers)}::jsonb, ${webhook.status})
+            ${webhook.rawBody}::bytea, ${JSON.stringify(webhook.headers)}::jsonb, ${webhook.status})
     ON CONFLICT (tenant_id, event_id) DO NOTHING
     RETURNING id::text`;
   return row?.id;
@@ -27,12 +28,11 @@ export async function insertEntrataWebhook(tx: Tx, webhook: NewEntrataWebhook): 
 /** True when new; false when the same bytes were stored before (a duplicate). */
 export async function insertPlatformWebhook(
   tx: Tx,
-  webhook: { dedupeKey: string; code: string; body: unknown },
+  webhook: { dedupeKey: string; code: string; rawBody: Uint8Array },
 ): Promise<boolean> {
+  const { dedupeKey, code } = webhook;
   const { count } = await tx.platformWebhook.createMany({
-    data: [
-      { dedupeKey: webhook.dedupeKey, code: webhook.code, body: webhook.body as object, status: 'pending' },
-    ],
+    data: [{ dedupeKey, code, rawBody: new Uint8Array(webhook.rawBody), status: 'pending' }],
     skipDuplicates: true,
   });
   return count === 1;

@@ -68,6 +68,9 @@ const platform = (fields: Record<string, unknown> = {}) =>
   JSON.stringify({ code: 'SOMETHING_NEW', verification_id: 'v-1', ...fields });
 /** A platform webhook is stored under the hash of its exact bytes. */
 const platformKey = (body: string) => `sha256:${createHash('sha256').update(body).digest('hex')}`;
+/** Accepted, and stored exactly as these bytes (a jsonb copy would respace it and decode the escapes). */
+export const EXACT_BYTES_BODY = `{ "event" : "application.submitted",\t"eventId":"ok-exact-bytes", "note":"\\u00e9 é \\/",
+  "occurredAt":"${now}", "propertyId":100200 , "applicationId":990001 }`;
 /** The unknown-code body the test later finds recorded as ignored. */
 export const UNKNOWN_CODE_BODY = platform({ verification_id: 'pe-unknown-code' });
 
@@ -348,18 +351,63 @@ export const entrataCases: HostileCase[] = [
     expect: { status: 202, stored: { entrataEventId: 'ok-\u202Efdp.exe-😀' } },
   },
   {
-    name: 'invalid UTF-8 bytes in an extra field become U+FFFD',
+    // Stored byte for byte (raw_body), not re-serialised: spacing, escapes and key order stay as sent.
+    name: 'odd spacing and escapes are accepted and kept as sent',
+    endpoint: 'entrata',
+    body: EXACT_BYTES_BODY,
+    auth: acme,
+    expect: { status: 202, stored: { entrataEventId: 'ok-exact-bytes' } },
+  },
+  // --- malformed bodies ---
+  {
+    // A replacement character would change the body: refused, not repaired.
+    name: 'invalid UTF-8 bytes in an extra field',
     endpoint: 'entrata',
     body: Buffer.concat([
-      Buffer.from(entrata({ eventId: 'ok-bad-utf8' }).slice(0, -1)),
+      Buffer.from(entrata({ eventId: 'bad-utf8' }).slice(0, -1)),
       Buffer.from(',"note":"'),
       Buffer.from([0xff, 0xfe, 0xc3]),
       Buffer.from('"}'),
     ]),
     auth: acme,
-    expect: { status: 202, stored: { entrataEventId: 'ok-bad-utf8' } },
+    expect: { ...MALFORMED, detail: /UTF-8/ },
   },
-  // --- malformed bodies ---
+  {
+    // JSON.parse keeps the last of two keys; another reader may keep the first: refused.
+    name: 'duplicate key at the top (two application ids)',
+    endpoint: 'entrata',
+    body: entrata().replace('"applicationId":990001', '"applicationId":990001,"applicationId":990002'),
+    auth: acme,
+    expect: { ...MALFORMED, detail: /duplicate key "applicationId" in the object at \// },
+  },
+  {
+    name: 'duplicate key deep in an extra field',
+    endpoint: 'entrata',
+    body: entrata({ extra: { list: [{ a: 1 }, { marker: 1 }] } }).replace('"marker":1', '"b":1,"b":2'),
+    auth: acme,
+    expect: { ...MALFORMED, detail: /duplicate key "b" in the object at \/extra\/list\/1/ },
+  },
+  {
+    name: 'duplicate key spelled with an escape',
+    endpoint: 'entrata',
+    body: entrata().replace('"eventId":"evt-1"', '"eventId":"evt-1","\\u0065ventId":"evt-2"'),
+    auth: acme,
+    expect: { ...MALFORMED, detail: /duplicate key "eventId"/ },
+  },
+  {
+    name: 'number out of range (1e400)',
+    endpoint: 'entrata',
+    body: entrata().replace('"propertyId":100200', '"propertyId":1e400'),
+    auth: acme,
+    expect: { ...MALFORMED, detail: /1e400 is out of range/ },
+  },
+  {
+    name: 'number with 5000 digits in an extra field',
+    endpoint: 'entrata',
+    body: entrata({ extra: 'MARK' }).replace('"MARK"', `0.${'7'.repeat(5000)}`),
+    auth: acme,
+    expect: { ...MALFORMED, detail: /more digits than can be represented/ },
+  },
   {
     name: 'truncated JSON',
     endpoint: 'entrata',
@@ -466,6 +514,34 @@ export const entrataCases: HostileCase[] = [
     body: entrata({ applicationId: 2 ** 60 }),
     auth: acme,
     expect: { ...INVALID, paths: ['body.applicationId'] },
+  },
+  {
+    name: 'applicationId as a negative number in a string',
+    endpoint: 'entrata',
+    body: entrata({ applicationId: '-2000001' }),
+    auth: acme,
+    expect: { ...INVALID, paths: ['body.applicationId'] },
+  },
+  {
+    name: 'applicationId as a string with a leading zero',
+    endpoint: 'entrata',
+    body: entrata({ applicationId: '02000001' }),
+    auth: acme,
+    expect: { ...INVALID, paths: ['body.applicationId'] },
+  },
+  {
+    name: 'applicationId written with a fraction (2000001.0)',
+    endpoint: 'entrata',
+    body: entrata().replace('"applicationId":990001', '"applicationId":2000001.0'),
+    auth: acme,
+    expect: { ...INVALID, paths: ['body.applicationId'], detail: /plain whole number/ },
+  },
+  {
+    name: 'propertyId written with an exponent (1.002e5)',
+    endpoint: 'entrata',
+    body: entrata().replace('"propertyId":100200', '"propertyId":1.002e5'),
+    auth: acme,
+    expect: { ...INVALID, paths: ['body.propertyId'], detail: /plain whole number/ },
   },
   {
     name: 'applicationId with SQL injection',
@@ -727,6 +803,31 @@ export const platformCases: HostileCase[] = [
     expect: MALFORMED,
   },
   { name: 'platform: empty body', endpoint: 'platform', body: '', auth: signedPlatform, expect: MALFORMED },
+  {
+    name: 'platform: duplicate code',
+    endpoint: 'platform',
+    body: '{"code":"VERIFICATION_STARTED","verification_id":"v-1","code":"REPORT_READY"}',
+    auth: signedPlatform,
+    expect: { ...MALFORMED, detail: /duplicate key "code"/ },
+  },
+  {
+    name: 'platform: invalid UTF-8',
+    endpoint: 'platform',
+    body: Buffer.concat([
+      Buffer.from('{"code":"REPORT_READY","report_id":"'),
+      Buffer.from([0xc3]),
+      Buffer.from('"}'),
+    ]),
+    auth: signedPlatform,
+    expect: { ...MALFORMED, detail: /UTF-8/ },
+  },
+  {
+    name: 'platform: a number beyond range',
+    endpoint: 'platform',
+    body: '{"code":"REPORT_READY","report_id":"r-1","score":-1e400}',
+    auth: signedPlatform,
+    expect: { ...MALFORMED, detail: /out of range/ },
+  },
   {
     name: 'platform: 10 000 levels of nesting in a field',
     endpoint: 'platform',
