@@ -59,7 +59,7 @@ describe('Entrata webhook -> ApplicationSubmitted', () => {
       { ...wait, message: 'ApplicationSubmitted' },
     );
     expect(event?.tenantId).toBe(TENANT);
-    expect(event?.version).toBe(2);
+    expect(event?.version).toBe(3);
     const payload = event?.payload;
     expect(payload).toMatchObject({
       applicationId,

@@ -2,7 +2,7 @@
  * Bad data from Entrata and a webhook that arrives while its application is being synced, against a real
  * ingest (PostgreSQL, Kafka namespace) and the sandbox's Entrata (faults, and a rewriting proxy for beta).
  */
-import { applicationIdFor } from '@autoverify/contracts';
+import { applicationIdFor, MAX_APPLICANTS } from '@autoverify/contracts';
 import { waitFor } from '@autoverify/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BETA, control, type Harness, ORG, startHarness, submitApplication, TENANT } from './helpers.ts';
@@ -104,6 +104,36 @@ describe('bad data from Entrata', () => {
     } finally {
       await control(h.sandbox, 'DELETE', '/faults');
     }
+  });
+
+  it('does not publish an application beyond the limits: ApplicationReadFailed application_too_large instead', async () => {
+    const tooLarge = async (
+      applicants: NonNullable<Parameters<typeof submitApplication>[2]>['applicants'],
+    ) => {
+      const app = await submitApplication(h, 'deliver', { applicants });
+      const applicationId = applicationIdFor(TENANT, String(app.applicationId));
+      const [failed] = await waitFor(async () => {
+        const found = await h.events('applications', 'ApplicationReadFailed', applicationId);
+        return found.length > 0 ? found : undefined;
+      }, wait);
+      expect(failed?.version).toBe(2);
+      expect(failed?.payload).toMatchObject({ reasonCode: 'application_too_large' });
+      expect(await h.prisma.application.findFirst({ where: { applicationId } })).toMatchObject({
+        status: 'failed',
+      });
+      expect(await h.events('applications', 'ApplicationSubmitted', applicationId)).toEqual([]);
+      return failed?.payload.detail as string;
+    };
+    // One more co-applicant than ApplicationSubmitted v3 allows.
+    const many = await tooLarge(
+      Array.from({ length: MAX_APPLICANTS + 1 }, (_, i) => ({
+        firstName: `Co${i}`,
+        lastName: 'Many',
+        email: `co${i}@example.com`,
+        customerType: i === 0 ? 'Primary' : 'Co-Applicant',
+      })),
+    );
+    expect(many).toMatch(/\/applicants must not have more than 20 items/);
   });
 
   it('tolerates unexpected extra fields in getLeads/getLeases answers', async () => {

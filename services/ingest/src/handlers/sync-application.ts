@@ -1,8 +1,14 @@
-import { ApplicationReadFailed, ApplicationSubmittedV2, applicationIdFor } from '@autoverify/contracts';
+import {
+  ApplicationReadFailedV2,
+  ApplicationSubmittedV3,
+  applicationIdFor,
+  type PayloadOf,
+} from '@autoverify/contracts';
 import { type EntrataLeaseCustomer, type EntrataProspect, isEntrataError } from '@autoverify/entrata-client';
 import type { JobAttempt } from '@autoverify/service-kit';
 import type { Tx } from '../db.ts';
 import { applicantsHash, buildApplicants } from '../domain/applicants.ts';
+import { sizeProblems } from '../domain/limits.ts';
 import { type ReadFailure, readFailedPayload, readFailures } from '../domain/read-failure.ts';
 import { hashWithRent, resolveMonthlyRent } from '../domain/rent.ts';
 import { type SyncApplicationData, syncApplication } from '../jobs.ts';
@@ -79,7 +85,7 @@ export function syncApplicationJob(ctx: IngestContext) {
       await markWebhooks(tx, job, 'failed', readStartedAt, reason);
       await ctx.outbox.add(
         tx,
-        ApplicationReadFailed,
+        ApplicationReadFailedV2,
         readFailedPayload(failed, { ...job, applicationId, attempts: attempt.number }),
         { tenantId: job.tenantId, correlationId: applicationId },
       );
@@ -140,6 +146,20 @@ export function syncApplicationJob(ctx: IngestContext) {
     const applicationId = applicationIdFor(job.tenantId, job.entrataApplicationId);
     const submittedAt = read.prospect.createdOn ?? job.occurredAt ?? ctx.clock.now().toISOString();
     const { leadId } = job;
+    const submitted: PayloadOf<typeof ApplicationSubmittedV3> = {
+      applicationId,
+      entrataApplicationId: job.entrataApplicationId,
+      propertyId: job.propertyId,
+      ...(leadId ? { leadId } : {}),
+      submittedAt,
+      source: job.source,
+      applicants: built.applicants,
+      excluded: built.excluded,
+      ...(rent ? { monthlyRentCents: rent.cents, rentSource: rent.source } : {}),
+    };
+    // Not published beyond the contract's limits: a visible failure instead (and nothing invited).
+    const tooLarge = sizeProblems(submitted);
+    if (tooLarge.length > 0) return fail(job, attempt, readFailures.tooLarge(tooLarge), readStartedAt);
 
     const outcome = await ctx.db.run(async (tx) => {
       // The row lock serialises concurrent syncs of one application until commit: each compares against
@@ -151,24 +171,11 @@ export function syncApplicationJob(ctx: IngestContext) {
         return 'stale' as const;
       }
       const changed = row?.contentHash !== hash;
-      if (changed) {
-        await ctx.outbox.add(
-          tx,
-          ApplicationSubmittedV2,
-          {
-            applicationId,
-            entrataApplicationId: job.entrataApplicationId,
-            propertyId: job.propertyId,
-            ...(leadId ? { leadId } : {}),
-            submittedAt,
-            source: job.source,
-            applicants: built.applicants,
-            excluded: built.excluded,
-            ...(rent ? { monthlyRentCents: rent.cents, rentSource: rent.source } : {}),
-          },
-          { tenantId: job.tenantId, correlationId: applicationId },
-        );
-      }
+      if (changed)
+        await ctx.outbox.add(tx, ApplicationSubmittedV3, submitted, {
+          tenantId: job.tenantId,
+          correlationId: applicationId,
+        });
       await saveSnapshot(tx, job, { hash, snapshot: built, readStartedAt, published: changed });
       await markWebhooks(tx, job, 'processed', readStartedAt);
       return changed ? ('published' as const) : ('unchanged' as const);
