@@ -16,12 +16,15 @@ export interface SyncApplicationData {
 
 /**
  * Reads one application from Entrata and publishes it. Entrata outages last minutes to hours: back off up
- * to 15 minutes, about 1.5 hours in total, before the sync is recorded as failed.
+ * to 15 minutes, about 1.5 hours in total, before the sync is recorded as failed. Sent with its tenant as
+ * the group: one tenant's syncs take at most 2 of the 4 workers (a flood of its webhooks, or its Entrata
+ * rate limit holding a worker while it waits), so other tenants' applications are still read promptly.
  */
 export const syncApplication = defineJob<SyncApplicationData>({
   name: 'sync-application',
   retry: { limit: 10, delaySeconds: 5, backoff: true, maxDelaySeconds: 900 },
   concurrency: 4,
+  groupConcurrency: 2,
 });
 
 export interface ReconcileTenantData {

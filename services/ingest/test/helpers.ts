@@ -277,11 +277,21 @@ export function submitApplication(
  * copes with Entrata responses the sandbox never produces (unexpected fields, odd shapes).
  */
 export async function startRewritingProxy() {
-  const state: { rewrite?: ((json: any) => unknown) | undefined; target?: string } = {};
+  const state: {
+    rewrite?: ((json: any) => unknown) | undefined;
+    target?: string;
+    /** While set, requests wait for it before they are passed on. */
+    gate?: { opened: Promise<void>; open: () => void } | undefined;
+    held: number;
+  } = { held: 0 };
   const seen: { path: string; apiKey: string | undefined }[] = [];
   const forward = async (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
+    if (state.gate) {
+      state.held++;
+      await state.gate.opened;
+    }
     const headers = { ...req.headers } as Record<string, string>;
     seen.push({ path: req.url ?? '', apiKey: headers['x-api-key'] });
     delete headers.host;
@@ -319,12 +329,30 @@ export async function startRewritingProxy() {
     },
     /** Every request passed on: its path and the API key it carried. */
     seen,
+    /** Requests waiting at the closed gate so far. */
+    get held() {
+      return state.held;
+    },
+    /** Holds every request until open() (a slow or rate-limited Entrata). */
+    close() {
+      let open = () => {};
+      const opened = new Promise<void>((resolve) => {
+        open = resolve;
+      });
+      state.gate = { opened, open };
+      state.held = 0;
+    },
+    open() {
+      state.gate?.open();
+      state.gate = undefined;
+    },
     /** Rewrites every JSON answer until set back to undefined. */
     rewrite(fn: ((json: any) => unknown) | undefined) {
       state.rewrite = fn;
     },
     stop: () =>
       new Promise<void>((resolve) => {
+        state.gate?.open();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

@@ -178,6 +178,35 @@ describe('bad data from Entrata', () => {
   });
 });
 
+describe('fairness between tenants', () => {
+  it("one tenant's flood does not starve another tenant's Entrata reads", async () => {
+    // Beta's Entrata holds every request (slow, or rate-limited), and beta floods ingest with webhooks:
+    // more syncs than ingest has workers.
+    h.betaEntrata.close();
+    try {
+      const flood = 8;
+      const beta = [];
+      for (let i = 0; i < flood; i++)
+        beta.push(await submitApplication(h, 'deliver', { org: BETA.org, propertyId: BETA.property }));
+      await waitFor(async () => h.betaEntrata.held >= 2 || undefined, {
+        ...wait,
+        message: "beta's syncs waiting on its Entrata",
+      });
+      // Acme's one application is still read and published while every beta read is held.
+      const app = await submitApplication(h);
+      await published(applicationIdFor(TENANT, String(app.applicationId)), 1);
+      expect(await h.prisma.application.count({ where: { tenantId: BETA.tenant, status: 'synced' } })).toBe(
+        0,
+      );
+      // Nothing of beta's is lost: once its Entrata answers, every application is published.
+      h.betaEntrata.open();
+      for (const b of beta) await published(applicationIdFor(BETA.tenant, String(b.applicationId)), 1);
+    } finally {
+      h.betaEntrata.open();
+    }
+  });
+});
+
 describe('a webhook arriving while its application is being synced', () => {
   it('is not dropped: the newer read is published, the older one discarded as stale', async () => {
     const app = await submitApplication(h);

@@ -43,7 +43,7 @@ export async function enqueueSync(
   job: SyncApplicationData,
 ): Promise<void> {
   await markSyncPending(tx, job, applicationIdFor(job.tenantId, job.entrataApplicationId));
-  await ctx.jobs.send(syncApplication, job, { tx, key: syncJobKey(job) });
+  await ctx.jobs.send(syncApplication, job, { tx, key: syncJobKey(job), group: job.tenantId });
 }
 
 const isSyncData = (data: SyncApplicationData): boolean =>
