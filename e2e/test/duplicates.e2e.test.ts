@@ -1,4 +1,4 @@
-import { ApplicationSubmittedV2, InviteSent, ReportSynced } from '@autoverify/contracts';
+import { ApplicationSubmittedV3, InviteSent, ReportSynced } from '@autoverify/contracts';
 import { describe, expect, it } from 'vitest';
 import {
   completeFromInbox,
@@ -30,7 +30,7 @@ describe('duplicate webhooks and replayed events', () => {
 
     // The same ApplicationSubmitted envelope published again (a replay, or a redelivery by Kafka).
     const [submitted] = await eventually(() =>
-      t.events.of(ApplicationSubmittedV2, app.applicationId).then((e) => (e.length ? e : undefined)),
+      t.events.of(ApplicationSubmittedV3, app.applicationId).then((e) => (e.length ? e : undefined)),
     );
     await t.events.publish(submitted as NonNullable<typeof submitted>);
     await sleep(4000);

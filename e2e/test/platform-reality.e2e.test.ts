@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ApplicationSubmittedV2, InviteBlockedV2 } from '@autoverify/contracts';
+import { ApplicationSubmittedV3, InviteBlockedV2 } from '@autoverify/contracts';
 import { describe, expect, it } from 'vitest';
 import { e2e, eventually, inbox, invitesWhen, sleep, submit, supportTimeline } from '../src/harness.ts';
 import { expectedInvites, inviteTally } from '../src/messages.ts';
@@ -18,7 +18,7 @@ describe('an application without a known monthly rent', () => {
     ];
     const app = await submit(t, PROPERTIES.noRent, people);
     const submitted = await eventually(
-      async () => (await t.events.of(ApplicationSubmittedV2, app.applicationId))[0],
+      async () => (await t.events.of(ApplicationSubmittedV3, app.applicationId))[0],
     );
     expect(submitted.payload.monthlyRentCents).toBeUndefined();
 

@@ -1,4 +1,4 @@
-import { ApplicationSubmittedV2 } from '@autoverify/contracts';
+import { ApplicationSubmittedV3 } from '@autoverify/contracts';
 import { describe, expect, it } from 'vitest';
 import { e2e, eventually, inbox, invitesWhen, submit } from '../src/harness.ts';
 import { expectedInvites, inviteTally } from '../src/messages.ts';
@@ -15,7 +15,7 @@ describe('a lost webhook', () => {
     const expected = expectedInvites(primary, ['income', 'identity']);
     await invitesWhen(t, primary, expected);
     const submitted = await eventually(async () => {
-      const events = await t.events.of(ApplicationSubmittedV2, app.applicationId);
+      const events = await t.events.of(ApplicationSubmittedV3, app.applicationId);
       return events.length > 0 ? events : undefined;
     });
     expect(submitted[0]?.payload.source).toBe('reconciliation');

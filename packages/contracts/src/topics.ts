@@ -1,8 +1,10 @@
 import type { EventDefinition } from './envelope.ts';
 import {
   ApplicationReadFailed,
+  ApplicationReadFailedV2,
   ApplicationSubmitted,
   ApplicationSubmittedV2,
+  ApplicationSubmittedV3,
 } from './events/applications.ts';
 import { NotificationFailed, NotificationRequested, NotificationSent } from './events/notifications.ts';
 import { ReminderCancelled, ReminderScheduled } from './events/reminders.ts';
@@ -43,7 +45,13 @@ export const topics = {
     partitions: 6,
     retentionMs: 30 * DAY_MS,
     producers: ['ingest'],
-    events: [ApplicationSubmitted, ApplicationSubmittedV2, ApplicationReadFailed],
+    events: [
+      ApplicationSubmitted,
+      ApplicationSubmittedV2,
+      ApplicationSubmittedV3,
+      ApplicationReadFailed,
+      ApplicationReadFailedV2,
+    ],
   },
   platformEvents: {
     name: 'verification-platform-events',

@@ -21,6 +21,11 @@ export interface JobDefinition<Data extends object> {
   readonly retry: JobRetry;
   /** Runs of this job at most this many at a time in one process. */
   readonly concurrency: number;
+  /**
+   * Runs of one group (SendOptions.group, e.g. a tenant) at most this many at a time across all processes,
+   * so one group's flood leaves workers for the others. Default: no limit per group.
+   */
+  readonly groupConcurrency?: number;
   /** Seconds one run may take before it counts as failed and is retried (default: pg-boss's 15 minutes). */
   readonly expireInSeconds?: number;
   /** Type only: the job's data. */
@@ -31,6 +36,7 @@ export function defineJob<Data extends object>(definition: {
   name: string;
   retry: JobRetry;
   concurrency: number;
+  groupConcurrency?: number;
   expireInSeconds?: number;
 }): JobDefinition<Data> {
   const { name, retry, concurrency } = definition;
@@ -40,6 +46,9 @@ export function defineJob<Data extends object>(definition: {
   if (!(retry.delaySeconds >= 0)) throw new Error(`job ${name}: retry.delaySeconds must be >= 0`);
   if (!Number.isInteger(concurrency) || concurrency < 1)
     throw new Error(`job ${name}: concurrency must be an integer >= 1`);
+  const { groupConcurrency } = definition;
+  if (groupConcurrency !== undefined && (!Number.isInteger(groupConcurrency) || groupConcurrency < 1))
+    throw new Error(`job ${name}: groupConcurrency must be an integer >= 1`);
   return Object.freeze({ ...definition, retry: Object.freeze({ ...retry }) });
 }
 
@@ -81,6 +90,8 @@ export interface SendOptions<Tx> {
   key?: string;
   /** A Date, or seconds from now. */
   startAfter?: Date | number;
+  /** The job's group (e.g. its tenant) for the definition's groupConcurrency. */
+  group?: string;
 }
 
 /** What use cases do with jobs: ctx.jobs. Workers are registered by service-kit from ServiceParts.jobs. */
@@ -102,6 +113,7 @@ export function jobsOn<Tx extends QueueTx>(queue: Pick<JobQueue, 'send' | 'cance
         ...(options.tx ? { tx: options.tx } : {}),
         ...(options.key === undefined ? {} : { singletonKey: options.key }),
         ...(options.startAfter === undefined ? {} : { startAfter: options.startAfter }),
+        ...(options.group === undefined ? {} : { group: options.group }),
         retryLimit: job.retry.limit,
         retryDelay: job.retry.delaySeconds,
         retryBackoff: job.retry.backoff ?? false,
@@ -129,6 +141,7 @@ export async function startWorkers(
       },
       {
         concurrency: job.concurrency,
+        ...(job.groupConcurrency === undefined ? {} : { groupConcurrency: job.groupConcurrency }),
         ...(options.pollingIntervalSeconds ? { pollingIntervalSeconds: options.pollingIntervalSeconds } : {}),
       },
     );

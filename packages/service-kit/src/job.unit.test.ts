@@ -18,6 +18,7 @@ describe('defineJob', () => {
       /delaySeconds/,
     );
     expect(() => defineJob({ ...base, concurrency: 0 })).toThrow(/concurrency/);
+    expect(() => defineJob({ ...base, groupConcurrency: 0 })).toThrow(/groupConcurrency/);
   });
 });
 
@@ -62,5 +63,18 @@ describe('jobsOn', () => {
         },
       },
     ]);
+  });
+
+  it('passes the group on (for a definition with groupConcurrency)', async () => {
+    const sent: (SendJobOptions | undefined)[] = [];
+    const jobs = jobsOn({
+      send: async (_name, _data, options) => {
+        sent.push(options);
+        return 'job-2';
+      },
+      cancel: async () => {},
+    });
+    await jobs.send(job, { id: 'b' }, { group: 'tenant-a' });
+    expect(sent[0]).toMatchObject({ group: 'tenant-a' });
   });
 });

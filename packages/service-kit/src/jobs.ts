@@ -32,6 +32,8 @@ export interface SendJobOptions {
   retryDelayMax?: number;
   /** Seconds a running attempt may take before it counts as failed. */
   expireIn?: number;
+  /** The job's group (e.g. a tenant), for WorkOptions.groupConcurrency. */
+  group?: string;
 }
 
 export interface JobInfo {
@@ -50,6 +52,11 @@ export interface WorkOptions {
   concurrency?: number;
   /** How often an idle worker looks for new jobs (default 2 s, at least 0.5). */
   pollingIntervalSeconds?: number;
+  /**
+   * Jobs of one group (SendJobOptions.group) run at most this many at a time across all processes, so one
+   * group's backlog cannot take every worker: the others' jobs are fetched past it.
+   */
+  groupConcurrency?: number;
 }
 
 export interface JobQueue {
@@ -146,6 +153,7 @@ export async function startJobQueue(options: StartJobQueueOptions): Promise<JobQ
         ...(opts.retryBackoff === undefined ? {} : { retryBackoff: opts.retryBackoff }),
         ...(opts.retryDelayMax === undefined ? {} : { retryDelayMax: opts.retryDelayMax }),
         ...(opts.expireIn === undefined ? {} : { expireInSeconds: opts.expireIn }),
+        ...(opts.group === undefined ? {} : { group: { id: opts.group } }),
         ...(opts.tx ? { db: txDb(opts.tx) } : {}),
       };
       const id = await boss.send(name, payload, sendOptions);
@@ -160,6 +168,7 @@ export async function startJobQueue(options: StartJobQueueOptions): Promise<JobQ
         name,
         {
           localConcurrency: opts.concurrency ?? 1,
+          ...(opts.groupConcurrency === undefined ? {} : { groupConcurrency: opts.groupConcurrency }),
           // pg-boss waits a whole interval after each job, which capped a queue at concurrency / 2 s jobs
           // per second (measured by e2e/bench). With NOTIFY the poll is only a backstop, and while a
           // backlog is waiting the workers burst: fetch again as soon as a job is done.

@@ -9,6 +9,13 @@ export const IngestEnv = Type.Object({
     minLength: 16,
     description: 'Shared secret of the Verification-Signature HMAC.',
   }),
+  PLATFORM_WEBHOOK_SECRET_PREVIOUS: Type.Optional(
+    Type.String({
+      minLength: 16,
+      description:
+        'While rotating: the webhook secret being replaced, still accepted beside PLATFORM_WEBHOOK_SECRET.',
+    }),
+  ),
   PLATFORM_MAPPING_RETRIES: Type.Integer({
     minimum: 0,
     maximum: 20,

@@ -1,67 +1,60 @@
-/**
- * Starts ingest's parts in dependency order. `onStop` receives each part's stop function as it starts;
- * the caller (runService's lifecycle, or a test) runs them in reverse order.
- */
-import type { Tenants } from '@autoverify/config';
 import { createPrismaAdapter } from '@autoverify/database';
-import { type EntrataTuning, entrataClientsPerTenant } from '@autoverify/entrata-client';
-import type { Logger } from '@autoverify/logger';
-import { type HttpServer, startEventService } from '@autoverify/service-kit';
-import { buildIngest } from './app.ts';
-import type { IngestEnv } from './config.ts';
+import { type EntrataClients, type EntrataTuning, entrataClientsPerTenant } from '@autoverify/entrata-client';
+import { defineService, type ServiceContext, worker } from '@autoverify/service-kit';
+import { IngestEnv } from './config.ts';
 import { PrismaClient, type Tx } from './db.ts';
+import { processPlatformWebhookJob, verificationRequestedHandler } from './handlers/platform.ts';
+import { reconcileTenantJob, startReconciliationScheduler } from './handlers/reconciliation.ts';
+import { syncApplicationJob } from './handlers/sync-application.ts';
+import { entrataWebhookRoutes } from './http/entrata-webhook.ts';
+import { platformWebhookRoutes } from './http/platform-webhook.ts';
+import {
+  defineProcessPlatformWebhook,
+  type ProcessPlatformWebhookJob,
+  reconcileTenant,
+  syncApplication,
+} from './jobs.ts';
 
-export interface StartIngestOptions {
-  env: IngestEnv;
-  tenants: Tenants;
-  logger: Logger;
-  onStop(name: string, stop: () => Promise<void> | void): void;
-  /** Listen on the configured port (default true); tests may pass false and use app.inject. */
-  listen?: boolean;
-  /** Job polling interval; tests use a short one. */
-  jobPollingSeconds?: number;
-  /** Entrata client settings; tests use small pages to see the reconciliation poll page. */
-  entrataTuning?: EntrataTuning;
+/** Settings a test may change; production runs with these values. */
+export interface IngestOptions {
+  /** Entrata client time-outs, page size and back-off (the client's defaults unless a test changes them). */
+  entrata: EntrataTuning;
 }
 
-export interface RunningIngest {
-  app: HttpServer;
-  prisma: InstanceType<typeof PrismaClient>;
-  url?: string;
+/** What ingest's handlers, jobs and routes work with: the shared context, Entrata, and the platform job. */
+export interface IngestContext extends ServiceContext<IngestEnv, Tx, IngestOptions> {
+  /** One Entrata client (and rate limiter) per tenant. */
+  entrata: EntrataClients;
+  /** The platform webhook job, with the retry count of this service's env (jobs.ts). */
+  processPlatformWebhook: ProcessPlatformWebhookJob;
 }
 
-export async function startIngest(options: StartIngestOptions): Promise<RunningIngest> {
-  const { env, tenants, logger, onStop } = options;
-
-  const entrata = entrataClientsPerTenant(tenants, logger, options.entrataTuning);
-  onStop('entrata clients', () => entrata.close());
-
-  const prisma = new PrismaClient({ adapter: createPrismaAdapter(env.DATABASE_URL) });
-  const running = await startEventService<Tx>({
-    service: 'ingest',
-    env,
-    prisma,
-    logger,
-    onStop,
-    ...(options.listen === false ? { listen: false } : {}),
-    async build({ transactions, jobs, relay }) {
-      const ingest = buildIngest({
-        transactions,
-        jobs,
-        tenants,
-        entrata,
-        relay,
-        logger,
-        platformWebhookSecret: env.PLATFORM_WEBHOOK_SECRET,
-        platformMappingRetries: env.PLATFORM_MAPPING_RETRIES,
-        reconciliationTickMs: env.RECONCILIATION_TICK_MS,
-      });
-      const workers = await ingest.startWorkers(
-        options.jobPollingSeconds ? { pollingIntervalSeconds: options.jobPollingSeconds } : {},
-      );
-      onStop('reconciliation scheduler', () => workers.stop());
-      return { handlers: ingest.handlers, routes: (app) => ingest.routes(app) };
-    },
-  });
-  return { app: running.app, prisma, ...(running.url ? { url: running.url } : {}) };
-}
+/** ingest: the only service Entrata and the verification platform call (README.md). */
+export const ingestService = defineService({
+  name: 'ingest',
+  env: IngestEnv,
+  database: (url) => new PrismaClient({ adapter: createPrismaAdapter(url) }),
+  options: { entrata: {} } as IngestOptions,
+  // Reads each customer's Entrata with its key and checks its webhooks with its secrets.
+  tenantSecrets: ['entrata', 'webhook'],
+  build(shared) {
+    const entrata = entrataClientsPerTenant(shared.tenants, shared.logger, shared.options.entrata);
+    shared.onStop('entrata clients', () => entrata.close());
+    const processPlatformWebhook = defineProcessPlatformWebhook(shared.env);
+    const ctx: IngestContext = { ...shared, entrata, processPlatformWebhook };
+    const scheduler = startReconciliationScheduler(ctx);
+    shared.onStop('reconciliation scheduler', () => scheduler.stop());
+    return {
+      handlers: [verificationRequestedHandler()],
+      jobs: [
+        worker(syncApplication, syncApplicationJob(ctx)),
+        worker(reconcileTenant, reconcileTenantJob(ctx)),
+        worker(processPlatformWebhook, processPlatformWebhookJob(ctx)),
+      ],
+      async routes(app) {
+        await app.register(async (scope) => entrataWebhookRoutes(scope, ctx));
+        await app.register(async (scope) => platformWebhookRoutes(scope, ctx));
+      },
+    };
+  },
+});

@@ -2,7 +2,7 @@
  * Bad data from Entrata and a webhook that arrives while its application is being synced, against a real
  * ingest (PostgreSQL, Kafka namespace) and the sandbox's Entrata (faults, and a rewriting proxy for beta).
  */
-import { applicationIdFor } from '@autoverify/contracts';
+import { applicationIdFor, MAX_APPLICANTS } from '@autoverify/contracts';
 import { waitFor } from '@autoverify/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BETA, control, type Harness, ORG, startHarness, submitApplication, TENANT } from './helpers.ts';
@@ -106,6 +106,36 @@ describe('bad data from Entrata', () => {
     }
   });
 
+  it('does not publish an application beyond the limits: ApplicationReadFailed application_too_large instead', async () => {
+    const tooLarge = async (
+      applicants: NonNullable<Parameters<typeof submitApplication>[2]>['applicants'],
+    ) => {
+      const app = await submitApplication(h, 'deliver', { applicants });
+      const applicationId = applicationIdFor(TENANT, String(app.applicationId));
+      const [failed] = await waitFor(async () => {
+        const found = await h.events('applications', 'ApplicationReadFailed', applicationId);
+        return found.length > 0 ? found : undefined;
+      }, wait);
+      expect(failed?.version).toBe(2);
+      expect(failed?.payload).toMatchObject({ reasonCode: 'application_too_large' });
+      expect(await h.prisma.application.findFirst({ where: { applicationId } })).toMatchObject({
+        status: 'failed',
+      });
+      expect(await h.events('applications', 'ApplicationSubmitted', applicationId)).toEqual([]);
+      return failed?.payload.detail as string;
+    };
+    // One more co-applicant than ApplicationSubmitted v3 allows.
+    const many = await tooLarge(
+      Array.from({ length: MAX_APPLICANTS + 1 }, (_, i) => ({
+        firstName: `Co${i}`,
+        lastName: 'Many',
+        email: `co${i}@example.com`,
+        customerType: i === 0 ? 'Primary' : 'Co-Applicant',
+      })),
+    );
+    expect(many).toMatch(/\/applicants must not have more than 20 items/);
+  });
+
   it('tolerates unexpected extra fields in getLeads/getLeases answers', async () => {
     const extra = (value: unknown): unknown => {
       if (Array.isArray(value)) return value.map(extra);
@@ -144,6 +174,39 @@ describe('bad data from Entrata', () => {
       expect(h.betaEntrata.seen.every((r) => r.path.startsWith(`/ext/orgs/${BETA.org}/`))).toBe(true);
     } finally {
       h.betaEntrata.rewrite(undefined);
+    }
+  });
+});
+
+describe('fairness between tenants', () => {
+  it("one tenant's flood does not starve another tenant's Entrata reads", async () => {
+    // Beta's Entrata holds every request (slow, or rate-limited), and beta floods ingest with webhooks:
+    // more syncs than ingest has workers.
+    h.betaEntrata.close();
+    try {
+      const flood = 8;
+      const beta = [];
+      for (let i = 0; i < flood; i++)
+        beta.push(await submitApplication(h, 'deliver', { org: BETA.org, propertyId: BETA.property }));
+      await waitFor(async () => h.betaEntrata.held >= 2 || undefined, {
+        ...wait,
+        message: "beta's syncs waiting on its Entrata",
+      });
+      // Acme's one application is still read and published while every beta read is held.
+      const app = await submitApplication(h);
+      await published(applicationIdFor(TENANT, String(app.applicationId)), 1);
+      // ... and none of the flood's was read meanwhile (its Entrata still holds every request).
+      const flooded = beta.map((b) => String(b.applicationId));
+      expect(
+        await h.prisma.application.count({
+          where: { tenantId: BETA.tenant, entrataApplicationId: { in: flooded }, status: 'synced' },
+        }),
+      ).toBe(0);
+      // Nothing of beta's is lost: once its Entrata answers, every application is published.
+      h.betaEntrata.open();
+      for (const b of beta) await published(applicationIdFor(BETA.tenant, String(b.applicationId)), 1);
+    } finally {
+      h.betaEntrata.open();
     }
   });
 });

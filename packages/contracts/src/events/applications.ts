@@ -102,6 +102,49 @@ export const ApplicationSubmittedV2 = defineEvent({
   example: { ...ApplicationSubmitted.example, monthlyRentCents: 185000, rentSource: 'property_setting' },
 });
 
+/**
+ * The most people one application may carry: beyond it an application is not published (ingest reports
+ * ApplicationReadFailed v2 `application_too_large`), so one odd or hostile Entrata record cannot flood
+ * invites, notifications or the broker.
+ */
+export const MAX_APPLICANTS = 20;
+export const MAX_EXCLUDED = 50;
+
+/**
+ * v2 with limits on what is copied from Entrata: at most MAX_APPLICANTS applicants and MAX_EXCLUDED excluded
+ * people, and a maximum length on every text field (names 200 and ids 128 as before, role 50, reason 500). A new version
+ * because the limits refuse payloads v2 accepted; the fields and their meaning are v2's.
+ */
+export const ApplicationSubmittedV3 = defineEvent({
+  type: 'ApplicationSubmitted',
+  version: 3,
+  key: 'applicationId',
+  description:
+    'An application was submitted in Entrata and its applicants were read from the Entrata API, with the monthly rent when known; within the size limits (v2 had none). Published by ingest for a webhook, a reconciliation poll or a replay.',
+  payload: Type.Object(
+    {
+      ...ApplicationSubmittedV2.payload.properties,
+      applicants: Type.Array(Applicant, { minItems: 1, maxItems: MAX_APPLICANTS }),
+      excluded: Type.Array(
+        Type.Object(
+          {
+            entrataCustomerId: Id,
+            role: Type.String({ maxLength: 50 }),
+            reason: Type.String({ maxLength: 500 }),
+          },
+          { additionalProperties: false },
+        ),
+        {
+          maxItems: MAX_EXCLUDED,
+          description: 'People on the application who get no invite (e.g. occupants, minors).',
+        },
+      ),
+    },
+    { additionalProperties: false },
+  ),
+  example: ApplicationSubmittedV2.example,
+});
+
 /** Why ingest could not turn an application into ApplicationSubmitted; each code has its own next step. */
 export const ApplicationReadFailureReason = Type.Union([
   Type.Literal('tenant_unknown'),
@@ -112,6 +155,13 @@ export const ApplicationReadFailureReason = Type.Union([
   Type.Literal('no_applicants'),
 ]);
 export type ApplicationReadFailureReason = Static<typeof ApplicationReadFailureReason>;
+
+/** v1's reasons plus `application_too_large`: more people or longer text than ApplicationSubmitted v3 allows. */
+export const ApplicationReadFailureReasonV2 = Type.Union([
+  ...ApplicationReadFailureReason.anyOf,
+  Type.Literal('application_too_large'),
+]);
+export type ApplicationReadFailureReasonV2 = Static<typeof ApplicationReadFailureReasonV2>;
 
 export const ApplicationReadFailed = defineEvent({
   type: 'ApplicationReadFailed',
@@ -142,5 +192,24 @@ export const ApplicationReadFailed = defineEvent({
     action:
       'Check the application id and property in Entrata. The reconciliation poll tries a failed application again after an hour.',
     attempts: 1,
+  },
+});
+
+/** v1 with the reason `application_too_large` (a new version: v1 consumers do not know that reason). */
+export const ApplicationReadFailedV2 = defineEvent({
+  type: 'ApplicationReadFailed',
+  version: 2,
+  key: 'applicationId',
+  description:
+    'Ingest could not read an application from Entrata, found nobody to invite, or found it beyond the size limits of ApplicationSubmitted v3, so no invite was sent. Published for every sync that ends failed, with what support can do about it.',
+  payload: Type.Object(
+    { ...ApplicationReadFailed.payload.properties, reasonCode: ApplicationReadFailureReasonV2 },
+    { additionalProperties: false },
+  ),
+  example: {
+    ...ApplicationReadFailed.example,
+    reasonCode: 'application_too_large',
+    detail: 'The application has 35 applicants; at most 20 are published.',
+    action: 'Check the application in Entrata: split it, or remove people who should not be on it.',
   },
 });

@@ -1,11 +1,24 @@
 import Type, { type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
-import { type FieldProblem, NO_CONTROL_CHARACTERS, storageProblems } from './json-safety.ts';
+import {
+  type FieldProblem,
+  isPlainWholeNumber,
+  NO_CONTROL_CHARACTERS,
+  type StrictJson,
+  storageProblems,
+} from './json-safety.ts';
 
+/**
+ * Entrata's ids are whole numbers, sent as a JSON number or a string of digits. One spelling per id: no sign,
+ * no leading zeros (as a string), no fraction or exponent (as a number: checked on the source text), so
+ * "-2000001", "02000001", 2000001.0 and 2.000001e6 are refused rather than taken for another id or this one.
+ */
 const IdLike = Type.Union([
-  Type.String({ minLength: 1, maxLength: 128, pattern: '^[0-9A-Za-z_-]+$' }),
+  Type.String({ minLength: 1, maxLength: 20, pattern: '^(0|[1-9][0-9]*)$' }),
   Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
 ]);
+/** The members whose number form must be a plain whole number. */
+const NUMERIC_IDS = ['eventId', 'propertyId', 'applicationId', 'leadId'] as const;
 
 /**
  * Entrata's webhook payload is not public; this is the hint we rely on. Extra fields are allowed (and stored
@@ -42,10 +55,29 @@ const check = Compile(EntrataWebhookBody);
 
 export type ParsedWebhook = { ok: true; hint: EntrataHint } | { ok: false; errors: FieldProblem[] };
 
-/** Validates a parsed webhook body: the schema, plus text PostgreSQL can store (see json-safety). */
-export function parseEntrataWebhook(body: unknown): ParsedWebhook {
+type NumberSource = Extract<StrictJson, { ok: true }>['numberSource'];
+
+/**
+ * Validates a parsed webhook body: the schema, text PostgreSQL can store (see json-safety), and, given the
+ * numbers' source text (parseStrictJson), ids written as plain whole numbers.
+ */
+export function parseEntrataWebhook(body: unknown, numberSource?: NumberSource): ParsedWebhook {
   const unstorable = storageProblems(body);
   if (unstorable.length > 0) return { ok: false, errors: unstorable };
+  if (numberSource && body !== null && typeof body === 'object' && !Array.isArray(body)) {
+    const spelled = NUMERIC_IDS.flatMap((key) => {
+      const source = numberSource(body, key);
+      return source === undefined || isPlainWholeNumber(source)
+        ? []
+        : [
+            {
+              path: `/${key}`,
+              message: `must be written as a plain whole number (got ${source.slice(0, 40)})`,
+            },
+          ];
+    });
+    if (spelled.length > 0) return { ok: false, errors: spelled };
+  }
   if (!check.Check(body)) {
     const errors = [...check.Errors(body)]
       .slice(0, 20)

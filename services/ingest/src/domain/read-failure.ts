@@ -1,10 +1,14 @@
-import type { ApplicationReadFailed, ApplicationReadFailureReason, PayloadOf } from '@autoverify/contracts';
+import type {
+  ApplicationReadFailedV2,
+  ApplicationReadFailureReasonV2,
+  PayloadOf,
+} from '@autoverify/contracts';
 import { isEntrataError } from '@autoverify/entrata-client';
 import { redactText } from '@autoverify/logger';
 
 /** Why an application sync ended failed, in the words support reads on the timeline. */
 export interface ReadFailure {
-  reasonCode: ApplicationReadFailureReason;
+  reasonCode: ApplicationReadFailureReasonV2;
   detail: string;
   action: string;
 }
@@ -16,7 +20,7 @@ const CHECK_TENANT = (tenantId: string) =>
 
 const MAX_DETAIL = 2000;
 
-function failure(reasonCode: ApplicationReadFailureReason, detail: string, action: string): ReadFailure {
+function failure(reasonCode: ApplicationReadFailureReasonV2, detail: string, action: string): ReadFailure {
   // Entrata's messages may echo what was sent; personal data never reaches the timeline or the row.
   return { reasonCode, detail: redactText(detail).slice(0, MAX_DETAIL), action };
 }
@@ -41,6 +45,14 @@ export const readFailures = {
       'no_applicants',
       `no applicant to invite (${why})`,
       'Check the roles (Primary, Co-Applicant, Guarantor) and contact details of the people on the application in Entrata; the next webhook or poll reads it again.',
+    ),
+
+  /** Beyond ApplicationSubmitted's limits (domain/limits.ts): `problems` name the fields, never their values. */
+  tooLarge: (problems: string[]) =>
+    failure(
+      'application_too_large',
+      `the application is beyond the limits of ApplicationSubmitted: ${problems.join('; ')}`,
+      'Check the application in Entrata: too many people on it, or a name or other text far longer than a real one. Correct it there; the next webhook or poll reads it again.',
     ),
 
   /** A failed Entrata read: rejected, unreadable, or still failing when the retries ran out. */
@@ -81,7 +93,7 @@ export function readFailedPayload(
     source: 'webhook' | 'reconciliation';
     attempts: number;
   },
-): PayloadOf<typeof ApplicationReadFailed> {
+): PayloadOf<typeof ApplicationReadFailedV2> {
   return {
     applicationId: job.applicationId,
     entrataApplicationId: job.entrataApplicationId,

@@ -12,6 +12,17 @@ function equalHex(expectedHex: string, givenHex: string): boolean {
   return given.length === expected.length && timingSafeEqual(expected, given);
 }
 
+/**
+ * Rotation, the one way for every webhook credential: up to two active values (the new one and the one being
+ * replaced), and a request verifies when any of them matches. Every candidate is checked (no early exit), so
+ * timing does not reveal which one matched.
+ */
+export function matchesAny<T>(candidates: readonly T[], matches: (candidate: T) => boolean): boolean {
+  let matched = false;
+  for (const candidate of candidates) matched = matches(candidate) || matched;
+  return matched;
+}
+
 /** Constant-time string comparison that does not leak the length either (both sides hashed first). */
 function equalText(a: string, b: string): boolean {
   return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
@@ -46,12 +57,10 @@ export function verifyEntrataSignature(input: {
     return { ok: false, reason: 'signature timestamp outside the tolerance window' };
   }
   const signed = Buffer.concat([Buffer.from(`${timestamp}.`), input.rawBody]);
-  // Check every secret and signature (no early exit) so timing does not reveal which one matched.
-  let matched = false;
-  for (const secret of input.secrets) {
+  const matched = matchesAny(input.secrets, (secret) => {
     const expected = createHmac('sha256', secret).update(signed).digest('hex');
-    for (const signature of signatures) matched = equalHex(expected, signature) || matched;
-  }
+    return matchesAny(signatures, (signature) => equalHex(expected, signature));
+  });
   return matched ? { ok: true } : { ok: false, reason: 'signature does not match' };
 }
 
@@ -68,8 +77,7 @@ export function verifyBasicAuth(input: {
   if (colon < 0) return { ok: false, reason: 'malformed Basic credentials' };
   const user = decoded.slice(0, colon);
   const password = decoded.slice(colon + 1);
-  let passwordOk = false;
-  for (const candidate of input.passwords) passwordOk = equalText(candidate, password) || passwordOk;
+  const passwordOk = matchesAny(input.passwords, (candidate) => equalText(candidate, password));
   const userOk = equalText(input.username, user);
   return userOk && passwordOk ? { ok: true } : { ok: false, reason: 'wrong credentials' };
 }
@@ -77,15 +85,17 @@ export function verifyBasicAuth(input: {
 /**
  * Documented: `Verification-Signature` = hex HMAC-SHA256 of the raw request body bytes with the shared
  * secret (no timestamp). Checked by the verification client's function: over the raw bytes, upper- or
- * lower-case hex, constant time.
+ * lower-case hex, constant time. Up to two secrets (PLATFORM_WEBHOOK_SECRET and, while rotating,
+ * PLATFORM_WEBHOOK_SECRET_PREVIOUS), like the Entrata webhook's.
  */
 export function verifyPlatformSignature(input: {
   header: string | undefined;
   rawBody: Buffer;
-  secret: string;
+  secrets: readonly string[];
 }): Verdict {
   if (!input.header) return { ok: false, reason: 'missing Verification-Signature header' };
-  return verifyWebhookSignature(input.rawBody, input.header, input.secret)
+  const header = input.header;
+  return matchesAny(input.secrets, (secret) => verifyWebhookSignature(input.rawBody, header, secret))
     ? { ok: true }
     : { ok: false, reason: 'signature does not match' };
 }

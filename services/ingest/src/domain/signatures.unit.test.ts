@@ -61,18 +61,35 @@ describe('verifyBasicAuth', () => {
 describe('verifyPlatformSignature', () => {
   it('checks the hex HMAC of the raw bytes', () => {
     const signature = createHmac('sha256', 's3cret').update(body).digest('hex');
-    expect(verifyPlatformSignature({ header: signature, rawBody: body, secret: 's3cret' })).toEqual({
+    expect(verifyPlatformSignature({ header: signature, rawBody: body, secrets: ['s3cret'] })).toEqual({
       ok: true,
     });
     expect(
-      verifyPlatformSignature({ header: signature.toUpperCase(), rawBody: body, secret: 's3cret' }),
+      verifyPlatformSignature({ header: signature.toUpperCase(), rawBody: body, secrets: ['s3cret'] }),
     ).toEqual({ ok: true });
     expect(
-      verifyPlatformSignature({ header: signature, rawBody: Buffer.from('{}'), secret: 's3cret' }),
+      verifyPlatformSignature({ header: signature, rawBody: Buffer.from('{}'), secrets: ['s3cret'] }),
     ).toMatchObject({ ok: false });
-    expect(verifyPlatformSignature({ header: undefined, rawBody: body, secret: 's3cret' })).toMatchObject({
+    expect(verifyPlatformSignature({ header: undefined, rawBody: body, secrets: ['s3cret'] })).toMatchObject({
       ok: false,
     });
+  });
+  it('accepts either active secret while the secret is rotated, and neither other one', () => {
+    const signed = (secret: string) => createHmac('sha256', secret).update(body).digest('hex');
+    const secrets = ['new-platform-secret', 'old-platform-secret'];
+    expect(
+      verifyPlatformSignature({ header: signed('new-platform-secret'), rawBody: body, secrets }),
+    ).toEqual({
+      ok: true,
+    });
+    expect(
+      verifyPlatformSignature({ header: signed('old-platform-secret'), rawBody: body, secrets }),
+    ).toEqual({
+      ok: true,
+    });
+    expect(
+      verifyPlatformSignature({ header: signed('some-other-secret'), rawBody: body, secrets }),
+    ).toMatchObject({ ok: false });
   });
   it('hashes bodies for de-duplication', () => {
     expect(bodyHash(body)).toMatch(/^[0-9a-f]{64}$/);

@@ -5,7 +5,9 @@ import {
   VerificationRequested,
 } from '@autoverify/contracts';
 import { buildEvent, handle } from '@autoverify/messaging';
+import type { JobAttempt } from '@autoverify/service-kit';
 import type { Tx } from '../db.ts';
+import { parseStrictJson } from '../domain/json-safety.ts';
 import {
   type GroupMapping,
   type Plan,
@@ -15,85 +17,22 @@ import {
   text,
   webhookIds,
 } from '../domain/platform-events.ts';
-import type { Deps, JobInfo, Jobs } from '../ports.ts';
-
-export const PROCESS_PLATFORM_WEBHOOK = 'process-platform-webhook';
-
-/**
- * A webhook can beat the VerificationRequested that maps its ids (the platform answers fast, our consumer
- * may lag): retry with backoff (with the default 12 retries for about 45 minutes) before recording it as
- * failed and, when its application is known, publishing PlatformWebhookUnmapped for support.
- */
-export const DEFAULT_PLATFORM_MAPPING_RETRIES = 12;
-export const platformRetry = (retryLimit = DEFAULT_PLATFORM_MAPPING_RETRIES) =>
-  ({ retryLimit, retryDelay: 2, retryBackoff: true, retryDelayMax: 600 }) as const;
-
-export interface ProcessPlatformWebhookJob {
-  dedupeKey: string;
-}
-
-export async function enqueuePlatformWebhook(
-  tx: Tx,
-  jobs: Jobs,
-  dedupeKey: string,
-  retryLimit?: number,
-): Promise<void> {
-  await jobs.send<ProcessPlatformWebhookJob>(
-    PROCESS_PLATFORM_WEBHOOK,
-    { dedupeKey },
-    { tx, singletonKey: `platform:${dedupeKey}`, ...platformRetry(retryLimit) },
-  );
-}
+import type { ProcessPlatformWebhookData } from '../jobs.ts';
+import type { IngestContext } from '../service.ts';
+import { claimReport, findGroup, findVerification, saveVerificationMapping } from '../store/verifications.ts';
+import { findPlatformWebhook, finishPlatformWebhook, recordPlatformWebhookWait } from '../store/webhooks.ts';
 
 /** Stores the id mapping VerificationRequested carries; a repeat (update) overwrites it. */
-export const verificationRequestedHandler = handle(VerificationRequested, async (event, tx: Tx) => {
-  const p = event.payload;
-  const group = {
-    tenantId: event.tenantId,
-    applicationId: p.applicationId,
-    entrataApplicationId: p.entrataApplicationId,
-    propertyId: p.propertyId,
-  };
-  await tx.verificationGroup.upsert({
-    where: { applicantGroupId: p.applicantGroupId },
-    create: { applicantGroupId: p.applicantGroupId, ...group },
-    update: group,
-  });
-  for (const a of p.applicants) {
-    const applicant = {
-      applicantGroupId: p.applicantGroupId,
-      applicantId: a.applicantId,
-      entrataCustomerId: a.entrataCustomerId,
-    };
-    await tx.verificationApplicant.upsert({
-      where: { platformApplicantId: a.platformApplicantId },
-      create: { platformApplicantId: a.platformApplicantId, ...applicant },
-      update: applicant,
-    });
-    for (const v of a.verifications) {
-      const verification = {
-        kind: v.kind,
-        platformApplicantId: a.platformApplicantId,
-        applicantGroupId: p.applicantGroupId,
-      };
-      await tx.verification.upsert({
-        where: { verificationId: v.verificationId },
-        create: { verificationId: v.verificationId, ...verification },
-        update: verification,
-      });
-    }
-  }
-});
+export const verificationRequestedHandler = () =>
+  handle(VerificationRequested, (event, tx: Tx) => saveVerificationMapping(tx, event));
 
-async function loadGroup(tx: Tx, applicantGroupId: string | undefined): Promise<GroupMapping | undefined> {
-  if (!applicantGroupId) return undefined;
-  const group = await tx.verificationGroup.findUnique({ where: { applicantGroupId } });
-  if (!group) return undefined;
-  const applicants = await tx.verificationApplicant.findMany({
-    where: { applicantGroupId },
-    orderBy: { platformApplicantId: 'asc' },
-  });
-  return { ...group, applicants };
+/** Enqueues the processing of a stored platform webhook, in the caller's transaction. */
+export async function enqueuePlatformWebhook(
+  ctx: Pick<IngestContext, 'jobs' | 'processPlatformWebhook'>,
+  tx: Tx,
+  dedupeKey: string,
+): Promise<void> {
+  await ctx.jobs.send(ctx.processPlatformWebhook, { dedupeKey }, { tx, key: `platform:${dedupeKey}` });
 }
 
 class MappingNotYetKnown extends Error {}
@@ -103,38 +42,26 @@ class MappingNotYetKnown extends Error {}
  * One that still cannot be mapped after the last retry is never dropped silently: its row says why
  * (`failed`), and when its application is known PlatformWebhookUnmapped puts it in the application's timeline.
  */
-export function processPlatformWebhook(deps: Deps & { retryLimit?: number }) {
-  const logger = deps.logger.child({ job: PROCESS_PLATFORM_WEBHOOK });
-  const retryLimit = deps.retryLimit ?? DEFAULT_PLATFORM_MAPPING_RETRIES;
+export function processPlatformWebhookJob(ctx: IngestContext) {
+  const logger = ctx.logger.child({ job: ctx.processPlatformWebhook.name });
 
-  const finish = (
-    tx: Tx,
-    dedupeKey: string,
-    status: 'processed' | 'ignored' | 'failed',
-    reason?: string,
-    attempts = 1,
-  ) =>
-    tx.platformWebhook.update({
-      where: { dedupeKey },
-      data: { status, failureReason: reason ?? null, processedAt: new Date(), attempts },
-    });
-
-  return async ({ dedupeKey }: ProcessPlatformWebhookJob, info: JobInfo): Promise<void> => {
-    const attempts = info.retryCount + 1;
-    let published = false;
+  return async ({ dedupeKey }: ProcessPlatformWebhookData, attempt: JobAttempt): Promise<void> => {
+    if (typeof dedupeKey !== 'string') return void logger.error('platform webhook job without a key dropped');
+    const attempts = attempt.number;
+    const finish = (tx: Tx, status: 'processed' | 'ignored' | 'failed', reason?: string) =>
+      finishPlatformWebhook(tx, dedupeKey, {
+        status,
+        ...(reason === undefined ? {} : { reason }),
+        attempts,
+        at: ctx.clock.now(),
+      });
     try {
-      await deps.transactions.run(async (tx) => {
-        const row = await tx.platformWebhook.findUnique({ where: { dedupeKey } });
+      await ctx.db.run(async (tx) => {
+        const row = await findPlatformWebhook(tx, dedupeKey);
         if (!row || row.status === 'processed' || row.status === 'ignored') return;
-        const parsed = parsePlatformWebhook(row.body);
-        if (!parsed.ok)
-          return void (await finish(
-            tx,
-            dedupeKey,
-            'failed',
-            'stored body is not a platform webhook',
-            attempts,
-          ));
+        const json = parseStrictJson(row.rawBody);
+        const parsed = json.ok ? parsePlatformWebhook(json.value) : json;
+        if (!parsed.ok) return void (await finish(tx, 'failed', 'stored body is not a platform webhook'));
         const { code, fields } = parsed.webhook;
         const log = { dedupeKey, code, attempt: attempts };
 
@@ -144,13 +71,13 @@ export function processPlatformWebhook(deps: Deps & { retryLimit?: number }) {
           group: GroupMapping | undefined,
         ) => {
           if (plan.kind === 'unmapped') {
-            if (info.retryCount < retryLimit) throw new MappingNotYetKnown(plan.reason);
+            if (!attempt.final) throw new MappingNotYetKnown(plan.reason);
             logger.error(
               { ...log, reason: plan.reason, applicationId: group?.applicationId },
               'platform webhook could not be mapped; giving up',
             );
             if (group) {
-              await deps.outbox.add(
+              await ctx.outbox.add(
                 tx,
                 PlatformWebhookUnmapped,
                 {
@@ -164,43 +91,38 @@ export function processPlatformWebhook(deps: Deps & { retryLimit?: number }) {
                 },
                 { tenantId: group.tenantId, correlationId: group.applicationId },
               );
-              published = true;
             }
-            return finish(tx, dedupeKey, 'failed', `mapping never arrived: ${plan.reason}`, attempts);
+            return finish(tx, 'failed', `mapping never arrived: ${plan.reason}`);
           }
           if (plan.kind === 'invalid') {
             logger.warn({ ...log, reason: plan.reason }, 'platform webhook is invalid');
-            return finish(tx, dedupeKey, 'failed', plan.reason, attempts);
+            return finish(tx, 'failed', plan.reason);
           }
           await publish(plan.payload, group as GroupMapping);
-          return finish(tx, dedupeKey, 'processed', undefined, attempts);
+          return finish(tx, 'processed');
         };
 
         switch (code) {
           case 'VERIFICATION_STARTED':
             // Recorded only: nothing downstream depends on a start.
-            return void (await finish(tx, dedupeKey, 'processed', undefined, attempts));
+            return void (await finish(tx, 'processed'));
           case 'VERIFICATION_COMPLETED': {
-            const verificationId = text(fields.verification_id);
-            const verification = verificationId
-              ? ((await tx.verification.findUnique({ where: { verificationId } })) ?? undefined)
-              : undefined;
-            const group = await loadGroup(tx, verification?.applicantGroupId);
+            const verification = await findVerification(tx, text(fields.verification_id));
+            const group = await findGroup(tx, verification?.applicantGroupId);
             await settle(
               planVerificationCompleted(fields, verification, group),
               async (payload, g) => {
-                await deps.outbox.add(tx, VerificationCompleted, payload, {
+                await ctx.outbox.add(tx, VerificationCompleted, payload, {
                   tenantId: g.tenantId,
                   correlationId: g.applicationId,
                 });
-                published = true;
               },
               group,
             );
             return;
           }
           case 'REPORT_READY': {
-            const group = await loadGroup(tx, text(fields.applicant_group_id));
+            const group = await findGroup(tx, text(fields.applicant_group_id));
             await settle(
               planReportCompleted(fields, group),
               async (payload, g) => {
@@ -208,17 +130,17 @@ export function processPlatformWebhook(deps: Deps & { retryLimit?: number }) {
                   tenantId: g.tenantId,
                   correlationId: g.applicationId,
                 });
-                const claimed = await tx.$queryRaw<{ report_id: string }[]>`
-                INSERT INTO published_reports (report_id, applicant_group_id, event_id)
-                VALUES (${payload.reportId}, ${payload.applicantGroupId}, ${event.id}::uuid)
-                ON CONFLICT (report_id) DO NOTHING RETURNING report_id`;
-                if (claimed.length === 0)
+                const claimed = await claimReport(tx, {
+                  reportId: payload.reportId,
+                  applicantGroupId: payload.applicantGroupId,
+                  eventId: event.id,
+                });
+                if (!claimed)
                   return void logger.info(
                     { ...log, reportId: payload.reportId },
                     'report already published; repeat ignored',
                   );
-                await deps.outbox.addEvent(tx, event);
-                published = true;
+                await ctx.outbox.addEvent(tx, event);
               },
               group,
             );
@@ -226,7 +148,7 @@ export function processPlatformWebhook(deps: Deps & { retryLimit?: number }) {
           }
           default:
             logger.info(log, 'platform webhook code not processed');
-            return void (await finish(tx, dedupeKey, 'ignored', `code ${code} is not processed`, attempts));
+            return void (await finish(tx, 'ignored', `code ${code} is not processed`));
         }
       });
     } catch (error) {
@@ -235,15 +157,9 @@ export function processPlatformWebhook(deps: Deps & { retryLimit?: number }) {
           { dedupeKey, attempt: attempts, reason: error.message },
           'platform webhook waits for its id mapping',
         );
-        await deps.transactions.run((tx) =>
-          tx.platformWebhook.update({
-            where: { dedupeKey },
-            data: { attempts, failureReason: error.message },
-          }),
-        );
+        await ctx.db.run((tx) => recordPlatformWebhookWait(tx, dedupeKey, attempts, error.message));
       }
       throw error;
     }
-    if (published) deps.relay.wake();
   };
 }

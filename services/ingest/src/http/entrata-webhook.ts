@@ -1,120 +1,148 @@
-import type { Tenants } from '@autoverify/config';
+import { randomBytes } from 'node:crypto';
+import type { TenantSettings } from '@autoverify/contracts';
 import { sendProblem } from '@autoverify/service-kit';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import {
   type EntrataHint,
   PROCESSED_ENTRATA_EVENTS,
   parseEntrataWebhook,
 } from '../domain/entrata-webhook.ts';
-import { verifyBasicAuth, verifyEntrataSignature } from '../domain/signatures.ts';
+import { parseStrictJson } from '../domain/json-safety.ts';
+import { type Verdict, verifyBasicAuth, verifyEntrataSignature } from '../domain/signatures.ts';
 import { enqueueSync } from '../handlers/sync-application.ts';
-import type { Deps } from '../ports.ts';
-import { acceptRawJson, headerText, parseJson, sendInvalid, sendMalformed } from './raw-json.ts';
+import type { SyncApplicationData } from '../jobs.ts';
+import type { IngestContext } from '../service.ts';
+import { insertEntrataWebhook } from '../store/webhooks.ts';
+import { acceptRawJson, headerText, sendInvalid, sendMalformed } from './raw-json.ts';
 
 export const ENTRATA_WEBHOOK_BODY_LIMIT = 64 * 1024;
 
 /** Seconds a sender should wait before retrying when we could not store its webhook. */
 const RETRY_AFTER_SECONDS = 30;
 
-export interface EntrataWebhookDeps extends Deps {
-  tenants: Tenants;
-  now?: () => number;
-}
+/** What the route uses of ingest's context (a unit test passes a database that is down). */
+export type EntrataWebhookContext = Pick<IngestContext, 'tenants' | 'db' | 'jobs' | 'clock'>;
 
 /**
  * POST /webhooks/entrata/:tenantId - a hint that an application was submitted. Authenticated per tenant,
  * stored with its sync job in one transaction and acknowledged at once: Entrata is read later, by the job.
- * Unknown event names are stored and acknowledged but not processed.
+ * Unknown event names are stored and acknowledged but not processed. An unknown tenant is answered like a
+ * known one with wrong credentials (401).
  */
-export function entrataWebhookRoutes(deps: EntrataWebhookDeps) {
-  const now = deps.now ?? Date.now;
-  return async (scope: FastifyInstance) => {
-    acceptRawJson(scope, ENTRATA_WEBHOOK_BODY_LIMIT);
+export function entrataWebhookRoutes(scope: FastifyInstance, ctx: EntrataWebhookContext): void {
+  acceptRawJson(scope, ENTRATA_WEBHOOK_BODY_LIMIT);
 
-    scope.post<{ Params: { tenantId: string } }>('/webhooks/entrata/:tenantId', async (request, reply) => {
-      const { tenantId } = request.params;
-      const tenant = deps.tenants.get(tenantId);
-      if (!tenant)
-        return sendProblem(reply, 404, 'Not Found', `Unknown tenant "${tenantId.slice(0, 100)}"`, {
-          type: 'urn:problem:unknown-tenant',
-        });
-      const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-
-      const verdict =
-        tenant.webhook.auth === 'hmac'
-          ? verifyEntrataSignature({
-              header: headerText(request.headers['x-entrata-signature']),
-              rawBody: raw,
-              secrets: tenant.webhook.secrets.map((ref) => deps.tenants.secret(ref)),
-              toleranceSeconds: tenant.webhook.toleranceSeconds,
-              nowSeconds: Math.floor(now() / 1000),
-            })
-          : verifyBasicAuth({
-              header: headerText(request.headers.authorization),
-              username: tenant.webhook.username,
-              passwords: tenant.webhook.passwords.map((ref) => deps.tenants.secret(ref)),
-            });
-      if (!verdict.ok) {
-        request.log.warn({ tenantId, reason: verdict.reason }, 'entrata webhook rejected');
-        if (tenant.webhook.auth === 'basic')
-          reply.header('www-authenticate', 'Basic realm="entrata-webhooks"');
-        return sendProblem(reply, 401, 'Unauthorized', verdict.reason, { type: 'urn:problem:unauthorized' });
-      }
-
-      const json = parseJson(raw);
-      if (!json.ok) return sendMalformed(reply, json.message);
-      const parsed = parseEntrataWebhook(json.value);
-      if (!parsed.ok) return sendInvalid(reply, parsed.errors);
-      const hint = parsed.hint;
-      const processed = PROCESSED_ENTRATA_EVENTS.has(hint.event);
-
-      let stored: { id: string } | undefined;
-      try {
-        stored = await deps.transactions.run(async (tx) => {
-          const [row] = await tx.$queryRaw<{ id: string }[]>`
-            INSERT INTO entrata_webhooks (tenant_id, event_id, event, entrata_application_id, property_id, body, headers, status)
-            VALUES (${tenantId}, ${hint.eventId}, ${hint.event}, ${hint.entrataApplicationId}, ${hint.propertyId},
-                    ${JSON.stringify(json.value)}::jsonb, ${JSON.stringify(storedHeaders(request.headers))}::jsonb,
-                    ${processed ? 'accepted' : 'ignored'})
-            ON CONFLICT (tenant_id, event_id) DO NOTHING
-            RETURNING id::text`;
-          if (row && processed) await enqueueSync(tx, deps.jobs, syncJob(tenantId, hint, row.id));
-          return row;
-        });
-      } catch (error) {
-        request.log.error(
-          { err: error, tenantId, eventId: hint.eventId },
-          'entrata webhook could not be stored',
-        );
-        reply.header('retry-after', String(RETRY_AFTER_SECONDS));
-        return sendProblem(
-          reply,
-          503,
-          'Service Unavailable',
-          'The webhook could not be stored; retry later.',
-          { type: 'urn:problem:unavailable' },
-        );
-      }
-      const log = {
-        tenantId,
-        eventId: hint.eventId,
-        event: hint.event,
-        entrataApplicationId: hint.entrataApplicationId,
-      };
-      if (!stored) {
-        request.log.info(log, 'entrata webhook duplicate');
-        return reply.code(200).send({ status: 'duplicate' });
-      }
-      request.log.info(
-        { ...log, id: stored.id, processed },
-        processed ? 'entrata webhook accepted' : 'entrata webhook stored; event not processed',
+  scope.post<{ Params: { tenantId: string } }>('/webhooks/entrata/:tenantId', async (request, reply) => {
+    const { tenantId } = request.params;
+    const tenant = ctx.tenants.get(tenantId);
+    const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    const verdict = authenticate(ctx, tenant, request.headers, raw);
+    if (!verdict.ok) {
+      request.log.warn(
+        { tenantId: tenantId.slice(0, 100), reason: verdict.reason },
+        'entrata webhook rejected',
       );
-      return reply.code(202).send({ status: 'accepted', id: stored.id });
-    });
-  };
+      return sendUnauthorized(reply);
+    }
+
+    const json = parseStrictJson(raw);
+    if (!json.ok) return sendMalformed(reply, json.message);
+    const parsed = parseEntrataWebhook(json.value, json.numberSource);
+    if (!parsed.ok) return sendInvalid(reply, parsed.errors);
+    const hint = parsed.hint;
+    const processed = PROCESSED_ENTRATA_EVENTS.has(hint.event);
+
+    let stored: string | undefined;
+    try {
+      stored = await ctx.db.run(async (tx) => {
+        const id = await insertEntrataWebhook(tx, {
+          tenantId,
+          eventId: hint.eventId,
+          event: hint.event,
+          entrataApplicationId: hint.entrataApplicationId,
+          propertyId: hint.propertyId,
+          rawBody: raw,
+          headers: storedHeaders(request.headers),
+          status: processed ? 'accepted' : 'ignored',
+        });
+        if (id && processed) await enqueueSync(ctx, tx, syncJob(tenantId, hint, id));
+        return id;
+      });
+    } catch (error) {
+      request.log.error(
+        { err: error, tenantId, eventId: hint.eventId },
+        'entrata webhook could not be stored',
+      );
+      reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+      return sendProblem(reply, 503, 'Service Unavailable', 'The webhook could not be stored; retry later.', {
+        type: 'urn:problem:unavailable',
+      });
+    }
+    const log = {
+      tenantId,
+      eventId: hint.eventId,
+      event: hint.event,
+      entrataApplicationId: hint.entrataApplicationId,
+    };
+    if (!stored) {
+      request.log.info(log, 'entrata webhook duplicate');
+      return reply.code(200).send({ status: 'duplicate' });
+    }
+    request.log.info(
+      { ...log, id: stored, processed },
+      processed ? 'entrata webhook accepted' : 'entrata webhook stored; event not processed',
+    );
+    return reply.code(202).send({ status: 'accepted', id: stored });
+  });
 }
 
-function syncJob(tenantId: string, hint: EntrataHint, webhookId: string) {
+/** A secret nobody has: an unknown tenant's request is checked against it, so it takes as long as a known one's. */
+const NO_TENANT_SECRET = randomBytes(32).toString('hex');
+
+function authenticate(
+  ctx: EntrataWebhookContext,
+  tenant: TenantSettings | undefined,
+  headers: Record<string, string | string[] | undefined>,
+  raw: Buffer,
+): Verdict {
+  if (!tenant || tenant.webhook.auth === 'hmac') {
+    const verdict = verifyEntrataSignature({
+      header: headerText(headers['x-entrata-signature']),
+      rawBody: raw,
+      secrets:
+        tenant?.webhook.auth === 'hmac'
+          ? tenant.webhook.secrets.map((ref) => ctx.tenants.secret(ref))
+          : [NO_TENANT_SECRET],
+      toleranceSeconds: tenant?.webhook.auth === 'hmac' ? tenant.webhook.toleranceSeconds : 300,
+      nowSeconds: Math.floor(ctx.clock.now().getTime() / 1000),
+    });
+    return tenant ? verdict : { ok: false, reason: 'unknown tenant' };
+  }
+  return verifyBasicAuth({
+    header: headerText(headers.authorization),
+    username: tenant.webhook.username,
+    passwords: tenant.webhook.passwords.map((ref) => ctx.tenants.secret(ref)),
+  });
+}
+
+/**
+ * One answer for every request that is not authenticated, whatever the reason (logged instead): an unknown
+ * tenant, a missing, malformed, expired or wrong signature, or wrong Basic credentials look alike, so the
+ * endpoint does not tell which tenants exist or how they authenticate. RFC 9110 wants a challenge on a 401:
+ * the same one for every tenant.
+ */
+function sendUnauthorized(reply: FastifyReply): FastifyReply {
+  reply.header('www-authenticate', 'Basic realm="entrata-webhooks"');
+  return sendProblem(
+    reply,
+    401,
+    'Unauthorized',
+    'The webhook could not be authenticated: credentials missing, malformed, expired or wrong.',
+    { type: 'urn:problem:unauthorized', instance: '/webhooks/entrata' },
+  );
+}
+
+function syncJob(tenantId: string, hint: EntrataHint, webhookId: string): SyncApplicationData {
   return {
     webhookId,
     tenantId,

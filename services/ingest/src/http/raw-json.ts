@@ -1,6 +1,6 @@
 import { sendProblem } from '@autoverify/service-kit';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { type FieldProblem, jsonDepthExceeds, MAX_JSON_DEPTH } from '../domain/json-safety.ts';
+import type { FieldProblem } from '../domain/json-safety.ts';
 
 /**
  * Webhook signatures are computed over the exact bytes sent, so the webhook routes keep the body as a Buffer
@@ -28,23 +28,11 @@ export function acceptRawBodyOfAnyType(scope: FastifyInstance, bodyLimit: number
   );
 }
 
-/** JSON.parse behind a nesting limit checked on the text, so a hostile body cannot exhaust the stack. */
-export function parseJson(raw: Buffer): { ok: true; value: unknown } | { ok: false; message: string } {
-  const text = raw.toString('utf8');
-  if (jsonDepthExceeds(text, MAX_JSON_DEPTH))
-    return { ok: false, message: `nested deeper than ${MAX_JSON_DEPTH} levels` };
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch (error) {
-    return { ok: false, message: (error as Error).message };
-  }
-}
-
 export function headerText(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** 400: the body is not (acceptable) JSON. */
+/** 400: the body is not (acceptable) JSON: see parseStrictJson. */
 export function sendMalformed(reply: FastifyReply, message: string): FastifyReply {
   return sendProblem(reply, 400, 'Malformed Request Body', `Body is not valid JSON: ${message}`, {
     type: 'urn:problem:malformed-body',

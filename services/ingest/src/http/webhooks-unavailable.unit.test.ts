@@ -4,22 +4,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadTenants } from '@autoverify/config';
 import { createLogger } from '@autoverify/logger';
-import { Outbox, type Transactions } from '@autoverify/messaging';
-import { createHttpServer } from '@autoverify/service-kit';
+import { createHttpServer, type Database, type Jobs, systemClock } from '@autoverify/service-kit';
 import { describe, expect, it } from 'vitest';
+import type { IngestEnv } from '../config.ts';
 import type { Tx } from '../db.ts';
-import type { Jobs } from '../ports.ts';
+import { defineProcessPlatformWebhook } from '../jobs.ts';
 import { entrataWebhookRoutes } from './entrata-webhook.ts';
 import { platformWebhookRoutes } from './platform-webhook.ts';
 
 // The database is down: every transaction fails. Nothing may be acknowledged.
-const down: Transactions<Tx> = {
+const down: Database<Tx> = {
+  client: {} as Tx,
   run: async () => {
     throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
   },
-  sql: () => ({ query: async () => [] }),
 };
-const jobs: Jobs = { send: async () => null, work: async () => undefined };
+const jobs: Jobs<Tx> = { send: async () => null, cancel: async () => undefined };
 const logger = createLogger({ service: 'test', level: 'silent' });
 
 function tenants() {
@@ -61,9 +61,16 @@ function tenants() {
 
 async function server() {
   const app = createHttpServer({ logger });
-  const base = { transactions: down, outbox: new Outbox<Tx>(down), jobs, relay: { wake() {} }, logger };
-  await app.register(entrataWebhookRoutes({ ...base, tenants: tenants() }));
-  await app.register(platformWebhookRoutes({ ...base, platformWebhookSecret: 'platform-secret-0123456789' }));
+  const env = { PLATFORM_WEBHOOK_SECRET: 'platform-secret-0123456789', PLATFORM_MAPPING_RETRIES: 1 };
+  const base = { db: down, jobs, clock: systemClock };
+  await app.register(async (scope) => entrataWebhookRoutes(scope, { ...base, tenants: tenants() }));
+  await app.register(async (scope) =>
+    platformWebhookRoutes(scope, {
+      ...base,
+      env: env as IngestEnv,
+      processPlatformWebhook: defineProcessPlatformWebhook(env),
+    }),
+  );
   return app;
 }
 

@@ -24,6 +24,7 @@ export type SecretName =
   | 'beta-current'
   | 'beta-rotated'
   | 'platform'
+  | 'platform-rotated'
   | 'wrong';
 
 export interface HostileCase {
@@ -67,6 +68,9 @@ const platform = (fields: Record<string, unknown> = {}) =>
   JSON.stringify({ code: 'SOMETHING_NEW', verification_id: 'v-1', ...fields });
 /** A platform webhook is stored under the hash of its exact bytes. */
 const platformKey = (body: string) => `sha256:${createHash('sha256').update(body).digest('hex')}`;
+/** Accepted, and stored exactly as these bytes (a jsonb copy would respace it and decode the escapes). */
+export const EXACT_BYTES_BODY = `{ "event" : "application.submitted",\t"eventId":"ok-exact-bytes", "note":"\\u00e9 é \\/",
+  "occurredAt":"${now}", "propertyId":100200 , "applicationId":990001 }`;
 /** The unknown-code body the test later finds recorded as ignored. */
 export const UNKNOWN_CODE_BODY = platform({ verification_id: 'pe-unknown-code' });
 
@@ -88,6 +92,11 @@ const UNSUPPORTED = {
   type: 'urn:problem:unsupported-media-type',
 };
 const NOT_FOUND = { status: 404, title: 'Not Found' };
+/**
+ * Every unauthenticated Entrata webhook gets this one answer, an unknown tenant's too: the endpoint tells
+ * nobody which tenants exist or how they authenticate (the reason is logged).
+ */
+export const ENTRATA_UNAUTHORIZED = { ...UNAUTHORIZED, detail: /^The webhook could not be authenticated/ };
 const LIMIT = 64 * 1024;
 
 /** JSON of exactly `bytes` bytes: the body padded through an extra field. */
@@ -100,12 +109,12 @@ const deep = (levels: number) => `${'['.repeat(levels)}1${']'.repeat(levels)}`;
 export const entrataCases: HostileCase[] = [
   // --- authentication and tenants ---
   {
-    name: 'unknown tenant',
+    name: 'unknown tenant (answered like wrong credentials)',
     endpoint: 'entrata',
     tenant: 'nobody',
     body: entrata(),
     auth: acme,
-    expect: { ...NOT_FOUND, type: 'urn:problem:unknown-tenant' },
+    expect: ENTRATA_UNAUTHORIZED,
   },
   {
     name: 'SQL injection as tenant id',
@@ -113,7 +122,15 @@ export const entrataCases: HostileCase[] = [
     tenant: "acme' OR '1'='1",
     body: entrata(),
     auth: acme,
-    expect: { ...NOT_FOUND, type: 'urn:problem:unknown-tenant' },
+    expect: ENTRATA_UNAUTHORIZED,
+  },
+  {
+    name: 'unknown tenant with Basic credentials',
+    endpoint: 'entrata',
+    tenant: 'nobody',
+    body: entrata(),
+    auth: beta('beta-current'),
+    expect: ENTRATA_UNAUTHORIZED,
   },
   {
     name: 'tenant id longer than the router allows',
@@ -136,21 +153,21 @@ export const entrataCases: HostileCase[] = [
     endpoint: 'entrata',
     body: entrata(),
     auth: { kind: 'none' },
-    expect: { ...UNAUTHORIZED, detail: /missing X-Entrata-Signature/ },
+    expect: ENTRATA_UNAUTHORIZED,
   },
   {
     name: 'wrong secret',
     endpoint: 'entrata',
     body: entrata(),
     auth: { kind: 'entrata-hmac', secret: 'wrong' },
-    expect: { ...UNAUTHORIZED, detail: /does not match/ },
+    expect: ENTRATA_UNAUTHORIZED,
   },
   {
     name: "another tenant's secret (isolation)",
     endpoint: 'entrata',
     body: entrata(),
     auth: { kind: 'entrata-hmac', secret: 'gamma' },
-    expect: { ...UNAUTHORIZED, detail: /does not match/ },
+    expect: ENTRATA_UNAUTHORIZED,
   },
   {
     name: "acme's valid signature sent to gamma (isolation)",
@@ -158,28 +175,28 @@ export const entrataCases: HostileCase[] = [
     tenant: 'gamma',
     body: entrata({ propertyId: 400100 }),
     auth: acme,
-    expect: { ...UNAUTHORIZED, detail: /does not match/ },
+    expect: ENTRATA_UNAUTHORIZED,
   },
   {
     name: 'expired timestamp (1 h old)',
     endpoint: 'entrata',
     body: entrata(),
     auth: { kind: 'entrata-hmac', secret: 'acme-current', ageSeconds: 3600 },
-    expect: { ...UNAUTHORIZED, detail: /tolerance/ },
+    expect: ENTRATA_UNAUTHORIZED,
   },
   {
     name: 'timestamp 1 h in the future',
     endpoint: 'entrata',
     body: entrata(),
     auth: { kind: 'entrata-hmac', secret: 'acme-current', ageSeconds: -3600 },
-    expect: { ...UNAUTHORIZED, detail: /tolerance/ },
+    expect: ENTRATA_UNAUTHORIZED,
   },
   {
     name: 'malformed signature header',
     endpoint: 'entrata',
     body: entrata(),
     auth: { kind: 'header', name: 'x-entrata-signature', value: 'garbage' },
-    expect: { ...UNAUTHORIZED, detail: /malformed/ },
+    expect: ENTRATA_UNAUTHORIZED,
   },
   {
     name: 'signature that is not hex',
@@ -190,7 +207,7 @@ export const entrataCases: HostileCase[] = [
       name: 'x-entrata-signature',
       value: `t=${Math.floor(Date.now() / 1000)},v1=zz'; DROP TABLE x;--`,
     },
-    expect: { ...UNAUTHORIZED, detail: /does not match/ },
+    expect: ENTRATA_UNAUTHORIZED,
   },
   {
     name: 'Basic credentials on an HMAC tenant',
@@ -213,7 +230,7 @@ export const entrataCases: HostileCase[] = [
     tenant: 'beta',
     body: entrata({ propertyId: 300100 }),
     auth: beta('wrong'),
-    expect: { ...UNAUTHORIZED, detail: /wrong credentials/ },
+    expect: ENTRATA_UNAUTHORIZED,
   },
   {
     name: 'beta: wrong username',
@@ -334,18 +351,63 @@ export const entrataCases: HostileCase[] = [
     expect: { status: 202, stored: { entrataEventId: 'ok-\u202Efdp.exe-😀' } },
   },
   {
-    name: 'invalid UTF-8 bytes in an extra field become U+FFFD',
+    // Stored byte for byte (raw_body), not re-serialised: spacing, escapes and key order stay as sent.
+    name: 'odd spacing and escapes are accepted and kept as sent',
+    endpoint: 'entrata',
+    body: EXACT_BYTES_BODY,
+    auth: acme,
+    expect: { status: 202, stored: { entrataEventId: 'ok-exact-bytes' } },
+  },
+  // --- malformed bodies ---
+  {
+    // A replacement character would change the body: refused, not repaired.
+    name: 'invalid UTF-8 bytes in an extra field',
     endpoint: 'entrata',
     body: Buffer.concat([
-      Buffer.from(entrata({ eventId: 'ok-bad-utf8' }).slice(0, -1)),
+      Buffer.from(entrata({ eventId: 'bad-utf8' }).slice(0, -1)),
       Buffer.from(',"note":"'),
       Buffer.from([0xff, 0xfe, 0xc3]),
       Buffer.from('"}'),
     ]),
     auth: acme,
-    expect: { status: 202, stored: { entrataEventId: 'ok-bad-utf8' } },
+    expect: { ...MALFORMED, detail: /UTF-8/ },
   },
-  // --- malformed bodies ---
+  {
+    // JSON.parse keeps the last of two keys; another reader may keep the first: refused.
+    name: 'duplicate key at the top (two application ids)',
+    endpoint: 'entrata',
+    body: entrata().replace('"applicationId":990001', '"applicationId":990001,"applicationId":990002'),
+    auth: acme,
+    expect: { ...MALFORMED, detail: /duplicate key "applicationId" in the object at \// },
+  },
+  {
+    name: 'duplicate key deep in an extra field',
+    endpoint: 'entrata',
+    body: entrata({ extra: { list: [{ a: 1 }, { marker: 1 }] } }).replace('"marker":1', '"b":1,"b":2'),
+    auth: acme,
+    expect: { ...MALFORMED, detail: /duplicate key "b" in the object at \/extra\/list\/1/ },
+  },
+  {
+    name: 'duplicate key spelled with an escape',
+    endpoint: 'entrata',
+    body: entrata().replace('"eventId":"evt-1"', '"eventId":"evt-1","\\u0065ventId":"evt-2"'),
+    auth: acme,
+    expect: { ...MALFORMED, detail: /duplicate key "eventId"/ },
+  },
+  {
+    name: 'number out of range (1e400)',
+    endpoint: 'entrata',
+    body: entrata().replace('"propertyId":100200', '"propertyId":1e400'),
+    auth: acme,
+    expect: { ...MALFORMED, detail: /1e400 is out of range/ },
+  },
+  {
+    name: 'number with 5000 digits in an extra field',
+    endpoint: 'entrata',
+    body: entrata({ extra: 'MARK' }).replace('"MARK"', `0.${'7'.repeat(5000)}`),
+    auth: acme,
+    expect: { ...MALFORMED, detail: /more digits than can be represented/ },
+  },
   {
     name: 'truncated JSON',
     endpoint: 'entrata',
@@ -452,6 +514,34 @@ export const entrataCases: HostileCase[] = [
     body: entrata({ applicationId: 2 ** 60 }),
     auth: acme,
     expect: { ...INVALID, paths: ['body.applicationId'] },
+  },
+  {
+    name: 'applicationId as a negative number in a string',
+    endpoint: 'entrata',
+    body: entrata({ applicationId: '-2000001' }),
+    auth: acme,
+    expect: { ...INVALID, paths: ['body.applicationId'] },
+  },
+  {
+    name: 'applicationId as a string with a leading zero',
+    endpoint: 'entrata',
+    body: entrata({ applicationId: '02000001' }),
+    auth: acme,
+    expect: { ...INVALID, paths: ['body.applicationId'] },
+  },
+  {
+    name: 'applicationId written with a fraction (2000001.0)',
+    endpoint: 'entrata',
+    body: entrata().replace('"applicationId":990001', '"applicationId":2000001.0'),
+    auth: acme,
+    expect: { ...INVALID, paths: ['body.applicationId'], detail: /plain whole number/ },
+  },
+  {
+    name: 'propertyId written with an exponent (1.002e5)',
+    endpoint: 'entrata',
+    body: entrata().replace('"propertyId":100200', '"propertyId":1.002e5'),
+    auth: acme,
+    expect: { ...INVALID, paths: ['body.propertyId'], detail: /plain whole number/ },
   },
   {
     name: 'applicationId with SQL injection',
@@ -641,6 +731,17 @@ export const platformCases: HostileCase[] = [
     expect: UNAUTHORIZED,
   },
   {
+    // PLATFORM_WEBHOOK_SECRET_PREVIOUS: while the secret is rotated, the old one still verifies.
+    name: 'platform: the secret being rotated out',
+    endpoint: 'platform',
+    body: platform({ verification_id: 'pe-rotated' }),
+    auth: { kind: 'platform', secret: 'platform-rotated' },
+    expect: {
+      status: 202,
+      stored: { platformKey: platformKey(platform({ verification_id: 'pe-rotated' })) },
+    },
+  },
+  {
     name: 'platform: unknown code is accepted (recorded as ignored later)',
     endpoint: 'platform',
     body: UNKNOWN_CODE_BODY,
@@ -702,6 +803,31 @@ export const platformCases: HostileCase[] = [
     expect: MALFORMED,
   },
   { name: 'platform: empty body', endpoint: 'platform', body: '', auth: signedPlatform, expect: MALFORMED },
+  {
+    name: 'platform: duplicate code',
+    endpoint: 'platform',
+    body: '{"code":"VERIFICATION_STARTED","verification_id":"v-1","code":"REPORT_READY"}',
+    auth: signedPlatform,
+    expect: { ...MALFORMED, detail: /duplicate key "code"/ },
+  },
+  {
+    name: 'platform: invalid UTF-8',
+    endpoint: 'platform',
+    body: Buffer.concat([
+      Buffer.from('{"code":"REPORT_READY","report_id":"'),
+      Buffer.from([0xc3]),
+      Buffer.from('"}'),
+    ]),
+    auth: signedPlatform,
+    expect: { ...MALFORMED, detail: /UTF-8/ },
+  },
+  {
+    name: 'platform: a number beyond range',
+    endpoint: 'platform',
+    body: '{"code":"REPORT_READY","report_id":"r-1","score":-1e400}',
+    auth: signedPlatform,
+    expect: { ...MALFORMED, detail: /out of range/ },
+  },
   {
     name: 'platform: 10 000 levels of nesting in a field',
     endpoint: 'platform',

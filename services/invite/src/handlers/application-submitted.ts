@@ -2,6 +2,7 @@ import type { Tenants } from '@autoverify/config';
 import {
   ApplicationSubmitted,
   ApplicationSubmittedV2,
+  ApplicationSubmittedV3,
   type EventOf,
   InviteBlockedV2,
   type PayloadOf,
@@ -27,20 +28,25 @@ type Submitted = PayloadOf<typeof ApplicationSubmittedV2>;
 /**
  * Records the application's applicants (and its monthly rent, when the submission carries it) and decides
  * what the platform job has to do. Runs in the consumer's transaction (with the inbox row), so the rows, the
- * InviteBlocked events and the job are committed together or not at all. v1 and v2 are both handled: a v1
- * submission (from before the rent was read) tells nothing about the rent, and a known rent is kept.
+ * InviteBlocked events and the job are committed together or not at all. v1, v2 and v3 are all handled: a v1
+ * submission (from before the rent was read) tells nothing about the rent, and a known rent is kept; v3 is
+ * v2 within size limits (ingest publishes v3).
  */
 export function applicationSubmittedHandlers(ctx: InviteContext): Handler<Tx>[] {
   const record = recordSubmission(ctx);
   return [
     handle(ApplicationSubmitted, (event, tx: Tx, hctx) => record(event, event.payload, tx, hctx)),
     handle(ApplicationSubmittedV2, (event, tx: Tx, hctx) => record(event, event.payload, tx, hctx)),
+    handle(ApplicationSubmittedV3, (event, tx: Tx, hctx) => record(event, event.payload, tx, hctx)),
   ];
 }
 
 function recordSubmission(ctx: InviteContext) {
   return async (
-    event: EventOf<typeof ApplicationSubmitted> | EventOf<typeof ApplicationSubmittedV2>,
+    event:
+      | EventOf<typeof ApplicationSubmitted>
+      | EventOf<typeof ApplicationSubmittedV2>
+      | EventOf<typeof ApplicationSubmittedV3>,
     p: Submitted,
     tx: Tx,
     { logger }: HandlerContext<Tx>,

@@ -1,0 +1,124 @@
+/**
+ * The applications ingest has read from Entrata and the webhooks that asked for them. Every function takes
+ * the transaction (or, for a read outside one, ctx.db.client) first.
+ */
+import type { Tx } from '../db.ts';
+import type { SyncApplicationData } from '../jobs.ts';
+
+type SyncIds = Pick<
+  SyncApplicationData,
+  'tenantId' | 'entrataApplicationId' | 'propertyId' | 'leadId' | 'source'
+>;
+
+/** Records that a sync is on its way (visible to support at once); a failed application is pending again. */
+export async function markSyncPending(tx: Tx, job: SyncIds, applicationId: string): Promise<void> {
+  // SQL: a conditional ON CONFLICT ... DO UPDATE (keep the status unless it was failed).
+  await tx.$executeRaw`
+    INSERT INTO applications (tenant_id, entrata_application_id, application_id, property_id, lead_id, status, last_source)
+    VALUES (${job.tenantId}, ${job.entrataApplicationId}, ${applicationId}::uuid, ${job.propertyId}, ${job.leadId ?? null}, 'pending', ${job.source})
+    ON CONFLICT (tenant_id, entrata_application_id) DO UPDATE
+      SET status = CASE WHEN applications.status = 'failed' THEN 'pending' ELSE applications.status END,
+          lead_id = COALESCE(applications.lead_id, EXCLUDED.lead_id),
+          updated_at = now()`;
+}
+
+/** A sync that ended failed: an application never published becomes failed; a published one keeps its status. */
+export async function recordSyncFailed(
+  tx: Tx,
+  job: SyncIds,
+  applicationId: string,
+  reason: string,
+): Promise<void> {
+  // SQL: a conditional ON CONFLICT ... DO UPDATE (the status depends on the stored row).
+  await tx.$executeRaw`
+    INSERT INTO applications (tenant_id, entrata_application_id, application_id, property_id, lead_id, status, failure_reason, last_source)
+    VALUES (${job.tenantId}, ${job.entrataApplicationId}, ${applicationId}::uuid,
+            ${job.propertyId}, ${job.leadId ?? null}, 'failed', ${reason}, ${job.source})
+    ON CONFLICT (tenant_id, entrata_application_id) DO UPDATE
+      SET status = CASE WHEN applications.content_hash IS NULL THEN 'failed' ELSE applications.status END,
+          failure_reason = EXCLUDED.failure_reason, last_source = EXCLUDED.last_source, updated_at = now()`;
+}
+
+/** The database's clock as text (keeps its microseconds): read order comparable across replicas. */
+export async function databaseNow(tx: Tx): Promise<string> {
+  // SQL: clock_timestamp() has no model API.
+  const [row] = await tx.$queryRaw<{ t: string }[]>`SELECT clock_timestamp()::text AS t`;
+  return (row as { t: string }).t;
+}
+
+/**
+ * Creates the application row if missing and locks it until commit. `stale`: a newer read than the one that
+ * started at `readStartedAt` is already stored.
+ */
+export async function lockApplication(
+  tx: Tx,
+  job: SyncIds,
+  applicationId: string,
+  readStartedAt: string,
+): Promise<{ contentHash: string | null; stale: boolean } | undefined> {
+  await tx.application.createMany({
+    data: [
+      {
+        tenantId: job.tenantId,
+        entrataApplicationId: job.entrataApplicationId,
+        applicationId,
+        propertyId: job.propertyId,
+        leadId: job.leadId ?? null,
+        status: 'pending',
+        lastSource: job.source,
+      },
+    ],
+    skipDuplicates: true,
+  });
+  // SQL: the model API has no row locks (FOR UPDATE).
+  const [row] = await tx.$queryRaw<{ content_hash: string | null; stale: boolean }[]>`
+    SELECT content_hash, COALESCE(last_read_at > ${readStartedAt}::timestamptz, false) AS stale
+      FROM applications
+     WHERE tenant_id = ${job.tenantId} AND entrata_application_id = ${job.entrataApplicationId}
+       FOR UPDATE`;
+  return row ? { contentHash: row.content_hash, stale: row.stale } : undefined;
+}
+
+/** Stores a successful read (snapshot, hash, read time); counts a publication when `published`. */
+export async function saveSnapshot(
+  tx: Tx,
+  job: SyncIds,
+  read: { hash: string; snapshot: object; readStartedAt: string; published: boolean },
+): Promise<void> {
+  // SQL: now() and COALESCE with the stored lead id, in the database's clock like the other timestamps.
+  await tx.$executeRaw`
+    UPDATE applications
+       SET status = 'synced', failure_reason = NULL, content_hash = ${read.hash},
+           snapshot = ${JSON.stringify(read.snapshot)}::jsonb, lead_id = COALESCE(${job.leadId ?? null}, lead_id),
+           last_source = ${job.source}, last_synced_at = now(), last_read_at = ${read.readStartedAt}::timestamptz,
+           last_published_at = CASE WHEN ${read.published} THEN now() ELSE last_published_at END,
+           publish_count = publish_count + ${read.published ? 1 : 0}, updated_at = now()
+     WHERE tenant_id = ${job.tenantId} AND entrata_application_id = ${job.entrataApplicationId}`;
+}
+
+/**
+ * The webhooks a sync answered: those received before its Entrata read started (that read saw what they
+ * announced). Later ones keep their status until their own sync has run.
+ */
+export async function markWebhooks(
+  tx: Tx,
+  job: Pick<SyncIds, 'tenantId' | 'entrataApplicationId'>,
+  status: 'processed' | 'failed',
+  readStartedAt: string | undefined,
+  reason?: string,
+): Promise<void> {
+  // SQL: compares with a microsecond timestamp text (or the database's now()).
+  await tx.$executeRaw`
+    UPDATE entrata_webhooks
+       SET status = ${status}, failure_reason = ${reason ?? null}, processed_at = now()
+     WHERE tenant_id = ${job.tenantId} AND entrata_application_id = ${job.entrataApplicationId}
+       AND status IN ('accepted', 'failed')
+       AND received_at <= COALESCE(${readStartedAt ?? null}::timestamptz, now())`;
+}
+
+/** What the reconciliation poll needs to know about applications it found. */
+export const findApplications = (tx: Tx, tenantId: string, entrataApplicationIds: string[]) =>
+  tx.application.findMany({
+    where: { tenantId, entrataApplicationId: { in: entrataApplicationIds } },
+    select: { entrataApplicationId: true, status: true, updatedAt: true, contentHash: true },
+  });

@@ -1,0 +1,61 @@
+/** Webhooks as received (Entrata and the verification platform), stored before they are acknowledged. */
+import type { Tx } from '../db.ts';
+
+export interface NewEntrataWebhook {
+  tenantId: string;
+  eventId: string;
+  event: string;
+  entrataApplicationId: string;
+  propertyId: string;
+  /** The body exactly as received (the signature covers these bytes). */
+  rawBody: Uint8Array;
+  headers: Record<string, string>;
+  status: 'accepted' | 'ignored';
+}
+
+/** The new row's id, or undefined when this tenant's event id was stored before (a duplicate). */
+export async function insertEntrataWebhook(tx: Tx, webhook: NewEntrataWebhook): Promise<string | undefined> {
+  // SQL: ON CONFLICT DO NOTHING RETURNING (createMany cannot return the generated id).
+  const [row] = await tx.$queryRaw<{ id: string }[]>`
+    INSERT INTO entrata_webhooks (tenant_id, event_id, event, entrata_application_id, property_id, raw_body, headers, status)
+    VALUES (${webhook.tenantId}, ${webhook.eventId}, ${webhook.event}, ${webhook.entrataApplicationId}, ${webhook.propertyId},
+            ${webhook.rawBody}::bytea, ${JSON.stringify(webhook.headers)}::jsonb, ${webhook.status})
+    ON CONFLICT (tenant_id, event_id) DO NOTHING
+    RETURNING id::text`;
+  return row?.id;
+}
+
+/** True when new; false when the same bytes were stored before (a duplicate). */
+export async function insertPlatformWebhook(
+  tx: Tx,
+  webhook: { dedupeKey: string; code: string; rawBody: Uint8Array },
+): Promise<boolean> {
+  const { dedupeKey, code } = webhook;
+  const { count } = await tx.platformWebhook.createMany({
+    data: [{ dedupeKey, code, rawBody: new Uint8Array(webhook.rawBody), status: 'pending' }],
+    skipDuplicates: true,
+  });
+  return count === 1;
+}
+
+export const findPlatformWebhook = (tx: Tx, dedupeKey: string) =>
+  tx.platformWebhook.findUnique({ where: { dedupeKey } });
+
+export const finishPlatformWebhook = (
+  tx: Tx,
+  dedupeKey: string,
+  outcome: { status: 'processed' | 'ignored' | 'failed'; reason?: string; attempts: number; at: Date },
+) =>
+  tx.platformWebhook.update({
+    where: { dedupeKey },
+    data: {
+      status: outcome.status,
+      failureReason: outcome.reason ?? null,
+      processedAt: outcome.at,
+      attempts: outcome.attempts,
+    },
+  });
+
+/** A run that must wait (its mapping has not arrived): how many runs so far and why. */
+export const recordPlatformWebhookWait = (tx: Tx, dedupeKey: string, attempts: number, reason: string) =>
+  tx.platformWebhook.update({ where: { dedupeKey }, data: { attempts, failureReason: reason } });
