@@ -109,8 +109,16 @@ export interface KafkaClient {
    * offset. Uses a throw-away consumer group (deleted afterwards) so no service's offsets move.
    */
   readTopic(topic: string, options?: ReadTopicOptions): Promise<StoredMessage[]>;
+  /** Messages of each partition the group has not committed yet (high watermark - committed offset). */
+  consumerLag(groupId: string, topics: string[]): Promise<PartitionLag[]>;
   /** Stops every subscription and disconnects the producer. */
   disconnect(): Promise<void>;
+}
+
+export interface PartitionLag {
+  topic: string;
+  partition: number;
+  lag: number;
 }
 
 export interface KafkaOptions extends KafkaConnectionSecurity {
@@ -305,6 +313,23 @@ export function createKafka(options: KafkaOptions): KafkaClient {
       }),
 
     readTopic: (topic, opts) => readTopic(kafka, withAdmin, namespace, topic, opts),
+
+    consumerLag: (groupId, topics) =>
+      withAdmin(async (admin) => {
+        const committed = await admin.fetchOffsets({ groupId, topics });
+        const lags: PartitionLag[] = [];
+        for (const { topic, partitions } of committed) {
+          const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, p]));
+          for (const { partition, offset } of partitions) {
+            const end = ends.get(partition);
+            if (!end) continue;
+            // -1: nothing committed yet; the group then starts at the earliest retained message.
+            const from = Number(offset) < 0 ? Number(end.low) : Number(offset);
+            lags.push({ topic, partition, lag: Math.max(0, Number(end.high) - from) });
+          }
+        }
+        return lags;
+      }),
 
     async disconnect() {
       await Promise.all([...subscriptions].map((s) => s.stop()));

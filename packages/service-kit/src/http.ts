@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '@autoverify/logger';
+import { nameServerSpan } from '@autoverify/telemetry';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, {
   type FastifyBaseLogger,
@@ -66,6 +67,8 @@ export function createHttpServer(options: CreateHttpServerOptions): HttpServer {
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    // The server span (http instrumentation) knows the URL only; traces are searched by route.
+    if (request.routeOptions.url) nameServerSpan(request.method, request.routeOptions.url);
   });
   app.addHook('onRequest', refuseLongUrl);
 
