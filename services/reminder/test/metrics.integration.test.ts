@@ -6,7 +6,13 @@ import { fileURLToPath } from 'node:url';
 import { InviteSent } from '@autoverify/contracts';
 import type { RunningService } from '@autoverify/service-kit';
 import { type ServiceUnderTest, startServiceUnderTest } from '@autoverify/service-testing';
-import { parseScrape, testTenant, testTenantsFile, waitFor } from '@autoverify/testing';
+import {
+  missingReferencedMetrics,
+  scrapeMetrics,
+  testTenant,
+  testTenantsFile,
+  waitFor,
+} from '@autoverify/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Tx } from '../src/db.ts';
 import { reminderService } from '../src/service.ts';
@@ -38,11 +44,7 @@ afterAll(async () => {
   await h?.stop();
 });
 
-const scrape = async () => {
-  const response = await h.service.app.inject({ method: 'GET', url: '/metrics' });
-  expect(response.statusCode).toBe(200);
-  return parseScrape(response.body);
-};
+const scrape = () => scrapeMetrics(h.service.app);
 
 describe('GET /metrics', () => {
   it('exposes HTTP, consumer, outbox, job queue and reminder metrics with values', async () => {
@@ -94,6 +96,8 @@ describe('GET /metrics', () => {
     has('autoverify_jobs_oldest_ready_age_seconds');
     expect(value('autoverify_reminders_pending')).toBeGreaterThan(0);
     expect(value('autoverify_reminders_fired_total')).toBeGreaterThan(0);
+    // The generic and reminder metrics the dashboard and the alert rules query (infra/observability).
+    expect(missingReferencedMetrics(metrics, 'reminder')).toEqual([]);
     // Resource attributes, as Prometheus sees them.
     expect(metrics.get('target_info')?.[0]?.labels).toMatchObject({
       service_name: 'reminder',
