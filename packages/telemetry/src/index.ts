@@ -75,6 +75,30 @@ export function tagActiveSpan(ids: { tenantId?: string; applicationId?: string }
   if (ids.applicationId) span.setAttribute('application.id', ids.applicationId);
 }
 
+/**
+ * Runs `fn` in a span of the trace `carrier` belongs to: the application's trace, stored where the
+ * application was first seen. For work that starts outside it (a verification-platform webhook, a
+ * reconciliation run) but belongs to an application: the events `fn` adds continue the application's
+ * trace. The span links back to the span that was active (the webhook's request), and that span links to
+ * the application's trace, so either is reachable from the other. Without a carrier, `fn` runs in a plain
+ * child span.
+ */
+export async function continueTrace<T>(
+  carrier: TraceCarrier | undefined,
+  name: string,
+  attributes: Record<string, string>,
+  fn: (span: Span) => Promise<T>,
+): Promise<T> {
+  const current = trace.getActiveSpan();
+  const origin = current?.spanContext();
+  if (!carrier?.traceparent) return inSpan(name, { attributes }, fn);
+  return withTraceContext(carrier, () => {
+    const stored = trace.getSpanContext(context.active());
+    if (stored && current) current.addLink({ context: stored });
+    return inSpan(name, { attributes, ...(origin ? { links: [{ context: origin }] } : {}) }, fn);
+  });
+}
+
 /** Runs `fn` in a new active span; the span records a thrown error and always ends. */
 export async function inSpan<T>(
   name: string,
