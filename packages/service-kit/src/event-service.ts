@@ -16,7 +16,7 @@ import {
   type Transactions,
   wakeRelayAfterCommit,
 } from '@autoverify/messaging';
-import type { ServiceMetrics } from '@autoverify/telemetry';
+import { type ServiceMetrics, startMetrics } from '@autoverify/telemetry';
 import { addLivenessCheck, addReadinessCheck, createHttpServer, type HttpServer } from './http.ts';
 import { type JobQueue, startJobQueue } from './jobs.ts';
 import { instrumentHttp, observeJobQueue } from './metrics.ts';
@@ -62,7 +62,7 @@ export interface StartEventServiceOptions<Tx extends PrismaTx> {
   /** Listen on env.HOST:PORT (default true); tests may pass false and use app.inject. */
   listen?: boolean;
   bodyLimit?: number;
-  /** The service's meter and /metrics handler (telemetry's startMetrics); without it nothing is measured. */
+  /** The service's meter and /metrics handler (default: its own, from telemetry's startMetrics). */
   metrics?: ServiceMetrics;
   /** The consumer's topics (default: contracts' subscriptions[service]) and partitions in parallel (default 1). */
   consumer?: { topics?: readonly TopicId[]; concurrency?: number };
@@ -86,6 +86,9 @@ export async function startEventService<Tx extends PrismaTx>(
   if (!topics) throw new Error(`${service} has no subscriptions in contracts: give consumer.topics`);
   // Before anything connects: wrong TLS/SASL settings are a configuration error, listed in full.
   const kafkaSecurity = kafkaConnectionFromEnv(env);
+  // Services wired by hand (not through defineService) get their metrics here.
+  const metrics = options.metrics ?? (await startMetrics(service));
+  if (!options.metrics) onStop('metrics', () => metrics.shutdown());
   onStop('database', () => prisma.$disconnect());
   const plain = prismaTransactions<Tx>(prisma);
 
@@ -103,17 +106,11 @@ export async function startEventService<Tx extends PrismaTx>(
   // One mechanism for the consumer, jobs and routes: a commit that added events wakes the relay.
   const transactions = wakeRelayAfterCommit(plain, relay);
 
-  const meter = options.metrics?.meter;
-  const jobs = await startJobQueue({
-    connectionString: env.DATABASE_URL,
-    logger,
-    ...(meter ? { meter } : {}),
-  });
+  const meter = metrics.meter;
+  const jobs = await startJobQueue({ connectionString: env.DATABASE_URL, logger, meter });
   onStop('jobs', () => jobs.stop());
-  if (meter) {
-    observeOutbox(meter, plain);
-    observeJobQueue(meter, jobs);
-  }
+  observeOutbox(meter, plain);
+  observeJobQueue(meter, jobs);
 
   const infrastructure = { transactions, kafka, relay, jobs };
   const parts = await options.build(infrastructure);
@@ -132,7 +129,7 @@ export async function startEventService<Tx extends PrismaTx>(
     'consumer',
     consumerLivenessCheck(() => consumer),
   );
-  if (options.metrics) instrumentHttp(app, options.metrics);
+  instrumentHttp(app, metrics);
   await parts.routes?.(app);
   onStop('http', () => app.close());
   // HTTP first: a restarted ingest takes webhooks while its consumer is still joining the group.
@@ -147,7 +144,7 @@ export async function startEventService<Tx extends PrismaTx>(
     transactions,
     handlers: parts.handlers,
     logger,
-    ...(meter ? { meter } : {}),
+    meter,
     ...(options.consumer?.concurrency ? { concurrency: options.consumer.concurrency } : {}),
   });
   const started = consumer;
