@@ -2,7 +2,7 @@ import './kafkajs-timer-warning.ts';
 import type { TopicDefinition } from '@autoverify/contracts';
 import { type Admin, Kafka, type KafkaConfig, logLevel, Partitioners, type Producer } from 'kafkajs';
 import type { Headers } from './headers.ts';
-import { createMissingTopics, type TopicSpec } from './kafka-admin.ts';
+import { consumerLag, createMissingTopics, type PartitionLag, type TopicSpec } from './kafka-admin.ts';
 import { type KafkaConnectionSecurity, kafkajsSecurity } from './kafka-connection.ts';
 import { logKafkajs, normalizeHeaders } from './kafka-headers.ts';
 import { readTopic } from './kafka-read.ts';
@@ -11,7 +11,7 @@ import type { Logger } from './logger.ts';
 // kafkajs is unmaintained since 2023: only the kafka*.ts files import it, so the client can be swapped
 // (e.g. for @platformatic/kafka) behind the KafkaClient interface.
 
-export type { TopicSpec };
+export type { PartitionLag, TopicSpec };
 
 /** How long the broker keeps a silent consumer in its group (a killed process's member lingers this long). */
 export const CONSUMER_SESSION_TIMEOUT_MS = 12_000;
@@ -113,12 +113,6 @@ export interface KafkaClient {
   consumerLag(groupId: string, topics: string[]): Promise<PartitionLag[]>;
   /** Stops every subscription and disconnects the producer. */
   disconnect(): Promise<void>;
-}
-
-export interface PartitionLag {
-  topic: string;
-  partition: number;
-  lag: number;
 }
 
 export interface KafkaOptions extends KafkaConnectionSecurity {
@@ -314,22 +308,7 @@ export function createKafka(options: KafkaOptions): KafkaClient {
 
     readTopic: (topic, opts) => readTopic(kafka, withAdmin, namespace, topic, opts),
 
-    consumerLag: (groupId, topics) =>
-      withAdmin(async (admin) => {
-        const committed = await admin.fetchOffsets({ groupId, topics });
-        const lags: PartitionLag[] = [];
-        for (const { topic, partitions } of committed) {
-          const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, p]));
-          for (const { partition, offset } of partitions) {
-            const end = ends.get(partition);
-            if (!end) continue;
-            // -1: nothing committed yet; the group then starts at the earliest retained message.
-            const from = Number(offset) < 0 ? Number(end.low) : Number(offset);
-            lags.push({ topic, partition, lag: Math.max(0, Number(end.high) - from) });
-          }
-        }
-        return lags;
-      }),
+    consumerLag: (groupId, topics) => withAdmin((admin) => consumerLag(admin, groupId, topics)),
 
     async disconnect() {
       await Promise.all([...subscriptions].map((s) => s.stop()));
