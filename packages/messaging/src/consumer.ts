@@ -7,12 +7,13 @@ import {
   type TopicId,
   topics as topicRegistry,
 } from '@autoverify/contracts';
-import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { type Meter, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { backoffDelay, defaultRetryPolicy, type RetryPolicy, sleep, validateRetryPolicy } from './backoff.ts';
 import { InvalidEventError, PermanentError } from './errors.ts';
 import { deadLetterHeaders, errorText, headerNames } from './headers.ts';
 import type { IncomingMessage, KafkaClient, Subscription } from './kafka.ts';
 import type { Logger } from './logger.ts';
+import { consumerMetrics, observeConsumerLag } from './metrics.ts';
 import { Outbox } from './outbox.ts';
 import { type Transactions, wakeRelayAfterCommit } from './sql.ts';
 import { contextFrom, tracer } from './tracing.ts';
@@ -59,6 +60,8 @@ export interface ConsumerOptions<Tx> {
    * `transactions` already wake it (wakeRelayAfterCommit, as service-kit's are).
    */
   relay?: { wake(): void };
+  /** Where the consumer's counters and lag gauge go (service-kit passes the service's); none: not recorded. */
+  meter?: Meter;
 }
 
 export interface RunningConsumer {
@@ -80,8 +83,18 @@ export async function startConsumer<Tx>(options: ConsumerOptions<Tx>): Promise<R
   const handlers = indexHandlers(options.handlers, options.topics);
   const dlqTopic = kafka.topicName(deadLetterTopic(service));
   const stopSignal = new AbortController();
+  const topicNames = options.topics.map((id) => kafka.topicName(topicRegistry[id]));
+  const metrics = consumerMetrics(options.meter, service, topicNames);
+  const stopObservingLag = options.meter
+    ? observeConsumerLag(options.meter, kafka, service, topicNames, logger)
+    : () => {};
 
-  const deadLetter = async (message: IncomingMessage, error: string, attempts: number) => {
+  const deadLetter = async (
+    message: IncomingMessage,
+    error: string,
+    attempts: number,
+    reason: 'invalid' | 'permanent' | 'retries-exhausted',
+  ) => {
     await kafka.publishRaw([
       {
         topic: dlqTopic,
@@ -97,6 +110,7 @@ export async function startConsumer<Tx>(options: ConsumerOptions<Tx>): Promise<R
         }),
       },
     ]);
+    metrics.deadLettered(message.topic, reason);
     logger.error(
       {
         topic: message.topic,
@@ -140,11 +154,14 @@ export async function startConsumer<Tx>(options: ConsumerOptions<Tx>): Promise<R
           return true;
         });
         if (!processed) log.info({}, 'event already processed: skipped');
+        metrics.consumed(message.topic, event.type, processed ? 'processed' : 'duplicate');
+        if (processed) metrics.handledAfter(event.type, (Date.now() - Date.parse(event.occurredAt)) / 1000);
         return;
       } catch (error) {
+        metrics.failed(message.topic);
         const permanent = error instanceof PermanentError || error instanceof InvalidEventError;
         if (permanent || attempt >= retry.attempts) {
-          await deadLetter(message, errorText(error), attempt);
+          await deadLetter(message, errorText(error), attempt, permanent ? 'permanent' : 'retries-exhausted');
           return;
         }
         const delay = backoffDelay(attempt, retry);
@@ -174,18 +191,19 @@ export async function startConsumer<Tx>(options: ConsumerOptions<Tx>): Promise<R
     try {
       value = JSON.parse(message.value?.toString('utf8') ?? '');
     } catch (error) {
-      await deadLetter(message, `invalid message: not JSON (${errorText(error)})`, 0);
+      await deadLetter(message, `invalid message: not JSON (${errorText(error)})`, 0, 'invalid');
       return;
     }
     const parsed = parseEvent(value);
     if (!parsed.ok) {
-      await deadLetter(message, new InvalidEventError('event', parsed.problems).message, 0);
+      await deadLetter(message, new InvalidEventError('event', parsed.problems).message, 0, 'invalid');
       return;
     }
     const event = parsed.event;
     const handler = handlers.get(eventKey(event.type, event.version));
     if (!handler) {
       logger.debug({ eventId: event.id, eventType: event.type }, 'event type not handled here: acknowledged');
+      metrics.consumed(message.topic, event.type, 'ignored');
       return;
     }
     // Parent: the producer's context from the headers (or the envelope), so one journey is one trace.
@@ -211,6 +229,9 @@ export async function startConsumer<Tx>(options: ConsumerOptions<Tx>): Promise<R
           'messaging.kafka.offset': Number(message.offset),
           'messaging.message.id': event.id,
           'autoverify.event_type': event.type,
+          // The correlation id is our application id: every span of one application carries it.
+          'tenant.id': event.tenantId,
+          'application.id': event.correlationId,
         },
       },
       parent,
@@ -230,7 +251,7 @@ export async function startConsumer<Tx>(options: ConsumerOptions<Tx>): Promise<R
 
   const subscription: Subscription = await kafka.consume({
     groupId: kafka.groupId(service),
-    topics: options.topics.map((id) => kafka.topicName(topicRegistry[id])),
+    topics: topicNames,
     concurrency: options.concurrency ?? 1,
     onMessage,
   });
@@ -242,6 +263,7 @@ export async function startConsumer<Tx>(options: ConsumerOptions<Tx>): Promise<R
       stopping ??= (async () => {
         // Cuts retry waits short; the message being retried is then redelivered after a restart.
         stopSignal.abort();
+        stopObservingLag();
         await subscription.stop();
         logger.info({}, 'consumer stopped');
       })();

@@ -33,6 +33,7 @@ export {
   type KafkaClient,
   type KafkaOptions,
   type OutgoingRecord,
+  type PartitionLag,
   parseBrokers,
   type ReadTopicOptions,
   type StoredMessage,
@@ -43,6 +44,7 @@ export { waitForServingLeaders } from './kafka-admin.ts';
 export type { KafkaConnectionSecurity, KafkaSasl, KafkaSaslMechanism, KafkaTls } from './kafka-connection.ts';
 export { readRanges } from './kafka-read.ts';
 export type { Logger } from './logger.ts';
+export { type ConsumerMetrics, consumerMetrics, observeConsumerLag, observeOutbox } from './metrics.ts';
 export { Outbox } from './outbox.ts';
 export {
   discardFailedOutbox,

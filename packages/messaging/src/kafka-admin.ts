@@ -95,3 +95,26 @@ export async function waitForServingLeaders(
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
 }
+
+export interface PartitionLag {
+  topic: string;
+  partition: number;
+  lag: number;
+}
+
+/** Messages of each partition the group has not committed yet (high watermark - committed offset). */
+export async function consumerLag(admin: Admin, groupId: string, topics: string[]): Promise<PartitionLag[]> {
+  const committed = await admin.fetchOffsets({ groupId, topics });
+  const lags: PartitionLag[] = [];
+  for (const { topic, partitions } of committed) {
+    const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, p]));
+    for (const { partition, offset } of partitions) {
+      const end = ends.get(partition);
+      if (!end) continue;
+      // -1: nothing committed yet; the group then starts at the earliest retained message.
+      const from = Number(offset) < 0 ? Number(end.low) : Number(offset);
+      lags.push({ topic, partition, lag: Math.max(0, Number(end.high) - from) });
+    }
+  }
+  return lags;
+}

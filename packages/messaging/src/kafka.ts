@@ -2,7 +2,7 @@ import './kafkajs-timer-warning.ts';
 import type { TopicDefinition } from '@autoverify/contracts';
 import { type Admin, Kafka, type KafkaConfig, logLevel, Partitioners, type Producer } from 'kafkajs';
 import type { Headers } from './headers.ts';
-import { createMissingTopics, type TopicSpec } from './kafka-admin.ts';
+import { consumerLag, createMissingTopics, type PartitionLag, type TopicSpec } from './kafka-admin.ts';
 import { type KafkaConnectionSecurity, kafkajsSecurity } from './kafka-connection.ts';
 import { logKafkajs, normalizeHeaders } from './kafka-headers.ts';
 import { readTopic } from './kafka-read.ts';
@@ -11,7 +11,7 @@ import type { Logger } from './logger.ts';
 // kafkajs is unmaintained since 2023: only the kafka*.ts files import it, so the client can be swapped
 // (e.g. for @platformatic/kafka) behind the KafkaClient interface.
 
-export type { TopicSpec };
+export type { PartitionLag, TopicSpec };
 
 /** How long the broker keeps a silent consumer in its group (a killed process's member lingers this long). */
 export const CONSUMER_SESSION_TIMEOUT_MS = 12_000;
@@ -109,6 +109,8 @@ export interface KafkaClient {
    * offset. Uses a throw-away consumer group (deleted afterwards) so no service's offsets move.
    */
   readTopic(topic: string, options?: ReadTopicOptions): Promise<StoredMessage[]>;
+  /** Messages of each partition the group has not committed yet (high watermark - committed offset). */
+  consumerLag(groupId: string, topics: string[]): Promise<PartitionLag[]>;
   /** Stops every subscription and disconnects the producer. */
   disconnect(): Promise<void>;
 }
@@ -305,6 +307,8 @@ export function createKafka(options: KafkaOptions): KafkaClient {
       }),
 
     readTopic: (topic, opts) => readTopic(kafka, withAdmin, namespace, topic, opts),
+
+    consumerLag: (groupId, topics) => withAdmin((admin) => consumerLag(admin, groupId, topics)),
 
     async disconnect() {
       await Promise.all([...subscriptions].map((s) => s.stop()));

@@ -6,6 +6,7 @@ import {
   type Handler,
   type KafkaClient,
   type OutboxRelay,
+  observeOutbox,
   type PrismaLike,
   type PrismaTx,
   prismaTransactions,
@@ -15,8 +16,10 @@ import {
   type Transactions,
   wakeRelayAfterCommit,
 } from '@autoverify/messaging';
+import { type ServiceMetrics, startMetrics } from '@autoverify/telemetry';
 import { addLivenessCheck, addReadinessCheck, createHttpServer, type HttpServer } from './http.ts';
 import { type JobQueue, startJobQueue } from './jobs.ts';
+import { instrumentHttp, observeJobQueue } from './metrics.ts';
 import { consumerLivenessCheck } from './probes.ts';
 
 export interface EventServiceEnv extends KafkaConnectionEnv {
@@ -59,6 +62,8 @@ export interface StartEventServiceOptions<Tx extends PrismaTx> {
   /** Listen on env.HOST:PORT (default true); tests may pass false and use app.inject. */
   listen?: boolean;
   bodyLimit?: number;
+  /** The service's meter and /metrics handler (default: its own, from telemetry's startMetrics). */
+  metrics?: ServiceMetrics;
   /** The consumer's topics (default: contracts' subscriptions[service]) and partitions in parallel (default 1). */
   consumer?: { topics?: readonly TopicId[]; concurrency?: number };
 }
@@ -81,6 +86,9 @@ export async function startEventService<Tx extends PrismaTx>(
   if (!topics) throw new Error(`${service} has no subscriptions in contracts: give consumer.topics`);
   // Before anything connects: wrong TLS/SASL settings are a configuration error, listed in full.
   const kafkaSecurity = kafkaConnectionFromEnv(env);
+  // Services wired by hand (not through defineService) get their metrics here.
+  const metrics = options.metrics ?? (await startMetrics(service));
+  if (!options.metrics) onStop('metrics', () => metrics.shutdown());
   onStop('database', () => prisma.$disconnect());
   const plain = prismaTransactions<Tx>(prisma);
 
@@ -98,8 +106,11 @@ export async function startEventService<Tx extends PrismaTx>(
   // One mechanism for the consumer, jobs and routes: a commit that added events wakes the relay.
   const transactions = wakeRelayAfterCommit(plain, relay);
 
-  const jobs = await startJobQueue({ connectionString: env.DATABASE_URL, logger });
+  const meter = metrics.meter;
+  const jobs = await startJobQueue({ connectionString: env.DATABASE_URL, logger, meter });
   onStop('jobs', () => jobs.stop());
+  observeOutbox(meter, plain);
+  observeJobQueue(meter, jobs);
 
   const infrastructure = { transactions, kafka, relay, jobs };
   const parts = await options.build(infrastructure);
@@ -118,6 +129,7 @@ export async function startEventService<Tx extends PrismaTx>(
     'consumer',
     consumerLivenessCheck(() => consumer),
   );
+  instrumentHttp(app, metrics);
   await parts.routes?.(app);
   onStop('http', () => app.close());
   // HTTP first: a restarted ingest takes webhooks while its consumer is still joining the group.
@@ -132,6 +144,7 @@ export async function startEventService<Tx extends PrismaTx>(
     transactions,
     handlers: parts.handlers,
     logger,
+    meter,
     ...(options.consumer?.concurrency ? { concurrency: options.consumer.concurrency } : {}),
   });
   const started = consumer;

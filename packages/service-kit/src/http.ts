@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '@autoverify/logger';
+import { nameServerSpan, tagActiveSpan } from '@autoverify/telemetry';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, {
   type FastifyBaseLogger,
@@ -66,6 +67,11 @@ export function createHttpServer(options: CreateHttpServerOptions): HttpServer {
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    // The server span (http instrumentation) knows the URL only; traces are searched by route.
+    if (request.routeOptions.url) nameServerSpan(request.method, request.routeOptions.url);
+    // Routes per customer (`/webhooks/entrata/:tenantId`) name the tenant in the path.
+    const tenantId = (request.params as Record<string, unknown> | undefined)?.tenantId;
+    if (typeof tenantId === 'string') tagActiveSpan({ tenantId });
   });
   app.addHook('onRequest', refuseLongUrl);
 

@@ -3,11 +3,13 @@ import type { Logger } from '@autoverify/logger';
 import {
   injectTraceContext,
   inSpan,
+  type Meter,
   SpanKind,
   type TraceCarrier,
   withTraceContext,
 } from '@autoverify/telemetry';
 import { type Db, fromPrisma, PgBoss, type QueuePolicy, type SendOptions } from 'pg-boss';
+import { jobRunCounter } from './metrics.ts';
 
 /**
  * A transaction the caller already has open: a Prisma interactive-transaction client (`$queryRawUnsafe`),
@@ -82,6 +84,8 @@ export interface StartJobQueueOptions {
   schema?: string;
   /** Pool size (default 5). */
   max?: number;
+  /** Counts job runs by queue and outcome (autoverify.jobs.runs). */
+  meter?: Meter;
 }
 
 const TRACE_KEY = '_trace';
@@ -99,6 +103,7 @@ const QUEUE_HEARTBEAT_SECONDS = 10;
  */
 export async function startJobQueue(options: StartJobQueueOptions): Promise<JobQueue> {
   const logger = options.logger.child({ component: 'jobs' });
+  const runs = options.meter ? jobRunCounter(options.meter) : undefined;
   const boss = new PgBoss({
     connectionString: options.connectionString,
     schema: options.schema ?? 'pgboss',
@@ -196,7 +201,9 @@ export async function startJobQueue(options: StartJobQueueOptions): Promise<JobQ
                 async () => {
                   try {
                     await handler(data as never, info);
+                    runs?.add(1, { queue: name, outcome: 'completed' });
                   } catch (error) {
+                    runs?.add(1, { queue: name, outcome: 'failed' });
                     logger.warn(
                       { err: error, queue: name, jobId: job.id, retryCount: job.retryCount },
                       'job failed',

@@ -36,7 +36,25 @@ export function sendProblem(
     instance: reply.request.url,
     ...extra,
   };
+  problemReasons.set(reply.raw, reasonOf(body.type, title));
   return reply.code(status).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
+}
+
+// Why a request was answered with a problem, for the rejections metric (metrics.ts): a short, bounded word.
+const problemReasons = new WeakMap<object, string>();
+
+/** The reason of the problem sent on this response (`validation`, `not-found`, `unauthorized`), if any. */
+export function problemReason(response: object): string | undefined {
+  return problemReasons.get(response);
+}
+
+function reasonOf(type: string, title: string): string {
+  if (type.startsWith('urn:problem:')) return type.slice('urn:problem:'.length);
+  if (type !== 'about:blank') return type;
+  return title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 }
 
 interface ProblemShape {

@@ -7,6 +7,7 @@ import type { TenantSecretKind, Tenants } from '@autoverify/config';
 import type { TopicId } from '@autoverify/contracts';
 import type { Logger } from '@autoverify/logger';
 import type { Handler, Outbox, PrismaLike, PrismaTx } from '@autoverify/messaging';
+import type { Meter } from '@autoverify/telemetry';
 import type { Static, TObject } from 'typebox';
 import type { Clock } from './clock.ts';
 import type { Database } from './database.ts';
@@ -42,6 +43,8 @@ export interface ServiceContext<Env, Tx, Options> {
   readonly logger: Logger;
   /** systemClock in production; tests pass a fixed or moving one. */
   readonly clock: Clock;
+  /** The service's own metrics (served on /metrics): counters and gauges of its use cases. */
+  readonly meter: Meter;
   /** Transactions (`run`) and reads outside one (`client`); see database.ts. */
   readonly db: Database<Tx>;
   /** Adds events inside a `db.run` transaction; the relay is woken after it commits. */

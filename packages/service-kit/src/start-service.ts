@@ -1,6 +1,7 @@
 import type { Tenants } from '@autoverify/config';
 import type { Logger } from '@autoverify/logger';
 import { Outbox, type PrismaTx } from '@autoverify/messaging';
+import { type ServiceMetrics, startMetrics } from '@autoverify/telemetry';
 import { type Clock, systemClock } from './clock.ts';
 import { type Database, databaseOf } from './database.ts';
 import { type EventServiceInfrastructure, startEventService } from './event-service.ts';
@@ -25,6 +26,8 @@ export interface ServiceRuntime<Env, Options> {
   listen?: boolean;
   /** How often idle job workers poll (default 2 s; NOTIFY wakes them earlier). Tests pass a short one. */
   jobPollingSeconds?: number;
+  /** Default: the service's own (telemetry's startMetrics), served on /metrics. */
+  metrics?: ServiceMetrics;
 }
 
 export interface RunningService<Tx> {
@@ -63,6 +66,8 @@ export async function startService<
     }
   });
 
+  const metrics = runtime.metrics ?? (await startMetrics(definition.name));
+  runtime.onStop('metrics', () => metrics.shutdown());
   const client = definition.database(env.DATABASE_URL);
   // Stateless views of the infrastructure: the same for the service's ctx and for the caller (tests).
   const views = (infrastructure: EventServiceInfrastructure<Tx & PrismaTx>) => ({
@@ -74,6 +79,7 @@ export async function startService<
     env,
     prisma: client as never,
     logger,
+    metrics,
     onStop: runtime.onStop,
     ...(runtime.listen === false ? { listen: false } : {}),
     ...(definition.bodyLimit ? { bodyLimit: definition.bodyLimit } : {}),
@@ -86,6 +92,7 @@ export async function startService<
         tenants: runtime.tenants ?? noTenants(definition.name),
         logger,
         clock,
+        meter: metrics.meter,
         db,
         outbox: new Outbox<Tx>(infrastructure.transactions),
         jobs,

@@ -8,6 +8,7 @@ import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { serviceResource } from './resource.ts';
 import { redactedUrlAttributes } from './url-redaction.ts';
 
 export interface StartTelemetryOptions {
@@ -44,6 +45,7 @@ export async function startTelemetry(options: StartTelemetryOptions = {}): Promi
 
   const sdk = new NodeSDK({
     ...(env.OTEL_SERVICE_NAME ? { serviceName: env.OTEL_SERVICE_NAME } : {}),
+    resource: serviceResource(env),
     textMapPropagator: new CompositePropagator({
       propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
     }),
@@ -51,14 +53,15 @@ export async function startTelemetry(options: StartTelemetryOptions = {}): Promi
     spanProcessors: (options.spanProcessors?.length
       ? options.spanProcessors
       : defaultSpanProcessors(env)) as never,
-    // Logs go through pino, metrics are not collected: keep the SDK from defaulting to OTLP for them.
+    // Logs go through pino; metrics are per service (metrics.ts, scraped from /metrics): keep the SDK from
+    // defaulting to OTLP for either.
     logRecordProcessors: [],
     metricReaders: [],
     instrumentations: instrument
       ? [
           new HttpInstrumentation({
-            // Kubernetes probes every few seconds would drown the real traffic.
-            ignoreIncomingRequestHook: (request) => (request.url ?? '').startsWith('/health/'),
+            // Kubernetes probes every few seconds and Prometheus scrapes would drown the real traffic.
+            ignoreIncomingRequestHook: (request) => isHousekeeping(request.url ?? ''),
           }),
           // Query values of outgoing calls carry personal data (phone numbers in Twilio's list filters).
           new UndiciInstrumentation({ startSpanHook: redactedUrlAttributes }),
@@ -70,6 +73,11 @@ export async function startTelemetry(options: StartTelemetryOptions = {}): Promi
   sdk.start();
   state.sdk = sdk;
   return true;
+}
+
+/** Probe and scrape requests: neither traced nor logged. */
+export function isHousekeeping(url: string): boolean {
+  return url.startsWith('/health/') || url === '/metrics' || url.startsWith('/metrics?');
 }
 
 function defaultSpanProcessors(env: Record<string, string | undefined>): SpanProcessor[] {

@@ -1,7 +1,7 @@
 import { VerificationCompleted } from '@autoverify/contracts';
 import { createLogger } from '@autoverify/logger';
 import { buildEvent } from '@autoverify/messaging';
-import { waitFor } from '@autoverify/testing';
+import { missingReferencedMetrics, scrapeMetrics, waitFor } from '@autoverify/testing';
 import { createVerificationClient } from '@autoverify/verification-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expireInvite } from '../src/jobs.ts';
@@ -335,5 +335,9 @@ describe('invite service', () => {
       ['identity', 'expired'],
       ['income', 'completed'],
     ]);
+  });
+
+  it('exposes the invite metrics the dashboard and the alert rules query, with the flows above counted', async () => {
+    expect(missingReferencedMetrics(await scrapeMetrics(h.service.app), 'invite')).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { twilioSignature } from '@autoverify/sandbox';
-import { waitFor } from '@autoverify/testing';
+import { missingReferencedMetrics, scrapeMetrics, waitFor } from '@autoverify/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emailMessageId } from '../src/domain/message-id.ts';
 import { signUnsubscribeToken } from '../src/domain/unsubscribe-token.ts';
@@ -401,5 +401,9 @@ describe('final failures', () => {
       detail: expect.stringContaining('9 attempts'),
     });
     h.sandbox.state.faults.clear('email');
+  });
+
+  it('exposes the notify metrics the dashboard and the alert rules query, with the flows above counted', async () => {
+    expect(missingReferencedMetrics(await scrapeMetrics(h.notify.app), 'notify')).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@ import { inviteContactsHandler } from './handlers/invite-contacts.ts';
 import { inviteSentHandler } from './handlers/invite-sent.ts';
 import { sendReminderJob } from './handlers/send-reminder.ts';
 import { sendReminder } from './jobs.ts';
+import { reminderMetrics } from './metrics.ts';
 
 /** What reminder's handlers and jobs work with. */
 export type ReminderContext = ServiceContext<Env, Tx, object>;
@@ -16,8 +17,13 @@ export const reminderService = defineService({
   name: 'reminder',
   env: envSchema,
   database: (url) => new PrismaClient({ adapter: createPrismaAdapter(url) }),
-  build: (ctx) => ({
-    handlers: [inviteSentHandler(ctx), inviteContactsHandler(ctx), ...closeReminderHandlers(ctx)],
-    jobs: [worker(sendReminder, sendReminderJob(ctx))],
-  }),
+  build: (ctx) => {
+    const metrics = reminderMetrics(ctx);
+    const send = sendReminderJob(ctx);
+    return {
+      handlers: [inviteSentHandler(ctx), inviteContactsHandler(ctx), ...closeReminderHandlers(ctx)],
+      // Counted after the run's transaction committed: a rolled-back run is retried, not counted twice.
+      jobs: [worker(sendReminder, async (data) => metrics.fired(await send(data)))],
+    };
+  },
 });

@@ -206,3 +206,6 @@ export async function laterReminderDue(
 export async function rescheduleReminder(tx: Tx, id: string, dueAt: Date): Promise<void> {
   await tx.reminder.update({ where: { id }, data: { dueAt, shiftedForQuietHours: true } });
 }
+
+/** Reminders planned and not yet fired or stopped (the pending-reminders gauge, read on each scrape). */
+export const countScheduled = (tx: Tx) => tx.reminder.count({ where: { status: 'scheduled' } });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { waitFor } from '@autoverify/testing';
+import { missingReferencedMetrics, scrapeMetrics, waitFor } from '@autoverify/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FILE_TYPES, type Harness, startHarness, syncReport } from './harness.ts';
 
@@ -317,5 +317,9 @@ describe('report-sync', () => {
     expect((await h.admin('GET', '/admin/reports?status=bogus')).status).toBe(400);
     const unknown = await h.admin('POST', '/admin/reports/nope/retry');
     expect(unknown.body).toMatchObject({ status: 404, detail: 'No report nope.' });
+  });
+
+  it('exposes the report-sync metrics the dashboard and the alert rules query, with the flows above counted', async () => {
+    expect(missingReferencedMetrics(await scrapeMetrics(h.service.app), 'report-sync')).toEqual([]);
   });
 });

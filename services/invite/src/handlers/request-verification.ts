@@ -1,4 +1,5 @@
 import type { JobAttempt } from '@autoverify/service-kit';
+import { tagActiveSpan } from '@autoverify/telemetry';
 import { isVerificationPlatformError } from '@autoverify/verification-client';
 import { type CreateVerificationRequestData, createVerificationRequest } from '../jobs.ts';
 import type { InviteContext } from '../service.ts';
@@ -35,6 +36,7 @@ export function createVerificationRequestJob(serviceCtx: InviteContext) {
       ctx.logger.error({ data }, 'platform job without an application id: dropped');
       return;
     }
+    tagActiveSpan({ applicationId });
     const now = ctx.clock.now();
     const claimed = await ctx.db.run((tx) =>
       claimApplication(tx, applicationId, now, new Date(now.getTime() + LEASE_MS)),

@@ -5,6 +5,7 @@ import type { Tx } from '../db.ts';
 import { idsUnavailableDetail } from '../domain/blocks.ts';
 import { inviteKey, kindsFor, planInvites } from '../domain/invites.ts';
 import { expireInvite } from '../jobs.ts';
+import { recordInviteLatency } from '../metrics.ts';
 import type { InviteContext } from '../service.ts';
 import { type Applicant, type Application, markHeld, verificationsOf } from '../store/applications.ts';
 import { createInvite, findInvitesOf, requestedNotificationIds } from '../store/invites.ts';
@@ -87,6 +88,8 @@ export async function sendDueInvites(
         { applicantId: invite.applicantId, kind: invite.kind },
         { tx, key: inviteKey(invite.applicantId, invite.kind), startAfter: invite.expiresAt },
       );
+      const seconds = (ctx.clock.now().getTime() - application.createdAt.getTime()) / 1000;
+      recordInviteLatency(ctx.meter, invite.kind, seconds);
     }
     await sendInvitation(
       ctx,

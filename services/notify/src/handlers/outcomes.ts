@@ -5,6 +5,7 @@
 import { NotificationFailed, NotificationSent } from '@autoverify/contracts';
 import type { Tx } from '../db.ts';
 import type { FailureReason } from '../domain/types.ts';
+import { countNotification } from '../metrics.ts';
 import type { NotifyContext } from '../service.ts';
 import {
   findDeliveryFailure,
@@ -15,7 +16,7 @@ import {
   type NotificationRow,
 } from '../store.ts';
 
-type OutcomeContext = Pick<NotifyContext, 'outbox' | 'clock'>;
+type OutcomeContext = Pick<NotifyContext, 'outbox' | 'clock' | 'meter'>;
 
 const metaOf = (row: NotificationRow) => ({
   tenantId: row.tenantId,
@@ -47,6 +48,7 @@ export async function recordSent(
     { ...identityOf(row), providerMessageId, attempts: Math.max(1, row.attempts) },
     metaOf(row),
   );
+  countNotification(ctx.meter, row.channel, 'sent');
   if (row.channel === 'sms') {
     const failure = await findDeliveryFailure(tx, providerMessageId);
     if (failure)
@@ -71,6 +73,7 @@ export async function recordFailed(
     { ...identityOf(row), reason, detail, permanent: reason !== 'retries_exhausted' },
     metaOf(row),
   );
+  countNotification(ctx.meter, row.channel, `failed_${reason}`);
   return true;
 }
 
@@ -91,5 +94,6 @@ export async function recordUndelivered(
     { ...identityOf(row), reason: 'undelivered', detail, permanent: true },
     metaOf(row),
   );
+  countNotification(ctx.meter, row.channel, 'undelivered');
   return true;
 }

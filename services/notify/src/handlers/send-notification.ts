@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from '@autoverify/messaging';
 import type { JobAttempt } from '@autoverify/service-kit';
+import { tagActiveSpan } from '@autoverify/telemetry';
 import { normaliseAddress, senderScope, tenantScope } from '../domain/address.ts';
 import { type ComposedMessage, type ComposeOptions, composeMessage } from '../domain/compose.ts';
 import { ProviderError, type SendFailure } from '../domain/send-failure.ts';
@@ -61,6 +62,7 @@ export function sendNotificationJob(ctx: NotifyContext) {
       return;
     }
     if (row.status === 'sent' || row.status === 'failed') return;
+    tagActiveSpan({ tenantId: row.tenantId, applicationId: row.applicationId });
     const logCtx = {
       tenantId: row.tenantId,
       applicationId: row.applicationId,

@@ -1,5 +1,6 @@
 import { UnknownTenantError } from '@autoverify/config';
 import { NotificationRequested, ReminderCancelled, ReminderScheduled } from '@autoverify/contracts';
+import { tagActiveSpan } from '@autoverify/telemetry';
 import { decideFire } from '../domain/decisions.ts';
 import { reminderNotificationId } from '../domain/schedule.ts';
 import { type SendReminderData, sendReminder } from '../jobs.ts';
@@ -44,6 +45,7 @@ export function sendReminderJob(ctx: ReminderContext) {
         kind: reminder.kind,
       });
       const meta = { tenantId: reminder.tenantId, correlationId: reminder.applicationId };
+      tagActiveSpan({ tenantId: reminder.tenantId, applicationId: reminder.applicationId });
 
       let settings: ReturnType<ReminderContext['tenants']['property']>;
       try {

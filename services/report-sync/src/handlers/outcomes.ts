@@ -5,11 +5,19 @@
  */
 import { type PayloadOf, ReportSynced, ReportSyncFailed } from '@autoverify/contracts';
 import type { Logger } from '@autoverify/messaging';
+import { counterOf } from '@autoverify/telemetry';
 import type { FailureOutcome } from '../domain/sync-decision.ts';
 import type { ReportSyncContext } from '../service.ts';
 import { markFailed, markRetry, markSynced, type ReportRow } from '../store.ts';
 
 /** An outcome follows the application's events and is caused by the ReportCompleted that brought the report. */
+/** Sync runs by outcome (synced, retry, failed) and failure reason: the sync-failure alert's source. */
+const countSync = (ctx: ReportSyncContext, outcome: string, reason = 'none') =>
+  counterOf(ctx.meter, 'autoverify.reports.syncs', 'Report sync runs by outcome and reason').add(1, {
+    outcome,
+    reason,
+  });
+
 const eventMeta = (row: ReportRow) => ({
   tenantId: row.tenantId,
   correlationId: row.applicationId,
@@ -38,6 +46,7 @@ export async function recordSynced(
     await ctx.outbox.add(tx, ReportSynced, payload, eventMeta(row));
     return row;
   });
+  if (done) countSync(ctx, 'synced');
   if (done)
     log.info(
       { entrataFileId: upload.entrataFileId, attempts: done.attempts, how },
@@ -58,6 +67,7 @@ export async function recordFailure(
   };
   if (outcome.action === 'retry') {
     await ctx.db.run((tx) => markRetry(tx, claimed.reportId, update));
+    countSync(ctx, 'retry', outcome.reason);
     log.warn(
       { reason: outcome.reason, uploadUnconfirmed: outcome.uploadUnconfirmed },
       'report sync failed: will retry',
@@ -77,6 +87,7 @@ export async function recordFailure(
     await ctx.outbox.add(tx, ReportSyncFailed, payload, eventMeta(row));
     return row;
   });
+  if (failed) countSync(ctx, 'failed', outcome.reason);
   if (failed)
     log.error(
       { reason: outcome.reason, attempts: failed.attempts },

@@ -16,6 +16,7 @@ import { UnknownTenantError } from '@autoverify/config';
 import type { EntrataUploadedFile } from '@autoverify/entrata-client';
 import { redactText } from '@autoverify/logger';
 import type { JobAttempt } from '@autoverify/service-kit';
+import { tagActiveSpan } from '@autoverify/telemetry';
 import { reportFileName } from '../domain/file-name.ts';
 import { ConfigurationError } from '../domain/file-type.ts';
 import { assertReportBinding } from '../domain/report-binding.ts';
@@ -68,6 +69,7 @@ export function syncReportJob(ctx: ReportSyncContext) {
       applicationId: row.applicationId,
       reportType: row.reportType,
     });
+    tagActiveSpan({ tenantId: row.tenantId, applicationId: row.applicationId });
     const plan = planRun(row);
     if (plan.action === 'skip') {
       log.info({ why: plan.why }, 'nothing to do');
