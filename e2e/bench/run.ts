@@ -4,6 +4,7 @@
  * not run properly (a failed request, invites that never arrived, a stack that did not start).
  */
 import { cpus, totalmem } from 'node:os';
+import { idleBench } from './idle.ts';
 import { inviteLatencyBench } from './invite-latency.ts';
 import { memoryBench } from './memory.ts';
 import { type BenchName, parseOptions, selected, UsageError, usage } from './options.ts';
@@ -24,6 +25,7 @@ const benches: Record<BenchName, () => Promise<BenchReport>> = {
   'webhook-ack': () => webhookAckBench(options, log),
   'invite-latency': () => inviteLatencyBench(options, log),
   memory: () => memoryBench(options, log),
+  idle: () => idleBench(options, log),
 };
 
 console.log(
