@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { waitForServingLeaders } from '@autoverify/messaging';
 import { createTestDatabase } from '@autoverify/testing';
 import { Kafka, logLevel } from 'kafkajs';
 
@@ -84,6 +85,8 @@ export async function kafkaRoundTrips(brokers: string, count: number, warmUp = 2
   const admin = kafka.admin();
   await admin.connect();
   await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+  // A leader in the metadata is not yet one that serves (KRaft): wait as the services' topic set-up does.
+  await waitForServingLeaders(admin, [topic]);
   const producer = kafka.producer();
   const consumer = kafka.consumer({ groupId: topic, maxWaitTimeInMs: 100 });
   const waiting = new Map<string, () => void>();

@@ -43,7 +43,7 @@ export { waitForServingLeaders } from './kafka-admin.ts';
 export type { KafkaConnectionSecurity, KafkaSasl, KafkaSaslMechanism, KafkaTls } from './kafka-connection.ts';
 export { readRanges } from './kafka-read.ts';
 export type { Logger } from './logger.ts';
-export { Outbox } from './outbox.ts';
+export { OUTBOX_NOTIFY_CHANNEL, Outbox } from './outbox.ts';
 export {
   discardFailedOutbox,
   type FailedOutboxRow,

@@ -23,7 +23,7 @@ export interface ServiceRuntime<Env, Options> {
   options?: Partial<Options>;
   /** Listen on env.HOST:PORT (default true); tests may pass false and use app.inject. */
   listen?: boolean;
-  /** How often idle job workers poll (default 2 s; NOTIFY wakes them earlier). Tests pass a short one. */
+  /** How often idle job workers poll (default 10 s behind NOTIFY, which wakes them for new jobs). Tests pass a short one. */
   jobPollingSeconds?: number;
 }
 
