@@ -4,7 +4,7 @@
  */
 import type { Tenants } from '@autoverify/config';
 import { createPrismaAdapter } from '@autoverify/database';
-import { type EntrataTuning, entrataClientsPerTenant } from '@autoverify/entrata-client';
+import { type EntrataTuning, entrataClientsPerTenant, sharedRateLimits } from '@autoverify/entrata-client';
 import type { Logger } from '@autoverify/logger';
 import { type HttpServer, startEventService } from '@autoverify/service-kit';
 import { buildIngest } from './app.ts';
@@ -33,7 +33,10 @@ export interface RunningIngest {
 export async function startIngest(options: StartIngestOptions): Promise<RunningIngest> {
   const { env, tenants, logger, onStop } = options;
 
-  const entrata = entrataClientsPerTenant(tenants, logger, options.entrataTuning);
+  // Each customer's Entrata budget is shared by all of ingest's replicas (counted in its database).
+  const limits = await sharedRateLimits({ connectionString: env.DATABASE_URL });
+  onStop('entrata rate limits', () => limits.close());
+  const entrata = entrataClientsPerTenant(tenants, logger, options.entrataTuning, limits);
   onStop('entrata clients', () => entrata.close());
 
   const prisma = new PrismaClient({ adapter: createPrismaAdapter(env.DATABASE_URL) });
