@@ -10,9 +10,10 @@ describe('bench options', () => {
       rate: 1,
       requests: 1000,
       idleSeconds: 30,
+      pending: 1_000_000,
       portBase: 26000,
     });
-    expect(selected(options)).toEqual(['webhook-ack', 'invite-latency', 'memory', 'idle']);
+    expect(selected(options)).toEqual(['webhook-ack', 'invite-latency', 'memory', 'idle', 'reminders']);
   });
 
   it('reads --flag value and --flag=value, and --only repeated or comma-separated, in the documented order', () => {
@@ -31,7 +32,10 @@ describe('bench options', () => {
   });
 
   it.each([
-    [['--only', 'speed'], /unknown bench speed; benches: webhook-ack, invite-latency, memory, idle/],
+    [
+      ['--only', 'speed'],
+      /unknown bench speed; benches: webhook-ack, invite-latency, memory, idle, reminders/,
+    ],
     [['--only'], /unknown bench \(none given\)/],
     [['--applications', '0'], /--applications needs a number >= 1 \(got "0"\)/],
     [['--requests', 'many'], /--requests needs a number >= 1 \(got "many"\)/],

@@ -8,6 +8,7 @@ import { idleBench } from './idle.ts';
 import { inviteLatencyBench } from './invite-latency.ts';
 import { memoryBench } from './memory.ts';
 import { type BenchName, parseOptions, selected, UsageError, usage } from './options.ts';
+import { remindersBench } from './reminders.ts';
 import type { BenchReport } from './report.ts';
 import { webhookAckBench } from './webhook-ack.ts';
 
@@ -26,6 +27,7 @@ const benches: Record<BenchName, () => Promise<BenchReport>> = {
   'invite-latency': () => inviteLatencyBench(options, log),
   memory: () => memoryBench(options, log),
   idle: () => idleBench(options, log),
+  reminders: () => remindersBench(options, log),
 };
 
 console.log(
