@@ -17,7 +17,7 @@ demo: ## Scripted walk-through against a running `make dev`
 drills: ## Failure drills (kill -9, Kafka and PostgreSQL outages, provider faults) with a summary table; minutes
 	@$(TOOLCHAIN) node e2e/drills/run.ts $(ARGS)
 
-bench: ## Benchmarks that print numbers: webhook ack latency, invite latency, memory per process (ARGS="--only memory")
+bench: ## Benchmarks that print numbers beside same-run references: webhook ack, invite latency per hop, memory, idle CPU (ARGS="--only idle")
 	@$(TOOLCHAIN) node --disable-warning=TimeoutNegativeWarning e2e/bench/run.ts $(ARGS)
 
 lint:

@@ -16,6 +16,8 @@ import {
 } from '../src/sandbox-client.ts';
 import { E2E_TENANT, PROPERTIES } from '../src/tenants.ts';
 import { startBenchStack } from './bench-stack.ts';
+import { hopTable, hopTimes, readHopRows } from './hops.ts';
+import { kafkaRoundTrips } from './references.ts';
 import type { BenchReport } from './report.ts';
 import { fixed, summarize, table } from './stats.ts';
 
@@ -231,11 +233,15 @@ export async function inviteLatencyBench(
   const bench = await startBenchStack('invite-latency', options.portBase, log);
   try {
     const sandbox = new SandboxClient(bench.stack.urls.sandbox, E2E_TENANT);
+    const since = new Date();
     const { times, submitErrors } = await inviteLoad(sandbox, options, log);
     const { text, missing } = describeInvites(times, options.rate);
+    log("reading the hop timestamps from the services' databases; then the kafkajs reference round trips");
+    const hops = hopTimes(await readHopRows(bench.stack.databaseUrls, since));
+    const reference = await kafkaRoundTrips(bench.stack.brokers, 200);
     return {
       name: 'invite-latency',
-      text,
+      text: `${text}\n\nper hop\n${hopTable(hops, reference)}`,
       failures: [
         ...submitErrors.map((e) => `invite-latency: submission failed: ${e}`),
         ...(missing.length > 0

@@ -12,6 +12,7 @@ import { E2E_TENANT } from '../src/tenants.ts';
 import { startBenchStack } from './bench-stack.ts';
 import { describeInvites, INVITE_TIMEOUT_MS, inviteLoad } from './invite-latency.ts';
 import { type ProcessMemory, readMemory, resetPeak } from './process-memory.ts';
+import { ratio, startBareNode } from './references.ts';
 import type { BenchReport } from './report.ts';
 import { fixed, table } from './stats.ts';
 import {
@@ -37,6 +38,8 @@ export async function memoryBench(
   const bench = await startBenchStack('memory', options.portBase, log);
   const { stack } = bench;
   const pool = new Pool(stack.urls.ingest, { connections: Math.max(...CONCURRENCY_LEVELS) });
+  // The floor every Node process starts from, read at the same moments as the stack's processes.
+  const bare = await startBareNode();
   try {
     const pids = new Map<ProcessName, number>();
     for (const name of PROCESSES) {
@@ -49,6 +52,7 @@ export async function memoryBench(
     log(`idle for ${SETTLE_MS / 1000} s after start`);
     await sleep(SETTLE_MS);
     const idle = readAll();
+    const bareIdle = readMemory(bare.pid).rssMb;
     const peakReset = [...pids.values()].map(resetPeak).every(Boolean);
     const sampledPeak = new Map<ProcessName, number>();
     const sampler = setInterval(() => {
@@ -108,6 +112,7 @@ export async function memoryBench(
     const rows = PROCESSES.map((name) => [
       name === 'sandbox' ? 'sandbox (the fakes, not a service)' : name,
       mb(idle.get(name), 'rssMb'),
+      ratio(idle.get(name)?.rssMb ?? Number.NaN, bareIdle),
       peakReset ? mb(underLoad.get(name), 'hwmMb') : '-',
       fixed(sampledPeak.get(name) ?? Number.NaN, 0),
       mb(after.get(name), 'rssMb'),
@@ -118,7 +123,10 @@ export async function memoryBench(
         `resident memory (MiB) from /proc/<pid>/status; idle = VmRSS ${SETTLE_MS / 1000} s after start, ` +
           `peak = VmHWM over the load${peakReset ? ' (reset through clear_refs when the load began)' : ' (could not be reset: not shown)'}, ` +
           `sampled = highest VmRSS read every ${SAMPLE_MS} ms, after = VmRSS ${SETTLE_MS / 1000} s after the load`,
-        table(['process', 'idle MB', 'peak MB', 'sampled MB', 'after MB'], rows),
+        table(
+          ['process', 'idle MB', 'x bare', 'peak MB', 'sampled MB', 'after MB'],
+          [...rows, ['bare node (reference)', fixed(bareIdle, 0), '', '', '', '']],
+        ),
         '',
         ...loadText,
       ].join('\n'),
@@ -126,6 +134,7 @@ export async function memoryBench(
     };
   } finally {
     await pool.close();
+    await bare.stop();
     await bench.close();
   }
 }

@@ -4,8 +4,16 @@ import { parseOptions, selected, UsageError } from './options.ts';
 describe('bench options', () => {
   it('defaults to every bench, 50 applications at 1/s, 1000 requests per level, ports from 26000', () => {
     const options = parseOptions([]);
-    expect(options).toEqual({ only: [], applications: 50, rate: 1, requests: 1000, portBase: 26000 });
-    expect(selected(options)).toEqual(['webhook-ack', 'invite-latency', 'memory']);
+    expect(options).toEqual({
+      only: [],
+      applications: 50,
+      rate: 1,
+      requests: 1000,
+      idleSeconds: 30,
+      pending: 1_000_000,
+      portBase: 26000,
+    });
+    expect(selected(options)).toEqual(['webhook-ack', 'invite-latency', 'memory', 'idle', 'reminders']);
   });
 
   it('reads --flag value and --flag=value, and --only repeated or comma-separated, in the documented order', () => {
@@ -24,7 +32,10 @@ describe('bench options', () => {
   });
 
   it.each([
-    [['--only', 'speed'], /unknown bench speed; benches: webhook-ack, invite-latency, memory/],
+    [
+      ['--only', 'speed'],
+      /unknown bench speed; benches: webhook-ack, invite-latency, memory, idle, reminders/,
+    ],
     [['--only'], /unknown bench \(none given\)/],
     [['--applications', '0'], /--applications needs a number >= 1 \(got "0"\)/],
     [['--requests', 'many'], /--requests needs a number >= 1 \(got "many"\)/],

@@ -4,9 +4,11 @@
  * not run properly (a failed request, invites that never arrived, a stack that did not start).
  */
 import { cpus, totalmem } from 'node:os';
+import { idleBench } from './idle.ts';
 import { inviteLatencyBench } from './invite-latency.ts';
 import { memoryBench } from './memory.ts';
 import { type BenchName, parseOptions, selected, UsageError, usage } from './options.ts';
+import { remindersBench } from './reminders.ts';
 import type { BenchReport } from './report.ts';
 import { webhookAckBench } from './webhook-ack.ts';
 
@@ -24,6 +26,8 @@ const benches: Record<BenchName, () => Promise<BenchReport>> = {
   'webhook-ack': () => webhookAckBench(options, log),
   'invite-latency': () => inviteLatencyBench(options, log),
   memory: () => memoryBench(options, log),
+  idle: () => idleBench(options, log),
+  reminders: () => remindersBench(options, log),
 };
 
 console.log(

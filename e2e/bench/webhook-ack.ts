@@ -14,6 +14,7 @@ import { person } from '../src/people.ts';
 import { SandboxClient, type SubmittedApplication } from '../src/sandbox-client.ts';
 import { E2E_TENANT, PROPERTIES } from '../src/tenants.ts';
 import { startBenchStack } from './bench-stack.ts';
+import { ratio, startReferenceWebhookServer } from './references.ts';
 import type { BenchReport } from './report.ts';
 import { fixed, summarize, table } from './stats.ts';
 
@@ -154,16 +155,60 @@ export const loadHeader = [
   'errors',
 ];
 
+/** Ingest beside the bare reference server, level by level: req/s, p50 and p99 with their ratios. */
+export function comparisonTable(
+  rows: { label: string; ingest: LoadResult; reference: LoadResult }[],
+): string {
+  const cells = rows.map(({ label, ingest, reference }) => {
+    const [i, r] = [summarize(ingest.latenciesMs), summarize(reference.latenciesMs)];
+    const [iRate, rRate] = [ingest, reference].map((x) => x.requests / (x.durationMs / 1000)) as [
+      number,
+      number,
+    ];
+    return [
+      label,
+      fixed(iRate, 0),
+      fixed(rRate, 0),
+      ratio(rRate, iRate),
+      fixed(i.p50),
+      fixed(r.p50),
+      ratio(i.p50, r.p50),
+      fixed(i.p99),
+      fixed(r.p99),
+      ratio(i.p99, r.p99),
+    ];
+  });
+  return table(
+    [
+      'concurrency',
+      'ingest req/s',
+      'ref req/s',
+      'ref/ingest',
+      'ingest p50',
+      'ref p50',
+      'x ref',
+      'ingest p99',
+      'ref p99',
+      'x ref',
+    ],
+    cells,
+  );
+}
+
 export async function webhookAckBench(
   options: { requests: number; portBase: number },
   log: (line: string) => void,
 ): Promise<BenchReport> {
   const bench = await startBenchStack('webhook-ack', options.portBase, log);
   const { stack } = bench;
-  const pool = new Pool(stack.urls.ingest, { connections: Math.max(...CONCURRENCY_LEVELS) });
+  const connections = Math.max(...CONCURRENCY_LEVELS);
+  const pool = new Pool(stack.urls.ingest, { connections });
+  const secret = stack.secrets.DEMO_PM_WEBHOOK_SECRET;
+  // The reference listens just below the stack's ports (N+1..N+6 and N+1000 are the stack's).
+  const reference = await startReferenceWebhookServer(options.portBase + 900, secret ?? 'unused');
+  const referencePool = new Pool(reference.url, { connections });
   try {
     const sandbox = new SandboxClient(stack.urls.sandbox, E2E_TENANT);
-    const secret = stack.secrets.DEMO_PM_WEBHOOK_SECRET;
     if (!secret) throw new Error('config/sandbox.env has no DEMO_PM_WEBHOOK_SECRET');
     log(`submitting ${APPLICATIONS} applications to the sandbox's Entrata (no webhook)`);
     const target: WebhookTarget = {
@@ -172,9 +217,10 @@ export async function webhookAckBench(
       secret,
       applications: await prepareApplications(sandbox),
     };
+    const referenceTarget: WebhookTarget = { ...target, ingestUrl: reference.url };
 
     log(
-      `idle for ${SETTLE_MS / 1000} s after start, then a warm-up of ${WARM_UP_REQUESTS} webhooks (not counted)`,
+      `idle for ${SETTLE_MS / 1000} s after start, then a warm-up of ${WARM_UP_REQUESTS} webhooks each (not counted)`,
     );
     await sleep(SETTLE_MS);
     const warmUp = await sendWebhooks(
@@ -184,15 +230,22 @@ export async function webhookAckBench(
       10,
       202,
     );
-    const results: { label: string; result: LoadResult }[] = [];
+    await sendWebhooks(
+      referencePool,
+      referenceTarget,
+      newBodies(target, sandbox.org, WARM_UP_REQUESTS),
+      10,
+      202,
+    );
+    const results: { label: string; result: LoadResult; reference: LoadResult }[] = [];
     const accepted: string[] = [];
     for (const concurrency of CONCURRENCY_LEVELS) {
-      log(`concurrency ${concurrency}: ${options.requests} new webhooks`);
+      // Ingest and the reference one level after the other, so both see the same machine load.
+      log(`concurrency ${concurrency}: ${options.requests} new webhooks to ingest, then to the reference`);
       const bodies = newBodies(target, sandbox.org, options.requests);
-      results.push({
-        label: String(concurrency),
-        result: await sendWebhooks(pool, target, bodies, concurrency, 202),
-      });
+      const result = await sendWebhooks(pool, target, bodies, concurrency, 202);
+      const ref = await sendWebhooks(referencePool, referenceTarget, bodies, concurrency, 202);
+      results.push({ label: String(concurrency), result, reference: ref });
       if (concurrency === DUPLICATE_CONCURRENCY) accepted.push(...bodies);
     }
     log(
@@ -201,9 +254,10 @@ export async function webhookAckBench(
     results.push({
       label: `${DUPLICATE_CONCURRENCY} (dup)`,
       result: await sendWebhooks(pool, target, accepted, DUPLICATE_CONCURRENCY, 200),
+      reference: await sendWebhooks(referencePool, referenceTarget, accepted, DUPLICATE_CONCURRENCY, 200),
     });
 
-    const failures = [warmUp, ...results.map((r) => r.result)]
+    const failures = [warmUp, ...results.flatMap((r) => [r.result, r.reference])]
       .filter((r) => errorCount(r) > 0)
       .map(
         (r) =>
@@ -220,11 +274,17 @@ export async function webhookAckBench(
           loadHeader,
           results.map((r) => loadRow(r.label, r.result)),
         ),
+        '',
+        'beside the reference (e2e/bench/reference/webhook-server.ts: fastify + HMAC check + one pg insert,',
+        'its own process and database), the same bodies and load tool, level by level in the same run; ms',
+        comparisonTable(results.map((r) => ({ label: r.label, ingest: r.result, reference: r.reference }))),
       ].join('\n'),
       failures,
     };
   } finally {
     await pool.close();
+    await referencePool.close();
+    await reference.stop();
     await bench.close();
   }
 }

@@ -26,6 +26,7 @@ export {
 } from './per-tenant.ts';
 export type { EntrataFileType, EntrataLeasePickList } from './pick-list.ts';
 export { exhaustedWaitMs, parseRateLimitHeaders, type RateLimitWindow } from './rate-limit-headers.ts';
-export { type Clock, RateLimiter, systemClock } from './rate-limiter.ts';
+export { type Clock, type EntrataRateLimiter, RateLimiter, systemClock } from './rate-limiter.ts';
+export { type SharedRateLimits, sharedRateLimits } from './shared-rate-limiter.ts';
 export { ENTRATA_TIME_ZONE, formatEntrataDate, parseEntrataDate } from './tolerant.ts';
 export { type EntrataAuth, SEND_LEASE_DOCUMENTS_PARTS } from './transport.ts';

@@ -1,6 +1,8 @@
 import type { SecretRef, TenantSettings } from '@autoverify/contracts';
 import type { Logger } from '@autoverify/logger';
 import { createEntrataClient, type EntrataClient, type EntrataClientOptions } from './client.ts';
+import type { SharedRateLimits } from './shared-rate-limiter.ts';
+import { DEFAULT_MAX_WAIT_MS } from './transport.ts';
 
 export interface EntrataClients {
   /** The tenant's client: its connection pool and rate limiter are that customer's Entrata budget. */
@@ -29,6 +31,8 @@ export function entrataClientsPerTenant(
   tenants: TenantCredentials,
   logger: Logger,
   tuning: EntrataTuning = {},
+  /** Each customer's budget shared with the other replicas (sharedRateLimits); default: per process. */
+  limits?: SharedRateLimits,
 ): EntrataClients {
   const clients = new Map<string, EntrataClient>();
   return {
@@ -50,6 +54,14 @@ export function entrataClientsPerTenant(
           requestsPerMinute: entrata.requestsPerMinute,
           logger,
           ...tuning,
+          ...(limits
+            ? {
+                rateLimiter: limits.limiter(
+                  entrata.requestsPerMinute,
+                  tuning.maxWaitMs ?? DEFAULT_MAX_WAIT_MS,
+                ),
+              }
+            : {}),
         });
         clients.set(tenantId, client);
       }

@@ -11,6 +11,15 @@ export const systemClock: Clock = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
+/** What the transport needs of a limiter: the in-process RateLimiter, or sharedRateLimits' across replicas. */
+export interface EntrataRateLimiter {
+  /** Resolves when a call may be made; rejects (retryable) when that would take longer than maxWaitMs. */
+  acquire(key: string): Promise<void>;
+  /** Feeds Entrata's counters back: an exhausted window blocks the key until its reset. */
+  observe(key: string, windows: RateLimitWindow[]): void;
+  block(key: string, ms: number): void;
+}
+
 export interface RateLimiterOptions {
   requestsPerMinute: number;
   /** Waiting longer than this inside one call is pointless for a job: fail retryably instead. */
@@ -29,9 +38,10 @@ interface Bucket {
 
 /**
  * One token bucket per key (tenant + Entrata service, since Entrata counts per service and credential),
- * refilled at `requestsPerMinute`, plus what Entrata's own counters say (X-RateLimit-Remaining 0).
+ * refilled at `requestsPerMinute`, plus what Entrata's own counters say (X-RateLimit-Remaining 0). In one
+ * process only: replicas that share a credential use sharedRateLimits (shared-rate-limiter.ts) instead.
  */
-export class RateLimiter {
+export class RateLimiter implements EntrataRateLimiter {
   readonly #buckets = new Map<string, Bucket>();
   readonly #capacity: number;
   readonly #perMs: number;

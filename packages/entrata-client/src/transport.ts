@@ -4,7 +4,7 @@ import { type Dispatcher, FormData, Pool, request } from 'undici';
 import { type BackoffOptions, backoffDelay } from './backoff.ts';
 import { EntrataError } from './errors.ts';
 import { type HeaderBag, parseRateLimitHeaders } from './rate-limit-headers.ts';
-import { type Clock, RateLimiter, systemClock } from './rate-limiter.ts';
+import { type Clock, type EntrataRateLimiter, RateLimiter, systemClock } from './rate-limiter.ts';
 import { interpretResponse } from './response.ts';
 import type { ShapeProblem } from './tolerant.ts';
 
@@ -46,11 +46,14 @@ export interface TransportOptions {
   maxWaitMs?: number;
   headersTimeoutMs?: number;
   bodyTimeoutMs?: number;
-  /** Share one limiter between clients of the same tenant (e.g. several workers in one process). */
-  rateLimiter?: RateLimiter;
+  /** Share one limiter between clients of the same tenant (in one process, or across replicas: sharedRateLimits). */
+  rateLimiter?: EntrataRateLimiter;
   clock?: Clock;
   random?: () => number;
 }
+
+/** Longest wait for the rate limit or a Retry-After inside one call, unless maxWaitMs says otherwise. */
+export const DEFAULT_MAX_WAIT_MS = 60_000;
 
 export interface UploadFile {
   fileName: string;
@@ -144,7 +147,7 @@ export function createTransport(options: TransportOptions): Transport {
     new Pool(base.origin, { connections: 8, headersTimeout, bodyTimeout, keepAliveTimeout: 10_000 });
   const maxAttempts = Math.max(1, options.maxAttempts ?? 5);
   const backoff = options.backoff ?? { baseMs: 250, maxMs: 20_000 };
-  const maxWaitMs = options.maxWaitMs ?? 60_000;
+  const maxWaitMs = options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
   const clock = options.clock ?? systemClock;
   const random = options.random ?? Math.random;
   const limiter =

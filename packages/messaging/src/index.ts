@@ -45,7 +45,7 @@ export type { KafkaConnectionSecurity, KafkaSasl, KafkaSaslMechanism, KafkaTls }
 export { readRanges } from './kafka-read.ts';
 export type { Logger } from './logger.ts';
 export { type ConsumerMetrics, consumerMetrics, observeConsumerLag, observeOutbox } from './metrics.ts';
-export { Outbox } from './outbox.ts';
+export { OUTBOX_NOTIFY_CHANNEL, Outbox } from './outbox.ts';
 export {
   discardFailedOutbox,
   type FailedOutboxRow,

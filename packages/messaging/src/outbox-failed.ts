@@ -8,6 +8,8 @@
  * too would only move the same wait into support's list. Held rows wait until support requeues the failed
  * row (after fixing the cause, e.g. the broker limit) or discards it; both release the key.
  */
+
+import { OUTBOX_NOTIFY_CHANNEL } from './outbox.ts';
 import type { Sql } from './sql.ts';
 
 /** Publishing attempts of one row that failed with a row-specific error before it is set aside. */
@@ -89,14 +91,15 @@ export async function listFailedOutbox(sql: Sql, limit = 100): Promise<FailedOut
 
 /**
  * Puts a set-aside row back into the outbox with its original id, so it is published before the rows held
- * behind it (run it in a transaction, then wake the relay). False when there is no such row.
+ * behind it; the relays are NOTIFYed at commit. False when there is no such row.
  */
 export async function requeueFailedOutbox(sql: Sql, id: string): Promise<boolean> {
   const moved = await sql.query(
-    `WITH moved AS (DELETE FROM outbox_failed WHERE id = $1::bigint RETURNING *)
-     INSERT INTO outbox (id, event_id, topic, key, event_type, envelope, created_at)
-     SELECT id, event_id, topic, key, event_type, envelope, created_at FROM moved
-     RETURNING id`,
+    `WITH moved AS (DELETE FROM outbox_failed WHERE id = $1::bigint RETURNING *),
+          added AS (INSERT INTO outbox (id, event_id, topic, key, event_type, envelope, created_at)
+                    SELECT id, event_id, topic, key, event_type, envelope, created_at FROM moved
+                    RETURNING id)
+     SELECT id, pg_notify('${OUTBOX_NOTIFY_CHANNEL}', '')::text AS notified FROM added`,
     [id],
   );
   return moved.length === 1;
@@ -104,6 +107,11 @@ export async function requeueFailedOutbox(sql: Sql, id: string): Promise<boolean
 
 /** Drops a set-aside row for good (its event is never published); the rows held behind it flow again. */
 export async function discardFailedOutbox(sql: Sql, id: string): Promise<boolean> {
-  const gone = await sql.query('DELETE FROM outbox_failed WHERE id = $1::bigint RETURNING id', [id]);
+  // The relays LISTEN: the rows held behind this one go out at once.
+  const gone = await sql.query(
+    `WITH gone AS (DELETE FROM outbox_failed WHERE id = $1::bigint RETURNING id)
+     SELECT id, pg_notify('${OUTBOX_NOTIFY_CHANNEL}', '')::text AS notified FROM gone`,
+    [id],
+  );
   return gone.length === 1;
 }

@@ -3,6 +3,13 @@ import { buildEvent, type EventMeta, eventKeyOf, validateEvent } from './events.
 import type { Transactions } from './sql.ts';
 
 /**
+ * Every outbox insert NOTIFYs this channel; PostgreSQL delivers it at commit (never for a rollback, once per
+ * transaction however many events it added). A relay in another process (another replica, a row the
+ * support console requeued) LISTENs and publishes at once instead of at its next poll.
+ */
+export const OUTBOX_NOTIFY_CHANNEL = 'autoverify_outbox';
+
+/**
  * Transactional outbox: events are written in the caller's transaction, beside the state change they
  * describe, and the relay publishes them after commit. A rolled-back transaction publishes nothing.
  */
@@ -34,12 +41,14 @@ export class Outbox<Tx> {
 
   async #insert(tx: Tx, def: EventDefinition, event: EventOf<EventDefinition>): Promise<void> {
     const key = eventKeyOf(def, event.payload as Record<string, unknown>);
-    await this.#transactions
-      .sql(tx)
-      .query(
-        'INSERT INTO outbox (event_id, topic, key, event_type, envelope) VALUES ($1::uuid, $2, $3, $4, $5::jsonb)',
-        [event.id, topicOfEvent(def.type).name, key, def.type, JSON.stringify(event)],
-      );
+    await this.#transactions.sql(tx).query(
+      // One statement, one round trip: the NOTIFY rides along with the insert (as text: Prisma cannot read void).
+      `WITH added AS (
+           INSERT INTO outbox (event_id, topic, key, event_type, envelope) VALUES ($1::uuid, $2, $3, $4, $5::jsonb)
+           RETURNING 1)
+         SELECT pg_notify('${OUTBOX_NOTIFY_CHANNEL}', '')::text AS notified FROM added`,
+      [event.id, topicOfEvent(def.type).name, key, def.type, JSON.stringify(event)],
+    );
     this.#transactions.outboxAdded?.(tx);
   }
 }

@@ -9,7 +9,10 @@ export interface OutboxRelayOptions<Tx> {
   kafka: KafkaClient;
   transactions: Transactions<Tx>;
   logger: Logger;
-  /** How often the outbox is polled when nobody calls wake(); default 250 ms. */
+  /**
+   * How often the outbox is polled when nobody calls wake(); default 250 ms. A relay woken by every commit
+   * (wakeRelayAfterCommit) and by NOTIFY (OUTBOX_NOTIFY_CHANNEL) needs only a slow safety poll.
+   */
   pollMs?: number;
   /** Rows published per transaction; default 100. */
   batchSize?: number;
@@ -37,6 +40,8 @@ export interface OutboxRelay {
 // one constant key is enough. (Arbitrary value: "outbox" in ASCII.)
 const RELAY_LOCK_KEY = '111124098120';
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** First retry after a failed flush; doubles up to 10 s. */
+const FAILURE_RETRY_MS = 250;
 
 export async function startOutboxRelay<Tx>(options: OutboxRelayOptions<Tx>): Promise<OutboxRelay> {
   const { kafka, transactions } = options;
@@ -191,8 +196,13 @@ export async function startOutboxRelay<Tx>(options: OutboxRelayOptions<Tx>): Pro
         );
       }
       if (stopped || woken) continue;
-      // Back off while Kafka or the database is down, without waiting longer than 10 s.
-      await waitForWake(Math.min(pollMs * 2 ** Math.min(consecutiveFailures, 6), Math.max(pollMs, 10_000)));
+      // Back off while Kafka or the database is down, without waiting longer than 10 s; the retries do not
+      // depend on pollMs, which may be a slow safety poll behind LISTEN/NOTIFY.
+      await waitForWake(
+        consecutiveFailures === 0
+          ? pollMs
+          : Math.min(FAILURE_RETRY_MS * 2 ** Math.min(consecutiveFailures - 1, 6), Math.max(pollMs, 10_000)),
+      );
     }
   };
 

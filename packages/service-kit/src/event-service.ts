@@ -5,6 +5,7 @@ import {
   createKafka,
   type Handler,
   type KafkaClient,
+  OUTBOX_NOTIFY_CHANNEL,
   type OutboxRelay,
   observeOutbox,
   type PrismaLike,
@@ -19,8 +20,12 @@ import {
 import { type ServiceMetrics, startMetrics } from '@autoverify/telemetry';
 import { addLivenessCheck, addReadinessCheck, createHttpServer, type HttpServer } from './http.ts';
 import { type JobQueue, startJobQueue } from './jobs.ts';
+import { listen } from './listen.ts';
 import { instrumentHttp, observeJobQueue } from './metrics.ts';
 import { consumerLivenessCheck } from './probes.ts';
+
+/** The relay's poll behind LISTEN/NOTIFY: only for a NOTIFY lost while the listener reconnected. */
+const RELAY_SAFETY_POLL_MS = 10_000;
 
 export interface EventServiceEnv extends KafkaConnectionEnv {
   DATABASE_URL: string;
@@ -101,8 +106,18 @@ export async function startEventService<Tx extends PrismaTx>(
   });
   onStop('kafka', () => kafka.disconnect());
 
-  const relay = await startOutboxRelay({ kafka, transactions: plain, logger });
+  // Event-driven, no busy polling while idle: a commit in this process wakes the relay directly (below),
+  // one in another process (a replica, the support console) through NOTIFY; the slow poll only covers a
+  // NOTIFY lost while the LISTEN connection was down.
+  const relay = await startOutboxRelay({ kafka, transactions: plain, logger, pollMs: RELAY_SAFETY_POLL_MS });
   onStop('outbox relay', () => relay.stop());
+  const outboxListener = await listen({
+    connectionString: env.DATABASE_URL,
+    channel: OUTBOX_NOTIFY_CHANNEL,
+    onNotify: () => relay.wake(),
+    logger,
+  });
+  onStop('outbox listener', () => outboxListener.stop());
   // One mechanism for the consumer, jobs and routes: a commit that added events wakes the relay.
   const transactions = wakeRelayAfterCommit(plain, relay);
 

@@ -24,7 +24,7 @@ export interface ServiceRuntime<Env, Options> {
   options?: Partial<Options>;
   /** Listen on env.HOST:PORT (default true); tests may pass false and use app.inject. */
   listen?: boolean;
-  /** How often idle job workers poll (default 2 s; NOTIFY wakes them earlier). Tests pass a short one. */
+  /** How often idle job workers poll (default 10 s behind NOTIFY, which wakes them for new jobs). Tests pass a short one. */
   jobPollingSeconds?: number;
   /** Default: the service's own (telemetry's startMetrics), served on /metrics. */
   metrics?: ServiceMetrics;

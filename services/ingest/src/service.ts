@@ -1,5 +1,10 @@
 import { createPrismaAdapter } from '@autoverify/database';
-import { type EntrataClients, type EntrataTuning, entrataClientsPerTenant } from '@autoverify/entrata-client';
+import {
+  type EntrataClients,
+  type EntrataTuning,
+  entrataClientsPerTenant,
+  sharedRateLimits,
+} from '@autoverify/entrata-client';
 import { defineService, type ServiceContext, worker } from '@autoverify/service-kit';
 import { IngestEnv } from './config.ts';
 import { PrismaClient, type Tx } from './db.ts';
@@ -37,8 +42,11 @@ export const ingestService = defineService({
   options: { entrata: {} } as IngestOptions,
   // Reads each customer's Entrata with its key and checks its webhooks with its secrets.
   tenantSecrets: ['entrata', 'webhook'],
-  build(shared) {
-    const entrata = entrataClientsPerTenant(shared.tenants, shared.logger, shared.options.entrata);
+  async build(shared) {
+    // Each customer's Entrata budget is shared by all of ingest's replicas (counted in its database).
+    const limits = await sharedRateLimits({ connectionString: shared.env.DATABASE_URL });
+    shared.onStop('entrata rate limits', () => limits.close());
+    const entrata = entrataClientsPerTenant(shared.tenants, shared.logger, shared.options.entrata, limits);
     shared.onStop('entrata clients', () => entrata.close());
     const processPlatformWebhook = defineProcessPlatformWebhook(shared.env);
     const ctx: IngestContext = { ...shared, entrata, processPlatformWebhook };

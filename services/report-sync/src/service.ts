@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { createPrismaAdapter } from '@autoverify/database';
-import { type EntrataTuning, entrataClientsPerTenant } from '@autoverify/entrata-client';
+import { type EntrataTuning, entrataClientsPerTenant, sharedRateLimits } from '@autoverify/entrata-client';
 import { defineService, type ServiceContext, worker } from '@autoverify/service-kit';
 import { type VerificationClient, verificationClientFromEnv } from '@autoverify/verification-client';
 import { ReportSyncEnv } from './config.ts';
@@ -47,10 +47,13 @@ export const reportSyncService = defineService({
   options: defaultOptions,
   // Uploads to each customer's own Entrata with its own key; the platform credentials are the service's env.
   tenantSecrets: ['entrata'],
-  build(shared) {
+  async build(shared) {
     const platform = verificationClientFromEnv(shared.env, shared.logger);
     shared.onStop('verification platform client', () => platform.close());
-    const entrata = entrataClientsPerTenant(shared.tenants, shared.logger, shared.options.entrata);
+    // Each customer's Entrata budget is shared by all replicas (counted in the service's database).
+    const limits = await sharedRateLimits({ connectionString: shared.env.DATABASE_URL });
+    shared.onStop('entrata rate limits', () => limits.close());
+    const entrata = entrataClientsPerTenant(shared.tenants, shared.logger, shared.options.entrata, limits);
     shared.onStop('entrata clients', () => entrata.close());
     const reads = entrataReads({
       verifyDelaysMs: shared.options.verifyDelaysMs,
