@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { loadEnv } from '@autoverify/config';
 import {
   ApplicationSubmitted,
   applicationIdFor,
@@ -20,14 +19,15 @@ import {
   pgTransactions,
   startConsumer,
 } from '@autoverify/messaging';
+import type { RunningService } from '@autoverify/service-kit';
 import { type ServiceUnderTest, startServiceUnderTest } from '@autoverify/service-testing';
 import { createTestDatabase, dropWhenIdle, readTopic, waitFor } from '@autoverify/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { envSchema } from '../src/config.ts';
+import { callAdmin } from '../src/console/reruns.ts';
+import type { Tx } from '../src/db.ts';
 import { sha256Hex } from '../src/domain/tokens.ts';
-import { callAdmin } from '../src/reruns.ts';
-import { type RunningSupport, startSupport } from '../src/service.ts';
+import { supportService } from '../src/service.ts';
 
 const TENANT = 'acme-homes';
 const tokens = {
@@ -47,7 +47,7 @@ const INVITE_TOKEN = 'invite-admin-token-0123456789';
 const traceId = (n: number) => `${String(n).padStart(2, '0')}${'a'.repeat(30)}`;
 
 describe('support console (real Kafka + PostgreSQL)', () => {
-  let h: ServiceUnderTest<RunningSupport>;
+  let h: ServiceUnderTest<RunningService<Tx>>;
   let pool: pg.Pool;
   const forwarded: {
     auth: string | undefined;
@@ -69,77 +69,67 @@ describe('support console (real Kafka + PostgreSQL)', () => {
     Number((await pool.query('SELECT count(*) AS n FROM effects WHERE event_id = $1', [eventId])).rows[0].n);
 
   beforeAll(async () => {
-    h = await startServiceUnderTest({
-      serviceDir: fileURLToPath(new URL('..', import.meta.url)),
-      async start({ env, kafka, logger, onStop }) {
-        // A stand-in consumer ("invite") with an inbox, as every service has: counts its effects, and
-        // dead-letters poison applications until they are "fixed".
-        const downstreamDb = await createTestDatabase('support_downstream');
-        onStop('downstream database', () => dropWhenIdle(downstreamDb));
-        pool = new pg.Pool({ connectionString: downstreamDb.url, max: 4 });
-        onStop('downstream pool', () => pool.end());
-        await pool.query(`${messagingTablesSql} CREATE TABLE effects (event_id uuid NOT NULL);`);
-        const downstream = await startConsumer<pg.PoolClient>({
-          kafka,
-          service: 'invite',
-          topics: ['applications'],
-          transactions: pgTransactions(pool),
-          logger,
-          retry: { attempts: 1, initialMs: 10, maxMs: 10 },
-          handlers: [
-            handle(ApplicationSubmitted, async (e, tx: pg.PoolClient) => {
-              if (e.payload.entrataApplicationId.startsWith('poison') && !poisonFixed)
-                throw new PermanentError('applicant data cannot be processed');
-              await tx.query('INSERT INTO effects (event_id) VALUES ($1)', [e.id]);
-            }),
-          ],
+    // A stand-in for report-sync's and invite's admin APIs (paths differ): records what support forwards.
+    const standIn = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => (body += chunk));
+      req.on('end', () => {
+        forwarded.push({
+          auth: req.headers.authorization,
+          key: req.headers['idempotency-key'] as string | undefined,
+          url: req.url,
+          body: JSON.parse(body),
         });
-        onStop('downstream consumer', () => downstream.stop());
-
-        const reportSync = createServer((req, res) => {
-          let body = '';
-          req.on('data', (chunk) => (body += chunk));
-          req.on('end', () => {
-            forwarded.push({
-              auth: req.headers.authorization,
-              key: req.headers['idempotency-key'] as string | undefined,
-              url: req.url,
-              body: JSON.parse(body),
-            });
-            res
-              .writeHead(202, { 'content-type': 'application/json' })
-              .end(JSON.stringify({ status: 'queued' }));
-          });
-        });
-        await new Promise<void>((resolve) => reportSync.listen(0, '127.0.0.1', resolve));
-        onStop('report-sync stand-in', () => {
-          reportSync.close();
-        });
-        const address = reportSync.address() as { port: number };
-
-        const destination = new Writable({
-          write(chunk, _enc, done) {
-            logLines.push(String(chunk));
-            done();
-          },
-        });
-        return startSupport({
-          env: loadEnv(envSchema, {
-            ...env,
-            LOG_LEVEL: 'debug',
-            SUPPORT_TOKENS,
-            REPORT_SYNC_URL: `http://127.0.0.1:${address.port}`,
-            REPORT_SYNC_ADMIN_TOKEN: REPORT_SYNC_TOKEN,
-            // One stand-in plays both services' admin APIs (paths differ).
-            INVITE_URL: `http://127.0.0.1:${address.port}`,
-            INVITE_ADMIN_TOKEN: INVITE_TOKEN,
-          }),
-          logger: createLogger({ service: 'support', level: 'debug', destination }),
-          onStop,
-          listen: false,
-        });
+        res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'queued' }));
+      });
+    });
+    await new Promise<void>((resolve) => standIn.listen(0, '127.0.0.1', resolve));
+    const standInUrl = `http://127.0.0.1:${(standIn.address() as { port: number }).port}`;
+    const destination = new Writable({
+      write(chunk, _enc, done) {
+        logLines.push(String(chunk));
+        done();
       },
     });
+    h = await startServiceUnderTest(supportService, {
+      serviceDir: fileURLToPath(new URL('..', import.meta.url)),
+      logger: createLogger({ service: 'support', level: 'debug', destination }),
+      env: {
+        LOG_LEVEL: 'debug',
+        SUPPORT_TOKENS,
+        REPORT_SYNC_URL: standInUrl,
+        REPORT_SYNC_ADMIN_TOKEN: REPORT_SYNC_TOKEN,
+        INVITE_URL: standInUrl,
+        INVITE_ADMIN_TOKEN: INVITE_TOKEN,
+      },
+    });
+    h.onStop('admin API stand-in', () => {
+      standIn.close();
+    });
+
+    // A stand-in consumer ("invite") with an inbox, as every service has: counts its effects, and
+    // dead-letters poison applications until they are "fixed".
+    const downstreamDb = await createTestDatabase('support_downstream');
+    h.onStop('downstream database', () => dropWhenIdle(downstreamDb));
+    pool = new pg.Pool({ connectionString: downstreamDb.url, max: 4 });
+    h.onStop('downstream pool', () => pool.end());
+    await pool.query(`${messagingTablesSql} CREATE TABLE effects (event_id uuid NOT NULL);`);
+    const downstream = await startConsumer<pg.PoolClient>({
+      kafka: h.kafka,
+      service: 'invite',
+      topics: ['applications'],
+      transactions: pgTransactions(pool),
+      logger: h.logger,
+      retry: { attempts: 1, initialMs: 10, maxMs: 10 },
+      handlers: [
+        handle(ApplicationSubmitted, async (e, tx: pg.PoolClient) => {
+          if (e.payload.entrataApplicationId.startsWith('poison') && !poisonFixed)
+            throw new PermanentError('applicant data cannot be processed');
+          await tx.query('INSERT INTO effects (event_id) VALUES ($1)', [e.id]);
+        }),
+      ],
+    });
+    h.onStop('downstream consumer', () => downstream.stop());
   });
 
   afterAll(async () => {
@@ -487,7 +477,7 @@ describe('support console (real Kafka + PostgreSQL)', () => {
   it('the CLI prints the timeline as a table and API refusals clearly', async () => {
     const j = await journey();
     await waitFor(async () => (await timeline(j.applicationId)).body.events?.length === 3);
-    const url = await h.service.app.listen({ host: '127.0.0.1', port: 0 });
+    const url = h.service.url as string;
     const cli = (args: string[], token: string) =>
       new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
         execFile(
