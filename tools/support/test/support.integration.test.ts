@@ -474,24 +474,24 @@ describe('support console (real Kafka + PostgreSQL)', () => {
     );
   });
 
+  const cli = (args: string[], token: string) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        [fileURLToPath(new URL('../src/cli.ts', import.meta.url)), ...args],
+        { env: { ...process.env, SUPPORT_URL: h.service.url, SUPPORT_TOKEN: token } },
+        (error, stdout, stderr) => resolve({ code: error ? (error.code as number) : 0, stdout, stderr }),
+      );
+    });
+
   it('the CLI prints the timeline as a table and API refusals clearly', async () => {
     const j = await journey();
     await waitFor(async () => (await timeline(j.applicationId)).body.events?.length === 3);
-    const url = h.service.url as string;
-    const cli = (args: string[], token: string) =>
-      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-        execFile(
-          process.execPath,
-          [fileURLToPath(new URL('../src/cli.ts', import.meta.url)), ...args],
-          { env: { ...process.env, SUPPORT_URL: url, SUPPORT_TOKEN: token } },
-          (error, stdout, stderr) => resolve({ code: error ? (error.code as number) : 0, stdout, stderr }),
-        );
-      });
     const ok = await cli(['timeline', `entrata:${TENANT}:${j.entrataApplicationId}`], tokens.reader);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain('3 events, 1 failed (personal data masked)');
     expect(ok.stdout).toMatch(new RegExp(`ApplicationSubmitted\\s+ok\\s+${traceId(1)}`));
-    expect(ok.stdout).toMatch(/notify\s+NotificationFailed\s+FAILED/);
+    expect(ok.stdout).toMatch(/notify\s+[0-9a-f]{8}\s+NotificationFailed\s+FAILED/);
     const refused = await cli(['timeline', j.applicationId, '--unmask'], tokens.reader);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(
@@ -500,6 +500,43 @@ describe('support console (real Kafka + PostgreSQL)', () => {
     const usage = await cli(['replay', '--application', j.applicationId], tokens.admin);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('replay: --reason "<why>" is required');
+    const typo = await cli(['timeline', `entrata:${TENANT}:2000001x`], tokens.reader);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('timeline: Entrata application ids are numbers (got "2000001x")');
+  });
+
+  it('the CLI names a redriven message that is not an event, and its next dead letter links back', async () => {
+    const applications = h.kafka.topicName(topics.applications);
+    const key = `garbage-${randomUUID()}`;
+    await h.kafka.publishRaw([{ topic: applications, key, value: 'not json at all', headers: {} }]);
+    const listed = async () =>
+      (
+        (await http('GET', '/admin/dead-letters?consumer=invite&last=1000', tokens.admin)).json()
+          .deadLetters as { key: string; partition: number; offset: string; redrivenFrom: unknown }[]
+      ).filter((d) => d.key === key);
+    const [letter] = await waitFor(async () => ((await listed()).length === 1 ? listed() : null), {
+      message: 'the non-JSON dead letter',
+    });
+    const list = await cli(['dead-letters', 'list', '--consumer', 'invite', '--last', '1000'], tokens.admin);
+    expect(list.stdout).toMatch(
+      new RegExp(`${letter?.partition}/${letter?.offset}\\s+\\S+\\s+never tried\\s+invalid message`),
+    );
+    const address = ['invite', String(letter?.partition), String(letter?.offset)];
+    const redriven = await cli(
+      ['dead-letters', 'redrive', ...address, '--reason', 'try again'],
+      tokens.admin,
+    );
+    expect(redriven.code).toBe(0);
+    expect(redriven.stdout).toContain(
+      `: the message at invite/${letter?.partition}/${letter?.offset} (not an event) (redrive #1, recorded)`,
+    );
+    const again = await cli(['dead-letters', 'redrive', ...address, '--reason', 'try again'], tokens.admin);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('repeat with --force');
+    const next = await waitFor(async () => ((await listed()).length === 2 ? (await listed())[1] : null), {
+      message: 'the redriven message dead-lettered again',
+    });
+    expect(next?.redrivenFrom).toEqual({ partition: letter?.partition, offset: letter?.offset });
   });
 
   it('wrote no personal data or tokens to its logs', () => {

@@ -76,7 +76,7 @@ export async function redrive(
     if (earlier.length > 0 && !options.force) {
       const last = earlier[earlier.length - 1];
       throw new ConflictError(
-        `this dead letter was already redriven by ${last?.requestedBy} at ${last?.createdAt.toISOString()}; pass force to redrive it again`,
+        `this dead letter was already redriven by ${last?.requestedBy} at ${last?.createdAt.toISOString()}; to redrive it again, repeat with --force (API: "force": true)`,
       );
     }
     const row = await recordRedrive(tx, {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCommand } from './args.ts';
+import { parseCommand } from './program.ts';
 
 describe('support CLI arguments', () => {
   it('timeline', () => {
@@ -9,17 +9,35 @@ describe('support CLI arguments', () => {
       unmask: true,
       json: false,
     });
-    expect(() => parseCommand(['timeline'])).toThrow('timeline: missing <applicationId>');
-    expect(() => parseCommand(['timeline', 'a', 'b'])).toThrow('timeline: unexpected argument "b"');
-    expect(() => parseCommand(['timeline', 'a', '--unmasked'])).toThrow(
-      /timeline: Unknown option '--unmasked'/,
+    expect(() => parseCommand(['timeline'])).toThrow("timeline: missing required argument 'applicationId'");
+    const id = '0b6c1b7e-8f1c-4d0e-9a8e-3f1f0e2a4b5c';
+    expect(() => parseCommand(['timeline', id, 'b'])).toThrow(/timeline: too many arguments/);
+    expect(() => parseCommand(['timeline', id, '--unmasked'])).toThrow(
+      /timeline: unknown option '--unmasked'\n\(Did you mean --unmask\?\)/,
+    );
+  });
+
+  it('an application id that cannot be one is a usage error, not an empty timeline', () => {
+    expect(() => parseCommand(['timeline', '2000001x'])).toThrow(
+      /timeline: "2000001x" is neither our application id/,
+    );
+    expect(() => parseCommand(['timeline', 'entrata:demo-pm:2000001x'])).toThrow(
+      'timeline: Entrata application ids are numbers (got "2000001x")',
+    );
+    expect(() => parseCommand(['timeline', '2000001'])).toThrow(
+      'timeline: "2000001" looks like Entrata\'s application id: give it as entrata:<tenant>:2000001',
+    );
+    expect(() => parseCommand(['replay', '--application', 'x1', '--reason', 'abc'])).toThrow(
+      /replay: "x1" is neither/,
     );
   });
 
   it('replay of an application or a tenant range', () => {
-    expect(parseCommand(['replay', '--application', 'a1', '--dry-run', '--reason', 'INC-1 lost'])).toEqual({
+    expect(
+      parseCommand(['replay', '--application', 'entrata:acme:1', '--dry-run', '--reason', 'INC-1 lost']),
+    ).toEqual({
       name: 'replay',
-      scope: { applicationId: 'a1' },
+      scope: { applicationId: 'entrata:acme:1' },
       dryRun: true,
       reason: 'INC-1 lost',
       json: false,
@@ -50,8 +68,12 @@ describe('support CLI arguments', () => {
 
   it('replay usage errors', () => {
     expect(() => parseCommand(['replay', '--reason', 'x y z'])).toThrow(/say what to replay/);
-    expect(() => parseCommand(['replay', '--application', 'a'])).toThrow(/--reason "<why>" is required/);
-    expect(() => parseCommand(['replay', '--application', 'a', '--reason', ' '])).toThrow(/must say why/);
+    expect(() => parseCommand(['replay', '--application', 'entrata:acme:1'])).toThrow(
+      /--reason "<why>" is required/,
+    );
+    expect(() => parseCommand(['replay', '--application', 'entrata:acme:1', '--reason', ' '])).toThrow(
+      /must say why/,
+    );
     expect(() => parseCommand(['replay', '--application', 'a', '--tenant', 't', '--reason', 'abc'])).toThrow(
       /not both/,
     );
@@ -95,9 +117,12 @@ describe('support CLI arguments', () => {
     expect(() => parseCommand(['dead-letters', 'show', 'notify', 'x', '1'])).toThrow(
       /partition must be a number/,
     );
-    expect(() => parseCommand(['dead-letters', 'show', 'notify'])).toThrow(/missing <partition> <offset>/);
-    expect(() => parseCommand(['dead-letters', 'purge'])).toThrow(
-      /expected list, show or redrive \(got "purge"\)/,
+    expect(() => parseCommand(['dead-letters', 'show', 'notify'])).toThrow(
+      "dead-letters show: missing required argument 'partition'",
+    );
+    expect(() => parseCommand(['dead-letters', 'purge'])).toThrow("dead-letters: unknown command 'purge'");
+    expect(() => parseCommand(['dead-letters'])).toThrow(
+      /dead-letters: which one\?[\s\S]*list[\s\S]*redrive/,
     );
     expect(() => parseCommand(['dead-letters', 'list', '--consumer', 'n', '--last', '0'])).toThrow(
       /from 1 to 1000/,
@@ -148,12 +173,25 @@ describe('support CLI arguments', () => {
       json: false,
     });
     expect(parseCommand(['tenant', 'check', 'acme', '--json'])).toMatchObject({ json: true });
-    expect(() => parseCommand(['tenant', 'check'])).toThrow('tenant check: missing <tenant>');
-    expect(() => parseCommand(['tenant', 'list'])).toThrow('tenant: expected check (got "list")');
+    expect(() => parseCommand(['tenant', 'check'])).toThrow(
+      "tenant check: missing required argument 'tenant'",
+    );
+    expect(() => parseCommand(['tenant', 'list'])).toThrow("tenant: unknown command 'list'");
   });
 
-  it('help and unknown commands', () => {
-    expect(parseCommand([])).toEqual({ name: 'help' });
-    expect(() => parseCommand(['frobnicate'])).toThrow('unknown command "frobnicate"');
+  it('help, per-command help, version and unknown commands', () => {
+    const help = parseCommand([]);
+    expect(help).toMatchObject({ name: 'help', text: expect.stringContaining('Usage: support') });
+    expect(parseCommand(['--help'])).toMatchObject({ text: expect.stringMatching(/Exit codes: 0 done/) });
+    const timelineHelp = parseCommand(['timeline', '--help']);
+    expect(timelineHelp).toMatchObject({
+      name: 'help',
+      text: expect.stringContaining('Usage: support timeline [options] <applicationId>'),
+    });
+    expect(parseCommand(['help', 'dead-letters', 'redrive'])).toMatchObject({
+      text: expect.stringContaining('--force'),
+    });
+    expect(parseCommand(['--version'])).toEqual({ name: 'help', text: 'support 1.0.0\n' });
+    expect(() => parseCommand(['frobnicate'])).toThrow("unknown command 'frobnicate'");
   });
 });
