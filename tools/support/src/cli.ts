@@ -1,10 +1,25 @@
 // The support CLI: a thin client of the support console's admin API, so authorisation and the audit trail
 // live in one place. Exit codes: 0 done, 1 the API refused or failed, 2 bad usage or configuration.
+import { userInfo } from 'node:os';
 import { ApiError, apiClient } from './cli/api.ts';
 import { type Command, UsageError } from './cli/args.ts';
 import { parseCommand } from './cli/program.ts';
 import { run } from './cli/run.ts';
 import { tenantCheckCommand } from './cli/tenant-check.ts';
+import { OPERATOR_HEADER } from './domain/operator.ts';
+
+/** Who runs the CLI (SUPPORT_OPERATOR, else the OS user): recorded with every unmasked read. */
+function operatorOf(env: NodeJS.ProcessEnv): string {
+  let user = env.SUPPORT_OPERATOR;
+  if (!user)
+    try {
+      user = userInfo().username;
+    } catch {
+      user = 'unknown';
+    }
+  // A header value: printable ASCII only.
+  return encodeURIComponent(user).slice(0, 100) || 'unknown';
+}
 
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let command: Command;
@@ -33,7 +48,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     return 2;
   }
   try {
-    process.stdout.write(`${await run(command, apiClient(baseUrl, token))}\n`);
+    const api = apiClient(baseUrl, token, { [OPERATOR_HEADER]: operatorOf(env) });
+    process.stdout.write(`${await run(command, api)}\n`);
     return 0;
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;

@@ -179,8 +179,13 @@ export async function audit(tx: Tx, entry: AuditInput): Promise<void> {
   });
 }
 
-export async function listAudit(tx: Tx, limit: number) {
-  const rows = await tx.auditEntry.findMany({ orderBy: { id: 'desc' }, take: limit });
+/** The latest audit entries, newest first; only one action's (e.g. timeline.unmask) when given. */
+export async function listAudit(tx: Tx, limit: number, action?: string) {
+  const rows = await tx.auditEntry.findMany({
+    ...(action ? { where: { action } } : {}),
+    orderBy: { id: 'desc' },
+    take: limit,
+  });
   return rows.map((r) => ({
     id: r.id.toString(),
     actor: r.actor,

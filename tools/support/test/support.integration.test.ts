@@ -205,6 +205,7 @@ describe('support console (real Kafka + PostgreSQL)', () => {
       ['NotificationFailed', 'notify', 'failed', null, j.failed.id],
     ]);
     expect(body.events[0].payload.applicants[0]).toMatchObject({ firstName: 'A***', email: 'a***@e***.com' });
+    expect(body.events[1].payload.link).toBe('https://verify.example.com/***');
     expect(body.events[0].entrataApplicationId).toBe(j.entrataApplicationId);
     // Our id finds the same timeline.
     expect((await timeline(j.applicationId)).body.events).toHaveLength(3);
@@ -236,7 +237,10 @@ describe('support console (real Kafka + PostgreSQL)', () => {
     const denied = await timeline(j.applicationId, tokens.reader, '?unmask=true');
     expect(denied.status).toBe(403);
     expect(denied.body.requiredScope).toBe('pii:read');
-    const open = await timeline(j.applicationId, tokens.admin, '?unmask=true');
+    const noReason = await timeline(j.applicationId, tokens.admin, '?unmask=true');
+    expect(noReason.status).toBe(400);
+    expect(noReason.body.detail).toMatch(/Unmasking needs a reason, which is recorded/);
+    const open = await timeline(j.applicationId, tokens.admin, '?unmask=true&reason=INC-9%20dispute');
     expect(open.body.masked).toBe(false);
     expect(open.body.events[0].payload.applicants[0].email).toBe('ada@example.com');
     const audit = (await http('GET', '/admin/audit?limit=50', tokens.admin)).json();
@@ -245,8 +249,12 @@ describe('support console (real Kafka + PostgreSQL)', () => {
         actor: 'alice',
         action: 'timeline.unmask',
         target: `application:${j.applicationId}`,
+        reason: 'INC-9 dispute',
       }),
     );
+    const unmasks = (await http('GET', '/admin/audit?action=timeline.unmask', tokens.admin)).json().entries;
+    expect(unmasks.every((e: { action: string }) => e.action === 'timeline.unmask')).toBe(true);
+    expect(unmasks).toHaveLength(1);
   });
 
   it('a dry run sends nothing and is recorded; a replay re-sends the same event ids and has no second effect', async () => {
@@ -474,12 +482,12 @@ describe('support console (real Kafka + PostgreSQL)', () => {
     );
   });
 
-  const cli = (args: string[], token: string) =>
+  const cli = (args: string[], token: string, env: Record<string, string> = {}) =>
     new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
       execFile(
         process.execPath,
         [fileURLToPath(new URL('../src/cli.ts', import.meta.url)), ...args],
-        { env: { ...process.env, SUPPORT_URL: h.service.url, SUPPORT_TOKEN: token } },
+        { env: { ...process.env, SUPPORT_URL: h.service.url, SUPPORT_TOKEN: token, ...env } },
         (error, stdout, stderr) => resolve({ code: error ? (error.code as number) : 0, stdout, stderr }),
       );
     });
@@ -492,7 +500,7 @@ describe('support console (real Kafka + PostgreSQL)', () => {
     expect(ok.stdout).toContain('3 events, 1 failed (personal data masked)');
     expect(ok.stdout).toMatch(new RegExp(`ApplicationSubmitted\\s+ok\\s+${traceId(1)}`));
     expect(ok.stdout).toMatch(/notify\s+[0-9a-f]{8}\s+NotificationFailed\s+FAILED/);
-    const refused = await cli(['timeline', j.applicationId, '--unmask'], tokens.reader);
+    const refused = await cli(['timeline', j.applicationId, '--unmask', '--reason', 'INC-9'], tokens.reader);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(
       'support: timeline failed: 403 Forbidden: The token of bob lacks the scope "pii:read"',
@@ -500,6 +508,22 @@ describe('support console (real Kafka + PostgreSQL)', () => {
     const usage = await cli(['replay', '--application', j.applicationId], tokens.admin);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('replay: --reason "<why>" is required');
+    const unmasked = await cli(
+      ['timeline', j.applicationId, '--unmask', '--reason', 'INC-10 applicant asks'],
+      tokens.admin,
+      { SUPPORT_OPERATOR: 'jdoe' },
+    );
+    expect(unmasked.code).toBe(0);
+    expect(unmasked.stdout).toContain('(UNMASKED: this read was audited)');
+    const audit = await cli(['audit', '--action', 'timeline.unmask'], tokens.admin);
+    expect(audit.stdout).toMatch(
+      new RegExp(
+        `alice \\(jdoe\\)\\s+timeline\\.unmask\\s+application:${j.applicationId}\\s+INC-10 applicant asks`,
+      ),
+    );
+    const noReason = await cli(['timeline', j.applicationId, '--unmask'], tokens.admin);
+    expect(noReason.code).toBe(2);
+    expect(noReason.stderr).toContain('timeline --unmask: --reason "<why>" is required');
     const typo = await cli(['timeline', `entrata:${TENANT}:2000001x`], tokens.reader);
     expect(typo.code).toBe(2);
     expect(typo.stderr).toContain('timeline: Entrata application ids are numbers (got "2000001x")');

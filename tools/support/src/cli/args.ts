@@ -2,7 +2,7 @@ import { BadApplicationRefError, parseApplicationRef } from '../domain/applicati
 
 export type Command =
   | { name: 'help'; text: string }
-  | { name: 'timeline'; id: string; unmask: boolean; json: boolean }
+  | { name: 'timeline'; id: string; unmask: boolean; reason?: string; json: boolean }
   | {
       name: 'replay';
       scope: { applicationId: string } | { tenantId: string; from: string; to: string };
@@ -33,7 +33,7 @@ export type Command =
       reason: string;
       json: boolean;
     }
-  | { name: 'audit'; limit: number; json: boolean }
+  | { name: 'audit'; limit: number; action?: string; json: boolean }
   | { name: 'tenant check'; tenantId: string; json: boolean };
 
 /** Bad usage: the CLI prints the message and where to find help, and exits 2. */

@@ -40,16 +40,21 @@ function program(emit: Emit, out: (text: string) => void, err: (text: string) =>
     .command('timeline')
     .description('every event of one application, oldest first (personal data masked)')
     .argument('<applicationId>', 'our application id (uuid) or entrata:<tenant>:<entrataApplicationId>')
-    .option('--unmask', 'show personal data (needs pii:read; audited)')
+    .option('--unmask', 'show personal data (needs pii:read and --reason; audited)')
+    .option('--reason <why>', 'with --unmask: why you need the personal data (recorded)')
     .addOption(json())
-    .action((id: string, o: Opts) =>
+    .action((id: string, o: Opts) => {
+      const unmask = o.unmask === true;
+      if (!unmask && o.reason !== undefined)
+        throw new UsageError('timeline: --reason goes with --unmask (a masked read needs no reason)');
       emit({
         name: 'timeline',
         id: applicationRefOf('timeline', id),
-        unmask: o.unmask === true,
+        unmask,
+        ...(unmask ? { reason: reasonOf('timeline --unmask', o.reason as string | undefined) } : {}),
         json: o.json === true,
-      }),
-    );
+      });
+    });
 
   root
     .command('replay')
@@ -64,19 +69,36 @@ function program(emit: Emit, out: (text: string) => void, err: (text: string) =>
     .addOption(json())
     .action((o: Opts) => emit(replayCommand(o)));
 
-  for (const name of ['replays', 'audit'] as const)
-    root
-      .command(name)
-      .description(name === 'replays' ? 'the latest replays (dry runs too)' : 'the latest audited calls')
-      .option('--limit <n>', 'how many (1-1000, default 20)')
-      .addOption(json())
-      .action((o: Opts) =>
-        emit({
-          name,
-          limit: positiveInt(name, '--limit', o.limit as string | undefined, 20),
-          json: o.json === true,
-        }),
-      );
+  root
+    .command('replays')
+    .description('the latest replays (dry runs too)')
+    .option('--limit <n>', 'how many (1-1000, default 20)')
+    .addOption(json())
+    .action((o: Opts) =>
+      emit({
+        name: 'replays',
+        limit: positiveInt('replays', '--limit', o.limit as string | undefined, 20),
+        json: o.json === true,
+      }),
+    );
+
+  root
+    .command('audit')
+    .description('the latest audited calls: who, when, what, why')
+    .option('--limit <n>', 'how many (1-1000, default 20)')
+    .option('--action <action>', 'only one kind, e.g. timeline.unmask (every unmasked read)')
+    .addOption(json())
+    .action((o: Opts) => {
+      const action = o.action as string | undefined;
+      if (action !== undefined && !/^[a-z][a-z.-]{1,60}$/.test(action))
+        throw new UsageError(`audit: --action is an action name such as timeline.unmask (got "${action}")`);
+      emit({
+        name: 'audit',
+        limit: positiveInt('audit', '--limit', o.limit as string | undefined, 20),
+        ...(action ? { action } : {}),
+        json: o.json === true,
+      });
+    });
 
   const deadLetters = root.command('dead-letters').description("a consumer's dead letters");
   deadLetters

@@ -3,10 +3,17 @@ import { parseCommand } from './program.ts';
 
 describe('support CLI arguments', () => {
   it('timeline', () => {
-    expect(parseCommand(['timeline', 'entrata:demo-pm:1', '--unmask'])).toEqual({
+    expect(parseCommand(['timeline', 'entrata:demo-pm:1', '--unmask', '--reason', 'INC-9 dispute'])).toEqual({
       name: 'timeline',
       id: 'entrata:demo-pm:1',
       unmask: true,
+      reason: 'INC-9 dispute',
+      json: false,
+    });
+    expect(parseCommand(['timeline', 'entrata:demo-pm:1'])).toEqual({
+      name: 'timeline',
+      id: 'entrata:demo-pm:1',
+      unmask: false,
       json: false,
     });
     expect(() => parseCommand(['timeline'])).toThrow("timeline: missing required argument 'applicationId'");
@@ -15,6 +22,29 @@ describe('support CLI arguments', () => {
     expect(() => parseCommand(['timeline', id, '--unmasked'])).toThrow(
       /timeline: unknown option '--unmasked'\n\(Did you mean --unmask\?\)/,
     );
+  });
+
+  it('unmasking needs a reason; a reason needs --unmask', () => {
+    expect(() => parseCommand(['timeline', 'entrata:demo-pm:1', '--unmask'])).toThrow(
+      'timeline --unmask: --reason "<why>" is required (it is recorded)',
+    );
+    expect(() => parseCommand(['timeline', 'entrata:demo-pm:1', '--unmask', '--reason', ' x'])).toThrow(
+      /must say why/,
+    );
+    expect(() => parseCommand(['timeline', 'entrata:demo-pm:1', '--reason', 'INC-9'])).toThrow(
+      'timeline: --reason goes with --unmask',
+    );
+  });
+
+  it('audit, all of it or one action', () => {
+    expect(parseCommand(['audit'])).toEqual({ name: 'audit', limit: 20, json: false });
+    expect(parseCommand(['audit', '--action', 'timeline.unmask', '--limit', '5'])).toEqual({
+      name: 'audit',
+      limit: 5,
+      action: 'timeline.unmask',
+      json: false,
+    });
+    expect(() => parseCommand(['audit', '--action', 'DROP TABLE'])).toThrow(/--action is an action name/);
   });
 
   it('an application id that cannot be one is a usage error, not an empty timeline', () => {

@@ -14,7 +14,7 @@ export async function run(
   switch (command.name) {
     case 'timeline': {
       const body = (await api.get(
-        `/admin/applications/${q(command.id)}/timeline${command.unmask ? '?unmask=true' : ''}`,
+        `/admin/applications/${q(command.id)}/timeline${command.unmask ? `?unmask=true&reason=${q(command.reason ?? '')}` : ''}`,
       )) as Parameters<typeof timelineText>[0];
       return out(body, () => timelineText(body));
     }
@@ -166,19 +166,28 @@ export async function run(
       return out(body, () => `invite accepted the re-send:\n${JSON.stringify(body, null, 2)}`);
     }
     case 'audit': {
-      const body = (await api.get(`/admin/audit?limit=${command.limit}`)) as {
+      const action = command.action ? `&action=${q(command.action)}` : '';
+      const body = (await api.get(`/admin/audit?limit=${command.limit}${action}`)) as {
         entries: {
           createdAt: string;
           actor: string;
           action: string;
           target: string;
           reason: string | null;
+          detail: { operator?: string } | null;
         }[];
       };
       return out(body, () =>
         table(
           ['when', 'who', 'action', 'target', 'reason'],
-          body.entries.map((e) => [e.createdAt, e.actor, e.action, e.target, e.reason]),
+          body.entries.map((e) => [
+            e.createdAt,
+            // The token's owner, and the OS user at the keyboard when the CLI said (unmasked reads).
+            e.detail?.operator ? `${e.actor} (${e.detail.operator})` : e.actor,
+            e.action,
+            e.target,
+            e.reason,
+          ]),
         ),
       );
     }

@@ -4,12 +4,21 @@ import type { Caller } from '../domain/tokens.ts';
 import type { SupportContext } from '../service.ts';
 import { audit, type TimelineEntry, timelineOf } from '../store.ts';
 
-/** Every event of one application, oldest first; unmasked only when asked (the caller checked pii:read). */
+/** Why personal data is shown, and who at the keyboard asked (the CLI's OS user; the token says who is in). */
+export interface Unmask {
+  reason: string;
+  operator?: string | undefined;
+}
+
+/**
+ * Every event of one application, oldest first, personal data masked; unmasked only with a reason (the
+ * caller checked pii:read), and every unmasked read is audited: who, when, which application, why.
+ */
 export async function timeline(
   ctx: SupportContext,
   caller: Caller,
   ref: ApplicationRef,
-  unmask: boolean,
+  unmask: Unmask | undefined,
 ): Promise<TimelineEntry[]> {
   const entries = await timelineOf(ctx.db.client, ref.applicationId);
   if (!unmask) return entries.map((e) => ({ ...e, payload: maskPersonalData(e.payload) }));
@@ -18,7 +27,8 @@ export async function timeline(
       actor: caller.name,
       action: 'timeline.unmask',
       target: `application:${ref.applicationId}`,
-      detail: { events: entries.length },
+      reason: unmask.reason,
+      detail: { events: entries.length, ...(unmask.operator ? { operator: unmask.operator } : {}) },
     }),
   );
   return entries;
