@@ -17,6 +17,7 @@ import {
 } from '@autoverify/messaging';
 import { addLivenessCheck, addReadinessCheck, createHttpServer, type HttpServer } from './http.ts';
 import { type JobQueue, startJobQueue } from './jobs.ts';
+import { outboxAdminRoutes } from './outbox-admin.ts';
 import { consumerLivenessCheck } from './probes.ts';
 
 export interface EventServiceEnv extends KafkaConnectionEnv {
@@ -25,6 +26,9 @@ export interface EventServiceEnv extends KafkaConnectionEnv {
   KAFKA_NAMESPACE: string;
   HOST: string;
   PORT: number;
+  /** The admin routes' bearer token (and the one it replaces while rotating); unset = no admin routes. */
+  ADMIN_TOKEN?: string | undefined;
+  ADMIN_TOKEN_PREVIOUS?: string | undefined;
 }
 
 /** What every service has once its infrastructure is up; the service builds its use cases on it. */
@@ -119,6 +123,13 @@ export async function startEventService<Tx extends PrismaTx>(
     consumerLivenessCheck(() => consumer),
   );
   await parts.routes?.(app);
+  // Every service's outbox can set rows aside; support lists, requeues and discards them here.
+  await outboxAdminRoutes(app, {
+    realm: `${service} admin`,
+    tokens: [env.ADMIN_TOKEN, env.ADMIN_TOKEN_PREVIOUS],
+    transactions: plain,
+    relay,
+  });
   onStop('http', () => app.close());
   // HTTP first: a restarted ingest takes webhooks while its consumer is still joining the group.
   let url: string | undefined;

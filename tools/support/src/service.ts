@@ -1,9 +1,9 @@
 import { kafkaConnectionFromEnv } from '@autoverify/config';
-import { supportConsumer, supportSubscriptions } from '@autoverify/contracts';
+import { type ServiceName, supportConsumer, supportSubscriptions } from '@autoverify/contracts';
 import { createPrismaAdapter } from '@autoverify/database';
 import { createKafka, type KafkaClient } from '@autoverify/messaging';
 import { defineService, type ServiceContext } from '@autoverify/service-kit';
-import { SupportEnv } from './config.ts';
+import { SupportEnv, serviceEndpoints } from './config.ts';
 import type { ServiceEndpoint } from './console/reruns.ts';
 import { PrismaClient, type Tx } from './db.ts';
 import { loadTokens, type TokenEntry } from './domain/tokens.ts';
@@ -16,8 +16,8 @@ export interface SupportContext extends ServiceContext<SupportEnv, Tx, object> {
   kafka: KafkaClient;
   /** The personal support tokens (hashes, names, scopes) of SUPPORT_TOKENS. */
   tokens: readonly TokenEntry[];
-  reportSync: ServiceEndpoint;
-  invite: ServiceEndpoint;
+  /** Each service's admin API (SERVICE_URL, SERVICE_ADMIN_TOKEN). */
+  services: Record<ServiceName, ServiceEndpoint>;
 }
 
 /**
@@ -47,8 +47,7 @@ export const supportService = defineService({
       ...shared,
       kafka,
       tokens,
-      reportSync: { url: env.REPORT_SYNC_URL, token: env.REPORT_SYNC_ADMIN_TOKEN },
-      invite: { url: env.INVITE_URL, token: env.INVITE_ADMIN_TOKEN },
+      services: serviceEndpoints(env),
     };
     return {
       handlers: timelineHandlers(),

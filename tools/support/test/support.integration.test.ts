@@ -8,6 +8,7 @@ import {
   applicationIdFor,
   InviteSent,
   NotificationFailed,
+  topicOfEvent,
   topics,
 } from '@autoverify/contracts';
 import { createLogger } from '@autoverify/logger';
@@ -44,6 +45,8 @@ const SUPPORT_TOKENS = JSON.stringify([
 ]);
 const REPORT_SYNC_TOKEN = 'report-sync-admin-token-0123';
 const INVITE_TOKEN = 'invite-admin-token-0123456789';
+const NOTIFY_TOKEN = 'notify-admin-token-0123456789';
+const OWN_ADMIN_TOKEN = 'support-own-admin-token-01234';
 const traceId = (n: number) => `${String(n).padStart(2, '0')}${'a'.repeat(30)}`;
 
 describe('support console (real Kafka + PostgreSQL)', () => {
@@ -57,6 +60,22 @@ describe('support console (real Kafka + PostgreSQL)', () => {
   }[] = [];
   const logLines: string[] = [];
   let poisonFixed = false;
+  // What the stand-in answers for GET /admin/outbox/failed (a service's set-aside rows).
+  const failedRows = {
+    failed: [
+      {
+        id: '17',
+        failedAt: '2026-11-24T10:00:00.000Z',
+        eventType: 'InviteSent',
+        eventId: randomUUID(),
+        topic: 'verifications',
+        key: 'app-1',
+        attempts: 3,
+        held: 2,
+        error: 'KafkaJSProtocolError: The request included a message larger than the max message size',
+      },
+    ],
+  };
 
   const http = (method: 'GET' | 'POST', url: string, token?: string, payload?: unknown) =>
     h.service.app.inject({
@@ -78,8 +97,12 @@ describe('support console (real Kafka + PostgreSQL)', () => {
           auth: req.headers.authorization,
           key: req.headers['idempotency-key'] as string | undefined,
           url: req.url,
-          body: JSON.parse(body),
+          body: body ? JSON.parse(body) : undefined,
         });
+        if (req.method === 'GET')
+          return void res
+            .writeHead(200, { 'content-type': 'application/json' })
+            .end(JSON.stringify(failedRows));
         res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'queued' }));
       });
     });
@@ -101,6 +124,10 @@ describe('support console (real Kafka + PostgreSQL)', () => {
         REPORT_SYNC_ADMIN_TOKEN: REPORT_SYNC_TOKEN,
         INVITE_URL: standInUrl,
         INVITE_ADMIN_TOKEN: INVITE_TOKEN,
+        NOTIFY_URL: standInUrl,
+        NOTIFY_ADMIN_TOKEN: NOTIFY_TOKEN,
+        // service-kit's own admin routes (set-aside outbox rows) on the console itself.
+        ADMIN_TOKEN: OWN_ADMIN_TOKEN,
       },
     });
     h.onStop('admin API stand-in', () => {
@@ -563,11 +590,113 @@ describe('support console (real Kafka + PostgreSQL)', () => {
     expect(next?.redrivenFrom).toEqual({ partition: letter?.partition, offset: letter?.offset });
   });
 
+  it("lists, requeues and discards a service's set-aside outbox rows (service-kit's admin routes)", async () => {
+    const db = new pg.Client({ connectionString: h.database.url });
+    await db.connect();
+    // Ended before the harness drops the database, even when an assertion fails.
+    h.onStop('outbox test client', () => db.end().catch(() => {}));
+    db.on('error', () => {});
+    const j = { applicationId: applicationIdFor(TENANT, String(Math.floor(Math.random() * 1e9))) };
+    const invite = buildEvent(
+      InviteSent,
+      { ...InviteSent.example, applicationId: j.applicationId },
+      { tenantId: TENANT, correlationId: j.applicationId },
+    );
+    const topic = topicOfEvent('InviteSent').name;
+    const setAside = async (id: number, event: { id: string }) =>
+      db.query(
+        `INSERT INTO outbox_failed (id, event_id, topic, key, event_type, envelope, created_at, attempts, error)
+         VALUES ($1, $2, $3, $4, 'InviteSent', $5, now(), 3, 'MESSAGE_TOO_LARGE')`,
+        [id, event.id, topic, j.applicationId, JSON.stringify(event)],
+      );
+    await setAside(900001, invite);
+    const own = (method: 'GET' | 'POST', url: string, token = OWN_ADMIN_TOKEN) =>
+      h.service.app.inject({ method, url, headers: token ? { authorization: `Bearer ${token}` } : {} });
+    expect((await own('GET', '/admin/outbox/failed', '')).statusCode).toBe(401);
+    expect((await own('GET', '/admin/outbox/failed', tokens.admin)).statusCode).toBe(403);
+    const listed = (await own('GET', '/admin/outbox/failed')).json();
+    expect(listed.failed).toEqual([
+      expect.objectContaining({
+        id: '900001',
+        eventId: invite.id,
+        eventType: 'InviteSent',
+        attempts: 3,
+        held: 0,
+      }),
+    ]);
+    const requeued = await own('POST', '/admin/outbox/failed/900001/requeue');
+    expect(requeued.json()).toEqual({ id: '900001', requeued: true });
+    // Published by the relay: the console's own consumer puts it on the application's timeline.
+    await waitFor(async () => (await timeline(j.applicationId)).body.events?.length === 1, {
+      message: 'the requeued event published',
+    });
+    expect((await own('POST', '/admin/outbox/failed/900001/requeue')).statusCode).toBe(404);
+    await setAside(900002, { ...invite, id: randomUUID() });
+    expect((await own('POST', '/admin/outbox/failed/900002/discard')).json()).toEqual({
+      id: '900002',
+      discarded: true,
+    });
+    expect((await own('GET', '/admin/outbox/failed')).json().failed).toEqual([]);
+  });
+
+  it('the CLI lists, requeues and discards through the console, which forwards with the service token and audits', async () => {
+    const list = await cli(['outbox', 'list', 'notify'], tokens.admin);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(/^id\s+failed at\s+event/);
+    expect(list.stdout).toMatch(
+      /17\s+2026-11-24T10:00:00.000Z\s+InviteSent\s+\S+\s+verifications\s+app-1\s+3\s+2\s+KafkaJS/,
+    );
+    expect(forwarded.at(-1)).toMatchObject({
+      auth: `Bearer ${NOTIFY_TOKEN}`,
+      url: '/admin/outbox/failed?limit=100',
+    });
+    const requeue = await cli(
+      ['outbox', 'requeue', 'notify', '17', '--reason', 'INC-11 limit raised'],
+      tokens.admin,
+    );
+    expect(requeue.code).toBe(0);
+    expect(requeue.stdout).toContain('notify requeued outbox row 17');
+    expect(forwarded.at(-1)).toEqual({
+      auth: `Bearer ${NOTIFY_TOKEN}`,
+      key: undefined,
+      url: '/admin/outbox/failed/17/requeue',
+      body: { requestedBy: 'alice', reason: 'INC-11 limit raised' },
+    });
+    const discard = await cli(
+      ['outbox', 'discard', 'notify', '17', '--reason', 'INC-11 obsolete'],
+      tokens.admin,
+    );
+    expect(discard.stdout).toContain('notify discarded outbox row 17 for good');
+    const unconfigured = await cli(['outbox', 'list', 'reminder'], tokens.admin);
+    expect(unconfigured.code).toBe(1);
+    expect(unconfigured.stderr).toContain(
+      "503 Service Unavailable: reminder's admin token is not configured",
+    );
+    const usage = await cli(['outbox', 'list', 'nobody'], tokens.admin);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('outbox list: unknown service "nobody"');
+    const reader = await cli(['outbox', 'list', 'notify'], tokens.reader);
+    expect(reader.code).toBe(1);
+    const audit = (await http('GET', '/admin/audit?limit=10', tokens.admin)).json().entries;
+    expect(audit).toContainEqual(
+      expect.objectContaining({
+        action: 'outbox.requeue',
+        target: 'notify/outbox/17',
+        reason: 'INC-11 limit raised',
+      }),
+    );
+    expect(audit).toContainEqual(
+      expect.objectContaining({ action: 'outbox.discard', target: 'notify/outbox/17' }),
+    );
+  });
+
   it('wrote no personal data or tokens to its logs', () => {
     const text = logLines.join('');
     expect(text.length).toBeGreaterThan(0);
     expect(text).not.toMatch(/ada@example\.com|Lovelace|3035550123/);
     expect(text).not.toContain(tokens.admin);
     expect(text).not.toContain(REPORT_SYNC_TOKEN);
+    expect(text).not.toContain(NOTIFY_TOKEN);
+    expect(text).not.toContain(OWN_ADMIN_TOKEN);
   });
 });

@@ -1,3 +1,4 @@
+import { Option } from 'commander';
 import { BadApplicationRefError, parseApplicationRef } from '../domain/application-ref.ts';
 
 export type Command =
@@ -34,7 +35,17 @@ export type Command =
       json: boolean;
     }
   | { name: 'audit'; limit: number; action?: string; json: boolean }
-  | { name: 'tenant check'; tenantId: string; json: boolean };
+  | { name: 'tenant check'; tenantId: string; json: boolean }
+  | { name: 'outbox list'; service: string; limit: number; json: boolean }
+  | { name: 'outbox requeue' | 'outbox discard'; service: string; id: string; reason: string; json: boolean };
+
+/** What a command's action hands back to parseCommand. */
+export type Emit = (command: Command) => void;
+/** A command's options as commander gives them (camelCase names). */
+export type Opts = Record<string, string | boolean | string[] | undefined>;
+
+export const reason = () => new Option('--reason <why>', 'why: the ticket or incident (recorded)');
+export const json = () => new Option('--json', 'print the answer as JSON');
 
 /** Bad usage: the CLI prints the message and where to find help, and exits 2. */
 export class UsageError extends Error {
@@ -101,4 +112,10 @@ export function applicationRefOf(command: string, text: string): string {
     throw error;
   }
   return value;
+}
+
+export function serviceOf(command: string, service: string, known: readonly string[]): string {
+  if (!known.includes(service))
+    throw new UsageError(`${command}: unknown service "${service}" (known: ${known.join(', ')})`);
+  return service;
 }

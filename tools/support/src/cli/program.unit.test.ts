@@ -209,6 +209,32 @@ describe('support CLI arguments', () => {
     expect(() => parseCommand(['tenant', 'list'])).toThrow("tenant: unknown command 'list'");
   });
 
+  it('outbox', () => {
+    expect(parseCommand(['outbox', 'list', 'notify'])).toEqual({
+      name: 'outbox list',
+      service: 'notify',
+      limit: 100,
+      json: false,
+    });
+    expect(parseCommand(['outbox', 'requeue', 'invite', '42', '--reason', 'INC-11 fixed'])).toEqual({
+      name: 'outbox requeue',
+      service: 'invite',
+      id: '42',
+      reason: 'INC-11 fixed',
+      json: false,
+    });
+    expect(() => parseCommand(['outbox', 'discard', 'invite', '42'])).toThrow(
+      'outbox discard: --reason "<why>" is required',
+    );
+    expect(() => parseCommand(['outbox', 'discard', 'invite', 'x1', '--reason', 'abc'])).toThrow(
+      'outbox discard: id must be a row id (got "x1")',
+    );
+    expect(() => parseCommand(['outbox', 'list', 'support'])).toThrow(
+      'outbox list: unknown service "support" (known: ingest, invite, reminder, notify, report-sync)',
+    );
+    expect(() => parseCommand(['outbox', 'purge'])).toThrow("outbox: unknown command 'purge'");
+  });
+
   it('help, per-command help, version and unknown commands', () => {
     const help = parseCommand([]);
     expect(help).toMatchObject({ name: 'help', text: expect.stringContaining('Usage: support') });

@@ -165,6 +165,51 @@ export async function run(
       );
       return out(body, () => `invite accepted the re-send:\n${JSON.stringify(body, null, 2)}`);
     }
+    case 'outbox list': {
+      const body = (await api.get(`/admin/outbox/${q(command.service)}/failed?limit=${command.limit}`)) as {
+        failed: {
+          id: string;
+          failedAt: string;
+          eventType: string;
+          eventId: string;
+          topic: string;
+          key: string;
+          attempts: number;
+          held: number;
+          error: string;
+        }[];
+      };
+      return out(body, () =>
+        body.failed.length === 0
+          ? `No set-aside outbox rows in ${command.service}.`
+          : table(
+              ['id', 'failed at', 'event', 'event id', 'topic', 'key', 'attempts', 'held', 'error'],
+              body.failed.map((r) => [
+                r.id,
+                r.failedAt,
+                r.eventType,
+                r.eventId,
+                r.topic,
+                r.key,
+                r.attempts,
+                r.held || '',
+                r.error.slice(0, 120),
+              ]),
+            ),
+      );
+    }
+    case 'outbox requeue':
+    case 'outbox discard': {
+      const action = command.name === 'outbox requeue' ? 'requeue' : 'discard';
+      const body = await api.post(`/admin/outbox/${q(command.service)}/failed/${q(command.id)}/${action}`, {
+        reason: command.reason,
+      });
+      return out(body, () =>
+        action === 'requeue'
+          ? `${command.service} requeued outbox row ${command.id}: it is published next, then the rows held behind it (recorded)`
+          : `${command.service} discarded outbox row ${command.id} for good; the rows held behind it flow again (recorded)`,
+      );
+    }
     case 'audit': {
       const action = command.action ? `&action=${q(command.action)}` : '';
       const body = (await api.get(`/admin/audit?limit=${command.limit}${action}`)) as {

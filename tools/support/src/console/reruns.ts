@@ -26,22 +26,40 @@ export class RerunUnavailableError extends Error {
 }
 
 /** POSTs to a service's admin endpoint; the answer (success or problem) is passed back as it is. */
-export async function callAdmin(
+export function callAdmin(
   service: string,
   endpoint: ServiceEndpoint,
   path: string,
   body: Record<string, unknown>,
   headers: Record<string, string> = {},
+): Promise<RerunResult> {
+  return requestAdmin(service, endpoint, { method: 'POST', path, body, headers });
+}
+
+/** Calls a service's admin endpoint with its token; its answer (success or problem) comes back as it is. */
+export async function requestAdmin(
+  service: string,
+  endpoint: ServiceEndpoint,
+  request: {
+    method: 'GET' | 'POST';
+    path: string;
+    body?: Record<string, unknown>;
+    headers?: Record<string, string>;
+  },
   timeoutMs = 15_000,
 ): Promise<RerunResult> {
   if (!endpoint.token)
     throw new RerunUnavailableError(`${service}'s admin token is not configured on the support console`);
   let response: Response;
   try {
-    response = await fetch(new URL(path, endpoint.url), {
-      method: 'POST',
-      headers: { ...headers, authorization: `Bearer ${endpoint.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
+    response = await fetch(new URL(request.path, endpoint.url), {
+      method: request.method,
+      headers: {
+        ...request.headers,
+        authorization: `Bearer ${endpoint.token}`,
+        ...(request.body ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(request.body ? { body: JSON.stringify(request.body) } : {}),
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (error) {
@@ -76,7 +94,7 @@ export async function reportAction(
   );
   return callAdmin(
     'report-sync',
-    ctx.reportSync,
+    ctx.services['report-sync'],
     `/admin/reports/${encodeURIComponent(reportId)}/${action}`,
     { requestedBy: caller.name, reason },
   );
@@ -111,7 +129,7 @@ export async function resendInvite(
   );
   return callAdmin(
     'invite',
-    ctx.invite,
+    ctx.services.invite,
     '/admin/invites/resend',
     {
       applicationId: request.applicationId,

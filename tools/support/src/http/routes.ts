@@ -1,6 +1,7 @@
 import type { HttpServer } from '@autoverify/service-kit';
 import type { SupportContext } from '../service.ts';
 import { deadLetterRoutes } from './dead-letters.ts';
+import { outboxRoutes } from './outbox.ts';
 import { replayRoutes } from './replays.ts';
 import { rerunRoutes } from './reruns.ts';
 import { timelineRoutes } from './timeline.ts';
@@ -14,4 +15,5 @@ export function supportRoutes(app: HttpServer, ctx: SupportContext): void {
   replayRoutes(app, ctx);
   deadLetterRoutes(app, ctx);
   rerunRoutes(app, ctx);
+  outboxRoutes(app, ctx);
 }
