@@ -40,6 +40,10 @@ const rotating = (name: string, optional = false): SecretEnv[] => [
   { name, ...(optional ? { optional } : {}) },
   { name: `${name}_PREVIOUS`, optional: true },
 ];
+/** Every service's admin routes (service-kit's set-aside outbox rows; re-runs in invite and report-sync). */
+const adminTokens: SecretEnv[] = rotating('ADMIN_TOKEN', true);
+/** `report-sync` -> `REPORT_SYNC`: the support console's variables for a service. */
+const envPrefix = (service: ServiceName) => service.toUpperCase().replace('-', '_');
 
 const service = (name: ServiceName, port: number, rest: Partial<App>): App => ({
   name,
@@ -56,7 +60,7 @@ const service = (name: ServiceName, port: number, rest: Partial<App>): App => ({
 
 export const apps: App[] = [
   service('ingest', 3001, {
-    secrets: rotating('PLATFORM_WEBHOOK_SECRET'),
+    secrets: [...rotating('PLATFORM_WEBHOOK_SECRET'), ...adminTokens],
     public: true,
     https: true,
     // Its intake is HTTP (webhooks): CPU, not lag, tells when it is busy.
@@ -67,14 +71,10 @@ export const apps: App[] = [
       PLATFORM_BASE_URL: 'https://api.verification-platform.example.com',
       INGEST_PUBLIC_URL: 'https://hooks.autoverify.example.com',
     },
-    secrets: [
-      { name: 'PLATFORM_CLIENT_ID' },
-      { name: 'PLATFORM_SECRET_KEY' },
-      ...rotating('ADMIN_TOKEN', true),
-    ],
+    secrets: [{ name: 'PLATFORM_CLIENT_ID' }, { name: 'PLATFORM_SECRET_KEY' }, ...adminTokens],
     https: true,
   }),
-  service('reminder', 3003, {}),
+  service('reminder', 3003, { secrets: adminTokens }),
   service('notify', 3004, {
     env: {
       TWILIO_BASE_URL: 'https://api.twilio.com',
@@ -85,6 +85,7 @@ export const apps: App[] = [
       { name: 'TWILIO_ACCOUNT_SID' },
       ...rotating('TWILIO_AUTH_TOKEN'),
       ...rotating('UNSUBSCRIBE_SECRET'),
+      ...adminTokens,
     ],
     public: true,
     https: true,
@@ -92,22 +93,23 @@ export const apps: App[] = [
   }),
   service('report-sync', 3005, {
     env: { PLATFORM_BASE_URL: 'https://api.verification-platform.example.com' },
-    secrets: [
-      { name: 'PLATFORM_CLIENT_ID' },
-      { name: 'PLATFORM_SECRET_KEY' },
-      ...rotating('ADMIN_TOKEN', true),
-    ],
+    secrets: [{ name: 'PLATFORM_CLIENT_ID' }, { name: 'PLATFORM_SECRET_KEY' }, ...adminTokens],
     https: true,
   }),
   {
     name: supportConsumer,
     dir: 'tools/support',
     port: 3006,
-    env: { INVITE_URL: 'http://invite', REPORT_SYNC_URL: 'http://report-sync' },
+    // Each service's admin API (re-runs, set-aside outbox rows), with the service's own ADMIN_TOKEN.
+    env: Object.fromEntries(serviceNames.map((s) => [`${envPrefix(s)}_URL`, `http://${s}`])),
     secrets: [
       { name: 'SUPPORT_TOKENS' },
-      { name: 'INVITE_ADMIN_TOKEN', secret: 'invite-secrets', key: 'ADMIN_TOKEN' },
-      { name: 'REPORT_SYNC_ADMIN_TOKEN', secret: 'report-sync-secrets', key: 'ADMIN_TOKEN' },
+      ...serviceNames.map((s) => ({
+        name: `${envPrefix(s)}_ADMIN_TOKEN`,
+        secret: `${s}-secrets`,
+        key: 'ADMIN_TOKEN',
+        optional: true,
+      })),
     ],
     tenants: false,
     public: false,

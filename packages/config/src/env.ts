@@ -89,4 +89,18 @@ export const commonEnv = {
     minLength: 1,
     description: 'Path of the tenants JSON file (schema TenantsFile).',
   }),
+  // Every service's admin routes (service-kit: set-aside outbox rows; some services add their own).
+  ADMIN_TOKEN: Type.Optional(
+    Type.String({
+      minLength: 16,
+      description:
+        'Bearer token of the /admin routes (the support console calls them); unset = no admin routes.',
+    }),
+  ),
+  ADMIN_TOKEN_PREVIOUS: Type.Optional(
+    Type.String({
+      minLength: 16,
+      description: 'While rotating: the admin token being replaced, still accepted beside ADMIN_TOKEN.',
+    }),
+  ),
 };

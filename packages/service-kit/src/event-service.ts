@@ -22,6 +22,7 @@ import { addLivenessCheck, addReadinessCheck, createHttpServer, type HttpServer 
 import { type JobQueue, startJobQueue } from './jobs.ts';
 import { listen } from './listen.ts';
 import { instrumentHttp, observeJobQueue } from './metrics.ts';
+import { outboxAdminRoutes } from './outbox-admin.ts';
 import { consumerLivenessCheck } from './probes.ts';
 
 /** The relay's poll behind LISTEN/NOTIFY: only for a NOTIFY lost while the listener reconnected. */
@@ -33,6 +34,9 @@ export interface EventServiceEnv extends KafkaConnectionEnv {
   KAFKA_NAMESPACE: string;
   HOST: string;
   PORT: number;
+  /** The admin routes' bearer token (and the one it replaces while rotating); unset = no admin routes. */
+  ADMIN_TOKEN?: string | undefined;
+  ADMIN_TOKEN_PREVIOUS?: string | undefined;
 }
 
 /** What every service has once its infrastructure is up; the service builds its use cases on it. */
@@ -146,6 +150,13 @@ export async function startEventService<Tx extends PrismaTx>(
   );
   instrumentHttp(app, metrics);
   await parts.routes?.(app);
+  // Every service's outbox can set rows aside; support lists, requeues and discards them here.
+  await outboxAdminRoutes(app, {
+    realm: `${service} admin`,
+    tokens: [env.ADMIN_TOKEN, env.ADMIN_TOKEN_PREVIOUS],
+    transactions: plain,
+    relay,
+  });
   onStop('http', () => app.close());
   // HTTP first: a restarted ingest takes webhooks while its consumer is still joining the group.
   let url: string | undefined;

@@ -205,11 +205,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     SUPPORT_TOKENS: JSON.stringify([
       { name: 'dev', sha256: sha256(secrets.SUPPORT_DEV_TOKEN ?? ''), scopes: supportScopes },
     ]),
-    REPORT_SYNC_URL: urls['report-sync'],
-    INVITE_URL: urls.invite,
-    ...(secrets.ADMIN_TOKEN
-      ? { REPORT_SYNC_ADMIN_TOKEN: secrets.ADMIN_TOKEN, INVITE_ADMIN_TOKEN: secrets.ADMIN_TOKEN }
-      : {}),
+    // Every service's admin API (re-runs; set-aside outbox rows): SERVICE_URL and SERVICE_ADMIN_TOKEN.
+    ...Object.fromEntries(
+      serviceNames.flatMap((service) => {
+        const prefix = service.toUpperCase().replace('-', '_');
+        return [
+          [`${prefix}_URL`, urls[service]],
+          ...(secrets.ADMIN_TOKEN ? [[`${prefix}_ADMIN_TOKEN`, secrets.ADMIN_TOKEN]] : []),
+        ];
+      }),
+    ),
     OTEL_SERVICE_NAME: 'support',
     // Spans are made even without a collector: their ids reach the logs and the support timeline.
     OTEL_SDK_DISABLED: process.env.OTEL_SDK_DISABLED ?? 'false',

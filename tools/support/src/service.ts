@@ -1,97 +1,57 @@
-/**
- * Starts the support console's parts in dependency order. `onStop` receives each part's stop function as
- * it starts; the caller (runService's lifecycle, or a test) runs them in reverse order.
- */
 import { kafkaConnectionFromEnv } from '@autoverify/config';
-import { supportConsumer, supportSubscriptions } from '@autoverify/contracts';
+import { type ServiceName, supportConsumer, supportSubscriptions } from '@autoverify/contracts';
 import { createPrismaAdapter } from '@autoverify/database';
-import type { Logger } from '@autoverify/logger';
-import { createKafka, prismaTransactions, startConsumer } from '@autoverify/messaging';
-import {
-  addLivenessCheck,
-  addReadinessCheck,
-  consumerLivenessCheck,
-  createHttpServer,
-  type HttpServer,
-} from '@autoverify/service-kit';
-import type { Env } from './config.ts';
-import { supportConsole } from './console.ts';
+import { createKafka, type KafkaClient } from '@autoverify/messaging';
+import { defineService, type ServiceContext } from '@autoverify/service-kit';
+import { SupportEnv, serviceEndpoints } from './config.ts';
+import type { ServiceEndpoint } from './console/reruns.ts';
 import { PrismaClient, type Tx } from './db.ts';
-import { loadTokens } from './domain/tokens.ts';
-import { registerRoutes } from './http/routes.ts';
-import { timelineHandlers } from './projection.ts';
+import { loadTokens, type TokenEntry } from './domain/tokens.ts';
+import { timelineHandlers } from './handlers/timeline.ts';
+import { supportRoutes } from './http/routes.ts';
 
-export interface StartSupportOptions {
-  env: Env;
-  logger: Logger;
-  onStop(name: string, stop: () => Promise<void> | void): void;
-  /** Listen on the configured port (default true); tests may pass false and use app.inject. */
-  listen?: boolean;
+/** What the console's use cases and routes work with: the shared context, Kafka, tokens, the services. */
+export interface SupportContext extends ServiceContext<SupportEnv, Tx, object> {
+  /** Reads dead-letter topics and publishes replays and redrives (existing bytes, not outbox events). */
+  kafka: KafkaClient;
+  /** The personal support tokens (hashes, names, scopes) of SUPPORT_TOKENS. */
+  tokens: readonly TokenEntry[];
+  /** Each service's admin API (SERVICE_URL, SERVICE_ADMIN_TOKEN). */
+  services: Record<ServiceName, ServiceEndpoint>;
 }
 
-export interface RunningSupport {
-  app: HttpServer;
-  prisma: InstanceType<typeof PrismaClient>;
-  url?: string;
-}
-
-export async function startSupport(options: StartSupportOptions): Promise<RunningSupport> {
-  const { env, logger, onStop } = options;
-  // First: a bad token configuration should stop start-up before anything connects.
-  const tokens = loadTokens(env.SUPPORT_TOKENS);
-  const kafkaSecurity = kafkaConnectionFromEnv(env);
-
-  const prisma = new PrismaClient({ adapter: createPrismaAdapter(env.DATABASE_URL) });
-  onStop('database', () => prisma.$disconnect());
-  const transactions = prismaTransactions<Tx>(prisma);
-
-  const kafka = createKafka({
-    brokers: env.KAFKA_BROKERS,
-    clientId: 'support',
-    namespace: env.KAFKA_NAMESPACE,
-    logger,
-    ...kafkaSecurity,
-  });
-  onStop('kafka', () => kafka.disconnect());
-
-  const consumer = await startConsumer({
-    kafka,
-    service: supportConsumer,
-    topics: supportSubscriptions,
-    transactions,
-    handlers: timelineHandlers(),
-    logger,
-    // The projection only inserts rows: several partitions at once keep up with every topic.
-    concurrency: 4,
-  });
-  onStop('consumer', () => consumer.stop());
-
-  const app = createHttpServer({ logger });
-  registerRoutes(app, {
-    console: supportConsole({
-      db: prisma,
+/**
+ * The support console: a timeline projection of every event on every topic (its consumer), and the admin
+ * API behind `pnpm support` (replay, dead letters, deliberate re-runs), authorised per person and audited.
+ */
+export const supportService = defineService({
+  name: supportConsumer,
+  env: SupportEnv,
+  database: (url) => new PrismaClient({ adapter: createPrismaAdapter(url) }),
+  // The projection only inserts rows: several partitions at once keep up with every topic.
+  consumer: { topics: supportSubscriptions, concurrency: 4 },
+  build(shared) {
+    const { env } = shared;
+    const tokens = loadTokens(env.SUPPORT_TOKENS);
+    // Its own client: replays and redrives publish stored bytes to other services' topics, and dead-letter
+    // reads use throw-away groups; the service's outbox relay and consumer are not for that.
+    const kafka = createKafka({
+      brokers: env.KAFKA_BROKERS,
+      clientId: 'support-console',
+      namespace: env.KAFKA_NAMESPACE,
+      logger: shared.logger,
+      ...kafkaConnectionFromEnv(env),
+    });
+    shared.onStop('kafka (replays, dead letters)', () => kafka.disconnect());
+    const ctx: SupportContext = {
+      ...shared,
       kafka,
-      reportSync: { url: env.REPORT_SYNC_URL, token: env.REPORT_SYNC_ADMIN_TOKEN },
-      invite: { url: env.INVITE_URL, token: env.INVITE_ADMIN_TOKEN },
-    }),
-    tokens,
-    db: prisma,
-  });
-  addReadinessCheck(app, 'database', async () => {
-    await prisma.$queryRawUnsafe('SELECT 1');
-  });
-  // Kafka is not a readiness check (see service-kit's startEventService); a consumer stopped for good is a
-  // liveness failure.
-  addLivenessCheck(
-    app,
-    'consumer',
-    consumerLivenessCheck(() => consumer),
-  );
-  onStop('http', () => app.close());
-  if (options.listen === false) {
-    await app.ready();
-    return { app, prisma };
-  }
-  const url = await app.listen({ host: env.HOST, port: env.PORT });
-  return { app, prisma, url };
-}
+      tokens,
+      services: serviceEndpoints(env),
+    };
+    return {
+      handlers: timelineHandlers(),
+      routes: (app) => supportRoutes(app, ctx),
+    };
+  },
+});

@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { EventDefinition, EventOf } from '@autoverify/contracts';
-import type { Prisma, PrismaClient, Tx } from './db.ts';
+import type { Prisma, Tx } from './db.ts';
 import { factsOf, type Outcome } from './domain/events.ts';
 import type { ReplayScope, StoredEnvelope } from './domain/replay.ts';
-
-type Db = InstanceType<typeof PrismaClient>;
 
 export interface TimelineEntry {
   eventId: string;
@@ -57,7 +55,7 @@ export async function recordTimelineEvent(
   });
 }
 
-type Row = Awaited<ReturnType<Db['timelineEvent']['findMany']>>[number];
+type Row = Awaited<ReturnType<Tx['timelineEvent']['findMany']>>[number];
 
 function entryOf(row: Row): TimelineEntry {
   const envelope = row.envelope as unknown as StoredEnvelope;
@@ -88,8 +86,8 @@ const chronological = [
   { offset: 'asc' as const },
 ];
 
-export async function timelineOf(db: Db, applicationId: string): Promise<TimelineEntry[]> {
-  const rows = await db.timelineEvent.findMany({
+export async function timelineOf(tx: Tx, applicationId: string): Promise<TimelineEntry[]> {
+  const rows = await tx.timelineEvent.findMany({
     where: { correlationId: applicationId },
     orderBy: chronological,
   });
@@ -97,12 +95,12 @@ export async function timelineOf(db: Db, applicationId: string): Promise<Timelin
 }
 
 /** The original envelopes in a replay's scope, oldest first; at most `limit` + 1 so callers can refuse. */
-export async function envelopesIn(db: Db, scope: ReplayScope, limit: number): Promise<StoredEnvelope[]> {
+export async function envelopesIn(tx: Tx, scope: ReplayScope, limit: number): Promise<StoredEnvelope[]> {
   const where: Prisma.TimelineEventWhereInput =
     'applicationId' in scope
       ? { correlationId: scope.applicationId }
       : { tenantId: scope.tenantId, occurredAt: { gte: new Date(scope.from), lt: new Date(scope.to) } };
-  const rows = await db.timelineEvent.findMany({
+  const rows = await tx.timelineEvent.findMany({
     where,
     orderBy: chronological,
     select: { envelope: true },
@@ -124,10 +122,10 @@ export interface ReplayRecord {
 }
 
 export async function recordReplay(
-  db: Db | Tx,
+  tx: Tx,
   replay: Omit<ReplayRecord, 'createdAt' | 'id'> & { id?: string },
 ): Promise<ReplayRecord> {
-  const row = await db.replay.create({
+  const row = await tx.replay.create({
     data: {
       id: replay.id ?? randomUUID(),
       requestedBy: replay.requestedBy,
@@ -142,7 +140,7 @@ export async function recordReplay(
   return replayOf(row);
 }
 
-function replayOf(row: Awaited<ReturnType<Db['replay']['create']>>): ReplayRecord {
+function replayOf(row: Awaited<ReturnType<Tx['replay']['create']>>): ReplayRecord {
   return {
     id: row.id,
     requestedBy: row.requestedBy,
@@ -156,8 +154,8 @@ function replayOf(row: Awaited<ReturnType<Db['replay']['create']>>): ReplayRecor
   };
 }
 
-export async function listReplays(db: Db, limit: number): Promise<ReplayRecord[]> {
-  const rows = await db.replay.findMany({ orderBy: { createdAt: 'desc' }, take: limit });
+export async function listReplays(tx: Tx, limit: number): Promise<ReplayRecord[]> {
+  const rows = await tx.replay.findMany({ orderBy: { createdAt: 'desc' }, take: limit });
   return rows.map(replayOf);
 }
 
@@ -169,8 +167,8 @@ export interface AuditInput {
   detail?: Record<string, unknown>;
 }
 
-export async function audit(db: Db | Tx, entry: AuditInput): Promise<void> {
-  await db.auditEntry.create({
+export async function audit(tx: Tx, entry: AuditInput): Promise<void> {
+  await tx.auditEntry.create({
     data: {
       actor: entry.actor,
       action: entry.action,
@@ -181,8 +179,13 @@ export async function audit(db: Db | Tx, entry: AuditInput): Promise<void> {
   });
 }
 
-export async function listAudit(db: Db, limit: number) {
-  const rows = await db.auditEntry.findMany({ orderBy: { id: 'desc' }, take: limit });
+/** The latest audit entries, newest first; only one action's (e.g. timeline.unmask) when given. */
+export async function listAudit(tx: Tx, limit: number, action?: string) {
+  const rows = await tx.auditEntry.findMany({
+    ...(action ? { where: { action } } : {}),
+    orderBy: { id: 'desc' },
+    take: limit,
+  });
   return rows.map((r) => ({
     id: r.id.toString(),
     actor: r.actor,
@@ -195,15 +198,15 @@ export async function listAudit(db: Db, limit: number) {
 }
 
 /** Redrives of one dead letter so far. */
-export async function redrivesOf(db: Db | Tx, consumer: string, partition: number, offset: string) {
-  return db.deadLetterRedrive.findMany({
+export async function redrivesOf(tx: Tx, consumer: string, partition: number, offset: string) {
+  return tx.deadLetterRedrive.findMany({
     where: { consumer, partition, offset: BigInt(offset) },
     orderBy: { number: 'asc' },
   });
 }
 
-export async function redrivesFor(db: Db, consumer: string) {
-  const rows = await db.deadLetterRedrive.findMany({ where: { consumer }, orderBy: { id: 'asc' } });
+export async function redrivesFor(tx: Tx, consumer: string) {
+  const rows = await tx.deadLetterRedrive.findMany({ where: { consumer }, orderBy: { id: 'asc' } });
   return rows.map((r) => ({
     partition: r.partition,
     offset: r.offset.toString(),
@@ -213,3 +216,19 @@ export async function redrivesFor(db: Db, consumer: string) {
     createdAt: r.createdAt.toISOString(),
   }));
 }
+
+export interface RedriveInput {
+  consumer: string;
+  partition: number;
+  offset: string;
+  number: number;
+  eventId: string | null;
+  eventType: string | null;
+  originalTopic: string;
+  requestedBy: string;
+  reason: string;
+}
+
+/** Records a redrive; the unique (consumer, partition, offset, number) makes a concurrent twin fail (P2002). */
+export const recordRedrive = (tx: Tx, redrive: RedriveInput) =>
+  tx.deadLetterRedrive.create({ data: { ...redrive, offset: BigInt(redrive.offset) } });

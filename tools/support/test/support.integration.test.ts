@@ -3,12 +3,12 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { loadEnv } from '@autoverify/config';
 import {
   ApplicationSubmitted,
   applicationIdFor,
   InviteSent,
   NotificationFailed,
+  topicOfEvent,
   topics,
 } from '@autoverify/contracts';
 import { createLogger } from '@autoverify/logger';
@@ -20,14 +20,15 @@ import {
   pgTransactions,
   startConsumer,
 } from '@autoverify/messaging';
+import type { RunningService } from '@autoverify/service-kit';
 import { type ServiceUnderTest, startServiceUnderTest } from '@autoverify/service-testing';
 import { createTestDatabase, dropWhenIdle, readTopic, waitFor } from '@autoverify/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { envSchema } from '../src/config.ts';
+import { callAdmin } from '../src/console/reruns.ts';
+import type { Tx } from '../src/db.ts';
 import { sha256Hex } from '../src/domain/tokens.ts';
-import { callAdmin } from '../src/reruns.ts';
-import { type RunningSupport, startSupport } from '../src/service.ts';
+import { supportService } from '../src/service.ts';
 
 const TENANT = 'acme-homes';
 const tokens = {
@@ -44,10 +45,12 @@ const SUPPORT_TOKENS = JSON.stringify([
 ]);
 const REPORT_SYNC_TOKEN = 'report-sync-admin-token-0123';
 const INVITE_TOKEN = 'invite-admin-token-0123456789';
+const NOTIFY_TOKEN = 'notify-admin-token-0123456789';
+const OWN_ADMIN_TOKEN = 'support-own-admin-token-01234';
 const traceId = (n: number) => `${String(n).padStart(2, '0')}${'a'.repeat(30)}`;
 
 describe('support console (real Kafka + PostgreSQL)', () => {
-  let h: ServiceUnderTest<RunningSupport>;
+  let h: ServiceUnderTest<RunningService<Tx>>;
   let pool: pg.Pool;
   const forwarded: {
     auth: string | undefined;
@@ -57,6 +60,22 @@ describe('support console (real Kafka + PostgreSQL)', () => {
   }[] = [];
   const logLines: string[] = [];
   let poisonFixed = false;
+  // What the stand-in answers for GET /admin/outbox/failed (a service's set-aside rows).
+  const failedRows = {
+    failed: [
+      {
+        id: '17',
+        failedAt: '2026-11-24T10:00:00.000Z',
+        eventType: 'InviteSent',
+        eventId: randomUUID(),
+        topic: 'verifications',
+        key: 'app-1',
+        attempts: 3,
+        held: 2,
+        error: 'KafkaJSProtocolError: The request included a message larger than the max message size',
+      },
+    ],
+  };
 
   const http = (method: 'GET' | 'POST', url: string, token?: string, payload?: unknown) =>
     h.service.app.inject({
@@ -69,77 +88,75 @@ describe('support console (real Kafka + PostgreSQL)', () => {
     Number((await pool.query('SELECT count(*) AS n FROM effects WHERE event_id = $1', [eventId])).rows[0].n);
 
   beforeAll(async () => {
-    h = await startServiceUnderTest({
-      serviceDir: fileURLToPath(new URL('..', import.meta.url)),
-      async start({ env, kafka, logger, onStop }) {
-        // A stand-in consumer ("invite") with an inbox, as every service has: counts its effects, and
-        // dead-letters poison applications until they are "fixed".
-        const downstreamDb = await createTestDatabase('support_downstream');
-        onStop('downstream database', () => dropWhenIdle(downstreamDb));
-        pool = new pg.Pool({ connectionString: downstreamDb.url, max: 4 });
-        onStop('downstream pool', () => pool.end());
-        await pool.query(`${messagingTablesSql} CREATE TABLE effects (event_id uuid NOT NULL);`);
-        const downstream = await startConsumer<pg.PoolClient>({
-          kafka,
-          service: 'invite',
-          topics: ['applications'],
-          transactions: pgTransactions(pool),
-          logger,
-          retry: { attempts: 1, initialMs: 10, maxMs: 10 },
-          handlers: [
-            handle(ApplicationSubmitted, async (e, tx: pg.PoolClient) => {
-              if (e.payload.entrataApplicationId.startsWith('poison') && !poisonFixed)
-                throw new PermanentError('applicant data cannot be processed');
-              await tx.query('INSERT INTO effects (event_id) VALUES ($1)', [e.id]);
-            }),
-          ],
+    // A stand-in for report-sync's and invite's admin APIs (paths differ): records what support forwards.
+    const standIn = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => (body += chunk));
+      req.on('end', () => {
+        forwarded.push({
+          auth: req.headers.authorization,
+          key: req.headers['idempotency-key'] as string | undefined,
+          url: req.url,
+          body: body ? JSON.parse(body) : undefined,
         });
-        onStop('downstream consumer', () => downstream.stop());
-
-        const reportSync = createServer((req, res) => {
-          let body = '';
-          req.on('data', (chunk) => (body += chunk));
-          req.on('end', () => {
-            forwarded.push({
-              auth: req.headers.authorization,
-              key: req.headers['idempotency-key'] as string | undefined,
-              url: req.url,
-              body: JSON.parse(body),
-            });
-            res
-              .writeHead(202, { 'content-type': 'application/json' })
-              .end(JSON.stringify({ status: 'queued' }));
-          });
-        });
-        await new Promise<void>((resolve) => reportSync.listen(0, '127.0.0.1', resolve));
-        onStop('report-sync stand-in', () => {
-          reportSync.close();
-        });
-        const address = reportSync.address() as { port: number };
-
-        const destination = new Writable({
-          write(chunk, _enc, done) {
-            logLines.push(String(chunk));
-            done();
-          },
-        });
-        return startSupport({
-          env: loadEnv(envSchema, {
-            ...env,
-            LOG_LEVEL: 'debug',
-            SUPPORT_TOKENS,
-            REPORT_SYNC_URL: `http://127.0.0.1:${address.port}`,
-            REPORT_SYNC_ADMIN_TOKEN: REPORT_SYNC_TOKEN,
-            // One stand-in plays both services' admin APIs (paths differ).
-            INVITE_URL: `http://127.0.0.1:${address.port}`,
-            INVITE_ADMIN_TOKEN: INVITE_TOKEN,
-          }),
-          logger: createLogger({ service: 'support', level: 'debug', destination }),
-          onStop,
-          listen: false,
-        });
+        if (req.method === 'GET')
+          return void res
+            .writeHead(200, { 'content-type': 'application/json' })
+            .end(JSON.stringify(failedRows));
+        res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'queued' }));
+      });
+    });
+    await new Promise<void>((resolve) => standIn.listen(0, '127.0.0.1', resolve));
+    const standInUrl = `http://127.0.0.1:${(standIn.address() as { port: number }).port}`;
+    const destination = new Writable({
+      write(chunk, _enc, done) {
+        logLines.push(String(chunk));
+        done();
       },
     });
+    h = await startServiceUnderTest(supportService, {
+      serviceDir: fileURLToPath(new URL('..', import.meta.url)),
+      logger: createLogger({ service: 'support', level: 'debug', destination }),
+      env: {
+        LOG_LEVEL: 'debug',
+        SUPPORT_TOKENS,
+        REPORT_SYNC_URL: standInUrl,
+        REPORT_SYNC_ADMIN_TOKEN: REPORT_SYNC_TOKEN,
+        INVITE_URL: standInUrl,
+        INVITE_ADMIN_TOKEN: INVITE_TOKEN,
+        NOTIFY_URL: standInUrl,
+        NOTIFY_ADMIN_TOKEN: NOTIFY_TOKEN,
+        // service-kit's own admin routes (set-aside outbox rows) on the console itself.
+        ADMIN_TOKEN: OWN_ADMIN_TOKEN,
+      },
+    });
+    h.onStop('admin API stand-in', () => {
+      standIn.close();
+    });
+
+    // A stand-in consumer ("invite") with an inbox, as every service has: counts its effects, and
+    // dead-letters poison applications until they are "fixed".
+    const downstreamDb = await createTestDatabase('support_downstream');
+    h.onStop('downstream database', () => dropWhenIdle(downstreamDb));
+    pool = new pg.Pool({ connectionString: downstreamDb.url, max: 4 });
+    h.onStop('downstream pool', () => pool.end());
+    await pool.query(`${messagingTablesSql} CREATE TABLE effects (event_id uuid NOT NULL);`);
+    const downstream = await startConsumer<pg.PoolClient>({
+      kafka: h.kafka,
+      service: 'invite',
+      topics: ['applications'],
+      transactions: pgTransactions(pool),
+      logger: h.logger,
+      retry: { attempts: 1, initialMs: 10, maxMs: 10 },
+      handlers: [
+        handle(ApplicationSubmitted, async (e, tx: pg.PoolClient) => {
+          if (e.payload.entrataApplicationId.startsWith('poison') && !poisonFixed)
+            throw new PermanentError('applicant data cannot be processed');
+          await tx.query('INSERT INTO effects (event_id) VALUES ($1)', [e.id]);
+        }),
+      ],
+    });
+    h.onStop('downstream consumer', () => downstream.stop());
   });
 
   afterAll(async () => {
@@ -215,6 +232,7 @@ describe('support console (real Kafka + PostgreSQL)', () => {
       ['NotificationFailed', 'notify', 'failed', null, j.failed.id],
     ]);
     expect(body.events[0].payload.applicants[0]).toMatchObject({ firstName: 'A***', email: 'a***@e***.com' });
+    expect(body.events[1].payload.link).toBe('https://verify.example.com/***');
     expect(body.events[0].entrataApplicationId).toBe(j.entrataApplicationId);
     // Our id finds the same timeline.
     expect((await timeline(j.applicationId)).body.events).toHaveLength(3);
@@ -246,7 +264,10 @@ describe('support console (real Kafka + PostgreSQL)', () => {
     const denied = await timeline(j.applicationId, tokens.reader, '?unmask=true');
     expect(denied.status).toBe(403);
     expect(denied.body.requiredScope).toBe('pii:read');
-    const open = await timeline(j.applicationId, tokens.admin, '?unmask=true');
+    const noReason = await timeline(j.applicationId, tokens.admin, '?unmask=true');
+    expect(noReason.status).toBe(400);
+    expect(noReason.body.detail).toMatch(/Unmasking needs a reason, which is recorded/);
+    const open = await timeline(j.applicationId, tokens.admin, '?unmask=true&reason=INC-9%20dispute');
     expect(open.body.masked).toBe(false);
     expect(open.body.events[0].payload.applicants[0].email).toBe('ada@example.com');
     const audit = (await http('GET', '/admin/audit?limit=50', tokens.admin)).json();
@@ -255,8 +276,12 @@ describe('support console (real Kafka + PostgreSQL)', () => {
         actor: 'alice',
         action: 'timeline.unmask',
         target: `application:${j.applicationId}`,
+        reason: 'INC-9 dispute',
       }),
     );
+    const unmasks = (await http('GET', '/admin/audit?action=timeline.unmask', tokens.admin)).json().entries;
+    expect(unmasks.every((e: { action: string }) => e.action === 'timeline.unmask')).toBe(true);
+    expect(unmasks).toHaveLength(1);
   });
 
   it('a dry run sends nothing and is recorded; a replay re-sends the same event ids and has no second effect', async () => {
@@ -484,25 +509,25 @@ describe('support console (real Kafka + PostgreSQL)', () => {
     );
   });
 
+  const cli = (args: string[], token: string, env: Record<string, string> = {}) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        [fileURLToPath(new URL('../src/cli.ts', import.meta.url)), ...args],
+        { env: { ...process.env, SUPPORT_URL: h.service.url, SUPPORT_TOKEN: token, ...env } },
+        (error, stdout, stderr) => resolve({ code: error ? (error.code as number) : 0, stdout, stderr }),
+      );
+    });
+
   it('the CLI prints the timeline as a table and API refusals clearly', async () => {
     const j = await journey();
     await waitFor(async () => (await timeline(j.applicationId)).body.events?.length === 3);
-    const url = await h.service.app.listen({ host: '127.0.0.1', port: 0 });
-    const cli = (args: string[], token: string) =>
-      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-        execFile(
-          process.execPath,
-          [fileURLToPath(new URL('../src/cli.ts', import.meta.url)), ...args],
-          { env: { ...process.env, SUPPORT_URL: url, SUPPORT_TOKEN: token } },
-          (error, stdout, stderr) => resolve({ code: error ? (error.code as number) : 0, stdout, stderr }),
-        );
-      });
     const ok = await cli(['timeline', `entrata:${TENANT}:${j.entrataApplicationId}`], tokens.reader);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain('3 events, 1 failed (personal data masked)');
     expect(ok.stdout).toMatch(new RegExp(`ApplicationSubmitted\\s+ok\\s+${traceId(1)}`));
-    expect(ok.stdout).toMatch(/notify\s+NotificationFailed\s+FAILED/);
-    const refused = await cli(['timeline', j.applicationId, '--unmask'], tokens.reader);
+    expect(ok.stdout).toMatch(/notify\s+[0-9a-f]{8}\s+NotificationFailed\s+FAILED/);
+    const refused = await cli(['timeline', j.applicationId, '--unmask', '--reason', 'INC-9'], tokens.reader);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(
       'support: timeline failed: 403 Forbidden: The token of bob lacks the scope "pii:read"',
@@ -510,6 +535,159 @@ describe('support console (real Kafka + PostgreSQL)', () => {
     const usage = await cli(['replay', '--application', j.applicationId], tokens.admin);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('replay: --reason "<why>" is required');
+    const unmasked = await cli(
+      ['timeline', j.applicationId, '--unmask', '--reason', 'INC-10 applicant asks'],
+      tokens.admin,
+      { SUPPORT_OPERATOR: 'jdoe' },
+    );
+    expect(unmasked.code).toBe(0);
+    expect(unmasked.stdout).toContain('(UNMASKED: this read was audited)');
+    const audit = await cli(['audit', '--action', 'timeline.unmask'], tokens.admin);
+    expect(audit.stdout).toMatch(
+      new RegExp(
+        `alice \\(jdoe\\)\\s+timeline\\.unmask\\s+application:${j.applicationId}\\s+INC-10 applicant asks`,
+      ),
+    );
+    const noReason = await cli(['timeline', j.applicationId, '--unmask'], tokens.admin);
+    expect(noReason.code).toBe(2);
+    expect(noReason.stderr).toContain('timeline --unmask: --reason "<why>" is required');
+    const typo = await cli(['timeline', `entrata:${TENANT}:2000001x`], tokens.reader);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('timeline: Entrata application ids are numbers (got "2000001x")');
+  });
+
+  it('the CLI names a redriven message that is not an event, and its next dead letter links back', async () => {
+    const applications = h.kafka.topicName(topics.applications);
+    const key = `garbage-${randomUUID()}`;
+    await h.kafka.publishRaw([{ topic: applications, key, value: 'not json at all', headers: {} }]);
+    const listed = async () =>
+      (
+        (await http('GET', '/admin/dead-letters?consumer=invite&last=1000', tokens.admin)).json()
+          .deadLetters as { key: string; partition: number; offset: string; redrivenFrom: unknown }[]
+      ).filter((d) => d.key === key);
+    const [letter] = await waitFor(async () => ((await listed()).length === 1 ? listed() : null), {
+      message: 'the non-JSON dead letter',
+    });
+    const list = await cli(['dead-letters', 'list', '--consumer', 'invite', '--last', '1000'], tokens.admin);
+    expect(list.stdout).toMatch(
+      new RegExp(`${letter?.partition}/${letter?.offset}\\s+\\S+\\s+never tried\\s+invalid message`),
+    );
+    const address = ['invite', String(letter?.partition), String(letter?.offset)];
+    const redriven = await cli(
+      ['dead-letters', 'redrive', ...address, '--reason', 'try again'],
+      tokens.admin,
+    );
+    expect(redriven.code).toBe(0);
+    expect(redriven.stdout).toContain(
+      `: the message at invite/${letter?.partition}/${letter?.offset} (not an event) (redrive #1, recorded)`,
+    );
+    const again = await cli(['dead-letters', 'redrive', ...address, '--reason', 'try again'], tokens.admin);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('repeat with --force');
+    const next = await waitFor(async () => ((await listed()).length === 2 ? (await listed())[1] : null), {
+      message: 'the redriven message dead-lettered again',
+    });
+    expect(next?.redrivenFrom).toEqual({ partition: letter?.partition, offset: letter?.offset });
+  });
+
+  it("lists, requeues and discards a service's set-aside outbox rows (service-kit's admin routes)", async () => {
+    const db = new pg.Client({ connectionString: h.database.url });
+    await db.connect();
+    // Ended before the harness drops the database, even when an assertion fails.
+    h.onStop('outbox test client', () => db.end().catch(() => {}));
+    db.on('error', () => {});
+    const j = { applicationId: applicationIdFor(TENANT, String(Math.floor(Math.random() * 1e9))) };
+    const invite = buildEvent(
+      InviteSent,
+      { ...InviteSent.example, applicationId: j.applicationId },
+      { tenantId: TENANT, correlationId: j.applicationId },
+    );
+    const topic = topicOfEvent('InviteSent').name;
+    const setAside = async (id: number, event: { id: string }) =>
+      db.query(
+        `INSERT INTO outbox_failed (id, event_id, topic, key, event_type, envelope, created_at, attempts, error)
+         VALUES ($1, $2, $3, $4, 'InviteSent', $5, now(), 3, 'MESSAGE_TOO_LARGE')`,
+        [id, event.id, topic, j.applicationId, JSON.stringify(event)],
+      );
+    await setAside(900001, invite);
+    const own = (method: 'GET' | 'POST', url: string, token = OWN_ADMIN_TOKEN) =>
+      h.service.app.inject({ method, url, headers: token ? { authorization: `Bearer ${token}` } : {} });
+    expect((await own('GET', '/admin/outbox/failed', '')).statusCode).toBe(401);
+    expect((await own('GET', '/admin/outbox/failed', tokens.admin)).statusCode).toBe(403);
+    const listed = (await own('GET', '/admin/outbox/failed')).json();
+    expect(listed.failed).toEqual([
+      expect.objectContaining({
+        id: '900001',
+        eventId: invite.id,
+        eventType: 'InviteSent',
+        attempts: 3,
+        held: 0,
+      }),
+    ]);
+    const requeued = await own('POST', '/admin/outbox/failed/900001/requeue');
+    expect(requeued.json()).toEqual({ id: '900001', requeued: true });
+    // Published by the relay: the console's own consumer puts it on the application's timeline.
+    await waitFor(async () => (await timeline(j.applicationId)).body.events?.length === 1, {
+      message: 'the requeued event published',
+    });
+    expect((await own('POST', '/admin/outbox/failed/900001/requeue')).statusCode).toBe(404);
+    await setAside(900002, { ...invite, id: randomUUID() });
+    expect((await own('POST', '/admin/outbox/failed/900002/discard')).json()).toEqual({
+      id: '900002',
+      discarded: true,
+    });
+    expect((await own('GET', '/admin/outbox/failed')).json().failed).toEqual([]);
+  });
+
+  it('the CLI lists, requeues and discards through the console, which forwards with the service token and audits', async () => {
+    const list = await cli(['outbox', 'list', 'notify'], tokens.admin);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(/^id\s+failed at\s+event/);
+    expect(list.stdout).toMatch(
+      /17\s+2026-11-24T10:00:00.000Z\s+InviteSent\s+\S+\s+verifications\s+app-1\s+3\s+2\s+KafkaJS/,
+    );
+    expect(forwarded.at(-1)).toMatchObject({
+      auth: `Bearer ${NOTIFY_TOKEN}`,
+      url: '/admin/outbox/failed?limit=100',
+    });
+    const requeue = await cli(
+      ['outbox', 'requeue', 'notify', '17', '--reason', 'INC-11 limit raised'],
+      tokens.admin,
+    );
+    expect(requeue.code).toBe(0);
+    expect(requeue.stdout).toContain('notify requeued outbox row 17');
+    expect(forwarded.at(-1)).toEqual({
+      auth: `Bearer ${NOTIFY_TOKEN}`,
+      key: undefined,
+      url: '/admin/outbox/failed/17/requeue',
+      body: { requestedBy: 'alice', reason: 'INC-11 limit raised' },
+    });
+    const discard = await cli(
+      ['outbox', 'discard', 'notify', '17', '--reason', 'INC-11 obsolete'],
+      tokens.admin,
+    );
+    expect(discard.stdout).toContain('notify discarded outbox row 17 for good');
+    const unconfigured = await cli(['outbox', 'list', 'reminder'], tokens.admin);
+    expect(unconfigured.code).toBe(1);
+    expect(unconfigured.stderr).toContain(
+      "503 Service Unavailable: reminder's admin token is not configured",
+    );
+    const usage = await cli(['outbox', 'list', 'nobody'], tokens.admin);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('outbox list: unknown service "nobody"');
+    const reader = await cli(['outbox', 'list', 'notify'], tokens.reader);
+    expect(reader.code).toBe(1);
+    const audit = (await http('GET', '/admin/audit?limit=10', tokens.admin)).json().entries;
+    expect(audit).toContainEqual(
+      expect.objectContaining({
+        action: 'outbox.requeue',
+        target: 'notify/outbox/17',
+        reason: 'INC-11 limit raised',
+      }),
+    );
+    expect(audit).toContainEqual(
+      expect.objectContaining({ action: 'outbox.discard', target: 'notify/outbox/17' }),
+    );
   });
 
   it('wrote no personal data or tokens to its logs', () => {
@@ -518,5 +696,7 @@ describe('support console (real Kafka + PostgreSQL)', () => {
     expect(text).not.toMatch(/ada@example\.com|Lovelace|3035550123/);
     expect(text).not.toContain(tokens.admin);
     expect(text).not.toContain(REPORT_SYNC_TOKEN);
+    expect(text).not.toContain(NOTIFY_TOKEN);
+    expect(text).not.toContain(OWN_ADMIN_TOKEN);
   });
 });

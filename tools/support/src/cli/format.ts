@@ -22,7 +22,36 @@ interface TimelineEvent {
   traceId: string | null;
   summary: string;
   replay: { replayId: string } | null;
+  payload?: Record<string, unknown>;
 }
+
+/**
+ * Which applicant an event is about: the start of its applicant id (ids, not names: the timeline is
+ * masked), or how many applicants an application event lists. Empty for application-wide events.
+ */
+export function applicantOf(payload: Record<string, unknown> | undefined): string {
+  if (typeof payload?.applicantId === 'string') return payload.applicantId.slice(0, 8);
+  if (Array.isArray(payload?.applicants))
+    return `${payload.applicants.length} applicant${payload.applicants.length === 1 ? '' : 's'}`;
+  return '';
+}
+
+/** How a dead letter is named in messages: its event, or its place when it is not an event. */
+export function deadLetterLabel(d: {
+  consumer: string;
+  partition: number;
+  offset: string;
+  eventType: string | null;
+  eventId: string | null;
+}): string {
+  if (d.eventType && d.eventId) return `${d.eventType} ${d.eventId}`;
+  const where = `${d.consumer}/${d.partition}/${d.offset}`;
+  return d.eventType ? `${d.eventType} at ${where}` : `the message at ${where} (not an event)`;
+}
+
+/** The attempts of a dead letter: 0 means it was refused before any handler ran (not JSON, invalid). */
+export const attemptsText = (attempts: number | null): string =>
+  attempts === null ? '' : attempts === 0 ? 'never tried' : String(attempts);
 
 export function timelineText(body: {
   applicationId: string;
@@ -34,6 +63,7 @@ export function timelineText(body: {
   const rows = body.events.map((e) => [
     e.occurredAt,
     e.service,
+    applicantOf(e.payload),
     e.type,
     e.outcome === 'failed' ? 'FAILED' : e.outcome,
     e.traceId ?? '-',
@@ -43,6 +73,6 @@ export function timelineText(body: {
   return [
     `Application ${body.applicationId}: ${body.events.length} events${failed ? `, ${failed} failed` : ''}${body.masked ? ' (personal data masked)' : ' (UNMASKED: this read was audited)'}`,
     '',
-    table(['time', 'service', 'event', 'outcome', 'trace id', 'details'], rows),
+    table(['time', 'service', 'applicant', 'event', 'outcome', 'trace id', 'details'], rows),
   ].join('\n');
 }

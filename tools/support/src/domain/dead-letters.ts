@@ -21,6 +21,19 @@ export interface DeadLetter {
   eventType: string | null;
   /** The message value parsed as JSON (personal data masked), or its text when it is not JSON. */
   value: unknown;
+  /** When this message failed again after a redrive: the dead letter (same consumer) it was redriven from. */
+  redrivenFrom: { partition: number; offset: string } | null;
+}
+
+/**
+ * Set on a redriven message so that, if it fails again, its new dead letter names the one it came from.
+ * Not an `x-` header: the consumer drops those when it dead-letters a message (messaging's headers.ts).
+ */
+export const REDRIVEN_FROM_HEADER = 'redriven-from';
+
+function redrivenFromOf(header: string | undefined): DeadLetter['redrivenFrom'] {
+  const match = header ? /^(\d+)\/(\d+)$/.exec(header) : null;
+  return match?.[1] && match[2] ? { partition: Number(match[1]), offset: match[2] } : null;
 }
 
 export class UnknownConsumerError extends Error {
@@ -68,6 +81,7 @@ export function describeDeadLetter(consumer: string, message: StoredMessage): De
     eventId,
     eventType,
     value: maskPersonalData(value),
+    redrivenFrom: redrivenFromOf(h[REDRIVEN_FROM_HEADER]),
   };
 }
 
@@ -92,6 +106,10 @@ export function redriveRecord(consumer: string, message: StoredMessage, namespac
     topic,
     key: message.key,
     value: message.value,
-    headers: { ...stripDeadLetterHeaders(message.headers), [headerNames.replayTarget]: consumer },
+    headers: {
+      ...stripDeadLetterHeaders(message.headers),
+      [headerNames.replayTarget]: consumer,
+      [REDRIVEN_FROM_HEADER]: `${message.partition}/${message.offset}`,
+    },
   };
 }

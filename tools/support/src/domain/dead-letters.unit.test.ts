@@ -51,6 +51,7 @@ describe('dead letters', () => {
         type: 'NotificationRequested',
         payload: { to: 'a***@e***.com', recipientName: 'A*** L***' },
       },
+      redrivenFrom: null,
     });
   });
 
@@ -76,7 +77,21 @@ describe('dead letters', () => {
         'event-id': 'e-1',
         traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
         'x-replay-target': 'notify',
+        'redriven-from': '0/7',
       },
+    });
+  });
+
+  it('links a dead letter that failed again after a redrive to the one it was redriven from', () => {
+    const redriven = redriveRecord('notify', failed, 'ns');
+    // The consumer dead-letters it again: x- headers replaced, the others (redriven-from) kept.
+    const again = message(
+      { ...redriven.headers, 'x-error': 'still broken', 'x-attempts': '8' } as Record<string, string>,
+      String(redriven.value),
+    );
+    expect(describeDeadLetter('notify', { ...again, offset: '9' }).redrivenFrom).toEqual({
+      partition: 0,
+      offset: '7',
     });
   });
 

@@ -1,6 +1,12 @@
-import { ApplicationSubmitted, NotificationFailed, NotificationRequested } from '@autoverify/contracts';
+import {
+  ApplicationSubmitted,
+  InviteSent,
+  NotificationFailed,
+  NotificationRequested,
+  ReportSynced,
+} from '@autoverify/contracts';
 import { describe, expect, it } from 'vitest';
-import { maskName, maskPersonalData } from './masking.ts';
+import { maskFileName, maskName, maskPersonalData } from './masking.ts';
 
 describe('maskPersonalData', () => {
   it('masks names, email and phone of applicants, keeping ids and structure', () => {
@@ -27,6 +33,28 @@ describe('maskPersonalData', () => {
     );
     const failed = maskPersonalData({ ...NotificationFailed.example, detail: 'bounce from ada@example.com' });
     expect(failed.detail).toBe('bounce from a***@e***.com');
+  });
+
+  it('masks the surname in the file name of a synced report, keeping its kind and report id', () => {
+    expect(
+      maskPersonalData({
+        ...ReportSynced.example,
+        fileName: 'Identity Verification Report - Lovelace - rep_10.pdf',
+      }).fileName,
+    ).toBe('Identity Verification Report - L*** - rep_10.pdf');
+    expect(maskPersonalData(ReportSynced.example).fileName).toBe('identity-report-l***-rep_9.pdf');
+    expect(maskFileName('Income Verification Report - Household - rep_9.pdf')).toBe(
+      'Income Verification Report - Household - rep_9.pdf',
+    );
+    expect(maskFileName("Identity Verification Report - O'Brien-Núñez - rep_ab.pdf")).toBe(
+      'Identity Verification Report - O***-N*** - rep_ab.pdf',
+    );
+  });
+
+  it('masks invite and verification links down to where they point', () => {
+    expect(maskPersonalData(NotificationRequested.example).link).toBe('https://verify.example.com/***');
+    expect(maskPersonalData(InviteSent.example).link).toBe('https://verify.example.com/***');
+    expect(maskPersonalData({ link: 'not a url' }).link).toBe('***');
   });
 
   it('does not change the input', () => {
