@@ -7,23 +7,15 @@ import { fileURLToPath } from 'node:url';
 import { InviteSent, NotificationRequested, topics } from '@autoverify/contracts';
 import type { RunningService } from '@autoverify/service-kit';
 import { type ServiceUnderTest, startServiceUnderTest } from '@autoverify/service-testing';
-import {
-  continueTrace,
-  SpanKind,
-  shutdownTelemetry,
-  startTelemetry,
-  type TraceCarrier,
-  tracer,
-} from '@autoverify/telemetry';
+import { continueTrace, SpanKind, type TraceCarrier, tracer } from '@autoverify/telemetry';
 import { testTenant, testTenantsFile, waitFor } from '@autoverify/testing';
-import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { startTestTracing, type TestTracing, traceIdOf } from '@autoverify/testing/tracing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Tx } from '../src/db.ts';
 import { reminderService } from '../src/service.ts';
 
 const TENANT = 'acme-pm';
-const exporter = new InMemorySpanExporter();
-const processor = new SimpleSpanProcessor(exporter);
+let tracing: TestTracing;
 let h: ServiceUnderTest<RunningService<Tx>>;
 
 /** A fixed-offset zone where it is about noon now: quiet hours never defer the reminder. */
@@ -34,7 +26,7 @@ function zoneAtNoon(now = new Date()): string {
 }
 
 beforeAll(async () => {
-  await startTelemetry({ instrument: false, spanProcessors: [processor], env: {} });
+  tracing = await startTestTracing();
   h = await startServiceUnderTest(reminderService, {
     serviceDir: fileURLToPath(new URL('..', import.meta.url)),
     tenants: testTenantsFile(
@@ -48,10 +40,8 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await h?.stop();
-  await shutdownTelemetry();
+  await tracing?.stop();
 });
-
-const traceIdOf = (carrier: TraceCarrier | undefined) => carrier?.traceparent?.split('-')[1];
 
 /** What invite publishes for one applicant: the invitation's NotificationRequested (reminder learns the
  * contact from it), then InviteSent. */
@@ -152,8 +142,8 @@ describe('one trace per application', () => {
     );
     for (const request of requests) expect(traceIdOf(request as TraceCarrier)).toBe(applicationTrace);
 
-    await processor.forceFlush();
-    const spans = exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === applicationTrace);
+    const finished = await tracing.spans();
+    const spans = finished.filter((s) => s.spanContext().traceId === applicationTrace);
     const consumed = spans.filter((s) => s.name.startsWith('process ') && s.name.endsWith('.invites'));
     expect(consumed).toHaveLength(2);
     for (const span of consumed)
@@ -164,9 +154,7 @@ describe('one trace per application', () => {
     // The later webhook and the application's trace point at each other.
     const joined = spans.find((s) => s.name === 'verification-platform webhook');
     expect(joined?.links.map((l) => l.context.traceId)).toEqual([webhookTrace]);
-    const webhook = exporter
-      .getFinishedSpans()
-      .find((s) => s.name === 'POST /webhooks/verification-platform');
+    const webhook = finished.find((s) => s.name === 'POST /webhooks/verification-platform');
     expect(webhook?.links.map((l) => l.context.traceId)).toEqual([applicationTrace]);
     // Resource of every span: who made it, which release, where.
     expect(spans[0]?.resource.attributes).toMatchObject({

@@ -6,6 +6,7 @@ import {
 } from '@autoverify/contracts';
 import { buildEvent, handle } from '@autoverify/messaging';
 import type { JobAttempt } from '@autoverify/service-kit';
+import { continueTrace } from '@autoverify/telemetry';
 import type { Tx } from '../db.ts';
 import { parseStrictJson } from '../domain/json-safety.ts';
 import {
@@ -19,6 +20,7 @@ import {
 } from '../domain/platform-events.ts';
 import type { ProcessPlatformWebhookData } from '../jobs.ts';
 import type { IngestContext } from '../service.ts';
+import { applicationTraceContext } from '../store/applications.ts';
 import { claimReport, findGroup, findVerification, saveVerificationMapping } from '../store/verifications.ts';
 import { findPlatformWebhook, finishPlatformWebhook, recordPlatformWebhookWait } from '../store/webhooks.ts';
 
@@ -66,6 +68,21 @@ export function processPlatformWebhookJob(ctx: IngestContext) {
         const log = { dedupeKey, code, attempt: attempts };
 
         const settle = async <T>(
+          plan: Plan<T>,
+          publish: (payload: T, group: GroupMapping) => Promise<void>,
+          group: GroupMapping | undefined,
+        ) => {
+          if (!group) return conclude(plan, publish, group);
+          // The application is known: what this webhook publishes continues the application's trace.
+          return continueTrace(
+            await applicationTraceContext(tx, group.applicationId),
+            'verification-platform webhook',
+            { 'application.id': group.applicationId, 'tenant.id': group.tenantId },
+            () => conclude(plan, publish, group),
+          );
+        };
+
+        const conclude = async <T>(
           plan: Plan<T>,
           publish: (payload: T, group: GroupMapping) => Promise<void>,
           group: GroupMapping | undefined,

@@ -1,11 +1,13 @@
+import { applicationIdFor } from '@autoverify/contracts';
 import { type EntrataProspect, isEntrataError } from '@autoverify/entrata-client';
 import type { JobAttempt } from '@autoverify/service-kit';
+import { continueTrace } from '@autoverify/telemetry';
 import type { Tx } from '../db.ts';
 import { isSubmittedApplicationStatus, reconciliationWindow } from '../domain/reconciliation.ts';
 import { hashHasRent, resolveMonthlyRent } from '../domain/rent.ts';
 import { type ReconcileTenantData, reconcileTenant } from '../jobs.ts';
 import type { IngestContext } from '../service.ts';
-import { findApplications } from '../store/applications.ts';
+import { findApplications, storedTraceContext } from '../store/applications.ts';
 import { claimDuePoll, recordPollFinished } from '../store/reconciliation.ts';
 import { enqueueSync } from './sync-application.ts';
 
@@ -89,13 +91,21 @@ async function enqueueMissing(
     return row.status === 'failed' && now - row.updatedAt.getTime() > FAILED_RETRY_AFTER_MS;
   });
   for (const p of missing) {
-    await enqueueSync(ctx, tx, {
-      tenantId,
-      propertyId,
-      entrataApplicationId: p.applicationId as string,
-      source: 'reconciliation',
-      ...(p.createdOn ? { occurredAt: p.createdOn } : {}),
-    });
+    const entrataApplicationId = p.applicationId as string;
+    // A known application's sync (and what it publishes) continues the application's trace, not the poll's.
+    await continueTrace(
+      storedTraceContext(byId.get(entrataApplicationId)?.traceContext),
+      'reconcile application',
+      { 'application.id': applicationIdFor(tenantId, entrataApplicationId), 'tenant.id': tenantId },
+      () =>
+        enqueueSync(ctx, tx, {
+          tenantId,
+          propertyId,
+          entrataApplicationId,
+          source: 'reconciliation',
+          ...(p.createdOn ? { occurredAt: p.createdOn } : {}),
+        }),
+    );
   }
   return missing.map((p) => p.applicationId as string);
 }

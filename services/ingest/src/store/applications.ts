@@ -2,6 +2,7 @@
  * The applications ingest has read from Entrata and the webhooks that asked for them. Every function takes
  * the transaction (or, for a read outside one, ctx.db.client) first.
  */
+import { injectTraceContext, type TraceCarrier } from '@autoverify/telemetry';
 import type { Tx } from '../db.ts';
 import type { SyncApplicationData } from '../jobs.ts';
 
@@ -10,15 +11,49 @@ type SyncIds = Pick<
   'tenantId' | 'entrataApplicationId' | 'propertyId' | 'leadId' | 'source'
 >;
 
+/**
+ * The active trace context, stored with an application: every insert stores it and a conflict keeps the
+ * stored one, so an application's trace is the one it was first seen in. Undefined without a trace.
+ */
+function activeTraceContext(): TraceCarrier | undefined {
+  const carrier = injectTraceContext();
+  return carrier.traceparent ? carrier : undefined;
+}
+
+/** The same as jsonb text for raw SQL (null without a trace). */
+const activeTraceJson = (): string | null => {
+  const carrier = activeTraceContext();
+  return carrier ? JSON.stringify(carrier) : null;
+};
+
+/** A stored trace context read back; anything else (absent, malformed) is no context. */
+export function storedTraceContext(value: unknown): TraceCarrier | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { traceparent, tracestate } = value as Record<string, unknown>;
+  if (typeof traceparent !== 'string') return undefined;
+  return typeof tracestate === 'string' ? { traceparent, tracestate } : { traceparent };
+}
+
+/** The stored trace context of an application (by its id), for work that belongs to it. */
+export async function applicationTraceContext(
+  tx: Tx,
+  applicationId: string,
+): Promise<TraceCarrier | undefined> {
+  const row = await tx.application.findUnique({ where: { applicationId }, select: { traceContext: true } });
+  return storedTraceContext(row?.traceContext);
+}
+
 /** Records that a sync is on its way (visible to support at once); a failed application is pending again. */
 export async function markSyncPending(tx: Tx, job: SyncIds, applicationId: string): Promise<void> {
   // SQL: a conditional ON CONFLICT ... DO UPDATE (keep the status unless it was failed).
   await tx.$executeRaw`
-    INSERT INTO applications (tenant_id, entrata_application_id, application_id, property_id, lead_id, status, last_source)
-    VALUES (${job.tenantId}, ${job.entrataApplicationId}, ${applicationId}::uuid, ${job.propertyId}, ${job.leadId ?? null}, 'pending', ${job.source})
+    INSERT INTO applications (tenant_id, entrata_application_id, application_id, property_id, lead_id, status, last_source, trace_context)
+    VALUES (${job.tenantId}, ${job.entrataApplicationId}, ${applicationId}::uuid, ${job.propertyId}, ${job.leadId ?? null}, 'pending', ${job.source},
+            ${activeTraceJson()}::jsonb)
     ON CONFLICT (tenant_id, entrata_application_id) DO UPDATE
       SET status = CASE WHEN applications.status = 'failed' THEN 'pending' ELSE applications.status END,
           lead_id = COALESCE(applications.lead_id, EXCLUDED.lead_id),
+          trace_context = COALESCE(applications.trace_context, EXCLUDED.trace_context),
           updated_at = now()`;
 }
 
@@ -31,11 +66,12 @@ export async function recordSyncFailed(
 ): Promise<void> {
   // SQL: a conditional ON CONFLICT ... DO UPDATE (the status depends on the stored row).
   await tx.$executeRaw`
-    INSERT INTO applications (tenant_id, entrata_application_id, application_id, property_id, lead_id, status, failure_reason, last_source)
+    INSERT INTO applications (tenant_id, entrata_application_id, application_id, property_id, lead_id, status, failure_reason, last_source, trace_context)
     VALUES (${job.tenantId}, ${job.entrataApplicationId}, ${applicationId}::uuid,
-            ${job.propertyId}, ${job.leadId ?? null}, 'failed', ${reason}, ${job.source})
+            ${job.propertyId}, ${job.leadId ?? null}, 'failed', ${reason}, ${job.source}, ${activeTraceJson()}::jsonb)
     ON CONFLICT (tenant_id, entrata_application_id) DO UPDATE
       SET status = CASE WHEN applications.content_hash IS NULL THEN 'failed' ELSE applications.status END,
+          trace_context = COALESCE(applications.trace_context, EXCLUDED.trace_context),
           failure_reason = EXCLUDED.failure_reason, last_source = EXCLUDED.last_source, updated_at = now()`;
 }
 
@@ -56,9 +92,11 @@ export async function lockApplication(
   applicationId: string,
   readStartedAt: string,
 ): Promise<{ contentHash: string | null; stale: boolean } | undefined> {
+  const traceContext = activeTraceContext();
   await tx.application.createMany({
     data: [
       {
+        ...(traceContext ? { traceContext: { ...traceContext } } : {}),
         tenantId: job.tenantId,
         entrataApplicationId: job.entrataApplicationId,
         applicationId,
@@ -79,7 +117,11 @@ export async function lockApplication(
   return row ? { contentHash: row.content_hash, stale: row.stale } : undefined;
 }
 
-/** Stores a successful read (snapshot, hash, read time); counts a publication when `published`. */
+/**
+ * Stores a successful read (snapshot, hash, read time); counts a publication when `published`. An
+ * application first seen without a trace (a request the SDK did not trace) takes the trace of the read that
+ * publishes it.
+ */
 export async function saveSnapshot(
   tx: Tx,
   job: SyncIds,
@@ -92,7 +134,8 @@ export async function saveSnapshot(
            snapshot = ${JSON.stringify(read.snapshot)}::jsonb, lead_id = COALESCE(${job.leadId ?? null}, lead_id),
            last_source = ${job.source}, last_synced_at = now(), last_read_at = ${read.readStartedAt}::timestamptz,
            last_published_at = CASE WHEN ${read.published} THEN now() ELSE last_published_at END,
-           publish_count = publish_count + ${read.published ? 1 : 0}, updated_at = now()
+           publish_count = publish_count + ${read.published ? 1 : 0},
+           trace_context = COALESCE(trace_context, ${activeTraceJson()}::jsonb), updated_at = now()
      WHERE tenant_id = ${job.tenantId} AND entrata_application_id = ${job.entrataApplicationId}`;
 }
 
@@ -120,5 +163,11 @@ export async function markWebhooks(
 export const findApplications = (tx: Tx, tenantId: string, entrataApplicationIds: string[]) =>
   tx.application.findMany({
     where: { tenantId, entrataApplicationId: { in: entrataApplicationIds } },
-    select: { entrataApplicationId: true, status: true, updatedAt: true, contentHash: true },
+    select: {
+      entrataApplicationId: true,
+      status: true,
+      updatedAt: true,
+      contentHash: true,
+      traceContext: true,
+    },
   });
