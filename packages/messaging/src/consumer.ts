@@ -9,6 +9,7 @@ import {
 } from '@autoverify/contracts';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { backoffDelay, defaultRetryPolicy, type RetryPolicy, sleep, validateRetryPolicy } from './backoff.ts';
+import { asReceived } from './encrypted-kafka.ts';
 import { InvalidEventError, PermanentError } from './errors.ts';
 import { deadLetterHeaders, errorText, headerNames } from './headers.ts';
 import type { IncomingMessage, KafkaClient, Subscription } from './kafka.ts';
@@ -82,12 +83,14 @@ export async function startConsumer<Tx>(options: ConsumerOptions<Tx>): Promise<R
   const stopSignal = new AbortController();
 
   const deadLetter = async (message: IncomingMessage, error: string, attempts: number) => {
+    // The bytes as received (still sealed, or refused as they came): never re-sealed with our key.
+    const received = asReceived(message);
     await kafka.publishRaw([
       {
         topic: dlqTopic,
         key: message.key,
-        value: message.value,
-        headers: deadLetterHeaders(message.headers, {
+        ...received,
+        headers: deadLetterHeaders(received.headers, {
           error,
           attempts,
           topic: message.topic,
@@ -168,6 +171,10 @@ export async function startConsumer<Tx>(options: ConsumerOptions<Tx>): Promise<R
         { topic: message.topic, partition: message.partition, offset: message.offset, replayTarget: target },
         'replay for another consumer: skipped',
       );
+      return;
+    }
+    if (message.refused !== undefined) {
+      await deadLetter(message, message.refused, 0);
       return;
     }
     let value: unknown;

@@ -7,7 +7,9 @@ export {
   type RunningConsumer,
   startConsumer,
 } from './consumer.ts';
+export { asReceived, withEventEncryption } from './encrypted-kafka.ts';
 export { formatProblems, InvalidEventError, PermanentError } from './errors.ts';
+export { ENCRYPTION_HEADER, EventSealError, openEvent, sealEvent } from './event-crypto.ts';
 export {
   type BuildOptions,
   buildEvent,
