@@ -77,7 +77,8 @@ export const commonEnv = {
     minimum: 1,
     maximum: 3650,
     default: 90,
-    description: 'Personal data is deleted this many days after its final state (docs/security.md "Retention").',
+    description:
+      'Personal data is deleted this many days after its final state (docs/security.md "Retention").',
   }),
   LOG_LEVEL: Type.Union(
     [

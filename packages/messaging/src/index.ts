@@ -46,6 +46,7 @@ export type { KafkaConnectionSecurity, KafkaSasl, KafkaSaslMechanism, KafkaTls }
 export { readRanges } from './kafka-read.ts';
 export type { Logger } from './logger.ts';
 export { Outbox } from './outbox.ts';
+export { eraseFromOutbox } from './outbox-erasure.ts';
 export {
   discardFailedOutbox,
   type FailedOutboxRow,

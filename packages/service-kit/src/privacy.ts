@@ -6,7 +6,14 @@
  */
 import { ApplicantErased, ApplicantErasureRequested, type EventOf } from '@autoverify/contracts';
 import type { Logger } from '@autoverify/logger';
-import { causedBy, type Handler, handle, type Outbox } from '@autoverify/messaging';
+import {
+  causedBy,
+  eraseFromOutbox,
+  type Handler,
+  handle,
+  type Outbox,
+  type Transactions,
+} from '@autoverify/messaging';
 import type { Clock } from './clock.ts';
 import type { Database } from './database.ts';
 import { defineJob, type JobWorker, worker } from './job.ts';
@@ -65,13 +72,23 @@ export function retentionWorker<Tx>(
   });
 }
 
-/** Erases the applicant in the consumer's transaction and records ApplicantErased in the same one. */
-export function erasureHandler<Tx>(service: string, erase: PrivacyParts<Tx>['erase']): Handler<Tx> {
+/**
+ * Erases the applicant in the consumer's transaction (the service's rows, then copies of events naming
+ * them in the outbox tables) and records ApplicantErased in the same one.
+ */
+export function erasureHandler<Tx>(
+  service: string,
+  erase: PrivacyParts<Tx>['erase'],
+  transactions: Pick<Transactions<Tx>, 'sql'>,
+): Handler<Tx> {
   return handle(
     ApplicantErasureRequested,
     async (event: EventOf<typeof ApplicantErasureRequested>, tx: Tx, { outbox, logger }) => {
       const { requestId, applicationId, applicantId } = event.payload;
-      const erased = await erase(tx, { tenantId: event.tenantId, applicationId, applicantId });
+      const erased = {
+        ...(await erase(tx, { tenantId: event.tenantId, applicationId, applicantId })),
+        ...(await eraseFromOutbox(transactions.sql(tx), applicantId)),
+      };
       await (outbox as Outbox<Tx>).add(
         tx,
         ApplicantErased,

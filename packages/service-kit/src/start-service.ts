@@ -106,7 +106,9 @@ export async function startService<
       if (privacy) await infrastructure.jobs.schedule(retentionJob.name, RETENTION_SCHEDULE);
       const handlers = parts.handlers ?? [];
       return {
-        handlers: privacy ? [...handlers, erasureHandler(definition.name, privacy.erase)] : handlers,
+        handlers: privacy
+          ? [...handlers, erasureHandler(definition.name, privacy.erase, infrastructure.transactions)]
+          : handlers,
         ...(parts.routes ? { routes: parts.routes } : {}),
       };
     },
