@@ -7,6 +7,7 @@ import { inviteContactsHandler } from './handlers/invite-contacts.ts';
 import { inviteSentHandler } from './handlers/invite-sent.ts';
 import { sendReminderJob } from './handlers/send-reminder.ts';
 import { sendReminder } from './jobs.ts';
+import { eraseApplicant, purgeExpired } from './store.ts';
 
 /** What reminder's handlers and jobs work with. */
 export type ReminderContext = ServiceContext<Env, Tx, object>;
@@ -19,5 +20,6 @@ export const reminderService = defineService({
   build: (ctx) => ({
     handlers: [inviteSentHandler(ctx), inviteContactsHandler(ctx), ...closeReminderHandlers(ctx)],
     jobs: [worker(sendReminder, sendReminderJob(ctx))],
+    privacy: { erase: (tx, { applicantId }) => eraseApplicant(tx, applicantId), purge: purgeExpired },
   }),
 });
