@@ -87,7 +87,7 @@ export function erasureHandler<Tx>(
       const { requestId, applicationId, applicantId } = event.payload;
       const erased = {
         ...(await erase(tx, { tenantId: event.tenantId, applicationId, applicantId })),
-        ...(await eraseFromOutbox(transactions.sql(tx), applicantId)),
+        ...(await eraseFromOutbox(transactions.sql(tx), { applicationId, applicantId })),
       };
       await (outbox as Outbox<Tx>).add(
         tx,
