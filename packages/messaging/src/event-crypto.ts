@@ -63,13 +63,12 @@ export function openEvent(keyring: EventKeyring, sealed: Buffer, keyRef: string)
   if (sealed.length < HEAD || sealed[0] !== FORMAT)
     throw new EventSealError('not a sealed event (unknown format)');
   const aad = Buffer.from(keyRef, 'utf8');
-  let o = 1;
-  const take = (n: number) => sealed.subarray(o, (o += n));
-  const wrapIv = take(IV);
-  const wrapped = take(KEY);
-  const wrapTag = take(TAG);
-  const iv = take(IV);
-  const tag = take(TAG);
+  const at = (start: number, length: number) => sealed.subarray(start, start + length);
+  const wrapIv = at(1, IV);
+  const wrapped = at(1 + IV, KEY);
+  const wrapTag = at(1 + IV + KEY, TAG);
+  const iv = at(1 + IV + KEY + TAG, IV);
+  const tag = at(1 + IV + KEY + TAG + IV, TAG);
   let plain: Buffer;
   try {
     const dataKey = ungcm(key, aad, wrapIv, wrapped, wrapTag);
