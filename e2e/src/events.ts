@@ -2,6 +2,8 @@
  * Reads (and, for replays, writes) the events of one stack's namespace on Kafka, so tests can assert on
  * what the services said to each other: the envelopes are the contracts of packages/contracts.
  */
+
+import { type EventKeyring, kafkaConnectionFromEnv } from '@autoverify/config';
 import {
   deadLetterTopic,
   type EnvelopeHeader,
@@ -13,8 +15,9 @@ import {
   topics,
 } from '@autoverify/contracts';
 import { createLogger } from '@autoverify/logger';
-import { createKafka, publishEvent } from '@autoverify/messaging';
-import { readTopic } from '@autoverify/testing';
+import { createKafka, ENCRYPTION_HEADER, openEvent, publishEvent } from '@autoverify/messaging';
+import { devKeyringFile } from '@autoverify/stack';
+import { readTopic, type TopicMessage } from '@autoverify/testing';
 
 export type Envelope<P = Record<string, unknown>> = EnvelopeHeader & { payload: P };
 
@@ -22,16 +25,31 @@ export class EventLog {
   readonly brokers: string[];
   readonly namespace: string;
 
+  /** The stack seals every event with its dev keyring: read back opened. */
+  readonly keyring: EventKeyring | undefined;
+
   constructor(brokers: string[], namespace: string) {
     this.brokers = brokers;
     this.namespace = namespace;
+    this.keyring = kafkaConnectionFromEnv({ EVENT_KEYRING_FILE: devKeyringFile }).keyring;
+  }
+
+  /** A message's envelope: opened when sealed, undefined when it is not JSON. */
+  private json(message: TopicMessage): unknown {
+    const keyRef = message.headers[ENCRYPTION_HEADER];
+    if (keyRef === undefined || !this.keyring || !message.value) return message.json;
+    try {
+      return JSON.parse(openEvent(this.keyring, message.value, keyRef).toString('utf8'));
+    } catch {
+      return undefined;
+    }
   }
 
   /** Every envelope on a topic so far (up to the high watermark when called), in partition order. */
   async all(topic: TopicId): Promise<Envelope[]> {
     const messages = await readTopic(this.brokers, topicName(topics[topic], this.namespace));
     return messages
-      .map((m) => m.json)
+      .map((m) => this.json(m))
       .filter((json): json is Envelope => typeof json === 'object' && json !== null);
   }
 
@@ -39,7 +57,7 @@ export class EventLog {
   async of<D extends EventDefinition>(definition: D, applicationId: string): Promise<EventOf<D>[]> {
     const messages = await readTopic(this.brokers, topicName(topicOfEvent(definition.type), this.namespace));
     return messages
-      .map((m) => m.json as EventOf<D> | undefined)
+      .map((m) => this.json(m) as EventOf<D> | undefined)
       .filter(
         (e): e is EventOf<D> =>
           e !== undefined &&
@@ -55,7 +73,9 @@ export class EventLog {
   ): Promise<{ envelope: Envelope | undefined; error: string; attempts: string; originalTopic: string }[]> {
     const messages = await readTopic(this.brokers, topicName(deadLetterTopic(consumer), this.namespace));
     return messages.map((m) => ({
-      envelope: typeof m.json === 'object' && m.json !== null ? (m.json as Envelope) : undefined,
+      envelope: ((json) => (typeof json === 'object' && json !== null ? (json as Envelope) : undefined))(
+        this.json(m),
+      ),
       error: m.headers['x-error'] ?? '',
       attempts: m.headers['x-attempts'] ?? '',
       originalTopic: m.headers['x-original-topic'] ?? '',
@@ -69,6 +89,7 @@ export class EventLog {
       clientId: 'e2e',
       namespace: this.namespace,
       logger: createLogger({ service: 'e2e', level: 'warn' }),
+      ...(this.keyring ? { keyring: this.keyring } : {}),
     });
     try {
       await publishEvent(kafka, envelope);

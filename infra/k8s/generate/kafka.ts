@@ -171,10 +171,12 @@ export function kafkaClientPatches(): Manifest[] {
               env: [
                 { name: 'KAFKA_SASL_USERNAME', value: kafkaUserName(app) },
                 { name: 'KAFKA_SASL_PASSWORD_FILE', value: '/var/run/secrets/kafka-user/password' },
+                { name: 'EVENT_KEYRING_FILE', value: '/var/run/secrets/event-keyring/keyring.json' },
               ],
               volumeMounts: [
                 { name: 'kafka-user', mountPath: '/var/run/secrets/kafka-user', readOnly: true },
                 { name: 'kafka-ca', mountPath: '/var/run/secrets/kafka-ca', readOnly: true },
+                { name: 'event-keyring', mountPath: '/var/run/secrets/event-keyring', readOnly: true },
               ],
             },
           ],
@@ -188,6 +190,11 @@ export function kafkaClientPatches(): Manifest[] {
             {
               name: 'kafka-ca',
               secret: { secretName: 'kafka-cluster-ca-cert', items: [{ key: 'ca.crt', path: 'ca.crt' }] },
+            },
+            // Per-tenant keys sealing every event (docs/security.md "Events on Kafka"); one Secret, all apps.
+            {
+              name: 'event-keyring',
+              secret: { secretName: 'event-keyring', items: [{ key: 'keyring.json', path: 'keyring.json' }] },
             },
           ],
         },

@@ -73,6 +73,16 @@ export const commonEnv = {
   }),
   ...kafkaEnv,
   PORT: Type.Integer({ minimum: 0, maximum: 65535 }),
+  // Optional (service-kit reads `?? 90`): code that builds a service's env by hand (tests) need not name it.
+  RETENTION_DAYS: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      maximum: 3650,
+      default: 90,
+      description:
+        'Personal data is deleted this many days after its final state (docs/security.md "Retention").',
+    }),
+  ),
   LOG_LEVEL: Type.Union(
     [
       Type.Literal('fatal'),

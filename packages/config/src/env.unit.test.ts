@@ -44,6 +44,7 @@ describe('loadEnv', () => {
       PORT: 3001,
       KAFKA_NAMESPACE: 'autoverify',
       LOG_LEVEL: 'info',
+      RETENTION_DAYS: 90,
       FEATURE_ON: true,
       RATE: 2.5,
       PORTS: [1, 2, 3],

@@ -6,6 +6,7 @@ export {
   kafkaConnectionFromEnv,
   kafkaEnv,
 } from './kafka-env.ts';
+export { type EventKeyring, parseKeyring, type TenantKeys } from './keyring.ts';
 export { collectProblems, formatPath, type Problem } from './problems.ts';
 export {
   type LoadTenantsOptions,

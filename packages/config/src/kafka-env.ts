@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import Type from 'typebox';
 import { ConfigError } from './errors.ts';
+import { type EventKeyring, parseKeyring } from './keyring.ts';
 
 /**
  * How to reach Kafka: brokers, namespace, TLS and SASL. Secrets come from files (mounted Secrets), never
@@ -36,6 +37,12 @@ export const kafkaEnv = {
       description: 'File holding the SASL password (a trailing newline is ignored).',
     }),
   ),
+  EVENT_KEYRING_FILE: Type.Optional(
+    Type.String({
+      minLength: 1,
+      description: 'JSON keyring sealing every event (per-tenant AES-256-GCM keys; docs/security.md).',
+    }),
+  ),
 };
 
 export interface KafkaConnectionEnv {
@@ -46,12 +53,15 @@ export interface KafkaConnectionEnv {
   KAFKA_SASL_MECHANISM?: 'scram-sha-512' | 'scram-sha-256' | 'plain';
   KAFKA_SASL_USERNAME?: string;
   KAFKA_SASL_PASSWORD_FILE?: string;
+  EVENT_KEYRING_FILE?: string;
 }
 
 /** The shape @autoverify/messaging's createKafka takes (KafkaConnectionSecurity), with the files read. */
 export interface KafkaConnection {
   ssl?: boolean | { ca?: string; cert?: string; key?: string };
   sasl?: { mechanism: 'scram-sha-512' | 'scram-sha-256' | 'plain'; username: string; password: string };
+  /** Seals events on publish, opens and checks them on consume (EVENT_KEYRING_FILE). */
+  keyring?: EventKeyring;
 }
 
 /**
@@ -115,6 +125,13 @@ export function kafkaConnectionFromEnv(
     if (env.KAFKA_SASL_USERNAME && password !== undefined)
       connection.sasl = { mechanism, username: env.KAFKA_SASL_USERNAME, password };
   }
+  let keyring: EventKeyring | undefined;
+  read('EVENT_KEYRING_FILE', (text) => {
+    const parsed = parseKeyring(text);
+    keyring = parsed.keyring;
+    return parsed.problems.length > 0 ? parsed.problems.join('; ') : undefined;
+  });
+  if (keyring) connection.keyring = keyring;
   if (problems.length > 0) throw new ConfigError('Invalid Kafka connection configuration', problems);
   return connection;
 }

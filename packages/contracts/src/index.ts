@@ -2,6 +2,7 @@ export * from './envelope.ts';
 export * from './events/applications.ts';
 export * from './events/common.ts';
 export * from './events/notifications.ts';
+export * from './events/privacy.ts';
 export * from './events/reminders.ts';
 export * from './events/report-sync.ts';
 export * from './events/verifications.ts';

@@ -7,6 +7,7 @@ import {
   ApplicationSubmittedV3,
 } from './events/applications.ts';
 import { NotificationFailed, NotificationRequested, NotificationSent } from './events/notifications.ts';
+import { ApplicantErased, ApplicantErasureRequested } from './events/privacy.ts';
 import { ReminderCancelled, ReminderScheduled } from './events/reminders.ts';
 import { ReportSynced, ReportSyncFailed } from './events/report-sync.ts';
 import {
@@ -102,17 +103,34 @@ export const topics = {
     producers: ['report-sync'],
     events: [ReportSynced, ReportSyncFailed],
   },
+  erasureRequests: {
+    name: 'erasure-requests',
+    description: "Data-subject requests to erase one applicant's personal data (support publishes them).",
+    partitions: 6,
+    retentionMs: 30 * DAY_MS,
+    // Written by support (the console writes every event topic); no service produces requests.
+    producers: [],
+    events: [ApplicantErasureRequested],
+  },
+  erasures: {
+    name: 'erasures',
+    description: 'Each service confirming what it erased for a request: the audit trail support keeps.',
+    partitions: 6,
+    retentionMs: 30 * DAY_MS,
+    producers: ['ingest', 'invite', 'reminder', 'notify', 'report-sync'],
+    events: [ApplicantErased],
+  },
 } as const satisfies Record<string, TopicDefinition>;
 
 export type TopicId = keyof typeof topics;
 
 /** Which topics each service's consumer group reads. */
 export const subscriptions: Record<ServiceName, readonly TopicId[]> = {
-  ingest: ['invites'],
-  invite: ['applications', 'platformEvents'],
-  reminder: ['invites', 'platformEvents', 'notificationRequests'],
-  notify: ['notificationRequests'],
-  'report-sync': ['platformEvents'],
+  ingest: ['invites', 'erasureRequests'],
+  invite: ['applications', 'platformEvents', 'erasureRequests'],
+  reminder: ['invites', 'platformEvents', 'notificationRequests', 'erasureRequests'],
+  notify: ['notificationRequests', 'erasureRequests'],
+  'report-sync': ['platformEvents', 'erasureRequests'],
 };
 
 /** A consumer's poison messages go to its own dead-letter topic. */

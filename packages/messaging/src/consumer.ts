@@ -9,11 +9,12 @@ import {
 } from '@autoverify/contracts';
 import { type Meter, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { backoffDelay, defaultRetryPolicy, type RetryPolicy, sleep, validateRetryPolicy } from './backoff.ts';
+import { asReceived } from './encrypted-kafka.ts';
 import { InvalidEventError, PermanentError } from './errors.ts';
 import { deadLetterHeaders, errorText, headerNames } from './headers.ts';
 import type { IncomingMessage, KafkaClient, Subscription } from './kafka.ts';
 import type { Logger } from './logger.ts';
-import { consumerMetrics, observeConsumerLag } from './metrics.ts';
+import { consumerMetrics, type DeadLetterReason, observeConsumerLag } from './metrics.ts';
 import { Outbox } from './outbox.ts';
 import { type Transactions, wakeRelayAfterCommit } from './sql.ts';
 import { contextFrom, tracer } from './tracing.ts';
@@ -93,14 +94,16 @@ export async function startConsumer<Tx>(options: ConsumerOptions<Tx>): Promise<R
     message: IncomingMessage,
     error: string,
     attempts: number,
-    reason: 'invalid' | 'permanent' | 'retries-exhausted',
+    reason: DeadLetterReason,
   ) => {
+    // The bytes as received (still sealed, or refused as they came): never re-sealed with our key.
+    const received = asReceived(message);
     await kafka.publishRaw([
       {
         topic: dlqTopic,
         key: message.key,
-        value: message.value,
-        headers: deadLetterHeaders(message.headers, {
+        ...received,
+        headers: deadLetterHeaders(received.headers, {
           error,
           attempts,
           topic: message.topic,
@@ -185,6 +188,10 @@ export async function startConsumer<Tx>(options: ConsumerOptions<Tx>): Promise<R
         { topic: message.topic, partition: message.partition, offset: message.offset, replayTarget: target },
         'replay for another consumer: skipped',
       );
+      return;
+    }
+    if (message.refused !== undefined) {
+      await deadLetter(message, message.refused, 0, 'refused');
       return;
     }
     let value: unknown;

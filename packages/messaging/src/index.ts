@@ -7,7 +7,9 @@ export {
   type RunningConsumer,
   startConsumer,
 } from './consumer.ts';
+export { asReceived, withEventEncryption } from './encrypted-kafka.ts';
 export { formatProblems, InvalidEventError, PermanentError } from './errors.ts';
+export { ENCRYPTION_HEADER, EventSealError, openEvent, sealEvent } from './event-crypto.ts';
 export {
   type BuildOptions,
   buildEvent,
@@ -46,6 +48,7 @@ export { readRanges } from './kafka-read.ts';
 export type { Logger } from './logger.ts';
 export { type ConsumerMetrics, consumerMetrics, observeConsumerLag, observeOutbox } from './metrics.ts';
 export { OUTBOX_NOTIFY_CHANNEL, Outbox } from './outbox.ts';
+export { eraseFromOutbox } from './outbox-erasure.ts';
 export {
   discardFailedOutbox,
   type FailedOutboxRow,

@@ -1,6 +1,8 @@
 import './kafkajs-timer-warning.ts';
+import type { EventKeyring } from '@autoverify/config';
 import type { TopicDefinition } from '@autoverify/contracts';
 import { type Admin, Kafka, type KafkaConfig, logLevel, Partitioners, type Producer } from 'kafkajs';
+import { withEventEncryption } from './encrypted-kafka.ts';
 import type { Headers } from './headers.ts';
 import { consumerLag, createMissingTopics, type PartitionLag, type TopicSpec } from './kafka-admin.ts';
 import { type KafkaConnectionSecurity, kafkajsSecurity } from './kafka-connection.ts';
@@ -22,6 +24,8 @@ export interface OutgoingRecord {
   key: string | null;
   value: Buffer | string | null;
   headers?: Headers;
+  /** Publish the bytes as they are, never sealed (a refused message dead-lettered as it came). */
+  unsealed?: boolean;
 }
 
 export interface IncomingMessage {
@@ -33,6 +37,10 @@ export interface IncomingMessage {
   value: Buffer | null;
   headers: Headers;
   timestamp: string;
+  /** With a keyring: the bytes and headers as received, before they were opened (see withEventEncryption). */
+  sealed?: { value: Buffer | null; headers: Headers };
+  /** With a keyring: why the message could not be opened (forged, unknown key, not sealed); value is untouched. */
+  refused?: string;
   /** Tells the group coordinator this member is alive during long processing (retries). */
   heartbeat(): Promise<void>;
 }
@@ -116,6 +124,8 @@ export interface KafkaClient {
 }
 
 export interface KafkaOptions extends KafkaConnectionSecurity {
+  /** Seal every event published and open every event read (EVENT_KEYRING_FILE via kafkaConnectionFromEnv). */
+  keyring?: EventKeyring;
   brokers: string[] | string;
   clientId: string;
   namespace?: string;
@@ -181,7 +191,7 @@ export function createKafka(options: KafkaOptions): KafkaClient {
     }
   };
 
-  return {
+  const client: KafkaClient = {
     namespace,
     clientId: options.clientId,
     logger: options.logger,
@@ -317,4 +327,5 @@ export function createKafka(options: KafkaOptions): KafkaClient {
       if (p) await (await p.catch(() => undefined))?.disconnect();
     },
   };
+  return options.keyring ? withEventEncryption(client, options.keyring) : client;
 }

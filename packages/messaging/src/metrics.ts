@@ -8,12 +8,15 @@ import type { KafkaClient } from './kafka.ts';
 import type { Logger } from './logger.ts';
 import type { Transactions } from './sql.ts';
 
+/** Why a message went to the dead letters: `refused` = sealed with a key we do not hold, or altered. */
+export type DeadLetterReason = 'invalid' | 'refused' | 'permanent' | 'retries-exhausted';
+
 export interface ConsumerMetrics {
   /** An event reached its end here: handled, skipped as a duplicate, or not handled by this consumer. */
   consumed(topic: string, eventType: string, outcome: 'processed' | 'duplicate' | 'ignored'): void;
   /** A handler attempt threw (it is retried, or dead-lettered when it was the last). */
   failed(topic: string): void;
-  deadLettered(topic: string, reason: 'invalid' | 'permanent' | 'retries-exhausted'): void;
+  deadLettered(topic: string, reason: DeadLetterReason): void;
   /** How long after it happened an event was handled: end-to-end latency per hop (invite latency). */
   handledAfter(eventType: string, seconds: number): void;
 }

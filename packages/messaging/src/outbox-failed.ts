@@ -9,6 +9,7 @@
  * row (after fixing the cause, e.g. the broker limit) or discards it; both release the key.
  */
 
+import { EventSealError } from './event-crypto.ts';
 import { OUTBOX_NOTIFY_CHANNEL } from './outbox.ts';
 import type { Sql } from './sql.ts';
 
@@ -30,7 +31,8 @@ export class UnpublishableRowError extends Error {
 /** True when `error` (or what it wraps) says that this record cannot be published. */
 export function isRowError(error: unknown): boolean {
   for (let e = error, depth = 0; e && depth < 5; depth++) {
-    if (e instanceof UnpublishableRowError) return true;
+    // A tenant without a key in the keyring: set its rows aside (visible) rather than stop every tenant.
+    if (e instanceof UnpublishableRowError || e instanceof EventSealError) return true;
     const { type, cause, originalError } = e as { type?: unknown; cause?: unknown; originalError?: unknown };
     if (typeof type === 'string' && ROW_ERROR_TYPES.has(type)) return true;
     e = cause ?? originalError;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { EventSealError } from './event-crypto.ts';
 import { isRowError, UnpublishableRowError } from './outbox-failed.ts';
 
 describe('isRowError', () => {
@@ -12,6 +13,7 @@ describe('isRowError', () => {
       isRowError({ name: 'KafkaJSNonRetriableError', originalError: { type: 'MESSAGE_TOO_LARGE' } }),
     ).toBe(true);
     expect(isRowError(new UnpublishableRowError('no envelope'))).toBe(true);
+    expect(isRowError(new EventSealError('cannot seal: no key for tenant "zeta" in the keyring'))).toBe(true);
   });
 
   it('is false for outages and broker state, so an outage never sets rows aside', () => {

@@ -41,6 +41,16 @@ export {
   type WorkOptions,
 } from './jobs.ts';
 export type { Lifecycle, RunServiceOptions, StopHook } from './lifecycle.ts';
+export {
+  type ErasedCounts,
+  type ErasureRequest,
+  erasureHandler,
+  type PrivacyParts,
+  RETENTION_SCHEDULE,
+  retentionCutoff,
+  retentionJob,
+  retentionWorker,
+} from './privacy.ts';
 export { consumerLivenessCheck } from './probes.ts';
 export { type FieldError, PROBLEM_CONTENT_TYPE, type Problem, sendProblem } from './problem.ts';
 export { runService } from './run-service.ts';

@@ -15,12 +15,15 @@ import type { ConsumerService, EventServiceEnv } from './event-service.ts';
 import type { HttpServer } from './http.ts';
 import type { Jobs, JobWorker } from './job.ts';
 import type { StopHook } from './lifecycle.ts';
+import type { PrivacyParts } from './privacy.ts';
 
 /** The variables service-kit reads: spread `commonEnv` and add HOST and the service's default PORT. */
 export interface ServiceEnv extends EventServiceEnv {
   LOG_LEVEL: string;
   /** Services configured per customer have one; ctx.tenants throws without it. */
   TENANTS_FILE?: string;
+  /** Days personal data is kept after its final state (commonEnv, default 90). */
+  RETENTION_DAYS?: number;
 }
 
 /** A service's own generated PrismaClient (structural: service-kit has no generated client). */
@@ -64,6 +67,11 @@ export interface ServiceParts<Tx> {
   jobs?: JobWorker[];
   /** Adds the service's routes (webhooks, admin API) to its HTTP server. */
   routes?: (app: HttpServer) => void | Promise<void>;
+  /**
+   * A service holding personal data: its erasure and retention store functions. service-kit handles
+   * ApplicantErasureRequested with `erase` (publishing ApplicantErased) and runs `purge` daily.
+   */
+  privacy?: PrivacyParts<Tx>;
 }
 
 export interface ServiceDefinition<

@@ -8,6 +8,7 @@ import { type EventServiceInfrastructure, startEventService } from './event-serv
 import type { HttpServer } from './http.ts';
 import { type Jobs, jobsOn, startWorkers } from './job.ts';
 import type { StopHook } from './lifecycle.ts';
+import { erasureHandler, RETENTION_SCHEDULE, retentionJob, retentionWorker } from './privacy.ts';
 import type { ServiceClient, ServiceContext, ServiceDefinition, ServiceEnv, TxOf } from './service.ts';
 
 /** What main.ts (runService) or a test (startServiceUnderTest) hands a definition to start it. */
@@ -102,10 +103,21 @@ export async function startService<
         },
       };
       const parts = await definition.build(ctx);
-      await startWorkers(infrastructure.jobs, parts.jobs ?? [], {
+      const privacy = parts.privacy;
+      const retention = privacy
+        ? [retentionWorker({ ...ctx, retentionDays: env.RETENTION_DAYS ?? 90 }, privacy.purge)]
+        : [];
+      await startWorkers(infrastructure.jobs, [...(parts.jobs ?? []), ...retention], {
         ...(runtime.jobPollingSeconds ? { pollingIntervalSeconds: runtime.jobPollingSeconds } : {}),
       });
-      return { handlers: parts.handlers ?? [], ...(parts.routes ? { routes: parts.routes } : {}) };
+      if (privacy) await infrastructure.jobs.schedule(retentionJob.name, RETENTION_SCHEDULE);
+      const handlers = parts.handlers ?? [];
+      return {
+        handlers: privacy
+          ? [...handlers, erasureHandler(definition.name, privacy.erase, infrastructure.transactions)]
+          : handlers,
+        ...(parts.routes ? { routes: parts.routes } : {}),
+      };
     },
   });
   return { app: service.app, ...views(service), clock, ...(service.url ? { url: service.url } : {}) };

@@ -5,7 +5,7 @@
  * logger and `onStop`, and starts the service (defined.ts does it for a defineService definition).
  */
 import { basename, resolve } from 'node:path';
-import { loadTenants, type Tenants } from '@autoverify/config';
+import { kafkaConnectionFromEnv, loadTenants, type Tenants } from '@autoverify/config';
 import {
   allTopics,
   type EventDefinition,
@@ -29,12 +29,12 @@ import { type Sandbox, type SandboxOptions, startSandbox } from '@autoverify/san
 import {
   dropWhenIdle,
   migrateTestDatabase,
-  readTopic,
   type TestDatabase,
   type TestKafka,
   testKafka,
   testSecrets,
   writeTenantsFile,
+  writeTestKeyring,
 } from '@autoverify/testing';
 
 type StopFn = () => Promise<void> | void;
@@ -79,6 +79,11 @@ export interface ServiceUnderTestOptions<T> {
   secrets?: Record<string, string>;
   /** Topics to create (default: every topic in the registry). */
   topics?: readonly Pick<TopicDefinition, 'name' | 'partitions' | 'retentionMs'>[];
+  /**
+   * Seal every event with a fresh test keyring (EVENT_KEYRING_FILE), as production does: the service and
+   * the harness's own client (publish, events) share it.
+   */
+  encryptEvents?: boolean;
   /** Start the in-process sandbox (free ports, silent); options are merged over those defaults. */
   sandbox?: boolean | SandboxOptions;
   /** Log level of the test logger and the LOG_LEVEL passed on; env TEST_LOG_LEVEL wins (default silent). */
@@ -153,11 +158,14 @@ export async function startHarness<T>(options: ServiceUnderTestOptions<T>): Prom
     if (namespaced.status === 'rejected') throw namespaced.reason;
     const database = migrated.value;
     const kafkaNs = namespaced.value;
+    const keyringFile = options.encryptEvents ? writeTestKeyring(`${name}-test`) : undefined;
+    if (keyringFile) onStop('keyring file', () => keyringFile.cleanup());
     const kafka = createKafka({
       brokers: kafkaNs.brokers,
       clientId: `${name}-test`,
       namespace: kafkaNs.namespace,
       logger,
+      ...(keyringFile ? kafkaConnectionFromEnv({ EVENT_KEYRING_FILE: keyringFile.path }) : {}),
     });
     onStop('test kafka client', () => kafka.disconnect());
     await ensureTopics(kafka, options.topics ?? allTopics());
@@ -180,6 +188,7 @@ export async function startHarness<T>(options: ServiceUnderTestOptions<T>): Prom
       PORT: '0',
       HOST: '127.0.0.1',
       LOG_LEVEL: level,
+      ...(keyringFile ? { EVENT_KEYRING_FILE: keyringFile.path } : {}),
     };
     let tenants: { loaded: Tenants; path: string } | undefined;
     const requireTenants = () => tenants ?? missing('tenants', 'tenants');
@@ -222,9 +231,10 @@ export async function startHarness<T>(options: ServiceUnderTestOptions<T>): Prom
         for (const envelope of envelopes) await publishEvent(kafka, envelope);
       },
       async events(topic, type) {
-        const messages = await readTopic(kafkaNs.brokers, topicName(topic, kafkaNs.namespace));
+        // Through the client, so sealed events are read opened.
+        const messages = await kafka.readTopic(topicName(topic, kafkaNs.namespace));
         return messages
-          .map((m) => m.json as TestEnvelope | undefined)
+          .map((m) => parseJson(m.value) as TestEnvelope | undefined)
           .filter((e): e is TestEnvelope => e !== undefined && (type === undefined || e.type === type));
       },
       stop,
@@ -236,6 +246,14 @@ export async function startHarness<T>(options: ServiceUnderTestOptions<T>): Prom
       logger.error({ err: stopError }, 'clean-up after a failed start failed'),
     );
     throw error;
+  }
+}
+
+function parseJson(value: Buffer | null): unknown {
+  try {
+    return value ? JSON.parse(value.toString('utf8')) : undefined;
+  } catch {
+    return undefined;
   }
 }
 

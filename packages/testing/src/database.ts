@@ -74,3 +74,31 @@ export async function dropWhenIdle(
   }
   await database.drop();
 }
+
+/**
+ * Where any of `values` (an applicant's email, phone, name, link…) is still stored: every table of the
+ * database, every column, compared case-insensitively as text (a row's whole text form), so a column
+ * added later is covered without changing the test. Returns `table: rows` for each table that still has one.
+ */
+export async function findStoredValues(databaseUrl: string, values: string[]): Promise<string[]> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows: tables } = await client.query<{ name: string }>(
+      "SELECT quote_ident(table_name) AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'",
+    );
+    const patterns = values.map((v) => `%${v.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    const found: string[] = [];
+    for (const { name } of tables) {
+      // Test code: table names come from the catalogue, quoted by PostgreSQL itself.
+      const { rows } = await client.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM ${name} t WHERE t::text ILIKE ANY($1::text[])`,
+        [patterns],
+      );
+      if ((rows[0]?.n ?? 0) > 0) found.push(`${name}: ${rows[0]?.n}`);
+    }
+    return found;
+  } finally {
+    await client.end();
+  }
+}

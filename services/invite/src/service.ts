@@ -10,6 +10,7 @@ import { resendInvite } from './handlers/resend-invite.ts';
 import { verificationCompletedHandler } from './handlers/verification-completed.ts';
 import { adminRoutes } from './http/admin-routes.ts';
 import { createVerificationRequest, expireInvite } from './jobs.ts';
+import { eraseApplicant, purgeExpired } from './store/privacy.ts';
 
 export interface InviteOptions {
   /** How long the platform client waits for an answer (the client's own default; tests use a short one). */
@@ -45,6 +46,7 @@ export const inviteService = defineService({
         worker(createVerificationRequest, createVerificationRequestJob(ctx)),
         worker(expireInvite, expireInviteJob(ctx)),
       ],
+      privacy: { erase: (tx, { applicantId }) => eraseApplicant(tx, applicantId), purge: purgeExpired },
       routes: (app) =>
         adminRoutes(app, {
           tokens: [env.ADMIN_TOKEN, env.ADMIN_TOKEN_PREVIOUS],

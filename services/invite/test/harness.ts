@@ -72,6 +72,8 @@ export async function startInviteTest(options: {
       ...options.env,
     }),
     listen: false,
+    // As in production: every event on Kafka is sealed with the (test) keyring.
+    encryptEvents: true,
     // Short, so a test can make the platform answer too late (a delay fault) without waiting long.
     options: { platformTimeoutMs: 2000 },
   });

@@ -9,6 +9,7 @@ import { unsubscribeRoutes } from './http/unsubscribe.ts';
 import { sendNotification } from './jobs.ts';
 import { type EmailProvider, smtpEmailProvider } from './providers/email.ts';
 import { type SmsProvider, twilioSmsProvider } from './providers/sms.ts';
+import { eraseApplicant, purgeExpired } from './store.ts';
 
 /** What notify's handlers, jobs and routes work with: the shared context and notify's two providers. */
 export interface NotifyContext extends ServiceContext<NotifyEnv, Tx, object> {
@@ -44,6 +45,7 @@ export const notifyService = defineService({
     return {
       handlers: [notificationRequestedHandler(ctx)],
       jobs: [worker(sendNotification, sendNotificationJob(ctx))],
+      privacy: { erase: (tx, { applicantId }) => eraseApplicant(tx, applicantId), purge: purgeExpired },
       async routes(app) {
         await app.register(async (scope) => twilioWebhookRoutes(scope, ctx));
         await app.register(async (scope) => unsubscribeRoutes(scope, ctx));

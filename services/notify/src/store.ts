@@ -225,3 +225,61 @@ export async function markUndelivered(
   });
   return row ? rowOf(row) : undefined;
 }
+
+/**
+ * Erasure of one applicant: their notifications (address, name, link, SMS text), the provider callbacks of
+ * those messages, the SMS they sent us, and the opt-outs of their addresses (the person asked to be
+ * forgotten; docs/security.md "Erasure").
+ */
+export async function eraseApplicant(tx: Tx, applicantId: string) {
+  const rows = await tx.notification.findMany({
+    where: { applicantId },
+    select: { recipient: true, providerMessageId: true },
+  });
+  const addresses = [...new Set(rows.flatMap((r) => [r.recipient, r.recipient.toLowerCase()]))];
+  const sids = rows.flatMap((r) => (r.providerMessageId ? [r.providerMessageId] : []));
+  const callbacks = await tx.deliveryCallback.deleteMany({ where: { messageSid: { in: sids } } });
+  const inbound = await tx.inboundMessage.deleteMany({ where: { fromNumber: { in: addresses } } });
+  const suppressions = await tx.suppression.deleteMany({ where: { address: { in: addresses } } });
+  const notifications = await tx.notification.deleteMany({ where: { applicantId } });
+  return {
+    notifications: notifications.count,
+    delivery_callbacks: callbacks.count,
+    inbound_messages: inbound.count,
+    suppressions: suppressions.count,
+  };
+}
+
+/**
+ * Retention: notifications in a final state (sent, failed) unchanged since `cutoff`, with their callbacks;
+ * inbound SMS received before it. Opt-outs are kept: they must be honoured as long as we may send.
+ */
+export async function purgeExpired(tx: Tx, cutoff: Date, limit: number) {
+  const old = await tx.notification.findMany({
+    where: { status: { in: ['sent', 'failed'] }, updatedAt: { lt: cutoff } },
+    select: { notificationId: true, providerMessageId: true },
+    take: limit,
+  });
+  const sids = old.flatMap((r) => (r.providerMessageId ? [r.providerMessageId] : []));
+  const callbacks = await tx.deliveryCallback.deleteMany({ where: { messageSid: { in: sids } } });
+  const notifications = await tx.notification.deleteMany({
+    where: { notificationId: { in: old.map((r) => r.notificationId) } },
+  });
+  const inbound = await tx.inboundMessage.deleteMany({
+    where: { messageSid: { in: await oldInbound(tx, cutoff, limit) } },
+  });
+  return {
+    notifications: notifications.count,
+    delivery_callbacks: callbacks.count,
+    inbound_messages: inbound.count,
+  };
+}
+
+const oldInbound = async (tx: Tx, cutoff: Date, limit: number) =>
+  (
+    await tx.inboundMessage.findMany({
+      where: { receivedAt: { lt: cutoff } },
+      select: { messageSid: true },
+      take: limit,
+    })
+  ).map((r) => r.messageSid);

@@ -18,7 +18,7 @@ import type { Logger } from '@autoverify/logger';
 import { prismaTransactions, type Sql } from '@autoverify/messaging';
 import type { Sandbox } from '@autoverify/sandbox';
 import type { RunningService } from '@autoverify/service-kit';
-import { startServiceUnderTest } from '@autoverify/service-testing';
+import { type ServiceUnderTest, startServiceUnderTest } from '@autoverify/service-testing';
 import { testTenant, testTenantsFile, waitFor } from '@autoverify/testing';
 import { PrismaClient, type Tx } from '../src/db.ts';
 import { notifyService } from '../src/service.ts';
@@ -51,6 +51,8 @@ export const tenantsFile = testTenantsFile(
 type Outcome = EventOf<typeof NotificationSent> | EventOf<typeof NotificationFailed>;
 
 export interface Harness {
+  /** The generic harness underneath (publish any event, read any topic, the database). */
+  base: ServiceUnderTest<RunningService<Tx>>;
   sandbox: Sandbox;
   notify: RunningService<Tx>;
   notifyUrl: string;
@@ -94,7 +96,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     serviceDir: fileURLToPath(new URL('..', import.meta.url)),
     logLevel: options.logger ? 'info' : 'warn',
     ...(options.logger ? { logger: options.logger } : {}),
-    topics: [topics.notificationRequests, topics.notificationOutcomes, deadLetterTopic('notify')],
+    topics: [
+      topics.notificationRequests,
+      topics.notificationOutcomes,
+      topics.erasureRequests,
+      topics.erasures,
+      deadLetterTopic('notify'),
+    ],
+    // As in production: every event on Kafka is sealed with the (test) keyring.
+    encryptEvents: true,
     sandbox: {
       notifyBaseUrl: notifyUrl,
       smsStatusDelayMs: 50,
@@ -133,6 +143,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     const outcomesFor = (notificationId: string) =>
       outcomes.filter((o) => o.payload.notificationId === notificationId);
     return {
+      base: h,
       sandbox: h.sandbox,
       notify: h.service,
       notifyUrl,

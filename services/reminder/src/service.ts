@@ -8,6 +8,7 @@ import { inviteSentHandler } from './handlers/invite-sent.ts';
 import { sendReminderJob } from './handlers/send-reminder.ts';
 import { sendReminder } from './jobs.ts';
 import { reminderMetrics } from './metrics.ts';
+import { eraseApplicant, purgeExpired } from './store.ts';
 
 /** What reminder's handlers and jobs work with. */
 export type ReminderContext = ServiceContext<Env, Tx, object>;
@@ -24,6 +25,7 @@ export const reminderService = defineService({
       handlers: [inviteSentHandler(ctx), inviteContactsHandler(ctx), ...closeReminderHandlers(ctx)],
       // Counted after the run's transaction committed: a rolled-back run is retried, not counted twice.
       jobs: [worker(sendReminder, async (data) => metrics.fired(await send(data)))],
+      privacy: { erase: (tx, { applicantId }) => eraseApplicant(tx, applicantId), purge: purgeExpired },
     };
   },
 });

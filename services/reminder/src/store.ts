@@ -209,3 +209,43 @@ export async function rescheduleReminder(tx: Tx, id: string, dueAt: Date): Promi
 
 /** Reminders planned and not yet fired or stopped (the pending-reminders gauge, read on each scrape). */
 export const countScheduled = (tx: Tx) => tx.reminder.count({ where: { status: 'scheduled' } });
+
+/** Erasure of one applicant: their invites (verification links), contacts, reminders and closures. */
+export async function eraseApplicant(tx: Tx, applicantId: string) {
+  const where = { applicantId };
+  const [contacts, reminders, closures, invites] = [
+    await tx.contact.deleteMany({ where }),
+    await tx.reminder.deleteMany({ where }),
+    await tx.closure.deleteMany({ where }),
+    await tx.invite.deleteMany({ where }),
+  ];
+  return {
+    invites: invites.count,
+    contacts: contacts.count,
+    reminders: reminders.count,
+    closures: closures.count,
+  };
+}
+
+/**
+ * Retention: an applicant×kind whose invite expired and has not changed since `cutoff` can get no more
+ * reminders; it goes with its contacts, reminders and closure. Contacts seen before `cutoff` without such
+ * an invite (a NotificationRequested never followed by InviteSent) go too.
+ */
+export async function purgeExpired(tx: Tx, cutoff: Date, limit: number) {
+  const done = await tx.invite.findMany({
+    where: { updatedAt: { lt: cutoff }, expiresAt: { lt: cutoff } },
+    select: { applicantId: true, kind: true },
+    take: limit,
+  });
+  const where = { OR: done.map(({ applicantId, kind }) => ({ applicantId, kind })) };
+  const some = done.length > 0;
+  const count = async (run: () => Promise<{ count: number }>) => (some ? (await run()).count : 0);
+  const reminders = await count(() => tx.reminder.deleteMany({ where }));
+  const closures = await count(() => tx.closure.deleteMany({ where }));
+  const invites = await count(() => tx.invite.deleteMany({ where }));
+  const contacts =
+    (await count(() => tx.contact.deleteMany({ where }))) +
+    (await tx.contact.deleteMany({ where: { observedAt: { lt: cutoff } } })).count;
+  return { invites, contacts, reminders, closures };
+}

@@ -10,6 +10,7 @@ import { reportCompletedHandler } from './handlers/report-completed.ts';
 import { syncReportJob } from './handlers/sync-report.ts';
 import { adminRoutes } from './http/admin.ts';
 import { defineSyncReport, type SyncReportJob } from './jobs.ts';
+import { eraseApplicant, purgeExpired } from './store.ts';
 
 /** Settings a test may shorten; production runs with these values. */
 export interface ReportSyncOptions {
@@ -65,6 +66,7 @@ export const reportSyncService = defineService({
     return {
       handlers: [reportCompletedHandler(ctx)],
       jobs: [worker(syncReport, syncReportJob(ctx))],
+      privacy: { erase: (tx, { applicantId }) => eraseApplicant(tx, applicantId), purge: purgeExpired },
       async routes(app) {
         // Without a token the admin routes do not exist (404) rather than being open.
         if (!ctx.env.ADMIN_TOKEN) return;

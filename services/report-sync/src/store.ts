@@ -191,3 +191,43 @@ export async function listReports(
   });
   return rows.map(rowOf);
 }
+
+/**
+ * Erasure of one applicant: the reports of that applicant alone go (with their support actions); a report
+ * shared with co-applicants loses the applicant's id and every free text that could name them (the file
+ * name carries a last name).
+ */
+export async function eraseApplicant(tx: Tx, applicantId: string) {
+  const reports = await tx.report.findMany({
+    where: { applicantIds: { has: applicantId } },
+    select: { reportId: true, applicantIds: true },
+  });
+  const own = reports.filter((r) => r.applicantIds.every((id) => id === applicantId)).map((r) => r.reportId);
+  const actions = await tx.reportAction.deleteMany({ where: { reportId: { in: own } } });
+  const deleted = await tx.report.deleteMany({ where: { reportId: { in: own } } });
+  const shared = reports.filter((r) => !own.includes(r.reportId));
+  for (const r of shared)
+    await tx.report.update({
+      where: { reportId: r.reportId },
+      data: {
+        applicantIds: r.applicantIds.filter((id) => id !== applicantId),
+        fileName: null,
+        lastError: null,
+        note: null,
+      },
+    });
+  return { reports: deleted.count + shared.length, report_actions: actions.count };
+}
+
+/** Retention: reports in a final state (synced, failed) unchanged since `cutoff`, with their actions. */
+export async function purgeExpired(tx: Tx, cutoff: Date, limit: number) {
+  const old = await tx.report.findMany({
+    where: { status: { in: ['synced', 'failed'] }, updatedAt: { lt: cutoff } },
+    select: { reportId: true },
+    take: limit,
+  });
+  const ids = old.map((r) => r.reportId);
+  const actions = await tx.reportAction.deleteMany({ where: { reportId: { in: ids } } });
+  const reports = await tx.report.deleteMany({ where: { reportId: { in: ids } } });
+  return { reports: reports.count, report_actions: actions.count };
+}

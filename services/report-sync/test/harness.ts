@@ -18,7 +18,7 @@ import { createPrismaAdapter } from '@autoverify/database';
 import { prismaTransactions, type Sql } from '@autoverify/messaging';
 import type { FaultSpec, Sandbox } from '@autoverify/sandbox';
 import type { RunningService } from '@autoverify/service-kit';
-import { startServiceUnderTest } from '@autoverify/service-testing';
+import { type ServiceUnderTest, startServiceUnderTest } from '@autoverify/service-testing';
 import { testTenant, testTenantsFile, waitFor } from '@autoverify/testing';
 import { createVerificationClient } from '@autoverify/verification-client';
 import { PrismaClient, type Tx } from '../src/db.ts';
@@ -77,6 +77,8 @@ export interface SandboxDocument {
 }
 
 export interface Harness {
+  /** The generic harness underneath (publish any event, read any topic, the database). */
+  base: ServiceUnderTest<RunningService<Tx>>;
   sandbox: Sandbox;
   service: RunningService<Tx>;
   /** SQL on report-sync's database, for checking and staging its rows. */
@@ -146,7 +148,15 @@ export async function startHarness(): Promise<Harness> {
   const h = await startServiceUnderTest(reportSyncService, {
     serviceDir: fileURLToPath(new URL('..', import.meta.url)),
     logLevel: 'warn',
-    topics: [topics.platformEvents, topics.reportSync, deadLetterTopic('report-sync')],
+    topics: [
+      topics.platformEvents,
+      topics.reportSync,
+      topics.erasureRequests,
+      topics.erasures,
+      deadLetterTopic('report-sync'),
+    ],
+    // As in production: every event on Kafka is sealed with the (test) keyring.
+    encryptEvents: true,
     sandbox: { logLevel: 'warn', webhookRetry: { attempts: 1, initialDelayMs: 10 } },
     tenants: ({ sandbox }) => tenantsFile(sandbox.url),
     secrets: { ACME_ENTRATA_API_KEY: 'key', ACME_WEBHOOK_SECRET: 'secret' },
@@ -198,6 +208,7 @@ export async function startHarness(): Promise<Harness> {
 
     const outcomesFor = (reportId: string) => outcomes.filter((o) => o.payload.reportId === reportId);
     return {
+      base: h,
       sandbox,
       service,
       db,

@@ -5,6 +5,7 @@ export {
   type StackDatabase,
   stackDatabases,
 } from './namespace.ts';
+export { devKeyringFile } from './paths.ts';
 export { runToCompletion, spawnManaged, waitForHttp } from './processes.ts';
 export { sandboxSecrets } from './secrets.ts';
 export { type Stack, type StackOptions, startStack } from './stack.ts';

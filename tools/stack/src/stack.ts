@@ -10,7 +10,7 @@ import {
   migrateDatabase,
 } from './infrastructure.ts';
 import { databaseUrl, removeNamespace, type StackDatabase, stackDatabases } from './namespace.ts';
-import { repoRoot, serviceDir, stateDir, supportDir } from './paths.ts';
+import { devKeyringFile, repoRoot, serviceDir, stateDir, supportDir } from './paths.ts';
 import { type ManagedProcess, spawnManaged, waitForHttp } from './processes.ts';
 import { sandboxSecrets } from './secrets.ts';
 import { seedSandbox } from './seed-sandbox.ts';
@@ -147,6 +147,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     DATABASE_URL: databaseUrls[service],
     KAFKA_BROKERS: kafka.brokers,
     KAFKA_NAMESPACE: namespace,
+    EVENT_KEYRING_FILE: devKeyringFile,
     TENANTS_FILE: tenantsFile,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
     PLATFORM_BASE_URL: urls.sandbox,
@@ -201,6 +202,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     DATABASE_URL: databaseUrls.support,
     KAFKA_BROKERS: kafka.brokers,
     KAFKA_NAMESPACE: namespace,
+    EVENT_KEYRING_FILE: devKeyringFile,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
     SUPPORT_TOKENS: JSON.stringify([
       { name: 'dev', sha256: sha256(secrets.SUPPORT_DEV_TOKEN ?? ''), scopes: supportScopes },

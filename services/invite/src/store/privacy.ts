@@ -1,0 +1,56 @@
+/**
+ * invite's part of erasure and retention (docs/security.md): applicants (names, contacts, notes, what the
+ * platform holds), their invites (verification links), the contact hashes of requested notifications and
+ * support's re-sends. Every function takes the transaction first.
+ */
+import type { Tx } from '../db.ts';
+
+/** Deletes everything invite holds about one applicant; the application (ids) stays for its co-applicants. */
+export async function eraseApplicant(tx: Tx, applicantId: string) {
+  const where = { applicantId };
+  const notifications = await tx.inviteNotification.deleteMany({ where });
+  const resends = await tx.inviteResend.deleteMany({ where });
+  const invites = await tx.invite.deleteMany({ where });
+  const applicants = await tx.applicant.deleteMany({ where: { id: applicantId } });
+  return {
+    applicants: applicants.count,
+    invites: invites.count,
+    invite_notifications: notifications.count,
+    invite_resends: resends.count,
+  };
+}
+
+/**
+ * Retention: applications where nothing changed since `cutoff` and every invite expired before it (no
+ * completion, re-send or expiry can come any more) go with everything that hangs off them.
+ */
+export async function purgeExpired(tx: Tx, cutoff: Date, limit: number) {
+  // SQL: invites have no relation to applications in the schema; NOT EXISTS says "none still open" in one query.
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    SELECT a.id FROM applications a
+     WHERE a.updated_at < ${cutoff}
+       AND NOT EXISTS (SELECT 1 FROM applicants p WHERE p.application_id = a.id AND p.updated_at >= ${cutoff})
+       AND NOT EXISTS (SELECT 1 FROM invites i WHERE i.application_id = a.id
+                         AND (i.updated_at >= ${cutoff} OR i.expires_at >= ${cutoff}))
+     LIMIT ${limit}`;
+  const ids = rows.map((r) => r.id);
+  const byApplication = { applicationId: { in: ids } };
+  const applicantIds = (await tx.applicant.findMany({ where: byApplication, select: { id: true } })).map(
+    (a) => a.id,
+  );
+  const notifications = await tx.inviteNotification.deleteMany({
+    where: { applicantId: { in: applicantIds } },
+  });
+  const resends = await tx.inviteResend.deleteMany({ where: byApplication });
+  const invites = await tx.invite.deleteMany({ where: byApplication });
+  await tx.platformCreate.deleteMany({ where: byApplication });
+  const applicants = await tx.applicant.deleteMany({ where: byApplication });
+  const applications = await tx.application.deleteMany({ where: { id: { in: ids } } });
+  return {
+    applications: applications.count,
+    applicants: applicants.count,
+    invites: invites.count,
+    invite_notifications: notifications.count,
+    invite_resends: resends.count,
+  };
+}
