@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@autoverify/logger';
+import { type Backoff, backoffDelay } from '@autoverify/retry';
 import { type Dispatcher, FormData, Pool, request } from 'undici';
-import { type BackoffOptions, backoffDelay } from './backoff.ts';
 import { EntrataError } from './errors.ts';
 import { type HeaderBag, parseRateLimitHeaders } from './rate-limit-headers.ts';
 import { type Clock, RateLimiter, systemClock } from './rate-limiter.ts';
@@ -41,7 +41,8 @@ export interface TransportOptions {
   dispatcher?: Dispatcher;
   /** Attempts per call including the first (default 5). */
   maxAttempts?: number;
-  backoff?: BackoffOptions;
+  /** Full jitter (see @autoverify/retry): Entrata rate-limits, so first retries spread over the window. */
+  backoff?: { baseMs: number; maxMs: number };
   /** Longest wait inside one call for the rate limit or a Retry-After; beyond it the call fails retryably. */
   maxWaitMs?: number;
   headersTimeoutMs?: number;
@@ -143,7 +144,8 @@ export function createTransport(options: TransportOptions): Transport {
     options.dispatcher ??
     new Pool(base.origin, { connections: 8, headersTimeout, bodyTimeout, keepAliveTimeout: 10_000 });
   const maxAttempts = Math.max(1, options.maxAttempts ?? 5);
-  const backoff = options.backoff ?? { baseMs: 250, maxMs: 20_000 };
+  const { baseMs, maxMs } = options.backoff ?? { baseMs: 250, maxMs: 20_000 };
+  const backoff: Backoff = { initialMs: baseMs, maxMs, jitter: 'full' };
   const maxWaitMs = options.maxWaitMs ?? 60_000;
   const clock = options.clock ?? systemClock;
   const random = options.random ?? Math.random;

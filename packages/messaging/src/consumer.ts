@@ -7,13 +7,14 @@ import {
   type TopicId,
   topics as topicRegistry,
 } from '@autoverify/contracts';
+import { backoffDelay, sleep } from '@autoverify/retry';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { backoffDelay, defaultRetryPolicy, type RetryPolicy, sleep, validateRetryPolicy } from './backoff.ts';
 import { InvalidEventError, PermanentError } from './errors.ts';
 import { deadLetterHeaders, errorText, headerNames } from './headers.ts';
 import type { IncomingMessage, KafkaClient, Subscription } from './kafka.ts';
 import type { Logger } from './logger.ts';
 import { Outbox } from './outbox.ts';
+import { defaultRetryPolicy, type RetryPolicy, validateRetryPolicy } from './retry-policy.ts';
 import { type Transactions, wakeRelayAfterCommit } from './sql.ts';
 import { contextFrom, tracer } from './tracing.ts';
 

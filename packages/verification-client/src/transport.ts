@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { backoffDelay, parseRetryAfter } from '@autoverify/retry';
 import { Pool, request } from 'undici';
-import { backoffDelay, defaultRetryPolicy, parseRetryAfter, type RetryPolicy } from './backoff.ts';
 import { isRetryableStatus, VerificationPlatformError } from './errors.ts';
+import { defaultRetryPolicy, type RetryPolicy } from './retry-policy.ts';
 import type { VerificationClientOptions } from './types.ts';
 import { type AuthToken, parseAuth, parseProblems } from './wire.ts';
 

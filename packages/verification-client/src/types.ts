@@ -1,5 +1,5 @@
 import type { Logger } from '@autoverify/logger';
-import type { RetryPolicy } from './backoff.ts';
+import type { RetryPolicy } from './retry-policy.ts';
 
 /**
  * The platform's verification types, as documented: the pattern `<kind>_verification` (the request example
