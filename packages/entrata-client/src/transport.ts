@@ -3,6 +3,7 @@ import type { Logger } from '@autoverify/logger';
 import { type Backoff, backoffDelay } from '@autoverify/retry';
 import { type Dispatcher, FormData, Pool, request } from 'undici';
 import { EntrataError } from './errors.ts';
+import { invalidResponse, mayRetry, transportError } from './failures.ts';
 import { type HeaderBag, parseRateLimitHeaders } from './rate-limit-headers.ts';
 import { type Clock, RateLimiter, systemClock } from './rate-limiter.ts';
 import { interpretResponse } from './response.ts';
@@ -47,6 +48,11 @@ export interface TransportOptions {
   maxWaitMs?: number;
   headersTimeoutMs?: number;
   bodyTimeoutMs?: number;
+  /**
+   * Largest answer read, in bytes; default 5 MiB (a page of leads is well under 1 MiB). A larger one fails
+   * with kind `response_too_large`. Enforced by the client's own pool: an injected dispatcher sets its own.
+   */
+  maxResponseBytes?: number;
   /** Share one limiter between clients of the same tenant (e.g. several workers in one process). */
   rateLimiter?: RateLimiter;
   clock?: Clock;
@@ -80,55 +86,6 @@ export interface Transport {
   close(): Promise<void>;
 }
 
-// undici error codes meaning the request never reached Entrata, so even an upload may be retried.
-export const NOT_SENT_CODES: ReadonlySet<string> = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-]);
-const TIMEOUT_CODES = new Set([
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'ETIMEDOUT',
-]);
-
-function transportError(error: unknown, spec: CallSpec): EntrataError {
-  const code = (error as { code?: string }).code ?? '';
-  const timeout = TIMEOUT_CODES.has(code);
-  return new EntrataError({
-    kind: timeout ? 'timeout' : 'network',
-    code: 0,
-    message: `${code || 'request failed'}: ${(error as Error).message}`,
-    retryable: true,
-    service: spec.service,
-    method: spec.method,
-    cause: error,
-  });
-}
-
-/** Whether a failed attempt may be repeated for this call. */
-function mayRetry(error: EntrataError, spec: CallSpec): boolean {
-  if (!error.retryable) return false;
-  if (spec.idempotent) return true;
-  const cause = (error.cause as { code?: string } | undefined)?.code ?? '';
-  return error.kind === 'rate_limited' || error.code === 429 || NOT_SENT_CODES.has(cause);
-}
-
-export function invalidResponse(spec: Pick<CallSpec, 'service' | 'method'>, message: string): EntrataError {
-  return new EntrataError({
-    kind: 'invalid_response',
-    code: 0,
-    message,
-    retryable: false,
-    service: spec.service,
-    method: spec.method,
-  });
-}
-
 function shapeError(spec: CallSpec, problems: ShapeProblem[]): EntrataError {
   const list = problems.map((p) => `${p.path}: ${p.message}`).join('; ');
   return invalidResponse(spec, `unexpected result shape: ${list}`);
@@ -140,9 +97,17 @@ export function createTransport(options: TransportOptions): Transport {
   const headersTimeout = options.headersTimeoutMs ?? 15_000;
   const bodyTimeout = options.bodyTimeoutMs ?? 30_000;
   const ownsDispatcher = !options.dispatcher;
+  const maxResponseBytes = options.maxResponseBytes ?? 5 * 1024 * 1024;
   const dispatcher =
     options.dispatcher ??
-    new Pool(base.origin, { connections: 8, headersTimeout, bodyTimeout, keepAliveTimeout: 10_000 });
+    new Pool(base.origin, {
+      connections: 8,
+      headersTimeout,
+      bodyTimeout,
+      keepAliveTimeout: 10_000,
+      // undici enforces it while streaming (and on Content-Length): an oversized body is never buffered.
+      maxResponseSize: maxResponseBytes,
+    });
   const maxAttempts = Math.max(1, options.maxAttempts ?? 5);
   const { baseMs, maxMs } = options.backoff ?? { baseMs: 250, maxMs: 20_000 };
   const backoff: Backoff = { initialMs: baseMs, maxMs, jitter: 'full' };

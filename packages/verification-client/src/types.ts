@@ -122,6 +122,10 @@ export interface VerificationClientOptions {
   retry?: Partial<RetryPolicy>;
   /** Pooled connections to the platform; default 10. */
   connections?: number;
+  /** Largest API answer read (JSON); default 5 MiB. A larger one fails with kind `response_too_large`. */
+  maxResponseBytes?: number;
+  /** Largest report PDF downloaded; default 50 MiB. */
+  maxReportBytes?: number;
 }
 
 export interface VerificationClient {
