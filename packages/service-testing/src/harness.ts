@@ -28,8 +28,8 @@ import {
 import { type Sandbox, type SandboxOptions, startSandbox } from '@autoverify/sandbox';
 import {
   dropWhenIdle,
+  messageJson,
   migrateTestDatabase,
-  readTopic,
   type TestDatabase,
   type TestKafka,
   testKafka,
@@ -222,9 +222,9 @@ export async function startHarness<T>(options: ServiceUnderTestOptions<T>): Prom
         for (const envelope of envelopes) await publishEvent(kafka, envelope);
       },
       async events(topic, type) {
-        const messages = await readTopic(kafkaNs.brokers, topicName(topic, kafkaNs.namespace));
+        const messages = await kafka.readTopic(topicName(topic, kafkaNs.namespace));
         return messages
-          .map((m) => m.json as TestEnvelope | undefined)
+          .map((m) => messageJson(m.value) as TestEnvelope | undefined)
           .filter((e): e is TestEnvelope => e !== undefined && (type === undefined || e.type === type));
       },
       stop,

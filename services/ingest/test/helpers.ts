@@ -7,8 +7,8 @@ import { createLogger } from '@autoverify/logger';
 import { createKafka, ensureTopics } from '@autoverify/messaging';
 import { type Sandbox, startSandbox } from '@autoverify/sandbox';
 import {
+  messageJson,
   migrateTestDatabase,
-  readTopic,
   type TestDatabase,
   type TestKafka,
   testKafka,
@@ -232,11 +232,11 @@ export async function startHarness(
     betaEntrata,
     /** Every event of `type` on a topic, for one application (by correlation id). */
     async events(topic: string, type: string, applicationId?: string) {
-      const messages = await readTopic(kafka.brokers, `${kafka.namespace}.${topic}`);
+      const messages = await admin.readTopic(`${kafka.namespace}.${topic}`);
       return messages
         .map(
           (m) =>
-            m.json as {
+            messageJson(m.value) as {
               type: string;
               version: number;
               correlationId: string;
