@@ -1,22 +1,7 @@
 // How a failed attempt of an Entrata call is classified, and whether it may be repeated.
+import { NOT_SENT_CODES, TIMEOUT_CODES } from '@autoverify/retry';
 import { EntrataError } from './errors.ts';
 import type { CallSpec } from './transport.ts';
-
-// undici error codes meaning the request never reached Entrata, so even an upload may be retried.
-export const NOT_SENT_CODES: ReadonlySet<string> = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-]);
-const TIMEOUT_CODES = new Set([
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'ETIMEDOUT',
-]);
 
 export function transportError(error: unknown, spec: CallSpec): EntrataError {
   const code = (error as { code?: string }).code ?? '';

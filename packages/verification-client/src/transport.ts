@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { backoffDelay, parseRetryAfter } from '@autoverify/retry';
+import { backoffDelay, errorCode, NOT_SENT_CODES, parseRetryAfter, TIMEOUT_CODES } from '@autoverify/retry';
 import { Agent, Pool } from 'undici';
 import { isRetryableStatus, VerificationPlatformError } from './errors.ts';
 import { defaultRetryPolicy, type RetryPolicy } from './retry-policy.ts';
@@ -216,14 +216,6 @@ function statusError(answer: Answer, c: Call): VerificationPlatformError {
   );
 }
 
-const TIMEOUT_CODES = new Set([
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'ETIMEDOUT',
-]);
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'ENOTFOUND', 'EAI_AGAIN']);
-
 function transportError(error: unknown, c: Call, maxBytes: number): VerificationPlatformError {
   if (error instanceof VerificationPlatformError) return error;
   const code = errorCode(error);
@@ -245,16 +237,6 @@ function transportError(error: unknown, c: Call, maxBytes: number): Verification
       cause: error,
     },
   );
-}
-
-function errorCode(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 4 && current; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
 }
 
 /** True when the error shows the platform never processed the request. */
