@@ -14,7 +14,7 @@ import {
 } from '@autoverify/contracts';
 import { createLogger } from '@autoverify/logger';
 import { createKafka, publishEvent } from '@autoverify/messaging';
-import { readTopic } from '@autoverify/testing';
+import { messageJson } from '@autoverify/testing';
 
 export type Envelope<P = Record<string, unknown>> = EnvelopeHeader & { payload: P };
 
@@ -29,7 +29,7 @@ export class EventLog {
 
   /** Every envelope on a topic so far (up to the high watermark when called), in partition order. */
   async all(topic: TopicId): Promise<Envelope[]> {
-    const messages = await readTopic(this.brokers, topicName(topics[topic], this.namespace));
+    const messages = await this.read(topicName(topics[topic], this.namespace));
     return messages
       .map((m) => m.json)
       .filter((json): json is Envelope => typeof json === 'object' && json !== null);
@@ -37,7 +37,7 @@ export class EventLog {
 
   /** The events of one type (a contract definition, e.g. InviteSent) of one application, typed. */
   async of<D extends EventDefinition>(definition: D, applicationId: string): Promise<EventOf<D>[]> {
-    const messages = await readTopic(this.brokers, topicName(topicOfEvent(definition.type), this.namespace));
+    const messages = await this.read(topicName(topicOfEvent(definition.type), this.namespace));
     return messages
       .map((m) => m.json as EventOf<D> | undefined)
       .filter(
@@ -53,7 +53,7 @@ export class EventLog {
   async deadLetters(
     consumer: string,
   ): Promise<{ envelope: Envelope | undefined; error: string; attempts: string; originalTopic: string }[]> {
-    const messages = await readTopic(this.brokers, topicName(deadLetterTopic(consumer), this.namespace));
+    const messages = await this.read(topicName(deadLetterTopic(consumer), this.namespace));
     return messages.map((m) => ({
       envelope: typeof m.json === 'object' && m.json !== null ? (m.json as Envelope) : undefined,
       error: m.headers['x-error'] ?? '',
@@ -62,14 +62,28 @@ export class EventLog {
     }));
   }
 
-  /** Publishes an envelope exactly as a producer's relay would (validated, keyed, headers): a replay. */
-  async publish(envelope: Envelope): Promise<void> {
-    const kafka = createKafka({
+  /** The messages on a topic so far, each with its value parsed as JSON (undefined when it is not JSON). */
+  private async read(topic: string) {
+    const kafka = this.client();
+    try {
+      return (await kafka.readTopic(topic)).map((m) => ({ ...m, json: messageJson(m.value) }));
+    } finally {
+      await kafka.disconnect();
+    }
+  }
+
+  private client() {
+    return createKafka({
       brokers: this.brokers,
       clientId: 'e2e',
       namespace: this.namespace,
       logger: createLogger({ service: 'e2e', level: 'warn' }),
     });
+  }
+
+  /** Publishes an envelope exactly as a producer's relay would (validated, keyed, headers): a replay. */
+  async publish(envelope: Envelope): Promise<void> {
+    const kafka = this.client();
     try {
       await publishEvent(kafka, envelope);
     } finally {
