@@ -20,8 +20,8 @@ drills: ## Failure drills (kill -9, Kafka and PostgreSQL outages, provider fault
 bench: ## Benchmarks that print numbers beside same-run references: webhook ack, invite latency per hop, memory, idle CPU (ARGS="--only idle")
 	@$(TOOLCHAIN) node --disable-warning=TimeoutNegativeWarning e2e/bench/run.ts $(ARGS)
 
-lint:
-	@$(TOOLCHAIN) pnpm exec biome check .
+lint: ## Format and lint (biome), manifests against imports (knip), no test-only code in the runtime graph
+	@$(TOOLCHAIN) pnpm exec biome check . && pnpm exec knip && node scripts/check-boundaries.ts
 
 typecheck:
 	@$(TOOLCHAIN) pnpm exec turbo run typecheck

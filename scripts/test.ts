@@ -48,8 +48,12 @@ results.typecheck =
   results.generate &&
   step('typecheck', 'pnpm', turbo('typecheck')) &&
   step('typecheck scripts', 'pnpm', ['exec', 'tsc', '-p', 'scripts']);
-// Lint and format (biome): what `make lint` checks, so CI refuses what a reviewer would.
-results.lint = step('lint (biome)', 'pnpm', ['exec', 'biome', 'check', '.']);
+// What `make lint` checks, so CI refuses what a reviewer would: format and lint (biome), every manifest
+// listing exactly what its code imports (knip), and no test-only package in a runtime package's graph.
+results.lint =
+  step('lint (biome)', 'pnpm', ['exec', 'biome', 'check', '.']) &&
+  step('dependencies (knip)', 'pnpm', ['exec', 'knip']) &&
+  step('package boundaries', process.execPath, ['scripts/check-boundaries.ts']);
 // Drift between a schema.prisma and its migrations fails the build (checked on a shadow database).
 results.migrations =
   results.generate &&

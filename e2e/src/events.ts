@@ -15,9 +15,9 @@ import {
   topics,
 } from '@autoverify/contracts';
 import { createLogger } from '@autoverify/logger';
-import { createKafka, ENCRYPTION_HEADER, openEvent, publishEvent } from '@autoverify/messaging';
+import { createKafka, publishEvent } from '@autoverify/messaging';
 import { devKeyringFile } from '@autoverify/stack';
-import { readTopic, type TopicMessage } from '@autoverify/testing';
+import { messageJson } from '@autoverify/testing';
 
 export type Envelope<P = Record<string, unknown>> = EnvelopeHeader & { payload: P };
 
@@ -25,7 +25,7 @@ export class EventLog {
   readonly brokers: string[];
   readonly namespace: string;
 
-  /** The stack seals every event with its dev keyring: read back opened. */
+  /** The stack seals every event with its dev keyring: the client reads them back opened. */
   readonly keyring: EventKeyring | undefined;
 
   constructor(brokers: string[], namespace: string) {
@@ -34,30 +34,19 @@ export class EventLog {
     this.keyring = kafkaConnectionFromEnv({ EVENT_KEYRING_FILE: devKeyringFile }).keyring;
   }
 
-  /** A message's envelope: opened when sealed, undefined when it is not JSON. */
-  private json(message: TopicMessage): unknown {
-    const keyRef = message.headers[ENCRYPTION_HEADER];
-    if (keyRef === undefined || !this.keyring || !message.value) return message.json;
-    try {
-      return JSON.parse(openEvent(this.keyring, message.value, keyRef).toString('utf8'));
-    } catch {
-      return undefined;
-    }
-  }
-
   /** Every envelope on a topic so far (up to the high watermark when called), in partition order. */
   async all(topic: TopicId): Promise<Envelope[]> {
-    const messages = await readTopic(this.brokers, topicName(topics[topic], this.namespace));
+    const messages = await this.read(topicName(topics[topic], this.namespace));
     return messages
-      .map((m) => this.json(m))
+      .map((m) => m.json)
       .filter((json): json is Envelope => typeof json === 'object' && json !== null);
   }
 
   /** The events of one type (a contract definition, e.g. InviteSent) of one application, typed. */
   async of<D extends EventDefinition>(definition: D, applicationId: string): Promise<EventOf<D>[]> {
-    const messages = await readTopic(this.brokers, topicName(topicOfEvent(definition.type), this.namespace));
+    const messages = await this.read(topicName(topicOfEvent(definition.type), this.namespace));
     return messages
-      .map((m) => this.json(m) as EventOf<D> | undefined)
+      .map((m) => m.json as EventOf<D> | undefined)
       .filter(
         (e): e is EventOf<D> =>
           e !== undefined &&
@@ -71,26 +60,38 @@ export class EventLog {
   async deadLetters(
     consumer: string,
   ): Promise<{ envelope: Envelope | undefined; error: string; attempts: string; originalTopic: string }[]> {
-    const messages = await readTopic(this.brokers, topicName(deadLetterTopic(consumer), this.namespace));
+    const messages = await this.read(topicName(deadLetterTopic(consumer), this.namespace));
     return messages.map((m) => ({
-      envelope: ((json) => (typeof json === 'object' && json !== null ? (json as Envelope) : undefined))(
-        this.json(m),
-      ),
+      envelope: typeof m.json === 'object' && m.json !== null ? (m.json as Envelope) : undefined,
       error: m.headers['x-error'] ?? '',
       attempts: m.headers['x-attempts'] ?? '',
       originalTopic: m.headers['x-original-topic'] ?? '',
     }));
   }
 
-  /** Publishes an envelope exactly as a producer's relay would (validated, keyed, headers): a replay. */
-  async publish(envelope: Envelope): Promise<void> {
-    const kafka = createKafka({
+  /** The messages on a topic so far, each with its value parsed as JSON (undefined when it is not JSON). */
+  private async read(topic: string) {
+    const kafka = this.client();
+    try {
+      return (await kafka.readTopic(topic)).map((m) => ({ ...m, json: messageJson(m.value) }));
+    } finally {
+      await kafka.disconnect();
+    }
+  }
+
+  private client() {
+    return createKafka({
       brokers: this.brokers,
       clientId: 'e2e',
       namespace: this.namespace,
       logger: createLogger({ service: 'e2e', level: 'warn' }),
       ...(this.keyring ? { keyring: this.keyring } : {}),
     });
+  }
+
+  /** Publishes an envelope exactly as a producer's relay would (validated, keyed, headers): a replay. */
+  async publish(envelope: Envelope): Promise<void> {
+    const kafka = this.client();
     try {
       await publishEvent(kafka, envelope);
     } finally {

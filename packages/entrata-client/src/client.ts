@@ -4,18 +4,13 @@ import {
   parseLeaseDocumentsResult,
   parseSendLeaseDocumentsResult,
 } from './documents.ts';
+import { invalidResponse } from './failures.ts';
 import { type EntrataProspect, parseLeadsResult } from './leads.ts';
 import { type EntrataLease, parseLeasesResult } from './leases.ts';
 import { allPages, collectPages, type PageRequest, pageQuery } from './pages.ts';
 import { type EntrataLeasePickList, parseLeasePickListResult } from './pick-list.ts';
 import { formatEntrataDate, toRequestId } from './tolerant.ts';
-import {
-  type CallSpec,
-  createTransport,
-  invalidResponse,
-  type TransportOptions,
-  type UploadFile,
-} from './transport.ts';
+import { type CallSpec, createTransport, type TransportOptions, type UploadFile } from './transport.ts';
 
 export interface EntrataClientOptions extends TransportOptions {
   /** `per_page` of paginated reads (getLeads, getLeaseDocumentsList); default 100. */

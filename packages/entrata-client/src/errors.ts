@@ -4,9 +4,17 @@
  * - http: a non-2xx status without a readable Entrata error;
  * - timeout / network: no (complete) answer;
  * - rate_limited: our own limiter or Entrata's counters say we must wait longer than we are willing to block;
- * - invalid_response: the body is not what we rely on (missing required fields, not JSON).
+ * - invalid_response: the body is not what we rely on (missing required fields, not JSON);
+ * - response_too_large: the body exceeded the client's size cap (it would again: not retryable).
  */
-export type EntrataErrorKind = 'api' | 'http' | 'timeout' | 'network' | 'rate_limited' | 'invalid_response';
+export type EntrataErrorKind =
+  | 'api'
+  | 'http'
+  | 'timeout'
+  | 'network'
+  | 'rate_limited'
+  | 'invalid_response'
+  | 'response_too_large';
 
 export interface EntrataErrorInit {
   kind: EntrataErrorKind;

@@ -1,4 +1,3 @@
-export { type BackoffOptions, backoffDelay, parseRetryAfter } from './backoff.ts';
 export {
   createEntrataClient,
   type EntrataClient,

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, parseRetryAfter } from './backoff.ts';
 import { exhaustedWaitMs, parseRateLimitHeaders } from './rate-limit-headers.ts';
 import { type Clock, RateLimiter } from './rate-limiter.ts';
 
@@ -34,23 +33,6 @@ describe('rate-limit headers', () => {
     ).toBe(60_000);
     expect(exhaustedWaitMs(parseRateLimitHeaders({}))).toBe(0);
     expect(exhaustedWaitMs(parseRateLimitHeaders({ 'x-ratelimit-remaining': 'garbage' }))).toBe(0);
-  });
-});
-
-describe('backoff', () => {
-  it('grows exponentially under the cap with full jitter', () => {
-    const opts = { baseMs: 100, maxMs: 1000 };
-    expect(backoffDelay(1, opts, () => 0.999)).toBe(99);
-    expect(backoffDelay(3, opts, () => 0.999)).toBe(399);
-    expect(backoffDelay(10, opts, () => 0.999)).toBe(999);
-    expect(backoffDelay(3, opts, () => 0)).toBe(0);
-  });
-
-  it('parses Retry-After as seconds or an HTTP date', () => {
-    expect(parseRetryAfter('2')).toBe(2000);
-    expect(parseRetryAfter(new Date(61_000).toUTCString(), 1_000)).toBe(60_000);
-    expect(parseRetryAfter('later')).toBeUndefined();
-    expect(parseRetryAfter(undefined)).toBeUndefined();
   });
 });
 

@@ -1,4 +1,4 @@
-import { parseRetryAfter } from './backoff.ts';
+import { parseRetryAfter } from '@autoverify/retry';
 import { coerceCode, EntrataError, isRetryableEntrataCode, isRetryableHttpStatus } from './errors.ts';
 import {
   exhaustedWaitMs,

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@autoverify/logger';
+import { type Backoff, backoffDelay } from '@autoverify/retry';
 import { type Dispatcher, FormData, Pool, request } from 'undici';
-import { type BackoffOptions, backoffDelay } from './backoff.ts';
 import { EntrataError } from './errors.ts';
+import { invalidResponse, mayRetry, transportError } from './failures.ts';
 import { type HeaderBag, parseRateLimitHeaders } from './rate-limit-headers.ts';
 import { type Clock, type EntrataRateLimiter, RateLimiter, systemClock } from './rate-limiter.ts';
 import { interpretResponse } from './response.ts';
@@ -41,11 +42,17 @@ export interface TransportOptions {
   dispatcher?: Dispatcher;
   /** Attempts per call including the first (default 5). */
   maxAttempts?: number;
-  backoff?: BackoffOptions;
+  /** Full jitter (see @autoverify/retry): Entrata rate-limits, so first retries spread over the window. */
+  backoff?: { baseMs: number; maxMs: number };
   /** Longest wait inside one call for the rate limit or a Retry-After; beyond it the call fails retryably. */
   maxWaitMs?: number;
   headersTimeoutMs?: number;
   bodyTimeoutMs?: number;
+  /**
+   * Largest answer read, in bytes; default 5 MiB (a page of leads is well under 1 MiB). A larger one fails
+   * with kind `response_too_large`. Enforced by the client's own pool: an injected dispatcher sets its own.
+   */
+  maxResponseBytes?: number;
   /** Share one limiter between clients of the same tenant (in one process, or across replicas: sharedRateLimits). */
   rateLimiter?: EntrataRateLimiter;
   clock?: Clock;
@@ -82,55 +89,6 @@ export interface Transport {
   close(): Promise<void>;
 }
 
-// undici error codes meaning the request never reached Entrata, so even an upload may be retried.
-export const NOT_SENT_CODES: ReadonlySet<string> = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-]);
-const TIMEOUT_CODES = new Set([
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'ETIMEDOUT',
-]);
-
-function transportError(error: unknown, spec: CallSpec): EntrataError {
-  const code = (error as { code?: string }).code ?? '';
-  const timeout = TIMEOUT_CODES.has(code);
-  return new EntrataError({
-    kind: timeout ? 'timeout' : 'network',
-    code: 0,
-    message: `${code || 'request failed'}: ${(error as Error).message}`,
-    retryable: true,
-    service: spec.service,
-    method: spec.method,
-    cause: error,
-  });
-}
-
-/** Whether a failed attempt may be repeated for this call. */
-function mayRetry(error: EntrataError, spec: CallSpec): boolean {
-  if (!error.retryable) return false;
-  if (spec.idempotent) return true;
-  const cause = (error.cause as { code?: string } | undefined)?.code ?? '';
-  return error.kind === 'rate_limited' || error.code === 429 || NOT_SENT_CODES.has(cause);
-}
-
-export function invalidResponse(spec: Pick<CallSpec, 'service' | 'method'>, message: string): EntrataError {
-  return new EntrataError({
-    kind: 'invalid_response',
-    code: 0,
-    message,
-    retryable: false,
-    service: spec.service,
-    method: spec.method,
-  });
-}
-
 function shapeError(spec: CallSpec, problems: ShapeProblem[]): EntrataError {
   const list = problems.map((p) => `${p.path}: ${p.message}`).join('; ');
   return invalidResponse(spec, `unexpected result shape: ${list}`);
@@ -142,11 +100,20 @@ export function createTransport(options: TransportOptions): Transport {
   const headersTimeout = options.headersTimeoutMs ?? 15_000;
   const bodyTimeout = options.bodyTimeoutMs ?? 30_000;
   const ownsDispatcher = !options.dispatcher;
+  const maxResponseBytes = options.maxResponseBytes ?? 5 * 1024 * 1024;
   const dispatcher =
     options.dispatcher ??
-    new Pool(base.origin, { connections: 8, headersTimeout, bodyTimeout, keepAliveTimeout: 10_000 });
+    new Pool(base.origin, {
+      connections: 8,
+      headersTimeout,
+      bodyTimeout,
+      keepAliveTimeout: 10_000,
+      // undici enforces it while streaming (and on Content-Length): an oversized body is never buffered.
+      maxResponseSize: maxResponseBytes,
+    });
   const maxAttempts = Math.max(1, options.maxAttempts ?? 5);
-  const backoff = options.backoff ?? { baseMs: 250, maxMs: 20_000 };
+  const { baseMs, maxMs } = options.backoff ?? { baseMs: 250, maxMs: 20_000 };
+  const backoff: Backoff = { initialMs: baseMs, maxMs, jitter: 'full' };
   const maxWaitMs = options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
   const clock = options.clock ?? systemClock;
   const random = options.random ?? Math.random;

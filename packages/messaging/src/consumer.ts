@@ -7,8 +7,8 @@ import {
   type TopicId,
   topics as topicRegistry,
 } from '@autoverify/contracts';
+import { backoffDelay, sleep } from '@autoverify/retry';
 import { type Meter, SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { backoffDelay, defaultRetryPolicy, type RetryPolicy, sleep, validateRetryPolicy } from './backoff.ts';
 import { asReceived } from './encrypted-kafka.ts';
 import { InvalidEventError, PermanentError } from './errors.ts';
 import { deadLetterHeaders, errorText, headerNames } from './headers.ts';
@@ -16,6 +16,7 @@ import type { IncomingMessage, KafkaClient, Subscription } from './kafka.ts';
 import type { Logger } from './logger.ts';
 import { consumerMetrics, type DeadLetterReason, observeConsumerLag } from './metrics.ts';
 import { Outbox } from './outbox.ts';
+import { defaultRetryPolicy, type RetryPolicy, validateRetryPolicy } from './retry-policy.ts';
 import { type Transactions, wakeRelayAfterCommit } from './sql.ts';
 import { contextFrom, tracer } from './tracing.ts';
 

@@ -1,4 +1,3 @@
-export { backoffDelay, defaultRetryPolicy, type RetryPolicy } from './backoff.ts';
 export {
   type ConsumerOptions,
   type Handler,
@@ -58,6 +57,7 @@ export {
 } from './outbox-failed.ts';
 export { publishEvent } from './publish.ts';
 export { type OutboxRelay, type OutboxRelayOptions, startOutboxRelay } from './relay.ts';
+export { defaultRetryPolicy, type RetryPolicy } from './retry-policy.ts';
 export {
   type PgClientLike,
   type PgPoolLike,

@@ -1,6 +1,7 @@
-import type { IHeaders, LogEntry } from 'kafkajs';
+import type { IHeaders, KafkaMessage, LogEntry } from 'kafkajs';
 import { logLevel } from 'kafkajs';
 import type { Headers } from './headers.ts';
+import type { StoredMessage } from './kafka.ts';
 import type { Logger } from './logger.ts';
 
 /** kafkajs headers may be Buffers, strings or arrays of them; ours are one string each (the last wins). */
@@ -12,6 +13,19 @@ export function normalizeHeaders(headers: IHeaders | undefined): Headers {
     result[name] = Buffer.isBuffer(value) ? value.toString('utf8') : String(value);
   }
   return result;
+}
+
+/** A kafkajs message in our terms: key and headers as strings. */
+export function storedMessage(topic: string, partition: number, message: KafkaMessage): StoredMessage {
+  return {
+    topic,
+    partition,
+    offset: message.offset,
+    key: message.key ? message.key.toString('utf8') : null,
+    value: message.value,
+    headers: normalizeHeaders(message.headers),
+    timestamp: message.timestamp,
+  };
 }
 
 /** kafkajs' own log lines, through our logger. */

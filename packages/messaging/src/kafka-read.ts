@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Admin, Kafka } from 'kafkajs';
 import type { ReadTopicOptions, StoredMessage } from './kafka.ts';
-import { normalizeHeaders } from './kafka-headers.ts';
+import { storedMessage } from './kafka-headers.ts';
 
 /**
  * The messages in a topic up to its high watermark at the time of the call, ordered by partition and
@@ -38,15 +38,7 @@ export async function readTopic(
             const range = ranges.get(partition);
             const offset = BigInt(message.offset);
             if (!range || offset < range.start || offset >= range.end) return;
-            messages.push({
-              topic,
-              partition,
-              offset: message.offset,
-              key: message.key ? message.key.toString('utf8') : null,
-              value: message.value,
-              headers: normalizeHeaders(message.headers),
-              timestamp: message.timestamp,
-            });
+            messages.push(storedMessage(topic, partition, message));
             if (offset + 1n >= range.end) remaining.delete(partition);
             if (remaining.size === 0) {
               clearTimeout(timer);

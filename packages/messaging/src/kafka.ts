@@ -6,7 +6,7 @@ import { withEventEncryption } from './encrypted-kafka.ts';
 import type { Headers } from './headers.ts';
 import { consumerLag, createMissingTopics, type PartitionLag, type TopicSpec } from './kafka-admin.ts';
 import { type KafkaConnectionSecurity, kafkajsSecurity } from './kafka-connection.ts';
-import { logKafkajs, normalizeHeaders } from './kafka-headers.ts';
+import { logKafkajs, storedMessage } from './kafka-headers.ts';
 import { readTopic } from './kafka-read.ts';
 import type { Logger } from './logger.ts';
 
@@ -261,16 +261,7 @@ export function createKafka(options: KafkaOptions): KafkaClient {
         await consumer.run({
           partitionsConsumedConcurrently: opts.concurrency ?? 1,
           eachMessage: async ({ topic, partition, message, heartbeat }) => {
-            await opts.onMessage({
-              topic,
-              partition,
-              offset: message.offset,
-              key: message.key ? message.key.toString('utf8') : null,
-              value: message.value,
-              headers: normalizeHeaders(message.headers),
-              timestamp: message.timestamp,
-              heartbeat,
-            });
+            await opts.onMessage({ ...storedMessage(topic, partition, message), heartbeat });
           },
         });
       } catch (error) {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ApplicationSubmitted, deadLetterTopic, InviteSent, topics } from '@autoverify/contracts';
-import { readTopic, waitFor } from '@autoverify/testing';
+import { messageJson, waitFor } from '@autoverify/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,8 +37,7 @@ describe('consumer: inbox, retries, dead letters', () => {
     (await h.pool.query('SELECT attempt FROM effects WHERE event_id = $1', [eventId])).rows.map(
       (r) => r.attempt as number,
     );
-  const deadLetters = async (key: string) =>
-    (await readTopic(h.testKafka.brokers, dlq)).filter((m) => m.key === key);
+  const deadLetters = async (key: string) => (await h.kafka.readTopic(dlq)).filter((m) => m.key === key);
 
   beforeAll(async () => {
     h = await startHarness(
@@ -144,7 +143,7 @@ describe('consumer: inbox, retries, dead letters', () => {
     });
     expect(dead?.headers['x-original-partition']).toMatch(/^\d+$/);
     expect(dead?.headers['x-original-offset']).toMatch(/^\d+$/);
-    expect(dead?.json).toEqual(e);
+    expect(messageJson(dead?.value ?? null)).toEqual(e);
   });
 
   it('sends a PermanentError to the dead-letter topic at once', async () => {

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { type EventKeyring, parseKeyring } from '@autoverify/config';
 import { ApplicationSubmitted, deadLetterTopic, topics } from '@autoverify/contracts';
-import { readTopic, waitFor } from '@autoverify/testing';
+import { messageJson, waitFor } from '@autoverify/testing';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -53,7 +53,9 @@ describe('events sealed on Kafka with the tenant keyring', () => {
     for (const applicant of payload.applicants) applicant.email = email;
     return buildEvent(ApplicationSubmitted, payload, { tenantId: 'acme', correlationId: applicationId });
   };
-  const raw = (topic: string) => readTopic(h.testKafka.brokers, topic);
+  // A client without the keyring reads the bytes as they are on the broker.
+  const raw = async (topic: string) =>
+    (await client().readTopic(topic)).map((m) => ({ ...m, json: messageJson(m.value) }));
 
   beforeAll(async () => {
     h = await startHarness([topics.applications, deadLetterTopic(SERVICE)]);

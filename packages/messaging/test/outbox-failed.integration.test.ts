@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { topics } from '@autoverify/contracts';
-import { readTopic, waitFor } from '@autoverify/testing';
+import { messageJson, waitFor } from '@autoverify/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   discardFailedOutbox,
@@ -61,9 +61,9 @@ describe('outbox rows the broker refuses', () => {
    */
   const labelsOf = async (key: string) => [
     ...new Set(
-      (await readTopic(h.testKafka.brokers, topic))
+      (await h.kafka.readTopic(topic))
         .filter((m) => m.key === key)
-        .map((m) => (m.json as { payload: { label: string } }).payload.label),
+        .map((m) => (messageJson(m.value) as { payload: { label: string } }).payload.label),
     ),
   ];
   const unpublished = async (key: string) =>

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ApplicationSubmitted, topics } from '@autoverify/contracts';
-import { readTopic, waitFor } from '@autoverify/testing';
+import { messageJson, waitFor } from '@autoverify/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Outbox, type OutboxRelay, startOutboxRelay } from '../src/index.ts';
 import { type Harness, startHarness } from './support.ts';
@@ -31,7 +31,7 @@ describe('transactional outbox + relay', () => {
   };
   const unpublished = async () =>
     Number((await h.pool.query('SELECT count(*) AS n FROM outbox WHERE published_at IS NULL')).rows[0].n);
-  const published = async () => readTopic(h.testKafka.brokers, topic);
+  const published = async () => h.kafka.readTopic(topic);
 
   beforeAll(async () => {
     h = await startHarness([topics.applications]);
@@ -101,7 +101,7 @@ describe('transactional outbox + relay', () => {
       'event-version': '1',
       'event-id': event.id,
     });
-    expect(message?.json).toEqual(event);
+    expect(messageJson(message?.value ?? null)).toEqual(event);
     await waitFor(
       async () =>
         (await h.pool.query('SELECT published_at FROM outbox WHERE event_id = $1', [event.id])).rows[0]
@@ -133,7 +133,7 @@ describe('transactional outbox + relay', () => {
     await waitFor(async () => (await unpublished()) === 0, { message: 'the outbox to drain' });
     const messages = await ofApplications(ids);
     // At least once: every event is there, possibly more than once (consumers de-duplicate on the id).
-    expect(new Set(messages.map((m) => (m.json as { id: string }).id)).size).toBe(3);
+    expect(new Set(messages.map((m) => (messageJson(m.value) as { id: string }).id)).size).toBe(3);
     expect(messages.length).toBeGreaterThanOrEqual(6);
     expect(
       h.logger.entries.some((e) => e.level === 'error' && String(e.msg).includes('simulated crash')),
@@ -171,7 +171,9 @@ describe('transactional outbox + relay', () => {
       const ofApp = messages.filter((m) => m.key === app);
       expect(
         ofApp.map(
-          (m) => (m.json as { payload: { entrataApplicationId: string } }).payload.entrataApplicationId,
+          (m) =>
+            (messageJson(m.value) as { payload: { entrataApplicationId: string } }).payload
+              .entrataApplicationId,
         ),
       ).toEqual(expected);
       expect(new Set(ofApp.map((m) => m.partition)).size).toBe(1);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ApplicationSubmitted, deadLetterTopic, InviteSent, topics } from '@autoverify/contracts';
-import { readTopic, waitFor } from '@autoverify/testing';
+import { messageJson, waitFor } from '@autoverify/testing';
 import { SpanKind, trace } from '@opentelemetry/api';
 import {
   BasicTracerProvider,
@@ -86,7 +86,7 @@ describe('trace context across the outbox and Kafka', () => {
 
     const [invite] = await waitFor(
       async () => {
-        const found = (await readTopic(h.testKafka.brokers, h.kafka.topicName(topics.invites))).filter(
+        const found = (await h.kafka.readTopic(h.kafka.topicName(topics.invites))).filter(
           (m) => m.key === applicationId,
         );
         return found.length > 0 && found;
@@ -116,7 +116,9 @@ describe('trace context across the outbox and Kafka', () => {
     expect(sendInvite?.parentSpanContext?.spanId).toBe(process?.spanContext().spanId);
 
     // The emitted event carries the trace in its envelope and its headers.
-    expect((invite?.json as { traceparent?: string } | undefined)?.traceparent).toContain(root.traceId);
+    expect(
+      (messageJson(invite?.value ?? null) as { traceparent?: string } | undefined)?.traceparent,
+    ).toContain(root.traceId);
     expect(invite?.headers.traceparent).toBe(`00-${root.traceId}-${sendInvite?.spanContext().spanId}-01`);
   });
 });

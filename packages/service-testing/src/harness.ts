@@ -28,6 +28,7 @@ import {
 import { type Sandbox, type SandboxOptions, startSandbox } from '@autoverify/sandbox';
 import {
   dropWhenIdle,
+  messageJson,
   migrateTestDatabase,
   type TestDatabase,
   type TestKafka,
@@ -234,7 +235,7 @@ export async function startHarness<T>(options: ServiceUnderTestOptions<T>): Prom
         // Through the client, so sealed events are read opened.
         const messages = await kafka.readTopic(topicName(topic, kafkaNs.namespace));
         return messages
-          .map((m) => parseJson(m.value) as TestEnvelope | undefined)
+          .map((m) => messageJson(m.value) as TestEnvelope | undefined)
           .filter((e): e is TestEnvelope => e !== undefined && (type === undefined || e.type === type));
       },
       stop,
@@ -246,14 +247,6 @@ export async function startHarness<T>(options: ServiceUnderTestOptions<T>): Prom
       logger.error({ err: stopError }, 'clean-up after a failed start failed'),
     );
     throw error;
-  }
-}
-
-function parseJson(value: Buffer | null): unknown {
-  try {
-    return value ? JSON.parse(value.toString('utf8')) : undefined;
-  } catch {
-    return undefined;
   }
 }
 

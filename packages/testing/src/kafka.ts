@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { type Admin, Kafka, logLevel } from 'kafkajs';
 
 export interface TestKafka {
@@ -116,78 +116,8 @@ export async function waitFor<T>(
   }
 }
 
-export interface TopicMessage {
-  partition: number;
-  offset: string;
-  key: string | null;
-  value: Buffer | null;
-  headers: Record<string, string>;
-  /** The value parsed as JSON, or undefined when it is not JSON. */
-  json: unknown;
-}
-
-/**
- * Every message currently in a topic (up to the high watermarks when called), ordered by partition and
- * offset. Uses a throw-away consumer group, deleted afterwards.
- */
-export async function readTopic(
-  brokers: string[],
-  topic: string,
-  options: { timeoutMs?: number } = {},
-): Promise<TopicMessage[]> {
-  const kafka = quietKafka(brokers);
-  const offsets = await withAdmin(brokers, (admin) => admin.fetchTopicOffsets(topic));
-  const remaining = new Map<number, bigint>();
-  for (const p of offsets) if (BigInt(p.high) > BigInt(p.low)) remaining.set(p.partition, BigInt(p.high));
-  if (remaining.size === 0) return [];
-
-  const groupId = `read-topic-${randomUUID()}`;
-  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
-  const messages: TopicMessage[] = [];
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topics: [topic], fromBeginning: true });
-    await new Promise<void>((resolve, reject) => {
-      const timeoutMs = options.timeoutMs ?? DEFAULT_WAIT_MS;
-      const timer = setTimeout(
-        () => reject(new Error(`readTopic(${topic}) timed out after ${timeoutMs} ms`)),
-        timeoutMs,
-      );
-      consumer
-        .run({
-          eachMessage: async ({ partition, message }) => {
-            const high = remaining.get(partition);
-            if (high === undefined || BigInt(message.offset) >= high) return;
-            messages.push({
-              partition,
-              offset: message.offset,
-              key: message.key?.toString('utf8') ?? null,
-              value: message.value,
-              headers: Object.fromEntries(
-                Object.entries(message.headers ?? {}).flatMap(([k, v]) => {
-                  const one = Array.isArray(v) ? v[v.length - 1] : v;
-                  return one === undefined ? [] : [[k, one.toString()]];
-                }),
-              ),
-              json: parseJson(message.value),
-            });
-            if (BigInt(message.offset) + 1n >= high) remaining.delete(partition);
-            if (remaining.size === 0) {
-              clearTimeout(timer);
-              resolve();
-            }
-          },
-        })
-        .catch(reject);
-    });
-  } finally {
-    await consumer.disconnect();
-    await withAdmin(brokers, (admin) => admin.deleteGroups([groupId])).catch(() => undefined);
-  }
-  return messages.sort((a, b) => a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)));
-}
-
-function parseJson(value: Buffer | null): unknown {
+/** A Kafka message's value as JSON, or undefined when it is absent or not JSON (read with KafkaClient.readTopic). */
+export function messageJson(value: Buffer | null): unknown {
   if (!value) return undefined;
   try {
     return JSON.parse(value.toString('utf8'));

@@ -8,6 +8,7 @@ export type PlatformErrorKind =
   | 'network' // connection refused/reset
   | 'invalid_request' // we refused to send a request the platform would reject
   | 'invalid_response' // the platform answered 2xx with something we cannot use
+  | 'response_too_large' // the answer exceeded the configured size cap; it would again, so not retryable
   | 'invalid_report'; // a report body is not a complete PDF
 
 export interface PlatformErrorOptions {

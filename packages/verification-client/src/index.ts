@@ -1,5 +1,4 @@
 export { type Assumption, PLATFORM_ASSUMPTIONS } from './assumptions.ts';
-export { backoffDelay, defaultRetryPolicy, parseRetryAfter, type RetryPolicy } from './backoff.ts';
 export { createVerificationClient } from './client.ts';
 export { type PlatformEnv, platformEnv, verificationClientFromEnv } from './env.ts';
 export {
@@ -12,5 +11,6 @@ export {
 } from './errors.ts';
 export { isHouseholdReport, kindOfPlatformType, platformVerificationType } from './kinds.ts';
 export { assertCompletePdf } from './pdf.ts';
+export { defaultRetryPolicy, type RetryPolicy } from './retry-policy.ts';
 export { SIGNATURE_HEADER, signWebhookBody, verifyWebhookSignature } from './signature.ts';
 export type * from './types.ts';

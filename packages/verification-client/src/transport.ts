@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Pool, request } from 'undici';
-import { backoffDelay, defaultRetryPolicy, parseRetryAfter, type RetryPolicy } from './backoff.ts';
+import { backoffDelay, errorCode, NOT_SENT_CODES, parseRetryAfter, TIMEOUT_CODES } from '@autoverify/retry';
+import { Agent, Pool } from 'undici';
 import { isRetryableStatus, VerificationPlatformError } from './errors.ts';
+import { defaultRetryPolicy, type RetryPolicy } from './retry-policy.ts';
 import type { VerificationClientOptions } from './types.ts';
 import { type AuthToken, parseAuth, parseProblems } from './wire.ts';
 
@@ -10,6 +11,13 @@ const TOKEN_TTL_MS = 30 * 60_000;
 // Refresh a minute early so a token never expires between our check and the platform's.
 const TOKEN_REFRESH_MARGIN_MS = 60_000;
 export const AUTH_PATH = '/api/v1/tenants/auth';
+const DEFAULT_MAX_RESPONSE_BYTES = 5 * 1024 * 1024;
+const DEFAULT_MAX_REPORT_BYTES = 50 * 1024 * 1024;
+
+const urlPath = (url: string) => {
+  const parsed = new URL(url);
+  return `${parsed.pathname}${parsed.search}`;
+};
 
 export interface Call {
   method: 'GET' | 'POST' | 'PATCH' | 'PUT';
@@ -50,7 +58,16 @@ export function createTransport(options: VerificationClientOptions): Transport {
   if (!options.clientId || !options.secretKey)
     throw new Error('verification platform client id and secret key are required');
   const prefix = base.pathname.replace(/\/+$/, '');
-  const pool = new Pool(base.origin, { connections: options.connections ?? 10, keepAliveTimeout: 30_000 });
+  // undici enforces the caps while streaming (and on Content-Length), so an oversized body is never buffered.
+  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  const maxReportBytes = options.maxReportBytes ?? DEFAULT_MAX_REPORT_BYTES;
+  const pool = new Pool(base.origin, {
+    connections: options.connections ?? 10,
+    keepAliveTimeout: 30_000,
+    maxResponseSize: maxResponseBytes,
+  });
+  // Pre-signed report links point elsewhere (object storage): their own agent, with the larger cap.
+  const downloads = new Agent({ keepAliveTimeout: 30_000, maxResponseSize: maxReportBytes });
   const timeoutMs = options.timeoutMs ?? 10_000;
   const retry: RetryPolicy = { ...defaultRetryPolicy, ...options.retry };
   const logger = options.logger.child({ component: 'verification-client' });
@@ -140,19 +157,19 @@ export function createTransport(options: VerificationClientOptions): Transport {
     let answer: Answer;
     try {
       const response = c.url
-        ? await request(c.url, options)
+        ? await downloads.request({ ...options, origin: new URL(c.url).origin, path: urlPath(c.url) })
         : await pool.request({ ...options, path: `${prefix}${c.path}${search}` });
       const body = Buffer.from(await response.body.arrayBuffer());
       answer = { status: response.statusCode, headers: response.headers, body };
     } catch (error) {
-      throw transportError(error, c);
+      throw transportError(error, c, c.url ? maxReportBytes : maxResponseBytes);
     }
     const ok = c.expect ? c.expect.includes(answer.status) : answer.status >= 200 && answer.status < 300;
     if (!ok) throw statusError(answer, c);
     return answer;
   }
 
-  return { call, close: () => pool.close() };
+  return { call, close: async () => void (await Promise.all([pool.close(), downloads.close()])) };
 }
 
 function jsonOrUndefined(answer: Answer): unknown {
@@ -199,17 +216,14 @@ function statusError(answer: Answer, c: Call): VerificationPlatformError {
   );
 }
 
-const TIMEOUT_CODES = new Set([
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'ETIMEDOUT',
-]);
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'ENOTFOUND', 'EAI_AGAIN']);
-
-function transportError(error: unknown, c: Call): VerificationPlatformError {
+function transportError(error: unknown, c: Call, maxBytes: number): VerificationPlatformError {
   if (error instanceof VerificationPlatformError) return error;
   const code = errorCode(error);
+  if (code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE')
+    return new VerificationPlatformError(
+      `verification platform ${c.method} ${c.path} answered with more than ${maxBytes} bytes`,
+      { kind: 'response_too_large', retryable: false, method: c.method, path: c.path, cause: error },
+    );
   const name = error instanceof Error ? error.name : '';
   const timeout = TIMEOUT_CODES.has(code ?? '') || name === 'TimeoutError' || name === 'AbortError';
   const message = error instanceof Error ? error.message : String(error);
@@ -223,16 +237,6 @@ function transportError(error: unknown, c: Call): VerificationPlatformError {
       cause: error,
     },
   );
-}
-
-function errorCode(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 4 && current; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
 }
 
 /** True when the error shows the platform never processed the request. */

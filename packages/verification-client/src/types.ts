@@ -1,5 +1,5 @@
 import type { Logger } from '@autoverify/logger';
-import type { RetryPolicy } from './backoff.ts';
+import type { RetryPolicy } from './retry-policy.ts';
 
 /**
  * The platform's verification types, as documented: the pattern `<kind>_verification` (the request example
@@ -122,6 +122,10 @@ export interface VerificationClientOptions {
   retry?: Partial<RetryPolicy>;
   /** Pooled connections to the platform; default 10. */
   connections?: number;
+  /** Largest API answer read (JSON); default 5 MiB. A larger one fails with kind `response_too_large`. */
+  maxResponseBytes?: number;
+  /** Largest report PDF downloaded; default 50 MiB. */
+  maxReportBytes?: number;
 }
 
 export interface VerificationClient {

@@ -269,4 +269,59 @@ describe('verification client over HTTP', () => {
       client.getReport('rep_1').then((data) => client.downloadReport('rep_1', data)),
     ).rejects.toBeInstanceOf(InvalidReportError);
   });
+
+  it('refuses an answer over its size cap, JSON and PDF each with their own cap, without retrying', async () => {
+    const { port } = server.address() as AddressInfo;
+    const capped = createVerificationClient({
+      baseUrl: `http://127.0.0.1:${port}`,
+      clientId: 'cid',
+      secretKey: 'sk',
+      logger: createLogger({ service: 'test', level: 'silent' }),
+      timeoutMs: 2_000,
+      retry: { attempts: 3, initialMs: 5, maxMs: 20 },
+      maxResponseBytes: 4096,
+      maxReportBytes: 64 * 1024,
+    });
+    // Streamed without Content-Length, so the cap is enforced on the bytes read, not on a declared size.
+    const streamed =
+      (bytes: number, contentType = 'application/json'): Route =>
+      (_q, res) => {
+        res.writeHead(200, { 'content-type': contentType, 'transfer-encoding': 'chunked' });
+        res.write(`{"id":"grp_1","pad":"`);
+        res.end(`${'x'.repeat(bytes)}"}`);
+      };
+    try {
+      routes.push(auth, streamed(10_000));
+      const error = await capped.getApplicantGroup('grp_1').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(VerificationPlatformError);
+      expect(error).toMatchObject({ kind: 'response_too_large', retryable: false });
+      expect((error as Error).message).toContain('more than 4096 bytes');
+      expect(log).toHaveLength(2);
+
+      // A report PDF may be far larger than an API answer, but not unbounded.
+      const reportData: Route = (_q, res) =>
+        reply(res, 200, {
+          report_id: 'rep_1',
+          pdf_url: `http://127.0.0.1:${port}/files/rep_1.pdf?signature=abc`,
+        });
+      const pdf = Buffer.concat([
+        Buffer.from('%PDF-1.4\n'),
+        Buffer.alloc(20_000, 32),
+        Buffer.from('\n%%EOF\n'),
+      ]);
+      const sendPdf: Route = (_q, res) => {
+        res.writeHead(200, { 'content-type': 'application/pdf' });
+        res.end(pdf);
+      };
+      routes.push(reportData, sendPdf);
+      const report = await capped.getReport('rep_1');
+      await expect(capped.downloadReport('rep_1', report)).resolves.toMatchObject({ bytes: pdf });
+      routes.push(reportData, streamed(100_000, 'application/pdf'));
+      await expect(
+        capped.getReport('rep_1').then((data) => capped.downloadReport('rep_1', data)),
+      ).rejects.toMatchObject({ kind: 'response_too_large', retryable: false });
+    } finally {
+      await capped.close();
+    }
+  });
 });

@@ -4,7 +4,7 @@ import type { TenantsFile } from '@autoverify/contracts';
 import { createLogger } from '@autoverify/logger';
 import type { Sandbox, SandboxOptions } from '@autoverify/sandbox';
 import { startServiceUnderTest } from '@autoverify/service-testing';
-import { readTopic, waitFor } from '@autoverify/testing';
+import { messageJson, waitFor } from '@autoverify/testing';
 import { ingestService } from '../src/service.ts';
 
 type DestinationStream = NonNullable<Parameters<typeof createLogger>[0]['destination']>;
@@ -207,11 +207,11 @@ export async function startHarness(
     betaEntrata,
     /** Every event of `type` on a topic, for one application (by correlation id). */
     async events(topic: string, type: string, applicationId?: string) {
-      const messages = await readTopic(sut.testKafka.brokers, `${sut.testKafka.namespace}.${topic}`);
+      const messages = await sut.kafka.readTopic(`${sut.testKafka.namespace}.${topic}`);
       return messages
         .map(
           (m) =>
-            m.json as {
+            messageJson(m.value) as {
               type: string;
               version: number;
               correlationId: string;

@@ -4,7 +4,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { applicationIdFor, VerificationRequested } from '@autoverify/contracts';
 import { buildEvent, publishEvent } from '@autoverify/messaging';
-import { readTopic, waitFor } from '@autoverify/testing';
+import { messageJson, waitFor } from '@autoverify/testing';
 import { startTestTracing, type TestTracing, traceIdOf } from '@autoverify/testing/tracing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -32,9 +32,9 @@ afterAll(async () => {
 async function message(topic: string, type: string, applicationId: string) {
   return waitFor(
     async () => {
-      const all = await readTopic(h.kafka.brokers, `${h.kafka.namespace}.${topic}`);
+      const all = await h.admin.readTopic(`${h.kafka.namespace}.${topic}`);
       return all.find((m) => {
-        const event = m.json as { type?: string; correlationId?: string } | undefined;
+        const event = messageJson(m.value) as { type?: string; correlationId?: string } | undefined;
         return event?.type === type && event.correlationId === applicationId;
       });
     },
@@ -51,7 +51,7 @@ describe('one trace per application', () => {
     const submitted = await message('applications', 'ApplicationSubmitted', applicationId);
     const applicationTrace = traceIdOf(submitted.headers);
     expect(applicationTrace).toMatch(/^[0-9a-f]{32}$/);
-    expect(traceIdOf(submitted.json as { traceparent?: string })).toBe(applicationTrace);
+    expect(traceIdOf(messageJson(submitted.value) as { traceparent?: string })).toBe(applicationTrace);
     const row = await h.prisma.application.findUnique({ where: { applicationId } });
     expect(traceIdOf(row?.traceContext as { traceparent?: string })).toBe(applicationTrace);
 
@@ -93,7 +93,7 @@ describe('one trace per application', () => {
 
     const completed = await message('verification-platform-events', 'VerificationCompleted', applicationId);
     expect(traceIdOf(completed.headers)).toBe(applicationTrace);
-    expect(traceIdOf(completed.json as { traceparent?: string })).toBe(applicationTrace);
+    expect(traceIdOf(messageJson(completed.value) as { traceparent?: string })).toBe(applicationTrace);
 
     // The webhook's job (its own trace) and the application's trace point at each other.
     const spans = await tracing.spans();

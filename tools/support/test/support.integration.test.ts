@@ -22,7 +22,7 @@ import {
 } from '@autoverify/messaging';
 import type { RunningService } from '@autoverify/service-kit';
 import { type ServiceUnderTest, startServiceUnderTest } from '@autoverify/service-testing';
-import { createTestDatabase, dropWhenIdle, readTopic, waitFor } from '@autoverify/testing';
+import { createTestDatabase, dropWhenIdle, messageJson, waitFor } from '@autoverify/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callAdmin } from '../src/console/reruns.ts';
@@ -292,7 +292,7 @@ describe('support console (real Kafka + PostgreSQL)', () => {
     });
     const applicationsTopic = h.kafka.topicName(topics.applications);
     const ofApp = async () =>
-      (await readTopic(h.testKafka.brokers, applicationsTopic)).filter((m) => m.key === j.applicationId);
+      (await h.kafka.readTopic(applicationsTopic)).filter((m) => m.key === j.applicationId);
     expect(await ofApp()).toHaveLength(1);
 
     const dry = await http('POST', '/admin/replays', tokens.admin, {
@@ -331,7 +331,7 @@ describe('support console (real Kafka + PostgreSQL)', () => {
     const replayed = (await ofApp())[1];
     expect(replayed?.headers['x-replay-target']).toBe('reminder');
     expect(replayed?.headers['event-id']).toBe(j.submitted.id);
-    expect(replayed?.json).toMatchObject({
+    expect(messageJson(replayed?.value ?? null)).toMatchObject({
       id: j.submitted.id,
       replay: { requestedBy: 'alice', replayId: elsewhere.json().id },
     });

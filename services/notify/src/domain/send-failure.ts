@@ -1,3 +1,5 @@
+import { parseRetryAfter } from '@autoverify/retry';
+
 /**
  * How a provider call failed, in our terms. Transient failures are retried by the job queue; permanent
  * ones are recorded at once with a NotificationFailed reason.
@@ -95,15 +97,6 @@ export function classifyTwilioResponse(
   }
   // Any other refusal (e.g. a body Twilio will not take): the provider rejected this message for good.
   return { kind: 'permanent', reason: 'bounced', detail };
-}
-
-/** Retry-After as seconds or an HTTP date; undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 /**

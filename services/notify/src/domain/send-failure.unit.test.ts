@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  classifySmtpError,
-  classifyTwilioResponse,
-  parseRetryAfter,
-  scrubAddresses,
-} from './send-failure.ts';
+import { classifySmtpError, classifyTwilioResponse, scrubAddresses } from './send-failure.ts';
 
 describe('classifySmtpError', () => {
   it('treats 4xx replies as transient', () => {
@@ -85,15 +80,6 @@ describe('classifyTwilioResponse', () => {
       kind: 'permanent',
       reason: 'bounced',
     });
-  });
-});
-
-describe('parseRetryAfter', () => {
-  it('reads seconds and HTTP dates', () => {
-    expect(parseRetryAfter('2')).toBe(2000);
-    expect(parseRetryAfter(new Date(10_000).toUTCString(), 4_000)).toBe(6000);
-    expect(parseRetryAfter(undefined)).toBeUndefined();
-    expect(parseRetryAfter('soon')).toBeUndefined();
   });
 });
 

@@ -5,7 +5,7 @@ import { normaliseAddress, senderScope } from '../domain/address.ts';
 import { keywordReply, twiml } from '../domain/inbound-replies.ts';
 import { brandForSenderNumber } from '../domain/sender-brand.ts';
 import { parseKeyword } from '../domain/sms-keywords.ts';
-import { type FormParams, verifyTwilioSignature } from '../domain/twilio-signature.ts';
+import { type FormParams, signedByTwilio } from '../domain/twilio-signature.ts';
 import { recordUndelivered } from '../handlers/outcomes.ts';
 import type { NotifyContext } from '../service.ts';
 import {
@@ -53,11 +53,7 @@ export async function twilioWebhookRoutes(app: FastifyInstance, ctx: NotifyConte
   const verified = (request: FastifyRequest, reply: FastifyReply): FormParams | undefined => {
     const params = (request.body ?? {}) as FormParams;
     const signature = first(request.headers['x-twilio-signature']);
-    // Every token is checked (no early exit), each comparison in constant time.
-    let genuine = false;
-    for (const token of authTokens)
-      if (verifyTwilioSignature(token, `${base}${request.url}`, params, signature)) genuine = true;
-    if (!genuine) {
+    if (!signedByTwilio(authTokens, `${base}${request.url}`, params, signature)) {
       sendProblem(reply, 403, 'Forbidden', 'X-Twilio-Signature is missing or does not match this request', {
         type: 'urn:problem:invalid-signature',
       });

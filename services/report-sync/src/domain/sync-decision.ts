@@ -3,6 +3,7 @@
  * branch is unit-tested without Entrata, the platform or a queue.
  */
 import { EntrataError } from '@autoverify/entrata-client';
+import { NOT_SENT_CODES } from '@autoverify/retry';
 import { VerificationPlatformError } from '@autoverify/verification-client';
 import { ConfigurationError } from './file-type.ts';
 import { ReportBindingError } from './report-binding.ts';
@@ -57,22 +58,12 @@ export interface Failure {
   reason: string;
 }
 
-// undici codes proving a request never left (the same list the Entrata client retries uploads on).
-const NOT_SENT = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-]);
-
 function uploadUncertain(error: EntrataError): boolean {
   switch (error.kind) {
     case 'timeout':
       return true;
     case 'network':
-      return !NOT_SENT.has((error.cause as { code?: string } | undefined)?.code ?? '');
+      return !NOT_SENT_CODES.has((error.cause as { code?: string } | undefined)?.code ?? '');
     case 'http':
       // A gateway's 5xx says nothing about whether Entrata behind it stored the file.
       return (error.httpStatus ?? error.code) >= 500;
