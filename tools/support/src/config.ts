@@ -17,6 +17,12 @@ export const envSchema = Type.Object({
   ),
   INVITE_URL: Type.String({ pattern: '^https?://.+', default: 'http://127.0.0.1:3002' }),
   INVITE_ADMIN_TOKEN: Type.Optional(Type.String({ minLength: 16, description: "invite's ADMIN_TOKEN." })),
+  GRAFANA_URL: Type.Optional(
+    Type.String({
+      pattern: '^https?://.+',
+      description: 'Grafana base URL: the web console links trace ids to it.',
+    }),
+  ),
 });
 
 export type Env = Static<typeof envSchema>;

@@ -20,6 +20,7 @@ import { PrismaClient, type Tx } from './db.ts';
 import { loadTokens } from './domain/tokens.ts';
 import { registerRoutes } from './http/routes.ts';
 import { timelineHandlers } from './projection.ts';
+import { registerWebConsole } from './web/plugin.ts';
 
 export interface StartSupportOptions {
   env: Env;
@@ -67,16 +68,14 @@ export async function startSupport(options: StartSupportOptions): Promise<Runnin
   onStop('consumer', () => consumer.stop());
 
   const app = createHttpServer({ logger });
-  registerRoutes(app, {
-    console: supportConsole({
-      db: prisma,
-      kafka,
-      reportSync: { url: env.REPORT_SYNC_URL, token: env.REPORT_SYNC_ADMIN_TOKEN },
-      invite: { url: env.INVITE_URL, token: env.INVITE_ADMIN_TOKEN },
-    }),
-    tokens,
+  const support = supportConsole({
     db: prisma,
+    kafka,
+    reportSync: { url: env.REPORT_SYNC_URL, token: env.REPORT_SYNC_ADMIN_TOKEN },
+    invite: { url: env.INVITE_URL, token: env.INVITE_ADMIN_TOKEN },
   });
+  registerRoutes(app, { console: support, tokens, db: prisma });
+  registerWebConsole(app, { console: support, tokens, db: prisma, grafanaUrl: env.GRAFANA_URL });
   addReadinessCheck(app, 'database', async () => {
     await prisma.$queryRawUnsafe('SELECT 1');
   });
