@@ -20,7 +20,7 @@ event it dead-lettered, or one it missed) is processed. Support cannot read the 
 cannot list which events each one will skip; the timeline shows afterwards what happened.</p>
 <form method="post" action="/applications/${applicationId}/replay">${csrfField(session)}
 <input type="hidden" name="target" value="${target}">
-${reasonField(dry.reason)}
+${reasonField('reason', dry.reason)}
 <button type="submit" class="danger">Replay ${dry.eventCount} event(s) now</button></form>
 <p><a href="/applications/${applicationId}">Cancel</a></p>`;
 }

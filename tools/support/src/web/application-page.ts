@@ -64,7 +64,7 @@ ${
     ? html`<p class="notice">Personal data is masked.${
         scopes.has('pii:read')
           ? html`</p><form method="post" action="/applications/${view.applicationId}/unmask">${csrfField(session)}
-  ${reasonField()}<button type="submit">Show personal data</button></form>`
+  ${reasonField('unmask-reason')}<button type="submit">Show personal data</button></form>`
           : html` Showing it needs the <code>pii:read</code> scope.</p>`
       }`
     : html`<p class="notice" role="status">Personal data shown unmasked; this view was recorded in the audit log. Do not copy it into tickets.</p>`
@@ -127,7 +127,7 @@ ${
 <select id="target" name="target"><option value="">every consumer</option>${consumerNames.map(
         (c) => html`<option value="${c}">${c}</option>`,
       )}</select>
-${reasonField()}<button type="submit">Dry run…</button></form>`
+${reasonField('replay-reason')}<button type="submit">Dry run…</button></form>`
     : ''
 }`;
 }

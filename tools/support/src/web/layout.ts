@@ -74,10 +74,10 @@ ${body}
 export const csrfField = (session: Session): Html =>
   html`<input type="hidden" name="_csrf" value="${session.csrf}">`;
 
-/** The reason field every audited action asks for. */
-export const reasonField = (value = ''): Html =>
-  html`<label for="reason">Reason (ticket or incident; recorded in the audit log)</label>
-<input type="text" id="reason" name="reason" required minlength="3" maxlength="1000" value="${value}">`;
+/** The reason field every audited action asks for; `id` tells apart two forms on one page. */
+export const reasonField = (id = 'reason', value = ''): Html =>
+  html`<label for="${id}">Reason (ticket or incident; recorded in the audit log)</label>
+<input type="text" id="${id}" name="reason" required minlength="3" maxlength="1000" value="${value}">`;
 
 export const badge = (outcome: string): Html =>
   html`<span class="badge ${outcome === 'failed' ? 'failed' : outcome === 'ok' ? 'ok' : 'warn'}">${outcome}</span>`;
