@@ -1,7 +1,7 @@
 import { consumerNames } from '@autoverify/contracts';
 import type { TimelineEntry } from '../store.ts';
 import type { ApplicantView, ApplicationView } from './application-view.ts';
-import { type Html, html } from './html.ts';
+import { type Html, html, safeHref } from './html.ts';
 import { badge, csrfField, problemBox, reasonField, when } from './layout.ts';
 import type { Session } from './session.ts';
 
@@ -19,7 +19,7 @@ export function traceLink(traceId: string | null, grafanaUrl: string | undefined
     queries: [{ refId: 'A', queryType: 'traceql', query: traceId }],
     range: { from: 'now-30d', to: 'now' },
   });
-  const href = `${grafanaUrl.replace(/\/$/, '')}/explore?left=${encodeURIComponent(left)}`;
+  const href = safeHref(`${grafanaUrl.replace(/\/$/, '')}/explore?left=${encodeURIComponent(left)}`);
   return html`<a href="${href}" rel="noopener" target="_blank"><code>${traceId}</code><span class="muted"> (Grafana)</span></a>`;
 }
 

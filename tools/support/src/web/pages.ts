@@ -5,9 +5,10 @@ import { csrfField, reasonField, when } from './layout.ts';
 import type { ApplicationHit, AuditFilter, AuditRow, TenantHealth, TenantSummary } from './queries.ts';
 import type { Session } from './session.ts';
 
-export const signInPage = (error?: string): Html => html`
+export const signInPage = (error?: string, next = '/'): Html => html`
 ${error ? html`<p class="problem" role="alert">${error}</p>` : ''}
 <form method="post" action="/sign-in">
+<input type="hidden" name="next" value="${next}">
 <label for="token">Support token</label>
 <input type="password" id="token" name="token" required autocomplete="current-password">
 <p class="muted">The token you use with the support CLI. It is checked once and not kept; the session ends after

@@ -8,6 +8,7 @@ import { authenticate, type Scope, type TokenEntry } from '../domain/tokens.ts';
 import { registerActions } from './actions.ts';
 import { contactKey } from './contact-key.ts';
 import { errorPage } from './errors.ts';
+import { field } from './form.ts';
 import type { Html } from './html.ts';
 import { page, stylesheet } from './layout.ts';
 import { signInPage } from './pages.ts';
@@ -84,7 +85,8 @@ async function webConsole(web: FastifyInstance, deps: WebConsoleDeps): Promise<v
       preHandler: async (request, reply) => {
         const session = sessions.get(request.cookies[SESSION_COOKIE]);
         if (!session) {
-          if (request.method === 'GET') return reply.redirect('/sign-in', 303);
+          if (request.method === 'GET')
+            return reply.redirect(`/sign-in?next=${encodeURIComponent(request.url)}`, 303);
           return send(reply, 'Sign in', undefined, signInPage('Your session ended: sign in again.'), 401);
         }
         if (
@@ -145,14 +147,26 @@ async function webConsole(web: FastifyInstance, deps: WebConsoleDeps): Promise<v
       .send(stylesheet),
   );
 
-  web.get('/sign-in', async (_request, reply) => send(reply, 'Sign in', undefined, signInPage()));
+  web.get('/sign-in', async (request, reply) =>
+    send(
+      reply,
+      'Sign in',
+      undefined,
+      signInPage(undefined, localPath((request.query as { next?: string }).next)),
+    ),
+  );
 
   web.post('/sign-in', async (request, reply) => {
-    const token = (request.body as Record<string, unknown> | undefined)?.token;
-    const caller = authenticate(deps.tokens, typeof token === 'string' ? token.trim() : undefined);
+    const caller = authenticate(deps.tokens, field(request.body, 'token') || undefined);
     if (!caller) {
       request.log.warn('web sign-in with an unknown token');
-      return send(reply, 'Sign in', undefined, signInPage('That token is not valid.'), 401);
+      return send(
+        reply,
+        'Sign in',
+        undefined,
+        signInPage('That token is not valid.', localPath(field(request.body, 'next'))),
+        401,
+      );
     }
     const session = sessions.create(caller);
     request.log.info({ caller: caller.name }, 'web sign-in');
@@ -163,7 +177,7 @@ async function webConsole(web: FastifyInstance, deps: WebConsoleDeps): Promise<v
         sameSite: 'strict',
         secure: 'auto',
       })
-      .redirect('/', 303);
+      .redirect(localPath(field(request.body, 'next')), 303);
   });
 
   web.post('/sign-out', async (request, reply) => {
@@ -175,4 +189,9 @@ async function webConsole(web: FastifyInstance, deps: WebConsoleDeps): Promise<v
 
   registerPages(web, ctx);
   registerActions(web, ctx);
+}
+
+/** Where to go after signing in: a path of this site only (never //host or another scheme); else home. */
+export function localPath(next: string | undefined): string {
+  return next && /^\/(?![/\\])[^\s\\]*$/.test(next) ? next : '/';
 }

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SupportConsole } from '../console.ts';
 import type { PrismaClient } from '../db.ts';
 import { parseTokens, sha256Hex } from '../domain/tokens.ts';
-import { registerWebConsole } from './plugin.ts';
+import { localPath, registerWebConsole } from './plugin.ts';
 
 // Sign-in, session cookie, CSRF and scope checks: none of these routes reaches the console or the database.
 const tokens = parseTokens(
@@ -50,11 +50,29 @@ describe('web console session', () => {
   it('sends a signed-out browser to the sign-in page', async () => {
     const response = await app.inject({ method: 'GET', url: '/' });
     expect(response.statusCode).toBe(303);
-    expect(response.headers.location).toBe('/sign-in');
+    expect(response.headers.location).toBe('/sign-in?next=%2F');
     const page = await app.inject({ method: 'GET', url: '/sign-in' });
     expect(page.body).toContain('<label for="token">');
     expect(page.headers['content-security-policy']).toContain("default-src 'none'");
     expect(page.headers['cache-control']).toBe('no-store');
+  });
+
+  it('returns to the page asked for after signing in, only on this site', async () => {
+    const asked = await app.inject({ method: 'GET', url: '/applications?q=14423' });
+    expect(asked.headers.location).toBe('/sign-in?next=%2Fapplications%3Fq%3D14423');
+    const page = await app.inject({ method: 'GET', url: asked.headers.location as string });
+    expect(page.body).toContain('name="next" value="/applications?q=14423"');
+    const signedIn = await app.inject({
+      method: 'POST',
+      url: '/sign-in',
+      headers: formHeaders,
+      payload: form({ token: 'alice-token-0123456789', next: '/applications?q=14423' }),
+    });
+    expect(signedIn.headers.location).toBe('/applications?q=14423');
+    expect(localPath('//evil.example.com')).toBe('/');
+    expect(localPath('/\\evil.example.com')).toBe('/');
+    expect(localPath('https://evil.example.com')).toBe('/');
+    expect(localPath(undefined)).toBe('/');
   });
 
   it('refuses an unknown token and keeps no cookie', async () => {
