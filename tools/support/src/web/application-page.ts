@@ -1,6 +1,6 @@
 import { consumerNames } from '@autoverify/contracts';
 import type { TimelineEntry } from '../store.ts';
-import type { ApplicantView, ApplicationView } from './application-view.ts';
+import { type ApplicantView, type ApplicationView, standing } from './application-view.ts';
 import { type Html, html, safeHref } from './html.ts';
 import { badge, csrfField, problemBox, reasonField, when } from './layout.ts';
 import type { Session } from './session.ts';
@@ -23,6 +23,11 @@ export function traceLink(traceId: string | null, grafanaUrl: string | undefined
   return html`<a href="${href}" rel="noopener" target="_blank"><code>${traceId}</code><span class="muted"> (Grafana)</span></a>`;
 }
 
+function standingLine(events: TimelineEntry[]): Html | string {
+  const facts = standing(events);
+  return facts.length ? html`<p><strong>Where it stands:</strong> ${facts.join('; ')}</p>` : '';
+}
+
 const eventLine = (e: TimelineEntry): Html =>
   html`<li${e.outcome === 'failed' ? html` class="failed"` : ''}>${when(e.occurredAt)} <strong>${e.type}</strong>
     ${badge(e.outcome)} <span class="muted">${e.summary}</span>${e.replay ? html` <span class="badge warn">replayed by ${e.replay.requestedBy}</span>` : ''}</li>`;
@@ -37,6 +42,7 @@ function applicantGroup(view: ApplicationView, a: ApplicantView, session: Sessio
   return html`<section class="group" aria-labelledby="ap-${a.applicantId}">
   <h3 id="ap-${a.applicantId}">${a.name || '(no name)'} <span class="muted">${a.role}</span></h3>
   <p class="muted">${contact}<br><code>${a.applicantId}</code></p>
+  ${standingLine(a.events)}
   <ol>${a.events.map(eventLine)}</ol>
   ${
     canResend

@@ -128,3 +128,22 @@ export function applicationView(applicationId: string, timeline: TimelineEntry[]
     timeline,
   };
 }
+
+const list = (value: unknown): string => (Array.isArray(value) ? value.join(', ') : String(value ?? ''));
+
+/** Where an applicant stands, in a few words per fact, oldest first: what the page's group heads with. */
+export function standing(events: TimelineEntry[]): string[] {
+  const facts: string[] = [];
+  for (const { type, payload: p } of events) {
+    if (type === 'InviteSent') facts.push(`${p.kind} invite sent on ${list(p.channels)}`);
+    else if (type === 'InviteBlocked') facts.push(`invite blocked: ${p.reason}`);
+    else if (type === 'NotificationSent')
+      facts.push(`${p.channel} ${p.purpose ?? 'message'} delivered to the provider`);
+    else if (type === 'NotificationFailed')
+      facts.push(`${p.channel} ${p.purpose ?? 'message'} ${list(p.reason).replaceAll('_', ' ')}`);
+    else if (type === 'ReminderScheduled') facts.push(`reminder ${p.reminderNumber} scheduled`);
+    else if (type === 'InviteExpired') facts.push(`${p.kind} invite expired`);
+    else if (type === 'VerificationCompleted') facts.push(`${p.kind} verification completed`);
+  }
+  return facts;
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TimelineEntry } from '../store.ts';
 import { applicationPage } from './application-page.ts';
-import { applicationView } from './application-view.ts';
+import { applicationView, standing } from './application-view.ts';
 import { SessionStore } from './session.ts';
 
 const APP = '0b8f0f0e-5c33-5b2d-9d7a-3b7c7b2f6a10';
@@ -37,7 +37,7 @@ const timeline = [
       { applicantId: ADA, firstName: 'A***', lastName: 'L***', role: 'primary', email: 'a***@e***.com' },
     ],
   }),
-  entry('InviteSent', { applicantId: ADA, kind: 'income' }),
+  entry('InviteSent', { applicantId: ADA, kind: 'income', channels: ['email', 'sms'] }),
   entry('NotificationFailed', { applicantId: ADA, reason: 'opted_out', channel: 'sms' }, 'failed'),
   entry('ReportCompleted', {
     reportId: 'rep_9',
@@ -74,6 +74,10 @@ describe('application view', () => {
     expect(view.reports).toMatchObject([
       { reportId: 'rep_9', status: 'upload failed', reportType: 'income' },
       { reportId: 'rep_<b>', status: 'in Entrata', entrataFileId: '77001' },
+    ]);
+    expect(standing(view.applicants[0]?.events ?? [])).toEqual([
+      'income invite sent on email, sms',
+      'sms message opted out',
     ]);
     expect(view.problems.map((p) => p.explanation.what)).toEqual([
       expect.stringContaining('opted out'),

@@ -232,6 +232,7 @@ describe.skipIf(!haveBrowser)('web console in a browser (real Kafka + PostgreSQL
     expect(text).toContain('The applicant opted out of this channel');
     expect(text).toContain('no email address and no mobile phone number');
     expect(text).toContain('upload failed');
+    expect(text).toContain('Where it stands: income invite sent on email, sms; sms invite opted out');
     expect(text).toContain('a***@e***.com');
     expect(text).not.toContain('ada@example.com');
     expect(await page.locator(`a[href^="https://grafana.example.com/explore"]`).count()).toBeGreaterThan(0);
