@@ -40,7 +40,7 @@ autoverify is running.
     .filter(([name]) => !['sandbox', 'smtpPort', 'support'].includes(name))
     .map(([name, url]) => `${name} ${url}/health/ready`)
     .join('\n                             ')}
-  Support console            ${urls.support}  (pnpm support timeline <application id>; token SUPPORT_DEV_TOKEN in config/sandbox.env)
+  Support console            ${urls.support}/  (in a browser, or pnpm support timeline <application id>; token SUPPORT_DEV_TOKEN in config/sandbox.env)
   Sandbox API docs           ${urls.sandbox}/docs
   Sandbox SMTP               127.0.0.1:${urls.smtpPort}
   Kafka                      ${stack.brokers} (topics "${stack.namespace}.*")

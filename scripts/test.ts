@@ -116,6 +116,8 @@ results.manifests =
     '--reporter=json',
     '--outputFile.json=test-results/manifests.json',
   ]);
+// Debian's Chromium for the support web console's browser tests (they skip, saying so, without it).
+step('chromium for the web console browser tests', 'bash', ['scripts/ensure-chromium.sh']);
 results.integration =
   results.generate &&
   step(

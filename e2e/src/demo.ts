@@ -6,7 +6,7 @@
  * Exits 1 naming the step that did not happen in time.
  *
  * Env: SANDBOX_URL (http://127.0.0.1:4000), INGEST_URL, INVITE_URL, REMINDER_URL, NOTIFY_URL, REPORT_SYNC_URL
- * (ports 3001-3005), DEMO_ORG (demo-pm), DEMO_PROPERTY_ID (100003).
+ * (ports 3001-3005), SUPPORT_URL (http://127.0.0.1:3006), DEMO_ORG (demo-pm), DEMO_PROPERTY_ID (100003).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type ReadMessage, readMessage, verificationIdOf } from './messages.ts';
@@ -28,6 +28,7 @@ const services = {
   notify: env.NOTIFY_URL ?? 'http://127.0.0.1:3004',
   'report-sync': env.REPORT_SYNC_URL ?? 'http://127.0.0.1:3005',
 };
+const supportUrl = env.SUPPORT_URL ?? 'http://127.0.0.1:3006';
 const org = env.DEMO_ORG ?? 'demo-pm';
 const propertyId = Number(env.DEMO_PROPERTY_ID ?? 100003);
 const sandbox = new SandboxClient(sandboxUrl, org);
@@ -212,6 +213,9 @@ async function main(): Promise<void> {
   await inboxes.poll();
   console.log(
     `\n${bold('Done')} in ${Math.round((Date.now() - startedAt) / 1000)} s. Browse the sandbox at ${sandboxUrl}/docs`,
+  );
+  console.log(
+    `The application in the support console: ${supportUrl}/applications?q=${application.applicationId} ${dim('(sign in with SUPPORT_DEV_TOKEN from config/sandbox.env)')}`,
   );
 }
 

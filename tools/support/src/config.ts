@@ -31,6 +31,12 @@ export const SupportEnv = Type.Object({
   NOTIFY_ADMIN_TOKEN: AdminToken("notify's ADMIN_TOKEN."),
   REPORT_SYNC_URL: ServiceUrl(3005),
   REPORT_SYNC_ADMIN_TOKEN: AdminToken("report-sync's ADMIN_TOKEN."),
+  GRAFANA_URL: Type.Optional(
+    Type.String({
+      pattern: '^https?://.+',
+      description: 'Grafana base URL: the web console links trace ids to it.',
+    }),
+  ),
 });
 
 export type SupportEnv = Static<typeof SupportEnv>;

@@ -9,6 +9,7 @@ import { PrismaClient, type Tx } from './db.ts';
 import { loadTokens, type TokenEntry } from './domain/tokens.ts';
 import { timelineHandlers } from './handlers/timeline.ts';
 import { supportRoutes } from './http/routes.ts';
+import { registerWebConsole } from './web/plugin.ts';
 
 /** What the console's use cases and routes work with: the shared context, Kafka, tokens, the services. */
 export interface SupportContext extends ServiceContext<SupportEnv, Tx, object> {
@@ -51,7 +52,10 @@ export const supportService = defineService({
     };
     return {
       handlers: timelineHandlers(),
-      routes: (app) => supportRoutes(app, ctx),
+      routes: (app) => {
+        supportRoutes(app, ctx);
+        registerWebConsole(app, ctx);
+      },
     };
   },
 });
