@@ -91,15 +91,7 @@ export class RateLimiter implements EntrataRateLimiter {
         bucket.tokens -= 1;
         return;
       }
-      if (wait > this.#maxWaitMs) {
-        throw new EntrataError({
-          kind: 'rate_limited',
-          code: 429,
-          message: `rate limit for ${key}: next call possible in ${Math.ceil(wait / 1000)} s`,
-          retryable: true,
-          retryAfterMs: wait,
-        });
-      }
+      if (wait > this.#maxWaitMs) throw tooLongToWait(key, wait);
       await this.#clock.sleep(wait);
     }
   }
@@ -114,4 +106,15 @@ export class RateLimiter implements EntrataRateLimiter {
     const bucket = this.#bucket(key);
     bucket.blockedUntil = Math.max(bucket.blockedUntil, this.#clock.now() + ms);
   }
+}
+
+/** Waiting longer than a caller allows: a retryable 429 of our own, so the job is retried later instead. */
+export function tooLongToWait(key: string, waitMs: number): EntrataError {
+  return new EntrataError({
+    kind: 'rate_limited',
+    code: 429,
+    message: `rate limit for ${key}: next call possible in ${Math.ceil(waitMs / 1000)} s`,
+    retryable: true,
+    retryAfterMs: waitMs,
+  });
 }

@@ -1,8 +1,7 @@
 import pg from 'pg';
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
-import { EntrataError } from './errors.ts';
 import { exhaustedWaitMs, type RateLimitWindow } from './rate-limit-headers.ts';
-import { type Clock, type EntrataRateLimiter, systemClock } from './rate-limiter.ts';
+import { type Clock, type EntrataRateLimiter, systemClock, tooLongToWait } from './rate-limiter.ts';
 
 const MINUTE_MS = 60_000;
 /**
@@ -116,14 +115,7 @@ class PostgresRateLimiter implements EntrataRateLimiter {
         }
       }
       const wait = Math.max(blockedFor, windowEnd - now);
-      if (wait > this.#maxWaitMs)
-        throw new EntrataError({
-          kind: 'rate_limited',
-          code: 429,
-          message: `rate limit for ${key}: next call possible in ${Math.ceil(wait / 1000)} s`,
-          retryable: true,
-          retryAfterMs: wait,
-        });
+      if (wait > this.#maxWaitMs) throw tooLongToWait(key, wait);
       await this.#clock.sleep(wait);
     }
   }
