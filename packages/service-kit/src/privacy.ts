@@ -30,9 +30,10 @@ export interface ErasureRequest {
 export interface PrivacyParts<Tx> {
   /**
    * Deletes or anonymises every personal value of the applicant, in the consumer's transaction. Must be
-   * idempotent (a repeated request erases nothing and says so with zeros).
+   * idempotent (a repeated request erases nothing and says so with zeros). Absent for a service that is not
+   * one of the erasure's answerers (support erases its own copies in its own handler).
    */
-  erase(tx: Tx, request: ErasureRequest): Promise<ErasedCounts>;
+  erase?(tx: Tx, request: ErasureRequest): Promise<ErasedCounts>;
   /**
    * Deletes at most `limit` items (applications, notifications…) whose final state is older than `cutoff`,
    * with everything personal that hangs off them. Called again until it deletes nothing.
@@ -78,7 +79,7 @@ export function retentionWorker<Tx>(
  */
 export function erasureHandler<Tx>(
   service: string,
-  erase: PrivacyParts<Tx>['erase'],
+  erase: NonNullable<PrivacyParts<Tx>['erase']>,
   transactions: Pick<Transactions<Tx>, 'sql'>,
 ): Handler<Tx> {
   return handle(

@@ -113,7 +113,7 @@ export async function startService<
       if (privacy) await infrastructure.jobs.schedule(retentionJob.name, RETENTION_SCHEDULE);
       const handlers = parts.handlers ?? [];
       return {
-        handlers: privacy
+        handlers: privacy?.erase
           ? [...handlers, erasureHandler(definition.name, privacy.erase, infrastructure.transactions)]
           : handlers,
         ...(parts.routes ? { routes: parts.routes } : {}),

@@ -19,6 +19,7 @@ import {
   reconcileTenant,
   syncApplication,
 } from './jobs.ts';
+import { eraseApplicant, purgeExpired } from './store/privacy.ts';
 
 /** Settings a test may change; production runs with these values. */
 export interface IngestOptions {
@@ -63,6 +64,7 @@ export const ingestService = defineService({
         await app.register(async (scope) => entrataWebhookRoutes(scope, ctx));
         await app.register(async (scope) => platformWebhookRoutes(scope, ctx));
       },
+      privacy: { erase: eraseApplicant, purge: purgeExpired },
     };
   },
 });

@@ -201,6 +201,8 @@ export async function startHarness(
     kafka: sut.testKafka,
     sandbox,
     prisma,
+    /** ingest's job queue (send a job by hand, e.g. the retention run). */
+    jobs: sut.service.jobs,
     /** A Kafka client on the test's namespace (publish events to ingest). */
     admin: sut.kafka,
     /** Rewrites beta's Entrata responses (e.g. adds unexpected fields); undefined = pass through. */

@@ -269,5 +269,5 @@ function localTenants(sandboxUrl: string, adjust?: (file: TenantsFile) => Tenant
   return adjust ? adjust(file) : file;
 }
 
-const supportScopes = ['timeline:read', 'pii:read', 'replay', 'dlq', 'rerun', 'audit:read'];
+const supportScopes = ['timeline:read', 'pii:read', 'replay', 'dlq', 'rerun', 'audit:read', 'erase'];
 const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');

@@ -4,6 +4,7 @@ import { createPrismaAdapter } from '@autoverify/database';
 import { createKafka, type KafkaClient } from '@autoverify/messaging';
 import { defineService, type ServiceContext } from '@autoverify/service-kit';
 import { SupportEnv, serviceEndpoints } from './config.ts';
+import { purgeTimeline } from './console/erasures.ts';
 import type { ServiceEndpoint } from './console/reruns.ts';
 import { PrismaClient, type Tx } from './db.ts';
 import { loadTokens, type TokenEntry } from './domain/tokens.ts';
@@ -52,6 +53,8 @@ export const supportService = defineService({
     };
     return {
       handlers: timelineHandlers(),
+      // Retention of the timeline; erasure is the timeline handler's (support does not answer ApplicantErased).
+      privacy: { purge: purgeTimeline },
       routes: (app) => {
         supportRoutes(app, ctx);
         registerWebConsole(app, ctx);

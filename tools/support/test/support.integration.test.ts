@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import {
+  ApplicantErased,
   ApplicationSubmitted,
   applicationIdFor,
   InviteSent,
@@ -20,7 +21,7 @@ import {
   pgTransactions,
   startConsumer,
 } from '@autoverify/messaging';
-import type { RunningService } from '@autoverify/service-kit';
+import { type RunningService, retentionJob } from '@autoverify/service-kit';
 import { type ServiceUnderTest, startServiceUnderTest } from '@autoverify/service-testing';
 import { createTestDatabase, dropWhenIdle, messageJson, waitFor } from '@autoverify/testing';
 import pg from 'pg';
@@ -39,7 +40,7 @@ const SUPPORT_TOKENS = JSON.stringify([
   {
     name: 'alice',
     sha256: sha256Hex(tokens.admin),
-    scopes: ['timeline:read', 'pii:read', 'replay', 'dlq', 'rerun', 'audit:read'],
+    scopes: ['timeline:read', 'pii:read', 'replay', 'dlq', 'rerun', 'audit:read', 'erase'],
   },
   { name: 'bob', sha256: sha256Hex(tokens.reader), scopes: ['timeline:read'] },
 ]);
@@ -688,6 +689,73 @@ describe('support console (real Kafka + PostgreSQL)', () => {
     expect(audit).toContainEqual(
       expect.objectContaining({ action: 'outbox.discard', target: 'notify/outbox/17' }),
     );
+  });
+
+  it('erase: publishes one request (audited), erases the applicant from the timeline, lists the answers', async () => {
+    const j = await journey();
+    const applicantId = ApplicationSubmitted.example.applicants[0]?.applicantId as string;
+    await waitFor(async () => (await timeline(j.applicationId)).body.events?.length === 3);
+    const body = { tenantId: TENANT, applicationId: j.applicationId, reason: 'DSR-41' };
+    const url = `/admin/applicants/${applicantId}/erase`;
+    expect((await http('POST', url, tokens.reader, body)).statusCode).toBe(403);
+    expect((await http('POST', url, tokens.admin, { ...body, reason: undefined })).statusCode).toBe(400);
+    const accepted = await http('POST', url, tokens.admin, body);
+    expect(accepted.statusCode).toBe(202);
+    const { requestId } = accepted.json();
+    const [request] = await waitFor(async () => {
+      const found = (await h.events(topics.erasureRequests, 'ApplicantErasureRequested')).filter(
+        (e) => e.payload.requestId === requestId,
+      );
+      return found.length > 0 ? found : undefined;
+    });
+    expect(request?.payload).toMatchObject({ applicantId, requestedBy: 'support:alice', reason: 'DSR-41' });
+    const db = h.service.db.client;
+    const mentioning = async () =>
+      (await db.timelineEvent.findMany({ where: { correlationId: j.applicationId } })).filter(
+        (row) =>
+          row.type !== 'ApplicantErasureRequested' && JSON.stringify(row.envelope).includes(applicantId),
+      ).length;
+    await waitFor(async () => (await mentioning()) === 0, { message: 'timeline erased' });
+    const audit = (await http('GET', '/admin/audit?action=applicant.erase', tokens.admin)).json().entries;
+    expect(audit).toContainEqual(
+      expect.objectContaining({ actor: 'alice', target: applicantId, reason: 'DSR-41' }),
+    );
+
+    // A service's answer (a stand-in for invite) is listed with the request.
+    await h.publish(
+      ApplicantErased,
+      {
+        requestId,
+        applicationId: j.applicationId,
+        applicantId,
+        service: 'invite',
+        erased: { applicants: 1 },
+      },
+      { tenantId: TENANT, correlationId: j.applicationId },
+    );
+    const status = await waitFor(async () => {
+      const answer = (await http('GET', `/admin/erasures/${requestId}`, tokens.admin)).json();
+      return answer.confirmed?.length === 1 ? answer : undefined;
+    });
+    expect(status).toMatchObject({
+      request: { applicantId },
+      confirmed: [{ service: 'invite', erased: { applicants: 1 } }],
+    });
+  });
+
+  it('the retention run deletes timeline events older than RETENTION_DAYS, but not the erasure audit trail', async () => {
+    // Last of the file's timeline tests: journeys occurred in 2020, so this run deletes them all.
+    const j = await journey();
+    await waitFor(async () => (await timeline(j.applicationId)).body.events?.length === 3);
+    const recent = await sameKeyMarker(j);
+    await waitFor(async () => (await timeline(j.applicationId)).body.events?.length === 4);
+    await h.service.jobs.send(retentionJob, {});
+    const db = h.service.db.client;
+    await waitFor(async () => (await timeline(j.applicationId)).body.events?.length === 1, {
+      message: 'old events purged',
+    });
+    expect((await timeline(j.applicationId)).body.events[0].eventId).toBe(recent.id);
+    expect(await db.timelineEvent.count({ where: { type: 'ApplicantErasureRequested' } })).toBeGreaterThan(0);
   });
 
   it('wrote no personal data or tokens to its logs', () => {

@@ -37,7 +37,16 @@ export type Command =
   | { name: 'audit'; limit: number; action?: string; json: boolean }
   | { name: 'tenant check'; tenantId: string; json: boolean }
   | { name: 'outbox list'; service: string; limit: number; json: boolean }
-  | { name: 'outbox requeue' | 'outbox discard'; service: string; id: string; reason: string; json: boolean };
+  | { name: 'outbox requeue' | 'outbox discard'; service: string; id: string; reason: string; json: boolean }
+  | {
+      name: 'erase';
+      tenantId: string;
+      applicationId: string;
+      applicantId: string;
+      reason: string;
+      json: boolean;
+    }
+  | { name: 'erasures'; requestId: string; json: boolean };
 
 /** What a command's action hands back to parseCommand. */
 export type Emit = (command: Command) => void;
@@ -112,6 +121,15 @@ export function applicationRefOf(command: string, text: string): string {
     throw error;
   }
   return value;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** One of our ids (a uuid): Entrata's numbers and typos are usage errors, not a request for nobody. */
+export function uuidOf(command: string, name: string, text: string): string {
+  if (!UUID.test(text.trim()))
+    throw new UsageError(`${command}: ${name} must be our id, a uuid (got "${text}")`);
+  return text.trim().toLowerCase();
 }
 
 export function serviceOf(command: string, service: string, known: readonly string[]): string {

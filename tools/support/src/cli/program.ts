@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { CommanderError, Command as Program } from 'commander';
 import { type Command, type Emit, UsageError } from './args.ts';
 import { eventCommands } from './commands/events.ts';
+import { privacyCommands } from './commands/privacy.ts';
 import { repairCommands } from './commands/repairs.ts';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
@@ -17,7 +18,9 @@ PLATFORM_CLIENT_ID, PLATFORM_SECRET_KEY (as the services have them).`;
 
 function program(emit: Emit, out: (text: string) => void, err: (text: string) => void): Program {
   const root = new Program('support')
-    .description('Support console: timeline, replay, dead letters, deliberate re-runs, onboarding check.')
+    .description(
+      'Support console: timeline, replay, dead letters, deliberate re-runs, erasure, onboarding check.',
+    )
     .version(`support ${version}`, '-V, --version')
     .addHelpText('after', `\n${environment}\n\n${exitCodes}`)
     .showSuggestionAfterError(true)
@@ -25,6 +28,7 @@ function program(emit: Emit, out: (text: string) => void, err: (text: string) =>
     .configureOutput({ writeOut: out, writeErr: err });
   eventCommands(root, emit);
   repairCommands(root, emit);
+  privacyCommands(root, emit);
   return root;
 }
 

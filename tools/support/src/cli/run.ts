@@ -210,6 +210,40 @@ export async function run(
           : `${command.service} discarded outbox row ${command.id} for good; the rows held behind it flow again (recorded)`,
       );
     }
+    case 'erase': {
+      const body = (await api.post(`/admin/applicants/${q(command.applicantId)}/erase`, {
+        tenantId: command.tenantId,
+        applicationId: command.applicationId,
+        reason: command.reason,
+      })) as { requestId: string };
+      return out(
+        body,
+        () =>
+          `erasure requested (recorded): request ${body.requestId}\nsee the services' confirmations with: support erasures ${body.requestId}`,
+      );
+    }
+    case 'erasures': {
+      const body = (await api.get(`/admin/erasures/${q(command.requestId)}`)) as {
+        request: { applicantId: string; requestedBy: string } | null;
+        confirmed: { service: string; erased: Record<string, number> }[];
+      };
+      return out(body, () =>
+        [
+          body.request
+            ? `request ${command.requestId}: applicant ${body.request.applicantId}, by ${body.request.requestedBy}`
+            : `request ${command.requestId}: not seen on the erasure topic yet`,
+          table(
+            ['service', 'erased'],
+            body.confirmed.map((c) => [
+              c.service,
+              Object.entries(c.erased)
+                .map(([t, n]) => `${t}=${n}`)
+                .join(' '),
+            ]),
+          ),
+        ].join('\n'),
+      );
+    }
     case 'audit': {
       const action = command.action ? `&action=${q(command.action)}` : '';
       const body = (await api.get(`/admin/audit?limit=${command.limit}${action}`)) as {

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 
-export const scopes = ['timeline:read', 'pii:read', 'replay', 'dlq', 'rerun', 'audit:read'] as const;
+export const scopes = ['timeline:read', 'pii:read', 'replay', 'dlq', 'rerun', 'audit:read', 'erase'] as const;
 export type Scope = (typeof scopes)[number];
 
 export interface TokenEntry {

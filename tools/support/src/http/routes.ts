@@ -1,6 +1,7 @@
 import type { HttpServer } from '@autoverify/service-kit';
 import type { SupportContext } from '../service.ts';
 import { deadLetterRoutes } from './dead-letters.ts';
+import { erasureRoutes } from './erasures.ts';
 import { outboxRoutes } from './outbox.ts';
 import { replayRoutes } from './replays.ts';
 import { rerunRoutes } from './reruns.ts';
@@ -16,4 +17,5 @@ export function supportRoutes(app: HttpServer, ctx: SupportContext): void {
   deadLetterRoutes(app, ctx);
   rerunRoutes(app, ctx);
   outboxRoutes(app, ctx);
+  erasureRoutes(app, ctx);
 }
