@@ -162,7 +162,8 @@ const counts = { passed: 0, failed: 0, skipped: 0 };
 for (const dir of workspaceDirs()) {
   const resultsDir = join(dir, 'test-results');
   if (!existsSync(resultsDir)) continue;
-  for (const file of readdirSync(resultsDir)) {
+  // Only the JSON reports; the folder also holds other results (the web console's screenshots).
+  for (const file of readdirSync(resultsDir).filter((name) => name.endsWith('.json'))) {
     const report = JSON.parse(readFileSync(join(resultsDir, file), 'utf8')) as Record<string, number>;
     counts.passed += report.numPassedTests ?? 0;
     counts.failed += report.numFailedTests ?? 0;
