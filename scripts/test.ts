@@ -158,18 +158,41 @@ results.piiInLogs =
 await kafka.release();
 await postgres.release();
 
+interface VitestReport {
+  numPassedTests?: number;
+  numFailedTests?: number;
+  numPendingTests?: number;
+  numTodoTests?: number;
+  testResults?: {
+    name: string;
+    status: string;
+    message?: string;
+    assertionResults?: { fullName: string; status: string; failureMessages?: string[] }[];
+  }[];
+}
 const counts = { passed: 0, failed: 0, skipped: 0 };
+// CI shows only the tail of the output, so the summary names every failure itself.
+const failures: string[] = [];
 for (const dir of workspaceDirs()) {
   const resultsDir = join(dir, 'test-results');
   if (!existsSync(resultsDir)) continue;
   // Only the JSON reports; the folder also holds other results (the web console's screenshots).
   for (const file of readdirSync(resultsDir).filter((name) => name.endsWith('.json'))) {
-    const report = JSON.parse(readFileSync(join(resultsDir, file), 'utf8')) as Record<string, number>;
+    const report = JSON.parse(readFileSync(join(resultsDir, file), 'utf8')) as VitestReport;
     counts.passed += report.numPassedTests ?? 0;
     counts.failed += report.numFailedTests ?? 0;
     counts.skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
+    for (const testFile of report.testResults ?? []) {
+      const where = testFile.name.replace(`${root}/`, '');
+      const failed = (testFile.assertionResults ?? []).filter((test) => test.status === 'failed');
+      for (const test of failed)
+        failures.push(`${where} > ${test.fullName}: ${firstLine(test.failureMessages?.[0])}`);
+      if (failed.length === 0 && testFile.status === 'failed')
+        failures.push(`${where}: ${firstLine(testFile.message)}`);
+    }
   }
 }
+if (failures.length > 0) console.log(`\nfailed tests:\n${failures.map((line) => `  ${line}`).join('\n')}`);
 const failedSteps = Object.entries(results)
   .filter(([, ok]) => !ok)
   .map(([name]) => name);
@@ -181,6 +204,10 @@ console.log(
 console.log(`time: ${Math.round((Date.now() - started) / 1000)} s`);
 console.log(`tests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
 process.exit(failedSteps.length === 0 && counts.failed === 0 ? 0 : 1);
+
+function firstLine(text: string | undefined): string {
+  return (text ?? 'failed without a message').split('\n')[0]?.slice(0, 300) ?? '';
+}
 
 function recentServiceLogs(since: number): string[] {
   const stateDir = process.env.AUTOVERIFY_STATE_DIR ?? join(root, '.local');
