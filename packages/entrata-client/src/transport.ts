@@ -214,12 +214,12 @@ export function createTransport(options: TransportOptions): Transport {
   }
 
   // One span per logical call (retries inside it): the http spans below cannot tell Entrata's methods apart,
-  // all of them POST to the service's URL.
+  // all of them POST to the service's URL. Internal: those http spans are the client spans of the call.
   const call = (spec: CallSpec): Promise<unknown> =>
     inSpan(
       `entrata ${spec.service}/${spec.method}`,
       {
-        kind: SpanKind.CLIENT,
+        kind: SpanKind.INTERNAL,
         attributes: {
           'entrata.service': spec.service,
           'entrata.method': spec.method,
