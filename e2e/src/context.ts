@@ -17,6 +17,8 @@ export interface E2eContext {
   logFile: string;
   /** The support console (tools/support) and a token with every scope (sandbox only). */
   support: { url: string; token: string };
+  /** The in-process OTLP receiver every service exports its spans to (otlp-receiver.ts). */
+  traces: string;
 }
 
 declare module 'vitest' {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { startStack } from '@autoverify/stack';
 import type { TestProject } from 'vitest/node';
 import { type E2eContext, e2ePortBase } from './context.ts';
+import { startOtlpReceiver } from './otlp-receiver.ts';
 import { E2E_TENANT, type E2eTenantsInfo, e2eTenants } from './tenants.ts';
 
 const repoRoot = join(import.meta.dirname, '..', '..');
@@ -23,6 +24,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   let zones: E2eTenantsInfo | undefined;
   const started = Date.now();
   console.log(`e2e: starting the stack (namespace ${namespace}); service output in ${logFile}`);
+  // Every service exports its spans here, as it would to a collector (one-trace.e2e.test.ts reads them).
+  const traces = await startOtlpReceiver();
   let stack: Awaited<ReturnType<typeof startStack>>;
   try {
     stack = await startStack({
@@ -40,12 +43,16 @@ export default async function setup(project: TestProject): Promise<() => Promise
         // A platform webhook waits ~14 s (2 + 4 + 8 s) for its mapping instead of ~45 min, so the test of a
         // webhook that never maps sees its final, support-visible outcome.
         PLATFORM_MAPPING_RETRIES: '3',
+        OTEL_EXPORTER_OTLP_ENDPOINT: traces.url,
+        // Batches leave every 0.5 s instead of 5 s: a test waits less for the spans of what it just did.
+        OTEL_BSP_SCHEDULE_DELAY: '500',
       },
       output: write,
       log: (message) => write(`stack        ${message}`),
     });
   } catch (error) {
     log.end();
+    await traces.stop();
     throw new Error(
       `e2e: the stack did not start (${(error as Error).message}); service output in ${logFile}`,
       {
@@ -72,12 +79,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
     ...zones,
     logFile,
     support: { url: stack.urls.support, token: stack.supportToken },
+    traces: traces.url,
   };
   project.provide('e2e', context);
 
   return async () => {
     // The namespace is this run's alone: nothing else will read its databases or topics again.
     await stack.stop({ removeData: true });
+    // After the services: they export their last spans while shutting down.
+    await traces.stop();
     log.end();
   };
 }

@@ -128,3 +128,8 @@ export const imageOf = (app: App): string => `autoverify/${app.name}`;
 export const PRE_STOP_SECONDS = 5;
 export const STOP_HOOKS_SECONDS = 25;
 export const TERMINATION_GRACE_SECONDS = PRE_STOP_SECONDS + STOP_HOOKS_SECONDS + 10;
+
+/** Where the cluster's Prometheus runs: the only namespace allowed to reach an application's /metrics. */
+export const MONITORING_NAMESPACE = 'monitoring';
+/** How often Prometheus scrapes: the database-backed gauges cost one small query per scrape (docs). */
+export const SCRAPE_INTERVAL = '30s';

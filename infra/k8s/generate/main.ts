@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { apps } from './apps.ts';
 import { kafkaClientPatches, kafkaTopics, kafkaUsers, scaledObjects } from './kafka.ts';
+import { podMonitor } from './monitoring.ts';
 import { appManifests, cpuAutoscaler } from './workloads.ts';
 
 const k8s = join(import.meta.dirname, '..');
@@ -21,6 +22,7 @@ export function generatedFiles(): Record<string, string> {
     'overlays/prod/kafka-users.generated.yaml': documents(kafkaUsers()),
     'overlays/prod/keda.generated.yaml': documents(scaledObjects()),
     'overlays/prod/kafka-client.patch.generated.yaml': documents(kafkaClientPatches()),
+    'overlays/prod/monitoring.generated.yaml': documents([podMonitor()]),
     'consumers-cpu-hpa/hpa.generated.yaml': documents(apps.filter((a) => a.lagScaling).map(cpuAutoscaler)),
   };
 }

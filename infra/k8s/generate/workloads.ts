@@ -1,6 +1,12 @@
 // The base manifests of one application: ServiceAccount, Deployment, Service, PodDisruptionBudget,
 // HorizontalPodAutoscaler, the migration Job and its NetworkPolicy.
-import { type App, imageOf, PRE_STOP_SECONDS, TERMINATION_GRACE_SECONDS } from './apps.ts';
+import {
+  type App,
+  imageOf,
+  MONITORING_NAMESPACE,
+  PRE_STOP_SECONDS,
+  TERMINATION_GRACE_SECONDS,
+} from './apps.ts';
 
 type Manifest = Record<string, unknown>;
 
@@ -166,7 +172,7 @@ function networkPolicy(app: App): Manifest {
     },
     // PostgreSQL: usually a managed server outside the cluster, so any address, this port only.
     { to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ protocol: 'TCP', port: 5432 }] },
-    // OpenTelemetry collector (traces; the metrics work adds its own rules).
+    // OpenTelemetry collector (traces; metrics are scraped, see the ingress rule below).
     {
       to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'observability' } } }],
       ports: [{ protocol: 'TCP', port: 4318 }],
@@ -201,7 +207,16 @@ function networkPolicy(app: App): Manifest {
     spec: {
       podSelector: selector(app),
       policyTypes: ['Ingress', 'Egress'],
-      ingress: from.length > 0 ? [{ from, ports: [{ protocol: 'TCP', port: app.port }] }] : [],
+      ingress: [
+        ...(from.length > 0 ? [{ from, ports: [{ protocol: 'TCP', port: app.port }] }] : []),
+        // Prometheus scrapes /metrics on the application's one HTTP port (generate/monitoring.ts).
+        {
+          from: [
+            { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': MONITORING_NAMESPACE } } },
+          ],
+          ports: [{ protocol: 'TCP', port: app.port }],
+        },
+      ],
       egress,
     },
   };

@@ -1,5 +1,6 @@
 // `make test` step "deployment manifests": renders every overlay with kustomize, validates every object
-// against its schema (Kubernetes and KEDA: npm kubernetes-models; Strimzi: strimzi-schemas.ts), and checks
+// against its schema (Kubernetes, KEDA and prometheus-operator: npm kubernetes-models; Strimzi:
+// strimzi-schemas.ts), and checks
 // the rules the platform teams asked for on the rendered YAML.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -9,7 +10,7 @@ import { Ajv } from 'ajv';
 import Value from 'typebox/value';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { apps, TERMINATION_GRACE_SECONDS } from '../generate/apps.ts';
+import { apps, MONITORING_NAMESPACE, TERMINATION_GRACE_SECONDS } from '../generate/apps.ts';
 import { MIN_INSYNC_REPLICAS, REPLICAS, topicAccess } from '../generate/kafka.ts';
 import { generatedFiles } from '../generate/main.ts';
 import { kafkaTopicSchema, kafkaUserSchema } from './strimzi-schemas.ts';
@@ -51,7 +52,9 @@ async function validate(original: Obj): Promise<void> {
     : ['', object.apiVersion];
   const module = group?.endsWith('keda.sh')
     ? await import(`@kubernetes-models/keda/${group}/${version}`)
-    : await import(`kubernetes-models/${group ? `${group}/` : ''}${version}`);
+    : group === 'monitoring.coreos.com'
+      ? await import(`@kubernetes-models/prometheus-operator/${group}/${version}`)
+      : await import(`kubernetes-models/${group ? `${group}/` : ''}${version}`);
   const Model = module[object.kind];
   if (!Model) throw new Error(`no schema for ${object.apiVersion} ${object.kind}`);
   // kustomize folds long base64 values over lines; Kubernetes' base64 decoding skips the newlines.
@@ -156,6 +159,30 @@ describe.each(overlays)('overlay %s', (overlay) => {
       ).toBe(true);
   });
 
+  it(`lets only the ${MONITORING_NAMESPACE} namespace reach /metrics, besides the routes above`, () => {
+    const namespace = (name: string) => ({
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } },
+    });
+    const allowedPeers = [
+      namespace('ingress-nginx'),
+      namespace(MONITORING_NAMESPACE),
+      { namespaceSelector: { matchLabels: { 'autoverify.io/support-access': 'true' } } },
+      { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'support' } } },
+    ].map((peer) => JSON.stringify(peer));
+    const policies = new Map(ofKind(objects, 'NetworkPolicy').map((p) => [p.metadata.name, p]));
+    for (const app of apps) {
+      const ingress = policies.get(app.name)?.spec.ingress as { from: unknown[]; ports: unknown[] }[];
+      expect(ingress, app.name).toContainEqual({
+        from: [namespace(MONITORING_NAMESPACE)],
+        ports: [{ protocol: 'TCP', port: app.port }],
+      });
+      for (const rule of ingress) {
+        expect(rule.ports, app.name).toEqual([{ protocol: 'TCP', port: app.port }]);
+        for (const peer of rule.from) expect(allowedPeers, app.name).toContain(JSON.stringify(peer));
+      }
+    }
+  });
+
   it('scales every application on CPU (an HPA, or KEDA with a cpu trigger), never with two autoscalers', () => {
     const hpas = ofKind(objects, 'HorizontalPodAutoscaler').map((h) => h.spec.scaleTargetRef.name);
     const keda = ofKind(objects, 'ScaledObject');
@@ -235,6 +262,37 @@ describe('prod Kafka resources', () => {
       expect(env.find((e) => e.name === 'KAFKA_SASL_USERNAME')?.value).toBe(
         `autoverify-${deployment.metadata.name}`,
       );
+    }
+  });
+});
+
+describe('prod metrics scraping', () => {
+  const objects = rendered.prod;
+
+  it("has one PodMonitor that scrapes /metrics on every application's http port, job = application", () => {
+    const monitors = ofKind(objects, 'PodMonitor');
+    expect(monitors).toHaveLength(1);
+    const spec = monitors[0]?.spec;
+    expect(spec.jobLabel).toBe('app.kubernetes.io/name');
+    expect(spec.podMetricsEndpoints).toEqual([expect.objectContaining({ port: 'http', path: '/metrics' })]);
+    const [expression] = spec.selector.matchExpressions as {
+      key: string;
+      operator: string;
+      values: string[];
+    }[];
+    expect(spec.selector.matchLabels).toBeUndefined();
+    expect(expression?.operator).toBe('In');
+    for (const deployment of ofKind(objects, 'Deployment').filter((d) =>
+      apps.some((a) => a.name === d.metadata.name),
+    )) {
+      const pod = deployment.spec.template;
+      const name = deployment.metadata.name;
+      expect(expression?.values, name).toContain(pod.metadata.labels[expression?.key as string]);
+      const ports = pod.spec.containers.flatMap((c: { ports?: { name: string }[] }) => c.ports ?? []);
+      expect(
+        ports.map((p: { name: string }) => p.name),
+        name,
+      ).toContain('http');
     }
   });
 });

@@ -1,6 +1,8 @@
 import type { SecretRef, TenantSettings } from '@autoverify/contracts';
 import type { Logger } from '@autoverify/logger';
+import type { Meter } from '@autoverify/telemetry';
 import { createEntrataClient, type EntrataClient, type EntrataClientOptions } from './client.ts';
+import { observeHeadroom, RateLimitHeadroom } from './headroom.ts';
 import type { SharedRateLimits } from './shared-rate-limiter.ts';
 import { DEFAULT_MAX_WAIT_MS } from './transport.ts';
 
@@ -33,8 +35,12 @@ export function entrataClientsPerTenant(
   tuning: EntrataTuning = {},
   /** Each customer's budget shared with the other replicas (sharedRateLimits); default: per process. */
   limits?: SharedRateLimits,
+  /** The service's meter: every tenant's rate-limit headroom as gauges (headroom.ts). */
+  meter?: Meter,
 ): EntrataClients {
   const clients = new Map<string, EntrataClient>();
+  const headroom = new RateLimitHeadroom();
+  if (meter) observeHeadroom(meter, headroom);
   return {
     forTenant(tenantId) {
       let client = clients.get(tenantId);
@@ -53,6 +59,7 @@ export function entrataClientsPerTenant(
           tenantId,
           requestsPerMinute: entrata.requestsPerMinute,
           logger,
+          headroom,
           ...tuning,
           ...(limits
             ? {

@@ -56,6 +56,11 @@ export function parseRateLimitHeaders(headers: HeaderBag): RateLimitWindow[] {
   return windows;
 }
 
+/** The length of a window by its unit; a minute when Entrata names none (its shortest, the safe guess). */
+export function windowSeconds(window: Pick<RateLimitWindow, 'unit'>): number {
+  return (window.unit ? UNIT_SECONDS[window.unit] : undefined) ?? 60;
+}
+
 /**
  * How long Entrata wants us to wait before the next call: the longest reset among the exhausted windows
  * (remaining 0). Without a reset value, the window's own length is the safe assumption.
@@ -65,7 +70,7 @@ export function exhaustedWaitMs(windows: RateLimitWindow[]): number {
   let wait = 0;
   for (const w of windows) {
     if (w.remaining !== 0) continue;
-    const seconds = w.resetSeconds ?? (w.unit ? UNIT_SECONDS[w.unit] : undefined) ?? 60;
+    const seconds = w.resetSeconds ?? windowSeconds(w);
     wait = Math.max(wait, Math.ceil(seconds * 1000));
   }
   return wait;

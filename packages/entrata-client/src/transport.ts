@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@autoverify/logger';
 import { type Backoff, backoffDelay } from '@autoverify/retry';
+import { inSpan, SpanKind } from '@autoverify/telemetry';
 import { type Dispatcher, FormData, Pool, request } from 'undici';
 import { EntrataError } from './errors.ts';
 import { invalidResponse, mayRetry, transportError } from './failures.ts';
+import type { RateLimitHeadroom } from './headroom.ts';
 import { type HeaderBag, parseRateLimitHeaders } from './rate-limit-headers.ts';
 import { type Clock, type EntrataRateLimiter, RateLimiter, systemClock } from './rate-limiter.ts';
 import { interpretResponse } from './response.ts';
@@ -55,6 +57,8 @@ export interface TransportOptions {
   maxResponseBytes?: number;
   /** Share one limiter between clients of the same tenant (in one process, or across replicas: sharedRateLimits). */
   rateLimiter?: EntrataRateLimiter;
+  /** Where Entrata's rate-limit counters go for the headroom gauges (headroom.ts). */
+  headroom?: RateLimitHeadroom;
   clock?: Clock;
   random?: () => number;
 }
@@ -183,7 +187,9 @@ export function createTransport(options: TransportOptions): Transport {
     } catch (error) {
       throw transportError(error, spec);
     }
-    limiter.observe(key, parseRateLimitHeaders(responseHeaders));
+    const windows = parseRateLimitHeaders(responseHeaders);
+    limiter.observe(key, windows);
+    options.headroom?.record(options.tenantId, spec.service, windows);
     const outcome = interpretResponse(
       { status, headers: responseHeaders, text },
       { service: spec.service, method: spec.method, now: clock.now() },
@@ -207,7 +213,23 @@ export function createTransport(options: TransportOptions): Transport {
     return outcome.result;
   }
 
-  async function call(spec: CallSpec): Promise<unknown> {
+  // One span per logical call (retries inside it): the http spans below cannot tell Entrata's methods apart,
+  // all of them POST to the service's URL. Internal: those http spans are the client spans of the call.
+  const call = (spec: CallSpec): Promise<unknown> =>
+    inSpan(
+      `entrata ${spec.service}/${spec.method}`,
+      {
+        kind: SpanKind.INTERNAL,
+        attributes: {
+          'entrata.service': spec.service,
+          'entrata.method': spec.method,
+          'tenant.id': options.tenantId,
+        },
+      },
+      () => withRetries(spec),
+    );
+
+  async function withRetries(spec: CallSpec): Promise<unknown> {
     for (let n = 1; ; n++) {
       try {
         return await attempt(spec);

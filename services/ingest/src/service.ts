@@ -47,7 +47,13 @@ export const ingestService = defineService({
     // Each customer's Entrata budget is shared by all of ingest's replicas (counted in its database).
     const limits = await sharedRateLimits({ connectionString: shared.env.DATABASE_URL });
     shared.onStop('entrata rate limits', () => limits.close());
-    const entrata = entrataClientsPerTenant(shared.tenants, shared.logger, shared.options.entrata, limits);
+    const entrata = entrataClientsPerTenant(
+      shared.tenants,
+      shared.logger,
+      shared.options.entrata,
+      limits,
+      shared.meter,
+    );
     shared.onStop('entrata clients', () => entrata.close());
     const processPlatformWebhook = defineProcessPlatformWebhook(shared.env);
     const ctx: IngestContext = { ...shared, entrata, processPlatformWebhook };

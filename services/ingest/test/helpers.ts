@@ -243,7 +243,7 @@ export async function control(sandbox: Sandbox, method: string, path: string, bo
   return json;
 }
 
-type Applicant = {
+export type Applicant = {
   firstName: string;
   lastName: string;
   email?: string;

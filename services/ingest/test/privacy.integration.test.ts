@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { ApplicantErasureRequested, applicationIdFor, VerificationRequested } from '@autoverify/contracts';
+import { ApplicantErasureRequested } from '@autoverify/contracts';
 import { buildEvent, publishEvent } from '@autoverify/messaging';
 import { retentionJob } from '@autoverify/service-kit';
 import { findStoredValues, waitFor } from '@autoverify/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, PROPERTY, startHarness, submitApplication, TENANT } from './helpers.ts';
+import { type Harness, startHarness, TENANT } from './helpers.ts';
+import { type MappedApplicant, mappedApplication } from './journey.ts';
 
 let h: Harness;
 
@@ -33,58 +34,18 @@ function person() {
   };
 }
 
-type Stored = { applicants: { applicantId: string; email: string; entrataCustomerId: string }[] };
-
 /** An application of two applicants, synced, published (outbox relayed) and mapped to a verification group. */
 async function syncedApplication() {
   const [primary, co] = [person(), person()];
-  const app = await submitApplication(h, 'deliver', {
-    applicants: [
-      { ...primary.input, customerType: 'Primary' },
-      { ...co.input, customerType: 'Guarantor', relationshipName: 'Parent' },
-    ],
-  });
-  const entrataApplicationId = String(app.applicationId);
-  const applicationId = applicationIdFor(TENANT, entrataApplicationId);
-  const row = await waitFor(
-    async () => {
-      const found = await h.prisma.application.findUnique({ where: { applicationId } });
-      return found?.status === 'synced' ? found : undefined;
-    },
-    { ...wait, message: 'application synced' },
-  );
-  const snapshot = row.snapshot as Stored;
-  expect(snapshot.applicants).toHaveLength(2);
-  const [erased, kept] = snapshot.applicants as [Stored['applicants'][0], Stored['applicants'][0]];
-  const group = `grp_${randomUUID()}`;
-  await publishEvent(
-    h.admin,
-    buildEvent(
-      VerificationRequested,
-      {
-        applicationId,
-        entrataApplicationId,
-        propertyId: String(PROPERTY),
-        applicantGroupId: group,
-        applicants: [erased, kept].map((a, i) => ({
-          applicantId: a.applicantId,
-          entrataCustomerId: a.entrataCustomerId,
-          platformApplicantId: `${group}-a${i}`,
-          verifications: [{ kind: 'income' as const, verificationId: `${group}-v${i}` }],
-        })),
-      },
-      { tenantId: TENANT, correlationId: applicationId },
-    ),
-  );
-  await waitFor(
-    async () =>
-      (await h.prisma.verificationApplicant.count({ where: { applicantGroupId: group } })) === 2 &&
-      (await h.prisma.outboxMessage.count({ where: { publishedAt: null } })) === 0,
-    { ...wait, message: 'mapping stored and ApplicationSubmitted relayed' },
-  );
+  const app = await mappedApplication(h, [
+    { ...primary.input, customerType: 'Primary' },
+    { ...co.input, customerType: 'Guarantor', relationshipName: 'Parent' },
+  ]);
+  expect(app.applicants).toHaveLength(2);
+  const [erased, kept] = app.applicants as [MappedApplicant, MappedApplicant];
   return {
-    applicationId,
-    group,
+    applicationId: app.applicationId,
+    group: app.group,
     erased: { ...erased, values: primary.values },
     kept: { ...kept, values: co.values },
   };

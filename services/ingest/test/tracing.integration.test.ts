@@ -1,20 +1,12 @@
 // One trace per application, through ingest itself: the real OpenTelemetry SDK (spans kept in memory), real
 // Kafka and PostgreSQL. The verification-platform webhook arrives on its own (its job is a trace of its own)
 // and what it publishes must continue the trace the application was first seen in.
-import { createHmac, randomUUID } from 'node:crypto';
-import { applicationIdFor, VerificationRequested } from '@autoverify/contracts';
-import { buildEvent, publishEvent } from '@autoverify/messaging';
+import { createHmac } from 'node:crypto';
 import { messageJson, waitFor } from '@autoverify/testing';
 import { startTestTracing, type TestTracing, traceIdOf } from '@autoverify/testing/tracing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type Harness,
-  PLATFORM_SECRET,
-  PROPERTY,
-  startHarness,
-  submitApplication,
-  TENANT,
-} from './helpers.ts';
+import { type Harness, PLATFORM_SECRET, startHarness, TENANT } from './helpers.ts';
+import { mappedApplication } from './journey.ts';
 
 let tracing: TestTracing;
 let h: Harness;
@@ -44,9 +36,11 @@ async function message(topic: string, type: string, applicationId: string) {
 
 describe('one trace per application', () => {
   it("publishes a platform webhook's VerificationCompleted in the trace of the application", async () => {
-    const app = await submitApplication(h);
-    const entrataApplicationId = String(app.applicationId);
-    const applicationId = applicationIdFor(TENANT, entrataApplicationId);
+    // The application synced, then invite's mapping, published outside any trace (the consumer's span is a
+    // trace of its own).
+    const app = await mappedApplication(h);
+    const { applicationId } = app;
+    const verificationId = app.applicants[0]?.verificationId;
 
     const submitted = await message('applications', 'ApplicationSubmitted', applicationId);
     const applicationTrace = traceIdOf(submitted.headers);
@@ -54,34 +48,6 @@ describe('one trace per application', () => {
     expect(traceIdOf(messageJson(submitted.value) as { traceparent?: string })).toBe(applicationTrace);
     const row = await h.prisma.application.findUnique({ where: { applicationId } });
     expect(traceIdOf(row?.traceContext as { traceparent?: string })).toBe(applicationTrace);
-
-    // invite's mapping, published outside any trace (the consumer's span is a trace of its own).
-    const group = `grp-${randomUUID()}`;
-    const verificationId = `ver-${randomUUID()}`;
-    await publishEvent(
-      h.admin,
-      buildEvent(
-        VerificationRequested,
-        {
-          applicationId,
-          entrataApplicationId,
-          propertyId: String(PROPERTY),
-          applicantGroupId: group,
-          applicants: [
-            {
-              applicantId: randomUUID(),
-              entrataCustomerId: '501',
-              platformApplicantId: `apl-${randomUUID()}`,
-              verifications: [{ kind: 'income', verificationId }],
-            },
-          ],
-        },
-        { tenantId: TENANT, correlationId: applicationId },
-      ),
-    );
-    await waitFor(async () => (await h.prisma.verification.count({ where: { verificationId } })) === 1, {
-      message: 'the verification mapping',
-    });
 
     const body = JSON.stringify({ code: 'VERIFICATION_COMPLETED', verification_id: verificationId });
     const res = await fetch(`${h.url}/webhooks/verification-platform`, {

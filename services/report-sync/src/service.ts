@@ -54,7 +54,13 @@ export const reportSyncService = defineService({
     // Each customer's Entrata budget is shared by all replicas (counted in the service's database).
     const limits = await sharedRateLimits({ connectionString: shared.env.DATABASE_URL });
     shared.onStop('entrata rate limits', () => limits.close());
-    const entrata = entrataClientsPerTenant(shared.tenants, shared.logger, shared.options.entrata, limits);
+    const entrata = entrataClientsPerTenant(
+      shared.tenants,
+      shared.logger,
+      shared.options.entrata,
+      limits,
+      shared.meter,
+    );
     shared.onStop('entrata clients', () => entrata.close());
     const reads = entrataReads({
       verifyDelaysMs: shared.options.verifyDelaysMs,

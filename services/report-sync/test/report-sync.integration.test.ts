@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { missingReferencedMetrics, scrapeMetrics, waitFor } from '@autoverify/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FILE_TYPES, type Harness, startHarness, syncReport } from './harness.ts';
+import { FILE_TYPES, type Harness, startHarness, syncReport, TENANT } from './harness.ts';
 
 let h: Harness;
 
@@ -320,6 +320,14 @@ describe('report-sync', () => {
   });
 
   it('exposes the report-sync metrics the dashboard and the alert rules query, with the flows above counted', async () => {
-    expect(missingReferencedMetrics(await scrapeMetrics(h.service.app), 'report-sync')).toEqual([]);
+    const scrape = await scrapeMetrics(h.service.app);
+    expect(missingReferencedMetrics(scrape, 'report-sync')).toEqual([]);
+    // Entrata's headroom as the sandbox's X-RateLimit headers said it, per tenant, Entrata service and window.
+    const headroom = scrape.get('autoverify_entrata_rate_limit_headroom_ratio') ?? [];
+    const day = headroom.find(
+      (s) => s.labels.tenant === TENANT && s.labels.entrata_service === 'leases' && s.labels.window === 'day',
+    );
+    expect(day?.value).toBeGreaterThan(0.9);
+    expect(day?.value).toBeLessThan(1);
   });
 });
