@@ -21,6 +21,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const write = (line: string) => log.write(`${new Date().toISOString()} ${line}\n`);
 
   let zones: E2eTenantsInfo | undefined;
+  const readerToken = `e2e-reader-${randomBytes(16).toString('hex')}`;
   const started = Date.now();
   console.log(`e2e: starting the stack (namespace ${namespace}); service output in ${logFile}`);
   let stack: Awaited<ReturnType<typeof startStack>>;
@@ -41,6 +42,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
         // webhook that never maps sees its final, support-visible outcome.
         PLATFORM_MAPPING_RETRIES: '3',
       },
+      // The support console's tests of what a person without a scope cannot do.
+      supportTokens: [{ name: 'e2e-reader', token: readerToken, scopes: ['timeline:read'] }],
       output: write,
       log: (message) => write(`stack        ${message}`),
     });
@@ -71,7 +74,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     org: E2E_TENANT,
     ...zones,
     logFile,
-    support: { url: stack.urls.support, token: stack.supportToken },
+    support: { url: stack.urls.support, token: stack.supportToken, readerToken },
   };
   project.provide('e2e', context);
 
