@@ -3,8 +3,9 @@
  * events of an application's journey published as the services publish them (../support-under-test.ts).
  * What the end-to-end test (e2e/test/support-console.e2e.test.ts) covers against the whole stack (finding,
  * the timeline of delivered invites, replay, a redrive, a refused action) is not repeated here; this covers
- * what that stack does not easily produce: failures explained in plain words, unmasking, re-sending an invite,
- * a redrive that succeeds (once), the audit filters. Needs /usr/bin/chromium: see ./README.md.
+ * what that stack does not easily produce: failures explained in plain words (and counted on the tenant's
+ * page), unmasking, re-sending an invite, a redrive that succeeds (once), the audit filters.
+ * Needs /usr/bin/chromium: see ./README.md.
  */
 import { join } from 'node:path';
 import {
@@ -178,7 +179,12 @@ describe.skipIf(!haveBrowser)('web console in a browser (real Kafka + PostgreSQL
     expect(await page.getByLabel('Redrive again anyway').count()).toBe(1);
   });
 
-  it('filters the audit log by who and action', async () => {
+  it('shows the tenant’s failures by reason, and filters the audit log by who and action', async () => {
+    await page.goto(`/tenants/${TENANT}`);
+    const health = await mainText(page);
+    expect(health).toContain('What this page cannot know');
+    expect(health).toContain('opted_out');
+    await shot(page, 'tenant-health-failures');
     await page.goto('/audit');
     await page.getByLabel('Who (token name)').fill('alice');
     await page.getByLabel('Action starts with').fill('rerun');
