@@ -15,8 +15,11 @@ export interface E2eContext {
   fileTypes: { income: string; identity: string };
   /** Where the output of the sandbox and the five services goes. */
   logFile: string;
-  /** The support console (tools/support) and a token with every scope (sandbox only). */
-  support: { url: string; token: string };
+  /**
+   * The support console (tools/support): a token with every scope (sandbox only) and one of "e2e-reader",
+   * who may only read timelines.
+   */
+  support: { url: string; token: string; readerToken: string };
   /** The in-process OTLP receiver every service exports its spans to (otlp-receiver.ts). */
   traces: string;
 }

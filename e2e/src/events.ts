@@ -9,6 +9,8 @@ import {
   type EnvelopeHeader,
   type EventDefinition,
   type EventOf,
+  type ServiceName,
+  subscriptions,
   type TopicId,
   topicName,
   topicOfEvent,
@@ -67,6 +69,20 @@ export class EventLog {
       attempts: m.headers['x-attempts'] ?? '',
       originalTopic: m.headers['x-original-topic'] ?? '',
     }));
+  }
+
+  /** True when a service's consumer has committed everything on the topics it subscribes to (no lag). */
+  async caughtUp(service: ServiceName): Promise<boolean> {
+    const kafka = this.client();
+    try {
+      const lags = await kafka.consumerLag(
+        kafka.groupId(service),
+        subscriptions[service].map((t) => topicName(topics[t], this.namespace)),
+      );
+      return lags.every((p) => p.lag === 0);
+    } finally {
+      await kafka.disconnect();
+    }
   }
 
   /** The messages on a topic so far, each with its value parsed as JSON (undefined when it is not JSON). */

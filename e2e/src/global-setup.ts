@@ -22,6 +22,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const write = (line: string) => log.write(`${new Date().toISOString()} ${line}\n`);
 
   let zones: E2eTenantsInfo | undefined;
+  const readerToken = `e2e-reader-${randomBytes(16).toString('hex')}`;
   const started = Date.now();
   console.log(`e2e: starting the stack (namespace ${namespace}); service output in ${logFile}`);
   // Every service exports its spans here, as it would to a collector (one-trace.e2e.test.ts reads them).
@@ -47,6 +48,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
         // Batches leave every 0.5 s instead of 5 s: a test waits less for the spans of what it just did.
         OTEL_BSP_SCHEDULE_DELAY: '500',
       },
+      // The support console's tests of what a person without a scope cannot do.
+      supportTokens: [{ name: 'e2e-reader', token: readerToken, scopes: ['timeline:read'] }],
       output: write,
       log: (message) => write(`stack        ${message}`),
     });
@@ -78,7 +81,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     org: E2E_TENANT,
     ...zones,
     logFile,
-    support: { url: stack.urls.support, token: stack.supportToken },
+    support: { url: stack.urls.support, token: stack.supportToken, readerToken },
     traces: traces.url,
   };
   project.provide('e2e', context);

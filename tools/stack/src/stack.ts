@@ -26,6 +26,11 @@ export interface StackOptions {
   tenants?: (file: TenantsFile) => TenantsFile;
   /** Extra environment for every service. */
   env?: Record<string, string>;
+  /**
+   * People besides "dev" (SUPPORT_DEV_TOKEN, every scope) the support console lets in, e.g. a token
+   * without some scope for a test that it is refused.
+   */
+  supportTokens?: { name: string; token: string; scopes: string[] }[];
   /** Print lines of the processes (default true). */
   output?: ((line: string) => void) | false;
   log?: (message: string) => void;
@@ -206,6 +211,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
     SUPPORT_TOKENS: JSON.stringify([
       { name: 'dev', sha256: sha256(secrets.SUPPORT_DEV_TOKEN ?? ''), scopes: supportScopes },
+      ...(options.supportTokens ?? []).map(({ name, token, scopes }) => ({
+        name,
+        sha256: sha256(token),
+        scopes,
+      })),
     ]),
     // Every service's admin API (re-runs; set-aside outbox rows): SERVICE_URL and SERVICE_ADMIN_TOKEN.
     ...Object.fromEntries(

@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:http';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import {
@@ -13,54 +12,36 @@ import {
   topics,
 } from '@autoverify/contracts';
 import { createLogger } from '@autoverify/logger';
-import {
-  buildEvent,
-  handle,
-  messagingTablesSql,
-  PermanentError,
-  pgTransactions,
-  startConsumer,
-} from '@autoverify/messaging';
-import { type RunningService, retentionJob } from '@autoverify/service-kit';
-import { type ServiceUnderTest, startServiceUnderTest } from '@autoverify/service-testing';
-import { createTestDatabase, dropWhenIdle, messageJson, waitFor } from '@autoverify/testing';
+import { buildEvent } from '@autoverify/messaging';
+import { retentionJob } from '@autoverify/service-kit';
+import { messageJson, waitFor } from '@autoverify/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callAdmin } from '../src/console/reruns.ts';
-import type { Tx } from '../src/db.ts';
-import { sha256Hex } from '../src/domain/tokens.ts';
-import { supportService } from '../src/service.ts';
+import {
+  adminTokens,
+  type Forwarded,
+  type SupportUnderTest,
+  startSupportUnderTest,
+  TENANT,
+  tokens,
+} from './support-under-test.ts';
 
-const TENANT = 'acme-homes';
-const tokens = {
-  admin: 'admin-token-0123456789abcdef',
-  reader: 'reader-token-0123456789abcdef',
-};
-const SUPPORT_TOKENS = JSON.stringify([
-  {
-    name: 'alice',
-    sha256: sha256Hex(tokens.admin),
-    scopes: ['timeline:read', 'pii:read', 'replay', 'dlq', 'rerun', 'audit:read', 'erase'],
-  },
-  { name: 'bob', sha256: sha256Hex(tokens.reader), scopes: ['timeline:read'] },
-]);
-const REPORT_SYNC_TOKEN = 'report-sync-admin-token-0123';
-const INVITE_TOKEN = 'invite-admin-token-0123456789';
-const NOTIFY_TOKEN = 'notify-admin-token-0123456789';
-const OWN_ADMIN_TOKEN = 'support-own-admin-token-01234';
+const {
+  reportSync: REPORT_SYNC_TOKEN,
+  invite: INVITE_TOKEN,
+  notify: NOTIFY_TOKEN,
+  own: OWN_ADMIN_TOKEN,
+} = adminTokens;
 const traceId = (n: number) => `${String(n).padStart(2, '0')}${'a'.repeat(30)}`;
 
 describe('support console (real Kafka + PostgreSQL)', () => {
-  let h: ServiceUnderTest<RunningService<Tx>>;
+  let h: SupportUnderTest['h'];
   let pool: pg.Pool;
-  const forwarded: {
-    auth: string | undefined;
-    key: string | undefined;
-    url: string | undefined;
-    body: unknown;
-  }[] = [];
+  let forwarded: Forwarded[];
+  let effects: SupportUnderTest['effects'];
+  let fixPoison: () => void;
   const logLines: string[] = [];
-  let poisonFixed = false;
   // What the stand-in answers for GET /admin/outbox/failed (a service's set-aside rows).
   const failedRows = {
     failed: [
@@ -85,79 +66,19 @@ describe('support console (real Kafka + PostgreSQL)', () => {
       headers: token ? { authorization: `Bearer ${token}` } : {},
       ...(payload === undefined ? {} : { payload: payload as object }),
     });
-  const effects = async (eventId: string) =>
-    Number((await pool.query('SELECT count(*) AS n FROM effects WHERE event_id = $1', [eventId])).rows[0].n);
 
   beforeAll(async () => {
-    // A stand-in for report-sync's and invite's admin APIs (paths differ): records what support forwards.
-    const standIn = createServer((req, res) => {
-      let body = '';
-      req.on('data', (chunk) => (body += chunk));
-      req.on('end', () => {
-        forwarded.push({
-          auth: req.headers.authorization,
-          key: req.headers['idempotency-key'] as string | undefined,
-          url: req.url,
-          body: body ? JSON.parse(body) : undefined,
-        });
-        if (req.method === 'GET')
-          return void res
-            .writeHead(200, { 'content-type': 'application/json' })
-            .end(JSON.stringify(failedRows));
-        res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'queued' }));
-      });
-    });
-    await new Promise<void>((resolve) => standIn.listen(0, '127.0.0.1', resolve));
-    const standInUrl = `http://127.0.0.1:${(standIn.address() as { port: number }).port}`;
     const destination = new Writable({
       write(chunk, _enc, done) {
         logLines.push(String(chunk));
         done();
       },
     });
-    h = await startServiceUnderTest(supportService, {
-      serviceDir: fileURLToPath(new URL('..', import.meta.url)),
+    ({ h, pool, forwarded, effects, fixPoison } = await startSupportUnderTest({
+      getAnswer: failedRows,
       logger: createLogger({ service: 'support', level: 'debug', destination }),
-      env: {
-        LOG_LEVEL: 'debug',
-        SUPPORT_TOKENS,
-        REPORT_SYNC_URL: standInUrl,
-        REPORT_SYNC_ADMIN_TOKEN: REPORT_SYNC_TOKEN,
-        INVITE_URL: standInUrl,
-        INVITE_ADMIN_TOKEN: INVITE_TOKEN,
-        NOTIFY_URL: standInUrl,
-        NOTIFY_ADMIN_TOKEN: NOTIFY_TOKEN,
-        // service-kit's own admin routes (set-aside outbox rows) on the console itself.
-        ADMIN_TOKEN: OWN_ADMIN_TOKEN,
-      },
-    });
-    h.onStop('admin API stand-in', () => {
-      standIn.close();
-    });
-
-    // A stand-in consumer ("invite") with an inbox, as every service has: counts its effects, and
-    // dead-letters poison applications until they are "fixed".
-    const downstreamDb = await createTestDatabase('support_downstream');
-    h.onStop('downstream database', () => dropWhenIdle(downstreamDb));
-    pool = new pg.Pool({ connectionString: downstreamDb.url, max: 4 });
-    h.onStop('downstream pool', () => pool.end());
-    await pool.query(`${messagingTablesSql} CREATE TABLE effects (event_id uuid NOT NULL);`);
-    const downstream = await startConsumer<pg.PoolClient>({
-      kafka: h.kafka,
-      service: 'invite',
-      topics: ['applications'],
-      transactions: pgTransactions(pool),
-      logger: h.logger,
-      retry: { attempts: 1, initialMs: 10, maxMs: 10 },
-      handlers: [
-        handle(ApplicationSubmitted, async (e, tx: pg.PoolClient) => {
-          if (e.payload.entrataApplicationId.startsWith('poison') && !poisonFixed)
-            throw new PermanentError('applicant data cannot be processed');
-          await tx.query('INSERT INTO effects (event_id) VALUES ($1)', [e.id]);
-        }),
-      ],
-    });
-    h.onStop('downstream consumer', () => downstream.stop());
+      env: { LOG_LEVEL: 'debug' },
+    }));
   });
 
   afterAll(async () => {
@@ -428,7 +349,7 @@ describe('support console (real Kafka + PostgreSQL)', () => {
     expect((await http('GET', '/admin/dead-letters/invite/0/999999', tokens.admin)).statusCode).toBe(404);
     expect((await http('GET', '/admin/dead-letters?consumer=nobody', tokens.admin)).statusCode).toBe(400);
 
-    poisonFixed = true; // "the fix is deployed"
+    fixPoison(); // "the fix is deployed"
     const first = await http('POST', `${path}/redrive`, tokens.admin, { reason: 'fixed in 1.4.2' });
     expect(first.statusCode).toBe(201);
     expect(first.json()).toMatchObject({ number: 1, eventId: j.submitted.id });

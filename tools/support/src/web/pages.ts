@@ -93,6 +93,13 @@ ${entries.map(
 <td>${e.reason ?? '—'}</td><td><code>${e.detail ? JSON.stringify(e.detail) : ''}</code></td></tr>`,
 )}</tbody></table>`;
 
+/** A letter that failed again after a redrive names the letter it was redriven from. */
+const redrivenFrom = (d: DeadLetterView): Html | string =>
+  d.redrivenFrom
+    ? html`<br><span class="badge warn">failed again after a redrive of
+<a href="/dead-letters/${d.consumer}/${d.redrivenFrom.partition}/${d.redrivenFrom.offset}">${d.redrivenFrom.partition}/${d.redrivenFrom.offset}</a></span>`
+    : '';
+
 export const deadLettersPage = (consumer: string | undefined, letters: DeadLetterView[]): Html => html`
 <form method="get" action="/dead-letters">
 <label for="consumer">Consumer</label>
@@ -109,7 +116,7 @@ ${
           (
             d,
           ) => html`<tr><td><a href="/dead-letters/${consumer}/${d.partition}/${d.offset}">${d.partition}/${d.offset}</a></td>
-<td>${d.eventType ?? '?'} <code>${d.eventId ?? ''}</code></td><td>${d.error}</td><td>${when(d.failedAt)}</td>
+<td>${d.eventType ?? '?'} <code>${d.eventId ?? ''}</code></td><td>${d.error}${redrivenFrom(d)}</td><td>${when(d.failedAt)}</td>
 <td>${d.redrives.length === 0 ? 'no' : d.redrives.map((r) => html`#${r.number} by ${r.requestedBy} ${when(r.createdAt)}<br>`)}</td></tr>`,
         )}</tbody></table>`
 }`;
@@ -118,7 +125,7 @@ export const deadLetterPage = (d: DeadLetterView, session: Session): Html => htm
 <table><tbody>
 <tr><th scope="row">Consumer</th><td>${d.consumer}</td></tr>
 <tr><th scope="row">Event</th><td>${d.eventType ?? '?'} <code>${d.eventId ?? ''}</code></td></tr>
-<tr><th scope="row">Error</th><td>${d.error}</td></tr>
+<tr><th scope="row">Error</th><td>${d.error}${redrivenFrom(d)}</td></tr>
 <tr><th scope="row">Attempts</th><td>${d.attempts ?? '?'}</td></tr>
 <tr><th scope="row">Failed at</th><td>${when(d.failedAt)}</td></tr>
 <tr><th scope="row">Original</th><td><code>${d.original.topic}</code> ${d.original.partition ?? '?'}/${d.original.offset ?? '?'}</td></tr>
