@@ -24,7 +24,12 @@ const TICK_BATCH = 500;
  * new, locked, or just taken by the tick). The key names the due time: a job being run for an earlier due
  * time of the same reminder (a quiet-hours reschedule) still holds its own key.
  */
-export async function queueReminderJob(ctx: ReminderContext, tx: Tx, id: string, dueAt: Date): Promise<void> {
+export async function queueReminderJob(
+  ctx: Pick<ReminderContext, 'jobs'>,
+  tx: Tx,
+  id: string,
+  dueAt: Date,
+): Promise<void> {
   const jobId = await ctx.jobs.send(
     sendReminder,
     { reminderId: id },
@@ -37,7 +42,7 @@ export async function queueReminderJob(ctx: ReminderContext, tx: Tx, id: string,
 export const dueSoon = (dueAt: Date): boolean => dueAt.getTime() - Date.now() <= QUEUE_AHEAD_MS;
 
 /** The tick: queues every reminder due within QUEUE_AHEAD_MS that has no job yet; returns how many. */
-export async function queueComingDue(ctx: ReminderContext): Promise<number> {
+export async function queueComingDue(ctx: Pick<ReminderContext, 'db' | 'jobs'>): Promise<number> {
   let queued = 0;
   for (;;) {
     const batch = await ctx.db.run(async (tx) => {
