@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { TenantsFile } from '@autoverify/contracts';
 import { removeNamespace, type Stack, startStack } from '@autoverify/stack';
 import { databaseAdminUrl } from '@autoverify/testing';
 
@@ -22,6 +23,8 @@ export async function startBenchStack(
   bench: string,
   portBase: number,
   log: (line: string) => void,
+  /** Adjusts the example customers (default: unchanged). */
+  tenants?: (file: TenantsFile) => TenantsFile,
 ): Promise<BenchStack> {
   const namespace = `bench_${bench.replace(/[^a-z0-9]/gi, '_')}_${randomBytes(3).toString('hex')}`;
   const logDir = join(process.env.AUTOVERIFY_STATE_DIR ?? join(repoRoot, '.local'), namespace);
@@ -33,8 +36,14 @@ export async function startBenchStack(
   const started = Date.now();
   let stack: Stack;
   try {
-    // The example customers unchanged: production-like settings (reminders after 24 h, so none during a run).
-    stack = await startStack({ namespace, portBase, output: write, log: (m) => write(`stack        ${m}`) });
+    // The example customers: production-like settings (reminders after 24 h, so none during a run).
+    stack = await startStack({
+      namespace,
+      portBase,
+      output: write,
+      log: (m) => write(`stack        ${m}`),
+      ...(tenants ? { tenants } : {}),
+    });
   } catch (error) {
     output.end();
     await removeLeftovers(namespace).catch((e) => log(`removing what the failed start left: ${e.message}`));

@@ -1,5 +1,12 @@
 /** Command-line options of `make bench` (`node e2e/bench/run.ts`). */
-export const benchNames = ['webhook-ack', 'invite-latency', 'memory', 'idle', 'reminders'] as const;
+export const benchNames = [
+  'webhook-ack',
+  'invite-latency',
+  'memory',
+  'idle',
+  'reminders',
+  'sustained',
+] as const;
 export type BenchName = (typeof benchNames)[number];
 
 export interface BenchOptions {

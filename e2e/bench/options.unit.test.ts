@@ -13,7 +13,14 @@ describe('bench options', () => {
       pending: 1_000_000,
       portBase: 26000,
     });
-    expect(selected(options)).toEqual(['webhook-ack', 'invite-latency', 'memory', 'idle', 'reminders']);
+    expect(selected(options)).toEqual([
+      'webhook-ack',
+      'invite-latency',
+      'memory',
+      'idle',
+      'reminders',
+      'sustained',
+    ]);
   });
 
   it('reads --flag value and --flag=value, and --only repeated or comma-separated, in the documented order', () => {
@@ -34,7 +41,7 @@ describe('bench options', () => {
   it.each([
     [
       ['--only', 'speed'],
-      /unknown bench speed; benches: webhook-ack, invite-latency, memory, idle, reminders/,
+      /unknown bench speed; benches: webhook-ack, invite-latency, memory, idle, reminders, sustained/,
     ],
     [['--only'], /unknown bench \(none given\)/],
     [['--applications', '0'], /--applications needs a number >= 1 \(got "0"\)/],

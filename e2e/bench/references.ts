@@ -87,7 +87,8 @@ export async function kafkaRoundTrips(brokers: string, count: number, warmUp = 2
   await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
   // A leader in the metadata is not yet one that serves (KRaft): wait as the services' topic set-up does.
   await waitForServingLeaders(admin, [topic]);
-  const producer = kafka.producer();
+  // More retries than kafkajs's 5: on a loaded broker the new partition's leader may not serve yet.
+  const producer = kafka.producer({ retry: { retries: 10 } });
   const consumer = kafka.consumer({ groupId: topic, maxWaitTimeInMs: 100 });
   const waiting = new Map<string, () => void>();
   try {

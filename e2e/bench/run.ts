@@ -10,6 +10,7 @@ import { memoryBench } from './memory.ts';
 import { type BenchName, parseOptions, selected, UsageError, usage } from './options.ts';
 import { remindersBench } from './reminders.ts';
 import type { BenchReport } from './report.ts';
+import { sustainedBench } from './sustained.ts';
 import { webhookAckBench } from './webhook-ack.ts';
 
 let options: ReturnType<typeof parseOptions>;
@@ -28,6 +29,7 @@ const benches: Record<BenchName, () => Promise<BenchReport>> = {
   memory: () => memoryBench(options, log),
   idle: () => idleBench(options, log),
   reminders: () => remindersBench(options, log),
+  sustained: () => sustainedBench(options, log),
 };
 
 console.log(

@@ -46,7 +46,6 @@ export {
   type ErasureRequest,
   erasureHandler,
   type PrivacyParts,
-  RETENTION_SCHEDULE,
   retentionCutoff,
   retentionJob,
   retentionWorker,

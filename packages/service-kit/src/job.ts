@@ -28,6 +28,8 @@ export interface JobDefinition<Data extends object> {
   readonly groupConcurrency?: number;
   /** Seconds one run may take before it counts as failed and is retried (default: pg-boss's 15 minutes). */
   readonly expireInSeconds?: number;
+  /** Also run on this cron schedule (UTC): one run per occurrence across all processes. */
+  readonly schedule?: string;
   /** Type only: the job's data. */
   readonly __data?: Data;
 }
@@ -38,6 +40,7 @@ export function defineJob<Data extends object>(definition: {
   concurrency: number;
   groupConcurrency?: number;
   expireInSeconds?: number;
+  schedule?: string;
 }): JobDefinition<Data> {
   const { name, retry, concurrency } = definition;
   if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new Error(`job name "${name}": lower-case words joined by -`);
@@ -124,9 +127,9 @@ export function jobsOn<Tx extends QueueTx>(queue: Pick<JobQueue, 'send' | 'cance
   };
 }
 
-/** Registers each worker with the queue at its job's concurrency. */
+/** Registers each worker with the queue at its job's concurrency, and the schedules of scheduled jobs. */
 export async function startWorkers(
-  queue: Pick<JobQueue, 'work'>,
+  queue: Pick<JobQueue, 'work' | 'schedule'>,
   workers: readonly JobWorker[],
   options: { pollingIntervalSeconds?: number } = {},
 ): Promise<void> {
@@ -145,5 +148,6 @@ export async function startWorkers(
         ...(options.pollingIntervalSeconds ? { pollingIntervalSeconds: options.pollingIntervalSeconds } : {}),
       },
     );
+    if (job.schedule) await queue.schedule(job.name, job.schedule);
   }
 }

@@ -47,8 +47,8 @@ export const retentionJob = defineJob<Record<string, never>>({
   retry: { limit: 3, delaySeconds: 600 },
   concurrency: 1,
   expireInSeconds: 3600,
+  schedule: '17 3 * * *',
 });
-export const RETENTION_SCHEDULE = '17 3 * * *';
 const PURGE_BATCH = 200;
 const DAY_MS = 24 * 60 * 60 * 1000;
 

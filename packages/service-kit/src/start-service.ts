@@ -8,7 +8,7 @@ import { type EventServiceInfrastructure, startEventService } from './event-serv
 import type { HttpServer } from './http.ts';
 import { type Jobs, jobsOn, startWorkers } from './job.ts';
 import type { StopHook } from './lifecycle.ts';
-import { erasureHandler, RETENTION_SCHEDULE, retentionJob, retentionWorker } from './privacy.ts';
+import { erasureHandler, retentionWorker } from './privacy.ts';
 import type { ServiceClient, ServiceContext, ServiceDefinition, ServiceEnv, TxOf } from './service.ts';
 
 /** What main.ts (runService) or a test (startServiceUnderTest) hands a definition to start it. */
@@ -110,7 +110,6 @@ export async function startService<
       await startWorkers(infrastructure.jobs, [...(parts.jobs ?? []), ...retention], {
         ...(runtime.jobPollingSeconds ? { pollingIntervalSeconds: runtime.jobPollingSeconds } : {}),
       });
-      if (privacy) await infrastructure.jobs.schedule(retentionJob.name, RETENTION_SCHEDULE);
       const handlers = parts.handlers ?? [];
       return {
         handlers: privacy?.erase

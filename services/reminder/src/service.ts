@@ -6,14 +6,18 @@ import { closeReminderHandlers } from './handlers/close-reminders.ts';
 import { inviteContactsHandler } from './handlers/invite-contacts.ts';
 import { inviteSentHandler } from './handlers/invite-sent.ts';
 import { sendReminderJob } from './handlers/send-reminder.ts';
-import { sendReminder } from './jobs.ts';
+import { queueDueReminders, sendReminder } from './jobs.ts';
 import { reminderMetrics } from './metrics.ts';
+import { queueComingDue } from './queue-reminders.ts';
 import { eraseApplicant, purgeExpired } from './store.ts';
 
 /** What reminder's handlers and jobs work with. */
 export type ReminderContext = ServiceContext<Env, Tx, object>;
 
-/** reminder: plans reminders from InviteSent, fires them as jobs, stops them on completion or expiry. */
+/**
+ * reminder: plans reminders from InviteSent, fires them as jobs (queued by a tick as they come due), stops
+ * them on completion or expiry.
+ */
 export const reminderService = defineService({
   name: 'reminder',
   env: envSchema,
@@ -24,7 +28,10 @@ export const reminderService = defineService({
     return {
       handlers: [inviteSentHandler(ctx), inviteContactsHandler(ctx), ...closeReminderHandlers(ctx)],
       // Counted after the run's transaction committed: a rolled-back run is retried, not counted twice.
-      jobs: [worker(sendReminder, async (data) => metrics.fired(await send(data)))],
+      jobs: [
+        worker(sendReminder, async (data) => metrics.fired(await send(data))),
+        worker(queueDueReminders, () => queueComingDue(ctx)),
+      ],
       privacy: { erase: (tx, { applicantId }) => eraseApplicant(tx, applicantId), purge: purgeExpired },
     };
   },

@@ -117,6 +117,23 @@ export async function setReminderJob(tx: Tx, id: string, jobId: string | null): 
   await tx.reminder.update({ where: { id }, data: { jobId } });
 }
 
+/**
+ * Scheduled reminders without a job, due within `aheadMs` of the database's clock (the job queue's), earliest
+ * first, locked until the transaction ends. SKIP LOCKED: a tick in another process takes the others, and
+ * a row whose job was queued meanwhile no longer matches once locked.
+ */
+export function lockAwaitingJob(
+  tx: Tx,
+  aheadMs: number,
+  limit: number,
+): Promise<{ id: string; dueAt: Date }[]> {
+  // SQL: the model API has no row locks; the WHERE matches the partial index reminders_awaiting_job_due_at_idx.
+  return tx.$queryRaw`
+    SELECT id, due_at AS "dueAt" FROM reminders
+    WHERE status = 'scheduled' AND job_id IS NULL AND due_at <= now() + make_interval(secs => ${aheadMs / 1000})
+    ORDER BY due_at LIMIT ${limit} FOR UPDATE SKIP LOCKED`;
+}
+
 /** Cancels every still-scheduled reminder of an applicant×kind; returns their ids and jobs. */
 export function cancelScheduled(
   tx: Tx,
@@ -203,8 +220,9 @@ export async function laterReminderDue(
   return due > 0;
 }
 
+/** Moves a reminder to a new due time; its job is queued again when that comes near (queue-reminders.ts). */
 export async function rescheduleReminder(tx: Tx, id: string, dueAt: Date): Promise<void> {
-  await tx.reminder.update({ where: { id }, data: { dueAt, shiftedForQuietHours: true } });
+  await tx.reminder.update({ where: { id }, data: { dueAt, shiftedForQuietHours: true, jobId: null } });
 }
 
 /** Reminders planned and not yet fired or stopped (the pending-reminders gauge, read on each scrape). */

@@ -18,6 +18,7 @@ import { type ServiceUnderTest, startServiceUnderTest, type TestEnvelope } from 
 import { testTenant, testTenantsFile, waitFor } from '@autoverify/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Tx } from '../src/db.ts';
+import { queueDueReminders } from '../src/jobs.ts';
 import { reminderService } from '../src/service.ts';
 
 const serviceDir = fileURLToPath(new URL('..', import.meta.url));
@@ -370,5 +371,29 @@ describe('reminder service', () => {
     } finally {
       clockOverride = undefined;
     }
+  });
+  it('queues only the reminders coming due: later ones wait in the table until a tick takes them', async () => {
+    const a = newApplicant();
+    const invite = inviteSent(a, 'soon');
+    await publish(...inviteNotifications(a, invite), invite);
+    await processed(invite);
+    // Reminder 1 is due within minutes: queued with the row. 2 and 3 are hours away: no job yet.
+    expect((await rows(a)).map((r) => [r.number, r.jobId !== null])).toEqual([
+      [1, true],
+      [2, false],
+      [3, false],
+    ]);
+    // Reminder 2 comes due now (as if hours had passed); the tick queues it, and it fires.
+    await h.service.db.client.reminder.update({
+      where: { id: `reminder:${a.applicantId}:income:2` },
+      data: { dueAt: new Date() },
+    });
+    await h.service.jobs.send(queueDueReminders, {});
+    await waitFor(async () => (await reminderRequests(a)).some((r) => r.payload.reminderNumber === 2), {
+      message: 'reminder 2 requested after the tick',
+    });
+    const [, second, third] = await rows(a);
+    expect(second).toMatchObject({ status: 'sent' });
+    expect(third).toMatchObject({ status: 'scheduled', jobId: null });
   });
 });

@@ -3,14 +3,14 @@ import { InviteSent, ReminderScheduled } from '@autoverify/contracts';
 import { type Handler, handle, PermanentError } from '@autoverify/messaging';
 import type { Tx } from '../db.ts';
 import { planReminders, reminderId } from '../domain/schedule.ts';
-import { sendReminder } from '../jobs.ts';
+import { dueSoon, queueReminderJob } from '../queue-reminders.ts';
 import type { ReminderContext } from '../service.ts';
-import { closureOf, insertReminder, setReminderJob, upsertInvite } from '../store.ts';
+import { closureOf, insertReminder, upsertInvite } from '../store.ts';
 
 /**
  * InviteSent: remember the invite and plan its reminders from the property's settings. Each new reminder
- * row, its pg-boss job (due at dueAt) and its ReminderScheduled event are written in the consumer's
- * transaction. Rows have deterministic ids, so a replayed or resent InviteSent plans nothing twice.
+ * row and its ReminderScheduled event are written in the consumer's transaction, with its job if it is due
+ * within minutes (later ones are queued by the tick, queue-reminders.ts). Rows have deterministic ids, so a replayed or resent InviteSent plans nothing twice.
  */
 export function inviteSentHandler(ctx: ReminderContext): Handler<Tx> {
   return handle(InviteSent, async (event, tx: Tx, { logger }) => {
@@ -67,12 +67,7 @@ export function inviteSentHandler(ctx: ReminderContext): Handler<Tx> {
         shiftedForQuietHours: planned.shiftedForQuietHours,
       });
       if (!inserted) continue;
-      const jobId = await ctx.jobs.send(
-        sendReminder,
-        { reminderId: id },
-        { tx, key: id, startAfter: planned.dueAt },
-      );
-      await setReminderJob(tx, id, jobId);
+      if (dueSoon(planned.dueAt)) await queueReminderJob(ctx, tx, id, planned.dueAt);
       await ctx.outbox.add(
         tx,
         ReminderScheduled,

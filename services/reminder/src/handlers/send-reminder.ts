@@ -4,6 +4,7 @@ import { tagActiveSpan } from '@autoverify/telemetry';
 import { decideFire } from '../domain/decisions.ts';
 import { reminderNotificationId } from '../domain/schedule.ts';
 import { type SendReminderData, sendReminder } from '../jobs.ts';
+import { dueSoon, queueReminderJob } from '../queue-reminders.ts';
 import type { ReminderContext } from '../service.ts';
 import {
   cancelScheduled,
@@ -12,7 +13,6 @@ import {
   laterReminderDue,
   lockReminder,
   rescheduleReminder,
-  setReminderJob,
 } from '../store.ts';
 
 export type SendOutcome = 'sent' | 'cancelled' | 'rescheduled' | 'skipped' | 'ignored' | 'missing';
@@ -100,15 +100,9 @@ export function sendReminderJob(ctx: ReminderContext) {
           return 'skipped';
         case 'reschedule': {
           const dueAt = decision.dueAt.toISOString();
+          // A new job when the window opens: now if that is minutes away, else the tick's.
           await rescheduleReminder(tx, reminderId, decision.dueAt);
-          // A new job, due when the window opens. Its key names the new time: this job still holds the
-          // reminder's own key while it runs, and the queue admits one queued or running job per key.
-          const jobId = await ctx.jobs.send(
-            sendReminder,
-            { reminderId },
-            { tx, key: `${reminderId}@${dueAt}`, startAfter: decision.dueAt },
-          );
-          await setReminderJob(tx, reminderId, jobId);
+          if (dueSoon(decision.dueAt)) await queueReminderJob(ctx, tx, reminderId, decision.dueAt);
           await ctx.outbox.add(
             tx,
             ReminderScheduled,
