@@ -1,14 +1,17 @@
 import { createRequire, register } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { context, propagation, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
-import { NodeSDK } from '@opentelemetry/sdk-node';
-import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { detectResources, hostDetector, processDetector } from '@opentelemetry/resources';
+import { BatchSpanProcessor, type SpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { serviceResource } from './resource.ts';
+import { samplerFromEnv } from './sampler.ts';
 import { redactedUrlAttributes } from './url-redaction.ts';
 
 export interface StartTelemetryOptions {
@@ -21,7 +24,7 @@ export interface StartTelemetryOptions {
 
 const STATE = Symbol.for('autoverify.telemetry');
 interface State {
-  sdk?: NodeSDK;
+  provider?: TracerProvider;
   hooked?: boolean;
   stopping?: Promise<void>;
 }
@@ -30,48 +33,52 @@ globals[STATE] ??= {};
 const state: State = globals[STATE];
 
 export function telemetryStarted(): boolean {
-  return state.sdk !== undefined;
+  return state.provider !== undefined;
 }
 
 /**
- * Starts the OpenTelemetry SDK once per process. Without an OTLP endpoint spans are still created (ids flow
- * into logs and event headers, so traces stay correlated) but nothing is exported and nothing is printed.
+ * Starts tracing once per process. Without an OTLP endpoint spans are still created (ids flow into logs and
+ * event headers, so traces stay correlated) but nothing is exported and nothing is printed.
+ *
+ * The tracer provider, context manager, propagator and the three instrumentations are wired here rather
+ * than through @opentelemetry/sdk-node: its NodeSDK imports every exporter it could be configured with
+ * (OTLP over gRPC, protobuf and JSON for traces, metrics and logs, Zipkin, the logs and metrics SDKs), about
+ * 20 MiB of resident memory per process for code we never run (e2e/bench/README.md, memory).
  */
 export async function startTelemetry(options: StartTelemetryOptions = {}): Promise<boolean> {
   const env = options.env ?? process.env;
-  if (state.sdk || (env.OTEL_SDK_DISABLED ?? '').trim().toLowerCase() === 'true') return false;
+  if (state.provider || (env.OTEL_SDK_DISABLED ?? '').trim().toLowerCase() === 'true') return false;
   const instrument = options.instrument ?? true;
   if (instrument) await registerEsmHook();
 
-  const sdk = new NodeSDK({
-    ...(env.OTEL_SERVICE_NAME ? { serviceName: env.OTEL_SERVICE_NAME } : {}),
-    resource: serviceResource(env),
-    textMapPropagator: new CompositePropagator({
-      propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
-    }),
-    // An SDK without processors registers no tracer provider at all, and then no trace ids exist to correlate.
-    spanProcessors: (options.spanProcessors?.length
+  const provider = new TracerProvider({
+    resource: serviceResource(env).merge(detectResources({ detectors: [processDetector, hostDetector] })),
+    sampler: samplerFromEnv(env),
+    // A provider without processors would still make recording spans; ids must exist to correlate logs.
+    spanProcessors: options.spanProcessors?.length
       ? options.spanProcessors
-      : defaultSpanProcessors(env)) as never,
-    // Logs go through pino; metrics are per service (metrics.ts, scraped from /metrics): keep the SDK from
-    // defaulting to OTLP for either.
-    logRecordProcessors: [],
-    metricReaders: [],
-    instrumentations: instrument
-      ? [
-          new HttpInstrumentation({
-            // Kubernetes probes every few seconds and Prometheus scrapes would drown the real traffic.
-            ignoreIncomingRequestHook: (request) => isHousekeeping(request.url ?? ''),
-          }),
-          // Query values of outgoing calls carry personal data (phone numbers in Twilio's list filters).
-          new UndiciInstrumentation({ startSpanHook: redactedUrlAttributes }),
-          // Pollers (job queue, outbox relay) query all the time; only queries inside real work are traced.
-          new PgInstrumentation({ requireParentSpan: true }),
-        ]
-      : [],
+      : await defaultSpanProcessors(env),
   });
-  sdk.start();
-  state.sdk = sdk;
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(
+    new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
+  );
+  trace.setGlobalTracerProvider(provider);
+  if (instrument)
+    registerInstrumentations({
+      tracerProvider: provider,
+      instrumentations: [
+        new HttpInstrumentation({
+          // Kubernetes probes every few seconds and Prometheus scrapes would drown the real traffic.
+          ignoreIncomingRequestHook: (request) => isHousekeeping(request.url ?? ''),
+        }),
+        // Query values of outgoing calls carry personal data (phone numbers in Twilio's list filters).
+        new UndiciInstrumentation({ startSpanHook: redactedUrlAttributes }),
+        // Pollers (job queue, outbox relay) query all the time; only queries inside real work are traced.
+        new PgInstrumentation({ requireParentSpan: true }),
+      ],
+    });
+  state.provider = provider;
   return true;
 }
 
@@ -80,10 +87,23 @@ export function isHousekeeping(url: string): boolean {
   return url.startsWith('/health/') || url === '/metrics' || url.startsWith('/metrics?');
 }
 
-function defaultSpanProcessors(env: Record<string, string | undefined>): SpanProcessor[] {
+async function defaultSpanProcessors(env: Record<string, string | undefined>): Promise<SpanProcessor[]> {
   if (env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) {
-    // The exporter reads endpoint, headers and timeout from the standard OTEL_EXPORTER_OTLP_* variables.
-    return [new BatchSpanProcessor(new OTLPTraceExporter())];
+    // Imported only when spans are exported. The exporter reads endpoint, headers and timeout from the
+    // standard OTEL_EXPORTER_OTLP_* variables.
+    const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-http');
+    const setting = (name: string) => {
+      const value = Number(env[name]);
+      return Number.isFinite(value) && value > 0 ? value : undefined;
+    };
+    // The standard OTEL_BSP_* settings, as the SDK's own set-up reads them.
+    const options = {
+      maxQueueSize: setting('OTEL_BSP_MAX_QUEUE_SIZE'),
+      scheduledDelayMillis: setting('OTEL_BSP_SCHEDULE_DELAY'),
+      exportTimeoutMillis: setting('OTEL_BSP_EXPORT_TIMEOUT'),
+      maxExportBatchSize: setting('OTEL_BSP_MAX_EXPORT_BATCH_SIZE'),
+    };
+    return [new BatchSpanProcessor({ exporter: new OTLPTraceExporter(), ...options })];
   }
   return [discardingProcessor];
 }
@@ -95,11 +115,11 @@ const discardingProcessor: SpanProcessor = {
   shutdown: async () => {},
 };
 
-/** Flushes pending spans and stops the SDK; a no-op when it was never started. Safe to call twice. */
+/** Flushes pending spans and stops tracing; a no-op when it was never started. Safe to call twice. */
 export function shutdownTelemetry(): Promise<void> {
-  const sdk = state.sdk;
-  if (!sdk) return Promise.resolve();
-  state.stopping ??= sdk.shutdown().catch((error: unknown) => {
+  const provider = state.provider;
+  if (!provider) return Promise.resolve();
+  state.stopping ??= provider.shutdown().catch((error: unknown) => {
     process.stderr.write(`telemetry: shutdown failed: ${(error as Error).message}\n`);
   });
   return state.stopping;
