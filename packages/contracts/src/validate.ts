@@ -3,9 +3,21 @@ import { type EventDefinition, type EventOf, envelopeSchema, eventKey } from './
 import { allEvents } from './topics.ts';
 
 type Validator = ReturnType<typeof Compile>;
-const validators = new Map<string, { def: EventDefinition; check: Validator }>();
-for (const def of allEvents())
-  validators.set(eventKey(def.type, def.version), { def, check: Compile(envelopeSchema(def)) });
+const definitions = new Map(allEvents().map((def) => [eventKey(def.type, def.version), def] as const));
+/**
+ * Compiled on first use: a service reads and writes a handful of the events, and compiling all of them up
+ * front cost every process several MiB of heap for validators it never runs.
+ */
+const validators = new Map<string, Validator>();
+
+function validatorOf(key: string, def: EventDefinition): Validator {
+  let check = validators.get(key);
+  if (!check) {
+    check = Compile(envelopeSchema(def));
+    validators.set(key, check);
+  }
+  return check;
+}
 
 export interface ValidationProblem {
   path: string;
@@ -22,17 +34,19 @@ export function parseEvent(value: unknown): ParseResult {
   const { type, version } = value as { type?: unknown; version?: unknown };
   if (typeof type !== 'string' || typeof version !== 'number')
     return fail('', 'event needs a string type and a numeric version');
-  const entry = validators.get(eventKey(type, version));
-  if (!entry) return fail('/type', `unknown event ${eventKey(type, version)}`);
-  if (!entry.check.Check(value)) {
+  const key = eventKey(type, version);
+  const def = definitions.get(key);
+  if (!def) return fail('/type', `unknown event ${key}`);
+  const check = validatorOf(key, def);
+  if (!check.Check(value)) {
     return {
       ok: false,
-      problems: [...entry.check.Errors(value)]
+      problems: [...check.Errors(value)]
         .slice(0, 20)
         .map((e) => ({ path: e.instancePath, message: e.message })),
     };
   }
-  return { ok: true, event: value as EventOf<EventDefinition>, definition: entry.def };
+  return { ok: true, event: value as EventOf<EventDefinition>, definition: def };
 }
 
 export function isEvent<D extends EventDefinition>(

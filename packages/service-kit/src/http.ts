@@ -7,11 +7,11 @@ import Fastify, {
   type FastifyBaseLogger,
   type FastifyError,
   type FastifyInstance,
-  LogController,
   type RawServerDefault,
 } from 'fastify';
 import { clientErrorProblem, MAX_HEADER_SIZE, notFound, refuseLongUrl, routerError } from './http-limits.ts';
 import { PROBLEM_CONTENT_TYPE, problemFor, sendProblem } from './problem.ts';
+import { RequestLogController } from './request-log.ts';
 
 export type HttpServer = FastifyInstance<
   RawServerDefault,
@@ -47,11 +47,7 @@ export function createHttpServer(options: CreateHttpServerOptions): HttpServer {
     loggerInstance: options.logger,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     requestIdHeader: false,
-    // Probes come every few seconds: their per-request lines would drown the real traffic.
-    logController: new LogController({
-      requestIdLogLabel: 'request_id',
-      disableRequestLogging: (request) => (request.url ?? '').startsWith('/health/'),
-    }),
+    logController: new RequestLogController('request_id'),
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();

@@ -52,6 +52,7 @@ export {
 } from './privacy.ts';
 export { consumerLivenessCheck } from './probes.ts';
 export { type FieldError, PROBLEM_CONTENT_TYPE, type Problem, sendProblem } from './problem.ts';
+export { logOutcome } from './request-log.ts';
 export { runService } from './run-service.ts';
 export {
   type AnyServiceDefinition,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { TenantSettings } from '@autoverify/contracts';
-import { sendProblem } from '@autoverify/service-kit';
+import { logOutcome, sendProblem } from '@autoverify/service-kit';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import {
   type EntrataHint,
@@ -85,10 +85,11 @@ export function entrataWebhookRoutes(scope: FastifyInstance, ctx: EntrataWebhook
       entrataApplicationId: hint.entrataApplicationId,
     };
     if (!stored) {
-      request.log.info(log, 'entrata webhook duplicate');
+      logOutcome(request, log, 'entrata webhook duplicate');
       return reply.code(200).send({ status: 'duplicate' });
     }
-    request.log.info(
+    logOutcome(
+      request,
       { ...log, id: stored, processed },
       processed ? 'entrata webhook accepted' : 'entrata webhook stored; event not processed',
     );

@@ -1,4 +1,4 @@
-import { sendProblem } from '@autoverify/service-kit';
+import { logOutcome, sendProblem } from '@autoverify/service-kit';
 import type { FastifyInstance } from 'fastify';
 import { parseStrictJson } from '../domain/json-safety.ts';
 import { parsePlatformWebhook } from '../domain/platform-events.ts';
@@ -68,7 +68,8 @@ export function platformWebhookRoutes(scope: FastifyInstance, ctx: PlatformWebho
         type: 'urn:problem:unavailable',
       });
     }
-    request.log.info(
+    logOutcome(
+      request,
       {
         dedupeKey,
         code: parsed.webhook.code,
