@@ -74,7 +74,7 @@ describe('POST /admin/inbox/processed', () => {
       expect(response.statusCode, JSON.stringify(body).slice(0, 80)).toBe(400);
       expect(response.headers['content-type']).toContain('application/problem+json');
     }
-    expect((await ask({ eventIds: [] }, 'wrong')).statusCode).toBe(401);
+    expect((await ask({ eventIds: [] }, 'wrong')).statusCode).toBe(403);
   });
 
   it('does not exist without an admin token', async () => {
