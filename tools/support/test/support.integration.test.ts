@@ -476,6 +476,23 @@ describe('support console (real Kafka + PostgreSQL)', () => {
     const usage = await cli(['replay', '--application', j.applicationId], tokens.admin);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('replay: --reason "<why>" is required');
+    await waitFor(async () => (await effects(j.submitted.id)) === 1, { message: 'invite processed it' });
+    const dry = await cli(
+      [
+        'replay',
+        '--application',
+        j.applicationId,
+        '--to-consumer',
+        'invite',
+        '--dry-run',
+        '--reason',
+        'INC-9 look',
+      ],
+      tokens.admin,
+    );
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain('DRY RUN: would send 3 events to invite');
+    expect(dry.stdout).toMatch(/consumer\s+will skip\s+will process\n[- ]+\ninvite\s+1\s+nothing/);
     const unmasked = await cli(
       ['timeline', j.applicationId, '--unmask', '--reason', 'INC-10 applicant asks'],
       tokens.admin,
