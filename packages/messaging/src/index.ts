@@ -26,6 +26,7 @@ export {
   stripDeadLetterHeaders,
   type TraceCarrier,
 } from './headers.ts';
+export { processedEventIds } from './inbox.ts';
 export {
   CONSUMER_SESSION_TIMEOUT_MS,
   type ConsumeOptions,

@@ -19,6 +19,7 @@ import {
 } from '@autoverify/messaging';
 import { type ServiceMetrics, startMetrics } from '@autoverify/telemetry';
 import { addLivenessCheck, addReadinessCheck, createHttpServer, type HttpServer } from './http.ts';
+import { inboxAdminRoutes } from './inbox-admin.ts';
 import { type JobQueue, startJobQueue } from './jobs.ts';
 import { listen } from './listen.ts';
 import { instrumentHttp, observeJobQueue } from './metrics.ts';
@@ -156,6 +157,13 @@ export async function startEventService<Tx extends PrismaTx>(
     tokens: [env.ADMIN_TOKEN, env.ADMIN_TOKEN_PREVIOUS],
     transactions: plain,
     relay,
+  });
+  // Which replayed events the consumer will skip: support's replay dry run asks before anything is sent.
+  await inboxAdminRoutes(app, {
+    realm: `${service} admin`,
+    tokens: [env.ADMIN_TOKEN, env.ADMIN_TOKEN_PREVIOUS],
+    consumer: service,
+    sql: plain.sql(),
   });
   onStop('http', () => app.close());
   // HTTP first: a restarted ingest takes webhooks while its consumer is still joining the group.

@@ -19,6 +19,7 @@ export {
   createHttpServer,
   type HttpServer,
 } from './http.ts';
+export { MAX_INBOX_QUERY_IDS } from './inbox-admin.ts';
 export {
   defineJob,
   type JobAttempt,

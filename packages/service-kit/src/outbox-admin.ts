@@ -13,17 +13,12 @@ import {
   requeueFailedOutbox,
   type Transactions,
 } from '@autoverify/messaging';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { bearerAuth } from './bearer.ts';
+import { type AdminScopeOptions, adminScope } from './admin-scope.ts';
 import type { HttpServer } from './http.ts';
 import { sendProblem } from './problem.ts';
 
-export interface OutboxAdminOptions<Tx> {
-  /** `<service> admin`, named in WWW-Authenticate. */
-  realm: string;
-  /** ADMIN_TOKEN and ADMIN_TOKEN_PREVIOUS; none set = no routes. */
-  tokens: readonly (string | undefined)[];
+export interface OutboxAdminOptions<Tx> extends AdminScopeOptions {
   transactions: Transactions<Tx>;
   relay: Pick<OutboxRelay, 'wake'>;
 }
@@ -54,13 +49,8 @@ const view = (row: FailedOutboxRow) => ({
 });
 
 export async function outboxAdminRoutes<Tx>(app: HttpServer, options: OutboxAdminOptions<Tx>): Promise<void> {
-  const tokens = options.tokens.filter((t): t is string => typeof t === 'string' && t !== '');
-  if (tokens.length === 0) return;
   const { transactions, relay } = options;
-  await app.register(async (plainScope) => {
-    const scope = plainScope.withTypeProvider<TypeBoxTypeProvider>();
-    scope.addHook('onRequest', bearerAuth({ tokens, realm: options.realm }));
-
+  await adminScope(app, options, (scope) => {
     scope.get(
       '/admin/outbox/failed',
       {

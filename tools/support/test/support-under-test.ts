@@ -1,8 +1,8 @@
 /**
  * Support running for real (Kafka, PostgreSQL, its consumer) for the integration tests of its admin API,
  * CLI and web pages: two people's tokens, a stand-in for the services' admin APIs that records what support
- * forwards, and a stand-in "invite" consumer with an inbox (as every service has), so replays and redrives
- * can be seen to do, or not do, work.
+ * forwards, and a stand-in "invite" consumer with an inbox (as every service has, and its answer to support's
+ * question which events it processed), so replays and redrives can be seen to do, or not do, work.
  */
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,8 @@ import {
   messagingTablesSql,
   PermanentError,
   pgTransactions,
+  processedEventIds,
+  type Sql,
   startConsumer,
 } from '@autoverify/messaging';
 import type { RunningService } from '@autoverify/service-kit';
@@ -68,10 +70,21 @@ export async function startSupportUnderTest(
   } = {},
 ): Promise<SupportUnderTest> {
   const forwarded: Forwarded[] = [];
+  // The stand-in invite's inbox (below): what service-kit's POST /admin/inbox/processed reads.
+  let inviteInbox: Sql | undefined;
   const standIn = createServer((req, res) => {
     let body = '';
     req.on('data', (chunk) => (body += chunk));
-    req.on('end', () => {
+    req.on('end', async () => {
+      if (req.url === '/admin/inbox/processed') {
+        // Only invite has an inbox here; the other services behind this stand-in do not answer.
+        if (req.headers.authorization !== `Bearer ${adminTokens.invite}` || !inviteInbox)
+          return void res.writeHead(503).end();
+        const processed = await processedEventIds(inviteInbox, 'invite', JSON.parse(body).eventIds);
+        return void res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ consumer: 'invite', processed }));
+      }
       forwarded.push({
         auth: req.headers.authorization,
         key: req.headers['idempotency-key'] as string | undefined,
@@ -119,6 +132,7 @@ export async function startSupportUnderTest(
   const pool = new pg.Pool({ connectionString: downstreamDb.url, max: 4 });
   h.onStop('downstream pool', () => pool.end());
   await pool.query(`${messagingTablesSql} CREATE TABLE effects (event_id uuid NOT NULL);`);
+  inviteInbox = pgTransactions(pool).sql();
   let poisonFixed = false;
   const downstream = await startConsumer<pg.PoolClient>({
     kafka: h.kafka,

@@ -230,10 +230,29 @@ describe('support console (real Kafka + PostgreSQL)', () => {
       j.failed.id,
     ]);
     expect(await ofApp()).toHaveLength(1);
+    // Each consumer's inbox, asked: invite processed the submission, support's timeline all three; a
+    // service support cannot ask (no admin token here) is unknown, and the dry run still answers.
+    const skipsOf = (body: { skips: { consumer: string }[] }, consumer: string) =>
+      body.skips.find((s) => s.consumer === consumer);
+    expect(skipsOf(dry.json(), 'invite')).toEqual({ consumer: 'invite', willSkip: 1, willProcess: [] });
+    expect(skipsOf(dry.json(), 'support')).toEqual({ consumer: 'support', willSkip: 3, willProcess: [] });
+    expect(skipsOf(dry.json(), 'reminder')).toMatchObject({
+      willSkip: 0,
+      error: expect.stringContaining('admin token is not configured'),
+    });
 
     // The consumer "lost" its work (e.g. a restored backup): inbox and effect gone.
     await pool.query('DELETE FROM effects WHERE event_id = $1', [j.submitted.id]);
     await pool.query('DELETE FROM inbox WHERE event_id = $1', [j.submitted.id]);
+    const dryInvite = await http('POST', '/admin/replays', tokens.admin, {
+      scope: { applicationId: j.applicationId },
+      target: 'invite',
+      dryRun: true,
+      reason: 'INC-7 check invite',
+    });
+    expect(dryInvite.json().skips).toEqual([
+      { consumer: 'invite', willSkip: 0, willProcess: [j.submitted.id] },
+    ]);
 
     // Aimed at another consumer: the stand-in ignores it.
     const elsewhere = await http('POST', '/admin/replays', tokens.admin, {
@@ -289,10 +308,10 @@ describe('support console (real Kafka + PostgreSQL)', () => {
         ['INC-7 all', false],
         ['INC-7 repair', false],
         ['INC-7 reminder', false],
-        ['INC-7 check', true],
+        ['INC-7 check invite', true],
       ],
     );
-    expect(replays[3]).toMatchObject({ scope: { applicationId: j.applicationId }, eventCount: 3 });
+    expect(replays[4]).toMatchObject({ scope: { applicationId: j.applicationId }, eventCount: 3 });
   });
 
   it('replays a tenant time range and validates the request', async () => {
@@ -457,6 +476,23 @@ describe('support console (real Kafka + PostgreSQL)', () => {
     const usage = await cli(['replay', '--application', j.applicationId], tokens.admin);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('replay: --reason "<why>" is required');
+    await waitFor(async () => (await effects(j.submitted.id)) === 1, { message: 'invite processed it' });
+    const dry = await cli(
+      [
+        'replay',
+        '--application',
+        j.applicationId,
+        '--to-consumer',
+        'invite',
+        '--dry-run',
+        '--reason',
+        'INC-9 look',
+      ],
+      tokens.admin,
+    );
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain('DRY RUN: would send 3 events to invite');
+    expect(dry.stdout).toMatch(/consumer\s+will skip\s+will process\n[- ]+\ninvite\s+1\s+nothing/);
     const unmasked = await cli(
       ['timeline', j.applicationId, '--unmask', '--reason', 'INC-10 applicant asks'],
       tokens.admin,

@@ -1,3 +1,5 @@
+import type { ConsumerSkips } from '../console/replay-skips.ts';
+
 /** Plain-text tables for a terminal: columns padded to their widest cell. */
 export function table(headers: string[], rows: (string | number | null | undefined)[][]): string {
   const cells = [headers, ...rows.map((r) => r.map((c) => (c === null || c === undefined ? '' : String(c))))];
@@ -74,5 +76,20 @@ export function timelineText(body: {
     `Application ${body.applicationId}: ${body.events.length} events${failed ? `, ${failed} failed` : ''}${body.masked ? ' (personal data masked)' : ' (UNMASKED: this read was audited)'}`,
     '',
     table(['time', 'service', 'applicant', 'event', 'outcome', 'trace id', 'details'], rows),
+  ].join('\n');
+}
+
+/** The dry run's answer per consumer: what it will skip as already processed, what it will process. */
+export function skipsText(skips: readonly ConsumerSkips[]): string {
+  return [
+    'What each consumer will do (its inbox, read just now; a processed event is skipped):',
+    table(
+      ['consumer', 'will skip', 'will process'],
+      skips.map((s) =>
+        s.error
+          ? [s.consumer, 'unknown', `service did not answer: ${s.error}`]
+          : [s.consumer, s.willSkip, s.willProcess.length === 0 ? 'nothing' : s.willProcess.join(', ')],
+      ),
+    ),
   ].join('\n');
 }

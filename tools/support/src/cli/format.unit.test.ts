@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attemptsText, deadLetterLabel, timelineText } from './format.ts';
+import { attemptsText, deadLetterLabel, skipsText, timelineText } from './format.ts';
 
 const event = (type: string, payload: Record<string, unknown>) => ({
   occurredAt: '2026-11-24T10:00:00.000Z',
@@ -42,5 +42,21 @@ describe('support CLI output', () => {
     expect(attemptsText(0)).toBe('never tried');
     expect(attemptsText(3)).toBe('3');
     expect(attemptsText(null)).toBe('');
+  });
+
+  it('prints per consumer what a replay will skip and process, and a consumer that did not answer as unknown', () => {
+    const text = skipsText([
+      { consumer: 'invite', willSkip: 1, willProcess: [] },
+      { consumer: 'reminder', willSkip: 1, willProcess: ['e-2', 'e-3'] },
+      {
+        consumer: 'notify',
+        willSkip: 0,
+        willProcess: [],
+        error: 'notify did not answer at http://notify:3004',
+      },
+    ]);
+    expect(text).toMatch(/invite\s+1\s+nothing/);
+    expect(text).toMatch(/reminder\s+1\s+e-2, e-3/);
+    expect(text).toMatch(/notify\s+unknown\s+service did not answer: notify did not answer/);
   });
 });

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type { ConsumerSkips } from '../console/replay-skips.ts';
 import type { Api } from './api.ts';
 import type { Command } from './args.ts';
-import { attemptsText, deadLetterLabel, table, timelineText } from './format.ts';
+import { attemptsText, deadLetterLabel, skipsText, table, timelineText } from './format.ts';
 
 const q = encodeURIComponent;
 
@@ -30,6 +31,7 @@ export async function run(
         eventCount: number;
         target: string | null;
         events: { eventId: string; type: string; occurredAt: string; topic: string; applicationId: string }[];
+        skips?: ConsumerSkips[];
       };
       return out(body, () =>
         [
@@ -39,6 +41,7 @@ export async function run(
             ['time', 'event', 'event id', 'topic', 'application'],
             body.events.map((e) => [e.occurredAt, e.type, e.eventId, e.topic, e.applicationId]),
           ),
+          ...(body.skips ? ['', skipsText(body.skips)] : []),
         ].join('\n'),
       );
     }

@@ -10,6 +10,7 @@ import {
 import type { Caller } from '../domain/tokens.ts';
 import type { SupportContext } from '../service.ts';
 import { audit, envelopesIn, type ReplayRecord, recordReplay } from '../store.ts';
+import { type ConsumerSkips, replaySkips } from './replay-skips.ts';
 
 export interface ReplayRequest {
   scope: ReplayScope;
@@ -20,6 +21,8 @@ export interface ReplayRequest {
 
 export interface ReplayOutcome extends ReplayRecord {
   events: { eventId: string; type: string; occurredAt: string; topic: string; applicationId: string }[];
+  /** Dry run only: per consumer reached, what it will skip as already processed and what it will process. */
+  skips?: ConsumerSkips[];
 }
 
 /** Re-publishes the original envelopes in scope (same event ids) to every consumer or one; recorded. */
@@ -59,8 +62,16 @@ export async function replay(
     if (!request.dryRun) await kafka.publishRaw(records);
     return row;
   });
+  const skips = request.dryRun
+    ? await replaySkips(
+        ctx,
+        envelopes.map((e) => ({ eventId: e.id, type: e.type })),
+        request.target,
+      )
+    : undefined;
   return {
     ...recorded,
+    ...(skips ? { skips } : {}),
     events: envelopes.map((e) => ({
       eventId: e.id,
       type: e.type,

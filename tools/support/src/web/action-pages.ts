@@ -14,16 +14,32 @@ ${target ? html`to <strong>${target}</strong> only (other consumers ignore it)` 
 ${dry.events.map((e) => html`<tr><td>${when(e.occurredAt)}</td><td>${e.type}</td><td>${e.topic}</td><td><code>${e.eventId}</code></td></tr>`)}
 </tbody></table>
 <h2>What consumers will skip</h2>
-<p>Every event keeps its original id. A consumer that already processed an event has its id in its inbox and skips it:
-an applicant who already got an invite does not get a second one. Only what a consumer never finished (for example an
-event it dead-lettered, or one it missed) is processed. Support cannot read the consumers' inboxes, so this page
-cannot list which events each one will skip; the timeline shows afterwards what happened.</p>
+<p>Every event keeps its original id: a consumer that already processed one has its id in its inbox and skips it
+(an applicant who already got an invite does not get a second one). Each consumer's inbox, read just now:</p>
+<table><caption>Per consumer</caption><thead><tr><th scope="col">Consumer</th><th scope="col">Will skip</th>
+<th scope="col">Will process</th></tr></thead><tbody>
+${(dry.skips ?? []).map(
+  (s) =>
+    html`<tr><td>${s.consumer}</td>${
+      s.error
+        ? html`<td colspan="2">unknown (service did not answer: ${s.error})</td>`
+        : html`<td>${s.willSkip}</td><td>${
+            s.willProcess.length === 0
+              ? 'nothing'
+              : s.willProcess.map((id) => html`<code>${id}</code> ${eventType(dry, id)}<br>`)
+          }</td>`
+    }</tr>`,
+)}
+</tbody></table>
 <form method="post" action="/applications/${applicationId}/replay">${csrfField(session)}
 <input type="hidden" name="target" value="${target}">
 ${reasonField('reason', dry.reason)}
 <button type="submit" class="danger">Replay ${dry.eventCount} event(s) now</button></form>
 <p><a href="/applications/${applicationId}">Cancel</a></p>`;
 }
+
+const eventType = (dry: ReplayOutcome, eventId: string) =>
+  dry.events.find((e) => e.eventId === eventId)?.type ?? '';
 
 export interface ResendPreview {
   applicationId: string;
