@@ -21,6 +21,7 @@ export {
   type EntrataClients,
   type EntrataTuning,
   entrataClientsPerTenant,
+  replicaSharedEntrataClients,
   type TenantCredentials,
 } from './per-tenant.ts';
 export type { EntrataFileType, EntrataLeasePickList } from './pick-list.ts';

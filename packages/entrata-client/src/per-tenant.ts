@@ -3,7 +3,7 @@ import type { Logger } from '@autoverify/logger';
 import type { Meter } from '@autoverify/telemetry';
 import { createEntrataClient, type EntrataClient, type EntrataClientOptions } from './client.ts';
 import { observeHeadroom, RateLimitHeadroom } from './headroom.ts';
-import type { SharedRateLimits } from './shared-rate-limiter.ts';
+import { type SharedRateLimits, sharedRateLimits } from './shared-rate-limiter.ts';
 import { DEFAULT_MAX_WAIT_MS } from './transport.ts';
 
 export interface EntrataClients {
@@ -79,4 +79,29 @@ export function entrataClientsPerTenant(
       clients.clear();
     },
   };
+}
+
+/**
+ * A service's clients, each customer's budget shared by all of the service's replicas (counted in its own
+ * database, the one at `connectionString`); both are closed by `onStop`.
+ */
+export async function replicaSharedEntrataClients(options: {
+  connectionString: string;
+  tenants: TenantCredentials;
+  logger: Logger;
+  tuning?: EntrataTuning;
+  meter?: Meter;
+  onStop(name: string, stop: () => Promise<void>): void;
+}): Promise<EntrataClients> {
+  const limits = await sharedRateLimits({ connectionString: options.connectionString });
+  options.onStop('entrata rate limits', () => limits.close());
+  const clients = entrataClientsPerTenant(
+    options.tenants,
+    options.logger,
+    options.tuning,
+    limits,
+    options.meter,
+  );
+  options.onStop('entrata clients', () => clients.close());
+  return clients;
 }

@@ -2,8 +2,7 @@ import { createPrismaAdapter } from '@autoverify/database';
 import {
   type EntrataClients,
   type EntrataTuning,
-  entrataClientsPerTenant,
-  sharedRateLimits,
+  replicaSharedEntrataClients,
 } from '@autoverify/entrata-client';
 import { defineService, type ServiceContext, worker } from '@autoverify/service-kit';
 import { IngestEnv } from './config.ts';
@@ -44,17 +43,14 @@ export const ingestService = defineService({
   // Reads each customer's Entrata with its key and checks its webhooks with its secrets.
   tenantSecrets: ['entrata', 'webhook'],
   async build(shared) {
-    // Each customer's Entrata budget is shared by all of ingest's replicas (counted in its database).
-    const limits = await sharedRateLimits({ connectionString: shared.env.DATABASE_URL });
-    shared.onStop('entrata rate limits', () => limits.close());
-    const entrata = entrataClientsPerTenant(
-      shared.tenants,
-      shared.logger,
-      shared.options.entrata,
-      limits,
-      shared.meter,
-    );
-    shared.onStop('entrata clients', () => entrata.close());
+    const entrata = await replicaSharedEntrataClients({
+      connectionString: shared.env.DATABASE_URL,
+      tenants: shared.tenants,
+      logger: shared.logger,
+      tuning: shared.options.entrata,
+      meter: shared.meter,
+      onStop: shared.onStop,
+    });
     const processPlatformWebhook = defineProcessPlatformWebhook(shared.env);
     const ctx: IngestContext = { ...shared, entrata, processPlatformWebhook };
     const scheduler = startReconciliationScheduler(ctx);

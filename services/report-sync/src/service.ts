@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { createPrismaAdapter } from '@autoverify/database';
-import { type EntrataTuning, entrataClientsPerTenant, sharedRateLimits } from '@autoverify/entrata-client';
+import { type EntrataTuning, replicaSharedEntrataClients } from '@autoverify/entrata-client';
 import { defineService, type ServiceContext, worker } from '@autoverify/service-kit';
 import { type VerificationClient, verificationClientFromEnv } from '@autoverify/verification-client';
 import { ReportSyncEnv } from './config.ts';
@@ -51,17 +51,14 @@ export const reportSyncService = defineService({
   async build(shared) {
     const platform = verificationClientFromEnv(shared.env, shared.logger);
     shared.onStop('verification platform client', () => platform.close());
-    // Each customer's Entrata budget is shared by all replicas (counted in the service's database).
-    const limits = await sharedRateLimits({ connectionString: shared.env.DATABASE_URL });
-    shared.onStop('entrata rate limits', () => limits.close());
-    const entrata = entrataClientsPerTenant(
-      shared.tenants,
-      shared.logger,
-      shared.options.entrata,
-      limits,
-      shared.meter,
-    );
-    shared.onStop('entrata clients', () => entrata.close());
+    const entrata = await replicaSharedEntrataClients({
+      connectionString: shared.env.DATABASE_URL,
+      tenants: shared.tenants,
+      logger: shared.logger,
+      tuning: shared.options.entrata,
+      meter: shared.meter,
+      onStop: shared.onStop,
+    });
     const reads = entrataReads({
       verifyDelaysMs: shared.options.verifyDelaysMs,
       sleep: (ms) => delay(ms),
