@@ -82,26 +82,26 @@ export function entrataClientsPerTenant(
 }
 
 /**
- * A service's clients, each customer's budget shared by all of the service's replicas (counted in its own
- * database, the one at `connectionString`); both are closed by `onStop`.
+ * A service's clients, each customer's budget shared by all of the service's replicas (counted in the
+ * service's own database); both are closed by `onStop`. Takes the service's context as it is.
  */
-export async function replicaSharedEntrataClients(options: {
-  connectionString: string;
+export async function replicaSharedEntrataClients(service: {
+  env: { DATABASE_URL: string };
   tenants: TenantCredentials;
   logger: Logger;
-  tuning?: EntrataTuning;
+  options: { entrata?: EntrataTuning };
   meter?: Meter;
   onStop(name: string, stop: () => Promise<void>): void;
 }): Promise<EntrataClients> {
-  const limits = await sharedRateLimits({ connectionString: options.connectionString });
-  options.onStop('entrata rate limits', () => limits.close());
+  const limits = await sharedRateLimits({ connectionString: service.env.DATABASE_URL });
+  service.onStop('entrata rate limits', () => limits.close());
   const clients = entrataClientsPerTenant(
-    options.tenants,
-    options.logger,
-    options.tuning,
+    service.tenants,
+    service.logger,
+    service.options.entrata,
     limits,
-    options.meter,
+    service.meter,
   );
-  options.onStop('entrata clients', () => clients.close());
+  service.onStop('entrata clients', () => clients.close());
   return clients;
 }

@@ -43,14 +43,7 @@ export const ingestService = defineService({
   // Reads each customer's Entrata with its key and checks its webhooks with its secrets.
   tenantSecrets: ['entrata', 'webhook'],
   async build(shared) {
-    const entrata = await replicaSharedEntrataClients({
-      connectionString: shared.env.DATABASE_URL,
-      tenants: shared.tenants,
-      logger: shared.logger,
-      tuning: shared.options.entrata,
-      meter: shared.meter,
-      onStop: shared.onStop,
-    });
+    const entrata = await replicaSharedEntrataClients(shared);
     const processPlatformWebhook = defineProcessPlatformWebhook(shared.env);
     const ctx: IngestContext = { ...shared, entrata, processPlatformWebhook };
     const scheduler = startReconciliationScheduler(ctx);

@@ -51,14 +51,7 @@ export const reportSyncService = defineService({
   async build(shared) {
     const platform = verificationClientFromEnv(shared.env, shared.logger);
     shared.onStop('verification platform client', () => platform.close());
-    const entrata = await replicaSharedEntrataClients({
-      connectionString: shared.env.DATABASE_URL,
-      tenants: shared.tenants,
-      logger: shared.logger,
-      tuning: shared.options.entrata,
-      meter: shared.meter,
-      onStop: shared.onStop,
-    });
+    const entrata = await replicaSharedEntrataClients(shared);
     const reads = entrataReads({
       verifyDelaysMs: shared.options.verifyDelaysMs,
       sleep: (ms) => delay(ms),
