@@ -132,6 +132,21 @@ describe('startJobQueue', () => {
     expect(stored[0]?.state).toBe('completed');
   });
 
+  it('works off a backlog job after job, without waiting for a poll or a NOTIFY', async () => {
+    // Queued before the workers start, and their poll is an hour: only fetching again after each job drains it.
+    for (let n = 0; n < 7; n++) await queue.send('backlog-jobs', { n });
+    const runs: number[] = [];
+    await queue.work<{ n: number }>(
+      'backlog-jobs',
+      async ({ n }) => {
+        runs.push(n);
+      },
+      { concurrency: 2, pollingIntervalSeconds: 3600 },
+    );
+    await waitFor(() => runs.length >= 7, { message: 'all 7 backlog jobs' });
+    expect(runs.sort()).toEqual([0, 1, 2, 3, 4, 5, 6]);
+  });
+
   it('delays with startAfter and cancels', async () => {
     const id = await queue.send('delayed-jobs', { n: 1 }, { startAfter: 60 });
     expect(id).not.toBeNull();
