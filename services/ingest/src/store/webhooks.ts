@@ -1,5 +1,6 @@
 /** Webhooks as received (Entrata and the verification platform), stored before they are acknowledged. */
 import type { Tx } from '../db.ts';
+import { activeTraceJson } from './applications.ts';
 
 export interface NewEntrataWebhook {
   tenantId: string;
@@ -13,17 +14,37 @@ export interface NewEntrataWebhook {
   status: 'accepted' | 'ignored';
 }
 
-/** The new row's id, or undefined when this tenant's event id was stored before (a duplicate). */
+/**
+ * The new row's id, or undefined when this tenant's event id was stored before (a duplicate). One statement,
+ * so it may run on ctx.db.client (atomic by itself): an accepted webhook is stored with `sync_pending` and
+ * the request's trace, which is all its sync needs (the queuer in handlers/webhook-syncs.ts enqueues it).
+ */
 export async function insertEntrataWebhook(tx: Tx, webhook: NewEntrataWebhook): Promise<string | undefined> {
   // SQL: ON CONFLICT DO NOTHING RETURNING (createMany cannot return the generated id).
   const [row] = await tx.$queryRaw<{ id: string }[]>`
-    INSERT INTO entrata_webhooks (tenant_id, event_id, event, entrata_application_id, property_id, raw_body, headers, status)
+    INSERT INTO entrata_webhooks (tenant_id, event_id, event, entrata_application_id, property_id, raw_body, headers, status, sync_pending, trace_context)
     VALUES (${webhook.tenantId}, ${webhook.eventId}, ${webhook.event}, ${webhook.entrataApplicationId}, ${webhook.propertyId},
-            ${webhook.rawBody}::bytea, ${JSON.stringify(webhook.headers)}::jsonb, ${webhook.status})
+            ${webhook.rawBody}::bytea, ${JSON.stringify(webhook.headers)}::jsonb, ${webhook.status},
+            ${webhook.status === 'accepted'}, ${activeTraceJson()}::jsonb)
     ON CONFLICT (tenant_id, event_id) DO NOTHING
     RETURNING id::text`;
   return row?.id;
 }
+
+/** Accepted webhooks whose sync is not queued yet, oldest first, locked (another replica skips them). */
+export async function lockSyncPendingWebhooks(tx: Tx, limit: number) {
+  // SQL: FOR UPDATE SKIP LOCKED (two replicas' queuers take different rows).
+  return tx.$queryRaw<{ id: string; tenantId: string; rawBody: Uint8Array; traceContext: unknown }[]>`
+    SELECT id::text, tenant_id AS "tenantId", raw_body AS "rawBody", trace_context AS "traceContext"
+      FROM entrata_webhooks
+     WHERE sync_pending
+     ORDER BY received_at
+     LIMIT ${limit}
+       FOR UPDATE SKIP LOCKED`;
+}
+
+export const markSyncsQueued = (tx: Tx, ids: string[]) =>
+  tx.entrataWebhook.updateMany({ where: { id: { in: ids } }, data: { syncPending: false } });
 
 /** True when new; false when the same bytes were stored before (a duplicate). */
 export async function insertPlatformWebhook(
