@@ -4,7 +4,7 @@ import { parseStrictJson } from '../domain/json-safety.ts';
 import type { SyncApplicationData } from '../jobs.ts';
 import type { IngestContext } from '../service.ts';
 import { storedTraceContext } from '../store/applications.ts';
-import { lockSyncPendingWebhooks, markSyncsQueued } from '../store/webhooks.ts';
+import { takeSyncPendingWebhooks } from '../store/webhooks.ts';
 import { enqueueSync } from './sync-application.ts';
 
 /** Webhooks queued per transaction: a burst is worked off in batches, each committed on its own. */
@@ -39,7 +39,7 @@ export function startWebhookSyncQueuer(
 
   const queueBatch = () =>
     ctx.db.run(async (tx) => {
-      const rows = await lockSyncPendingWebhooks(tx, BATCH);
+      const rows = await takeSyncPendingWebhooks(tx, BATCH);
       const syncs = rows.flatMap((row) => {
         const hint = storedHint(row.rawBody);
         if (hint) return [{ job: syncJob(row.tenantId, hint, row.id), trace: row.traceContext }];
@@ -52,11 +52,6 @@ export function startWebhookSyncQueuer(
       for (const { job, trace } of syncs) {
         await withTraceContext(storedTraceContext(trace), () => enqueueSync(ctx, tx, job));
       }
-      if (rows.length > 0)
-        await markSyncsQueued(
-          tx,
-          rows.map((row) => row.id),
-        );
       return rows.length;
     });
 
@@ -73,7 +68,9 @@ export function startWebhookSyncQueuer(
       again = true;
       return;
     }
-    running = run()
+    // After the current I/O: the webhook's 202 is written before this batch takes the event loop.
+    running = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(run)
       .catch((error) => logger.warn({ err: error }, 'queuing webhook syncs failed; will try again'))
       .finally(() => {
         running = undefined;

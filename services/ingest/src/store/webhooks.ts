@@ -31,20 +31,19 @@ export async function insertEntrataWebhook(tx: Tx, webhook: NewEntrataWebhook): 
   return row?.id;
 }
 
-/** Accepted webhooks whose sync is not queued yet, oldest first, locked (another replica skips them). */
-export async function lockSyncPendingWebhooks(tx: Tx, limit: number) {
-  // SQL: FOR UPDATE SKIP LOCKED (two replicas' queuers take different rows).
+/**
+ * Takes up to `limit` accepted webhooks whose sync is not queued yet, oldest first: no longer pending once the
+ * caller's transaction commits (a rollback leaves them pending). Rows another replica holds are skipped.
+ */
+export async function takeSyncPendingWebhooks(tx: Tx, limit: number) {
+  // SQL: UPDATE ... FROM (SELECT ... FOR UPDATE SKIP LOCKED) RETURNING, one round trip for the claim.
   return tx.$queryRaw<{ id: string; tenantId: string; rawBody: Uint8Array; traceContext: unknown }[]>`
-    SELECT id::text, tenant_id AS "tenantId", raw_body AS "rawBody", trace_context AS "traceContext"
-      FROM entrata_webhooks
-     WHERE sync_pending
-     ORDER BY received_at
-     LIMIT ${limit}
-       FOR UPDATE SKIP LOCKED`;
+    UPDATE entrata_webhooks w SET sync_pending = false
+      FROM (SELECT id FROM entrata_webhooks WHERE sync_pending ORDER BY received_at LIMIT ${limit}
+              FOR UPDATE SKIP LOCKED) pending
+     WHERE w.id = pending.id
+    RETURNING w.id::text, w.tenant_id AS "tenantId", w.raw_body AS "rawBody", w.trace_context AS "traceContext"`;
 }
-
-export const markSyncsQueued = (tx: Tx, ids: string[]) =>
-  tx.entrataWebhook.updateMany({ where: { id: { in: ids } }, data: { syncPending: false } });
 
 /** True when new; false when the same bytes were stored before (a duplicate). */
 export async function insertPlatformWebhook(
