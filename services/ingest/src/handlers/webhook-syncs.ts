@@ -7,8 +7,12 @@ import { storedTraceContext } from '../store/applications.ts';
 import { takeSyncPendingWebhooks } from '../store/webhooks.ts';
 import { enqueueSync } from './sync-application.ts';
 
-/** Webhooks queued per transaction: a burst is worked off in batches, each committed on its own. */
-const BATCH = 100;
+/**
+ * Webhooks queued per transaction: one. pg-boss checks a group's concurrency when a worker fetches, without a
+ * lock, so jobs of one tenant committed together wake every idle worker at once and are all fetched, past
+ * the tenant's limit (4 of beta's syncs running, acme's waiting: sync-robustness' fairness test).
+ */
+const BATCH = 1;
 /**
  * How often the queuer looks without being woken: it finds what a replica that died between storing a
  * webhook and queuing its sync left behind (the route wakes the queuer of its own process at once).
@@ -24,7 +28,7 @@ export interface WebhookSyncQueuer {
 /**
  * Turns stored webhooks into sync jobs, like the outbox relay turns stored events into messages. The route
  * answers 202 once the webhook row is stored (one statement, one round trip); the row carries what its sync
- * needs (`sync_pending`, the raw body, the request's trace), and here, in one transaction per batch, each
+ * needs (`sync_pending`, the raw body, the request's trace), and here, in one transaction per batch (BATCH), each
  * gets its pending application row and its sync job and stops being pending. Locked rows are skipped, so
  * replicas never queue one webhook twice; a crash before the commit leaves the rows pending for the next run.
  */
@@ -47,7 +51,7 @@ export function startWebhookSyncQueuer(
         logger.error({ webhookId: row.id }, 'stored webhook no longer parses; its sync is not queued');
         return [];
       });
-      // Applications' rows are taken in one order, so two replicas' batches cannot deadlock on them.
+      // Applications' rows are taken in one order, so two replicas' batches cannot deadlock on them (BATCH > 1).
       syncs.sort((a, b) => applicationKey(a.job).localeCompare(applicationKey(b.job)));
       for (const { job, trace } of syncs) {
         await withTraceContext(storedTraceContext(trace), () => enqueueSync(ctx, tx, job));
