@@ -10,6 +10,7 @@ import { PrismaClient, type Tx } from './db.ts';
 import { processPlatformWebhookJob, verificationRequestedHandler } from './handlers/platform.ts';
 import { reconcileTenantJob, startReconciliationScheduler } from './handlers/reconciliation.ts';
 import { syncApplicationJob } from './handlers/sync-application.ts';
+import { startWebhookSyncQueuer, type WebhookSyncQueuer } from './handlers/webhook-syncs.ts';
 import { entrataWebhookRoutes } from './http/entrata-webhook.ts';
 import { platformWebhookRoutes } from './http/platform-webhook.ts';
 import {
@@ -32,6 +33,8 @@ export interface IngestContext extends ServiceContext<IngestEnv, Tx, IngestOptio
   entrata: EntrataClients;
   /** The platform webhook job, with the retry count of this service's env (jobs.ts). */
   processPlatformWebhook: ProcessPlatformWebhookJob;
+  /** Queues the syncs of stored Entrata webhooks; the webhook route wakes it. */
+  webhookSyncs: WebhookSyncQueuer;
 }
 
 /** ingest: the only service Entrata and the verification platform call (README.md). */
@@ -45,7 +48,9 @@ export const ingestService = defineService({
   async build(shared) {
     const entrata = await replicaSharedEntrataClients(shared);
     const processPlatformWebhook = defineProcessPlatformWebhook(shared.env);
-    const ctx: IngestContext = { ...shared, entrata, processPlatformWebhook };
+    const webhookSyncs = startWebhookSyncQueuer(shared);
+    shared.onStop('webhook sync queuer', () => webhookSyncs.stop());
+    const ctx: IngestContext = { ...shared, entrata, processPlatformWebhook, webhookSyncs };
     const scheduler = startReconciliationScheduler(ctx);
     shared.onStop('reconciliation scheduler', () => scheduler.stop());
     return {

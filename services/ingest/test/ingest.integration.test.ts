@@ -250,6 +250,49 @@ describe('Entrata webhook -> ApplicationSubmitted', () => {
 });
 
 describe('reconciliation', () => {
+  it('syncs a stored webhook whose sync was never queued (its process died after the 202)', async () => {
+    const app = await submitApplication(h, 'none');
+    const applicationId = applicationIdFor(TENANT, String(app.applicationId));
+    const eventId = randomUUID();
+    const body = JSON.stringify({
+      event: 'application.submitted',
+      eventId,
+      occurredAt: new Date().toISOString(),
+      propertyId: PROPERTY,
+      applicationId: app.applicationId,
+    });
+    // What the route stores, left pending with nobody woken: only the queuer's own poll can find it.
+    const row = await h.prisma.entrataWebhook.create({
+      data: {
+        tenantId: TENANT,
+        eventId,
+        event: 'application.submitted',
+        entrataApplicationId: String(app.applicationId),
+        propertyId: String(PROPERTY),
+        rawBody: new Uint8Array(Buffer.from(body)),
+        headers: {},
+        status: 'accepted',
+        syncPending: true,
+      },
+    });
+    const [event] = await waitFor(
+      async () => {
+        const found = await h.events('applications', 'ApplicationSubmitted', applicationId);
+        return found.length > 0 ? found : undefined;
+      },
+      { ...wait, message: 'ApplicationSubmitted from the stored webhook' },
+    );
+    expect(event?.payload.source).toBe('webhook');
+    await waitFor(
+      async () =>
+        (await h.prisma.entrataWebhook.findUnique({ where: { id: row.id } }))?.status === 'processed',
+      wait,
+    );
+    expect(await h.prisma.entrataWebhook.findUnique({ where: { id: row.id } })).toMatchObject({
+      syncPending: false,
+    });
+  });
+
   it('finds an application whose webhook was lost, reading every page of getLeads', async () => {
     // Three more applications than fit on the test's page of two: the lost one is on the last page.
     for (let i = 0; i < 3; i++) await submitApplication(h, 'none');

@@ -2,15 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { TenantSettings } from '@autoverify/contracts';
 import { logOutcome, sendProblem } from '@autoverify/service-kit';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import {
-  type EntrataHint,
-  PROCESSED_ENTRATA_EVENTS,
-  parseEntrataWebhook,
-} from '../domain/entrata-webhook.ts';
+import { PROCESSED_ENTRATA_EVENTS, parseEntrataWebhook } from '../domain/entrata-webhook.ts';
 import { parseStrictJson } from '../domain/json-safety.ts';
 import { type Verdict, verifyBasicAuth, verifyEntrataSignature } from '../domain/signatures.ts';
-import { enqueueSync } from '../handlers/sync-application.ts';
-import type { SyncApplicationData } from '../jobs.ts';
 import type { IngestContext } from '../service.ts';
 import { insertEntrataWebhook } from '../store/webhooks.ts';
 import { acceptRawJson, headerText, sendInvalid, sendMalformed } from './raw-json.ts';
@@ -21,11 +15,12 @@ export const ENTRATA_WEBHOOK_BODY_LIMIT = 64 * 1024;
 const RETRY_AFTER_SECONDS = 30;
 
 /** What the route uses of ingest's context (a unit test passes a database that is down). */
-export type EntrataWebhookContext = Pick<IngestContext, 'tenants' | 'db' | 'jobs' | 'clock'>;
+export type EntrataWebhookContext = Pick<IngestContext, 'tenants' | 'db' | 'webhookSyncs' | 'clock'>;
 
 /**
  * POST /webhooks/entrata/:tenantId - a hint that an application was submitted. Authenticated per tenant,
- * stored with its sync job in one transaction and acknowledged at once: Entrata is read later, by the job.
+ * stored (with what its sync needs, queued by handlers/webhook-syncs.ts) and acknowledged at once: Entrata is
+ * read later, by the sync job.
  * Unknown event names are stored and acknowledged but not processed. An unknown tenant is answered like a
  * known one with wrong credentials (401).
  */
@@ -54,19 +49,16 @@ export function entrataWebhookRoutes(scope: FastifyInstance, ctx: EntrataWebhook
 
     let stored: string | undefined;
     try {
-      stored = await ctx.db.run(async (tx) => {
-        const id = await insertEntrataWebhook(tx, {
-          tenantId,
-          eventId: hint.eventId,
-          event: hint.event,
-          entrataApplicationId: hint.entrataApplicationId,
-          propertyId: hint.propertyId,
-          rawBody: raw,
-          headers: storedHeaders(request.headers),
-          status: processed ? 'accepted' : 'ignored',
-        });
-        if (id && processed) await enqueueSync(ctx, tx, syncJob(tenantId, hint, id));
-        return id;
+      // One statement (atomic by itself), no transaction: the row is what makes the webhook processed.
+      stored = await insertEntrataWebhook(ctx.db.client, {
+        tenantId,
+        eventId: hint.eventId,
+        event: hint.event,
+        entrataApplicationId: hint.entrataApplicationId,
+        propertyId: hint.propertyId,
+        rawBody: raw,
+        headers: storedHeaders(request.headers),
+        status: processed ? 'accepted' : 'ignored',
       });
     } catch (error) {
       request.log.error(
@@ -88,6 +80,7 @@ export function entrataWebhookRoutes(scope: FastifyInstance, ctx: EntrataWebhook
       logOutcome(request, log, 'entrata webhook duplicate');
       return reply.code(200).send({ status: 'duplicate' });
     }
+    if (processed) ctx.webhookSyncs.wake();
     logOutcome(
       request,
       { ...log, id: stored, processed },
@@ -141,18 +134,6 @@ function sendUnauthorized(reply: FastifyReply): FastifyReply {
     'The webhook could not be authenticated: credentials missing, malformed, expired or wrong.',
     { type: 'urn:problem:unauthorized', instance: '/webhooks/entrata' },
   );
-}
-
-function syncJob(tenantId: string, hint: EntrataHint, webhookId: string): SyncApplicationData {
-  return {
-    webhookId,
-    tenantId,
-    propertyId: hint.propertyId,
-    entrataApplicationId: hint.entrataApplicationId,
-    ...(hint.leadId ? { leadId: hint.leadId } : {}),
-    source: 'webhook' as const,
-    occurredAt: hint.occurredAt,
-  };
 }
 
 /** What support may need to see about a delivery; never credentials or the signature itself. */

@@ -12,12 +12,13 @@ import { defineProcessPlatformWebhook } from '../jobs.ts';
 import { entrataWebhookRoutes } from './entrata-webhook.ts';
 import { platformWebhookRoutes } from './platform-webhook.ts';
 
-// The database is down: every transaction fails. Nothing may be acknowledged.
+// The database is down: every query and every transaction fails. Nothing may be acknowledged.
+const refused = async () => {
+  throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
+};
 const down: Database<Tx> = {
-  client: {} as Tx,
-  run: async () => {
-    throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
-  },
+  client: new Proxy({}, { get: () => refused }) as Tx,
+  run: refused,
 };
 const jobs: Jobs<Tx> = { send: async () => null, cancel: async () => undefined };
 const logger = createLogger({ service: 'test', level: 'silent' });
@@ -63,7 +64,10 @@ async function server() {
   const app = createHttpServer({ logger });
   const env = { PLATFORM_WEBHOOK_SECRET: 'platform-secret-0123456789', PLATFORM_MAPPING_RETRIES: 1 };
   const base = { db: down, jobs, clock: systemClock };
-  await app.register(async (scope) => entrataWebhookRoutes(scope, { ...base, tenants: tenants() }));
+  const webhookSyncs = { wake: () => undefined, stop: async () => undefined };
+  await app.register(async (scope) =>
+    entrataWebhookRoutes(scope, { ...base, webhookSyncs, tenants: tenants() }),
+  );
   await app.register(async (scope) =>
     platformWebhookRoutes(scope, {
       ...base,

@@ -21,7 +21,7 @@ function activeTraceContext(): TraceCarrier | undefined {
 }
 
 /** The same as jsonb text for raw SQL (null without a trace). */
-const activeTraceJson = (): string | null => {
+export const activeTraceJson = (): string | null => {
   const carrier = activeTraceContext();
   return carrier ? JSON.stringify(carrier) : null;
 };
@@ -151,11 +151,13 @@ export async function markWebhooks(
   reason?: string,
 ): Promise<void> {
   // SQL: compares with a microsecond timestamp text (or the database's now()).
+  // A webhook whose sync is not queued yet is left to that sync: the queuer holds its row while it takes
+  // the application's row, which this transaction holds (waiting for it here would be a deadlock).
   await tx.$executeRaw`
     UPDATE entrata_webhooks
        SET status = ${status}, failure_reason = ${reason ?? null}, processed_at = now()
      WHERE tenant_id = ${job.tenantId} AND entrata_application_id = ${job.entrataApplicationId}
-       AND status IN ('accepted', 'failed')
+       AND status IN ('accepted', 'failed') AND NOT sync_pending
        AND received_at <= COALESCE(${readStartedAt ?? null}::timestamptz, now())`;
 }
 

@@ -1,5 +1,6 @@
 /** Webhooks as received (Entrata and the verification platform), stored before they are acknowledged. */
 import type { Tx } from '../db.ts';
+import { activeTraceJson } from './applications.ts';
 
 export interface NewEntrataWebhook {
   tenantId: string;
@@ -13,16 +14,35 @@ export interface NewEntrataWebhook {
   status: 'accepted' | 'ignored';
 }
 
-/** The new row's id, or undefined when this tenant's event id was stored before (a duplicate). */
+/**
+ * The new row's id, or undefined when this tenant's event id was stored before (a duplicate). One statement,
+ * so it may run on ctx.db.client (atomic by itself): an accepted webhook is stored with `sync_pending` and
+ * the request's trace, which is all its sync needs (the queuer in handlers/webhook-syncs.ts enqueues it).
+ */
 export async function insertEntrataWebhook(tx: Tx, webhook: NewEntrataWebhook): Promise<string | undefined> {
   // SQL: ON CONFLICT DO NOTHING RETURNING (createMany cannot return the generated id).
   const [row] = await tx.$queryRaw<{ id: string }[]>`
-    INSERT INTO entrata_webhooks (tenant_id, event_id, event, entrata_application_id, property_id, raw_body, headers, status)
+    INSERT INTO entrata_webhooks (tenant_id, event_id, event, entrata_application_id, property_id, raw_body, headers, status, sync_pending, trace_context)
     VALUES (${webhook.tenantId}, ${webhook.eventId}, ${webhook.event}, ${webhook.entrataApplicationId}, ${webhook.propertyId},
-            ${webhook.rawBody}::bytea, ${JSON.stringify(webhook.headers)}::jsonb, ${webhook.status})
+            ${webhook.rawBody}::bytea, ${JSON.stringify(webhook.headers)}::jsonb, ${webhook.status},
+            ${webhook.status === 'accepted'}, ${activeTraceJson()}::jsonb)
     ON CONFLICT (tenant_id, event_id) DO NOTHING
     RETURNING id::text`;
   return row?.id;
+}
+
+/**
+ * Takes up to `limit` accepted webhooks whose sync is not queued yet, oldest first: no longer pending once the
+ * caller's transaction commits (a rollback leaves them pending). Rows another replica holds are skipped.
+ */
+export async function takeSyncPendingWebhooks(tx: Tx, limit: number) {
+  // SQL: UPDATE ... FROM (SELECT ... FOR UPDATE SKIP LOCKED) RETURNING, one round trip for the claim.
+  return tx.$queryRaw<{ id: string; tenantId: string; rawBody: Uint8Array; traceContext: unknown }[]>`
+    UPDATE entrata_webhooks w SET sync_pending = false
+      FROM (SELECT id FROM entrata_webhooks WHERE sync_pending ORDER BY received_at LIMIT ${limit}
+              FOR UPDATE SKIP LOCKED) pending
+     WHERE w.id = pending.id
+    RETURNING w.id::text, w.tenant_id AS "tenantId", w.raw_body AS "rawBody", w.trace_context AS "traceContext"`;
 }
 
 /** True when new; false when the same bytes were stored before (a duplicate). */
