@@ -253,7 +253,12 @@ describe('fake verification platform', () => {
     const doc = await PDFDocument.load(Buffer.from(await pdfRes.arrayBuffer()));
     expect(doc.getTitle()).toContain('income report');
     expect(doc.getSubject()).toBe('Applicants: Ann Lee, Bo Lee');
-    expect((await fetch(data.json.pdf_url.replace(/signature=./, 'signature=0'))).status).toBe(403);
+    // Changes the signature's first digit to another one (a fixed '0' would leave one signature in 16 valid).
+    const tampered = data.json.pdf_url.replace(
+      /signature=(.)/,
+      (_: string, first: string) => `signature=${first === '0' ? '1' : '0'}`,
+    );
+    expect((await fetch(tampered)).status).toBe(403);
     expect((await api('GET', `/reports/${identityReport.report_id}`)).json.applicant_id).toBe(ann.id);
     expect((await api('GET', '/reports/nope')).status).toBe(404);
   });
