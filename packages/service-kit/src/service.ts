@@ -60,11 +60,22 @@ export interface ServiceContext<Env, Tx, Options> {
   onStop(name: string, stop: StopHook): void;
 }
 
+export interface BackgroundLoop {
+  readonly name: string;
+  /** Lets the current round finish and starts no other. */
+  stop(): Promise<void>;
+}
+
 export interface ServiceParts<Tx> {
   /** Consumer handlers for the service's subscriptions (contracts' `subscriptions[name]`). */
   handlers?: Handler<Tx>[];
   /** Job workers: `worker(job, (data, attempt) => ...)`. */
   jobs?: JobWorker[];
+  /**
+   * Loops the service started in `build` (schedulers, queuers). Stopped after HTTP and the consumer, which
+   * may wake them, and before the job workers and the database, which they use: a batch in flight commits.
+   */
+  background?: BackgroundLoop[];
   /** Adds the service's routes (webhooks, admin API) to its HTTP server. */
   routes?: (app: HttpServer) => void | Promise<void>;
   /**

@@ -41,9 +41,9 @@ export interface RunningService<Tx> {
 }
 
 /**
- * Starts a defined service: database -> Kafka -> outbox relay -> job queue -> the service's parts (build,
- * job workers, routes) -> HTTP listening -> the consumer. The clients a service registers with ctx.onStop
- * stop last, after everything that could still use them.
+ * Starts a defined service: database -> Kafka -> outbox relay -> job queue -> the service's parts (build and
+ * its background loops, job workers, routes) -> HTTP listening -> the consumer. Each stops in the reverse
+ * order; the clients a service registers with ctx.onStop stop last, after everything that could still use them.
  */
 export async function startService<
   Env extends ServiceEnv,
@@ -103,6 +103,7 @@ export async function startService<
         },
       };
       const parts = await definition.build(ctx);
+      for (const loop of parts.background ?? []) runtime.onStop(loop.name, () => loop.stop());
       const privacy = parts.privacy;
       const retention = privacy
         ? [retentionWorker({ ...ctx, retentionDays: env.RETENTION_DAYS ?? 90 }, privacy.purge)]

@@ -49,11 +49,13 @@ export const ingestService = defineService({
     const entrata = await replicaSharedEntrataClients(shared);
     const processPlatformWebhook = defineProcessPlatformWebhook(shared.env);
     const webhookSyncs = startWebhookSyncQueuer(shared);
-    shared.onStop('webhook sync queuer', () => webhookSyncs.stop());
     const ctx: IngestContext = { ...shared, entrata, processPlatformWebhook, webhookSyncs };
     const scheduler = startReconciliationScheduler(ctx);
-    shared.onStop('reconciliation scheduler', () => scheduler.stop());
     return {
+      background: [
+        { name: 'webhook sync queuer', stop: () => webhookSyncs.stop() },
+        { name: 'reconciliation scheduler', stop: () => scheduler.stop() },
+      ],
       handlers: [verificationRequestedHandler()],
       jobs: [
         worker(syncApplication, syncApplicationJob(ctx)),
