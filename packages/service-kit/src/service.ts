@@ -5,6 +5,7 @@
  */
 import type { TenantSecretKind, Tenants } from '@autoverify/config';
 import type { TopicId } from '@autoverify/contracts';
+import type { PgAdapterFactory } from '@autoverify/database';
 import type { Logger } from '@autoverify/logger';
 import type { Handler, Outbox, PrismaLike, PrismaTx } from '@autoverify/messaging';
 import type { Meter } from '@autoverify/telemetry';
@@ -93,8 +94,11 @@ export interface ServiceDefinition<
   readonly name: ConsumerService;
   /** TypeBox schema of the service's environment: `Type.Object({ ...commonEnv, HOST, PORT, ... })`. */
   readonly env: TObject;
-  /** Makes the service's own PrismaClient: `(url) => new PrismaClient({ adapter: createPrismaAdapter(url) })`. */
-  database(url: string): Client;
+  /**
+   * Makes the service's own PrismaClient on the adapter service-kit made from DATABASE_URL (whose pool `db.sql`
+   * shares): `(adapter) => new PrismaClient({ adapter })`.
+   */
+  database(adapter: PgAdapterFactory): Client;
   /** Settings a test may override (short waits, small limits), with their production values. */
   readonly options?: Options;
   /** The consumer's topics (default: contracts' `subscriptions[name]`; support: give them) and partitions in parallel (default 1). */
@@ -123,7 +127,7 @@ export function defineService<
   definition: {
     name: ConsumerService;
     env: S;
-    database(url: string): Client;
+    database(adapter: PgAdapterFactory): Client;
     options?: Options;
     consumer?: { topics?: readonly TopicId[]; concurrency?: number };
     bodyLimit?: number;

@@ -1,4 +1,5 @@
 import type { Tenants } from '@autoverify/config';
+import { createPrismaAdapter } from '@autoverify/database';
 import type { Logger } from '@autoverify/logger';
 import { Outbox, type PrismaTx } from '@autoverify/messaging';
 import { type ServiceMetrics, startMetrics } from '@autoverify/telemetry';
@@ -69,10 +70,11 @@ export async function startService<
 
   const metrics = runtime.metrics ?? (await startMetrics(definition.name));
   runtime.onStop('metrics', () => metrics.shutdown());
-  const client = definition.database(env.DATABASE_URL);
+  const adapter = createPrismaAdapter(env.DATABASE_URL);
+  const client = definition.database(adapter);
   // Stateless views of the infrastructure: the same for the service's ctx and for the caller (tests).
   const views = (infrastructure: EventServiceInfrastructure<Tx & PrismaTx>) => ({
-    db: databaseOf<Tx>(client as unknown as Tx, infrastructure.transactions),
+    db: databaseOf<Tx>(client as unknown as Tx, infrastructure.transactions, adapter.pool),
     jobs: jobsOn<Tx & PrismaTx>(infrastructure.jobs) as Jobs<Tx>,
   });
   const service = await startEventService<Tx & PrismaTx>({

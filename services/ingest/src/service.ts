@@ -1,4 +1,3 @@
-import { createPrismaAdapter } from '@autoverify/database';
 import {
   type EntrataClients,
   type EntrataTuning,
@@ -41,7 +40,7 @@ export interface IngestContext extends ServiceContext<IngestEnv, Tx, IngestOptio
 export const ingestService = defineService({
   name: 'ingest',
   env: IngestEnv,
-  database: (url) => new PrismaClient({ adapter: createPrismaAdapter(url) }),
+  database: (adapter) => new PrismaClient({ adapter }),
   options: { entrata: {} } as IngestOptions,
   // Reads each customer's Entrata with its key and checks its webhooks with its secrets.
   tenantSecrets: ['entrata', 'webhook'],

@@ -1,4 +1,3 @@
-import { createPrismaAdapter } from '@autoverify/database';
 import { defineService, type ServiceContext, worker } from '@autoverify/service-kit';
 import { type VerificationClient, verificationClientFromEnv } from '@autoverify/verification-client';
 import { InviteEnv, platformWebhookUrl } from './config.ts';
@@ -31,7 +30,7 @@ export interface InviteContext extends ServiceContext<InviteEnv, Tx, InviteOptio
 export const inviteService = defineService({
   name: 'invite',
   env: InviteEnv,
-  database: (url) => new PrismaClient({ adapter: createPrismaAdapter(url) }),
+  database: (adapter) => new PrismaClient({ adapter }),
   options: { platformTimeoutMs: 10_000 } satisfies InviteOptions,
   build(shared) {
     const { env } = shared;

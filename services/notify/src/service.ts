@@ -1,4 +1,3 @@
-import { createPrismaAdapter } from '@autoverify/database';
 import { defineService, type ServiceContext, worker } from '@autoverify/service-kit';
 import { NotifyEnv } from './config.ts';
 import { PrismaClient, type Tx } from './db.ts';
@@ -23,7 +22,7 @@ export interface NotifyContext extends ServiceContext<NotifyEnv, Tx, object> {
 export const notifyService = defineService({
   name: 'notify',
   env: NotifyEnv,
-  database: (url) => new PrismaClient({ adapter: createPrismaAdapter(url) }),
+  database: (adapter) => new PrismaClient({ adapter }),
   // Partitions of notification-requests in parallel; one partition (so one key) stays in order.
   consumer: { concurrency: 3 },
   build(shared) {
