@@ -81,14 +81,6 @@ function adapterPgOptions(options: PrismaAdapterOptions): ConstructorParameters<
   return pgOptions;
 }
 
-/** The service's one pool: Prisma's adapter runs on it, and so does `pool` (plain pg for a hot statement). */
-function sharedPool(connectionString: string, options: PrismaAdapterOptions): pg.Pool {
-  const pool = new pg.Pool(poolConfig(connectionString, options));
-  // Before Prisma connects (its adapter adds its own listener) an idle connection's error would crash.
-  pool.on('error', () => undefined);
-  return pool;
-}
-
 /**
  * Runs a migration script as ONE query. Without bind parameters or a statement name pg uses the
  * simple query protocol, under which PostgreSQL runs all statements of the string in one implicit
@@ -126,19 +118,13 @@ export class PgAdapterFactory implements SqlMigrationAwareDriverAdapterFactory {
   readonly #connectionString: string;
   readonly #options: PrismaAdapterOptions;
   readonly #inner: PrismaPg;
-  /**
-   * The pool Prisma's queries run on, for plain pg where Prisma's client costs more than the statement
-   * (service-kit's `db.sql`): the same connections, no second pool. Ended when Prisma disconnects.
-   */
-  readonly pool: pg.Pool;
   readonly #open = new Set<SqlDriverAdapter>();
   readonly #shadowDatabases: string[] = [];
 
   constructor(connectionString: string, options: PrismaAdapterOptions = {}) {
     this.#connectionString = connectionString;
     this.#options = options;
-    this.pool = sharedPool(connectionString, options);
-    this.#inner = new PrismaPg(this.pool, { ...adapterPgOptions(options), disposeExternalPool: true });
+    this.#inner = new PrismaPg(poolConfig(connectionString, options), adapterPgOptions(options));
     this.adapterName = this.#inner.adapterName;
   }
 

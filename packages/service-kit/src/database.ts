@@ -17,8 +17,8 @@ export interface Database<Tx> {
    */
   run<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /**
-   * ONE statement through plain pg on Prisma's own pool, outside any transaction: for a hot path whose whole
-   * write is one statement (docs/architecture.md "Data access rules"). Prisma's client costs several times
+   * ONE statement through plain pg (a pool of its own), outside any transaction: for a hot path whose whole
+   * write is one statement (docs/architecture.md "Data access rules"). Prisma's client costs more CPU than
    * the statement there (a webhook's INSERT: e2e/bench/README.md).
    */
   readonly sql: Statement;

@@ -5,7 +5,6 @@
  */
 import type { TenantSecretKind, Tenants } from '@autoverify/config';
 import type { TopicId } from '@autoverify/contracts';
-import type { PgAdapterFactory } from '@autoverify/database';
 import type { Logger } from '@autoverify/logger';
 import type { Handler, Outbox, PrismaLike, PrismaTx } from '@autoverify/messaging';
 import type { Meter } from '@autoverify/telemetry';
@@ -94,11 +93,8 @@ export interface ServiceDefinition<
   readonly name: ConsumerService;
   /** TypeBox schema of the service's environment: `Type.Object({ ...commonEnv, HOST, PORT, ... })`. */
   readonly env: TObject;
-  /**
-   * Makes the service's own PrismaClient on the adapter service-kit made from DATABASE_URL (whose pool `db.sql`
-   * shares): `(adapter) => new PrismaClient({ adapter })`.
-   */
-  database(adapter: PgAdapterFactory): Client;
+  /** Makes the service's own PrismaClient: `(url) => new PrismaClient({ adapter: createPrismaAdapter(url) })`. */
+  database(url: string): Client;
   /** Settings a test may override (short waits, small limits), with their production values. */
   readonly options?: Options;
   /** The consumer's topics (default: contracts' `subscriptions[name]`; support: give them) and partitions in parallel (default 1). */
@@ -127,7 +123,7 @@ export function defineService<
   definition: {
     name: ConsumerService;
     env: S;
-    database(adapter: PgAdapterFactory): Client;
+    database(url: string): Client;
     options?: Options;
     consumer?: { topics?: readonly TopicId[]; concurrency?: number };
     bodyLimit?: number;

@@ -1,3 +1,4 @@
+import { createPrismaAdapter } from '@autoverify/database';
 import {
   type EntrataClients,
   type EntrataTuning,
@@ -40,7 +41,7 @@ export interface IngestContext extends ServiceContext<IngestEnv, Tx, IngestOptio
 export const ingestService = defineService({
   name: 'ingest',
   env: IngestEnv,
-  database: (adapter) => new PrismaClient({ adapter }),
+  database: (url) => new PrismaClient({ adapter: createPrismaAdapter(url) }),
   options: { entrata: {} } as IngestOptions,
   // Reads each customer's Entrata with its key and checks its webhooks with its secrets.
   tenantSecrets: ['entrata', 'webhook'],

@@ -1,3 +1,4 @@
+import { createPrismaAdapter } from '@autoverify/database';
 import { defineService, type ServiceContext, worker } from '@autoverify/service-kit';
 import { type VerificationClient, verificationClientFromEnv } from '@autoverify/verification-client';
 import { InviteEnv, platformWebhookUrl } from './config.ts';
@@ -30,7 +31,7 @@ export interface InviteContext extends ServiceContext<InviteEnv, Tx, InviteOptio
 export const inviteService = defineService({
   name: 'invite',
   env: InviteEnv,
-  database: (adapter) => new PrismaClient({ adapter }),
+  database: (url) => new PrismaClient({ adapter: createPrismaAdapter(url) }),
   options: { platformTimeoutMs: 10_000 } satisfies InviteOptions,
   build(shared) {
     const { env } = shared;

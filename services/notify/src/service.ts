@@ -1,3 +1,4 @@
+import { createPrismaAdapter } from '@autoverify/database';
 import { defineService, type ServiceContext, worker } from '@autoverify/service-kit';
 import { NotifyEnv } from './config.ts';
 import { PrismaClient, type Tx } from './db.ts';
@@ -22,7 +23,7 @@ export interface NotifyContext extends ServiceContext<NotifyEnv, Tx, object> {
 export const notifyService = defineService({
   name: 'notify',
   env: NotifyEnv,
-  database: (adapter) => new PrismaClient({ adapter }),
+  database: (url) => new PrismaClient({ adapter: createPrismaAdapter(url) }),
   // Partitions of notification-requests in parallel; one partition (so one key) stays in order.
   consumer: { concurrency: 3 },
   build(shared) {

@@ -1,3 +1,4 @@
+import { createPrismaAdapter } from '@autoverify/database';
 import { defineService, type ServiceContext, worker } from '@autoverify/service-kit';
 import { type Env, envSchema } from './config.ts';
 import { PrismaClient, type Tx } from './db.ts';
@@ -20,7 +21,7 @@ export type ReminderContext = ServiceContext<Env, Tx, object>;
 export const reminderService = defineService({
   name: 'reminder',
   env: envSchema,
-  database: (adapter) => new PrismaClient({ adapter }),
+  database: (url) => new PrismaClient({ adapter: createPrismaAdapter(url) }),
   build: (ctx) => {
     const metrics = reminderMetrics(ctx);
     const send = sendReminderJob(ctx);

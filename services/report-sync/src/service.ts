@@ -1,4 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import { createPrismaAdapter } from '@autoverify/database';
 import { type EntrataTuning, replicaSharedEntrataClients } from '@autoverify/entrata-client';
 import { defineService, type ServiceContext, worker } from '@autoverify/service-kit';
 import { type VerificationClient, verificationClientFromEnv } from '@autoverify/verification-client';
@@ -43,7 +44,7 @@ export interface ReportSyncContext extends ServiceContext<ReportSyncEnv, Tx, Rep
 export const reportSyncService = defineService({
   name: 'report-sync',
   env: ReportSyncEnv,
-  database: (adapter) => new PrismaClient({ adapter }),
+  database: (url) => new PrismaClient({ adapter: createPrismaAdapter(url) }),
   options: defaultOptions,
   // Uploads to each customer's own Entrata with its own key; the platform credentials are the service's env.
   tenantSecrets: ['entrata'],

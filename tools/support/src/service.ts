@@ -1,5 +1,6 @@
 import { kafkaConnectionFromEnv } from '@autoverify/config';
 import { type ServiceName, supportConsumer, supportSubscriptions } from '@autoverify/contracts';
+import { createPrismaAdapter } from '@autoverify/database';
 import { createKafka, type KafkaClient } from '@autoverify/messaging';
 import { defineService, type ServiceContext } from '@autoverify/service-kit';
 import { SupportEnv, serviceEndpoints } from './config.ts';
@@ -28,7 +29,7 @@ export interface SupportContext extends ServiceContext<SupportEnv, Tx, object> {
 export const supportService = defineService({
   name: supportConsumer,
   env: SupportEnv,
-  database: (adapter) => new PrismaClient({ adapter }),
+  database: (url) => new PrismaClient({ adapter: createPrismaAdapter(url) }),
   // The projection only inserts rows: several partitions at once keep up with every topic.
   consumer: { topics: supportSubscriptions, concurrency: 4 },
   build(shared) {
