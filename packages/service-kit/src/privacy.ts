@@ -56,7 +56,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export const retentionCutoff = (now: Date, days: number): Date => new Date(now.getTime() - days * DAY_MS);
 
 export function retentionWorker<Tx>(
-  ctx: { db: Database<Tx>; clock: Clock; logger: Logger; retentionDays: number },
+  ctx: { db: Pick<Database<Tx>, 'run'>; clock: Clock; logger: Logger; retentionDays: number },
   purge: PrivacyParts<Tx>['purge'],
 ): JobWorker {
   return worker(retentionJob, async (_data, attempt) => {

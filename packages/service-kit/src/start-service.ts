@@ -2,6 +2,7 @@ import type { Tenants } from '@autoverify/config';
 import type { Logger } from '@autoverify/logger';
 import { Outbox, type PrismaTx } from '@autoverify/messaging';
 import { type ServiceMetrics, startMetrics } from '@autoverify/telemetry';
+import pg from 'pg';
 import { type Clock, systemClock } from './clock.ts';
 import { type Database, databaseOf } from './database.ts';
 import { type EventServiceInfrastructure, startEventService } from './event-service.ts';
@@ -40,6 +41,9 @@ export interface RunningService<Tx> {
   url?: string;
 }
 
+/** Connections of `db.sql` at most (the bench's reference server has 10 for the same INSERT). */
+const STATEMENT_POOL_MAX = 10;
+
 /**
  * Starts a defined service: database -> Kafka -> outbox relay -> job queue -> the service's parts (build and
  * its background loops, job workers, routes) -> HTTP listening -> the consumer. Each stops in the reverse
@@ -70,9 +74,11 @@ export async function startService<
   const metrics = runtime.metrics ?? (await startMetrics(definition.name));
   runtime.onStop('metrics', () => metrics.shutdown());
   const client = definition.database(env.DATABASE_URL);
+  const statements = statementPool(env.DATABASE_URL, logger);
+  runtime.onStop('statement pool', () => statements.end());
   // Stateless views of the infrastructure: the same for the service's ctx and for the caller (tests).
   const views = (infrastructure: EventServiceInfrastructure<Tx & PrismaTx>) => ({
-    db: databaseOf<Tx>(client as unknown as Tx, infrastructure.transactions),
+    db: databaseOf<Tx>(client as unknown as Tx, infrastructure.transactions, statements),
     jobs: jobsOn<Tx & PrismaTx>(infrastructure.jobs) as Jobs<Tx>,
   });
   const service = await startEventService<Tx & PrismaTx>({
@@ -121,6 +127,18 @@ export async function startService<
     },
   });
   return { app: service.app, ...views(service), clock, ...(service.url ? { url: service.url } : {}) };
+}
+
+/**
+ * The pool of `db.sql`, apart from Prisma's: a hot statement (ingest's webhook INSERT) never waits for a
+ * connection behind the background's transactions (job queuer, syncs, relay), and concurrent requests commit
+ * together. Connections open on first use only (a service without `db.sql` opens none) and close when idle.
+ */
+function statementPool(connectionString: string, logger: Logger): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max: STATEMENT_POOL_MAX });
+  // An idle connection's error (the server restarted) would otherwise crash the process; the pool drops it.
+  pool.on('error', (error) => logger.warn({ err: error }, 'idle database connection failed'));
+  return pool;
 }
 
 /** ctx.tenants of a service started without a tenants file: any use says so. */

@@ -77,8 +77,9 @@ function nodeInstrumentations(): NodeInstrumentation[] {
     }),
     // Query values of outgoing calls carry personal data (phone numbers in Twilio's list filters).
     new UndiciInstrumentation({ startSpanHook: redactedUrlAttributes }),
-    // Pollers (job queue, outbox relay) query all the time; only queries inside real work are traced.
-    new PgInstrumentation({ requireParentSpan: true }),
+    // Pollers (job queue, outbox relay) query all the time; only queries inside real work are traced. A
+    // span per pool checkout (pg-pool.connect) beside each query's own span says nothing a query span does not.
+    new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true }),
   ];
 }
 

@@ -50,7 +50,7 @@ export function entrataWebhookRoutes(scope: FastifyInstance, ctx: EntrataWebhook
     let stored: string | undefined;
     try {
       // One statement (atomic by itself), no transaction: the row is what makes the webhook processed.
-      stored = await insertEntrataWebhook(ctx.db.client, {
+      stored = await insertEntrataWebhook(ctx.db.sql, {
         tenantId,
         eventId: hint.eventId,
         event: hint.event,

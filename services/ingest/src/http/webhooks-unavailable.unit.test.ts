@@ -19,6 +19,7 @@ const refused = async () => {
 const down: Database<Tx> = {
   client: new Proxy({}, { get: () => refused }) as Tx,
   run: refused,
+  sql: refused,
 };
 const jobs: Jobs<Tx> = { send: async () => null, cancel: async () => undefined };
 const logger = createLogger({ service: 'test', level: 'silent' });

@@ -1,4 +1,5 @@
 /** Webhooks as received (Entrata and the verification platform), stored before they are acknowledged. */
+import type { Statement } from '@autoverify/service-kit';
 import type { Tx } from '../db.ts';
 import { activeTraceJson } from './applications.ts';
 
@@ -16,12 +17,16 @@ export interface NewEntrataWebhook {
 
 /**
  * The new row's id, or undefined when this tenant's event id was stored before (a duplicate). One statement,
- * so it may run on ctx.db.client (atomic by itself): an accepted webhook is stored with `sync_pending` and
- * the request's trace, which is all its sync needs (the queuer in handlers/webhook-syncs.ts enqueues it).
+ * atomic by itself, so it runs on ctx.db.sql (plain pg, no transaction): an accepted webhook is stored with
+ * `sync_pending` and the request's trace, which is all its sync needs (the queuer in
+ * handlers/webhook-syncs.ts enqueues it).
  */
-export async function insertEntrataWebhook(tx: Tx, webhook: NewEntrataWebhook): Promise<string | undefined> {
+export async function insertEntrataWebhook(
+  sql: Statement,
+  webhook: NewEntrataWebhook,
+): Promise<string | undefined> {
   // SQL: ON CONFLICT DO NOTHING RETURNING (createMany cannot return the generated id).
-  const [row] = await tx.$queryRaw<{ id: string }[]>`
+  const [row] = await sql<{ id: string }>`
     INSERT INTO entrata_webhooks (tenant_id, event_id, event, entrata_application_id, property_id, raw_body, headers, status, sync_pending, trace_context)
     VALUES (${webhook.tenantId}, ${webhook.eventId}, ${webhook.event}, ${webhook.entrataApplicationId}, ${webhook.propertyId},
             ${webhook.rawBody}::bytea, ${JSON.stringify(webhook.headers)}::jsonb, ${webhook.status},
