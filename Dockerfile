@@ -33,6 +33,8 @@ RUN node /build/build-app.ts finish "${APP_DIR}"
 FROM ${NODE_IMAGE} AS runtime
 ARG APP_DIR
 ENV NODE_ENV=production
+# Memory per process (tools/stack/src/runtime-env.ts says why; its test keeps the local stack's the same).
+ENV NODE_OPTIONS="--max-semi-space-size=8" MALLOC_ARENA_MAX=2
 # Nothing is written outside /tmp (mount an emptyDir there): the root filesystem can be read-only.
 COPY --from=installed --chown=root:root /app /app
 WORKDIR /app/${APP_DIR}

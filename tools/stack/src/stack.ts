@@ -12,6 +12,7 @@ import {
 import { databaseUrl, removeNamespace, type StackDatabase, stackDatabases } from './namespace.ts';
 import { devKeyringFile, repoRoot, serviceDir, stateDir, supportDir } from './paths.ts';
 import { type ManagedProcess, spawnManaged, waitForHttp } from './processes.ts';
+import { runtimeEnv } from './runtime-env.ts';
 import { sandboxSecrets } from './secrets.ts';
 import { seedSandbox } from './seed-sandbox.ts';
 
@@ -146,6 +147,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   }
 
   const serviceEnv = (service: ServiceName): Record<string, string> => ({
+    ...runtimeEnv(),
     ...secrets,
     HOST: '127.0.0.1',
     PORT: String(portBase + portOffset[service]),
@@ -202,6 +204,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     await waitForHttp(`${urls.support}/health/ready`, { isAlive: () => !child.exited() });
   };
   const supportEnv = (): Record<string, string> => ({
+    ...runtimeEnv(),
     HOST: '127.0.0.1',
     PORT: String(portBase + SUPPORT_PORT_OFFSET),
     DATABASE_URL: databaseUrls.support,

@@ -1,0 +1,18 @@
+/**
+ * The memory settings every service process runs with, here as in the image (the Dockerfile's ENV sets
+ * the same; runtime-env.unit.test.ts keeps them equal). Measured in e2e/bench/README.md, 2026-12-06:
+ * - `--max-semi-space-size=8`: V8's young generation grows to 2 x 32 MiB during start-up (module
+ *   compilation) and keeps that size until the process idles; 8 MiB semi-spaces keep it at 16.
+ * - `MALLOC_ARENA_MAX=2`: glibc gives every thread that allocates (V8's and libuv's workers) an arena of
+ *   its own, each holding freed memory.
+ */
+export const memoryNodeOptions = '--max-semi-space-size=8';
+export const memoryEnv = { MALLOC_ARENA_MAX: '2' } as const;
+
+/** The environment a service or the support console starts with: the memory settings, after the caller's NODE_OPTIONS. */
+export function runtimeEnv(
+  inherited: Record<string, string | undefined> = process.env,
+): Record<string, string> {
+  const nodeOptions = [inherited.NODE_OPTIONS, memoryNodeOptions].filter(Boolean).join(' ');
+  return { ...memoryEnv, NODE_OPTIONS: nodeOptions };
+}
