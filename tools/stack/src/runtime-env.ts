@@ -9,6 +9,20 @@
 export const memoryNodeOptions = '--max-semi-space-size=8';
 export const memoryEnv = { MALLOC_ARENA_MAX: '2' } as const;
 
+/**
+ * The arguments `node` runs a service or the support console with, in its folder, here as in the image's
+ * CMD (runtime-env.unit.test.ts keeps them equal): the JavaScript `infra/image/build-app.ts compile` wrote
+ * to dist/, with the workspace packages' dist/ picked by the `autoverify-compiled` export condition. Type
+ * stripping at run time would cost every process ~17 MiB (Node's amaro: its WASM and its source).
+ */
+export const serviceNodeArgs = [
+  '--conditions=autoverify-compiled',
+  '--disable-warning=TimeoutNegativeWarning',
+  '--import',
+  '@autoverify/telemetry/register',
+  'dist/main.js',
+];
+
 /** The environment a service or the support console starts with: the memory settings, after the caller's NODE_OPTIONS. */
 export function runtimeEnv(
   inherited: Record<string, string | undefined> = process.env,

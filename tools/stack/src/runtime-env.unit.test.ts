@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from './paths.ts';
-import { memoryEnv, memoryNodeOptions, runtimeEnv } from './runtime-env.ts';
+import { memoryEnv, memoryNodeOptions, runtimeEnv, serviceNodeArgs } from './runtime-env.ts';
 
 /** `ENV NAME=value ...` lines of the Dockerfile (values optionally in double quotes). */
 function dockerfileEnv(): Record<string, string> {
@@ -15,6 +15,20 @@ function dockerfileEnv(): Record<string, string> {
   }
   return env;
 }
+
+/** The final stage's `CMD [...]` (JSON form). */
+function dockerfileCmd(): string[] {
+  const line = readFileSync(join(repoRoot, 'Dockerfile'), 'utf8')
+    .split('\n')
+    .findLast((l) => /^CMD\s/.test(l));
+  return JSON.parse(line?.replace(/^CMD\s+/, '') ?? '[]') as string[];
+}
+
+describe('serviceNodeArgs', () => {
+  it("is the image's CMD, so the local stack runs the same compiled code the same way", () => {
+    expect(dockerfileCmd()).toEqual(['node', ...serviceNodeArgs]);
+  });
+});
 
 describe('runtimeEnv', () => {
   it('is what the image sets, so the local stack measures what runs in the pods', () => {
