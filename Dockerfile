@@ -2,9 +2,11 @@
 #   docker build --build-arg APP_DIR=services/ingest -t autoverify/ingest .      (invite, reminder, notify, report-sync)
 #   docker build --build-arg APP_DIR=tools/support -t autoverify/support .       (the support console)
 #   docker build --build-arg APP_DIR=sandbox -t autoverify/sandbox .             (local/compose only, never deployed)
-# Node 24 runs the TypeScript sources directly (type stripping): there is no compile step. The build steps
-# live in infra/image/build-app.ts, which infra/image/test/build-context.integration.test.ts runs the same
-# way (and checks against the RUN lines below), starting the service from the result.
+# Services run JavaScript compiled from their TypeScript (dist/; the `autoverify-compiled` export condition
+# picks the workspace packages' dist/ too); one-off commands (migrations, create-topics) run src/*.ts with
+# Node's type stripping. The build steps live in infra/image/build-app.ts, which
+# infra/image/test/build-context.integration.test.ts runs the same way (and checks against the RUN lines
+# below), starting the service from the result.
 #
 # Base image: an exact Node version on Debian bookworm slim. Pin the digest too where the build machine
 # can resolve it (`docker buildx imagetools inspect node:24.21.0-bookworm-slim`); the project's own
@@ -33,9 +35,11 @@ RUN node /build/build-app.ts finish "${APP_DIR}"
 FROM ${NODE_IMAGE} AS runtime
 ARG APP_DIR
 ENV NODE_ENV=production
+# Memory per process (tools/stack/src/runtime-env.ts says why; its test keeps the local stack's the same).
+ENV NODE_OPTIONS="--max-semi-space-size=8" MALLOC_ARENA_MAX=2
 # Nothing is written outside /tmp (mount an emptyDir there): the root filesystem can be read-only.
 COPY --from=installed --chown=root:root /app /app
 WORKDIR /app/${APP_DIR}
 # The image's unprivileged user (uid 1000); it cannot change the application files it runs.
 USER node
-CMD ["node", "--disable-warning=TimeoutNegativeWarning", "--import", "@autoverify/telemetry/register", "src/main.ts"]
+CMD ["node", "--conditions=autoverify-compiled", "--disable-warning=TimeoutNegativeWarning", "--import", "@autoverify/telemetry/register", "dist/main.js"]

@@ -3,12 +3,17 @@
 // temporary folder and starts the service from it: both run this file, so they cannot drift apart.
 //
 //   node build-app.ts prune <app dir> <out>   (repo root) turbo prune --docker into <out>: json/ holds the
-//                                             manifests + lockfile, full/ the sources (+ tsconfig.base.json)
+//                                             manifests + lockfile, full/ the sources (+ the root tsconfigs)
 //   node build-app.ts install                 (in the app folder, json/ copied in) frozen install, all deps
-//   node build-app.ts finish <app dir>        (same folder, full/ copied over it) prisma generate, then
-//                                             production dependencies only, and no test code or dev-only
-//                                             workspace packages (sandbox, test helpers, testcontainers)
+//   node build-app.ts finish <app dir>        (same folder, full/ copied over it) prisma generate, compile,
+//                                             then production dependencies only, and no test code or
+//                                             dev-only workspace packages (sandbox, test helpers, testcontainers)
+//   node build-app.ts compile <app dir>...    (repo root) the apps' production closure from src/*.ts to
+//                                             dist/*.js (tsconfig.build.json); the local stack runs it too
 //
+// Services run compiled JavaScript (dist/, through the `autoverify-compiled` export condition): type
+// stripping at run time costs every process ~17 MiB (Node's amaro: its WASM and its source; e2e/bench/README.md,
+// 2026-12-06). src/ stays for the one-off commands (migrations, create-topics) that run it directly.
 // Workspace packages stay outside node_modules, laid out as in the repo: Node strips TypeScript types only
 // outside node_modules, so `pnpm deploy` (which copies them into node_modules) does not fit.
 import { execFileSync } from 'node:child_process';
@@ -74,10 +79,25 @@ export function productionClosure(root: string, appDir: string): string[] {
 function prune(appDir: string, out: string): void {
   run('turbo', ['prune', manifest(appDir).name, '--docker', '--out-dir', out], process.cwd());
   // One COPY brings the manifests and the lockfile; prisma.config.ts (loaded by `prisma generate`) reads
-  // the packages' tsconfig.json, which extends the root one that turbo prune leaves out.
+  // the packages' tsconfig.json, which extends the root one that turbo prune leaves out; compile reads the
+  // packages' tsconfig.build.json, which extends the root tsconfig.build.json.
   for (const file of ['pnpm-lock.yaml', 'pnpm-workspace.yaml'])
     renameSync(join(out, file), join(out, 'json', file));
-  copyFileSync('tsconfig.base.json', join(out, 'full', 'tsconfig.base.json'));
+  for (const file of ['tsconfig.base.json', 'tsconfig.build.json'])
+    copyFileSync(file, join(out, 'full', file));
+}
+
+/**
+ * Compiles the apps' production closure to dist/ in one `tsc -b` (typescript is a root dev dependency, there
+ * before `finish` reinstalls production ones). `tsc -b` skips packages whose dist/ is newer than their
+ * sources, so a repeated stack start costs about a second; `clean` removes dist/ first, for the image.
+ */
+export function compile(root: string, appDirs: string[], options: { clean?: boolean } = {}): void {
+  const dirs = [...new Set(appDirs.flatMap((dir) => productionClosure(root, dir)))].sort();
+  if (options.clean)
+    for (const dir of dirs) rmSync(join(root, dir, 'dist'), { recursive: true, force: true });
+  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+  run(process.execPath, [tsc, '-b', ...dirs.map((dir) => join(dir, 'tsconfig.build.json'))], root);
 }
 
 function removeTests(dir: string): void {
@@ -107,6 +127,7 @@ function finish(appDir: string): void {
   const root = process.cwd();
   if (existsSync(join(appDir, 'prisma', 'schema.prisma')))
     run('pnpm', ['exec', 'prisma', 'generate'], join(root, appDir));
+  compile(root, [appDir], { clean: true });
   const keep = productionClosure(root, appDir);
   // Reinstall from the store with production dependencies of the app's production closure only.
   for (const dir of ['.', ...workspaceDirs(root)])
@@ -128,7 +149,10 @@ if (step === 'prune' && args.length === 2) prune(args[0] as string, args[1] as s
 else if (step === 'install' && args.length === 0)
   run('pnpm', ['install', '--frozen-lockfile'], process.cwd());
 else if (step === 'finish' && args.length === 1) finish(args[0] as string);
+else if (step === 'compile' && args.length > 0) compile(process.cwd(), args);
 else if (step !== undefined) {
-  console.error('usage: node build-app.ts prune <app dir> <out> | install | finish <app dir>');
+  console.error(
+    'usage: node build-app.ts prune <app dir> <out> | install | finish <app dir> | compile <app dir>...',
+  );
   process.exit(2);
 }

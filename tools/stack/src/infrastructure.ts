@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { allTopics } from '@autoverify/contracts';
 import { createKafka, ensureTopics } from '@autoverify/messaging';
 import { dockerAvailable, startKafkaContainer, startPostgresContainer } from './containers.ts';
@@ -79,6 +79,18 @@ const migrateCli = join(repoRoot, 'packages', 'database', 'src', 'cli.ts');
 /** Generates the Prisma client of a service (offline; see packages/database). */
 export const generateClient = (service: string, dir = serviceDir(service)): Promise<string> =>
   runToCompletion(join(dir, 'node_modules', '.bin', 'prisma'), ['generate'], dir);
+
+/** Compiles the apps and their workspace packages to dist/, as the image does (infra/image/build-app.ts). */
+export const compileApps = (appDirs: string[]): Promise<string> =>
+  runToCompletion(
+    process.execPath,
+    [
+      join(repoRoot, 'infra', 'image', 'build-app.ts'),
+      'compile',
+      ...appDirs.map((dir) => relative(repoRoot, dir)),
+    ],
+    repoRoot,
+  );
 
 /** Creates the service's database when missing and applies its migrations. */
 export const migrateDatabase = (

@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ServiceName, serviceNames, type TenantsFile } from '@autoverify/contracts';
 import {
+  compileApps,
   createTopics,
   ensureKafka,
   ensurePostgres,
@@ -12,6 +13,7 @@ import {
 import { databaseUrl, removeNamespace, type StackDatabase, stackDatabases } from './namespace.ts';
 import { devKeyringFile, repoRoot, serviceDir, stateDir, supportDir } from './paths.ts';
 import { type ManagedProcess, spawnManaged, waitForHttp } from './processes.ts';
+import { runtimeEnv, serviceNodeArgs } from './runtime-env.ts';
 import { sandboxSecrets } from './secrets.ts';
 import { seedSandbox } from './seed-sandbox.ts';
 
@@ -104,6 +106,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   log('generating the Prisma client and migrating the database of the support console');
   await generateClient('support', supportDir);
   await migrateDatabase('support', databaseUrls.support, supportDir);
+  log('compiling the services, the support console and their packages to JavaScript (dist/)');
+  await compileApps([...serviceNames.map((s) => serviceDir(s)), supportDir]);
 
   const runDir = join(stateDir(), namespace);
   mkdirSync(runDir, { recursive: true });
@@ -146,6 +150,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   }
 
   const serviceEnv = (service: ServiceName): Record<string, string> => ({
+    ...runtimeEnv(),
     ...secrets,
     HOST: '127.0.0.1',
     PORT: String(portBase + portOffset[service]),
@@ -170,7 +175,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const child = spawnManaged({
       name: service,
       command: process.execPath,
-      args: ['--import', '@autoverify/telemetry/register', 'src/main.ts'],
+      args: serviceNodeArgs,
       cwd: serviceDir(service),
       env: serviceEnv(service),
       ...(output ? { output } : {}),
@@ -193,7 +198,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const child = spawnManaged({
       name: 'support',
       command: process.execPath,
-      args: ['--import', '@autoverify/telemetry/register', 'src/main.ts'],
+      args: serviceNodeArgs,
       cwd: supportDir,
       env: supportEnv(),
       ...(output ? { output } : {}),
@@ -202,6 +207,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     await waitForHttp(`${urls.support}/health/ready`, { isAlive: () => !child.exited() });
   };
   const supportEnv = (): Record<string, string> => ({
+    ...runtimeEnv(),
     HOST: '127.0.0.1',
     PORT: String(portBase + SUPPORT_PORT_OFFSET),
     DATABASE_URL: databaseUrls.support,
