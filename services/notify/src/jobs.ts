@@ -5,11 +5,11 @@ export interface SendNotificationData {
 }
 
 /**
- * Send jobs run at once in one process. A run mostly waits (database, SMTP, Twilio), so 16 keep up with
- * some 18 invitations/s (2 applications/s) where 4 fell behind (e2e/bench sustained); the database pool is
- * sized from this (service.ts).
+ * Send jobs run at once in one process; the database pool is sized from this (service.ts). 16 were
+ * measured slower than 4 on this 2-core machine (e2e/bench invite-latency: the send stage p50 2.2 s against
+ * 1.0 s): every new job's NOTIFY wakes every idle worker, and each of them runs pg-boss's fetch.
  */
-export const SEND_CONCURRENCY = 16;
+export const SEND_CONCURRENCY = 4;
 
 /**
  * Sends one notification through its provider (key = the notification id). Transient failures are retried
