@@ -5,9 +5,9 @@ export interface SendNotificationData {
 }
 
 /**
- * Send jobs run at once in one process; the database pool is sized from this (service.ts). 16 were
- * measured slower than 4 on this 2-core machine (e2e/bench invite-latency: the send stage p50 2.2 s against
- * 1.0 s): every new job's NOTIFY wakes every idle worker, and each of them runs pg-boss's fetch.
+ * Send jobs run at once in one process; the database pool is sized from this (service.ts). 16 showed no
+ * clear gain on the 2-core bench machine (e2e/bench, issue 10): the stack is CPU-bound there, and every new
+ * job's NOTIFY wakes every idle pg-boss worker, each of which then runs a fetch.
  */
 export const SEND_CONCURRENCY = 4;
 
