@@ -12,7 +12,7 @@ import { type Meter, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { asReceived } from './encrypted-kafka.ts';
 import { InvalidEventError, PermanentError } from './errors.ts';
 import { deadLetterHeaders, errorText, headerNames } from './headers.ts';
-import type { IncomingMessage, KafkaClient, Subscription } from './kafka.ts';
+import type { BatchControl, IncomingMessage, KafkaClient, Subscription } from './kafka.ts';
 import type { Logger } from './logger.ts';
 import { consumerMetrics, type DeadLetterReason, observeConsumerLag } from './metrics.ts';
 import { Outbox } from './outbox.ts';
@@ -72,6 +72,19 @@ export interface RunningConsumer {
   failure(): Error | undefined;
 }
 
+/**
+ * Most events handled in one transaction (see processRun): a backlog's batch of hundreds is cut into
+ * transactions short enough to hold their locks briefly and finish far inside the 30 s time-out.
+ */
+const MAX_EVENTS_PER_TRANSACTION = 20;
+
+/** An event this consumer has a handler for, with the message it came in. */
+interface Ready<Tx> {
+  message: IncomingMessage;
+  event: EventOf<EventDefinition>;
+  handler: Handler<Tx>;
+}
+
 /** Thrown out of a message whose retries were cut short by stop(): its offset stays uncommitted. */
 class StoppedDuringRetry extends Error {}
 
@@ -128,38 +141,42 @@ export async function startConsumer<Tx>(options: ConsumerOptions<Tx>): Promise<R
     );
   };
 
-  const processEvent = async (
-    message: IncomingMessage,
-    event: EventOf<EventDefinition>,
-    handler: Handler<Tx>,
-  ) => {
-    const log = logger.child({
-      eventId: event.id,
-      eventType: event.type,
-      correlationId: event.correlationId,
+  const logOf = (event: EventOf<EventDefinition>) =>
+    logger.child({ eventId: event.id, eventType: event.type, correlationId: event.correlationId });
+
+  /** The inbox row and the handler's writes, in tx: false when the event was processed before. */
+  const handleOnce = async (tx: Tx, step: Ready<Tx>, attempt: number, outbox: Outbox<Tx>) => {
+    const { message, event, handler } = step;
+    const inserted = await transactions
+      .sql(tx)
+      .query(
+        'INSERT INTO inbox (consumer, event_id, event_type) VALUES ($1, $2::uuid, $3) ON CONFLICT DO NOTHING RETURNING event_id',
+        [service, event.id, event.type],
+      );
+    if (inserted.length === 0) return false;
+    await handler.handleEvent(event, tx, {
+      outbox,
+      attempt,
+      logger: logOf(event),
+      message: { topic: message.topic, partition: message.partition, offset: message.offset },
     });
+    return true;
+  };
+
+  const counted = ({ message, event }: Ready<Tx>, processed: boolean) => {
+    if (!processed) logOf(event).info({}, 'event already processed: skipped');
+    metrics.consumed(message.topic, event.type, processed ? 'processed' : 'duplicate');
+    if (processed) metrics.handledAfter(event.type, (Date.now() - Date.parse(event.occurredAt)) / 1000);
+  };
+
+  /** One event in its own transaction, retried with backoff, dead-lettered when retries run out. */
+  const processEvent = async (step: Ready<Tx>) => {
+    const { message } = step;
+    const log = logOf(step.event);
     for (let attempt = 1; ; attempt++) {
-      const outbox = new Outbox(transactions);
       try {
-        const processed = await transactions.run(async (tx) => {
-          const inserted = await transactions
-            .sql(tx)
-            .query(
-              'INSERT INTO inbox (consumer, event_id, event_type) VALUES ($1, $2::uuid, $3) ON CONFLICT DO NOTHING RETURNING event_id',
-              [service, event.id, event.type],
-            );
-          if (inserted.length === 0) return false;
-          await handler.handleEvent(event, tx, {
-            outbox,
-            attempt,
-            logger: log,
-            message: { topic: message.topic, partition: message.partition, offset: message.offset },
-          });
-          return true;
-        });
-        if (!processed) log.info({}, 'event already processed: skipped');
-        metrics.consumed(message.topic, event.type, processed ? 'processed' : 'duplicate');
-        if (processed) metrics.handledAfter(event.type, (Date.now() - Date.parse(event.occurredAt)) / 1000);
+        const outbox = new Outbox(transactions);
+        counted(step, await transactions.run((tx) => handleOnce(tx, step, attempt, outbox)));
         return;
       } catch (error) {
         metrics.failed(message.topic);
@@ -180,41 +197,53 @@ export async function startConsumer<Tx>(options: ConsumerOptions<Tx>): Promise<R
     }
   };
 
-  const onMessage = async (message: IncomingMessage) => {
+  /** An event this consumer handles, or what to do instead with a message it will not hand to a handler. */
+  const classify = (message: IncomingMessage): Ready<Tx> | (() => Promise<void>) => {
     // A replay or redrive aimed at another consumer: acknowledged without effect (not even the inbox row,
     // so a later replay aimed at this consumer still acts).
     const target = message.headers[headerNames.replayTarget];
     if (target !== undefined && target !== service) {
-      logger.debug(
-        { topic: message.topic, partition: message.partition, offset: message.offset, replayTarget: target },
-        'replay for another consumer: skipped',
-      );
-      return;
+      return async () =>
+        logger.debug(
+          {
+            topic: message.topic,
+            partition: message.partition,
+            offset: message.offset,
+            replayTarget: target,
+          },
+          'replay for another consumer: skipped',
+        );
     }
-    if (message.refused !== undefined) {
-      await deadLetter(message, message.refused, 0, 'refused');
-      return;
-    }
+    const refused = message.refused;
+    if (refused !== undefined) return () => deadLetter(message, refused, 0, 'refused');
     let value: unknown;
     try {
       value = JSON.parse(message.value?.toString('utf8') ?? '');
     } catch (error) {
-      await deadLetter(message, `invalid message: not JSON (${errorText(error)})`, 0, 'invalid');
-      return;
+      const text = `invalid message: not JSON (${errorText(error)})`;
+      return () => deadLetter(message, text, 0, 'invalid');
     }
     const parsed = parseEvent(value);
     if (!parsed.ok) {
-      await deadLetter(message, new InvalidEventError('event', parsed.problems).message, 0, 'invalid');
-      return;
+      const text = new InvalidEventError('event', parsed.problems).message;
+      return () => deadLetter(message, text, 0, 'invalid');
     }
     const event = parsed.event;
     const handler = handlers.get(eventKey(event.type, event.version));
     if (!handler) {
-      logger.debug({ eventId: event.id, eventType: event.type }, 'event type not handled here: acknowledged');
-      metrics.consumed(message.topic, event.type, 'ignored');
-      return;
+      return async () => {
+        logger.debug(
+          { eventId: event.id, eventType: event.type },
+          'event type not handled here: acknowledged',
+        );
+        metrics.consumed(message.topic, event.type, 'ignored');
+      };
     }
-    // Parent: the producer's context from the headers (or the envelope), so one journey is one trace.
+    return { message, event, handler };
+  };
+
+  /** Runs fn in the event's span: the producer's context from the headers (or the envelope) is its parent. */
+  const traced = <T>({ message, event }: Ready<Tx>, fn: () => Promise<T>): Promise<T> => {
     const parent = contextFrom(
       message.headers[headerNames.traceparent]
         ? {
@@ -223,7 +252,7 @@ export async function startConsumer<Tx>(options: ConsumerOptions<Tx>): Promise<R
           }
         : event,
     );
-    await tracer.startActiveSpan(
+    return tracer.startActiveSpan(
       `process ${message.topic}`,
       {
         kind: SpanKind.CONSUMER,
@@ -245,7 +274,7 @@ export async function startConsumer<Tx>(options: ConsumerOptions<Tx>): Promise<R
       parent,
       async (span) => {
         try {
-          await processEvent(message, event, handler);
+          return await fn();
         } catch (error) {
           span.recordException(error as Error);
           span.setStatus({ code: SpanStatusCode.ERROR, message: errorText(error) });
@@ -257,11 +286,71 @@ export async function startConsumer<Tx>(options: ConsumerOptions<Tx>): Promise<R
     );
   };
 
+  /**
+   * Consecutive events of one partition in ONE transaction: one commit (one WAL flush) instead of one per
+   * event, so an application's burst of events (one key, one partition) is not handled strictly one commit
+   * after another. Each event keeps its inbox row, so a redelivered one is still skipped. If the transaction
+   * fails, nothing of it stays and its events are handled again one at a time, each with its own retries
+   * and dead letter: one bad event never takes the others down with it.
+   */
+  const processRun = async (run: Ready<Tx>[]) => {
+    const [only] = run;
+    if (only && run.length === 1) {
+      await traced(only, () => processEvent(only));
+      return;
+    }
+    let outcomes: boolean[];
+    try {
+      const outbox = new Outbox(transactions);
+      outcomes = await transactions.run(async (tx) => {
+        const done: boolean[] = [];
+        for (const step of run) done.push(await traced(step, () => handleOnce(tx, step, 1, outbox)));
+        return done;
+      });
+    } catch (error) {
+      logger.warn(
+        { err: error, events: run.length, eventIds: run.map((step) => step.event.id) },
+        `batch transaction failed, handling its events one at a time: ${errorText(error)}`,
+      );
+      for (const step of run) await traced(step, () => processEvent(step));
+      return;
+    }
+    run.forEach((step, i) => {
+      counted(step, outcomes[i] === true);
+    });
+  };
+
+  const onBatch = async (messages: IncomingMessage[], control: BatchControl) => {
+    let run: Ready<Tx>[] = [];
+    // Offsets are resolved in order and only once what precedes them committed: a crash redelivers the rest.
+    const flush = async () => {
+      if (run.length === 0) return;
+      const last = run[run.length - 1] as Ready<Tx>;
+      await processRun(run);
+      run = [];
+      control.resolve(last.message.offset);
+      await last.message.heartbeat().catch(() => {});
+    };
+    for (const message of messages) {
+      if (!control.active()) break;
+      const step = classify(message);
+      if (typeof step === 'function') {
+        await flush();
+        await step();
+        control.resolve(message.offset);
+        continue;
+      }
+      run.push(step);
+      if (run.length >= MAX_EVENTS_PER_TRANSACTION) await flush();
+    }
+    await flush();
+  };
+
   const subscription: Subscription = await kafka.consume({
     groupId: kafka.groupId(service),
     topics: topicNames,
     concurrency: options.concurrency ?? 1,
-    onMessage,
+    onBatch,
   });
   logger.info({ topics: options.topics, handlers: [...handlers.keys()] }, 'consumer started');
 

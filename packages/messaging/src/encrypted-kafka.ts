@@ -39,11 +39,12 @@ export function withEventEncryption(client: KafkaClient, keyring: EventKeyring):
   return {
     ...client,
     publishRaw: (records) => client.publishRaw(records.map(seal)),
-    consume: (options) =>
-      client.consume({
-        ...options,
-        onMessage: (message: IncomingMessage) => options.onMessage(open(message)),
-      }),
+    consume: ({ onMessage, onBatch, ...settings }) =>
+      client.consume(
+        onBatch
+          ? { ...settings, onBatch: (messages, control) => onBatch(messages.map(open), control) }
+          : { ...settings, onMessage: (message: IncomingMessage) => onMessage(open(message)) },
+      ),
     readTopic: async (topic, options) => (await client.readTopic(topic, options)).map(open),
   };
 }

@@ -34,7 +34,15 @@ export interface IncomingMessage {
   heartbeat(): Promise<void>;
 }
 
-export interface ConsumeOptions {
+/** What a batch handler (ConsumeOptions.onBatch) is told about its partition's batch. */
+export interface BatchControl {
+  /** Marks this message, and every one before it in the partition, done: its offset may be committed. */
+  resolve(offset: string): void;
+  /** False once the consumer stops or the partition is taken away (rebalance): leave the rest for redelivery. */
+  active(): boolean;
+}
+
+interface ConsumeSettings {
   groupId: string;
   /** Broker topic names (already namespaced). */
   topics: string[];
@@ -47,9 +55,25 @@ export interface ConsumeOptions {
    * Default 1000 ms.
    */
   maxWaitMs?: number;
-  /** The offset is committed only after this resolves; a rejection leaves it for redelivery. */
-  onMessage(message: IncomingMessage): Promise<void>;
 }
+
+/** One message at a time (tools, tests), or a partition's fetched messages at once (the event consumer). */
+export type ConsumeOptions = ConsumeSettings &
+  (
+    | {
+        /** The offset is committed only after this resolves; a rejection leaves it for redelivery. */
+        onMessage(message: IncomingMessage): Promise<void>;
+        onBatch?: never;
+      }
+    | {
+        /**
+         * A partition's fetched messages, in order. Only offsets passed to control.resolve are committed
+         * (after this resolves, or when it rejects); the others are delivered again.
+         */
+        onBatch(messages: IncomingMessage[], control: BatchControl): Promise<void>;
+        onMessage?: never;
+      }
+  );
 
 /** A message as stored in a topic (read by tools, not consumed by a group). */
 export type StoredMessage = Omit<IncomingMessage, 'heartbeat'>;

@@ -6,7 +6,13 @@ import { consumerLag, createMissingTopics, type PartitionLag, type TopicSpec } f
 import { kafkajsSecurity } from './kafka-connection.ts';
 import { logKafkajs, storedMessage } from './kafka-headers.ts';
 import { readTopic } from './kafka-read.ts';
-import type { KafkaClient, KafkaOptions, Subscription } from './kafka-types.ts';
+import type {
+  BatchControl,
+  IncomingMessage,
+  KafkaClient,
+  KafkaOptions,
+  Subscription,
+} from './kafka-types.ts';
 
 // kafkajs is unmaintained since 2023: only the kafka*.ts files import it, so the client can be swapped
 // (e.g. for @platformatic/kafka) behind the KafkaClient interface.
@@ -25,6 +31,18 @@ export function parseBrokers(brokers: string[] | string): string[] {
       throw new Error(`invalid Kafka broker address "${broker}": expected host:port`);
   }
   return list;
+}
+
+/** kafkajs's eachMessage on top of a batch: each message done (offset resolved, heartbeat) before the next. */
+function oneByOne(onMessage: (message: IncomingMessage) => Promise<void>) {
+  return async (messages: IncomingMessage[], control: BatchControl) => {
+    for (const message of messages) {
+      if (!control.active()) return;
+      await onMessage(message);
+      control.resolve(message.offset);
+      await message.heartbeat();
+    }
+  };
 }
 
 export function createKafka(options: KafkaOptions): KafkaClient {
@@ -142,10 +160,25 @@ export function createKafka(options: KafkaOptions): KafkaClient {
               },
             );
           });
+        const onBatch = opts.onBatch ?? oneByOne(opts.onMessage);
         await consumer.run({
           partitionsConsumedConcurrently: opts.concurrency ?? 1,
-          eachMessage: async ({ topic, partition, message, heartbeat }) => {
-            await opts.onMessage({ ...storedMessage(topic, partition, message), heartbeat });
+          // Offsets are resolved by the handler as it finishes messages, never for a whole batch unseen.
+          eachBatchAutoResolve: false,
+          eachBatch: async ({
+            batch,
+            resolveOffset,
+            heartbeat,
+            isRunning,
+            isStale,
+            commitOffsetsIfNecessary,
+          }) => {
+            const messages = batch.messages.map((message) => ({
+              ...storedMessage(batch.topic, batch.partition, message),
+              heartbeat,
+            }));
+            await onBatch(messages, { resolve: resolveOffset, active: () => isRunning() && !isStale() });
+            await commitOffsetsIfNecessary();
           },
         });
       } catch (error) {

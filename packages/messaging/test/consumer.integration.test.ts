@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildEvent,
   causedBy,
+  eventHeaders,
   handle,
   PermanentError,
   publishEvent,
@@ -107,6 +108,65 @@ describe('consumer: inbox, retries, dead letters', () => {
     expect(
       h.logger.entries.some((l) => l.eventId === twice.id && l.msg === 'event already processed: skipped'),
     ).toBe(true);
+  });
+
+  /** Events of one application in one produce request: they reach the consumer as one fetched batch. */
+  const publishTogether = (events: ReturnType<typeof event>[]) =>
+    h.kafka.publishRaw(
+      events.map((e) => ({
+        topic: applicationsTopic,
+        key: e.payload.applicationId,
+        value: JSON.stringify(e),
+        headers: eventHeaders(e),
+      })),
+    );
+  /** The transaction ids that wrote these events' inbox rows. */
+  const inboxTransactions = async (events: ReturnType<typeof event>[]) =>
+    (
+      await h.pool.query('SELECT DISTINCT xmin::text AS xid FROM inbox WHERE event_id = ANY($1::uuid[])', [
+        events.map((e) => e.id),
+      ])
+    ).rows.map((r) => r.xid as string);
+
+  it("a partition's batch commits in one transaction, each event with its inbox row, a repeat within it skipped", async () => {
+    const applicationId = randomUUID();
+    const batch = [1, 2, 3, 4, 5].map(() => event('ok', applicationId));
+    await publishTogether([...batch, batch[0] as ReturnType<typeof event>]);
+    await waitFor(async () => (await effects((batch[4] as ReturnType<typeof event>).id)).length === 1, {
+      message: 'the last effect',
+    });
+    for (const e of batch) {
+      expect(await effects(e.id)).toEqual([1]);
+      expect(calls.get(e.id)).toBe(1);
+    }
+    // Fetched together (one produce request), so fewer commits than events; usually exactly one.
+    expect((await inboxTransactions(batch)).length).toBeLessThan(batch.length);
+    await waitFor(async () => (await lag()) === 0, { message: 'all offsets committed' });
+  });
+
+  it('a failing event in a batch: the others are handled again one at a time and take effect once, it is dead-lettered alone', async () => {
+    const applicationId = randomUUID();
+    const before = event('ok', applicationId);
+    const bad = event('permanent', applicationId);
+    const after = event('ok', applicationId);
+    await publishTogether([before, bad, after]);
+    await waitFor(async () => (await deadLetters(applicationId)).length === 1, {
+      message: 'the dead letter',
+    });
+    await waitFor(async () => (await effects(after.id)).length === 1, { message: 'the last effect' });
+    // The batch's transaction rolled back: nothing of it stayed, each good event has one effect.
+    expect(await effects(before.id)).toEqual([1]);
+    expect(await effects(after.id)).toEqual([1]);
+    expect(await effects(bad.id)).toEqual([]);
+    const [dead] = await deadLetters(applicationId);
+    expect(dead?.headers['event-id']).toBe(bad.id);
+    expect(dead?.headers['x-attempts']).toBe('1');
+    expect(
+      h.logger.entries.some((l) =>
+        l.msg?.startsWith('batch transaction failed, handling its events one at a time'),
+      ),
+    ).toBe(true);
+    await waitFor(async () => (await lag()) === 0, { message: 'all offsets committed' });
   });
 
   it('retries a transient failure with backoff, rolling back each failed attempt, then succeeds', async () => {

@@ -5,13 +5,20 @@ export interface SendNotificationData {
 }
 
 /**
+ * Send jobs run at once in one process; the database pool is sized from this (service.ts). 16 showed no
+ * clear gain on the 2-core bench machine (e2e/bench, issue 10): the stack is CPU-bound there, and every new
+ * job's NOTIFY wakes every idle pg-boss worker, each of which then runs a fetch.
+ */
+export const SEND_CONCURRENCY = 4;
+
+/**
  * Sends one notification through its provider (key = the notification id). Transient failures are retried
  * with exponential backoff from 5 s: 5 s, 10 s, ... some 21 minutes in all.
  */
 export const sendNotification = defineJob<SendNotificationData>({
   name: 'send-notification',
   retry: { limit: 8, delaySeconds: 5, backoff: true },
-  concurrency: 4,
+  concurrency: SEND_CONCURRENCY,
 });
 
 /**

@@ -6,7 +6,7 @@ import { notificationRequestedHandler } from './handlers/notification-requested.
 import { sendNotificationJob } from './handlers/send-notification.ts';
 import { twilioWebhookRoutes } from './http/twilio-webhooks.ts';
 import { unsubscribeRoutes } from './http/unsubscribe.ts';
-import { sendNotification } from './jobs.ts';
+import { SEND_CONCURRENCY, sendNotification } from './jobs.ts';
 import { type EmailProvider, smtpEmailProvider } from './providers/email.ts';
 import { type SmsProvider, twilioSmsProvider } from './providers/sms.ts';
 import { eraseApplicant, purgeExpired } from './store.ts';
@@ -19,13 +19,26 @@ export interface NotifyContext extends ServiceContext<NotifyEnv, Tx, object> {
   publicUrl: string;
 }
 
+/**
+ * Partitions of notification-requests handled at once: all six of the topic, so one application's requests
+ * (one key, one partition, in order) never wait behind another application's.
+ */
+const CONSUMER_CONCURRENCY = 6;
+
+/**
+ * Database connections: one per consumer transaction and per send job in flight (a job holds one connection
+ * at a time), plus the relay and the HTTP routes. Derived from both, so raising either cannot leave jobs
+ * waiting for a connection (the pool's default of 6 would serialise 16 send jobs).
+ */
+const DATABASE_POOL = CONSUMER_CONCURRENCY + SEND_CONCURRENCY + 2;
+
 /** notify: sends requested emails and SMS, records their outcomes, honours opt-outs. */
 export const notifyService = defineService({
   name: 'notify',
   env: NotifyEnv,
-  database: (url) => new PrismaClient({ adapter: createPrismaAdapter(url) }),
-  // Partitions of notification-requests in parallel; one partition (so one key) stays in order.
-  consumer: { concurrency: 3 },
+  database: (url) =>
+    new PrismaClient({ adapter: createPrismaAdapter(url, { maxConnections: DATABASE_POOL }) }),
+  consumer: { concurrency: CONSUMER_CONCURRENCY },
   build(shared) {
     const { env } = shared;
     const publicUrl = env.NOTIFY_PUBLIC_URL.replace(/\/+$/, '');

@@ -73,7 +73,8 @@ export async function findNotification(tx: Tx, notificationId: string): Promise<
 
 /**
  * Claims the row for one provider call: status 'sending', one more attempt. Committed before the call, so a
- * crash during it leaves evidence ('sending') that the next run must check before sending again.
+ * crash during it leaves evidence ('sending') that the next run must check before sending again. One
+ * statement, atomic by itself: it may run on ctx.db.client, outside a transaction.
  */
 export async function claimNotification(
   tx: Tx,
@@ -122,7 +123,10 @@ export async function markFailed(
   return count === 1;
 }
 
-/** After a transient failure: the provider certainly did not take the message, so the claim is released. */
+/**
+ * After a transient failure: the provider certainly did not take the message, so the claim is released.
+ * One statement, atomic by itself (may run on ctx.db.client).
+ */
 export async function releaseClaim(tx: Tx, notificationId: string, detail: string): Promise<void> {
   await tx.notification.updateMany({
     where: { notificationId, status: 'sending' },

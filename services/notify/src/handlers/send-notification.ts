@@ -84,13 +84,12 @@ export function sendNotificationJob(ctx: NotifyContext) {
 
     const message = composeMessage({ ...row, expiresAt: row.expiresAt.toISOString() }, property, compose);
     const interrupted = row.status === 'sending' ? row : undefined;
-    const claimed = await db.run((tx) =>
-      claimNotification(
-        tx,
-        row.notificationId,
-        message.channel === 'sms' ? message.sms : undefined,
-        ctx.clock.now(),
-      ),
+    // One UPDATE, atomic by itself: committed before the provider call without a transaction around it.
+    const claimed = await claimNotification(
+      db.client,
+      row.notificationId,
+      message.channel === 'sms' ? message.sms : undefined,
+      ctx.clock.now(),
     );
     if (!claimed) return;
     const attemptCtx = { ...logCtx, attempt: claimed.attempts };
@@ -129,7 +128,7 @@ export function sendNotificationJob(ctx: NotifyContext) {
       // lookup) the row stays 'sending' so the next try looks the message up instead of sending blindly.
       // Email has no lookup: it is released either way and re-sent with the same Message-ID.
       const uncertain = message.channel === 'sms' && (phase === 'lookup' || failure.uncertain === true);
-      if (!uncertain) await db.run((tx) => releaseClaim(tx, row.notificationId, failure.detail));
+      if (!uncertain) await releaseClaim(db.client, row.notificationId, failure.detail);
       log.warn({ ...attemptCtx, detail: failure.detail }, 'transient send failure: will retry');
       if (failure.kind === 'transient' && failure.retryAfterMs)
         await delay(Math.min(failure.retryAfterMs, MAX_RETRY_AFTER_WAIT_MS), undefined, {
