@@ -10,11 +10,16 @@ import type { TenantsFile } from '@autoverify/contracts';
 import { removeNamespace, type Stack, startStack } from '@autoverify/stack';
 import { databaseAdminUrl } from '@autoverify/testing';
 
+/** A process of the stack: a service, the support console or the sandbox. */
+type StackProcess = Parameters<Stack['pid']>[0];
+
 const repoRoot = join(import.meta.dirname, '..', '..');
 
 export interface BenchStack {
   stack: Stack;
   logFile: string;
+  /** The process id of each named process of the stack; throws when one is not running. */
+  pids<Name extends StackProcess>(names: readonly Name[]): Map<Name, number>;
   /** Stops the processes, drops the databases and deletes the topics; never throws. */
   close(): Promise<void>;
 }
@@ -55,6 +60,15 @@ export async function startBenchStack(
   return {
     stack,
     logFile,
+    pids(names) {
+      return new Map(
+        names.map((name) => {
+          const pid = stack.pid(name);
+          if (pid === undefined) throw new Error(`the stack has no running process "${name}"`);
+          return [name, pid] as const;
+        }),
+      );
+    },
     async close() {
       // The namespace is this bench's alone: nothing will read its databases or topics again.
       await stack

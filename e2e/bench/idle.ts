@@ -24,13 +24,7 @@ export async function idleBench(
   const bench = await startBenchStack('idle', options.portBase, log);
   const bare = await startBareNode();
   try {
-    const pids = new Map<string, number>();
-    for (const name of PROCESSES) {
-      const pid = bench.stack.pid(name);
-      if (pid === undefined) throw new Error(`the stack has no running process "${name}"`);
-      pids.set(name, pid);
-    }
-    pids.set(BARE, bare.pid);
+    const pids = new Map<string, number>([...bench.pids(PROCESSES), [BARE, bare.pid]]);
     log(`settling for ${SETTLE_MS / 1000} s, then measuring ${options.idleSeconds} s of idle`);
     await sleep(SETTLE_MS);
     const cpu = await idleCpu(pids, options.idleSeconds * 1000);

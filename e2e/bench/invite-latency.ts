@@ -6,6 +6,7 @@
  * add to them.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { serviceNames } from '@autoverify/contracts';
 import { expectedInvites, readMessage } from '../src/messages.ts';
 import { household, person } from '../src/people.ts';
 import {
@@ -17,7 +18,7 @@ import {
 import { E2E_TENANT, PROPERTIES } from '../src/tenants.ts';
 import { startBenchStack } from './bench-stack.ts';
 import { hopTable, hopTimes, readHopRows } from './hops.ts';
-import { kafkaRoundTrips } from './references.ts';
+import { cpuSince, kafkaRoundTrips } from './references.ts';
 import type { BenchReport } from './report.ts';
 import { fixed, summarize, table } from './stats.ts';
 
@@ -226,6 +227,27 @@ export async function inviteLoad(
   return { times: await awaitInvites(sandbox, submissions, log), submitErrors: errors };
 }
 
+const CPU_PROCESSES = [...serviceNames, 'support', 'sandbox'] as const;
+
+/** CPU each process used from the first submission until every invitation arrived, per application. */
+function cpuTable(used: Map<string, number>, applications: number, seconds: number): string {
+  const services = [...used].filter(([name]) => name !== 'sandbox');
+  const total = services.reduce((sum, [, s]) => sum + s, 0);
+  const row = (name: string, s: number) => [
+    name,
+    fixed(s, 1),
+    fixed((s / applications) * 1000, 0),
+    fixed((s / seconds) * 100, 0),
+  ];
+  return [
+    `CPU (user + system, /proc/<pid>/stat) from the first submission until all were invited (${fixed(seconds, 0)} s)`,
+    table(
+      ['process', 'CPU s', 'ms per application', '% of one core'],
+      [...[...used].map(([name, s]) => row(name, s)), row('services + support', total)],
+    ),
+  ].join('\n');
+}
+
 export async function inviteLatencyBench(
   options: { applications: number; rate: number; portBase: number },
   log: (line: string) => void,
@@ -234,14 +256,17 @@ export async function inviteLatencyBench(
   try {
     const sandbox = new SandboxClient(bench.stack.urls.sandbox, E2E_TENANT);
     const since = new Date();
+    // CPU per application is the figure that holds on a busy machine: the latencies mostly say how busy it was.
+    const cpuUsed = cpuSince(bench.pids(CPU_PROCESSES));
     const { times, submitErrors } = await inviteLoad(sandbox, options, log);
+    const cpu = cpuTable(cpuUsed(), options.applications, (Date.now() - since.getTime()) / 1000);
     const { text, missing } = describeInvites(times, options.rate);
     log("reading the hop timestamps from the services' databases; then the kafkajs reference round trips");
     const hops = hopTimes(await readHopRows(bench.stack.databaseUrls, since));
     const reference = await kafkaRoundTrips(bench.stack.brokers, 200);
     return {
       name: 'invite-latency',
-      text: `${text}\n\nper hop\n${hopTable(hops, reference)}`,
+      text: `${text}\n\n${cpu}\n\nper hop\n${hopTable(hops, reference)}`,
       failures: [
         ...submitErrors.map((e) => `invite-latency: submission failed: ${e}`),
         ...(missing.length > 0

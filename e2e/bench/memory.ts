@@ -41,12 +41,7 @@ export async function memoryBench(
   // The floor every Node process starts from, read at the same moments as the stack's processes.
   const bare = await startBareNode();
   try {
-    const pids = new Map<ProcessName, number>();
-    for (const name of PROCESSES) {
-      const pid = stack.pid(name);
-      if (pid === undefined) throw new Error(`the stack has no running process "${name}"`);
-      pids.set(name, pid);
-    }
+    const pids = bench.pids(PROCESSES);
     const readAll = () => new Map([...pids].map(([name, pid]) => [name, readMemory(pid)] as const));
 
     log(`idle for ${SETTLE_MS / 1000} s after start`);

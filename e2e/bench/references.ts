@@ -129,11 +129,18 @@ export function cpuSeconds(pid: number): number {
 /** sysconf(_SC_CLK_TCK): 100 on every Linux this runs on (x86-64, arm64). */
 const CLOCK_TICKS_PER_SECOND = 100;
 
+/** Starts counting each process's CPU time; the function returns the seconds each has used since. */
+export function cpuSince<Name extends string>(pids: Map<Name, number>): () => Map<Name, number> {
+  const before = new Map([...pids].map(([name, pid]) => [name, cpuSeconds(pid)]));
+  return () =>
+    new Map([...pids].map(([name, pid]) => [name, cpuSeconds(pid) - (before.get(name) as number)]));
+}
+
 /** CPU seconds each process used while `ms` passed (all measured over the same window). */
 export async function idleCpu(pids: Map<string, number>, ms: number): Promise<Map<string, number>> {
-  const before = new Map([...pids].map(([name, pid]) => [name, cpuSeconds(pid)]));
+  const used = cpuSince(pids);
   await sleep(ms);
-  return new Map([...pids].map(([name, pid]) => [name, cpuSeconds(pid) - (before.get(name) as number)]));
+  return used();
 }
 
 /** `a / b` as "1.8x", or "-" when either is missing. */
