@@ -27,27 +27,52 @@ export class Outbox<Tx> {
     payload: PayloadOf<D>,
     meta: EventMeta,
   ): Promise<EventOf<D>> {
-    const event = buildEvent(def, payload, meta);
-    await this.#insert(tx, def, event);
-    return event;
+    const [event] = await this.addMany(tx, def, [payload], meta);
+    return event as EventOf<D>;
+  }
+
+  /**
+   * Builds (and validates) one event per payload and inserts them all with one statement within tx, in
+   * order: a handler that announces many things pays one round trip, not one per event. Nothing is written
+   * when any payload is invalid.
+   */
+  async addMany<D extends EventDefinition>(
+    tx: Tx,
+    def: D,
+    payloads: readonly PayloadOf<D>[],
+    meta: EventMeta,
+  ): Promise<EventOf<D>[]> {
+    const events = payloads.map((payload) => buildEvent(def, payload, meta));
+    await this.#insert(tx, def, events);
+    return events;
   }
 
   /** Inserts an existing envelope (e.g. a replay that keeps the original one), validated first. */
   async addEvent(tx: Tx, envelope: unknown): Promise<EventOf<EventDefinition>> {
     const { event, definition } = validateEvent(envelope);
-    await this.#insert(tx, definition, event);
+    await this.#insert(tx, definition, [event]);
     return event;
   }
 
-  async #insert(tx: Tx, def: EventDefinition, event: EventOf<EventDefinition>): Promise<void> {
-    const key = eventKeyOf(def, event.payload as Record<string, unknown>);
+  async #insert(tx: Tx, def: EventDefinition, events: EventOf<EventDefinition>[]): Promise<void> {
+    if (events.length === 0) return;
     await this.#transactions.sql(tx).query(
-      // One statement, one round trip: the NOTIFY rides along with the insert (as text: Prisma cannot read void).
+      // One statement, one round trip, however many events: the NOTIFY rides along with the insert (as text:
+      // Prisma cannot read void). ORDER BY keeps the ids (the relay's publishing order) in the given order.
       `WITH added AS (
-           INSERT INTO outbox (event_id, topic, key, event_type, envelope) VALUES ($1::uuid, $2, $3, $4, $5::jsonb)
+           INSERT INTO outbox (event_id, topic, key, event_type, envelope)
+           SELECT e.event_id, $1, e.key, $2, e.envelope::jsonb
+             FROM unnest($3::uuid[], $4::text[], $5::text[]) WITH ORDINALITY AS e(event_id, key, envelope, n)
+            ORDER BY e.n
            RETURNING 1)
-         SELECT pg_notify('${OUTBOX_NOTIFY_CHANNEL}', '')::text AS notified FROM added`,
-      [event.id, topicOfEvent(def.type).name, key, def.type, JSON.stringify(event)],
+         SELECT pg_notify('${OUTBOX_NOTIFY_CHANNEL}', '')::text AS notified WHERE EXISTS (SELECT 1 FROM added)`,
+      [
+        topicOfEvent(def.type).name,
+        def.type,
+        events.map((e) => e.id),
+        events.map((e) => eventKeyOf(def, e.payload as Record<string, unknown>)),
+        events.map((e) => JSON.stringify(e)),
+      ],
     );
     this.#transactions.outboxAdded?.(tx);
   }

@@ -84,6 +84,58 @@ describe('transactional outbox + relay', () => {
     );
   });
 
+  it('addMany writes all its events with one statement, published in the given order', async () => {
+    const r = await relay();
+    const id = randomUUID();
+    const seqs = ['m-0', 'm-1', 'm-2', 'm-3', 'm-4'];
+    const statements: string[] = [];
+    const counting = {
+      ...h.transactions,
+      sql: (tx?: import('pg').PoolClient) => {
+        const sql = h.transactions.sql(tx);
+        return {
+          query: ((text: string, params?: unknown[]) => {
+            statements.push(text);
+            return sql.query(text, params);
+          }) as typeof sql.query,
+        };
+      },
+    };
+    const events = await h.transactions.run((tx) =>
+      new Outbox(counting).addMany(
+        tx,
+        ApplicationSubmitted,
+        seqs.map((seq) => submitted(id, seq)),
+        meta(id),
+      ),
+    );
+    expect(statements).toHaveLength(1);
+    r.wake();
+    const messages = await waitFor(async () => {
+      const found = await ofApplications([id]);
+      return found.length === seqs.length && found;
+    });
+    expect(messages.map((m) => (messageJson(m.value) as { id: string }).id)).toEqual(events.map((e) => e.id));
+    await r.stop();
+  });
+
+  it('addMany with one invalid payload writes none of them', async () => {
+    const id = randomUUID();
+    await expect(
+      h.transactions.run((tx) =>
+        outbox.addMany(
+          tx,
+          ApplicationSubmitted,
+          [submitted(id, 'ok'), { ...submitted(id, 'bad'), applicants: [] }],
+          meta(id),
+        ),
+      ),
+    ).rejects.toThrow(/invalid event ApplicationSubmitted\.v1/);
+    expect((await h.pool.query('SELECT count(*)::int AS n FROM outbox WHERE key = $1', [id])).rows[0].n).toBe(
+      0,
+    );
+  });
+
   it('publishes with key, headers and the exact envelope; marks rows published', async () => {
     const r = await relay();
     const id = randomUUID();

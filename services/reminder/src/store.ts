@@ -107,10 +107,15 @@ export interface NewReminder {
   shiftedForQuietHours: boolean;
 }
 
-/** True when the row is new; false when this reminder was planned before (a replay). */
-export async function insertReminder(tx: Tx, reminder: NewReminder): Promise<boolean> {
-  const { count } = await tx.reminder.createMany({ data: [reminder], skipDuplicates: true });
-  return count === 1;
+/** Inserts the reminders in one statement; returns the ids of the new ones (a replay's are planned already). */
+export async function insertReminders(tx: Tx, reminders: NewReminder[]): Promise<Set<string>> {
+  if (reminders.length === 0) return new Set();
+  const rows = await tx.reminder.createManyAndReturn({
+    data: reminders,
+    skipDuplicates: true,
+    select: { id: true },
+  });
+  return new Set(rows.map((r) => r.id));
 }
 
 export async function setReminderJob(tx: Tx, id: string, jobId: string | null): Promise<void> {

@@ -8,7 +8,7 @@ import type { EventMeta } from '@autoverify/messaging';
 import type { Tx } from '../db.ts';
 import { contactHash } from '../domain/notification-id.ts';
 import type { InviteContext } from '../service.ts';
-import { recordNotification } from '../store/invites.ts';
+import { recordNotifications } from '../store/invites.ts';
 
 /** One invitation going out: an applicant × kind, on one or more channels. */
 export interface Invitation {
@@ -25,59 +25,65 @@ export interface Invitation {
 }
 
 /**
- * Sends an invitation in the caller's transaction: records each notification id (so it is never requested
- * twice), asks notify for one message per channel (NotificationRequested) and announces the invitation
- * (InviteSent). The first send, a send to a changed contact and support's re-send all go through here.
+ * Sends invitations in the caller's transaction: records each notification id (so it is never requested
+ * twice), asks notify for one message per channel (NotificationRequested) and announces each invitation
+ * (InviteSent). The first sends, a send to a changed contact and support's re-send all go through here. Three
+ * statements however many invitations: an application's applicants × kinds × channels would otherwise cost
+ * a round trip each.
  */
-export async function sendInvitation(
+export async function sendInvitations(
   ctx: InviteContext,
   tx: Tx,
-  invitation: Invitation,
+  invitations: Invitation[],
   meta: EventMeta,
 ): Promise<void> {
-  const { applicationId, applicantId, propertyId, kind, link } = invitation;
-  const expiresAt = invitation.expiresAt.toISOString();
-  for (const n of invitation.notifications) {
-    await recordNotification(tx, {
-      id: n.notificationId,
-      applicantId,
-      kind,
-      channel: n.channel,
-      contactHash: contactHash(n.channel, n.to),
-    });
-    await ctx.outbox.add(
-      tx,
-      NotificationRequested,
-      {
-        notificationId: n.notificationId,
-        applicationId,
+  if (invitations.length === 0) return;
+  await recordNotifications(
+    tx,
+    invitations.flatMap(({ applicantId, kind, notifications }) =>
+      notifications.map((n) => ({
+        id: n.notificationId,
         applicantId,
-        propertyId,
-        purpose: 'invite',
         kind,
+        channel: n.channel,
+        contactHash: contactHash(n.channel, n.to),
+      })),
+    ),
+  );
+  await ctx.outbox.addMany(
+    tx,
+    NotificationRequested,
+    invitations.flatMap((invitation) =>
+      invitation.notifications.map((n) => ({
+        notificationId: n.notificationId,
+        applicationId: invitation.applicationId,
+        applicantId: invitation.applicantId,
+        propertyId: invitation.propertyId,
+        purpose: 'invite' as const,
+        kind: invitation.kind,
         channel: n.channel,
         to: n.to,
         recipientName: invitation.recipientName,
-        link,
-        expiresAt,
-      },
-      meta,
-    );
-  }
-  await ctx.outbox.add(
+        link: invitation.link,
+        expiresAt: invitation.expiresAt.toISOString(),
+      })),
+    ),
+    meta,
+  );
+  await ctx.outbox.addMany(
     tx,
     InviteSent,
-    {
-      applicationId,
-      applicantId,
-      propertyId,
-      kind,
+    invitations.map((invitation) => ({
+      applicationId: invitation.applicationId,
+      applicantId: invitation.applicantId,
+      propertyId: invitation.propertyId,
+      kind: invitation.kind,
       channels: invitation.notifications.map((n) => n.channel),
       notificationIds: invitation.notifications.map((n) => n.notificationId),
-      link,
-      expiresAt,
+      link: invitation.link,
+      expiresAt: invitation.expiresAt.toISOString(),
       resend: invitation.resend,
-    },
+    })),
     meta,
   );
 }

@@ -12,7 +12,7 @@ import {
   lockInvite,
   nextResendSequence,
 } from '../store/invites.ts';
-import { sendInvitation } from './invitation.ts';
+import { sendInvitations } from './invitation.ts';
 
 export interface ResendResponse {
   resendId: string;
@@ -34,7 +34,7 @@ export type ResendInvite = (request: ResendRequest, idempotencyKey?: string) => 
 /**
  * Support's deliberate re-send of an open invitation. ONE transaction records the request in
  * `invite_resends` (its per applicant × kind sequence number makes the new notification ids), requests
- * one message per channel and publishes InviteSent with `resend: true` (sendInvitation, as the first send).
+ * one message per channel and publishes InviteSent with `resend: true` (sendInvitations, as the first send).
  * Same-key requests are serialised by an advisory lock and answered from the stored row; re-sends of one
  * invite, and its completion or expiry, are serialised by locking the invite row.
  */
@@ -122,20 +122,22 @@ async function resendIn(
     idempotencyKey: idempotencyKey ?? null,
     requestHash,
   });
-  await sendInvitation(
+  await sendInvitations(
     ctx,
     tx,
-    {
-      applicationId: application.id,
-      propertyId: application.propertyId,
-      applicantId,
-      kind,
-      recipientName: `${firstName} ${lastName}`.trim(),
-      link,
-      expiresAt,
-      resend: true,
-      notifications: decision.notifications,
-    },
+    [
+      {
+        applicationId: application.id,
+        propertyId: application.propertyId,
+        applicantId,
+        kind,
+        recipientName: `${firstName} ${lastName}`.trim(),
+        link,
+        expiresAt,
+        resend: true,
+        notifications: decision.notifications,
+      },
+    ],
     { tenantId: application.tenantId, correlationId: application.id },
   );
   return { ok: true, replayed: false, response: responseOf(row) };

@@ -8,8 +8,8 @@ import { expireInvite } from '../jobs.ts';
 import { recordInviteLatency } from '../metrics.ts';
 import type { InviteContext } from '../service.ts';
 import { type Applicant, type Application, markHeld, verificationsOf } from '../store/applications.ts';
-import { createInvite, findInvitesOf, requestedNotificationIds } from '../store/invites.ts';
-import { sendInvitation } from './invitation.ts';
+import { createInvites, findInvitesOf, requestedNotificationIds } from '../store/invites.ts';
+import { sendInvitations } from './invitation.ts';
 
 /**
  * Sends the invitations that are due, in the caller's transaction: per applicant × kind, the notifications
@@ -73,30 +73,38 @@ export async function sendDueInvites(
     );
   }
 
-  for (const invite of plan.invites) {
-    if (invite.isNew) {
-      await createInvite(tx, {
-        applicantId: invite.applicantId,
-        kind: invite.kind,
-        applicationId: application.id,
-        verificationId: invite.verificationId,
-        link: invite.link,
-        expiresAt: invite.expiresAt,
-      });
-      await ctx.jobs.send(
-        expireInvite,
-        { applicantId: invite.applicantId, kind: invite.kind },
-        { tx, key: inviteKey(invite.applicantId, invite.kind), startAfter: invite.expiresAt },
-      );
-      const seconds = (ctx.clock.now().getTime() - application.createdAt.getTime()) / 1000;
-      recordInviteLatency(ctx.meter, invite.kind, seconds);
-    }
-    await sendInvitation(
-      ctx,
-      tx,
-      { ...invite, applicationId: application.id, propertyId: application.propertyId },
-      meta,
+  const created = plan.invites.filter((invite) => invite.isNew);
+  await createInvites(
+    tx,
+    created.map((invite) => ({
+      applicantId: invite.applicantId,
+      kind: invite.kind,
+      applicationId: application.id,
+      verificationId: invite.verificationId,
+      link: invite.link,
+      expiresAt: invite.expiresAt,
+    })),
+  );
+  for (const invite of created) {
+    await ctx.jobs.send(
+      expireInvite,
+      { applicantId: invite.applicantId, kind: invite.kind },
+      { tx, key: inviteKey(invite.applicantId, invite.kind), startAfter: invite.expiresAt },
     );
+    const seconds = (ctx.clock.now().getTime() - application.createdAt.getTime()) / 1000;
+    recordInviteLatency(ctx.meter, invite.kind, seconds);
+  }
+  await sendInvitations(
+    ctx,
+    tx,
+    plan.invites.map((invite) => ({
+      ...invite,
+      applicationId: application.id,
+      propertyId: application.propertyId,
+    })),
+    meta,
+  );
+  for (const invite of plan.invites) {
     ctx.logger.info(
       {
         applicationId: application.id,

@@ -19,17 +19,20 @@ export const findInvite = (tx: Tx, applicantId: string, kind: VerificationKind):
 export const findInvitesOf = (tx: Tx, applicantIds: string[]): Promise<Invite[]> =>
   tx.invite.findMany({ where: { applicantId: { in: applicantIds } } });
 
-export const createInvite = (
+export const createInvites = async (
   tx: Tx,
-  invite: {
+  invites: {
     applicantId: string;
     kind: VerificationKind;
     applicationId: string;
     verificationId: string;
     link: string;
     expiresAt: Date;
-  },
-) => tx.invite.create({ data: { ...invite, status: 'sent' } });
+  }[],
+) => {
+  if (invites.length === 0) return;
+  await tx.invite.createMany({ data: invites.map((invite) => ({ ...invite, status: 'sent' })) });
+};
 
 /**
  * Locks the invite row until the transaction ends: re-sends of one invite, and its completion or expiry, run
@@ -77,16 +80,16 @@ export async function requestedNotificationIds(tx: Tx, applicantIds: string[]): 
   return new Set(rows.map((r) => r.id));
 }
 
-export const recordNotification = (
+export const recordNotifications = (
   tx: Tx,
-  notification: {
+  notifications: {
     id: string;
     applicantId: string;
     kind: VerificationKind;
     channel: Channel;
     contactHash: string;
-  },
-) => tx.inviteNotification.create({ data: notification });
+  }[],
+) => tx.inviteNotification.createMany({ data: notifications });
 
 /** Keeps our advisory locks apart from anyone else's (the two-int key space; pg-boss uses the bigint one). */
 const IDEMPOTENCY_LOCK_SPACE = 0x1f7e5e9d;

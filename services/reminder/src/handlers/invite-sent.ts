@@ -5,12 +5,13 @@ import type { Tx } from '../db.ts';
 import { planReminders, reminderId } from '../domain/schedule.ts';
 import { dueSoon, queueReminderJob } from '../queue-reminders.ts';
 import type { ReminderContext } from '../service.ts';
-import { closureOf, insertReminder, upsertInvite } from '../store.ts';
+import { closureOf, insertReminders, upsertInvite } from '../store.ts';
 
 /**
- * InviteSent: remember the invite and plan its reminders from the property's settings. Each new reminder
- * row and its ReminderScheduled event are written in the consumer's transaction, with its job if it is due
- * within minutes (later ones are queued by the tick, queue-reminders.ts). Rows have deterministic ids, so a replayed or resent InviteSent plans nothing twice.
+ * InviteSent: remember the invite and plan its reminders from the property's settings. The new reminder rows
+ * and their ReminderScheduled events are written in the consumer's transaction, one statement for all rows
+ * and one for all events, with a job for any due within minutes (later ones are queued by the tick,
+ * queue-reminders.ts). Rows have deterministic ids, so a replayed or resent InviteSent plans nothing twice.
  */
 export function inviteSentHandler(ctx: ReminderContext): Handler<Tx> {
   return handle(InviteSent, async (event, tx: Tx, { logger }) => {
@@ -53,36 +54,38 @@ export function inviteSentHandler(ctx: ReminderContext): Handler<Tx> {
       state: settings.state,
     });
 
-    let scheduled = 0;
-    for (const planned of plan) {
-      const id = reminderId(p.applicantId, p.kind, planned.number);
-      const inserted = await insertReminder(tx, {
+    const reminders = plan.map((planned) => ({
+      ...planned,
+      id: reminderId(p.applicantId, p.kind, planned.number),
+    }));
+    const inserted = await insertReminders(
+      tx,
+      reminders.map(({ id, number, dueAt, shiftedForQuietHours }) => ({
         id,
         tenantId: event.tenantId,
         applicationId: p.applicationId,
         applicantId: p.applicantId,
         kind: p.kind,
-        number: planned.number,
-        dueAt: planned.dueAt,
-        shiftedForQuietHours: planned.shiftedForQuietHours,
-      });
-      if (!inserted) continue;
-      if (dueSoon(planned.dueAt)) await queueReminderJob(ctx, tx, id, planned.dueAt);
-      await ctx.outbox.add(
-        tx,
-        ReminderScheduled,
-        {
-          applicationId: p.applicationId,
-          applicantId: p.applicantId,
-          kind: p.kind,
-          reminderNumber: planned.number,
-          dueAt: planned.dueAt.toISOString(),
-          shiftedForQuietHours: planned.shiftedForQuietHours,
-        },
-        { tenantId: event.tenantId, correlationId: p.applicationId, causationId: event.id },
-      );
-      scheduled++;
-    }
-    log.info({ planned: plan.length, scheduled, resend: p.resend }, 'reminders scheduled');
+        number,
+        dueAt,
+        shiftedForQuietHours,
+      })),
+    );
+    const scheduled = reminders.filter((r) => inserted.has(r.id));
+    for (const { id, dueAt } of scheduled) if (dueSoon(dueAt)) await queueReminderJob(ctx, tx, id, dueAt);
+    await ctx.outbox.addMany(
+      tx,
+      ReminderScheduled,
+      scheduled.map((r) => ({
+        applicationId: p.applicationId,
+        applicantId: p.applicantId,
+        kind: p.kind,
+        reminderNumber: r.number,
+        dueAt: r.dueAt.toISOString(),
+        shiftedForQuietHours: r.shiftedForQuietHours,
+      })),
+      { tenantId: event.tenantId, correlationId: p.applicationId, causationId: event.id },
+    );
+    log.info({ planned: plan.length, scheduled: scheduled.length, resend: p.resend }, 'reminders scheduled');
   });
 }
