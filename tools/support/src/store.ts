@@ -24,10 +24,7 @@ export interface TimelineEntry {
   payload: Record<string, unknown>;
 }
 
-/**
- * Stores one consumed event in the projection; a second copy (redelivery, replay) changes nothing. One plain
- * statement: Prisma's createMany cost several times the INSERT's own CPU per event (e2e/bench/README.md).
- */
+/** Stores one consumed event in the projection; a second copy (redelivery, replay) changes nothing. */
 export async function recordTimelineEvent(
   tx: Tx,
   event: EventOf<EventDefinition>,
@@ -35,6 +32,8 @@ export async function recordTimelineEvent(
 ): Promise<void> {
   const payload = event.payload as Record<string, unknown>;
   const facts = factsOf({ type: event.type, traceparent: event.traceparent, payload });
+  // SQL: the hottest write of the console (every event on every topic); createMany's query planning cost
+  // several times the INSERT itself in CPU (e2e/bench/README.md, h-support), for the same ON CONFLICT DO NOTHING.
   await tx.$executeRaw`
     INSERT INTO timeline_events (event_id, type, version, tenant_id, correlation_id, entrata_application_id,
                                  occurred_at, service, outcome, trace_id, topic, partition, "offset", envelope)
