@@ -160,6 +160,34 @@ describe('support console (real Kafka + PostgreSQL)', () => {
     expect((await timeline(j.applicationId)).body.events).toHaveLength(3);
   });
 
+  it('a redelivered event changes nothing in the timeline, even once its inbox row is gone', async () => {
+    const j = await journey();
+    const before = await waitFor(
+      async () => {
+        const t = await timeline(j.applicationId);
+        return t.body.events?.length === 3 ? t.body.events : null;
+      },
+      { message: 'three timeline events' },
+    );
+    // Past the inbox (as after a restored backup): the projection's own insert must ignore the copy.
+    await h.service.db
+      .sql`DELETE FROM inbox WHERE consumer = 'support' AND event_id = ${j.submitted.id}::uuid`;
+    await h.publishEnvelope({ ...j.submitted, payload: { ...j.submitted.payload, propertyId: 'changed' } });
+    const marker = await sameKeyMarker(j);
+    const after = await waitFor(
+      async () => {
+        const t = await timeline(j.applicationId);
+        return t.body.events?.length === 4 ? t.body.events : null;
+      },
+      { message: 'the marker after the copy' },
+    );
+    expect(after.slice(0, 3)).toEqual(before);
+    expect(after[3].eventId).toBe(marker.id);
+    const [row] = await h.service.db.sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM inbox WHERE consumer = 'support' AND event_id = ${j.submitted.id}::uuid`;
+    expect(row?.n).toBe(1);
+  });
+
   it('refuses callers without a valid token (401) or the scope (403), as problems', async () => {
     const id = randomUUID();
     const none = await http('GET', `/admin/applications/${id}/timeline`);
