@@ -42,4 +42,4 @@ COPY --from=installed --chown=root:root /app /app
 WORKDIR /app/${APP_DIR}
 # The image's unprivileged user (uid 1000); it cannot change the application files it runs.
 USER node
-CMD ["node", "--conditions=autoverify-compiled", "--disable-warning=TimeoutNegativeWarning", "--import", "@autoverify/telemetry/register", "dist/main.js"]
+CMD ["node", "--conditions=autoverify-compiled", "--import", "@autoverify/telemetry/register", "dist/main.js"]

@@ -1,4 +1,4 @@
-import './kafkajs-timer-warning.ts';
+import './kafkajs-request-queue.ts';
 import { type Admin, Kafka, type KafkaConfig, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { withEventEncryption } from './encrypted-kafka.ts';
 import type { Headers } from './headers.ts';

@@ -2,11 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ApplicationSubmitted, deadLetterTopic, InviteSent, topics } from '@autoverify/contracts';
 import { messageJson, waitFor } from '@autoverify/testing';
 import { SpanKind, trace } from '@opentelemetry/api';
-import {
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -30,7 +26,7 @@ describe('trace context across the outbox and Kafka', () => {
   beforeAll(async () => {
     registerTracingGlobals();
     trace.setGlobalTracerProvider(
-      new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }),
+      new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] }),
     );
     h = await startHarness([topics.applications, topics.invites, deadLetterTopic('tracing')]);
     relay = await startOutboxRelay({

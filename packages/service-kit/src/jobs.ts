@@ -111,6 +111,12 @@ const DUE_WAKE_SLACK_MS = 50;
 const QUEUE_HEARTBEAT_SECONDS = 10;
 
 /**
+ * How often pg-boss looks for flows (jobs waiting for other jobs) to resolve: none are created here, and its
+ * default of 5 s was a query per process every 5 s while idle.
+ */
+const FLOW_POLL_SECONDS = 600;
+
+/**
  * pg-boss behind the small API services need. Queues are created on first use with the `exclusive` policy:
  * a singletonKey then means "at most one queued or running job per key" (jobs sent without a key get a unique
  * one, so they never block each other).
@@ -131,6 +137,7 @@ export async function startJobQueue(options: StartJobQueueOptions): Promise<JobQ
     queueCacheIntervalSeconds: 3,
     // Finds jobs whose worker died (kill -9, lost node) by their missing heartbeat; see QUEUE_HEARTBEAT.
     superviseIntervalSeconds: 10,
+    flowIntervalSeconds: FLOW_POLL_SECONDS,
   });
   // An EventEmitter without an 'error' listener would crash the process on a transient database error.
   boss.on('error', (error) => logger.error({ err: error }, 'job queue error'));

@@ -49,8 +49,7 @@ export async function startMetrics(
   ]);
   const exporter = new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true });
   const provider = new MeterProvider({
-    // `as never`: the exporter's sdk-metrics pins its own copy of @opentelemetry/resources (same shape).
-    resource: serviceResource({ ...env, OTEL_SERVICE_NAME: serviceName }) as never,
+    resource: serviceResource({ ...env, OTEL_SERVICE_NAME: serviceName }),
     readers: [exporter],
   });
   let stopping: Promise<void> | undefined;

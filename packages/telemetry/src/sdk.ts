@@ -8,7 +8,7 @@ import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { serviceResource } from './resource.ts';
 import { redactedUrlAttributes } from './url-redaction.ts';
 
@@ -65,8 +65,7 @@ export async function startTelemetry(options: StartTelemetryOptions = {}): Promi
   return true;
 }
 
-// instrumentation-pg and -undici bring their own copy of @opentelemetry/instrumentation (0.300 beside the
-// SDK's 0.301), so their classes do not share a nominal base type: described by what is used here.
+// getModuleDefinitions() is public on InstrumentationBase but not part of the Instrumentation interface.
 type NodeInstrumentation = Instrumentation & { getModuleDefinitions(): { name: string }[] };
 
 function nodeInstrumentations(): NodeInstrumentation[] {
@@ -105,7 +104,7 @@ export function isHousekeeping(url: string): boolean {
 function defaultSpanProcessors(env: Record<string, string | undefined>): SpanProcessor[] {
   if (env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) {
     // The exporter reads endpoint, headers and timeout from the standard OTEL_EXPORTER_OTLP_* variables.
-    return [new BatchSpanProcessor(new OTLPTraceExporter())];
+    return [new BatchSpanProcessor({ exporter: new OTLPTraceExporter() })];
   }
   return [discardingProcessor];
 }

@@ -1,5 +1,5 @@
 import { context, SpanKind, trace } from '@opentelemetry/api';
-import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import { describe, expect, it } from 'vitest';
 import {
   injectTraceContext,
@@ -13,7 +13,7 @@ import {
 
 const exporter = new InMemorySpanExporter();
 // SimpleSpanProcessor exports asynchronously once resource detection settles: flush before reading.
-const processor = new SimpleSpanProcessor(exporter);
+const processor = new SimpleSpanProcessor({ exporter });
 const finishedSpans = async () => {
   await processor.forceFlush();
   return exporter.getFinishedSpans();

@@ -1,7 +1,7 @@
 // The real OpenTelemetry SDK for tests that prove trace propagation: spans are kept in memory instead of
 // exported, and services started in-process afterwards trace into it (their tracers are proxies).
 import { shutdownTelemetry, startTelemetry, type TraceCarrier } from '@autoverify/telemetry';
-import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 
 export interface TestTracing {
   /** Every span finished so far (pending ones flushed first). */
@@ -16,7 +16,7 @@ export interface TestTracing {
  */
 export async function startTestTracing(): Promise<TestTracing> {
   const exporter = new InMemorySpanExporter();
-  const processor = new SimpleSpanProcessor(exporter);
+  const processor = new SimpleSpanProcessor({ exporter });
   await startTelemetry({ instrument: false, spanProcessors: [processor], env: {} });
   return {
     async spans() {

@@ -17,7 +17,6 @@ export const memoryEnv = { MALLOC_ARENA_MAX: '2' } as const;
  */
 export const serviceNodeArgs = [
   '--conditions=autoverify-compiled',
-  '--disable-warning=TimeoutNegativeWarning',
   '--import',
   '@autoverify/telemetry/register',
   'dist/main.js',
