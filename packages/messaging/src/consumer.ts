@@ -8,10 +8,11 @@ import {
   topics as topicRegistry,
 } from '@autoverify/contracts';
 import { backoffDelay, sleep } from '@autoverify/retry';
-import { type Meter, SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { context, type Meter, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { asReceived } from './encrypted-kafka.ts';
 import { InvalidEventError, PermanentError } from './errors.ts';
 import { deadLetterHeaders, errorText, headerNames } from './headers.ts';
+import { claimInbox } from './inbox.ts';
 import type { BatchControl, IncomingMessage, KafkaClient, Subscription } from './kafka.ts';
 import type { Logger } from './logger.ts';
 import { consumerMetrics, type DeadLetterReason, observeConsumerLag } from './metrics.ts';
@@ -85,6 +86,9 @@ interface Ready<Tx> {
   handler: Handler<Tx>;
 }
 
+/** Runs a handler in its event's span. */
+type InSpan<Tx> = <T>(step: Ready<Tx>, fn: () => Promise<T>) => Promise<T>;
+
 /** Thrown out of a message whose retries were cut short by stop(): its offset stays uncommitted. */
 class StoppedDuringRetry extends Error {}
 
@@ -144,23 +148,37 @@ export async function startConsumer<Tx>(options: ConsumerOptions<Tx>): Promise<R
   const logOf = (event: EventOf<EventDefinition>) =>
     logger.child({ eventId: event.id, eventType: event.type, correlationId: event.correlationId });
 
-  /** The inbox row and the handler's writes, in tx: false when the event was processed before. */
-  const handleOnce = async (tx: Tx, step: Ready<Tx>, attempt: number, outbox: Outbox<Tx>) => {
-    const { message, event, handler } = step;
-    const inserted = await transactions
-      .sql(tx)
-      .query(
-        'INSERT INTO inbox (consumer, event_id, event_type) VALUES ($1, $2::uuid, $3) ON CONFLICT DO NOTHING RETURNING event_id',
-        [service, event.id, event.type],
+  /**
+   * The events' inbox rows (one statement) and, for each event claimed now, its handler's writes, all in tx.
+   * Per event, whether it was processed (false: it was before). Only the handlers run in the event's span
+   * (`inSpan`): BEGIN, the claim and COMMIT belong to no one application, and with no active span the pg
+   * instrumentation (requireParentSpan) spends nothing on them.
+   */
+  const handleOnce = async (
+    tx: Tx,
+    steps: readonly Ready<Tx>[],
+    attempt: number,
+    outbox: Outbox<Tx>,
+    inSpan: InSpan<Tx>,
+  ) => {
+    const claimed = await claimInbox(
+      transactions.sql(tx),
+      service,
+      steps.map((step) => step.event),
+    );
+    for (const [i, step] of steps.entries()) {
+      if (!claimed[i]) continue;
+      const { message, event, handler } = step;
+      await inSpan(step, () =>
+        handler.handleEvent(event, tx, {
+          outbox,
+          attempt,
+          logger: logOf(event),
+          message: { topic: message.topic, partition: message.partition, offset: message.offset },
+        }),
       );
-    if (inserted.length === 0) return false;
-    await handler.handleEvent(event, tx, {
-      outbox,
-      attempt,
-      logger: logOf(event),
-      message: { topic: message.topic, partition: message.partition, offset: message.offset },
-    });
-    return true;
+    }
+    return claimed;
   };
 
   const counted = ({ message, event }: Ready<Tx>, processed: boolean) => {
@@ -169,14 +187,24 @@ export async function startConsumer<Tx>(options: ConsumerOptions<Tx>): Promise<R
     if (processed) metrics.handledAfter(event.type, (Date.now() - Date.parse(event.occurredAt)) / 1000);
   };
 
-  /** One event in its own transaction, retried with backoff, dead-lettered when retries run out. */
-  const processEvent = async (step: Ready<Tx>) => {
+  /**
+   * One event in its own transaction, retried with backoff, dead-lettered when retries run out; all of it in
+   * the event's span, so its retry and dead-letter logs carry the trace, but its transaction outside it.
+   */
+  const processEvent = (step: Ready<Tx>) => traced(step, () => retried(step));
+
+  const retried = async (step: Ready<Tx>) => {
     const { message } = step;
     const log = logOf(step.event);
+    const eventContext = context.active();
+    const inEventSpan: InSpan<Tx> = (_, fn) => context.with(eventContext, fn);
     for (let attempt = 1; ; attempt++) {
       try {
         const outbox = new Outbox(transactions);
-        counted(step, await transactions.run((tx) => handleOnce(tx, step, attempt, outbox)));
+        const [processed] = await context.with(trace.deleteSpan(eventContext), () =>
+          transactions.run((tx) => handleOnce(tx, [step], attempt, outbox, inEventSpan)),
+        );
+        counted(step, processed === true);
         return;
       } catch (error) {
         metrics.failed(message.topic);
@@ -296,23 +324,19 @@ export async function startConsumer<Tx>(options: ConsumerOptions<Tx>): Promise<R
   const processRun = async (run: Ready<Tx>[]) => {
     const [only] = run;
     if (only && run.length === 1) {
-      await traced(only, () => processEvent(only));
+      await processEvent(only);
       return;
     }
     let outcomes: boolean[];
     try {
       const outbox = new Outbox(transactions);
-      outcomes = await transactions.run(async (tx) => {
-        const done: boolean[] = [];
-        for (const step of run) done.push(await traced(step, () => handleOnce(tx, step, 1, outbox)));
-        return done;
-      });
+      outcomes = await transactions.run((tx) => handleOnce(tx, run, 1, outbox, traced));
     } catch (error) {
       logger.warn(
         { err: error, events: run.length, eventIds: run.map((step) => step.event.id) },
         `batch transaction failed, handling its events one at a time: ${errorText(error)}`,
       );
-      for (const step of run) await traced(step, () => processEvent(step));
+      for (const step of run) await processEvent(step);
       return;
     }
     run.forEach((step, i) => {

@@ -16,3 +16,24 @@ export async function processedEventIds(
   );
   return rows.map((r) => r.event_id);
 }
+
+/**
+ * Claims the events' inbox rows in one statement; for each event, whether it was claimed now, i.e. never
+ * processed before (a fetch carrying one id twice, a redelivery, claims only the first). Rows go in id order
+ * so two transactions claiming overlapping events (a rebalance) take their locks in the same order.
+ */
+export async function claimInbox(
+  sql: Sql,
+  consumer: string,
+  events: readonly { id: string; type: string }[],
+): Promise<boolean[]> {
+  const rows = await sql.query<{ event_id: string }>(
+    `INSERT INTO inbox (consumer, event_id, event_type)
+     SELECT $1, e.id, e.type FROM unnest($2::uuid[], $3::text[]) AS e(id, type) ORDER BY e.id
+     ON CONFLICT DO NOTHING RETURNING event_id::text AS event_id`,
+    [consumer, events.map((e) => e.id), events.map((e) => e.type)],
+  );
+  // PostgreSQL answers in its canonical (lower-case) form; the envelope's format check accepts either case.
+  const claimed = new Set(rows.map((r) => r.event_id));
+  return events.map((e) => claimed.delete(e.id.toLowerCase()));
+}
