@@ -26,8 +26,9 @@ export const IngestEnv = Type.Object({
   RECONCILIATION_TICK_MS: Type.Integer({
     minimum: 100,
     maximum: 60_000,
-    default: 1000,
-    description: 'How often due reconciliation polls are looked for.',
+    default: 30_000,
+    description:
+      'Longest sleep of the reconciliation scheduler: it wakes when the next poll falls due, and at least this often to see a due time changed by another replica or an operator.',
   }),
 });
 export type IngestEnv = Static<typeof IngestEnv>;

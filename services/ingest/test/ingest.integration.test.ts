@@ -5,6 +5,7 @@ import { signEntrataWebhook } from '@autoverify/sandbox';
 import { waitFor } from '@autoverify/testing';
 import { documented } from '@autoverify/verification-client/documented';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { claimDuePoll } from '../src/store/reconciliation.ts';
 import {
   ACME_RENT_CENTS,
   control,
@@ -291,6 +292,20 @@ describe('reconciliation', () => {
     expect(await h.prisma.entrataWebhook.findUnique({ where: { id: row.id } })).toMatchObject({
       syncPending: false,
     });
+  });
+
+  it('claims a due poll once and says when the next falls due (what the scheduler sleeps until)', async () => {
+    const tenantId = `clock-${randomUUID()}`;
+    const claim = () => h.prisma.$transaction((tx) => claimDuePoll(tx, tenantId, 60_000));
+    const first = await claim();
+    expect(first.claimed).toBe(true);
+    expect(first.nextDueInMs).toBeGreaterThan(59_000);
+    // The column keeps milliseconds: the stored due time may be rounded up by half of one.
+    expect(first.nextDueInMs).toBeLessThanOrEqual(60_001);
+    const second = await claim();
+    expect(second.claimed).toBe(false);
+    expect(second.nextDueInMs).toBeGreaterThan(0);
+    expect(second.nextDueInMs).toBeLessThanOrEqual(first.nextDueInMs);
   });
 
   it('finds an application whose webhook was lost, reading every page of getLeads', async () => {

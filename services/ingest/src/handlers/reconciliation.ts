@@ -11,6 +11,9 @@ import { findApplications, storedTraceContext } from '../store/applications.ts';
 import { claimDuePoll, recordPollFinished } from '../store/reconciliation.ts';
 import { enqueueSync } from './sync-application.ts';
 
+/** Shortest sleep of the scheduler between looks. */
+const MIN_WAIT_MS = 50;
+
 /** A failed application is retried by the poll, but not on every tick. */
 const FAILED_RETRY_AFTER_MS = 60 * 60 * 1000;
 
@@ -111,45 +114,62 @@ async function enqueueMissing(
 }
 
 /**
- * Each tenant's poll is due every reconciliation.intervalMinutes (fractions allowed); every
- * RECONCILIATION_TICK_MS due polls are looked for. Replicas race for a poll with a conditional UPDATE, so
- * exactly one enqueues it per interval, in the same transaction.
+ * Each tenant's poll is due every reconciliation.intervalMinutes (fractions allowed). The scheduler sleeps
+ * until the next poll falls due, at most RECONCILIATION_TICK_MS: the cap bounds how late it sees a due time
+ * moved by someone else (another replica, an operator). Replicas race for a poll with a conditional UPDATE,
+ * so exactly one enqueues it per interval, in the same transaction.
  */
 export function startReconciliationScheduler(ctx: IngestContext): { stop(): Promise<void> } {
   const logger = ctx.logger.child({ component: 'reconciliation-scheduler' });
+  const longestWaitMs = ctx.env.RECONCILIATION_TICK_MS;
+  let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let stopped = false;
 
+  /** Enqueues the due polls; answers how long to sleep before the next look. */
   const tick = async () => {
+    let waitMs = longestWaitMs;
     for (const tenant of ctx.tenants.all()) {
-      if (stopped) return;
+      if (stopped) break;
       const intervalMs = Math.round(tenant.reconciliation.intervalMinutes * 60_000);
-      await ctx.db.run(async (tx) => {
-        if (await claimDuePoll(tx, tenant.id, intervalMs))
+      const poll = await ctx.db.run(async (tx) => {
+        const due = await claimDuePoll(tx, tenant.id, intervalMs);
+        if (due.claimed)
           await ctx.jobs.send(
             reconcileTenant,
             { tenantId: tenant.id },
             { tx, key: `reconcile:${tenant.id}` },
           );
+        return due;
       });
+      waitMs = Math.min(waitMs, poll.nextDueInMs);
     }
+    return waitMs;
   };
 
-  const timer = setInterval(() => {
-    // A slow tick (database trouble) is not stacked up behind: the next one starts when it is done.
-    if (running || stopped) return;
+  const schedule = (waitMs: number) => {
+    if (stopped) return;
+    // The floor keeps a due time the UPDATE did not claim (clock rounding) from spinning the loop.
+    timer = setTimeout(look, Math.max(waitMs, MIN_WAIT_MS));
+    timer.unref();
+  };
+  const look = () => {
     running = tick()
-      .catch((error) => logger.warn({ err: error }, 'reconciliation tick failed; will try again'))
+      .catch((error) => {
+        logger.warn({ err: error }, 'reconciliation tick failed; will try again');
+        return longestWaitMs;
+      })
+      .then(schedule)
       .finally(() => {
         running = undefined;
       });
-  }, ctx.env.RECONCILIATION_TICK_MS);
-  timer.unref();
+  };
+  schedule(0);
   return {
     async stop() {
       if (stopped) return;
       stopped = true;
-      clearInterval(timer);
+      clearTimeout(timer);
       await running;
     },
   };
