@@ -5,7 +5,6 @@ import {
   OUTBOX_NOTIFY_CHANNEL,
   Outbox,
   pgTransactions,
-  type Transactions,
   wakeRelayAfterCommit,
 } from '@autoverify/messaging';
 import { createTestDatabase, waitFor } from '@autoverify/testing';
@@ -44,7 +43,10 @@ afterAll(async () => {
 const transactions = () => pgTransactions(pool);
 const submitted = () => ({ ...ApplicationSubmitted.example, applicationId: crypto.randomUUID() });
 
-async function addEvent(outcome: 'commit' | 'rollback', tx: Transactions<pg.PoolClient> = transactions()) {
+async function addEvent(
+  outcome: 'commit' | 'rollback',
+  tx: ReturnType<typeof transactions> = transactions(),
+) {
   const outbox = new Outbox(tx);
   const rolledBack = new Error('rolled back');
   await tx
