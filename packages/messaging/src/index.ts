@@ -60,6 +60,7 @@ export { publishEvent } from './publish.ts';
 export { type OutboxRelay, type OutboxRelayOptions, startOutboxRelay } from './relay.ts';
 export { defaultRetryPolicy, type RetryPolicy } from './retry-policy.ts';
 export {
+  isOwnNotify,
   type PgClientLike,
   type PgPoolLike,
   type PrismaLike,

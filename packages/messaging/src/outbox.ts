@@ -5,7 +5,8 @@ import type { Transactions } from './sql.ts';
 /**
  * Every outbox insert NOTIFYs this channel; PostgreSQL delivers it at commit (never for a rollback, once per
  * transaction however many events it added). A relay in another process (another replica, a row the
- * support console requeued) LISTENs and publishes at once instead of at its next poll.
+ * support console requeued) LISTENs and publishes at once instead of at its next poll. The payload is the
+ * transactions' `notifyOrigin` (empty without one), so a relay can tell its own process's commits apart.
  */
 export const OUTBOX_NOTIFY_CHANNEL = 'autoverify_outbox';
 
@@ -65,13 +66,14 @@ export class Outbox<Tx> {
              FROM unnest($3::uuid[], $4::text[], $5::text[]) WITH ORDINALITY AS e(event_id, key, envelope, n)
             ORDER BY e.n
            RETURNING 1)
-         SELECT pg_notify('${OUTBOX_NOTIFY_CHANNEL}', '')::text AS notified WHERE EXISTS (SELECT 1 FROM added)`,
+         SELECT pg_notify('${OUTBOX_NOTIFY_CHANNEL}', $6)::text AS notified WHERE EXISTS (SELECT 1 FROM added)`,
       [
         topicOfEvent(def.type).name,
         def.type,
         events.map((e) => e.id),
         events.map((e) => eventKeyOf(def, e.payload as Record<string, unknown>)),
         events.map((e) => JSON.stringify(e)),
+        this.#transactions.notifyOrigin ?? '',
       ],
     );
     this.#transactions.outboxAdded?.(tx);

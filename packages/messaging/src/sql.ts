@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 /**
  * Database access for the outbox, inbox and handlers, independent of Prisma so the package can be used
  * (and tested) with plain `pg` as well.
@@ -13,12 +15,22 @@ export interface Transactions<Tx> {
   sql(tx?: Tx): Sql;
   /** Told by the Outbox that tx added an event (see wakeRelayAfterCommit). */
   outboxAdded?(tx: Tx): void;
+  /**
+   * The payload of the NOTIFY an outbox insert through these transactions sends (see wakeRelayAfterCommit);
+   * unset: an empty payload.
+   */
+  readonly notifyOrigin?: string;
 }
 
 /**
- * The same transactions, except that a commit of a transaction that added outbox events wakes the relay,
+ * The same transactions, except that a transaction that added outbox events wakes the relay when it ends,
  * so the events go out at once instead of at its next poll. The consumer and service-kit's transaction
  * runner both use it: no use case wakes the relay by hand.
+ *
+ * Their outbox inserts NOTIFY with `notifyOrigin`, a token of this wrapper alone: the relay's LISTEN in the
+ * same process skips NOTIFYs carrying it (isOwnNotify), because the direct wake already covered that
+ * commit. Both used to wake it, so every commit cost a second, empty relay transaction, and a commit
+ * arriving meanwhile waited for it.
  */
 export function wakeRelayAfterCommit<Tx>(
   transactions: Transactions<Tx>,
@@ -29,19 +41,28 @@ export function wakeRelayAfterCommit<Tx>(
   return {
     async run(fn) {
       let current: Tx | undefined;
-      const result = await transactions.run((tx) => {
-        current = tx;
-        return fn(tx);
-      });
-      if (isObject(current) && added.delete(current)) relay.wake();
-      return result;
+      try {
+        return await transactions.run((tx) => {
+          current = tx;
+          return fn(tx);
+        });
+      } finally {
+        // Also when run throws: a COMMIT whose answer was lost may have committed, and this process ignores
+        // its own NOTIFY. After a rollback the relay finds nothing, which costs one empty batch.
+        if (isObject(current) && added.delete(current)) relay.wake();
+      }
     },
     sql: (tx) => transactions.sql(tx),
     outboxAdded(tx) {
       if (isObject(tx)) added.add(tx);
     },
+    notifyOrigin: randomUUID(),
   };
 }
+
+/** Whether a NOTIFY on OUTBOX_NOTIFY_CHANNEL came from these transactions' own commits (already woken for). */
+export const isOwnNotify = (transactions: Transactions<unknown>, payload: string | undefined): boolean =>
+  transactions.notifyOrigin !== undefined && payload === transactions.notifyOrigin;
 
 const isObject = (value: unknown): value is object =>
   (typeof value === 'object' || typeof value === 'function') && value !== null;

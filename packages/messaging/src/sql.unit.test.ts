@@ -1,7 +1,7 @@
 import { ReminderCancelled } from '@autoverify/contracts';
 import { describe, expect, it } from 'vitest';
 import { Outbox } from './outbox.ts';
-import { type Sql, type Transactions, wakeRelayAfterCommit } from './sql.ts';
+import { isOwnNotify, type Sql, type Transactions, wakeRelayAfterCommit } from './sql.ts';
 
 /** Records statements; a transaction is a fresh object per run, as with Prisma and pg. */
 function recordingTransactions(): Transactions<{ statements: string[] }> {
@@ -15,7 +15,7 @@ function recordingTransactions(): Transactions<{ statements: string[] }> {
 }
 
 describe('wakeRelayAfterCommit', () => {
-  it('wakes the relay once after a commit whose transaction added events, and only then', async () => {
+  it('wakes the relay once when a transaction that added events ends, and only then', async () => {
     let wakes = 0;
     const transactions = wakeRelayAfterCommit(recordingTransactions(), { wake: () => wakes++ });
     const outbox = new Outbox(transactions);
@@ -43,12 +43,58 @@ describe('wakeRelayAfterCommit', () => {
     });
     expect(wakes).toBe(1);
 
+    // A failed COMMIT may still have committed, and this process skips its own NOTIFY: woken all the same.
     await expect(
       transactions.run(async (tx) => {
         await insert(tx);
         throw new Error('rolled back');
       }),
     ).rejects.toThrow('rolled back');
-    expect(wakes).toBe(1);
+    expect(wakes).toBe(2);
+
+    await expect(
+      transactions.run(async () => {
+        throw new Error('failed without events');
+      }),
+    ).rejects.toThrow('failed without events');
+    expect(wakes).toBe(2);
+  });
+
+  it("NOTIFYs with an origin of its own, which tells the relay's LISTEN to skip what it was woken for", async () => {
+    const transactions = wakeRelayAfterCommit(recordingTransactions(), { wake: () => {} });
+    const other = wakeRelayAfterCommit(recordingTransactions(), { wake: () => {} });
+    const params: unknown[][] = [];
+    const outbox = new Outbox<{ statements: string[] }>({
+      ...transactions,
+      sql: () => ({
+        query: async <T>(_text: string, values: unknown[] = []) => {
+          params.push(values);
+          return [] as T[];
+        },
+      }),
+    });
+    const applicationId = '0b8f0f0e-5c33-5b2d-9d7a-3b7c7b2f6a10';
+    await transactions.run((tx) =>
+      outbox.add(
+        tx,
+        ReminderCancelled,
+        {
+          applicationId,
+          applicantId: '8e0f3a5e-8d0b-5f5e-a7c4-5a6d7e8f9a01',
+          kind: 'income',
+          reason: 'completed',
+          cancelled: 1,
+        },
+        { tenantId: 'acme', correlationId: applicationId },
+      ),
+    );
+    const payload = params[0]?.at(-1) as string;
+    expect(payload).toBe(transactions.notifyOrigin);
+    expect(isOwnNotify(transactions, payload)).toBe(true);
+    // Another process's (or another wrapper's) commit, a reconnect (no payload), an origin-less insert: woken.
+    expect(isOwnNotify(transactions, other.notifyOrigin)).toBe(false);
+    expect(isOwnNotify(transactions, undefined)).toBe(false);
+    expect(isOwnNotify(transactions, '')).toBe(false);
+    expect(isOwnNotify(recordingTransactions(), '')).toBe(false);
   });
 });

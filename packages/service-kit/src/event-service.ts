@@ -4,12 +4,14 @@ import type { Logger } from '@autoverify/logger';
 import {
   createKafka,
   type Handler,
+  isOwnNotify,
   type KafkaClient,
   OUTBOX_NOTIFY_CHANNEL,
   type OutboxRelay,
   observeOutbox,
   type PrismaLike,
   type PrismaTx,
+  pgTransactions,
   prismaTransactions,
   type RunningConsumer,
   startConsumer,
@@ -18,6 +20,7 @@ import {
   wakeRelayAfterCommit,
 } from '@autoverify/messaging';
 import { type ServiceMetrics, startMetrics } from '@autoverify/telemetry';
+import pg from 'pg';
 import { addLivenessCheck, addReadinessCheck, createHttpServer, type HttpServer } from './http.ts';
 import { inboxAdminRoutes } from './inbox-admin.ts';
 import { type JobQueue, startJobQueue } from './jobs.ts';
@@ -113,18 +116,31 @@ export async function startEventService<Tx extends PrismaTx>(
 
   // Event-driven, no busy polling while idle: a commit in this process wakes the relay directly (below),
   // one in another process (a replica, the support console) through NOTIFY; the slow poll only covers a
-  // NOTIFY lost while the LISTEN connection was down.
-  const relay = await startOutboxRelay({ kafka, transactions: plain, logger, pollMs: RELAY_SAFETY_POLL_MS });
+  // NOTIFY lost while the LISTEN connection was down. The relay's transactions run on plain pg over a
+  // connection of their own: a batch is five statements, which through Prisma's interactive transaction
+  // cost more than the Kafka send, and it never waits behind the consumer's and the jobs' transactions
+  // for one of Prisma's connections.
+  const relayPool = relayConnection(env.DATABASE_URL, logger);
+  onStop('relay connection', () => relayPool.end());
+  const relay = await startOutboxRelay({
+    kafka,
+    transactions: pgTransactions(relayPool),
+    logger,
+    pollMs: RELAY_SAFETY_POLL_MS,
+  });
   onStop('outbox relay', () => relay.stop());
+  // One mechanism for the consumer, jobs and routes: a commit that added events wakes the relay.
+  const transactions = wakeRelayAfterCommit(plain, relay);
   const outboxListener = await listen({
     connectionString: env.DATABASE_URL,
     channel: OUTBOX_NOTIFY_CHANNEL,
-    onNotify: () => relay.wake(),
+    // This process's own commits woke the relay already; a second wake would only cost an empty batch.
+    onNotify: (payload) => {
+      if (!isOwnNotify(transactions, payload)) relay.wake();
+    },
     logger,
   });
   onStop('outbox listener', () => outboxListener.stop());
-  // One mechanism for the consumer, jobs and routes: a commit that added events wakes the relay.
-  const transactions = wakeRelayAfterCommit(plain, relay);
 
   const meter = metrics.meter;
   const jobs = await startJobQueue({ connectionString: env.DATABASE_URL, logger, meter });
@@ -184,4 +200,21 @@ export async function startEventService<Tx extends PrismaTx>(
   const started = consumer;
   onStop('consumer', () => started.stop());
   return { ...infrastructure, app, ...(url ? { url } : {}) };
+}
+
+/**
+ * The relay's connections: it runs one batch at a time (its purge between batches), so one is enough; a
+ * second serves an explicit flush (support's requeue) that overlaps the loop's purge. Kept open while idle
+ * (no idle time-out): the safety poll would otherwise open a new connection every time.
+ */
+function relayConnection(connectionString: string, logger: Logger): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString,
+    max: 2,
+    idleTimeoutMillis: 0,
+    application_name: 'outbox relay',
+  });
+  // An idle connection's error (the server restarted) would otherwise crash the process; the pool drops it.
+  pool.on('error', (error) => logger.warn({ err: error }, 'outbox relay connection failed'));
+  return pool;
 }

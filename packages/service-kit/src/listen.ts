@@ -9,15 +9,15 @@ export interface Listener {
 const RECONNECT_MAX_MS = 30_000;
 
 /**
- * PostgreSQL LISTEN on one dedicated connection: calls onNotify for every NOTIFY on the channel, and once
- * after every (re)connect, because what was notified while the connection was down is gone (the caller's
- * slow safety poll covers the rest). A lost connection is re-opened with a capped backoff; it never throws
+ * PostgreSQL LISTEN on one dedicated connection: calls onNotify with the payload for every NOTIFY on the
+ * channel, and once without one after every (re)connect, because what was notified while the connection was
+ * down is gone (the caller's slow safety poll covers the rest). A lost connection is re-opened with a capped backoff; it never throws
  * after start.
  */
 export async function listen(options: {
   connectionString: string;
   channel: string;
-  onNotify: () => void;
+  onNotify: (payload?: string) => void;
   logger: Logger;
 }): Promise<Listener> {
   const { connectionString, channel, onNotify } = options;
@@ -36,7 +36,7 @@ export async function listen(options: {
       if (!stopped) scheduleReconnect();
     });
     next.on('notification', (message) => {
-      if (message.channel === channel) onNotify();
+      if (message.channel === channel) onNotify(message.payload);
     });
     await next.connect();
     await next.query(`LISTEN "${channel.replaceAll('"', '""')}"`);

@@ -1,6 +1,12 @@
 import { ApplicationSubmitted } from '@autoverify/contracts';
 import { createLogger } from '@autoverify/logger';
-import { messagingTablesSql, OUTBOX_NOTIFY_CHANNEL, Outbox, pgTransactions } from '@autoverify/messaging';
+import {
+  messagingTablesSql,
+  OUTBOX_NOTIFY_CHANNEL,
+  Outbox,
+  pgTransactions,
+  wakeRelayAfterCommit,
+} from '@autoverify/messaging';
 import { createTestDatabase, waitFor } from '@autoverify/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +17,7 @@ let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let pool: pg.Pool;
 let listener: Listener;
 let notified = 0;
+const payloads: (string | undefined)[] = [];
 
 beforeAll(async () => {
   db = await createTestDatabase('service_kit_listen');
@@ -19,7 +26,10 @@ beforeAll(async () => {
   listener = await listen({
     connectionString: db.url,
     channel: OUTBOX_NOTIFY_CHANNEL,
-    onNotify: () => notified++,
+    onNotify: (payload) => {
+      notified++;
+      payloads.push(payload);
+    },
     logger,
   });
 });
@@ -33,8 +43,10 @@ afterAll(async () => {
 const transactions = () => pgTransactions(pool);
 const submitted = () => ({ ...ApplicationSubmitted.example, applicationId: crypto.randomUUID() });
 
-async function addEvent(outcome: 'commit' | 'rollback') {
-  const tx = transactions();
+async function addEvent(
+  outcome: 'commit' | 'rollback',
+  tx: ReturnType<typeof transactions> = transactions(),
+) {
   const outbox = new Outbox(tx);
   const rolledBack = new Error('rolled back');
   await tx
@@ -59,6 +71,15 @@ describe('listen (outbox NOTIFY)', () => {
     // A NOTIFY after the rolled-back one would have arrived before the committed one's: none did.
     await addEvent('commit');
     await waitFor(() => notified === 3);
+  });
+
+  it("hands over the NOTIFY's payload: the origin of the transactions that committed, none on a (re)connect", async () => {
+    const woken = wakeRelayAfterCommit(transactions(), { wake: () => {} });
+    const before = payloads.length;
+    await addEvent('commit', woken);
+    await waitFor(() => payloads.length === before + 1);
+    expect(payloads.at(-1)).toBe(woken.notifyOrigin);
+    expect(payloads[0]).toBeUndefined();
   });
 
   it('reconnects after its connection is killed, and tells the caller (what was notified meanwhile is lost)', async () => {

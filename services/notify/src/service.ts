@@ -27,8 +27,9 @@ const CONSUMER_CONCURRENCY = 6;
 
 /**
  * Database connections: one per consumer transaction and per send job in flight (a job holds one connection
- * at a time), plus the relay and the HTTP routes. Derived from both, so raising either cannot leave jobs
- * waiting for a connection (the pool's default of 6 would serialise 16 send jobs).
+ * at a time), plus the HTTP routes and the retention job (the relay has connections of its own). Derived
+ * from both, so raising either cannot leave jobs waiting for a connection (the pool's default of 6 would
+ * serialise 16 send jobs).
  */
 const DATABASE_POOL = CONSUMER_CONCURRENCY + SEND_CONCURRENCY + 2;
 

@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import { ApplicationSubmitted, topics } from '@autoverify/contracts';
+import { waitFor } from '@autoverify/testing';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  isOwnNotify,
+  OUTBOX_NOTIFY_CHANNEL,
+  Outbox,
+  type OutboxRelay,
+  startOutboxRelay,
+  type Transactions,
+  wakeRelayAfterCommit,
+} from '../src/index.ts';
+import { type Harness, startHarness } from './support.ts';
+
+/**
+ * The wiring of service-kit's event service: the relay woken after this process's commits and by NOTIFY,
+ * skipping the NOTIFYs of its own commits. Before, both woke it and every commit cost a second, empty relay
+ * transaction (20 commits: 38 relay transactions).
+ */
+describe('relay wake-ups: one relay transaction per commit', () => {
+  let h: Harness;
+  let relay: OutboxRelay;
+  let listener: pg.Client;
+  let relayTransactions = 0;
+  let transactions: Transactions<pg.PoolClient>;
+
+  beforeAll(async () => {
+    h = await startHarness([topics.applications]);
+    const counted: Transactions<pg.PoolClient> = {
+      ...h.transactions,
+      run: (fn) => {
+        relayTransactions++;
+        return h.transactions.run(fn);
+      },
+    };
+    // The safety poll far away: every relay transaction below was a wake-up.
+    relay = await startOutboxRelay({
+      kafka: h.kafka,
+      transactions: counted,
+      logger: h.logger,
+      pollMs: 600_000,
+    });
+    transactions = wakeRelayAfterCommit(h.transactions, relay);
+    listener = new pg.Client({ connectionString: h.database.url });
+    await listener.connect();
+    listener.on('notification', (message) => {
+      if (!isOwnNotify(transactions, message.payload)) relay.wake();
+    });
+    await listener.query(`LISTEN ${OUTBOX_NOTIFY_CHANNEL}`);
+  });
+
+  afterAll(async () => {
+    await relay?.stop();
+    await listener?.end();
+    await h?.close();
+  });
+
+  const unpublished = async () =>
+    Number((await h.pool.query('SELECT count(*) AS n FROM outbox WHERE published_at IS NULL')).rows[0].n);
+  const addEvent = (via: Transactions<pg.PoolClient>) => {
+    const applicationId = randomUUID();
+    return via.run((tx) =>
+      new Outbox(via).add(
+        tx,
+        ApplicationSubmitted,
+        { ...ApplicationSubmitted.example, applicationId },
+        { tenantId: 'acme-homes', correlationId: applicationId },
+      ),
+    );
+  };
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
+
+  it("publishes this process's commits with one relay transaction each", async () => {
+    await settle();
+    relayTransactions = 0;
+    for (let i = 0; i < 10; i++) {
+      await addEvent(transactions);
+      await waitFor(async () => (await unpublished()) === 0, { message: `event ${i} published` });
+      await settle();
+    }
+    expect(relayTransactions).toBe(10);
+  });
+
+  it("is still woken by another process's commit (its NOTIFY)", async () => {
+    relayTransactions = 0;
+    // Another process: its own wrapper (another origin), whose direct wake reaches another relay.
+    await addEvent(wakeRelayAfterCommit(h.transactions, { wake: () => {} }));
+    await waitFor(async () => (await unpublished()) === 0, { message: 'published after the NOTIFY' });
+    await settle();
+    expect(relayTransactions).toBe(1);
+  });
+});
