@@ -43,12 +43,19 @@ export async function insertEntrataWebhook(
 export async function takeSyncPendingWebhooks(tx: Tx, limit: number) {
   // SQL: UPDATE ... FROM (SELECT ... FOR UPDATE SKIP LOCKED) RETURNING, one round trip for the claim.
   return tx.$queryRaw<{ id: string; tenantId: string; rawBody: Uint8Array; traceContext: unknown }[]>`
-    UPDATE entrata_webhooks w SET sync_pending = false
-      FROM (SELECT id FROM entrata_webhooks WHERE sync_pending ORDER BY received_at LIMIT ${limit}
-              FOR UPDATE SKIP LOCKED) pending
-     WHERE w.id = pending.id
-    RETURNING w.id::text, w.tenant_id AS "tenantId", w.raw_body AS "rawBody", w.trace_context AS "traceContext"`;
+    WITH taken AS (
+      UPDATE entrata_webhooks w SET sync_pending = false
+        FROM (SELECT id FROM entrata_webhooks WHERE sync_pending ORDER BY received_at LIMIT ${limit}
+                FOR UPDATE SKIP LOCKED) pending
+       WHERE w.id = pending.id
+      RETURNING w.id, w.tenant_id, w.raw_body, w.trace_context, w.received_at)
+    SELECT id::text, tenant_id AS "tenantId", raw_body AS "rawBody", trace_context AS "traceContext"
+      FROM taken ORDER BY received_at, id`;
 }
+
+/** Webhooks taken in this transaction that stay pending after all (a later transaction queues them). */
+export const releaseWebhooks = (tx: Tx, ids: string[]) =>
+  tx.entrataWebhook.updateMany({ where: { id: { in: ids } }, data: { syncPending: true } });
 
 /** True when new; false when the same bytes were stored before (a duplicate). */
 export async function insertPlatformWebhook(
