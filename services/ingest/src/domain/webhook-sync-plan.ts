@@ -28,8 +28,8 @@ export interface WebhookSyncPlan<W> {
  * but at most one per tenant in this transaction: pg-boss checks a group's concurrency when a worker fetches,
  * without a lock, so several jobs of one tenant committed together would be fetched by every idle worker at
  * once, past the tenant's limit (sync-robustness' fairness test). The tenant's other applications are
- * released to the next transaction, which the queuer runs at once: a backlog of many new applications of one
- * tenant still takes a transaction each, and each takes its released rows again.
+ * released to the next transaction, which the queuer runs at once (rare: the claim leaves them alone unless
+ * a sync started between its read of the flag and the lock).
  */
 export function planWebhookSyncs<W extends ApplicationRef>(
   taken: readonly W[],

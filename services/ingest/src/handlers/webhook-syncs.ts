@@ -13,7 +13,7 @@ import { lockWaitingApplications, storedTraceContext } from '../store/applicatio
 import { releaseWebhooks, takeSyncPendingWebhooks } from '../store/webhooks.ts';
 import { enqueueSync } from './sync-application.ts';
 
-/** Webhooks taken per transaction; how many sync jobs they queue is planWebhookSyncs' choice. */
+/** Webhooks looked at per transaction; which are taken and how many jobs they queue: takeSyncPendingWebhooks. */
 const BATCH = 100;
 /**
  * How often the queuer looks without being woken: it finds what a replica that died between storing a
@@ -45,10 +45,10 @@ export function startWebhookSyncQueuer(
   let again = false;
   let stopped = false;
 
-  /** True when webhooks may still be pending (a full batch, or some released for the next transaction). */
+  /** True when webhooks may still be pending (a full batch, or some left for the next transaction). */
   const queueBatch = () =>
     ctx.db.run(async (tx) => {
-      const rows = await takeSyncPendingWebhooks(tx, BATCH);
+      const { rows, more } = await takeSyncPendingWebhooks(tx, BATCH);
       const taken = rows.flatMap((row) => {
         const hint = storedHint(row.rawBody);
         if (hint) return [{ ...syncJob(row.tenantId, hint, row.id), trace: row.traceContext }];
@@ -67,7 +67,7 @@ export function startWebhookSyncQueuer(
       for (const { trace, ...job } of plan.queue.sort(byApplication)) {
         await withTraceContext(storedTraceContext(trace), () => enqueueSync(ctx, tx, job));
       }
-      return rows.length === BATCH || plan.release.length > 0;
+      return more || plan.release.length > 0;
     });
 
   const run = async () => {
