@@ -5,6 +5,7 @@ import { continueTrace } from '@autoverify/telemetry';
 import type { Tx } from '../db.ts';
 import { isSubmittedApplicationStatus, reconciliationWindow } from '../domain/reconciliation.ts';
 import { hashHasRent, resolveMonthlyRent } from '../domain/rent.ts';
+import { inCodeUnitOrder } from '../domain/webhook-sync-plan.ts';
 import { type ReconcileTenantData, reconcileTenant } from '../jobs.ts';
 import type { IngestContext } from '../service.ts';
 import { findApplications, storedTraceContext } from '../store/applications.ts';
@@ -93,6 +94,8 @@ async function enqueueMissing(
     if (row.status === 'synced') return rentNowKnown && !hashHasRent(row.contentHash);
     return row.status === 'failed' && now - row.updatedAt.getTime() > FAILED_RETRY_AFTER_MS;
   });
+  // Rows written in the order the webhook queuer locks them (inCodeUnitOrder), so the two cannot deadlock.
+  missing.sort((a, b) => inCodeUnitOrder(a.applicationId as string, b.applicationId as string));
   for (const p of missing) {
     const entrataApplicationId = p.applicationId as string;
     // A known application's sync (and what it publishes) continues the application's trace, not the poll's.

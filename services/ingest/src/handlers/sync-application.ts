@@ -14,19 +14,20 @@ import { hashWithRent, resolveMonthlyRent } from '../domain/rent.ts';
 import { type SyncApplicationData, syncApplication } from '../jobs.ts';
 import type { IngestContext } from '../service.ts';
 import {
-  databaseNow,
   lockApplication,
   markSyncPending,
   markWebhooks,
   recordSyncFailed,
   saveSnapshot,
+  startSyncRead,
 } from '../store/applications.ts';
 
 /**
- * One job per webhook (its row id), and one queued reconciliation sync per application. Keying by
- * application alone would drop a webhook arriving while that application's sync runs (the queue keeps one
- * queued-or-running job per key), and with it a contact change made at that moment. Concurrent syncs of one
- * application are made safe by the read-order check in the publishing transaction instead.
+ * One job per webhook that queued a sync (its row id; webhooks taken while it waits do not queue one), and
+ * one queued reconciliation sync per application. Keying by application alone would drop a webhook arriving
+ * while that application's sync runs (the queue keeps one queued-or-running job per key), and with it a
+ * contact change made at that moment. Concurrent syncs of one application are made safe by the read-order
+ * check in the publishing transaction instead.
  */
 export function syncJobKey(job: SyncApplicationData): string {
   const application = `${job.tenantId}:${job.entrataApplicationId}`;
@@ -67,7 +68,7 @@ export function syncApplicationJob(ctx: IngestContext) {
     job: SyncApplicationData,
     attempt: JobAttempt,
     failed: ReadFailure,
-    readStartedAt?: string,
+    readStartedAt: string,
   ) => {
     const reason = failed.detail;
     const applicationId = applicationIdFor(job.tenantId, job.entrataApplicationId);
@@ -100,10 +101,10 @@ export function syncApplicationJob(ctx: IngestContext) {
       source: job.source,
       attempt: attempt.number,
     };
-    if (!ctx.tenants.get(job.tenantId)) return fail(job, attempt, readFailures.tenantUnknown(job.tenantId));
+    const readStartedAt = await ctx.db.run((tx) => startSyncRead(tx, job));
+    if (!ctx.tenants.get(job.tenantId))
+      return fail(job, attempt, readFailures.tenantUnknown(job.tenantId), readStartedAt);
     const client = ctx.entrata.forTenant(job.tenantId);
-    // Database time, so read order is comparable across replicas; text keeps its microseconds.
-    const readStartedAt = await databaseNow(ctx.db.client);
     let read: { prospect: EntrataProspect; leaseCustomers: EntrataLeaseCustomer[] };
     try {
       // getLeads is asked by leadId, the number Entrata also shows as the application id, and the prospect is

@@ -1,18 +1,20 @@
 import { withTraceContext } from '@autoverify/telemetry';
 import { type EntrataHint, parseEntrataWebhook } from '../domain/entrata-webhook.ts';
 import { parseStrictJson } from '../domain/json-safety.ts';
+import {
+  type ApplicationRef,
+  applicationKey,
+  byApplication,
+  planWebhookSyncs,
+} from '../domain/webhook-sync-plan.ts';
 import type { SyncApplicationData } from '../jobs.ts';
 import type { IngestContext } from '../service.ts';
-import { storedTraceContext } from '../store/applications.ts';
-import { takeSyncPendingWebhooks } from '../store/webhooks.ts';
+import { lockWaitingApplications, storedTraceContext } from '../store/applications.ts';
+import { releaseWebhooks, takeSyncPendingWebhooks } from '../store/webhooks.ts';
 import { enqueueSync } from './sync-application.ts';
 
-/**
- * Webhooks queued per transaction: one. pg-boss checks a group's concurrency when a worker fetches, without a
- * lock, so jobs of one tenant committed together wake every idle worker at once and are all fetched, past
- * the tenant's limit (4 of beta's syncs running, acme's waiting: sync-robustness' fairness test).
- */
-const BATCH = 1;
+/** Webhooks looked at per transaction; which are taken and how many jobs they queue: takeSyncPendingWebhooks. */
+const BATCH = 100;
 /**
  * How often the queuer looks without being woken: it finds what a replica that died between storing a
  * webhook and queuing its sync left behind (the route wakes the queuer of its own process at once).
@@ -28,8 +30,10 @@ export interface WebhookSyncQueuer {
 /**
  * Turns stored webhooks into sync jobs, like the outbox relay turns stored events into messages. The route
  * answers 202 once the webhook row is stored (one statement, one round trip); the row carries what its sync
- * needs (`sync_pending`, the raw body, the request's trace), and here, in one transaction per batch (BATCH), each
- * gets its pending application row and its sync job and stops being pending. Locked rows are skipped, so
+ * needs (`sync_pending`, the raw body, the request's trace), and here, in one transaction per batch, they
+ * stop being pending and each application gets its pending row and a sync job, unless a sync of it is
+ * queued and has not started its read: that read answers them (lockWaitingApplications, startSyncRead), so
+ * a burst of webhooks for one application costs one Entrata read, not one each. Locked rows are skipped, so
  * replicas never queue one webhook twice; a crash before the commit leaves the rows pending for the next run.
  */
 export function startWebhookSyncQueuer(
@@ -41,28 +45,35 @@ export function startWebhookSyncQueuer(
   let again = false;
   let stopped = false;
 
+  /** True when webhooks may still be pending (a full batch, or some left for the next transaction). */
   const queueBatch = () =>
     ctx.db.run(async (tx) => {
-      const rows = await takeSyncPendingWebhooks(tx, BATCH);
-      const syncs = rows.flatMap((row) => {
+      const { rows, more } = await takeSyncPendingWebhooks(tx, BATCH);
+      const taken = rows.flatMap((row) => {
         const hint = storedHint(row.rawBody);
-        if (hint) return [{ job: syncJob(row.tenantId, hint, row.id), trace: row.traceContext }];
+        if (hint) return [{ ...syncJob(row.tenantId, hint, row.id), trace: row.traceContext }];
         // Cannot happen: the route stored it only after parsing these very bytes.
         logger.error({ webhookId: row.id }, 'stored webhook no longer parses; its sync is not queued');
         return [];
       });
-      // Applications' rows are taken in one order, so two replicas' batches cannot deadlock on them (BATCH > 1).
-      syncs.sort((a, b) => applicationKey(a.job).localeCompare(applicationKey(b.job)));
-      for (const { job, trace } of syncs) {
+      const waiting = await lockWaitingApplications(tx, distinctApplications(taken));
+      const plan = planWebhookSyncs(taken, waiting);
+      if (plan.release.length > 0)
+        await releaseWebhooks(
+          tx,
+          plan.release.map((w) => w.webhookId),
+        );
+      // Applications' rows are written in one order, so two replicas' batches cannot deadlock on them.
+      for (const { trace, ...job } of plan.queue.sort(byApplication)) {
         await withTraceContext(storedTraceContext(trace), () => enqueueSync(ctx, tx, job));
       }
-      return rows.length;
+      return more || plan.release.length > 0;
     });
 
   const run = async () => {
     do {
       again = false;
-      while (!stopped && (await queueBatch()) === BATCH);
+      while (!stopped && (await queueBatch()));
     } while (again && !stopped);
   };
 
@@ -94,7 +105,10 @@ export function startWebhookSyncQueuer(
   };
 }
 
-const applicationKey = (job: SyncApplicationData) => `${job.tenantId}\u0000${job.entrataApplicationId}`;
+function distinctApplications(refs: ApplicationRef[]): ApplicationRef[] {
+  const byKey = new Map(refs.map((r) => [applicationKey(r), r]));
+  return [...byKey.values()].sort(byApplication);
+}
 
 function storedHint(rawBody: Uint8Array): EntrataHint | undefined {
   const json = parseStrictJson(rawBody);
@@ -103,7 +117,11 @@ function storedHint(rawBody: Uint8Array): EntrataHint | undefined {
   return parsed.ok ? parsed.hint : undefined;
 }
 
-function syncJob(tenantId: string, hint: EntrataHint, webhookId: string): SyncApplicationData {
+function syncJob(
+  tenantId: string,
+  hint: EntrataHint,
+  webhookId: string,
+): SyncApplicationData & { webhookId: string } {
   return {
     webhookId,
     tenantId,

@@ -4,6 +4,7 @@
  */
 import { injectTraceContext, type TraceCarrier } from '@autoverify/telemetry';
 import type { Tx } from '../db.ts';
+import { type ApplicationRef, applicationKey } from '../domain/webhook-sync-plan.ts';
 import type { SyncApplicationData } from '../jobs.ts';
 
 type SyncIds = Pick<
@@ -43,18 +44,45 @@ export async function applicationTraceContext(
   return storedTraceContext(row?.traceContext);
 }
 
-/** Records that a sync is on its way (visible to support at once); a failed application is pending again. */
+/**
+ * Records that a sync is on its way (visible to support at once); a failed application is pending again. A
+ * webhook's sync also makes the application wait for it (webhook_sync_waiting, see lockWaitingApplications).
+ * A reconciliation sync does not: its job key absorbs a repeat while one is queued or running, and a webhook
+ * waiting for a sync that was already running would never be answered.
+ */
 export async function markSyncPending(tx: Tx, job: SyncIds, applicationId: string): Promise<void> {
+  const waiting = job.source === 'webhook';
   // SQL: a conditional ON CONFLICT ... DO UPDATE (keep the status unless it was failed).
   await tx.$executeRaw`
-    INSERT INTO applications (tenant_id, entrata_application_id, application_id, property_id, lead_id, status, last_source, trace_context)
+    INSERT INTO applications (tenant_id, entrata_application_id, application_id, property_id, lead_id, status, last_source, trace_context, webhook_sync_waiting)
     VALUES (${job.tenantId}, ${job.entrataApplicationId}, ${applicationId}::uuid, ${job.propertyId}, ${job.leadId ?? null}, 'pending', ${job.source},
-            ${activeTraceJson()}::jsonb)
+            ${activeTraceJson()}::jsonb, ${waiting})
     ON CONFLICT (tenant_id, entrata_application_id) DO UPDATE
       SET status = CASE WHEN applications.status = 'failed' THEN 'pending' ELSE applications.status END,
           lead_id = COALESCE(applications.lead_id, EXCLUDED.lead_id),
           trace_context = COALESCE(applications.trace_context, EXCLUDED.trace_context),
+          webhook_sync_waiting = applications.webhook_sync_waiting OR EXCLUDED.webhook_sync_waiting,
           updated_at = now()`;
+}
+
+/**
+ * Locks these applications' rows (those that exist) until the caller commits, and says which wait for a
+ * queued webhook sync that has not started its read. startSyncRead waits for that commit, so a sync's read
+ * starts after every webhook the caller lets wait for it was taken (markWebhooks then answers them). Locked
+ * in "C" order, the order reconciliation writes them in, so the two wait for each other, not deadlock (two
+ * of them creating the same new rows in the same instant still could: PostgreSQL aborts one, run again).
+ */
+export async function lockWaitingApplications(tx: Tx, refs: ApplicationRef[]): Promise<Set<string>> {
+  if (refs.length === 0) return new Set();
+  // SQL: FOR UPDATE, and pairs of ids as two arrays (unnest).
+  const rows = await tx.$queryRaw<(ApplicationRef & { waiting: boolean })[]>`
+    SELECT tenant_id AS "tenantId", entrata_application_id AS "entrataApplicationId", webhook_sync_waiting AS waiting
+      FROM applications
+     WHERE (tenant_id, entrata_application_id) IN
+             (SELECT * FROM unnest(${refs.map((r) => r.tenantId)}::text[], ${refs.map((r) => r.entrataApplicationId)}::text[]))
+     ORDER BY tenant_id COLLATE "C", entrata_application_id COLLATE "C"
+       FOR UPDATE`;
+  return new Set(rows.filter((row) => row.waiting).map(applicationKey));
 }
 
 /** A sync that ended failed: an application never published becomes failed; a published one keeps its status. */
@@ -75,10 +103,22 @@ export async function recordSyncFailed(
           failure_reason = EXCLUDED.failure_reason, last_source = EXCLUDED.last_source, updated_at = now()`;
 }
 
-/** The database's clock as text (keeps its microseconds): read order comparable across replicas. */
-export async function databaseNow(tx: Tx): Promise<string> {
-  // SQL: clock_timestamp() has no model API.
-  const [row] = await tx.$queryRaw<{ t: string }[]>`SELECT clock_timestamp()::text AS t`;
+/**
+ * A sync starts its Entrata read: the application no longer waits for a sync (a webhook taken from now on
+ * queues its own), and the database's clock as text (keeps its microseconds) is when the read started, in
+ * an order comparable across replicas. If a queuer holds the row (lockWaitingApplications), this waits for
+ * its commit, so the webhooks it let wait were received before the time returned here. Every attempt, first
+ * thing: a sync that ends early, fails or is retried leaves no application waiting for nothing.
+ */
+export async function startSyncRead(tx: Tx, job: ApplicationRef): Promise<string> {
+  // SQL: clock_timestamp() has no model API; the scalar sub-select makes the clock wait for the UPDATE.
+  const [row] = await tx.$queryRaw<{ t: string }[]>`
+    WITH cleared AS (
+      UPDATE applications SET webhook_sync_waiting = false
+       WHERE tenant_id = ${job.tenantId} AND entrata_application_id = ${job.entrataApplicationId}
+         AND webhook_sync_waiting
+      RETURNING clock_timestamp() AS t)
+    SELECT COALESCE((SELECT t FROM cleared), clock_timestamp())::text AS t`;
   return (row as { t: string }).t;
 }
 
@@ -141,16 +181,18 @@ export async function saveSnapshot(
 
 /**
  * The webhooks a sync answered: those received before its Entrata read started (that read saw what they
- * announced). Later ones keep their status until their own sync has run.
+ * announced), including every webhook that waited for this sync instead of queuing its own (startSyncRead
+ * took the read's start after they were taken). Later ones keep their status: a webhook taken after
+ * startSyncRead found the application no longer waiting and queued a sync of its own.
  */
 export async function markWebhooks(
   tx: Tx,
-  job: Pick<SyncIds, 'tenantId' | 'entrataApplicationId'>,
+  job: ApplicationRef,
   status: 'processed' | 'failed',
-  readStartedAt: string | undefined,
+  readStartedAt: string,
   reason?: string,
 ): Promise<void> {
-  // SQL: compares with a microsecond timestamp text (or the database's now()).
+  // SQL: compares with a microsecond timestamp text.
   // A webhook whose sync is not queued yet is left to that sync: the queuer holds its row while it takes
   // the application's row, which this transaction holds (waiting for it here would be a deadlock).
   await tx.$executeRaw`
@@ -158,7 +200,7 @@ export async function markWebhooks(
        SET status = ${status}, failure_reason = ${reason ?? null}, processed_at = now()
      WHERE tenant_id = ${job.tenantId} AND entrata_application_id = ${job.entrataApplicationId}
        AND status IN ('accepted', 'failed') AND NOT sync_pending
-       AND received_at <= COALESCE(${readStartedAt ?? null}::timestamptz, now())`;
+       AND received_at <= ${readStartedAt}::timestamptz`;
 }
 
 /** What the reconciliation poll needs to know about applications it found. */

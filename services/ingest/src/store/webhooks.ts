@@ -37,18 +37,47 @@ export async function insertEntrataWebhook(
 }
 
 /**
- * Takes up to `limit` accepted webhooks whose sync is not queued yet, oldest first: no longer pending once the
- * caller's transaction commits (a rollback leaves them pending). Rows another replica holds are skipped.
+ * Takes, of the `limit` oldest accepted webhooks whose sync is not queued yet, those the queuer can deal with
+ * now: every webhook of an application waiting for its queued sync, and per tenant those of the oldest other
+ * application (planWebhookSyncs queues one sync per tenant per transaction). The others stay pending, unwritten
+ * (taking and releasing them again in every transaction would rewrite a backlog's rows once per application).
+ * The flag is read here without a lock: the caller checks it again under one (lockWaitingApplications). No
+ * longer pending once the caller's transaction commits (a rollback leaves them pending); rows another replica
+ * holds are skipped. `more`: pending webhooks were left, or the limit was reached.
  */
 export async function takeSyncPendingWebhooks(tx: Tx, limit: number) {
-  // SQL: UPDATE ... FROM (SELECT ... FOR UPDATE SKIP LOCKED) RETURNING, one round trip for the claim.
-  return tx.$queryRaw<{ id: string; tenantId: string; rawBody: Uint8Array; traceContext: unknown }[]>`
-    UPDATE entrata_webhooks w SET sync_pending = false
-      FROM (SELECT id FROM entrata_webhooks WHERE sync_pending ORDER BY received_at LIMIT ${limit}
-              FOR UPDATE SKIP LOCKED) pending
-     WHERE w.id = pending.id
-    RETURNING w.id::text, w.tenant_id AS "tenantId", w.raw_body AS "rawBody", w.trace_context AS "traceContext"`;
+  // SQL: FOR UPDATE OF ... SKIP LOCKED, a window function and UPDATE ... FROM ... RETURNING, in one round trip.
+  const rows = await tx.$queryRaw<
+    { id: string; tenantId: string; rawBody: Uint8Array; traceContext: unknown; considered: number }[]
+  >`
+    WITH pending AS (
+      SELECT w.id, w.tenant_id, w.entrata_application_id, w.received_at,
+             COALESCE(a.webhook_sync_waiting, false) AS waiting
+        FROM entrata_webhooks w
+        LEFT JOIN applications a
+          ON a.tenant_id = w.tenant_id AND a.entrata_application_id = w.entrata_application_id
+       WHERE w.sync_pending
+       ORDER BY w.received_at LIMIT ${limit}
+         FOR UPDATE OF w SKIP LOCKED),
+    chosen AS (
+      SELECT id, waiting OR entrata_application_id IS NOT DISTINCT FROM
+               first_value(entrata_application_id) OVER (PARTITION BY tenant_id ORDER BY waiting, received_at) AS take
+        FROM pending),
+    taken AS (
+      UPDATE entrata_webhooks w SET sync_pending = false
+        FROM chosen c
+       WHERE w.id = c.id AND c.take
+      RETURNING w.id, w.tenant_id, w.raw_body, w.trace_context, w.received_at)
+    SELECT id::text, tenant_id AS "tenantId", raw_body AS "rawBody", trace_context AS "traceContext",
+           (SELECT count(*) FROM pending)::int AS considered
+      FROM taken ORDER BY received_at, id`;
+  const considered = rows[0]?.considered ?? 0;
+  return { rows, more: considered === limit || considered > rows.length };
 }
+
+/** Webhooks taken in this transaction that stay pending after all (a later transaction queues them). */
+export const releaseWebhooks = (tx: Tx, ids: string[]) =>
+  tx.entrataWebhook.updateMany({ where: { id: { in: ids } }, data: { syncPending: true } });
 
 /** True when new; false when the same bytes were stored before (a duplicate). */
 export async function insertPlatformWebhook(
