@@ -3,9 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { Outbox } from './outbox.ts';
 import { isOwnNotify, type Sql, type Transactions, wakeRelayAfterCommit } from './sql.ts';
 
+type RecordingTx = { statements: string[] };
+
 /** Records statements; a transaction is a fresh object per run, as with Prisma and pg. */
-function recordingTransactions(): Transactions<{ statements: string[] }> {
-  const sqlOf = (tx?: { statements: string[] }): Sql => ({
+function recordingTransactions(): Transactions<RecordingTx> {
+  const sqlOf = (tx?: RecordingTx): Sql => ({
     query: async <T>(text: string) => {
       tx?.statements.push(text);
       return [] as T[];
@@ -14,25 +16,28 @@ function recordingTransactions(): Transactions<{ statements: string[] }> {
   return { run: (fn) => fn({ statements: [] }), sql: sqlOf };
 }
 
+const addReminderCancelled = (outbox: Outbox<RecordingTx>, tx: RecordingTx) => {
+  const applicationId = '0b8f0f0e-5c33-5b2d-9d7a-3b7c7b2f6a10';
+  return outbox.add(
+    tx,
+    ReminderCancelled,
+    {
+      applicationId,
+      applicantId: '8e0f3a5e-8d0b-5f5e-a7c4-5a6d7e8f9a01',
+      kind: 'income',
+      reason: 'completed',
+      cancelled: 1,
+    },
+    { tenantId: 'acme', correlationId: applicationId },
+  );
+};
+
 describe('wakeRelayAfterCommit', () => {
   it('wakes the relay once when a transaction that added events ends, and only then', async () => {
     let wakes = 0;
     const transactions = wakeRelayAfterCommit(recordingTransactions(), { wake: () => wakes++ });
     const outbox = new Outbox(transactions);
-    const applicationId = '0b8f0f0e-5c33-5b2d-9d7a-3b7c7b2f6a10';
-    const insert = (tx: { statements: string[] }) =>
-      outbox.add(
-        tx,
-        ReminderCancelled,
-        {
-          applicationId,
-          applicantId: '8e0f3a5e-8d0b-5f5e-a7c4-5a6d7e8f9a01',
-          kind: 'income',
-          reason: 'completed',
-          cancelled: 1,
-        },
-        { tenantId: 'acme', correlationId: applicationId },
-      );
+    const insert = (tx: RecordingTx) => addReminderCancelled(outbox, tx);
 
     await transactions.run(async () => 'no events');
     expect(wakes).toBe(0);
@@ -64,7 +69,7 @@ describe('wakeRelayAfterCommit', () => {
     const transactions = wakeRelayAfterCommit(recordingTransactions(), { wake: () => {} });
     const other = wakeRelayAfterCommit(recordingTransactions(), { wake: () => {} });
     const params: unknown[][] = [];
-    const outbox = new Outbox<{ statements: string[] }>({
+    const outbox = new Outbox<RecordingTx>({
       ...transactions,
       sql: () => ({
         query: async <T>(_text: string, values: unknown[] = []) => {
@@ -73,21 +78,7 @@ describe('wakeRelayAfterCommit', () => {
         },
       }),
     });
-    const applicationId = '0b8f0f0e-5c33-5b2d-9d7a-3b7c7b2f6a10';
-    await transactions.run((tx) =>
-      outbox.add(
-        tx,
-        ReminderCancelled,
-        {
-          applicationId,
-          applicantId: '8e0f3a5e-8d0b-5f5e-a7c4-5a6d7e8f9a01',
-          kind: 'income',
-          reason: 'completed',
-          cancelled: 1,
-        },
-        { tenantId: 'acme', correlationId: applicationId },
-      ),
-    );
+    await transactions.run((tx) => addReminderCancelled(outbox, tx));
     const payload = params[0]?.at(-1) as string;
     expect(payload).toBe(transactions.notifyOrigin);
     expect(isOwnNotify(transactions, payload)).toBe(true);
