@@ -7,6 +7,10 @@ export interface ManagedProcess {
   /** Resolves once the process has exited. */
   stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<void>;
   exited(): boolean;
+  /** How it ended ("code 1", "SIGKILL"), once it has. */
+  exitStatus(): string | undefined;
+  /** Its last lines of output (stdout and stderr), for an error that says why it died. */
+  recentOutput(): string[];
 }
 
 export interface SpawnOptions {
@@ -20,6 +24,7 @@ export interface SpawnOptions {
 }
 
 const colours = [36, 33, 35, 32, 34, 31, 96, 93];
+const RECENT_LINES = 15;
 let nextColour = 0;
 
 export function spawnManaged(options: SpawnOptions): ManagedProcess {
@@ -28,20 +33,26 @@ export function spawnManaged(options: SpawnOptions): ManagedProcess {
     ? `\u001b[${colour}m${options.name.padEnd(12)}\u001b[0m`
     : options.name.padEnd(12);
   const output = options.output;
+  const recent: string[] = [];
   // A log file gets the plain name (no colours), so its lines still say which process wrote them.
-  const write = output
+  const print = output
     ? (line: string) => output(`${options.name.padEnd(12)} ${line}`)
     : (line: string) => process.stdout.write(`${prefix} ${line}\n`);
+  const write = (line: string) => {
+    recent.push(line);
+    if (recent.length > RECENT_LINES) recent.shift();
+    print(line);
+  };
   const child: ChildProcess = spawn(options.command, options.args, {
     cwd: options.cwd,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let exitedFlag = false;
+  let exitStatus: string | undefined;
   const exit = new Promise<void>((resolve) =>
     child.once('exit', (code, signal) => {
-      exitedFlag = true;
-      write(`exited (${signal ?? `code ${code}`})`);
+      exitStatus = signal ?? `code ${code}`;
+      write(`exited (${exitStatus})`);
       resolve();
     }),
   );
@@ -50,9 +61,11 @@ export function spawnManaged(options: SpawnOptions): ManagedProcess {
   return {
     name: options.name,
     pid: child.pid,
-    exited: () => exitedFlag,
+    exited: () => exitStatus !== undefined,
+    exitStatus: () => exitStatus,
+    recentOutput: () => [...recent],
     async stop(signal = 'SIGTERM', timeoutMs = 15_000) {
-      if (exitedFlag) return;
+      if (exitStatus !== undefined) return;
       child.kill(signal);
       const timedOut = await Promise.race([exit.then(() => false), sleep(timeoutMs).then(() => true)]);
       if (timedOut) {
@@ -79,6 +92,34 @@ function pipeLines(stream: NodeJS.ReadableStream | null, write: (line: string) =
   stream.on('end', () => buffer && write(buffer));
 }
 
+class ExitedBeforeReady extends Error {}
+
+/**
+ * Spawns a process and waits until readyUrl answers. One that exits first is started again after a pause
+ * (1 s, then 2 s), as Kubernetes restarts a pod whose container exited: a service may exit at start-up on a
+ * passing condition (PostgreSQL out of connections while another stack on the machine peaks). Each restart is
+ * logged with the reason; the last failure carries the process's last lines of output.
+ */
+export async function startUntilReady(
+  spawn: () => ManagedProcess,
+  readyUrl: string,
+  { attempts = 3, log }: { attempts?: number; log: (message: string) => void },
+): Promise<ManagedProcess> {
+  for (let attempt = 1; ; attempt++) {
+    const child = spawn();
+    try {
+      await waitForHttp(readyUrl, { isAlive: () => !child.exited() });
+      return child;
+    } catch (error) {
+      if (!(error instanceof ExitedBeforeReady)) throw error;
+      const why = `${child.name} exited during start-up (${child.exitStatus()}); its last output:\n${child.recentOutput().join('\n')}`;
+      if (attempt >= attempts) throw new Error(`${why}\n(started ${attempts} times)`);
+      log(`${why}\nstarting ${child.name} again in ${attempt} s`);
+      await sleep(attempt * 1000);
+    }
+  }
+}
+
 /**
  * Polls a URL until it answers 2xx. The default wait is long on purpose: a process that dies fails at once
  * (isAlive), so the limit only matters for one that is slow, and on a loaded 2-core machine five services
@@ -94,7 +135,7 @@ export async function waitForHttp(
   const deadline = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < deadline) {
-    if (!isAlive()) throw new Error(`${url}: the process exited before it became healthy`);
+    if (!isAlive()) throw new ExitedBeforeReady(`${url}: the process exited before it became healthy`);
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
       if (response.ok) return;

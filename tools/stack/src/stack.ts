@@ -12,7 +12,7 @@ import {
 } from './infrastructure.ts';
 import { databaseUrl, removeNamespace, type StackDatabase, stackDatabases } from './namespace.ts';
 import { devKeyringFile, repoRoot, serviceDir, stateDir, supportDir } from './paths.ts';
-import { type ManagedProcess, spawnManaged, waitForHttp } from './processes.ts';
+import { type ManagedProcess, spawnManaged, startUntilReady } from './processes.ts';
 import { runtimeEnv, serviceNodeArgs } from './runtime-env.ts';
 import { sandboxSecrets } from './secrets.ts';
 import { seedSandbox } from './seed-sandbox.ts';
@@ -118,25 +118,30 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const processes = new Map<string, ManagedProcess>();
 
   log(`starting the sandbox at ${urls.sandbox}`);
-  const sandbox = spawnManaged({
-    name: 'sandbox',
-    command: process.execPath,
-    args: ['src/main.ts'],
-    cwd: join(repoRoot, 'sandbox'),
-    env: {
-      ...secrets,
-      HOST: '127.0.0.1',
-      PORT: String(sandboxPort),
-      SMTP_PORT: String(urls.smtpPort),
-      INGEST_URL: urls.ingest,
-      NOTIFY_URL: urls.notify,
-      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-    },
-    ...(output ? { output } : {}),
-  });
-  processes.set('sandbox', sandbox);
+  const spawnSandbox = () => {
+    const child = spawnManaged({
+      name: 'sandbox',
+      command: process.execPath,
+      args: ['src/main.ts'],
+      cwd: join(repoRoot, 'sandbox'),
+      env: {
+        ...secrets,
+        HOST: '127.0.0.1',
+        PORT: String(sandboxPort),
+        SMTP_PORT: String(urls.smtpPort),
+        INGEST_URL: urls.ingest,
+        NOTIFY_URL: urls.notify,
+        LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+      },
+      ...(output ? { output } : {}),
+    });
+    processes.set('sandbox', child);
+    return child;
+  };
+  const stopSandbox = async () => processes.get('sandbox')?.stop();
   try {
-    await waitForHttp(`${urls.sandbox}/sandbox/entrata/orgs`, { isAlive: () => !sandbox.exited() });
+    // It holds no database connections: an exit at start-up is a fault of its own, not retried.
+    await startUntilReady(spawnSandbox, `${urls.sandbox}/sandbox/entrata/orgs`, { attempts: 1, log });
     await seedSandbox(
       urls.sandbox,
       JSON.parse(readFileSync(tenantsFile, 'utf8')) as TenantsFile,
@@ -144,7 +149,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       urls.ingest,
     );
   } catch (error) {
-    await sandbox.stop();
+    await stopSandbox();
     await releaseInfrastructure();
     throw error;
   }
@@ -172,16 +177,19 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   });
 
   const start = async (service: ServiceName) => {
-    const child = spawnManaged({
-      name: service,
-      command: process.execPath,
-      args: serviceNodeArgs,
-      cwd: serviceDir(service),
-      env: serviceEnv(service),
-      ...(output ? { output } : {}),
-    });
-    processes.set(service, child);
-    await waitForHttp(`${urls[service]}/health/ready`, { isAlive: () => !child.exited() });
+    const spawn = () => {
+      const child = spawnManaged({
+        name: service,
+        command: process.execPath,
+        args: serviceNodeArgs,
+        cwd: serviceDir(service),
+        env: serviceEnv(service),
+        ...(output ? { output } : {}),
+      });
+      processes.set(service, child);
+      return child;
+    };
+    await startUntilReady(spawn, `${urls[service]}/health/ready`, { log });
   };
 
   log('starting ingest, invite, reminder, notify and report-sync');
@@ -195,16 +203,19 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   }
 
   const startSupportConsole = async () => {
-    const child = spawnManaged({
-      name: 'support',
-      command: process.execPath,
-      args: serviceNodeArgs,
-      cwd: supportDir,
-      env: supportEnv(),
-      ...(output ? { output } : {}),
-    });
-    processes.set('support', child);
-    await waitForHttp(`${urls.support}/health/ready`, { isAlive: () => !child.exited() });
+    const spawn = () => {
+      const child = spawnManaged({
+        name: 'support',
+        command: process.execPath,
+        args: serviceNodeArgs,
+        cwd: supportDir,
+        env: supportEnv(),
+        ...(output ? { output } : {}),
+      });
+      processes.set('support', child);
+      return child;
+    };
+    await startUntilReady(spawn, `${urls.support}/health/ready`, { log });
   };
   const supportEnv = (): Record<string, string> => ({
     ...runtimeEnv(),
@@ -266,7 +277,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     async stop(stopOptions = {}) {
       // Services first (they flush their outboxes), then the sandbox they talk to, then Kafka if ours.
       await Promise.all([...serviceNames, 'support'].map((s) => processes.get(s)?.stop()));
-      await sandbox.stop();
+      await stopSandbox();
       if (stopOptions.removeData) {
         await removeNamespace(namespace, { brokers: kafka.brokers, adminUrl: adminUrl.toString() });
       }
