@@ -18,7 +18,6 @@ import type { Logger } from './logger.ts';
 import { consumerMetrics, type DeadLetterReason, observeConsumerLag } from './metrics.ts';
 import { Outbox } from './outbox.ts';
 import { defaultRetryPolicy, type RetryPolicy, validateRetryPolicy } from './retry-policy.ts';
-import { RunLength } from './run-length.ts';
 import { type Transactions, wakeRelayAfterCommit } from './sql.ts';
 import { contextFrom, tracer } from './tracing.ts';
 
@@ -80,12 +79,6 @@ export interface RunningConsumer {
  */
 const MAX_EVENTS_PER_TRANSACTION = 20;
 
-/**
- * Handling time a transaction's run is sized to (RunLength): about what one commit may hold back the
- * effects of the run's first event.
- */
-const TRANSACTION_BUDGET_MS = 50;
-
 /** An event this consumer has a handler for, with the message it came in. */
 interface Ready<Tx> {
   message: IncomingMessage;
@@ -109,7 +102,6 @@ export async function startConsumer<Tx>(options: ConsumerOptions<Tx>): Promise<R
   const handlers = indexHandlers(options.handlers, options.topics);
   const dlqTopic = kafka.topicName(deadLetterTopic(service));
   const stopSignal = new AbortController();
-  const runLength = new RunLength(TRANSACTION_BUDGET_MS, MAX_EVENTS_PER_TRANSACTION);
   const topicNames = options.topics.map((id) => kafka.topicName(topicRegistry[id]));
   const metrics = consumerMetrics(options.meter, service, topicNames);
   const stopObservingLag = options.meter
@@ -209,11 +201,9 @@ export async function startConsumer<Tx>(options: ConsumerOptions<Tx>): Promise<R
     for (let attempt = 1; ; attempt++) {
       try {
         const outbox = new Outbox(transactions);
-        const started = performance.now();
         const [processed] = await context.with(trace.deleteSpan(eventContext), () =>
           transactions.run((tx) => handleOnce(tx, [step], attempt, outbox, inEventSpan)),
         );
-        runLength.observe(1, performance.now() - started);
         counted(step, processed === true);
         return;
       } catch (error) {
@@ -327,8 +317,7 @@ export async function startConsumer<Tx>(options: ConsumerOptions<Tx>): Promise<R
   /**
    * Consecutive events of one partition in ONE transaction: one commit (one WAL flush) instead of one per
    * event, so an application's burst of events (one key, one partition) is not handled strictly one commit
-   * after another; as many as fit the transaction budget (runLength), so the first event's effects are not
-   * held back long. Each event keeps its inbox row, so a redelivered one is still skipped. If the transaction
+   * after another. Each event keeps its inbox row, so a redelivered one is still skipped. If the transaction
    * fails, nothing of it stays and its events are handled again one at a time, each with its own retries
    * and dead letter: one bad event never takes the others down with it.
    */
@@ -341,9 +330,7 @@ export async function startConsumer<Tx>(options: ConsumerOptions<Tx>): Promise<R
     let outcomes: boolean[];
     try {
       const outbox = new Outbox(transactions);
-      const started = performance.now();
       outcomes = await transactions.run((tx) => handleOnce(tx, run, 1, outbox, traced));
-      runLength.observe(run.length, performance.now() - started);
     } catch (error) {
       logger.warn(
         { err: error, events: run.length, eventIds: run.map((step) => step.event.id) },
@@ -359,17 +346,12 @@ export async function startConsumer<Tx>(options: ConsumerOptions<Tx>): Promise<R
 
   const onBatch = async (messages: IncomingMessage[], control: BatchControl) => {
     let run: Ready<Tx>[] = [];
-    // Only the fetch's first run is cut to the budget: its events are the ones whose effects a long
-    // transaction would hold back. The rest are handled the most at a time, so a backlog (or a loaded machine,
-    // where every event takes longer) still costs few commits: at most one more per fetch.
-    let limit = runLength.next();
     // Offsets are resolved in order and only once what precedes them committed: a crash redelivers the rest.
     const flush = async () => {
       if (run.length === 0) return;
       const last = run[run.length - 1] as Ready<Tx>;
       await processRun(run);
       run = [];
-      limit = MAX_EVENTS_PER_TRANSACTION;
       control.resolve(last.message.offset);
       await last.message.heartbeat().catch(() => {});
     };
@@ -383,7 +365,7 @@ export async function startConsumer<Tx>(options: ConsumerOptions<Tx>): Promise<R
         continue;
       }
       run.push(step);
-      if (run.length >= limit) await flush();
+      if (run.length >= MAX_EVENTS_PER_TRANSACTION) await flush();
     }
     await flush();
   };

@@ -60,7 +60,6 @@ describe('consumer: inbox, retries, dead letters', () => {
           calls.set(e.id, (calls.get(e.id) ?? 0) + 1);
           const behaviour = e.payload.entrataApplicationId;
           if (behaviour === 'slow') await new Promise((resolve) => setTimeout(resolve, 500));
-          if (behaviour === 'pace') await new Promise((resolve) => setTimeout(resolve, 100));
           // Written before failing: a failed attempt must leave nothing behind.
           await tx.query('INSERT INTO effects (event_id, attempt) VALUES ($1, $2)', [e.id, ctx.attempt]);
           const failFirst = /^fail-(\d+)$/.exec(behaviour);
@@ -294,31 +293,6 @@ describe('consumer: inbox, retries, dead letters', () => {
     expect(await effects(elsewhere.id)).toEqual([]);
     // Not even an inbox row: a later replay aimed at this consumer must still act.
     expect((await h.pool.query('SELECT 1 FROM inbox WHERE event_id = $1', [elsewhere.id])).rowCount).toBe(0);
-  });
-
-  it("slow handlers: a fetch's first event commits alone, the rest together, each once", async () => {
-    // The first run is sized from the time events take (run-length.ts): 100 ms each is past the budget.
-    const applicationId = randomUUID();
-    const warmUp = [1, 2, 3].map(() => event('pace', applicationId));
-    await publishTogether(warmUp);
-    await waitFor(async () => (await effects((warmUp[2] as ReturnType<typeof event>).id)).length === 1, {
-      message: 'the warm-up effects',
-    });
-    const [first, ...rest] = [1, 2, 3, 4].map(() => event('pace', applicationId)) as [
-      ReturnType<typeof event>,
-      ...ReturnType<typeof event>[],
-    ];
-    await publishTogether([first, ...rest]);
-    await waitFor(async () => (await effects((rest[2] as ReturnType<typeof event>).id)).length === 1, {
-      message: 'the last effect',
-    });
-    for (const e of [...warmUp, first, ...rest]) expect(await effects(e.id)).toEqual([1]);
-    const [alone] = await inboxTransactions([first]);
-    const together = await inboxTransactions(rest);
-    // Fetched together (one produce request): usually one transaction for the three.
-    expect(together.length).toBeLessThan(rest.length);
-    expect(together).not.toContain(alone);
-    await waitFor(async () => (await lag()) === 0, { message: 'all offsets committed' });
   });
 
   it('stop() lets the in-flight message finish and commits its offset', async () => {
