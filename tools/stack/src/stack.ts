@@ -12,7 +12,7 @@ import {
 } from './infrastructure.ts';
 import { databaseUrl, removeNamespace, type StackDatabase, stackDatabases } from './namespace.ts';
 import { devKeyringFile, repoRoot, serviceDir, stateDir, supportDir } from './paths.ts';
-import { type ManagedProcess, spawnManaged, startUntilReady } from './processes.ts';
+import { type ManagedProcess, type SpawnOptions, spawnManaged, startUntilReady } from './processes.ts';
 import { runtimeEnv, serviceNodeArgs } from './runtime-env.ts';
 import { sandboxSecrets } from './secrets.ts';
 import { seedSandbox } from './seed-sandbox.ts';
@@ -118,26 +118,25 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const processes = new Map<string, ManagedProcess>();
 
   log(`starting the sandbox at ${urls.sandbox}`);
-  const spawnSandbox = () => {
-    const child = spawnManaged({
-      name: 'sandbox',
-      command: process.execPath,
-      args: ['src/main.ts'],
-      cwd: join(repoRoot, 'sandbox'),
-      env: {
-        ...secrets,
-        HOST: '127.0.0.1',
-        PORT: String(sandboxPort),
-        SMTP_PORT: String(urls.smtpPort),
-        INGEST_URL: urls.ingest,
-        NOTIFY_URL: urls.notify,
-        LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-      },
-      ...(output ? { output } : {}),
-    });
-    processes.set('sandbox', child);
+  /** Spawns one named Node process (again, on a restart), keeping its handle for kill, pid and stop. */
+  const spawner = (name: string, spawn: Pick<SpawnOptions, 'args' | 'cwd' | 'env'>) => (): ManagedProcess => {
+    const child = spawnManaged({ name, command: process.execPath, ...spawn, ...(output ? { output } : {}) });
+    processes.set(name, child);
     return child;
   };
+  const spawnSandbox = spawner('sandbox', {
+    args: ['src/main.ts'],
+    cwd: join(repoRoot, 'sandbox'),
+    env: {
+      ...secrets,
+      HOST: '127.0.0.1',
+      PORT: String(sandboxPort),
+      SMTP_PORT: String(urls.smtpPort),
+      INGEST_URL: urls.ingest,
+      NOTIFY_URL: urls.notify,
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    },
+  });
   const stopSandbox = async () => processes.get('sandbox')?.stop();
   try {
     // It holds no database connections: an exit at start-up is a fault of its own, not retried.
@@ -177,18 +176,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   });
 
   const start = async (service: ServiceName) => {
-    const spawn = () => {
-      const child = spawnManaged({
-        name: service,
-        command: process.execPath,
-        args: serviceNodeArgs,
-        cwd: serviceDir(service),
-        env: serviceEnv(service),
-        ...(output ? { output } : {}),
-      });
-      processes.set(service, child);
-      return child;
-    };
+    const spawn = spawner(service, {
+      args: serviceNodeArgs,
+      cwd: serviceDir(service),
+      env: serviceEnv(service),
+    });
     await startUntilReady(spawn, `${urls[service]}/health/ready`, { log });
   };
 
@@ -203,18 +195,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   }
 
   const startSupportConsole = async () => {
-    const spawn = () => {
-      const child = spawnManaged({
-        name: 'support',
-        command: process.execPath,
-        args: serviceNodeArgs,
-        cwd: supportDir,
-        env: supportEnv(),
-        ...(output ? { output } : {}),
-      });
-      processes.set('support', child);
-      return child;
-    };
+    const spawn = spawner('support', { args: serviceNodeArgs, cwd: supportDir, env: supportEnv() });
     await startUntilReady(spawn, `${urls.support}/health/ready`, { log });
   };
   const supportEnv = (): Record<string, string> => ({
