@@ -27,7 +27,6 @@ import {
 } from '@autoverify/messaging';
 import { type Sandbox, type SandboxOptions, startSandbox } from '@autoverify/sandbox';
 import {
-  dropWhenIdle,
   messageJson,
   migrateTestDatabase,
   type TestDatabase,
@@ -153,7 +152,7 @@ export async function startHarness<T>(options: ServiceUnderTestOptions<T>): Prom
       migrateTestDatabase(serviceDir),
       testKafka({ prefix: name }),
     ]);
-    if (migrated.status === 'fulfilled') onStop('test database', () => dropWhenIdle(migrated.value));
+    if (migrated.status === 'fulfilled') onStop('test database', () => migrated.value.drop());
     if (namespaced.status === 'fulfilled') onStop('kafka namespace', () => namespaced.value.cleanup());
     if (migrated.status === 'rejected') throw migrated.reason;
     if (namespaced.status === 'rejected') throw namespaced.reason;

@@ -9,7 +9,10 @@ export const DEFAULT_DATABASE_ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/
 export interface TestDatabase {
   url: string;
   name: string;
-  /** Drops the database (ending open connections); call it in afterAll. Safe to call twice. */
+  /**
+   * Drops the database once nobody is connected to it any more (or after 5 s, ending what is left); call it
+   * in afterAll. Safe to call twice.
+   */
   drop(): Promise<void>;
 }
 
@@ -21,8 +24,8 @@ export function databaseAdminUrl(env: Record<string, string | undefined> = proce
 
 /** Creates an empty database `<prefix>_<time>_<random>` so concurrent test runs never share one. */
 export async function createTestDatabase(prefix: string): Promise<TestDatabase> {
-  const { url, name, drop } = await createUniqueDatabase(databaseAdminUrl(), `test_${prefix}`);
-  return { url, name, drop };
+  const created = await createUniqueDatabase(databaseAdminUrl(), `test_${prefix}`);
+  return { url: created.url, name: created.name, drop: () => dropWhenIdle(created) };
 }
 
 /**
@@ -48,16 +51,13 @@ export async function migrateTestDatabase(serviceDir: string): Promise<TestDatab
 }
 
 /**
- * Drops the database once nobody is connected to it any more (or after `timeoutMs`, by force).
- * A pool's end() (pg, Prisma's adapter) resolves before its sockets are closed; dropping with FORCE at
- * that moment terminates those sessions and their clients emit unhandled errors (57P01). Waiting for
- * the server to see them gone avoids that without reaching into pools the test does not own.
+ * A pool's end() (pg, Prisma's adapter, pg-boss) resolves before its sockets are closed; dropping with FORCE
+ * at that moment terminates those sessions and their clients emit unhandled errors (57P01), which fail the
+ * test file they happen in. Waiting for the server to see them gone avoids that without reaching into pools
+ * the test does not own.
  */
-export async function dropWhenIdle(
-  database: TestDatabase,
-  options: { timeoutMs?: number } = {},
-): Promise<void> {
-  const deadline = Date.now() + (options.timeoutMs ?? 5_000);
+async function dropWhenIdle(database: { name: string; drop(): Promise<void> }): Promise<void> {
+  const deadline = Date.now() + 5_000;
   const admin = new pg.Client({ connectionString: databaseAdminUrl() });
   await admin.connect();
   try {

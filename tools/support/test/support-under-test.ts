@@ -19,7 +19,7 @@ import {
 } from '@autoverify/messaging';
 import type { RunningService } from '@autoverify/service-kit';
 import { type ServiceUnderTest, startServiceUnderTest } from '@autoverify/service-testing';
-import { createTestDatabase, dropWhenIdle } from '@autoverify/testing';
+import { createTestDatabase } from '@autoverify/testing';
 import pg from 'pg';
 import type { Tx } from '../src/db.ts';
 import { sha256Hex } from '../src/domain/tokens.ts';
@@ -128,7 +128,7 @@ export async function startSupportUnderTest(
   });
 
   const downstreamDb = await createTestDatabase('support_downstream');
-  h.onStop('downstream database', () => dropWhenIdle(downstreamDb));
+  h.onStop('downstream database', () => downstreamDb.drop());
   const pool = new pg.Pool({ connectionString: downstreamDb.url, max: 4 });
   h.onStop('downstream pool', () => pool.end());
   await pool.query(`${messagingTablesSql} CREATE TABLE effects (event_id uuid NOT NULL);`);
