@@ -85,13 +85,20 @@ export interface StartJobQueueOptions {
   logger: Logger;
   /** PostgreSQL schema of pg-boss's tables (default `pgboss`). */
   schema?: string;
-  /** Pool size (default 5). */
+  /** Pool size (default JOB_POOL_MAX). */
   max?: number;
   /** Counts job runs by queue and outcome (autoverify.jobs.runs). */
   meter?: Meter;
 }
 
 const TRACE_KEY = '_trace';
+
+/**
+ * pg-boss's pool per process (its LISTEN connection comes on top). Its queries are short (fetch, complete,
+ * heartbeat, the supervisor's), so 3 keep up with a service's job slots; at pg-boss's 5 the pools were
+ * 64 of the 112 connections that two stacks (the e2e suite's and a drill's) held on a server allowing 100.
+ */
+const JOB_POOL_MAX = 3;
 
 /**
  * How often an idle worker polls while LISTEN/NOTIFY works: the most a delayed job (a reminder due, an
@@ -127,7 +134,7 @@ export async function startJobQueue(options: StartJobQueueOptions): Promise<JobQ
   const boss = new PgBoss({
     connectionString: options.connectionString,
     schema: options.schema ?? 'pgboss',
-    max: options.max ?? 5,
+    max: options.max ?? JOB_POOL_MAX,
     application_name: 'pg-boss',
     // Its spans would trace every poll; jobs get their own span around the handler instead.
     openTelemetry: { enabled: false },
