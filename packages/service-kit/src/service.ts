@@ -62,6 +62,11 @@ export interface ServiceContext<Env, Tx, Options> {
 
 export interface BackgroundLoop {
   readonly name: string;
+  /** Starts the loop; only a process that works does (SERVICE_ROLE all or worker, role.ts). */
+  start(): RunningLoop | Promise<RunningLoop>;
+}
+
+export interface RunningLoop {
   /** Lets the current round finish and starts no other. */
   stop(): Promise<void>;
 }
@@ -69,14 +74,15 @@ export interface BackgroundLoop {
 export interface ServiceParts<Tx> {
   /** Consumer handlers for the service's subscriptions (contracts' `subscriptions[name]`). */
   handlers?: Handler<Tx>[];
-  /** Job workers: `worker(job, (data, attempt) => ...)`. */
+  /** Job workers: `worker(job, (data, attempt) => ...)`; not started in a web process. */
   jobs?: JobWorker[];
   /**
-   * Loops the service started in `build` (schedulers, queuers). Stopped after HTTP and the consumer, which
-   * may wake them, and before the job workers and the database, which they use: a batch in flight commits.
+   * Loops (schedulers, queuers), started after the job workers, not in a web process. Stopped after HTTP
+   * and the consumer, which may wake them, and before the job workers and the database, which they use: a
+   * batch in flight commits.
    */
   background?: BackgroundLoop[];
-  /** Adds the service's routes (webhooks, admin API) to its HTTP server. */
+  /** Adds the service's routes (webhooks, admin API) to its HTTP server; not in a worker process. */
   routes?: (app: HttpServer) => void | Promise<void>;
   /**
    * A service holding personal data: its erasure and retention store functions. service-kit handles

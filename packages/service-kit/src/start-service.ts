@@ -109,14 +109,19 @@ export async function startService<
         },
       };
       const parts = await definition.build(ctx);
-      for (const loop of parts.background ?? []) runtime.onStop(loop.name, () => loop.stop());
       const privacy = parts.privacy;
-      const retention = privacy
-        ? [retentionWorker({ ...ctx, retentionDays: env.RETENTION_DAYS ?? 90 }, privacy.purge)]
-        : [];
-      await startWorkers(infrastructure.jobs, [...(parts.jobs ?? []), ...retention], {
-        ...(runtime.jobPollingSeconds ? { pollingIntervalSeconds: runtime.jobPollingSeconds } : {}),
-      });
+      if (infrastructure.works) {
+        const retention = privacy
+          ? [retentionWorker({ ...ctx, retentionDays: env.RETENTION_DAYS ?? 90 }, privacy.purge)]
+          : [];
+        await startWorkers(infrastructure.jobs, [...(parts.jobs ?? []), ...retention], {
+          ...(runtime.jobPollingSeconds ? { pollingIntervalSeconds: runtime.jobPollingSeconds } : {}),
+        });
+        for (const loop of parts.background ?? []) {
+          const running = await loop.start();
+          runtime.onStop(loop.name, () => running.stop());
+        }
+      }
       const handlers = parts.handlers ?? [];
       return {
         handlers: privacy?.erase

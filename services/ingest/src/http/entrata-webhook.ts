@@ -15,12 +15,12 @@ export const ENTRATA_WEBHOOK_BODY_LIMIT = 64 * 1024;
 const RETRY_AFTER_SECONDS = 30;
 
 /** What the route uses of ingest's context (a unit test passes a database that is down). */
-export type EntrataWebhookContext = Pick<IngestContext, 'tenants' | 'db' | 'webhookSyncs' | 'clock'>;
+export type EntrataWebhookContext = Pick<IngestContext, 'tenants' | 'db' | 'clock'>;
 
 /**
  * POST /webhooks/entrata/:tenantId - a hint that an application was submitted. Authenticated per tenant,
- * stored (with what its sync needs, queued by handlers/webhook-syncs.ts) and acknowledged at once: Entrata is
- * read later, by the sync job.
+ * stored (with what its sync needs, queued by handlers/webhook-syncs.ts, which the insert wakes in whichever
+ * process runs it) and acknowledged at once: Entrata is read later, by the sync job.
  * Unknown event names are stored and acknowledged but not processed. An unknown tenant is answered like a
  * known one with wrong credentials (401).
  */
@@ -80,7 +80,6 @@ export function entrataWebhookRoutes(scope: FastifyInstance, ctx: EntrataWebhook
       logOutcome(request, log, 'entrata webhook duplicate');
       return reply.code(200).send({ status: 'duplicate' });
     }
-    if (processed) ctx.webhookSyncs.wake();
     logOutcome(
       request,
       { ...log, id: stored, processed },
