@@ -116,7 +116,12 @@ export async function startEventService<Tx extends PrismaTx>(
 
   const meter = metrics.meter;
   // A web process only sends jobs: its routes' transactions enqueue them, the worker runs them.
-  const jobs = await startJobQueue({ connectionString: env.DATABASE_URL, logger, meter, sendOnly: !role.work });
+  const jobs = await startJobQueue({
+    connectionString: env.DATABASE_URL,
+    logger,
+    meter,
+    sendOnly: !role.work,
+  });
   onStop('jobs', () => jobs.stop());
   observeOutbox(meter, plain);
   observeJobQueue(meter, jobs);

@@ -65,9 +65,7 @@ async function server() {
   const app = createHttpServer({ logger });
   const env = { PLATFORM_WEBHOOK_SECRET: 'platform-secret-0123456789', PLATFORM_MAPPING_RETRIES: 1 };
   const base = { db: down, jobs, clock: systemClock };
-  await app.register(async (scope) =>
-    entrataWebhookRoutes(scope, { ...base, tenants: tenants() }),
-  );
+  await app.register(async (scope) => entrataWebhookRoutes(scope, { ...base, tenants: tenants() }));
   await app.register(async (scope) =>
     platformWebhookRoutes(scope, {
       ...base,
