@@ -5,14 +5,13 @@
  * fraction of a second shows here, one woken by LISTEN/NOTIFY does not.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { serviceNames } from '@autoverify/contracts';
-import { startBenchStack } from './bench-stack.ts';
+import { SERVICE_PROCESSES, startBenchStack } from './bench-stack.ts';
 import { readMemory } from './process-memory.ts';
 import { idleCpu, ratio, startBareNode } from './references.ts';
 import type { BenchReport } from './report.ts';
 import { fixed, table } from './stats.ts';
 
-const PROCESSES = [...serviceNames, 'support'] as const;
+const PROCESSES = SERVICE_PROCESSES;
 /** Start-up work (consumer group joins, first polls, JIT) done before the window opens. */
 const SETTLE_MS = 15_000;
 const BARE = 'bare node (reference)';

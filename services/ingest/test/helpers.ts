@@ -7,6 +7,7 @@ import type { Sandbox, SandboxOptions } from '@autoverify/sandbox';
 import { startService } from '@autoverify/service-kit';
 import { startServiceUnderTest } from '@autoverify/service-testing';
 import { messageJson, waitFor } from '@autoverify/testing';
+import { IngestEnv } from '../src/config.ts';
 import { ingestService } from '../src/service.ts';
 
 type DestinationStream = NonNullable<Parameters<typeof createLogger>[0]['destination']>;
@@ -190,7 +191,7 @@ export async function startHarness(
   sut.onStop('beta entrata proxy', () => betaEntrata.stop());
   const worker = options.split
     ? await startService(ingestService, {
-        env: loadEnv(ingestService.env, { ...sut.env, ...serviceEnv, SERVICE_ROLE: 'worker' }),
+        env: loadEnv(IngestEnv, { ...sut.env, ...serviceEnv, SERVICE_ROLE: 'worker' }),
         tenants: sut.tenants,
         logger: sut.logger,
         onStop: sut.onStop,

@@ -22,7 +22,10 @@ export interface StackOptions {
   namespace?: string;
   /** Start from nothing: drop the namespace's databases and topics first. */
   fresh?: boolean;
-  /** Services listen on portBase+1..+5, the support console on +6, the sandbox on portBase+1000, its SMTP on portBase+1025. */
+  /**
+   * Services listen on portBase+1..+5, the support console on +6, ingest's worker process (health and
+   * metrics) on +7, the sandbox on portBase+1000, its SMTP on portBase+1025.
+   */
   portBase?: number;
   /** Adjust the tenants (customers) before the services read them, e.g. a fast reminder schedule. */
   tenants?: (file: TenantsFile) => TenantsFile;
@@ -38,6 +41,12 @@ export interface StackOptions {
   log?: (message: string) => void;
 }
 
+/** ingest runs as deployed: a web process (SERVICE_ROLE=web, at urls.ingest) and this worker beside it. */
+const INGEST_WORKER = 'ingest-worker';
+
+/** A process of the stack: a service (ingest's web process), ingest's worker, the support console or the sandbox. */
+export type StackProcess = ServiceName | typeof INGEST_WORKER | 'sandbox' | 'support';
+
 export interface Stack {
   readonly namespace: string;
   readonly brokers: string;
@@ -46,12 +55,12 @@ export interface Stack {
   readonly secrets: Record<string, string>;
   /** Sandbox-only token of the support console with every scope (config/sandbox.env SUPPORT_DEV_TOKEN). */
   readonly supportToken: string;
-  /** Kill a service the hard way (kill -9 by default) and leave it down. */
+  /** Kill a service's processes the hard way (kill -9 by default) and leave them down. */
   kill(service: ServiceName, signal?: NodeJS.Signals): Promise<void>;
-  /** Start a stopped or killed service again and wait until it is ready. */
+  /** Start a stopped or killed service's processes again and wait until they are ready. */
   start(service: ServiceName): Promise<void>;
   /** The operating-system process id of a running process (e.g. to read its memory in /proc); else undefined. */
-  pid(process: ServiceName | 'sandbox' | 'support'): number | undefined;
+  pid(process: StackProcess): number | undefined;
   /** Stops every process; with removeData also drops the namespace's databases and topics. */
   stop(options?: { removeData?: boolean }): Promise<void>;
 }
@@ -64,6 +73,16 @@ const portOffset: Record<ServiceName, number> = {
   'report-sync': 5,
 };
 const SUPPORT_PORT_OFFSET = 6;
+const INGEST_WORKER_PORT_OFFSET = 7;
+
+/** The processes of a service, each with its SERVICE_ROLE and port offset: ingest split, the others whole. */
+function processesOf(service: ServiceName): { name: string; role: string; portOffset: number }[] {
+  if (service !== 'ingest') return [{ name: service, role: 'all', portOffset: portOffset[service] }];
+  return [
+    { name: service, role: 'web', portOffset: portOffset[service] },
+    { name: INGEST_WORKER, role: 'worker', portOffset: INGEST_WORKER_PORT_OFFSET },
+  ];
+}
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const namespace = options.namespace ?? 'autoverify';
@@ -153,11 +172,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     throw error;
   }
 
-  const serviceEnv = (service: ServiceName): Record<string, string> => ({
+  const serviceEnv = (service: ServiceName, role: string, port: number): Record<string, string> => ({
     ...runtimeEnv(),
     ...secrets,
     HOST: '127.0.0.1',
-    PORT: String(portBase + portOffset[service]),
+    PORT: String(port),
+    SERVICE_ROLE: role,
     DATABASE_URL: databaseUrls[service],
     KAFKA_BROKERS: kafka.brokers,
     KAFKA_NAMESPACE: namespace,
@@ -176,13 +196,20 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   });
 
   const start = async (service: ServiceName) => {
-    const spawn = spawner(service, {
-      args: serviceNodeArgs,
-      cwd: serviceDir(service),
-      env: serviceEnv(service),
-    });
-    await startUntilReady(spawn, `${urls[service]}/health/ready`, { log });
+    await Promise.all(
+      processesOf(service).map(({ name, role, portOffset: offset }) => {
+        const port = portBase + offset;
+        const spawn = spawner(name, {
+          args: serviceNodeArgs,
+          cwd: serviceDir(service),
+          env: serviceEnv(service, role, port),
+        });
+        return startUntilReady(spawn, `http://127.0.0.1:${port}/health/ready`, { log });
+      }),
+    );
   };
+  const stopService = (service: ServiceName, signal?: NodeJS.Signals) =>
+    Promise.all(processesOf(service).map(({ name }) => processes.get(name)?.stop(signal)));
 
   log('starting ingest, invite, reminder, notify and report-sync');
   const started = await Promise.allSettled(serviceNames.map(start));
@@ -248,7 +275,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     secrets,
     supportToken: secrets.SUPPORT_DEV_TOKEN ?? '',
     kill: async (service, signal = 'SIGKILL') => {
-      await processes.get(service)?.stop(signal);
+      await stopService(service, signal);
     },
     start,
     pid: (name) => {
@@ -257,7 +284,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     },
     async stop(stopOptions = {}) {
       // Services first (they flush their outboxes), then the sandbox they talk to, then Kafka if ours.
-      await Promise.all([...serviceNames, 'support'].map((s) => processes.get(s)?.stop()));
+      await Promise.all([...serviceNames.map((s) => stopService(s)), processes.get('support')?.stop()]);
       await stopSandbox();
       if (stopOptions.removeData) {
         await removeNamespace(namespace, { brokers: kafka.brokers, adminUrl: adminUrl.toString() });
