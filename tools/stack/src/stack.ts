@@ -16,6 +16,7 @@ import { type ManagedProcess, type SpawnOptions, spawnManaged, startUntilReady }
 import { runtimeEnv, serviceNodeArgs } from './runtime-env.ts';
 import { sandboxSecrets } from './secrets.ts';
 import { seedSandbox } from './seed-sandbox.ts';
+import { portOffset, processesOf, type StackProcess, SUPPORT_PORT_OFFSET } from './service-processes.ts';
 
 export interface StackOptions {
   /** Kafka topic/group namespace; also names the databases and the state folder. */
@@ -41,12 +42,6 @@ export interface StackOptions {
   log?: (message: string) => void;
 }
 
-/** ingest runs as deployed: a web process (SERVICE_ROLE=web, at urls.ingest) and this worker beside it. */
-const INGEST_WORKER = 'ingest-worker';
-
-/** A process of the stack: a service (ingest's web process), ingest's worker, the support console or the sandbox. */
-export type StackProcess = ServiceName | typeof INGEST_WORKER | 'sandbox' | 'support';
-
 export interface Stack {
   readonly namespace: string;
   readonly brokers: string;
@@ -63,25 +58,6 @@ export interface Stack {
   pid(process: StackProcess): number | undefined;
   /** Stops every process; with removeData also drops the namespace's databases and topics. */
   stop(options?: { removeData?: boolean }): Promise<void>;
-}
-
-const portOffset: Record<ServiceName, number> = {
-  ingest: 1,
-  invite: 2,
-  reminder: 3,
-  notify: 4,
-  'report-sync': 5,
-};
-const SUPPORT_PORT_OFFSET = 6;
-const INGEST_WORKER_PORT_OFFSET = 7;
-
-/** The processes of a service, each with its SERVICE_ROLE and port offset: ingest split, the others whole. */
-function processesOf(service: ServiceName): { name: string; role: string; portOffset: number }[] {
-  if (service !== 'ingest') return [{ name: service, role: 'all', portOffset: portOffset[service] }];
-  return [
-    { name: service, role: 'web', portOffset: portOffset[service] },
-    { name: INGEST_WORKER, role: 'worker', portOffset: INGEST_WORKER_PORT_OFFSET },
-  ];
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
