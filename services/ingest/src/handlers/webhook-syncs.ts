@@ -19,7 +19,7 @@ const BATCH = 100;
 /**
  * How often the queuer looks without being woken: it finds what a replica that died between storing a
  * webhook and queuing its sync left behind, and what was stored while its LISTEN connection was down (the
- * insert's NOTIFY wakes it at once otherwise).
+ * route's NOTIFY wakes it within http/webhook-sync-wake.ts's window otherwise).
  */
 const SAFETY_POLL_MS = 5_000;
 
@@ -35,7 +35,7 @@ export interface WebhookSyncQueuer {
  * queued and has not started its read: that read answers them (lockWaitingApplications, startSyncRead), so
  * a burst of webhooks for one application costs one Entrata read, not one each. Locked rows are skipped, so
  * replicas never queue one webhook twice; a crash before the commit leaves the rows pending for the next run.
- * Woken by the insert's NOTIFY (WEBHOOK_SYNC_CHANNEL), so the route may run in another process (SERVICE_ROLE).
+ * Woken by the route's NOTIFY (WEBHOOK_SYNC_CHANNEL), so the route may run in another process (SERVICE_ROLE).
  */
 export async function startWebhookSyncQueuer(
   ctx: Pick<IngestContext, 'db' | 'jobs' | 'logger' | 'env'>,

@@ -16,9 +16,9 @@ export interface NewEntrataWebhook {
 }
 
 /**
- * An accepted webhook's insert NOTIFYs this channel (at commit, never for a duplicate or an ignored event):
- * the queuer (handlers/webhook-syncs.ts) LISTENs in whichever process runs it, the web process's route and the
- * worker's queuer being apart when ingest is split (SERVICE_ROLE).
+ * Stored webhooks wait for the queuer (handlers/webhook-syncs.ts), which LISTENs on this channel in whichever
+ * process runs it: the web process's route and the worker's queuer are apart when ingest is split
+ * (SERVICE_ROLE). The route NOTIFYs it (notifyWebhookSyncs), throttled.
  */
 export const WEBHOOK_SYNC_CHANNEL = 'autoverify_webhook_sync';
 
@@ -26,25 +26,27 @@ export const WEBHOOK_SYNC_CHANNEL = 'autoverify_webhook_sync';
  * The new row's id, or undefined when this tenant's event id was stored before (a duplicate). One statement,
  * atomic by itself, so it runs on ctx.db.sql (plain pg, no transaction): an accepted webhook is stored with
  * `sync_pending` and the request's trace, which is all its sync needs (the queuer in
- * handlers/webhook-syncs.ts enqueues it), and wakes the queuer with the NOTIFY riding along.
+ * handlers/webhook-syncs.ts enqueues it).
  */
 export async function insertEntrataWebhook(
   sql: Statement,
   webhook: NewEntrataWebhook,
 ): Promise<string | undefined> {
-  // SQL: ON CONFLICT DO NOTHING RETURNING (createMany cannot return the generated id), and the NOTIFY in the
-  // same round trip (as text: pg_notify returns void), only for a new row whose sync is pending.
+  // SQL: ON CONFLICT DO NOTHING RETURNING (createMany cannot return the generated id).
   const [row] = await sql<{ id: string }>`
-    WITH added AS (
-      INSERT INTO entrata_webhooks (tenant_id, event_id, event, entrata_application_id, property_id, raw_body, headers, status, sync_pending, trace_context)
-      VALUES (${webhook.tenantId}, ${webhook.eventId}, ${webhook.event}, ${webhook.entrataApplicationId}, ${webhook.propertyId},
-              ${webhook.rawBody}::bytea, ${JSON.stringify(webhook.headers)}::jsonb, ${webhook.status},
-              ${webhook.status === 'accepted'}, ${activeTraceJson()}::jsonb)
-      ON CONFLICT (tenant_id, event_id) DO NOTHING
-      RETURNING id, sync_pending)
-    SELECT id::text, CASE WHEN sync_pending THEN pg_notify(${WEBHOOK_SYNC_CHANNEL}, '')::text END AS notified
-      FROM added`;
+    INSERT INTO entrata_webhooks (tenant_id, event_id, event, entrata_application_id, property_id, raw_body, headers, status, sync_pending, trace_context)
+    VALUES (${webhook.tenantId}, ${webhook.eventId}, ${webhook.event}, ${webhook.entrataApplicationId}, ${webhook.propertyId},
+            ${webhook.rawBody}::bytea, ${JSON.stringify(webhook.headers)}::jsonb, ${webhook.status},
+            ${webhook.status === 'accepted'}, ${activeTraceJson()}::jsonb)
+    ON CONFLICT (tenant_id, event_id) DO NOTHING
+    RETURNING id::text`;
   return row?.id;
+}
+
+/** Wakes the queuers LISTENing in any process of this database (one statement of its own, at once). */
+export async function notifyWebhookSyncs(sql: Statement): Promise<void> {
+  // SQL: pg_notify, as text (pg returns void).
+  await sql`SELECT pg_notify(${WEBHOOK_SYNC_CHANNEL}, '')::text`;
 }
 
 /**
