@@ -59,6 +59,7 @@ export { partsOfRole, type RoleParts, type ServiceRole } from './role.ts';
 export { runService } from './run-service.ts';
 export {
   type AnyServiceDefinition,
+  type DatabasePool,
   defineService,
   type ServiceClient,
   type ServiceContext,

@@ -26,6 +26,11 @@ export interface ServiceEnv extends EventServiceEnv {
   RETENTION_DAYS?: number;
 }
 
+/** What service-kit asks of a service's Prisma pool: empty (the adapter's default) but in a web process. */
+export interface DatabasePool {
+  maxConnections?: number;
+}
+
 /** A service's own generated PrismaClient (structural: service-kit has no generated client). */
 export type ServiceClient = PrismaLike<PrismaTx> & { $disconnect(): Promise<void> };
 
@@ -99,8 +104,11 @@ export interface ServiceDefinition<
   readonly name: ConsumerService;
   /** TypeBox schema of the service's environment: `Type.Object({ ...commonEnv, HOST, PORT, ... })`. */
   readonly env: TObject;
-  /** Makes the service's own PrismaClient: `(url) => new PrismaClient({ adapter: createPrismaAdapter(url) })`. */
-  database(url: string): Client;
+  /**
+   * Makes the service's own PrismaClient: `(url, pool) => new PrismaClient({ adapter: createPrismaAdapter(url,
+   * pool) })`. `pool` limits a web process's connections (SERVICE_ROLE=web: its routes' few transactions).
+   */
+  database(url: string, pool: DatabasePool): Client;
   /** Settings a test may override (short waits, small limits), with their production values. */
   readonly options?: Options;
   /** The consumer's topics (default: contracts' `subscriptions[name]`; support: give them) and partitions in parallel (default 1). */
@@ -129,7 +137,7 @@ export function defineService<
   definition: {
     name: ConsumerService;
     env: S;
-    database(url: string): Client;
+    database(url: string, pool: DatabasePool): Client;
     options?: Options;
     consumer?: { topics?: readonly TopicId[]; concurrency?: number };
     bodyLimit?: number;

@@ -39,7 +39,7 @@ export interface IngestContext extends ServiceContext<IngestEnv, Tx, IngestOptio
 export const ingestService = defineService({
   name: 'ingest',
   env: IngestEnv,
-  database: (url) => new PrismaClient({ adapter: createPrismaAdapter(url) }),
+  database: (url, pool) => new PrismaClient({ adapter: createPrismaAdapter(url, pool) }),
   options: { entrata: {} } as IngestOptions,
   // Reads each customer's Entrata with its key and checks its webhooks with its secrets.
   tenantSecrets: ['entrata', 'webhook'],
