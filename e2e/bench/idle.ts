@@ -47,7 +47,7 @@ export async function idleBench(
         `${options.idleSeconds} s idle, ${SETTLE_MS / 1000} s after start; CPU from /proc/<pid>/stat (user + system), ` +
           'RSS = VmRSS at the end',
         table(['process', 'CPU %', 'CPU ms', 'RSS MB', 'RSS x bare'], rows),
-        `stack total (5 services + support): ${fixed(total * 1000, 0)} ms CPU in ${options.idleSeconds} s = ` +
+        `stack total (${PROCESSES.length} processes: the services, ingest as web + worker, support): ${fixed(total * 1000, 0)} ms CPU in ${options.idleSeconds} s = ` +
           `${fixed((total / options.idleSeconds) * 100, 2)}% of one core (bare node: ${fixed(bareCpu * 1000, 0)} ms)`,
       ].join('\n'),
       failures: [],
