@@ -6,7 +6,6 @@
  * add to them.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { serviceNames } from '@autoverify/contracts';
 import { expectedInvites, readMessage } from '../src/messages.ts';
 import { household, person } from '../src/people.ts';
 import {
@@ -16,7 +15,7 @@ import {
   type SubmittedApplication,
 } from '../src/sandbox-client.ts';
 import { E2E_TENANT, PROPERTIES } from '../src/tenants.ts';
-import { startBenchStack } from './bench-stack.ts';
+import { SERVICE_PROCESSES, startBenchStack } from './bench-stack.ts';
 import { hopTable, hopTimes, readHopRows } from './hops.ts';
 import { cpuSince, kafkaRoundTrips } from './references.ts';
 import type { BenchReport } from './report.ts';
@@ -233,7 +232,7 @@ export async function inviteLoad(
   return { times: await awaitInvites(sandbox, submissions, log), submitErrors: errors };
 }
 
-const CPU_PROCESSES = [...serviceNames, 'support', 'sandbox'] as const;
+const CPU_PROCESSES = [...SERVICE_PROCESSES, 'sandbox'] as const;
 
 /** CPU each process used from the first submission until every invitation arrived, per application. */
 function cpuTable(used: Map<string, number>, applications: number, seconds: number): string {
