@@ -1,7 +1,9 @@
 /**
  * notify's database access. Every function takes the transaction (or, for a read outside one, ctx.db.client)
- * first. Prisma's model API throughout, except where noted.
+ * first. Prisma's model API throughout, except where noted; the send job's per-notification statements (read,
+ * claim, release) take ctx.db.sql instead (plain pg, one statement each, docs/architecture.md).
  */
+import type { Statement } from '@autoverify/service-kit';
 import type { Tx } from './db.ts';
 import type { Channel, FailureReason, Purpose, VerificationKind } from './domain/types.ts';
 import type { Notification } from './generated/prisma/client.ts';
@@ -66,33 +68,111 @@ export async function insertNotification(tx: Tx, notification: NewNotification):
   return count === 1;
 }
 
-export async function findNotification(tx: Tx, notificationId: string): Promise<NotificationRow | undefined> {
-  const row = await tx.notification.findUnique({ where: { notificationId } });
-  return row ? rowOf(row) : undefined;
+/** The columns of `notifications` that NotificationRow carries, as plain SQL (`SELECT *`, `RETURNING *`) reads them. */
+interface NotificationColumns {
+  notification_id: string;
+  tenant_id: string;
+  request_event_id: string;
+  application_id: string;
+  applicant_id: string;
+  property_id: string;
+  purpose: string;
+  kind: string;
+  channel: string;
+  recipient: string;
+  recipient_name: string;
+  link: string;
+  expires_at: Date;
+  reminder_number: number | null;
+  status: string;
+  attempts: number;
+  sms_from: string | null;
+  sms_body: string | null;
+  sending_since: Date | null;
+  provider_message_id: string | null;
 }
 
+const rowOfColumns = (n: NotificationColumns): NotificationRow => ({
+  notificationId: n.notification_id,
+  tenantId: n.tenant_id,
+  requestEventId: n.request_event_id,
+  applicationId: n.application_id,
+  applicantId: n.applicant_id,
+  propertyId: n.property_id,
+  purpose: n.purpose as Purpose,
+  kind: n.kind as VerificationKind,
+  channel: n.channel as Channel,
+  recipient: n.recipient,
+  recipientName: n.recipient_name,
+  link: n.link,
+  expiresAt: n.expires_at,
+  reminderNumber: n.reminder_number,
+  status: n.status as NotificationStatus,
+  attempts: n.attempts,
+  smsFrom: n.sms_from,
+  smsBody: n.sms_body,
+  sendingSince: n.sending_since,
+  providerMessageId: n.provider_message_id,
+});
+
 /**
- * Claims the row for one provider call: status 'sending', one more attempt. Committed before the call, so a
- * crash during it leaves evidence ('sending') that the next run must check before sending again. One
- * statement, atomic by itself: it may run on ctx.db.client, outside a transaction.
+ * One read, outside any transaction: the send job's first statement for every notification, so on ctx.db.sql.
+ */
+export async function findNotification(
+  sql: Statement,
+  notificationId: string,
+): Promise<NotificationRow | undefined> {
+  // SQL: the send job's per-notification read, off Prisma's per-query CPU (docs/architecture.md).
+  const [row] = await sql<NotificationColumns>`SELECT * FROM notifications WHERE notification_id = ${notificationId}`;
+  return row ? rowOfColumns(row) : undefined;
+}
+
+/** An opt-out to check at the claim: the recipient's address as compared (normaliseAddress) and its scopes. */
+export interface SuppressionCheck {
+  address: string;
+  scopes: string[];
+}
+
+/** suppressed: an opt-out covers the recipient, nothing was claimed; claimed: undefined when another run got there first. */
+export type ClaimResult = { suppressed: true } | { suppressed: false; claimed: NotificationRow | undefined };
+
+/**
+ * Claims the row as read (`status`, `attempts`) for one provider call, unless an opt-out covers its recipient:
+ * status 'sending', one more attempt. Committed before the call, so a crash during it leaves evidence
+ * ('sending') that the next run must check before sending again. Exclusive: of two runs that read the same
+ * state, only the first to claim gets the row (the other's UPDATE re-checks the row after the first's and
+ * finds another attempt count). One statement, atomic by itself (the opt-out check and the conditional
+ * UPDATE together), so it runs on ctx.db.sql, outside a transaction.
  */
 export async function claimNotification(
-  tx: Tx,
-  notificationId: string,
+  sql: Statement,
+  row: Pick<NotificationRow, 'notificationId' | 'channel' | 'status' | 'attempts'>,
+  suppression: SuppressionCheck,
   sms: { from: string; body: string } | undefined,
   now: Date,
-): Promise<NotificationRow | undefined> {
-  const [row] = await tx.notification.updateManyAndReturn({
-    where: { notificationId, status: { in: ['pending', 'sending'] } },
-    data: {
-      status: 'sending',
-      attempts: { increment: 1 },
-      sendingSince: now,
-      smsFrom: sms?.from ?? null,
-      smsBody: sms?.body ?? null,
-    },
-  });
-  return row ? rowOf(row) : undefined;
+): Promise<ClaimResult> {
+  // SQL: the send job's per-notification claim with its opt-out check, one round trip off Prisma
+  // (docs/architecture.md). updated_at by hand: @updatedAt is Prisma's.
+  const [result] = await sql<{ suppressed: boolean } & Partial<NotificationColumns>>`
+    WITH opted_out AS (
+      SELECT EXISTS (
+        SELECT 1 FROM suppressions
+         WHERE channel = ${row.channel} AND address = ${suppression.address} AND scope = ANY(${suppression.scopes}::text[])
+      ) AS yes
+    ), claimed AS (
+      UPDATE notifications
+         SET status = 'sending', attempts = attempts + 1, sending_since = ${now}::timestamptz,
+             sms_from = ${sms?.from ?? null}, sms_body = ${sms?.body ?? null}, updated_at = now()
+       WHERE notification_id = ${row.notificationId} AND status = ${row.status} AND attempts = ${row.attempts}::int
+         AND NOT (SELECT yes FROM opted_out)
+      RETURNING *
+    )
+    SELECT opted_out.yes AS suppressed, claimed.* FROM opted_out LEFT JOIN claimed ON true`;
+  if (result?.suppressed) return { suppressed: true };
+  return {
+    suppressed: false,
+    claimed: result?.notification_id ? rowOfColumns(result as NotificationColumns) : undefined,
+  };
 }
 
 /** Completes a claimed row; false when it was not (or no longer) in 'sending'. */
@@ -125,29 +205,16 @@ export async function markFailed(
 
 /**
  * After a transient failure: the provider certainly did not take the message, so the claim is released.
- * One statement, atomic by itself (may run on ctx.db.client).
+ * One statement, atomic by itself: on ctx.db.sql, as the claim.
  */
-export async function releaseClaim(tx: Tx, notificationId: string, detail: string): Promise<void> {
-  await tx.notification.updateMany({
-    where: { notificationId, status: 'sending' },
-    data: { status: 'pending', failureDetail: detail },
-  });
+export async function releaseClaim(sql: Statement, notificationId: string, detail: string): Promise<void> {
+  // SQL: the claim's counterpart on the same path (docs/architecture.md). updated_at by hand, as there.
+  await sql`
+    UPDATE notifications SET status = 'pending', failure_detail = ${detail}, updated_at = now()
+     WHERE notification_id = ${notificationId} AND status = 'sending'`;
 }
 
 // ---- suppressions ------------------------------------------------------------------------------
-
-export async function isSuppressed(
-  tx: Tx,
-  channel: Channel,
-  address: string,
-  scopes: string[],
-): Promise<boolean> {
-  const found = await tx.suppression.findFirst({
-    where: { channel, address, scope: { in: scopes } },
-    select: { scope: true },
-  });
-  return found !== null;
-}
 
 export async function addSuppression(
   tx: Tx,
