@@ -31,10 +31,10 @@ export function sendNotificationJob(ctx: NotifyContext) {
   const compose: ComposeOptions = { publicUrl: ctx.publicUrl, unsubscribeSecret: ctx.env.UNSUBSCRIBE_SECRET };
 
   const fail = async (row: NotificationRow, failure: { reason: FailureReason; detail: string }) => {
-    await db.run(async (tx) => {
+    await db.transaction(async (tx) => {
       if (failure.reason === 'opted_out' && row.channel === 'sms' && row.smsFrom) {
         // The provider knows of an opt-out we had missed (21610): remember it so we stop trying.
-        await addSuppression(tx, {
+        await addSuppression(tx.sql, {
           channel: 'sms',
           scope: senderScope(row.smsFrom),
           address: normaliseAddress('sms', row.recipient),
@@ -140,7 +140,7 @@ export function sendNotificationJob(ctx: NotifyContext) {
     // Outside the try: once the provider took the message, no failure here may release the claim (a re-run
     // finds 'sending' and checks before sending again).
     const id = providerMessageId;
-    const recorded = await db.run((tx) => recordSent(ctx, tx, claimed, id));
+    const recorded = await db.transaction((tx) => recordSent(ctx, tx, claimed, id));
     if (recorded) log.info({ ...attemptCtx }, 'notification sent');
   };
 }

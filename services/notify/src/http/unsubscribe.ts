@@ -99,7 +99,7 @@ export async function unsubscribeRoutes(app: FastifyInstance, ctx: NotifyContext
     const reference = referenceOf(request);
     const target = reference && (await targetOf(reference));
     if (!target) return invalid(request, reply);
-    await addSuppression(ctx.db.client, {
+    await addSuppression(ctx.db.sql, {
       channel: target.channel,
       scope: tenantScope(target.tenantId),
       address: target.address,
