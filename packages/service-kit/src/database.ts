@@ -45,7 +45,8 @@ export interface Database<Tx> {
    * throws. For a hot path whose few statements must commit together, with its events (docs/architecture.md
    * "Data access rules"): each statement costs a fraction of one through Prisma's interactive transaction
    * (notify's outcomes: e2e/bench/README.md h-notifysql). Its events wake the relay through the outbox's
-   * NOTIFY (an empty payload, which the process's listener does not take for one of db.run's commits).
+   * NOTIFY (an empty payload, which the process's listener does not take for one of db.run's commits). A
+   * transaction idle for 30 s between its statements is ended by the server (start-service.ts).
    */
   transaction<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T>;
 }
