@@ -2,8 +2,8 @@
  * notify's database access. Every statement that runs once or more per notification (the send job's read,
  * claim and release, the outcomes, the opt-outs and the provider's webhooks written beside them) is plain pg:
  * such a function takes a Statement, ctx.db.sql for one statement on its own or the `sql` of a
- * ctx.db.transaction (docs/architecture.md "Data access rules": Prisma's per-statement CPU was half of
- * notify's). The consumer's insert, erasure and retention stay on Prisma's model API and take its `tx`.
+ * ctx.db.transaction (docs/architecture.md "Data access rules": through Prisma, these statements were
+ * most of notify's CPU). The consumer's insert, erasure and retention stay on Prisma's model API and take its `tx`.
  */
 import type { Statement } from '@autoverify/service-kit';
 import type { Tx } from './db.ts';
@@ -92,9 +92,7 @@ const rowOfColumns = (n: NotificationColumns): NotificationRow => ({
   providerMessageId: n.provider_message_id,
 });
 
-/**
- * One read, outside any transaction: the send job's first statement for every notification, so on ctx.db.sql.
- */
+/** One read, outside any transaction, on ctx.db.sql: the send job's first statement for every notification. */
 export async function findNotification(
   sql: Statement,
   notificationId: string,
