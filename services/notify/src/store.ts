@@ -1,9 +1,9 @@
 /**
- * notify's database access. Every statement that runs once or more per notification (the send job's read,
- * claim and release, the outcomes, the opt-outs and the provider's webhooks written beside them) is plain pg:
- * such a function takes a Statement, ctx.db.sql for one statement on its own or the `sql` of a
- * ctx.db.transaction (docs/architecture.md "Data access rules": about half of notify's CPU was database
- * access through Prisma). The consumer's insert, erasure and retention stay on Prisma's model API and take its `tx`.
+ * notify's database access. The send job's statements (read, claim, release), the outcomes, and the opt-outs
+ * and provider webhooks written beside them are plain pg: such a function takes a Statement, ctx.db.sql for
+ * one statement on its own or the `sql` of a ctx.db.transaction (docs/architecture.md "Data access rules":
+ * about half of notify's CPU was database access through Prisma). The consumer's insert, erasure and
+ * retention stay on Prisma's model API and take its `tx`.
  */
 import type { Statement } from '@autoverify/service-kit';
 import type { Tx } from './db.ts';
