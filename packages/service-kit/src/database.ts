@@ -6,6 +6,7 @@ import {
   type PgPoolLike,
   pgTransactions,
   type Transactions,
+  wakeRelayAfterCommit,
 } from '@autoverify/messaging';
 
 /** One statement as a tagged template: `${values}` become bind parameters ($1, $2, ...); resolves to its rows. */
@@ -44,15 +45,20 @@ export interface Database<Tx> {
    * Runs fn in one plain-pg transaction on `sql`'s pool: committed when fn resolves, rolled back when it
    * throws. For a hot path whose few statements must commit together, with its events (docs/architecture.md
    * "Data access rules"): each statement costs a fraction of one through Prisma's interactive transaction
-   * (notify's outcomes: e2e/bench/README.md h-notifysql). Its events wake the relay through the outbox's
-   * NOTIFY (an empty payload, which the process's listener does not take for one of db.run's commits). A
-   * transaction idle for 30 s between its statements is ended by the server (start-service.ts).
+   * (notify's outcomes: e2e/bench/README.md h-notifysql). A commit in which events were added wakes the relay,
+   * as `run`'s does (the same wake-up and NOTIFY origin). A transaction idle for 30 s between its statements
+   * is ended by the server (start-service.ts).
    */
   transaction<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T>;
 }
 
-export function databaseOf<Tx>(client: Tx, transactions: Transactions<Tx>, pool: PgPoolLike): Database<Tx> {
-  const plain = pgTransactions(pool);
+export function databaseOf<Tx>(
+  client: Tx,
+  transactions: Transactions<Tx>,
+  pool: PgPoolLike,
+  relay: { wake(): void },
+): Database<Tx> {
+  const plain = wakeRelayAfterCommit(pgTransactions(pool), relay, transactions.notifyOrigin);
   const outbox = new Outbox<PgClientLike>(plain);
   return {
     client,

@@ -19,8 +19,9 @@ function recordingPool() {
       },
     }),
   };
-  const db = databaseOf('tx', { run: (fn) => fn('tx'), sql: () => ({ query: async () => [] }) }, pool);
-  return { db, sent, released };
+  const relay = { wakes: 0, wake: () => relay.wakes++ };
+  const db = databaseOf('tx', { run: (fn) => fn('tx'), sql: () => ({ query: async () => [] }) }, pool, relay);
+  return { db, sent, released, relay };
 }
 
 describe('db.sql', () => {
@@ -37,8 +38,8 @@ describe('db.sql', () => {
 describe('db.transaction', () => {
   const meta = { tenantId: 'acme', correlationId: InviteSent.example.applicationId };
 
-  it('runs its statements and outbox inserts on one connection between BEGIN and COMMIT', async () => {
-    const { db, sent, released } = recordingPool();
+  it('runs its statements and outbox inserts on one connection between BEGIN and COMMIT, then wakes the relay', async () => {
+    const { db, sent, released, relay } = recordingPool();
     const result = await db.transaction(async (tx) => {
       await tx.sql`UPDATE t SET a = ${'x'}`;
       await tx.outbox.add(InviteSent, InviteSent.example, meta);
@@ -52,6 +53,9 @@ describe('db.transaction', () => {
       ['connection', 'COMMIT'],
     ]);
     expect(released).toEqual([undefined]);
+    expect(relay.wakes).toBe(1);
+    await db.transaction((tx) => tx.sql`UPDATE t SET a = ${'y'}`);
+    expect(relay.wakes).toBe(1);
   });
 
   it('rolls back when fn throws', async () => {

@@ -79,7 +79,12 @@ export async function startService<
   runtime.onStop('statement pool', () => statements.end());
   // Stateless views of the infrastructure: the same for the service's ctx and for the caller (tests).
   const views = (infrastructure: EventServiceInfrastructure<Tx & PrismaTx>) => ({
-    db: databaseOf<Tx>(client as unknown as Tx, infrastructure.transactions, statements),
+    db: databaseOf<Tx>(
+      client as unknown as Tx,
+      infrastructure.transactions,
+      statements,
+      infrastructure.relay,
+    ),
     jobs: jobsOn<Tx & PrismaTx>(infrastructure.jobs) as Jobs<Tx>,
   });
   const service = await startEventService<Tx & PrismaTx>({
