@@ -11,7 +11,7 @@ import Value from 'typebox/value';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { parseDockerfile } from './image/test/dockerfile.ts';
-import { apps } from './k8s/generate/apps.ts';
+import { apps, workloadsOf } from './k8s/generate/apps.ts';
 
 interface ComposeService {
   image?: string;
@@ -92,22 +92,30 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('runs a split application as its web service and a worker service from the same folder', () => {
+    for (const { name, app, role } of apps.flatMap(workloadsOf).filter((w) => w.role)) {
+      expect(services[name]?.build?.args?.APP_DIR, name).toBe(app.dir);
+      expect(environmentOf(services[name] as ComposeService).SERVICE_ROLE, name).toBe(role);
+      expect(services[name]?.depends_on?.[`${app.name}-migrate`]?.condition, name).toBe(
+        'service_completed_successfully',
+      );
+    }
+  });
+
   it('gives every application an environment its configuration schema accepts', async () => {
-    for (const app of apps) {
-      const env = environmentOf(services[app.name] as ComposeService);
+    for (const { name, app } of apps.flatMap(workloadsOf)) {
+      const env = environmentOf(services[name] as ComposeService);
       const config = loadEnv(await schemaOf(app.dir), env) as Record<string, unknown>;
       expect(() => kafkaConnectionFromEnv(config)).not.toThrow();
-      expect(config.OTEL_EXPORTER_OTLP_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_ENDPOINT, app.name).toBe(
+      expect(config.OTEL_EXPORTER_OTLP_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_ENDPOINT, name).toBe(
         'http://lgtm:4318',
       );
       if (app.tenants) {
-        const mount = services[app.name]?.volumes?.find((v) => v.endsWith(`:${env.TENANTS_FILE}:ro`));
+        const mount = services[name]?.volumes?.find((v) => v.endsWith(`:${env.TENANTS_FILE}:ro`));
         const file = mount?.split(':')[0] as string;
-        expect(Value.Check(TenantsFile, JSON.parse(readFileSync(join(root, file), 'utf8'))), app.name).toBe(
-          true,
-        );
+        expect(Value.Check(TenantsFile, JSON.parse(readFileSync(join(root, file), 'utf8'))), name).toBe(true);
         // Its secret references resolve from the container's environment.
-        expect(() => loadTenants(join(root, file), env), app.name).not.toThrow();
+        expect(() => loadTenants(join(root, file), env), name).not.toThrow();
       }
     }
   });

@@ -6,12 +6,16 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TenantsFile } from '@autoverify/contracts';
-import { removeNamespace, type Stack, startStack } from '@autoverify/stack';
+import { serviceNames, type TenantsFile } from '@autoverify/contracts';
+import { removeNamespace, type Stack, type StackProcess, startStack } from '@autoverify/stack';
 import { databaseAdminUrl } from '@autoverify/testing';
 
-/** A process of the stack: a service, the support console or the sandbox. */
-type StackProcess = Parameters<Stack['pid']>[0];
+/** The stack's service processes (ingest as its web and worker processes) and the support console. */
+export const SERVICE_PROCESSES = [
+  ...serviceNames,
+  'ingest-worker',
+  'support',
+] as const satisfies StackProcess[];
 
 const repoRoot = join(import.meta.dirname, '..', '..');
 

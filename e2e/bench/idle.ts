@@ -5,14 +5,13 @@
  * fraction of a second shows here, one woken by LISTEN/NOTIFY does not.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { serviceNames } from '@autoverify/contracts';
-import { startBenchStack } from './bench-stack.ts';
+import { SERVICE_PROCESSES, startBenchStack } from './bench-stack.ts';
 import { readMemory } from './process-memory.ts';
 import { idleCpu, ratio, startBareNode } from './references.ts';
 import type { BenchReport } from './report.ts';
 import { fixed, table } from './stats.ts';
 
-const PROCESSES = [...serviceNames, 'support'] as const;
+const PROCESSES = SERVICE_PROCESSES;
 /** Start-up work (consumer group joins, first polls, JIT) done before the window opens. */
 const SETTLE_MS = 15_000;
 const BARE = 'bare node (reference)';
@@ -48,7 +47,7 @@ export async function idleBench(
         `${options.idleSeconds} s idle, ${SETTLE_MS / 1000} s after start; CPU from /proc/<pid>/stat (user + system), ` +
           'RSS = VmRSS at the end',
         table(['process', 'CPU %', 'CPU ms', 'RSS MB', 'RSS x bare'], rows),
-        `stack total (5 services + support): ${fixed(total * 1000, 0)} ms CPU in ${options.idleSeconds} s = ` +
+        `stack total (${PROCESSES.length} processes: the services, ingest as web + worker, support): ${fixed(total * 1000, 0)} ms CPU in ${options.idleSeconds} s = ` +
           `${fixed((total / options.idleSeconds) * 100, 2)}% of one core (bare node: ${fixed(bareCpu * 1000, 0)} ms)`,
       ].join('\n'),
       failures: [],

@@ -26,6 +26,12 @@ import { fixed, summarize, table } from './stats.ts';
 const PROPERTY = PROPERTIES.identity;
 const KINDS = ['income', 'identity'] as const;
 const POLL_MS = 1000;
+/**
+ * Applications invited one after the other before the measured load, and reported apart: the first events a
+ * process handles pay once for compiling validators, Prisma's first queries and module loading (a CPU
+ * profile of a 20-application run put ~10% of invite's CPU there), which is not what each application costs.
+ */
+const WARM_UP_APPLICATIONS = 3;
 /** How long after the last submission the bench waits for the last invitation before it gives up. */
 export const INVITE_TIMEOUT_MS = 600_000;
 
@@ -255,6 +261,7 @@ export async function inviteLatencyBench(
   const bench = await startBenchStack('invite-latency', options.portBase, log);
   try {
     const sandbox = new SandboxClient(bench.stack.urls.sandbox, E2E_TENANT);
+    const warmUp = await warmUpStack(sandbox, log);
     const since = new Date();
     // CPU per application is the figure that holds on a busy machine: the latencies mostly say how busy it was.
     const cpuUsed = cpuSince(bench.pids(CPU_PROCESSES));
@@ -266,13 +273,14 @@ export async function inviteLatencyBench(
     const reference = await kafkaRoundTrips(bench.stack.brokers, 200);
     return {
       name: 'invite-latency',
-      text: `${text}\n\n${cpu}\n\nper hop\n${hopTable(hops, reference)}`,
+      text: `${warmUp.text}\n\n${text}\n\n${cpu}\n\nper hop\n${hopTable(hops, reference)}`,
       failures: [
-        ...submitErrors.map((e) => `invite-latency: submission failed: ${e}`),
-        ...(missing.length > 0
+        ...[...warmUp.submitErrors, ...submitErrors].map((e) => `invite-latency: submission failed: ${e}`),
+        ...(missing.length + warmUp.missing.length > 0
           ? [
-              `invite-latency: ${missing.length} applicant(s) still missing invitations ${INVITE_TIMEOUT_MS / 1000} s ` +
-                `after the last submission (service output: ${bench.logFile}):\n    ${missing.join('\n    ')}`,
+              `invite-latency: ${missing.length + warmUp.missing.length} applicant(s) still missing invitations ` +
+                `${INVITE_TIMEOUT_MS / 1000} s after the last submission (service output: ${bench.logFile}):\n    ` +
+                [...warmUp.missing, ...missing].join('\n    '),
             ]
           : []),
       ],
@@ -280,4 +288,26 @@ export async function inviteLatencyBench(
   } finally {
     await bench.close();
   }
+}
+
+/** The warm-up: one application at a time, each waited for; its cold latencies are printed, not counted. */
+async function warmUpStack(sandbox: SandboxClient, log: (line: string) => void) {
+  log(`warm-up: ${WARM_UP_APPLICATIONS} applications, one at a time (not counted)`);
+  const all: InviteTimes = { applicants: [], applications: [] };
+  const submitErrors: string[] = [];
+  for (let i = 0; i < WARM_UP_APPLICATIONS; i++) {
+    const { submissions, errors } = await submitSteadily(sandbox, 1, 1);
+    const times = await awaitInvites(sandbox, submissions, log);
+    all.applicants.push(...times.applicants);
+    all.applications.push(...times.applications);
+    submitErrors.push(...errors);
+  }
+  const seconds = all.applications.map((a) =>
+    a.allMs === undefined ? 'never' : `${fixed(a.allMs / 1000, 2)} s`,
+  );
+  return {
+    text: `warm-up (not counted): ${WARM_UP_APPLICATIONS} applications one at a time, all invited in ${seconds.join(', ')}`,
+    submitErrors,
+    missing: describeInvites(all, 1).missing,
+  };
 }

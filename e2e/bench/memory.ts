@@ -5,11 +5,10 @@
  * applications' first reads, within the customer's Entrata rate limit).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { serviceNames } from '@autoverify/contracts';
 import { Pool } from 'undici';
 import { SandboxClient } from '../src/sandbox-client.ts';
 import { E2E_TENANT } from '../src/tenants.ts';
-import { startBenchStack } from './bench-stack.ts';
+import { SERVICE_PROCESSES, startBenchStack } from './bench-stack.ts';
 import { describeInvites, INVITE_TIMEOUT_MS, inviteLoad } from './invite-latency.ts';
 import { type ProcessMemory, readMemory, resetPeak } from './process-memory.ts';
 import { ratio, startBareNode } from './references.ts';
@@ -25,7 +24,7 @@ import {
   sendWebhooks,
 } from './webhook-ack.ts';
 
-const PROCESSES = [...serviceNames, 'support', 'sandbox'] as const;
+const PROCESSES = [...SERVICE_PROCESSES, 'sandbox'] as const;
 type ProcessName = (typeof PROCESSES)[number];
 /** Time for start-up work (first polls, pools, JIT) to finish before "idle" and after the load. */
 const SETTLE_MS = 15_000;

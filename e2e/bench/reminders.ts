@@ -39,7 +39,7 @@ export async function remindersBench(
   const database = await migrateTestDatabase(join(import.meta.dirname, '..', '..', 'services', 'reminder'));
   const logger = createLogger({ service: 'bench', level: 'silent' });
   const queue = await startJobQueue({ connectionString: database.url, logger });
-  const client = reminderService.database(database.url);
+  const client = reminderService.database(database.url, {});
   // The two parts of the service's context the tick uses, on the service's own client and queue.
   const tick = {
     db: { client: client as unknown as Tx, run: <T>(fn: (tx: Tx) => Promise<T>) => client.$transaction(fn) },

@@ -30,7 +30,28 @@ export interface App {
   internetPorts?: number[];
   /** Scales on consumer lag in prod (KEDA): the work is reading topics, not answering HTTP. */
   lagScaling: boolean;
+  /**
+   * Runs as two Deployments of the same image (SERVICE_ROLE, docs/architecture.md "Web and worker
+   * processes"): `<name>` answers HTTP behind the Service, `<name>-worker` does the rest, without a Service.
+   */
+  split?: boolean;
 }
+
+/** One Deployment of an application: the whole application, or the web or worker part of a split one. */
+export interface Workload {
+  /** The Deployment's (and its pods' `app.kubernetes.io/name`) name. */
+  name: string;
+  app: App;
+  role?: 'web' | 'worker';
+}
+
+export const workloadsOf = (app: App): Workload[] =>
+  app.split
+    ? [
+        { name: app.name, app, role: 'web' },
+        { name: `${app.name}-worker`, app, role: 'worker' },
+      ]
+    : [{ name: app.name, app }];
 
 /**
  * A secret that is rotated by running with two values for a while: the current one and, optionally, the
@@ -65,6 +86,8 @@ export const apps: App[] = [
     https: true,
     // Its intake is HTTP (webhooks): CPU, not lag, tells when it is busy.
     lagScaling: false,
+    // The syncs each webhook causes took the event loop the acks need (e2e/bench/README.md, 2026-12-07).
+    split: true,
   }),
   service('invite', 3002, {
     env: {

@@ -10,7 +10,7 @@ import {
   topicName,
   topics,
 } from '@autoverify/contracts';
-import { type App, apps } from './apps.ts';
+import { type App, apps, workloadsOf } from './apps.ts';
 
 type Manifest = Record<string, unknown>;
 
@@ -156,12 +156,15 @@ export function scaledObjects(): Manifest[] {
   return [triggerAuth, ...scaled];
 }
 
-/** Strategic-merge patches: each Deployment's Kafka user (SCRAM password file) and the cluster CA. */
+/**
+ * Strategic-merge patches: each Deployment's Kafka user (SCRAM password file) and the cluster CA. Both
+ * Deployments of a split application use its user (a web process only reads the keyring it is given).
+ */
 export function kafkaClientPatches(): Manifest[] {
-  return apps.map((app) => ({
+  return apps.flatMap(workloadsOf).map(({ name, app }) => ({
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: { name: app.name },
+    metadata: { name },
     spec: {
       template: {
         spec: {

@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { apps } from './apps.ts';
+import { apps, workloadsOf } from './apps.ts';
 import { kafkaClientPatches, kafkaTopics, kafkaUsers, scaledObjects } from './kafka.ts';
 import { podMonitor } from './monitoring.ts';
 import { appManifests, cpuAutoscaler } from './workloads.ts';
@@ -23,7 +23,12 @@ export function generatedFiles(): Record<string, string> {
     'overlays/prod/keda.generated.yaml': documents(scaledObjects()),
     'overlays/prod/kafka-client.patch.generated.yaml': documents(kafkaClientPatches()),
     'overlays/prod/monitoring.generated.yaml': documents([podMonitor()]),
-    'consumers-cpu-hpa/hpa.generated.yaml': documents(apps.filter((a) => a.lagScaling).map(cpuAutoscaler)),
+    'consumers-cpu-hpa/hpa.generated.yaml': documents(
+      apps
+        .filter((a) => a.lagScaling)
+        .flatMap(workloadsOf)
+        .map(cpuAutoscaler),
+    ),
   };
 }
 

@@ -1,12 +1,13 @@
 // Prometheus scraping for the prod overlay: one prometheus-operator PodMonitor for every application's pods.
-import { apps, SCRAPE_INTERVAL } from './apps.ts';
+import { apps, SCRAPE_INTERVAL, workloadsOf } from './apps.ts';
 
 const NAME_LABEL = 'app.kubernetes.io/name';
 
 /**
  * Pods rather than Services: every replica has its own numbers (a Service would hand each scrape to any
  * one pod, and Prometheus keeps them apart only through the endpoints it discovers either way). The `job`
- * label is the application's name (`jobLabel`), which the dashboard and the alert rules group by. Migration
+ * label is the Deployment's name (`jobLabel`: the application's, or `ingest-worker` beside `ingest` for a
+ * split one), which the dashboard and the alert rules group by. Migration
  * Jobs carry the same name label but no `http` port, so they are never scraped.
  */
 export function podMonitor(): Record<string, unknown> {
@@ -17,7 +18,9 @@ export function podMonitor(): Record<string, unknown> {
     spec: {
       jobLabel: NAME_LABEL,
       selector: {
-        matchExpressions: [{ key: NAME_LABEL, operator: 'In', values: apps.map((a) => a.name) }],
+        matchExpressions: [
+          { key: NAME_LABEL, operator: 'In', values: apps.flatMap(workloadsOf).map((w) => w.name) },
+        ],
       },
       podMetricsEndpoints: [{ port: 'http', path: '/metrics', interval: SCRAPE_INTERVAL }],
     },

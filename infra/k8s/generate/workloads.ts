@@ -1,20 +1,24 @@
-// The base manifests of one application: ServiceAccount, Deployment, Service, PodDisruptionBudget,
-// HorizontalPodAutoscaler, the migration Job and its NetworkPolicy.
+// The base manifests of one application: ServiceAccount, Service, the migration Job, and per Deployment
+// (two for a split application: web and worker) its PodDisruptionBudget, HorizontalPodAutoscaler and
+// NetworkPolicy.
 import {
   type App,
   imageOf,
   MONITORING_NAMESPACE,
   PRE_STOP_SECONDS,
   TERMINATION_GRACE_SECONDS,
+  type Workload,
+  workloadsOf,
 } from './apps.ts';
 
 type Manifest = Record<string, unknown>;
 
-const labels = (app: App) => ({
-  'app.kubernetes.io/name': app.name,
+/** Labels of an application's objects, or of one Deployment's (`ingest-worker`: not behind ingest's Service). */
+const labels = (name: string) => ({
+  'app.kubernetes.io/name': name,
   'app.kubernetes.io/part-of': 'autoverify',
 });
-const selector = (app: App) => ({ matchLabels: { 'app.kubernetes.io/name': app.name } });
+const selector = (name: string) => ({ matchLabels: { 'app.kubernetes.io/name': name } });
 
 export const podSecurity = {
   runAsNonRoot: true,
@@ -45,7 +49,7 @@ function secretEnv(app: App) {
   }));
 }
 
-function deployment(app: App): Manifest {
+function deployment({ name, app, role }: Workload): Manifest {
   const probe = (path: string, periodSeconds: number, failureThreshold: number) => ({
     httpGet: { path, port: 'http' },
     periodSeconds,
@@ -67,13 +71,13 @@ function deployment(app: App): Manifest {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: { name: app.name, labels: labels(app) },
+    metadata: { name, labels: labels(name) },
     spec: {
       replicas: app.name === 'support' ? 1 : 2,
-      selector: selector(app),
+      selector: selector(name),
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
       template: {
-        metadata: { labels: labels(app) },
+        metadata: { labels: labels(name) },
         spec: {
           serviceAccountName: app.name,
           automountServiceAccountToken: false,
@@ -88,6 +92,7 @@ function deployment(app: App): Manifest {
               envFrom: [{ configMapRef: { name: 'autoverify-common' } }],
               env: [
                 { name: 'PORT', value: String(app.port) },
+                ...(role ? [{ name: 'SERVICE_ROLE', value: role }] : []),
                 { name: 'OTEL_SERVICE_NAME', value: app.name },
                 ...Object.entries(app.env).map(([name, value]) => ({ name, value })),
                 {
@@ -120,7 +125,7 @@ function migrationJob(app: App): Manifest {
     kind: 'Job',
     metadata: {
       name: `${app.name}-migrate`,
-      labels: { ...labels(app), 'app.kubernetes.io/component': 'migrate' },
+      labels: { ...labels(app.name), 'app.kubernetes.io/component': 'migrate' },
       // Argo CD runs it before the Deployments change; plain kubectl: see docs/operations.md.
       annotations: {
         'argocd.argoproj.io/hook': 'PreSync',
@@ -132,7 +137,7 @@ function migrationJob(app: App): Manifest {
       activeDeadlineSeconds: 600,
       ttlSecondsAfterFinished: 86400,
       template: {
-        metadata: { labels: { ...labels(app), 'app.kubernetes.io/component': 'migrate' } },
+        metadata: { labels: { ...labels(app.name), 'app.kubernetes.io/component': 'migrate' } },
         spec: {
           restartPolicy: 'Never',
           serviceAccountName: app.name,
@@ -163,7 +168,7 @@ function migrationJob(app: App): Manifest {
 
 const privateRanges = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
 
-function networkPolicy(app: App): Manifest {
+function networkPolicy({ name, app, role }: Workload): Manifest {
   const egress: Manifest[] = [
     // Kafka (Strimzi's cluster in namespace "kafka"; the dev overlay adds its in-namespace broker).
     {
@@ -194,7 +199,8 @@ function networkPolicy(app: App): Manifest {
       ports: [3002, 3005].map((port) => ({ protocol: 'TCP', port })),
     });
   const from: Manifest[] = [];
-  if (app.public)
+  // A worker answers only the probes (the kubelet is not subject to NetworkPolicy) and Prometheus.
+  if (app.public && role !== 'worker')
     from.push({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } });
   if (app.name === 'invite' || app.name === 'report-sync')
     from.push({ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'support' } } });
@@ -203,9 +209,9 @@ function networkPolicy(app: App): Manifest {
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
-    metadata: { name: app.name, labels: labels(app) },
+    metadata: { name, labels: labels(name) },
     spec: {
-      podSelector: selector(app),
+      podSelector: selector(name),
       policyTypes: ['Ingress', 'Egress'],
       ingress: [
         ...(from.length > 0 ? [{ from, ports: [{ protocol: 'TCP', port: app.port }] }] : []),
@@ -226,13 +232,13 @@ function networkPolicy(app: App): Manifest {
  * CPU scaling. Consumers get it from KEDA in prod (CPU or lag, generate/kafka.ts); elsewhere from this HPA
  * (infra/k8s/consumers-cpu-hpa), so a Deployment never has two autoscalers.
  */
-export function cpuAutoscaler(app: App): Manifest {
+export function cpuAutoscaler({ name, app }: Workload): Manifest {
   return {
     apiVersion: 'autoscaling/v2',
     kind: 'HorizontalPodAutoscaler',
-    metadata: { name: app.name, labels: labels(app) },
+    metadata: { name, labels: labels(name) },
     spec: {
-      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: app.name },
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
       minReplicas: app.name === 'support' ? 1 : 2,
       // A consumer group uses at most one member per partition (6 per topic).
       maxReplicas: app.name === 'support' ? 2 : 6,
@@ -247,32 +253,34 @@ export function cpuAutoscaler(app: App): Manifest {
 }
 
 export function appManifests(app: App): Manifest[] {
+  const workloads = workloadsOf(app);
   return [
     {
       apiVersion: 'v1',
       kind: 'ServiceAccount',
-      metadata: { name: app.name, labels: labels(app) },
+      metadata: { name: app.name, labels: labels(app.name) },
       automountServiceAccountToken: false,
     },
-    deployment(app),
+    ...workloads.map(deployment),
     {
       apiVersion: 'v1',
       kind: 'Service',
-      metadata: { name: app.name, labels: labels(app) },
+      metadata: { name: app.name, labels: labels(app.name) },
+      // The application's pods, or a split one's web pods (its worker's are named `<app>-worker`).
       spec: {
         selector: { 'app.kubernetes.io/name': app.name },
         ports: [{ name: 'http', port: 80, targetPort: 'http' }],
       },
     },
-    {
+    ...workloads.map(({ name }) => ({
       apiVersion: 'policy/v1',
       kind: 'PodDisruptionBudget',
-      metadata: { name: app.name, labels: labels(app) },
+      metadata: { name, labels: labels(name) },
       // One pod at a time may go: a drain always proceeds, also for the single support pod.
-      spec: { maxUnavailable: 1, selector: selector(app) },
-    },
-    ...(app.lagScaling ? [] : [cpuAutoscaler(app)]),
+      spec: { maxUnavailable: 1, selector: selector(name) },
+    })),
+    ...(app.lagScaling ? [] : workloads.map(cpuAutoscaler)),
     migrationJob(app),
-    networkPolicy(app),
+    ...workloads.map(networkPolicy),
   ];
 }

@@ -10,7 +10,7 @@ import { Ajv } from 'ajv';
 import Value from 'typebox/value';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { apps, MONITORING_NAMESPACE, TERMINATION_GRACE_SECONDS } from '../generate/apps.ts';
+import { apps, MONITORING_NAMESPACE, TERMINATION_GRACE_SECONDS, workloadsOf } from '../generate/apps.ts';
 import { MIN_INSYNC_REPLICAS, REPLICAS, topicAccess } from '../generate/kafka.ts';
 import { generatedFiles } from '../generate/main.ts';
 import { kafkaTopicSchema, kafkaUserSchema } from './strimzi-schemas.ts';
@@ -68,11 +68,13 @@ async function validate(original: Obj): Promise<void> {
   new Model(object).validate();
 }
 
+/** Every Deployment of an application: one, or a split application's web and worker. */
+const workloads = apps.flatMap(workloadsOf);
+const appOf = (deployment: string) => workloads.find((w) => w.name === deployment)?.app;
+
 describe.each(overlays)('overlay %s', (overlay) => {
   const objects = rendered[overlay];
-  const deployments = ofKind(objects, 'Deployment').filter((d) =>
-    apps.some((a) => a.name === d.metadata.name),
-  );
+  const deployments = ofKind(objects, 'Deployment').filter((d) => appOf(d.metadata.name));
 
   it('renders, and every object is valid against its schema', async () => {
     expect(objects.length).toBeGreaterThan(40);
@@ -97,14 +99,15 @@ describe.each(overlays)('overlay %s', (overlay) => {
   });
 
   it('runs every application as a hardened Deployment with probes, preStop and its own service account', () => {
-    expect(deployments.map((d) => d.metadata.name).sort()).toEqual(apps.map((a) => a.name).sort());
+    expect(deployments.map((d) => d.metadata.name).sort()).toEqual(workloads.map((w) => w.name).sort());
     const serviceAccounts = new Map(ofKind(objects, 'ServiceAccount').map((sa) => [sa.metadata.name, sa]));
     for (const deployment of deployments) {
       const pod = deployment.spec.template.spec;
       const name = deployment.metadata.name;
-      expect(pod.serviceAccountName, name).toBe(name);
+      const app = appOf(name)?.name as string;
+      expect(pod.serviceAccountName, name).toBe(app);
       expect(pod.automountServiceAccountToken, name).toBe(false);
-      expect(serviceAccounts.get(name)?.automountServiceAccountToken, name).toBe(false);
+      expect(serviceAccounts.get(app)?.automountServiceAccountToken, name).toBe(false);
       expect(pod.securityContext.runAsNonRoot, name).toBe(true);
       expect(pod.terminationGracePeriodSeconds, name).toBe(TERMINATION_GRACE_SECONDS);
       for (const container of pod.containers) {
@@ -133,9 +136,22 @@ describe.each(overlays)('overlay %s', (overlay) => {
       expect(job.spec.template.spec.containers[0].env[0].valueFrom.secretKeyRef.name).toMatch(/-migrator$/);
   });
 
+  it('runs ingest as a web Deployment behind its Service and a worker Deployment without one, from one image', () => {
+    const byName = new Map(deployments.map((d) => [d.metadata.name, d]));
+    const container = (name: string) => byName.get(name)?.spec.template.spec.containers[0];
+    const role = (name: string) =>
+      container(name)?.env.find((e: { name: string }) => e.name === 'SERVICE_ROLE')?.value;
+    expect(role('ingest')).toBe('web');
+    expect(role('ingest-worker')).toBe('worker');
+    expect(container('ingest-worker')?.image).toBe(container('ingest')?.image);
+    const services = ofKind(objects, 'Service').map((s) => s.spec.selector['app.kubernetes.io/name']);
+    expect(services).toContain('ingest');
+    expect(services).not.toContain('ingest-worker');
+  });
+
   it('has PodDisruptionBudgets that always let a node drain', () => {
     const budgets = ofKind(objects, 'PodDisruptionBudget');
-    expect(budgets).toHaveLength(apps.length);
+    expect(budgets).toHaveLength(workloads.length);
     for (const pdb of budgets) {
       expect(pdb.spec.minAvailable, pdb.metadata.name).toBeUndefined();
       expect(pdb.spec.maxUnavailable, pdb.metadata.name).toBeGreaterThanOrEqual(1);
@@ -170,15 +186,15 @@ describe.each(overlays)('overlay %s', (overlay) => {
       { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'support' } } },
     ].map((peer) => JSON.stringify(peer));
     const policies = new Map(ofKind(objects, 'NetworkPolicy').map((p) => [p.metadata.name, p]));
-    for (const app of apps) {
-      const ingress = policies.get(app.name)?.spec.ingress as { from: unknown[]; ports: unknown[] }[];
-      expect(ingress, app.name).toContainEqual({
+    for (const { name, app } of workloads) {
+      const ingress = policies.get(name)?.spec.ingress as { from: unknown[]; ports: unknown[] }[];
+      expect(ingress, name).toContainEqual({
         from: [namespace(MONITORING_NAMESPACE)],
         ports: [{ protocol: 'TCP', port: app.port }],
       });
       for (const rule of ingress) {
-        expect(rule.ports, app.name).toEqual([{ protocol: 'TCP', port: app.port }]);
-        for (const peer of rule.from) expect(allowedPeers, app.name).toContain(JSON.stringify(peer));
+        expect(rule.ports, name).toEqual([{ protocol: 'TCP', port: app.port }]);
+        for (const peer of rule.from) expect(allowedPeers, name).toContain(JSON.stringify(peer));
       }
     }
   });
@@ -189,7 +205,7 @@ describe.each(overlays)('overlay %s', (overlay) => {
     for (const so of keda)
       expect(so.spec.triggers.some((t: { type: string }) => t.type === 'cpu')).toBe(true);
     const scaled = [...hpas, ...keda.map((s) => s.spec.scaleTargetRef.name)];
-    expect(scaled.sort()).toEqual(apps.map((a) => a.name).sort());
+    expect(scaled.sort()).toEqual(workloads.map((w) => w.name).sort());
   });
 
   it('ships a tenants file without local addresses (prod) or the compose one for the in-cluster sandbox (dev)', () => {
@@ -260,7 +276,7 @@ describe('prod Kafka resources', () => {
     for (const deployment of ofKind(objects, 'Deployment')) {
       const env = deployment.spec.template.spec.containers[0].env as { name: string; value?: string }[];
       expect(env.find((e) => e.name === 'KAFKA_SASL_USERNAME')?.value).toBe(
-        `autoverify-${deployment.metadata.name}`,
+        `autoverify-${appOf(deployment.metadata.name)?.name}`,
       );
     }
   });
@@ -282,9 +298,7 @@ describe('prod metrics scraping', () => {
     }[];
     expect(spec.selector.matchLabels).toBeUndefined();
     expect(expression?.operator).toBe('In');
-    for (const deployment of ofKind(objects, 'Deployment').filter((d) =>
-      apps.some((a) => a.name === d.metadata.name),
-    )) {
+    for (const deployment of ofKind(objects, 'Deployment').filter((d) => appOf(d.metadata.name))) {
       const pod = deployment.spec.template;
       const name = deployment.metadata.name;
       expect(expression?.values, name).toContain(pod.metadata.labels[expression?.key as string]);

@@ -95,6 +95,14 @@ export const commonEnv = {
     ],
     { default: 'info' },
   ),
+  // Optional (service-kit reads `?? 'all'`): code that builds a service's env by hand (tests) need not name it.
+  SERVICE_ROLE: Type.Optional(
+    Type.Union([Type.Literal('all'), Type.Literal('web'), Type.Literal('worker')], {
+      default: 'all',
+      description:
+        'What this process of the service runs (docs/architecture.md "Web and worker processes"): all (default), web (HTTP routes) or worker (consumer, jobs, background loops, relay).',
+    }),
+  ),
   TENANTS_FILE: Type.String({
     minLength: 1,
     description: 'Path of the tenants JSON file (schema TenantsFile).',

@@ -45,6 +45,7 @@ describe('loadEnv', () => {
       KAFKA_NAMESPACE: 'autoverify',
       LOG_LEVEL: 'info',
       RETENTION_DAYS: 90,
+      SERVICE_ROLE: 'all',
       FEATURE_ON: true,
       RATE: 2.5,
       PORTS: [1, 2, 3],

@@ -6,7 +6,6 @@ import {
   type PgPoolLike,
   pgTransactions,
   type Transactions,
-  wakeRelayAfterCommit,
 } from '@autoverify/messaging';
 
 /** One statement as a tagged template: `${values}` become bind parameters ($1, $2, ...); resolves to its rows. */
@@ -56,9 +55,10 @@ export function databaseOf<Tx>(
   client: Tx,
   transactions: Transactions<Tx>,
   pool: PgPoolLike,
-  relay: { wake(): void },
+  /** Wraps the plain-pg runner so its commits wake the relay as `transactions`' do (event-service.ts). */
+  withRelayWake: <T>(other: Transactions<T>) => Transactions<T>,
 ): Database<Tx> {
-  const plain = wakeRelayAfterCommit(pgTransactions(pool), relay, transactions.notifyOrigin);
+  const plain = withRelayWake(pgTransactions(pool));
   const outbox = new Outbox<PgClientLike>(plain);
   return {
     client,

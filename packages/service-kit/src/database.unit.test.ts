@@ -1,4 +1,5 @@
 import { InviteSent } from '@autoverify/contracts';
+import { wakeRelayAfterCommit } from '@autoverify/messaging';
 import { describe, expect, it } from 'vitest';
 import { databaseOf } from './database.ts';
 
@@ -20,7 +21,12 @@ function recordingPool() {
     }),
   };
   const relay = { wakes: 0, wake: () => relay.wakes++ };
-  const db = databaseOf('tx', { run: (fn) => fn('tx'), sql: () => ({ query: async () => [] }) }, pool, relay);
+  const db = databaseOf(
+    'tx',
+    { run: (fn) => fn('tx'), sql: () => ({ query: async () => [] }) },
+    pool,
+    (other) => wakeRelayAfterCommit(other, relay),
+  );
   return { db, sent, released, relay };
 }
 

@@ -28,6 +28,7 @@ import { listen } from './listen.ts';
 import { instrumentHttp, observeJobQueue } from './metrics.ts';
 import { outboxAdminRoutes } from './outbox-admin.ts';
 import { consumerLivenessCheck } from './probes.ts';
+import { partsOfRole, type ServiceRole } from './role.ts';
 
 /** The relay's poll behind LISTEN/NOTIFY: only for a NOTIFY lost while the listener reconnected. */
 const RELAY_SAFETY_POLL_MS = 10_000;
@@ -41,15 +42,23 @@ export interface EventServiceEnv extends KafkaConnectionEnv {
   /** The admin routes' bearer token (and the one it replaces while rotating); unset = no admin routes. */
   ADMIN_TOKEN?: string | undefined;
   ADMIN_TOKEN_PREVIOUS?: string | undefined;
+  /** Which parts this process runs (role.ts); unset = all. */
+  SERVICE_ROLE?: ServiceRole | undefined;
 }
 
 /** What every service has once its infrastructure is up; the service builds its use cases on it. */
 export interface EventServiceInfrastructure<Tx> {
-  /** Wake the relay after a commit that added outbox events (wakeRelayAfterCommit). */
+  /** Wake the relay after a commit that added outbox events (wakeRelayAfterCommit; NOTIFY alone in a web process). */
   transactions: Transactions<Tx>;
-  kafka: KafkaClient;
-  relay: OutboxRelay;
   jobs: JobQueue;
+  /** Whether this process runs the consumer, job workers and background loops (SERVICE_ROLE, role.ts). */
+  works: boolean;
+  /**
+   * Another transaction runner of this process (service-kit's ctx.db.transaction) wrapped as `transactions`
+   * is: its commits that added events wake this process's relay, with the same NOTIFY origin; in a web
+   * process the runner itself (the NOTIFY wakes the worker's relay).
+   */
+  withRelayWake<T>(other: Transactions<T>): Transactions<T>;
 }
 
 export interface EventServiceParts {
@@ -90,6 +99,8 @@ export interface RunningEventService<Tx> extends EventServiceInfrastructure<Tx> 
  * The wiring every service shares, in dependency order: database, Kafka, outbox relay, job queue, the
  * service's own parts, HTTP with readiness checks, then the consumer of its subscriptions. Stops run in
  * reverse: intake stops first (consumer, HTTP), the relay flushes after it, the database goes last.
+ * SERVICE_ROLE=web leaves out Kafka, the relay and the consumer (and the caller its workers and loops);
+ * SERVICE_ROLE=worker leaves out the routes, keeping health, readiness and metrics for the probes.
  */
 export async function startEventService<Tx extends PrismaTx>(
   options: StartEventServiceOptions<Tx>,
@@ -104,7 +115,95 @@ export async function startEventService<Tx extends PrismaTx>(
   if (!options.metrics) onStop('metrics', () => metrics.shutdown());
   onStop('database', () => prisma.$disconnect());
   const plain = prismaTransactions<Tx>(prisma);
+  const role = partsOfRole(env.SERVICE_ROLE);
+  const work = role.work ? await startWork({ ...options, plain, kafkaSecurity }) : undefined;
+  // A web process has no relay: its outbox inserts NOTIFY at commit, and the worker's relay LISTENs.
+  const transactions = work?.transactions ?? plain;
 
+  const meter = metrics.meter;
+  // A web process only sends jobs: its routes' transactions enqueue them, the worker runs them.
+  const jobs = await startJobQueue({
+    connectionString: env.DATABASE_URL,
+    logger,
+    meter,
+    sendOnly: !role.work,
+  });
+  onStop('jobs', () => jobs.stop());
+  observeOutbox(meter, plain);
+  observeJobQueue(meter, jobs);
+
+  const withRelayWake = <T>(other: Transactions<T>): Transactions<T> =>
+    work ? wakeRelayAfterCommit(other, work.relay, work.transactions.notifyOrigin) : other;
+  const infrastructure = { transactions, jobs, works: role.work, withRelayWake };
+  const parts = await options.build(infrastructure);
+
+  const app = createHttpServer({ logger, ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}) });
+  addReadinessCheck(app, 'database', async () => {
+    await prisma.$queryRawUnsafe('SELECT 1');
+  });
+  addReadinessCheck(app, 'jobs', () => jobs.ping());
+  // No Kafka check: a service that can write to its database does useful work while the broker is away
+  // (ingest keeps accepting webhooks; the outbox publishes once Kafka is back). Marking every pod NotReady
+  // on a broker blip would make the ingress answer 503 and lose exactly what the outbox is there to keep.
+  let consumer: RunningConsumer | undefined;
+  addLivenessCheck(
+    app,
+    'consumer',
+    consumerLivenessCheck(() => consumer),
+  );
+  instrumentHttp(app, metrics);
+  if (role.routes) {
+    await parts.routes?.(app);
+    // Every service's outbox can set rows aside; support lists, requeues and discards them here. In a web
+    // process a requeue wakes the worker's relay the way a commit does, by NOTIFY.
+    await outboxAdminRoutes(app, {
+      realm: `${service} admin`,
+      tokens: [env.ADMIN_TOKEN, env.ADMIN_TOKEN_PREVIOUS],
+      transactions: plain,
+      relay: work?.relay ?? { wake: () => void notifyOutbox(plain, logger) },
+    });
+    // Which replayed events the consumer will skip: support's replay dry run asks before anything is sent.
+    await inboxAdminRoutes(app, {
+      realm: `${service} admin`,
+      tokens: [env.ADMIN_TOKEN, env.ADMIN_TOKEN_PREVIOUS],
+      consumer: service,
+      sql: plain.sql(),
+    });
+  }
+  onStop('http', () => app.close());
+  // HTTP first: a restarted ingest takes webhooks while its consumer is still joining the group.
+  let url: string | undefined;
+  if (options.listen === false) await app.ready();
+  else url = await app.listen({ host: env.HOST, port: env.PORT });
+
+  if (work) {
+    consumer = await startConsumer({
+      kafka: work.kafka,
+      service,
+      topics,
+      transactions,
+      handlers: parts.handlers,
+      logger,
+      meter,
+      ...(options.consumer?.concurrency ? { concurrency: options.consumer.concurrency } : {}),
+    });
+    const started = consumer;
+    onStop('consumer', () => started.stop());
+  }
+  return { ...infrastructure, app, ...(url ? { url } : {}) };
+}
+
+/**
+ * Kafka, the outbox relay and its LISTEN: what a process that works (SERVICE_ROLE all or worker) needs
+ * before the service's parts start.
+ */
+async function startWork<Tx extends PrismaTx>(
+  options: StartEventServiceOptions<Tx> & {
+    plain: Transactions<Tx>;
+    kafkaSecurity: ReturnType<typeof kafkaConnectionFromEnv>;
+  },
+): Promise<{ kafka: KafkaClient; relay: OutboxRelay; transactions: Transactions<Tx> }> {
+  const { service, env, logger, onStop, plain, kafkaSecurity } = options;
   const kafka = createKafka({
     brokers: env.KAFKA_BROKERS,
     clientId: service,
@@ -115,11 +214,11 @@ export async function startEventService<Tx extends PrismaTx>(
   onStop('kafka', () => kafka.disconnect());
 
   // Event-driven, no busy polling while idle: a commit in this process wakes the relay directly (below),
-  // one in another process (a replica, the support console) through NOTIFY; the slow poll only covers a
-  // NOTIFY lost while the LISTEN connection was down. The relay's transactions run on plain pg over a
-  // connection of their own: a batch is five statements, which through Prisma's interactive transaction
-  // cost more than the Kafka send, and it never waits behind the consumer's and the jobs' transactions
-  // for one of Prisma's connections.
+  // one in another process (a replica, a web process, the support console) through NOTIFY; the slow poll
+  // only covers a NOTIFY lost while the LISTEN connection was down. The relay's transactions run on plain pg
+  // over a connection of their own: a batch is five statements, which through Prisma's interactive
+  // transaction cost more than the Kafka send, and it never waits behind the consumer's and the jobs'
+  // transactions for one of Prisma's connections.
   const relayPool = relayConnection(env.DATABASE_URL, logger);
   onStop('relay connection', () => relayPool.end());
   const relay = await startOutboxRelay({
@@ -141,65 +240,17 @@ export async function startEventService<Tx extends PrismaTx>(
     logger,
   });
   onStop('outbox listener', () => outboxListener.stop());
+  return { kafka, relay, transactions };
+}
 
-  const meter = metrics.meter;
-  const jobs = await startJobQueue({ connectionString: env.DATABASE_URL, logger, meter });
-  onStop('jobs', () => jobs.stop());
-  observeOutbox(meter, plain);
-  observeJobQueue(meter, jobs);
-
-  const infrastructure = { transactions, kafka, relay, jobs };
-  const parts = await options.build(infrastructure);
-
-  const app = createHttpServer({ logger, ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}) });
-  addReadinessCheck(app, 'database', async () => {
-    await prisma.$queryRawUnsafe('SELECT 1');
-  });
-  addReadinessCheck(app, 'jobs', () => jobs.ping());
-  // No Kafka check: a service that can write to its database does useful work while the broker is away
-  // (ingest keeps accepting webhooks; the outbox publishes once Kafka is back). Marking every pod NotReady
-  // on a broker blip would make the ingress answer 503 and lose exactly what the outbox is there to keep.
-  let consumer: RunningConsumer | undefined;
-  addLivenessCheck(
-    app,
-    'consumer',
-    consumerLivenessCheck(() => consumer),
-  );
-  instrumentHttp(app, metrics);
-  await parts.routes?.(app);
-  // Every service's outbox can set rows aside; support lists, requeues and discards them here.
-  await outboxAdminRoutes(app, {
-    realm: `${service} admin`,
-    tokens: [env.ADMIN_TOKEN, env.ADMIN_TOKEN_PREVIOUS],
-    transactions: plain,
-    relay,
-  });
-  // Which replayed events the consumer will skip: support's replay dry run asks before anything is sent.
-  await inboxAdminRoutes(app, {
-    realm: `${service} admin`,
-    tokens: [env.ADMIN_TOKEN, env.ADMIN_TOKEN_PREVIOUS],
-    consumer: service,
-    sql: plain.sql(),
-  });
-  onStop('http', () => app.close());
-  // HTTP first: a restarted ingest takes webhooks while its consumer is still joining the group.
-  let url: string | undefined;
-  if (options.listen === false) await app.ready();
-  else url = await app.listen({ host: env.HOST, port: env.PORT });
-
-  consumer = await startConsumer({
-    kafka,
-    service,
-    topics,
-    transactions,
-    handlers: parts.handlers,
-    logger,
-    meter,
-    ...(options.consumer?.concurrency ? { concurrency: options.consumer.concurrency } : {}),
-  });
-  const started = consumer;
-  onStop('consumer', () => started.stop());
-  return { ...infrastructure, app, ...(url ? { url } : {}) };
+/** Wakes the relays of the service's other processes, as an outbox insert's commit does. */
+async function notifyOutbox<Tx>(plain: Transactions<Tx>, logger: Logger): Promise<void> {
+  try {
+    await plain.sql().query(`SELECT pg_notify('${OUTBOX_NOTIFY_CHANNEL}', '')::text`);
+  } catch (error) {
+    // The relay's safety poll publishes the row in any case.
+    logger.warn({ err: error }, 'waking the outbox relay failed');
+  }
 }
 
 /**

@@ -42,6 +42,7 @@ export {
   type WorkOptions,
 } from './jobs.ts';
 export type { Lifecycle, RunServiceOptions, StopHook } from './lifecycle.ts';
+export { type Listener, listen } from './listen.ts';
 export {
   type ErasedCounts,
   type ErasureRequest,
@@ -54,9 +55,11 @@ export {
 export { consumerLivenessCheck } from './probes.ts';
 export { type FieldError, PROBLEM_CONTENT_TYPE, type Problem, sendProblem } from './problem.ts';
 export { logOutcome } from './request-log.ts';
+export { partsOfRole, type RoleParts, type ServiceRole } from './role.ts';
 export { runService } from './run-service.ts';
 export {
   type AnyServiceDefinition,
+  type DatabasePool,
   defineService,
   type ServiceClient,
   type ServiceContext,

@@ -85,13 +85,27 @@ export interface StartJobQueueOptions {
   logger: Logger;
   /** PostgreSQL schema of pg-boss's tables (default `pgboss`). */
   schema?: string;
-  /** Pool size (default 5). */
+  /** Pool size (default JOB_POOL_MAX; SEND_ONLY_POOL for a send-only queue). */
   max?: number;
   /** Counts job runs by queue and outcome (autoverify.jobs.runs). */
   meter?: Meter;
+  /**
+   * Only send jobs, as a web process does (role.ts): no supervision, cron or LISTEN, which the worker
+   * process runs, and a pool of 2 (default false).
+   */
+  sendOnly?: boolean;
 }
 
 const TRACE_KEY = '_trace';
+/** A send-only queue's connections: a route's job rides in the route's transaction, so this is for queue lookups. */
+const SEND_ONLY_POOL = 2;
+
+/**
+ * pg-boss's pool per process (its LISTEN connection comes on top). Its queries are short (fetch, complete,
+ * heartbeat, the supervisor's), so 3 keep up with a service's job slots; at pg-boss's 5 the pools were
+ * 64 of the 112 connections that two stacks (the e2e suite's and a drill's) held on a server allowing 100.
+ */
+const JOB_POOL_MAX = 3;
 
 /**
  * How often an idle worker polls while LISTEN/NOTIFY works: the most a delayed job (a reminder due, an
@@ -127,12 +141,14 @@ export async function startJobQueue(options: StartJobQueueOptions): Promise<JobQ
   const boss = new PgBoss({
     connectionString: options.connectionString,
     schema: options.schema ?? 'pgboss',
-    max: options.max ?? 5,
+    max: options.max ?? (options.sendOnly ? SEND_ONLY_POOL : JOB_POOL_MAX),
     application_name: 'pg-boss',
     // Its spans would trace every poll; jobs get their own span around the handler instead.
     openTelemetry: { enabled: false },
-    // A new job wakes an idle worker at once (NOTIFY) instead of waiting for its next poll.
-    useListenNotify: true,
+    // A new job wakes an idle worker at once (NOTIFY) instead of waiting for its next poll. The NOTIFY is
+    // sent whatever this says (the queue's `notify`): a send-only process just does not listen.
+    useListenNotify: !options.sendOnly,
+    ...(options.sendOnly ? { supervise: false, schedule: false } : {}),
     // Workers read their queue's notify flag from this cache: a queue created at start-up is seen within 3 s.
     queueCacheIntervalSeconds: 3,
     // Finds jobs whose worker died (kill -9, lost node) by their missing heartbeat; see QUEUE_HEARTBEAT.

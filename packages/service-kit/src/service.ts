@@ -26,6 +26,11 @@ export interface ServiceEnv extends EventServiceEnv {
   RETENTION_DAYS?: number;
 }
 
+/** What service-kit asks of a service's Prisma pool: empty (the adapter's default) but in a web process. */
+export interface DatabasePool {
+  maxConnections?: number;
+}
+
 /** A service's own generated PrismaClient (structural: service-kit has no generated client). */
 export type ServiceClient = PrismaLike<PrismaTx> & { $disconnect(): Promise<void> };
 
@@ -62,6 +67,11 @@ export interface ServiceContext<Env, Tx, Options> {
 
 export interface BackgroundLoop {
   readonly name: string;
+  /** Starts the loop; only a process that works does (SERVICE_ROLE all or worker, role.ts). */
+  start(): RunningLoop | Promise<RunningLoop>;
+}
+
+export interface RunningLoop {
   /** Lets the current round finish and starts no other. */
   stop(): Promise<void>;
 }
@@ -69,14 +79,15 @@ export interface BackgroundLoop {
 export interface ServiceParts<Tx> {
   /** Consumer handlers for the service's subscriptions (contracts' `subscriptions[name]`). */
   handlers?: Handler<Tx>[];
-  /** Job workers: `worker(job, (data, attempt) => ...)`. */
+  /** Job workers: `worker(job, (data, attempt) => ...)`; not started in a web process. */
   jobs?: JobWorker[];
   /**
-   * Loops the service started in `build` (schedulers, queuers). Stopped after HTTP and the consumer, which
-   * may wake them, and before the job workers and the database, which they use: a batch in flight commits.
+   * Loops (schedulers, queuers), started after the job workers, not in a web process. Stopped after HTTP
+   * and the consumer, which may wake them, and before the job workers and the database, which they use: a
+   * batch in flight commits.
    */
   background?: BackgroundLoop[];
-  /** Adds the service's routes (webhooks, admin API) to its HTTP server. */
+  /** Adds the service's routes (webhooks, admin API) to its HTTP server; not in a worker process. */
   routes?: (app: HttpServer) => void | Promise<void>;
   /**
    * A service holding personal data: its erasure and retention store functions. service-kit handles
@@ -93,8 +104,11 @@ export interface ServiceDefinition<
   readonly name: ConsumerService;
   /** TypeBox schema of the service's environment: `Type.Object({ ...commonEnv, HOST, PORT, ... })`. */
   readonly env: TObject;
-  /** Makes the service's own PrismaClient: `(url) => new PrismaClient({ adapter: createPrismaAdapter(url) })`. */
-  database(url: string): Client;
+  /**
+   * Makes the service's own PrismaClient: `(url, pool) => new PrismaClient({ adapter: createPrismaAdapter(url,
+   * pool) })`. `pool` limits a web process's connections (SERVICE_ROLE=web: its routes' few transactions).
+   */
+  database(url: string, pool: DatabasePool): Client;
   /** Settings a test may override (short waits, small limits), with their production values. */
   readonly options?: Options;
   /** The consumer's topics (default: contracts' `subscriptions[name]`; support: give them) and partitions in parallel (default 1). */
@@ -123,7 +137,7 @@ export function defineService<
   definition: {
     name: ConsumerService;
     env: S;
-    database(url: string): Client;
+    database(url: string, pool: DatabasePool): Client;
     options?: Options;
     consumer?: { topics?: readonly TopicId[]; concurrency?: number };
     bodyLimit?: number;

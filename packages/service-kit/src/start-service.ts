@@ -10,7 +10,15 @@ import type { HttpServer } from './http.ts';
 import { type Jobs, jobsOn, startWorkers } from './job.ts';
 import type { StopHook } from './lifecycle.ts';
 import { erasureHandler, retentionWorker } from './privacy.ts';
-import type { ServiceClient, ServiceContext, ServiceDefinition, ServiceEnv, TxOf } from './service.ts';
+import { partsOfRole, type ServiceRole } from './role.ts';
+import type {
+  DatabasePool,
+  ServiceClient,
+  ServiceContext,
+  ServiceDefinition,
+  ServiceEnv,
+  TxOf,
+} from './service.ts';
 
 /** What main.ts (runService) or a test (startServiceUnderTest) hands a definition to start it. */
 export interface ServiceRuntime<Env, Options> {
@@ -44,6 +52,12 @@ export interface RunningService<Tx> {
 /** Connections of `db.sql` at most (the bench's reference server has 10 for the same INSERT). */
 const STATEMENT_POOL_MAX = 10;
 const TRANSACTION_IDLE_LIMIT_MS = 30_000;
+/**
+ * Prisma's connections in a web process: its routes' transactions (ingest's platform webhooks) and the
+ * readiness check. The worker keeps the adapter's default; together they stay near what one process held
+ * (a stock PostgreSQL allows 100 connections, and the e2e suite runs two stacks side by side).
+ */
+const WEB_PRISMA_POOL_MAX = 2;
 
 /**
  * Starts a defined service: database -> Kafka -> outbox relay -> job queue -> the service's parts (build and
@@ -74,7 +88,7 @@ export async function startService<
 
   const metrics = runtime.metrics ?? (await startMetrics(definition.name));
   runtime.onStop('metrics', () => metrics.shutdown());
-  const client = definition.database(env.DATABASE_URL);
+  const client = definition.database(env.DATABASE_URL, databasePool(env.SERVICE_ROLE));
   const statements = statementPool(env.DATABASE_URL, logger);
   runtime.onStop('statement pool', () => statements.end());
   // Stateless views of the infrastructure: the same for the service's ctx and for the caller (tests).
@@ -83,7 +97,7 @@ export async function startService<
       client as unknown as Tx,
       infrastructure.transactions,
       statements,
-      infrastructure.relay,
+      infrastructure.withRelayWake,
     ),
     jobs: jobsOn<Tx & PrismaTx>(infrastructure.jobs) as Jobs<Tx>,
   });
@@ -115,14 +129,19 @@ export async function startService<
         },
       };
       const parts = await definition.build(ctx);
-      for (const loop of parts.background ?? []) runtime.onStop(loop.name, () => loop.stop());
       const privacy = parts.privacy;
-      const retention = privacy
-        ? [retentionWorker({ ...ctx, retentionDays: env.RETENTION_DAYS ?? 90 }, privacy.purge)]
-        : [];
-      await startWorkers(infrastructure.jobs, [...(parts.jobs ?? []), ...retention], {
-        ...(runtime.jobPollingSeconds ? { pollingIntervalSeconds: runtime.jobPollingSeconds } : {}),
-      });
+      if (infrastructure.works) {
+        const retention = privacy
+          ? [retentionWorker({ ...ctx, retentionDays: env.RETENTION_DAYS ?? 90 }, privacy.purge)]
+          : [];
+        await startWorkers(infrastructure.jobs, [...(parts.jobs ?? []), ...retention], {
+          ...(runtime.jobPollingSeconds ? { pollingIntervalSeconds: runtime.jobPollingSeconds } : {}),
+        });
+        for (const loop of parts.background ?? []) {
+          const running = await loop.start();
+          runtime.onStop(loop.name, () => running.stop());
+        }
+      }
       const handlers = parts.handlers ?? [];
       return {
         handlers: privacy?.erase
@@ -151,6 +170,10 @@ function statementPool(connectionString: string, logger: Logger): pg.Pool {
   // An idle connection's error (the server restarted) would otherwise crash the process; the pool drops it.
   pool.on('error', (error) => logger.warn({ err: error }, 'idle database connection failed'));
   return pool;
+}
+
+function databasePool(role: ServiceRole | undefined): DatabasePool {
+  return partsOfRole(role).work ? {} : { maxConnections: WEB_PRISMA_POOL_MAX };
 }
 
 /** ctx.tenants of a service started without a tenants file: any use says so. */

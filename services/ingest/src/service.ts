@@ -10,7 +10,7 @@ import { PrismaClient, type Tx } from './db.ts';
 import { processPlatformWebhookJob, verificationRequestedHandler } from './handlers/platform.ts';
 import { reconcileTenantJob, startReconciliationScheduler } from './handlers/reconciliation.ts';
 import { syncApplicationJob } from './handlers/sync-application.ts';
-import { startWebhookSyncQueuer, type WebhookSyncQueuer } from './handlers/webhook-syncs.ts';
+import { startWebhookSyncQueuer } from './handlers/webhook-syncs.ts';
 import { entrataWebhookRoutes } from './http/entrata-webhook.ts';
 import { platformWebhookRoutes } from './http/platform-webhook.ts';
 import {
@@ -33,28 +33,25 @@ export interface IngestContext extends ServiceContext<IngestEnv, Tx, IngestOptio
   entrata: EntrataClients;
   /** The platform webhook job, with the retry count of this service's env (jobs.ts). */
   processPlatformWebhook: ProcessPlatformWebhookJob;
-  /** Queues the syncs of stored Entrata webhooks; the webhook route wakes it. */
-  webhookSyncs: WebhookSyncQueuer;
 }
 
 /** ingest: the only service Entrata and the verification platform call (README.md). */
 export const ingestService = defineService({
   name: 'ingest',
   env: IngestEnv,
-  database: (url) => new PrismaClient({ adapter: createPrismaAdapter(url) }),
+  database: (url, pool) => new PrismaClient({ adapter: createPrismaAdapter(url, pool) }),
   options: { entrata: {} } as IngestOptions,
   // Reads each customer's Entrata with its key and checks its webhooks with its secrets.
   tenantSecrets: ['entrata', 'webhook'],
   async build(shared) {
     const entrata = await replicaSharedEntrataClients(shared);
     const processPlatformWebhook = defineProcessPlatformWebhook(shared.env);
-    const webhookSyncs = startWebhookSyncQueuer(shared);
-    const ctx: IngestContext = { ...shared, entrata, processPlatformWebhook, webhookSyncs };
-    const scheduler = startReconciliationScheduler(ctx);
+    const ctx: IngestContext = { ...shared, entrata, processPlatformWebhook };
     return {
+      // In the worker process when split (SERVICE_ROLE): the web process only stores webhooks.
       background: [
-        { name: 'webhook sync queuer', stop: () => webhookSyncs.stop() },
-        { name: 'reconciliation scheduler', stop: () => scheduler.stop() },
+        { name: 'webhook sync queuer', start: () => startWebhookSyncQueuer(ctx) },
+        { name: 'reconciliation scheduler', start: () => startReconciliationScheduler(ctx) },
       ],
       handlers: [verificationRequestedHandler()],
       jobs: [

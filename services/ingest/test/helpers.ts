@@ -1,10 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { loadEnv } from '@autoverify/config';
 import type { TenantsFile } from '@autoverify/contracts';
 import { createLogger } from '@autoverify/logger';
 import type { Sandbox, SandboxOptions } from '@autoverify/sandbox';
+import { startService } from '@autoverify/service-kit';
 import { startServiceUnderTest } from '@autoverify/service-testing';
 import { messageJson, waitFor } from '@autoverify/testing';
+import { IngestEnv } from '../src/config.ts';
 import { ingestService } from '../src/service.ts';
 
 type DestinationStream = NonNullable<Parameters<typeof createLogger>[0]['destination']>;
@@ -137,9 +140,23 @@ function tenantsFile(sandboxUrl: string, betaEntrataUrl: string): TenantsFile {
   } as TenantsFile;
 }
 
-/** ingest in-process (startServiceUnderTest) against a fresh database, the real broker and the sandbox. */
+const serviceEnv = {
+  PLATFORM_WEBHOOK_SECRET: PLATFORM_SECRET,
+  PLATFORM_WEBHOOK_SECRET_PREVIOUS: PLATFORM_OLD_SECRET,
+  RECONCILIATION_TICK_MS: '200',
+  // About 30 s of waiting for a mapping (2 + 4 + 8 + 16 s) instead of 45 minutes.
+  PLATFORM_MAPPING_RETRIES: '4',
+};
+// Small pages, so the reconciliation poll is seen to read every page of getLeads.
+const serviceOptions = { entrata: { pageSize: 2 } };
+
+/**
+ * ingest in-process (startServiceUnderTest) against a fresh database, the real broker and the sandbox. With
+ * `split`, as deployed: `url` is a web process (SERVICE_ROLE=web) and a worker process (SERVICE_ROLE=worker)
+ * runs beside it on the same database, at `workerUrl`.
+ */
 export async function startHarness(
-  options: { log?: { level: string; destination: DestinationStream } } = {},
+  options: { log?: { level: string; destination: DestinationStream }; split?: boolean } = {},
 ) {
   const betaEntrata = await startRewritingProxy();
   const sut = await startServiceUnderTest(ingestService, {
@@ -168,17 +185,20 @@ export async function startHarness(
       GAMMA_ENTRATA_KEY: 'gamma-entrata-key',
       GAMMA_WEBHOOK: GAMMA.secret,
     },
-    env: {
-      PLATFORM_WEBHOOK_SECRET: PLATFORM_SECRET,
-      PLATFORM_WEBHOOK_SECRET_PREVIOUS: PLATFORM_OLD_SECRET,
-      RECONCILIATION_TICK_MS: '200',
-      // About 30 s of waiting for a mapping (2 + 4 + 8 + 16 s) instead of 45 minutes.
-      PLATFORM_MAPPING_RETRIES: '4',
-    },
-    // Small pages, so the reconciliation poll is seen to read every page of getLeads.
-    options: { entrata: { pageSize: 2 } },
+    env: { ...serviceEnv, ...(options.split ? { SERVICE_ROLE: 'web' } : {}) },
+    options: serviceOptions,
   });
   sut.onStop('beta entrata proxy', () => betaEntrata.stop());
+  const worker = options.split
+    ? await startService(ingestService, {
+        env: loadEnv(IngestEnv, { ...sut.env, ...serviceEnv, SERVICE_ROLE: 'worker' }),
+        tenants: sut.tenants,
+        logger: sut.logger,
+        onStop: sut.onStop,
+        options: serviceOptions,
+        jobPollingSeconds: 0.5,
+      })
+    : undefined;
   const url = sut.service.url as string;
   const prisma = sut.service.db.client;
   const sandbox = sut.sandbox;
@@ -197,6 +217,8 @@ export async function startHarness(
 
   return {
     url,
+    /** The worker process's health, readiness and metrics (with `split`). */
+    workerUrl: worker?.url,
     db: sut.database,
     kafka: sut.testKafka,
     sandbox,

@@ -31,7 +31,7 @@ export interface InviteContext extends ServiceContext<InviteEnv, Tx, InviteOptio
 export const inviteService = defineService({
   name: 'invite',
   env: InviteEnv,
-  database: (url) => new PrismaClient({ adapter: createPrismaAdapter(url) }),
+  database: (url, pool) => new PrismaClient({ adapter: createPrismaAdapter(url, pool) }),
   options: { platformTimeoutMs: 10_000 } satisfies InviteOptions,
   build(shared) {
     const { env } = shared;

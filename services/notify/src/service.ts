@@ -36,8 +36,8 @@ const DATABASE_POOL = CONSUMER_CONCURRENCY + 2;
 export const notifyService = defineService({
   name: 'notify',
   env: NotifyEnv,
-  database: (url) =>
-    new PrismaClient({ adapter: createPrismaAdapter(url, { maxConnections: DATABASE_POOL }) }),
+  database: (url, pool) =>
+    new PrismaClient({ adapter: createPrismaAdapter(url, { maxConnections: DATABASE_POOL, ...pool }) }),
   consumer: { concurrency: CONSUMER_CONCURRENCY },
   build(shared) {
     const { env } = shared;

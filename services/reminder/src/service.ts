@@ -21,7 +21,7 @@ export type ReminderContext = ServiceContext<Env, Tx, object>;
 export const reminderService = defineService({
   name: 'reminder',
   env: envSchema,
-  database: (url) => new PrismaClient({ adapter: createPrismaAdapter(url) }),
+  database: (url, pool) => new PrismaClient({ adapter: createPrismaAdapter(url, pool) }),
   build: (ctx) => {
     const metrics = reminderMetrics(ctx);
     const send = sendReminderJob(ctx);

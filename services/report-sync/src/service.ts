@@ -44,7 +44,7 @@ export interface ReportSyncContext extends ServiceContext<ReportSyncEnv, Tx, Rep
 export const reportSyncService = defineService({
   name: 'report-sync',
   env: ReportSyncEnv,
-  database: (url) => new PrismaClient({ adapter: createPrismaAdapter(url) }),
+  database: (url, pool) => new PrismaClient({ adapter: createPrismaAdapter(url, pool) }),
   options: defaultOptions,
   // Uploads to each customer's own Entrata with its own key; the platform credentials are the service's env.
   tenantSecrets: ['entrata'],

@@ -16,13 +16,17 @@ import { type ManagedProcess, type SpawnOptions, spawnManaged, startUntilReady }
 import { runtimeEnv, serviceNodeArgs } from './runtime-env.ts';
 import { sandboxSecrets } from './secrets.ts';
 import { seedSandbox } from './seed-sandbox.ts';
+import { portOffset, processesOf, type StackProcess, SUPPORT_PORT_OFFSET } from './service-processes.ts';
 
 export interface StackOptions {
   /** Kafka topic/group namespace; also names the databases and the state folder. */
   namespace?: string;
   /** Start from nothing: drop the namespace's databases and topics first. */
   fresh?: boolean;
-  /** Services listen on portBase+1..+5, the support console on +6, the sandbox on portBase+1000, its SMTP on portBase+1025. */
+  /**
+   * Services listen on portBase+1..+5, the support console on +6, ingest's worker process (health and
+   * metrics) on +7, the sandbox on portBase+1000, its SMTP on portBase+1025.
+   */
   portBase?: number;
   /** Adjust the tenants (customers) before the services read them, e.g. a fast reminder schedule. */
   tenants?: (file: TenantsFile) => TenantsFile;
@@ -46,24 +50,15 @@ export interface Stack {
   readonly secrets: Record<string, string>;
   /** Sandbox-only token of the support console with every scope (config/sandbox.env SUPPORT_DEV_TOKEN). */
   readonly supportToken: string;
-  /** Kill a service the hard way (kill -9 by default) and leave it down. */
+  /** Kill a service's processes the hard way (kill -9 by default) and leave them down. */
   kill(service: ServiceName, signal?: NodeJS.Signals): Promise<void>;
-  /** Start a stopped or killed service again and wait until it is ready. */
+  /** Start a stopped or killed service's processes again and wait until they are ready. */
   start(service: ServiceName): Promise<void>;
   /** The operating-system process id of a running process (e.g. to read its memory in /proc); else undefined. */
-  pid(process: ServiceName | 'sandbox' | 'support'): number | undefined;
+  pid(process: StackProcess): number | undefined;
   /** Stops every process; with removeData also drops the namespace's databases and topics. */
   stop(options?: { removeData?: boolean }): Promise<void>;
 }
-
-const portOffset: Record<ServiceName, number> = {
-  ingest: 1,
-  invite: 2,
-  reminder: 3,
-  notify: 4,
-  'report-sync': 5,
-};
-const SUPPORT_PORT_OFFSET = 6;
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const namespace = options.namespace ?? 'autoverify';
@@ -153,11 +148,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     throw error;
   }
 
-  const serviceEnv = (service: ServiceName): Record<string, string> => ({
+  const serviceEnv = (service: ServiceName, role: string, port: number): Record<string, string> => ({
     ...runtimeEnv(),
     ...secrets,
     HOST: '127.0.0.1',
-    PORT: String(portBase + portOffset[service]),
+    PORT: String(port),
+    SERVICE_ROLE: role,
     DATABASE_URL: databaseUrls[service],
     KAFKA_BROKERS: kafka.brokers,
     KAFKA_NAMESPACE: namespace,
@@ -176,13 +172,20 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   });
 
   const start = async (service: ServiceName) => {
-    const spawn = spawner(service, {
-      args: serviceNodeArgs,
-      cwd: serviceDir(service),
-      env: serviceEnv(service),
-    });
-    await startUntilReady(spawn, `${urls[service]}/health/ready`, { log });
+    await Promise.all(
+      processesOf(service).map(({ name, role, portOffset: offset }) => {
+        const port = portBase + offset;
+        const spawn = spawner(name, {
+          args: serviceNodeArgs,
+          cwd: serviceDir(service),
+          env: serviceEnv(service, role, port),
+        });
+        return startUntilReady(spawn, `http://127.0.0.1:${port}/health/ready`, { log });
+      }),
+    );
   };
+  const stopService = (service: ServiceName, signal?: NodeJS.Signals) =>
+    Promise.all(processesOf(service).map(({ name }) => processes.get(name)?.stop(signal)));
 
   log('starting ingest, invite, reminder, notify and report-sync');
   const started = await Promise.allSettled(serviceNames.map(start));
@@ -248,7 +251,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     secrets,
     supportToken: secrets.SUPPORT_DEV_TOKEN ?? '',
     kill: async (service, signal = 'SIGKILL') => {
-      await processes.get(service)?.stop(signal);
+      await stopService(service, signal);
     },
     start,
     pid: (name) => {
@@ -257,7 +260,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     },
     async stop(stopOptions = {}) {
       // Services first (they flush their outboxes), then the sandbox they talk to, then Kafka if ours.
-      await Promise.all([...serviceNames, 'support'].map((s) => processes.get(s)?.stop()));
+      await Promise.all([...serviceNames.map((s) => stopService(s)), processes.get('support')?.stop()]);
       await stopSandbox();
       if (stopOptions.removeData) {
         await removeNamespace(namespace, { brokers: kafka.brokers, adminUrl: adminUrl.toString() });

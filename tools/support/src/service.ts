@@ -29,7 +29,7 @@ export interface SupportContext extends ServiceContext<SupportEnv, Tx, object> {
 export const supportService = defineService({
   name: supportConsumer,
   env: SupportEnv,
-  database: (url) => new PrismaClient({ adapter: createPrismaAdapter(url) }),
+  database: (url, pool) => new PrismaClient({ adapter: createPrismaAdapter(url, pool) }),
   // The projection only inserts rows: several partitions at once keep up with every topic.
   consumer: { topics: supportSubscriptions, concurrency: 4 },
   build(shared) {

@@ -1,3 +1,4 @@
+import { listen } from '@autoverify/service-kit';
 import { withTraceContext } from '@autoverify/telemetry';
 import { type EntrataHint, parseEntrataWebhook } from '../domain/entrata-webhook.ts';
 import { parseStrictJson } from '../domain/json-safety.ts';
@@ -10,20 +11,19 @@ import {
 import type { SyncApplicationData } from '../jobs.ts';
 import type { IngestContext } from '../service.ts';
 import { lockWaitingApplications, storedTraceContext } from '../store/applications.ts';
-import { releaseWebhooks, takeSyncPendingWebhooks } from '../store/webhooks.ts';
+import { releaseWebhooks, takeSyncPendingWebhooks, WEBHOOK_SYNC_CHANNEL } from '../store/webhooks.ts';
 import { enqueueSync } from './sync-application.ts';
 
 /** Webhooks looked at per transaction; which are taken and how many jobs they queue: takeSyncPendingWebhooks. */
 const BATCH = 100;
 /**
  * How often the queuer looks without being woken: it finds what a replica that died between storing a
- * webhook and queuing its sync left behind (the route wakes the queuer of its own process at once).
+ * webhook and queuing its sync left behind, and what was stored while its LISTEN connection was down (the
+ * route's NOTIFY wakes it within http/webhook-sync-wake.ts's window otherwise).
  */
 const SAFETY_POLL_MS = 5_000;
 
 export interface WebhookSyncQueuer {
-  /** A webhook was stored: queue its sync now (runs again after the current batch if one is running). */
-  wake(): void;
   stop(): Promise<void>;
 }
 
@@ -35,11 +35,12 @@ export interface WebhookSyncQueuer {
  * queued and has not started its read: that read answers them (lockWaitingApplications, startSyncRead), so
  * a burst of webhooks for one application costs one Entrata read, not one each. Locked rows are skipped, so
  * replicas never queue one webhook twice; a crash before the commit leaves the rows pending for the next run.
+ * Woken by the route's NOTIFY (WEBHOOK_SYNC_CHANNEL), so the route may run in another process (SERVICE_ROLE).
  */
-export function startWebhookSyncQueuer(
-  ctx: Pick<IngestContext, 'db' | 'jobs' | 'logger'>,
+export async function startWebhookSyncQueuer(
+  ctx: Pick<IngestContext, 'db' | 'jobs' | 'logger' | 'env'>,
   options: { safetyPollMs?: number } = {},
-): WebhookSyncQueuer {
+): Promise<WebhookSyncQueuer> {
   const logger = ctx.logger.child({ component: 'webhook-sync-queuer' });
   let running: Promise<void> | undefined;
   let again = false;
@@ -92,14 +93,20 @@ export function startWebhookSyncQueuer(
       });
   };
 
+  // Wakes once on every (re)connect too: that first run finds what was stored before, or while it was down.
+  const listener = await listen({
+    connectionString: ctx.env.DATABASE_URL,
+    channel: WEBHOOK_SYNC_CHANNEL,
+    onNotify: wake,
+    logger,
+  });
   const timer = setInterval(wake, options.safetyPollMs ?? SAFETY_POLL_MS);
   timer.unref();
-  wake();
   return {
-    wake,
     async stop() {
       stopped = true;
       clearInterval(timer);
+      await listener.stop();
       await running;
     },
   };

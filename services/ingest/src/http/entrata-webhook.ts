@@ -8,6 +8,7 @@ import { type Verdict, verifyBasicAuth, verifyEntrataSignature } from '../domain
 import type { IngestContext } from '../service.ts';
 import { insertEntrataWebhook } from '../store/webhooks.ts';
 import { acceptRawJson, headerText, sendInvalid, sendMalformed } from './raw-json.ts';
+import { webhookSyncWaker } from './webhook-sync-wake.ts';
 
 export const ENTRATA_WEBHOOK_BODY_LIMIT = 64 * 1024;
 
@@ -15,17 +16,18 @@ export const ENTRATA_WEBHOOK_BODY_LIMIT = 64 * 1024;
 const RETRY_AFTER_SECONDS = 30;
 
 /** What the route uses of ingest's context (a unit test passes a database that is down). */
-export type EntrataWebhookContext = Pick<IngestContext, 'tenants' | 'db' | 'webhookSyncs' | 'clock'>;
+export type EntrataWebhookContext = Pick<IngestContext, 'tenants' | 'db' | 'clock' | 'logger'>;
 
 /**
  * POST /webhooks/entrata/:tenantId - a hint that an application was submitted. Authenticated per tenant,
- * stored (with what its sync needs, queued by handlers/webhook-syncs.ts) and acknowledged at once: Entrata is
- * read later, by the sync job.
+ * stored (with what its sync needs, queued by handlers/webhook-syncs.ts, which a NOTIFY wakes in whichever
+ * process runs it) and acknowledged at once: Entrata is read later, by the sync job.
  * Unknown event names are stored and acknowledged but not processed. An unknown tenant is answered like a
  * known one with wrong credentials (401).
  */
 export function entrataWebhookRoutes(scope: FastifyInstance, ctx: EntrataWebhookContext): void {
   acceptRawJson(scope, ENTRATA_WEBHOOK_BODY_LIMIT);
+  const wakeSyncs = webhookSyncWaker(ctx.db.sql, ctx.logger);
 
   scope.post<{ Params: { tenantId: string } }>('/webhooks/entrata/:tenantId', async (request, reply) => {
     const { tenantId } = request.params;
@@ -70,6 +72,7 @@ export function entrataWebhookRoutes(scope: FastifyInstance, ctx: EntrataWebhook
         type: 'urn:problem:unavailable',
       });
     }
+    if (stored && processed) wakeSyncs();
     const log = {
       tenantId,
       eventId: hint.eventId,
@@ -80,7 +83,6 @@ export function entrataWebhookRoutes(scope: FastifyInstance, ctx: EntrataWebhook
       logOutcome(request, log, 'entrata webhook duplicate');
       return reply.code(200).send({ status: 'duplicate' });
     }
-    if (processed) ctx.webhookSyncs.wake();
     logOutcome(
       request,
       { ...log, id: stored, processed },

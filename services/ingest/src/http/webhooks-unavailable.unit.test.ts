@@ -65,11 +65,8 @@ function tenants() {
 async function server() {
   const app = createHttpServer({ logger });
   const env = { PLATFORM_WEBHOOK_SECRET: 'platform-secret-0123456789', PLATFORM_MAPPING_RETRIES: 1 };
-  const base = { db: down, jobs, clock: systemClock };
-  const webhookSyncs = { wake: () => undefined, stop: async () => undefined };
-  await app.register(async (scope) =>
-    entrataWebhookRoutes(scope, { ...base, webhookSyncs, tenants: tenants() }),
-  );
+  const base = { db: down, jobs, clock: systemClock, logger };
+  await app.register(async (scope) => entrataWebhookRoutes(scope, { ...base, tenants: tenants() }));
   await app.register(async (scope) =>
     platformWebhookRoutes(scope, {
       ...base,

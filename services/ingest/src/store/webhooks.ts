@@ -16,6 +16,13 @@ export interface NewEntrataWebhook {
 }
 
 /**
+ * Stored webhooks wait for the queuer (handlers/webhook-syncs.ts), which LISTENs on this channel in whichever
+ * process runs it: the web process's route and the worker's queuer are apart when ingest is split
+ * (SERVICE_ROLE). The route NOTIFYs it (notifyWebhookSyncs), throttled.
+ */
+export const WEBHOOK_SYNC_CHANNEL = 'autoverify_webhook_sync';
+
+/**
  * The new row's id, or undefined when this tenant's event id was stored before (a duplicate). One statement,
  * atomic by itself, so it runs on ctx.db.sql (plain pg, no transaction): an accepted webhook is stored with
  * `sync_pending` and the request's trace, which is all its sync needs (the queuer in
@@ -34,6 +41,12 @@ export async function insertEntrataWebhook(
     ON CONFLICT (tenant_id, event_id) DO NOTHING
     RETURNING id::text`;
   return row?.id;
+}
+
+/** Wakes the queuers LISTENing in any process of this database (one statement of its own, at once). */
+export async function notifyWebhookSyncs(sql: Statement): Promise<void> {
+  // SQL: pg_notify, as text (pg returns void).
+  await sql`SELECT pg_notify(${WEBHOOK_SYNC_CHANNEL}, '')::text`;
 }
 
 /**
