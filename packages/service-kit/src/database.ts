@@ -45,7 +45,8 @@ export interface Database<Tx> {
    * throws. For a hot path whose few statements must commit together, with its events (docs/architecture.md
    * "Data access rules"): each statement costs a fraction of one through Prisma's interactive transaction
    * (notify's outcomes: e2e/bench/README.md h-notifysql). A commit in which events were added wakes the relay,
-   * as `run`'s does (the same wake-up and NOTIFY origin). No time-out: keep its work to a few statements.
+   * as `run`'s does (the same wake-up and NOTIFY origin). A transaction idle for 30 s between its statements
+   * is ended by the server (start-service.ts).
    */
   transaction<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T>;
 }

@@ -51,6 +51,7 @@ export interface RunningService<Tx> {
 
 /** Connections of `db.sql` at most (the bench's reference server has 10 for the same INSERT). */
 const STATEMENT_POOL_MAX = 10;
+const TRANSACTION_IDLE_LIMIT_MS = 30_000;
 /**
  * Prisma's connections in a web process: its routes' transactions (ingest's platform webhooks) and the
  * readiness check. The worker keeps the adapter's default; together they stay near what one process held
@@ -159,7 +160,13 @@ export async function startService<
  * together. Connections open on first use only (a service without `db.sql` opens none) and close when idle.
  */
 function statementPool(connectionString: string, logger: Logger): pg.Pool {
-  const pool = new pg.Pool({ connectionString, max: STATEMENT_POOL_MAX });
+  const pool = new pg.Pool({
+    connectionString,
+    max: STATEMENT_POOL_MAX,
+    // db.transaction's counterpart of db.run's 30 s time-out: a transaction idle that long between its
+    // statements (a stuck caller holding row or advisory locks) is ended by the server, with its connection.
+    idle_in_transaction_session_timeout: TRANSACTION_IDLE_LIMIT_MS,
+  });
   // An idle connection's error (the server restarted) would otherwise crash the process; the pool drops it.
   pool.on('error', (error) => logger.warn({ err: error }, 'idle database connection failed'));
   return pool;
