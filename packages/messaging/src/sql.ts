@@ -35,6 +35,11 @@ export interface Transactions<Tx> {
 export function wakeRelayAfterCommit<Tx>(
   transactions: Transactions<Tx>,
   relay: { wake(): void },
+  /**
+   * Another runner of the same process passes the first one's `notifyOrigin`, so the relay's LISTEN (which
+   * checks one origin) skips the commits of both (service-kit's ctx.db.transaction beside ctx.db.run).
+   */
+  notifyOrigin: string = randomUUID(),
 ): Transactions<Tx> {
   // Keyed by the transaction client itself: Prisma and pg hand the same object to everything in one transaction.
   const added = new WeakSet<object>();
@@ -56,7 +61,7 @@ export function wakeRelayAfterCommit<Tx>(
     outboxAdded(tx) {
       if (isObject(tx)) added.add(tx);
     },
-    notifyOrigin: randomUUID(),
+    notifyOrigin,
   };
 }
 

@@ -88,4 +88,14 @@ describe('wakeRelayAfterCommit', () => {
     expect(isOwnNotify(transactions, '')).toBe(false);
     expect(isOwnNotify(recordingTransactions(), '')).toBe(false);
   });
+
+  it("shares an origin when given one: a second runner's commits count as the first's own", () => {
+    const transactions = wakeRelayAfterCommit(recordingTransactions(), { wake: () => {} });
+    const second = wakeRelayAfterCommit(
+      recordingTransactions(),
+      { wake: () => {} },
+      transactions.notifyOrigin,
+    );
+    expect(isOwnNotify(transactions, second.notifyOrigin)).toBe(true);
+  });
 });

@@ -1,7 +1,25 @@
-import type { Transactions } from '@autoverify/messaging';
+import type { EventDefinition, EventOf, PayloadOf } from '@autoverify/contracts';
+import {
+  type EventMeta,
+  Outbox,
+  type PgClientLike,
+  type PgPoolLike,
+  pgTransactions,
+  type Transactions,
+} from '@autoverify/messaging';
 
 /** One statement as a tagged template: `${values}` become bind parameters ($1, $2, ...); resolves to its rows. */
 export type Statement = <Row>(strings: TemplateStringsArray, ...values: unknown[]) => Promise<Row[]>;
+
+/** A transaction of `db.transaction`: plain pg, its statements and the events that commit with them. */
+export interface SqlTransaction {
+  /** One statement in this transaction. */
+  readonly sql: Statement;
+  /** ctx.outbox's add, in this transaction: the event is written with the statements or not at all. */
+  readonly outbox: {
+    add<D extends EventDefinition>(def: D, payload: PayloadOf<D>, meta: EventMeta): Promise<EventOf<D>>;
+  };
+}
 
 /**
  * ctx.db: the one way a service reaches its database. Store functions take a `tx` first; pass them the tx
@@ -22,24 +40,45 @@ export interface Database<Tx> {
    * the statement there (a webhook's INSERT: e2e/bench/README.md).
    */
   readonly sql: Statement;
-}
-
-/** What `sql` runs on: a pg pool (its `query` with bind parameters). */
-export interface StatementPool {
-  query(text: string, values: unknown[]): Promise<{ rows: unknown[] }>;
+  /**
+   * Runs fn in one plain-pg transaction on `sql`'s pool: committed when fn resolves, rolled back when it
+   * throws. For a hot path whose few statements must commit together, with its events (docs/architecture.md
+   * "Data access rules"): each statement costs a fraction of one through Prisma's interactive transaction
+   * (notify's outcomes: e2e/bench/README.md h-notifysql). A commit in which events were added wakes the relay,
+   * as `run`'s does (the same wake-up and NOTIFY origin). A transaction idle for 30 s between its statements
+   * is ended by the server (start-service.ts).
+   */
+  transaction<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T>;
 }
 
 export function databaseOf<Tx>(
   client: Tx,
   transactions: Transactions<Tx>,
-  pool: StatementPool,
+  pool: PgPoolLike,
+  /** Wraps the plain-pg runner so its commits wake the relay as `transactions`' do (event-service.ts). */
+  withRelayWake: <T>(other: Transactions<T>) => Transactions<T>,
 ): Database<Tx> {
-  return { client, run: (fn) => transactions.run(fn), sql: statementOn(pool) };
+  const plain = withRelayWake(pgTransactions(pool));
+  const outbox = new Outbox<PgClientLike>(plain);
+  return {
+    client,
+    run: (fn) => transactions.run(fn),
+    sql: statementOn(pool),
+    transaction: (fn) =>
+      plain.run((connection) =>
+        fn({
+          sql: statementOn(connection),
+          outbox: { add: (def, payload, meta) => outbox.add(connection, def, payload, meta) },
+        }),
+      ),
+  };
 }
 
-function statementOn(pool: StatementPool): Statement {
+function statementOn(on: {
+  query(text: string, values: unknown[]): Promise<{ rows: unknown[] }>;
+}): Statement {
   return async <Row>(strings: TemplateStringsArray, ...values: unknown[]) => {
     const text = strings.reduce((sql, part, i) => `${sql}$${i}${part}`);
-    return (await pool.query(text, values)).rows as Row[];
+    return (await on.query(text, values)).rows as Row[];
   };
 }

@@ -53,6 +53,12 @@ export interface EventServiceInfrastructure<Tx> {
   jobs: JobQueue;
   /** Whether this process runs the consumer, job workers and background loops (SERVICE_ROLE, role.ts). */
   works: boolean;
+  /**
+   * Another transaction runner of this process (service-kit's ctx.db.transaction) wrapped as `transactions`
+   * is: its commits that added events wake this process's relay, with the same NOTIFY origin; in a web
+   * process the runner itself (the NOTIFY wakes the worker's relay).
+   */
+  withRelayWake<T>(other: Transactions<T>): Transactions<T>;
 }
 
 export interface EventServiceParts {
@@ -126,7 +132,9 @@ export async function startEventService<Tx extends PrismaTx>(
   observeOutbox(meter, plain);
   observeJobQueue(meter, jobs);
 
-  const infrastructure = { transactions, jobs, works: role.work };
+  const withRelayWake = <T>(other: Transactions<T>): Transactions<T> =>
+    work ? wakeRelayAfterCommit(other, work.relay, work.transactions.notifyOrigin) : other;
+  const infrastructure = { transactions, jobs, works: role.work, withRelayWake };
   const parts = await options.build(infrastructure);
 
   const app = createHttpServer({ logger, ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}) });

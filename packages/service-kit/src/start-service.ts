@@ -51,6 +51,7 @@ export interface RunningService<Tx> {
 
 /** Connections of `db.sql` at most (the bench's reference server has 10 for the same INSERT). */
 const STATEMENT_POOL_MAX = 10;
+const TRANSACTION_IDLE_LIMIT_MS = 30_000;
 /**
  * Prisma's connections in a web process: its routes' transactions (ingest's platform webhooks) and the
  * readiness check. The worker keeps the adapter's default; together they stay near what one process held
@@ -92,7 +93,12 @@ export async function startService<
   runtime.onStop('statement pool', () => statements.end());
   // Stateless views of the infrastructure: the same for the service's ctx and for the caller (tests).
   const views = (infrastructure: EventServiceInfrastructure<Tx & PrismaTx>) => ({
-    db: databaseOf<Tx>(client as unknown as Tx, infrastructure.transactions, statements),
+    db: databaseOf<Tx>(
+      client as unknown as Tx,
+      infrastructure.transactions,
+      statements,
+      infrastructure.withRelayWake,
+    ),
     jobs: jobsOn<Tx & PrismaTx>(infrastructure.jobs) as Jobs<Tx>,
   });
   const service = await startEventService<Tx & PrismaTx>({
@@ -149,12 +155,18 @@ export async function startService<
 }
 
 /**
- * The pool of `db.sql`, apart from Prisma's: a hot statement (ingest's webhook INSERT) never waits for a
+ * The pool of `db.sql` and `db.transaction`, apart from Prisma's: a hot statement (ingest's webhook INSERT) never waits for a
  * connection behind the background's transactions (job queuer, syncs, relay), and concurrent requests commit
  * together. Connections open on first use only (a service without `db.sql` opens none) and close when idle.
  */
 function statementPool(connectionString: string, logger: Logger): pg.Pool {
-  const pool = new pg.Pool({ connectionString, max: STATEMENT_POOL_MAX });
+  const pool = new pg.Pool({
+    connectionString,
+    max: STATEMENT_POOL_MAX,
+    // db.transaction's counterpart of db.run's 30 s time-out: a transaction idle that long between its
+    // statements (a stuck caller holding row or advisory locks) is ended by the server, with its connection.
+    idle_in_transaction_session_timeout: TRANSACTION_IDLE_LIMIT_MS,
+  });
   // An idle connection's error (the server restarted) would otherwise crash the process; the pool drops it.
   pool.on('error', (error) => logger.warn({ err: error }, 'idle database connection failed'));
   return pool;

@@ -5,10 +5,11 @@ export interface SendNotificationData {
 }
 
 /**
- * Send jobs run at once in one process; the database pool is sized from this (service.ts). 16 showed no
- * clear gain on the 2-core bench machine (e2e/bench, issue 10): the stack is CPU-bound there, and every new
- * job's NOTIFY wakes every idle pg-boss worker, each of which then runs a fetch. 8 made the invite path
- * slower (e2e/bench README, 2026-12-06 h-latency): notify's consumer, which makes the jobs, fell behind.
+ * Send jobs run at once in one process, each on one of service-kit's 10 plain-pg connections at a time
+ * (service.ts). 16 showed no clear gain on the 2-core bench machine (e2e/bench, issue 10): the stack is
+ * CPU-bound there, and every new job's NOTIFY wakes every idle pg-boss worker, each of which then runs a
+ * fetch. 8 made the invite path slower (e2e/bench README, 2026-12-06 h-latency): notify's consumer, which
+ * makes the jobs, fell behind.
  */
 export const SEND_CONCURRENCY = 4;
 

@@ -6,7 +6,7 @@ import { notificationRequestedHandler } from './handlers/notification-requested.
 import { sendNotificationJob } from './handlers/send-notification.ts';
 import { twilioWebhookRoutes } from './http/twilio-webhooks.ts';
 import { unsubscribeRoutes } from './http/unsubscribe.ts';
-import { SEND_CONCURRENCY, sendNotification } from './jobs.ts';
+import { sendNotification } from './jobs.ts';
 import { type EmailProvider, smtpEmailProvider } from './providers/email.ts';
 import { type SmsProvider, twilioSmsProvider } from './providers/sms.ts';
 import { eraseApplicant, purgeExpired } from './store.ts';
@@ -26,12 +26,11 @@ export interface NotifyContext extends ServiceContext<NotifyEnv, Tx, object> {
 const CONSUMER_CONCURRENCY = 6;
 
 /**
- * Database connections: one per consumer transaction and per send job in flight (a job holds one connection
- * at a time), plus the HTTP routes and the retention job (the relay has connections of its own). Derived
- * from both, so raising either cannot leave jobs waiting for a connection (the pool's default of 6 would
- * serialise 16 send jobs).
+ * Prisma's connections: one per consumer transaction, plus erasure and the retention job. The send jobs and
+ * the webhooks use ctx.db.sql and ctx.db.transaction, on service-kit's plain-pg pool (its 10 connections
+ * cover the SEND_CONCURRENCY jobs, each holding at most one at a time, and the webhooks).
  */
-const DATABASE_POOL = CONSUMER_CONCURRENCY + SEND_CONCURRENCY + 2;
+const DATABASE_POOL = CONSUMER_CONCURRENCY + 2;
 
 /** notify: sends requested emails and SMS, records their outcomes, honours opt-outs. */
 export const notifyService = defineService({

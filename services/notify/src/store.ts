@@ -1,10 +1,13 @@
 /**
- * notify's database access. Every function takes the transaction (or, for a read outside one, ctx.db.client)
- * first. Prisma's model API throughout, except where noted.
+ * notify's database access. The send job's statements (read, claim, release), the outcomes, and the opt-outs
+ * and provider webhooks written beside them are plain pg: such a function takes a Statement, ctx.db.sql for
+ * one statement on its own or the `sql` of a ctx.db.transaction (docs/architecture.md "Data access rules":
+ * about half of notify's CPU was database access through Prisma). The consumer's insert, erasure and
+ * retention stay on Prisma's model API and take its `tx`.
  */
+import type { Statement } from '@autoverify/service-kit';
 import type { Tx } from './db.ts';
 import type { Channel, FailureReason, Purpose, VerificationKind } from './domain/types.ts';
-import type { Notification } from './generated/prisma/client.ts';
 
 export type NotificationStatus = 'pending' | 'sending' | 'sent' | 'failed';
 
@@ -31,30 +34,6 @@ export interface NotificationRow {
   providerMessageId: string | null;
 }
 
-/** The stored row with its text columns narrowed to the values notify writes. */
-const rowOf = (n: Notification): NotificationRow => ({
-  notificationId: n.notificationId,
-  tenantId: n.tenantId,
-  requestEventId: n.requestEventId,
-  applicationId: n.applicationId,
-  applicantId: n.applicantId,
-  propertyId: n.propertyId,
-  purpose: n.purpose as Purpose,
-  kind: n.kind as VerificationKind,
-  channel: n.channel as Channel,
-  recipient: n.recipient,
-  recipientName: n.recipientName,
-  link: n.link,
-  expiresAt: n.expiresAt,
-  reminderNumber: n.reminderNumber,
-  status: n.status as NotificationStatus,
-  attempts: n.attempts,
-  smsFrom: n.smsFrom,
-  smsBody: n.smsBody,
-  sendingSince: n.sendingSince,
-  providerMessageId: n.providerMessageId,
-});
-
 export type NewNotification = Omit<
   NotificationRow,
   'status' | 'attempts' | 'smsFrom' | 'smsBody' | 'sendingSince' | 'providerMessageId'
@@ -66,152 +45,235 @@ export async function insertNotification(tx: Tx, notification: NewNotification):
   return count === 1;
 }
 
-export async function findNotification(tx: Tx, notificationId: string): Promise<NotificationRow | undefined> {
-  const row = await tx.notification.findUnique({ where: { notificationId } });
-  return row ? rowOf(row) : undefined;
+/** The columns of `notifications` that NotificationRow carries, as plain SQL (`SELECT *`, `RETURNING *`) reads them. */
+interface NotificationColumns {
+  notification_id: string;
+  tenant_id: string;
+  request_event_id: string;
+  application_id: string;
+  applicant_id: string;
+  property_id: string;
+  purpose: string;
+  kind: string;
+  channel: string;
+  recipient: string;
+  recipient_name: string;
+  link: string;
+  expires_at: Date;
+  reminder_number: number | null;
+  status: string;
+  attempts: number;
+  sms_from: string | null;
+  sms_body: string | null;
+  sending_since: Date | null;
+  provider_message_id: string | null;
 }
 
+const rowOfColumns = (n: NotificationColumns): NotificationRow => ({
+  notificationId: n.notification_id,
+  tenantId: n.tenant_id,
+  requestEventId: n.request_event_id,
+  applicationId: n.application_id,
+  applicantId: n.applicant_id,
+  propertyId: n.property_id,
+  purpose: n.purpose as Purpose,
+  kind: n.kind as VerificationKind,
+  channel: n.channel as Channel,
+  recipient: n.recipient,
+  recipientName: n.recipient_name,
+  link: n.link,
+  expiresAt: n.expires_at,
+  reminderNumber: n.reminder_number,
+  status: n.status as NotificationStatus,
+  attempts: n.attempts,
+  smsFrom: n.sms_from,
+  smsBody: n.sms_body,
+  sendingSince: n.sending_since,
+  providerMessageId: n.provider_message_id,
+});
+
+/** One read, outside any transaction, on ctx.db.sql: the send job's first statement for every notification. */
+export async function findNotification(
+  sql: Statement,
+  notificationId: string,
+): Promise<NotificationRow | undefined> {
+  // SQL: the send job's per-notification read, off Prisma's per-query CPU (docs/architecture.md).
+  const [row] =
+    await sql<NotificationColumns>`SELECT * FROM notifications WHERE notification_id = ${notificationId}`;
+  return row ? rowOfColumns(row) : undefined;
+}
+
+/** An opt-out to check at the claim: the recipient's address as compared (normaliseAddress) and its scopes. */
+export interface SuppressionCheck {
+  address: string;
+  scopes: string[];
+}
+
+/** suppressed: an opt-out covers the recipient, nothing was claimed; claimed: undefined when another run got there first. */
+export type ClaimResult = { suppressed: true } | { suppressed: false; claimed: NotificationRow | undefined };
+
 /**
- * Claims the row for one provider call: status 'sending', one more attempt. Committed before the call, so a
- * crash during it leaves evidence ('sending') that the next run must check before sending again. One
- * statement, atomic by itself: it may run on ctx.db.client, outside a transaction.
+ * Claims the row as read (`status`, `attempts`) for one provider call, unless an opt-out covers its recipient:
+ * status 'sending', one more attempt. Committed before the call, so a crash during it leaves evidence
+ * ('sending') that the next run must check before sending again. Exclusive: of two runs that read the same
+ * state, only the first to claim gets the row (the other's UPDATE re-checks the row after the first's and
+ * finds another attempt count). One statement, atomic by itself (the opt-out check and the conditional
+ * UPDATE together), so it runs on ctx.db.sql, outside a transaction.
  */
 export async function claimNotification(
-  tx: Tx,
-  notificationId: string,
+  sql: Statement,
+  row: Pick<NotificationRow, 'notificationId' | 'channel' | 'status' | 'attempts'>,
+  suppression: SuppressionCheck,
   sms: { from: string; body: string } | undefined,
   now: Date,
-): Promise<NotificationRow | undefined> {
-  const [row] = await tx.notification.updateManyAndReturn({
-    where: { notificationId, status: { in: ['pending', 'sending'] } },
-    data: {
-      status: 'sending',
-      attempts: { increment: 1 },
-      sendingSince: now,
-      smsFrom: sms?.from ?? null,
-      smsBody: sms?.body ?? null,
-    },
-  });
-  return row ? rowOf(row) : undefined;
+): Promise<ClaimResult> {
+  // SQL: the send job's per-notification claim with its opt-out check, one round trip off Prisma
+  // (docs/architecture.md). updated_at by hand: @updatedAt is Prisma's.
+  const [result] = await sql<{ suppressed: boolean } & Partial<NotificationColumns>>`
+    WITH opted_out AS (
+      SELECT EXISTS (
+        SELECT 1 FROM suppressions
+         WHERE channel = ${row.channel} AND address = ${suppression.address} AND scope = ANY(${suppression.scopes}::text[])
+      ) AS yes
+    ), claimed AS (
+      UPDATE notifications
+         SET status = 'sending', attempts = attempts + 1, sending_since = ${now}::timestamptz,
+             sms_from = ${sms?.from ?? null}, sms_body = ${sms?.body ?? null}, updated_at = now()
+       WHERE notification_id = ${row.notificationId} AND status = ${row.status} AND attempts = ${row.attempts}::int
+         AND NOT (SELECT yes FROM opted_out)
+      RETURNING *
+    )
+    SELECT opted_out.yes AS suppressed, claimed.* FROM opted_out LEFT JOIN claimed ON true`;
+  if (result?.suppressed) return { suppressed: true };
+  return {
+    suppressed: false,
+    claimed: result?.notification_id ? rowOfColumns(result as NotificationColumns) : undefined,
+  };
 }
 
 /** Completes a claimed row; false when it was not (or no longer) in 'sending'. */
 export async function markSent(
-  tx: Tx,
+  sql: Statement,
   notificationId: string,
   providerMessageId: string,
   now: Date,
 ): Promise<boolean> {
-  const { count } = await tx.notification.updateMany({
-    where: { notificationId, status: 'sending' },
-    data: { status: 'sent', providerMessageId, sentAt: now, failureReason: null, failureDetail: null },
-  });
-  return count === 1;
+  // SQL: an outcome statement of every notification (docs/architecture.md). updated_at by hand: @updatedAt is Prisma's.
+  const rows = await sql`
+    UPDATE notifications
+       SET status = 'sent', provider_message_id = ${providerMessageId}, sent_at = ${now}::timestamptz,
+           failure_reason = NULL, failure_detail = NULL, updated_at = now()
+     WHERE notification_id = ${notificationId} AND status = 'sending'
+    RETURNING 1`;
+  return rows.length === 1;
 }
 
 /** Records a final failure; false when the row had already reached a final state. */
 export async function markFailed(
-  tx: Tx,
+  sql: Statement,
   notificationId: string,
   reason: FailureReason,
   detail: string,
 ): Promise<boolean> {
-  const { count } = await tx.notification.updateMany({
-    where: { notificationId, status: { in: ['pending', 'sending'] } },
-    data: { status: 'failed', failureReason: reason, failureDetail: detail },
-  });
-  return count === 1;
+  // SQL: an outcome statement, beside markSent (docs/architecture.md).
+  const rows = await sql`
+    UPDATE notifications
+       SET status = 'failed', failure_reason = ${reason}, failure_detail = ${detail}, updated_at = now()
+     WHERE notification_id = ${notificationId} AND status IN ('pending', 'sending')
+    RETURNING 1`;
+  return rows.length === 1;
 }
 
 /**
  * After a transient failure: the provider certainly did not take the message, so the claim is released.
- * One statement, atomic by itself (may run on ctx.db.client).
+ * One statement, atomic by itself: on ctx.db.sql, as the claim.
  */
-export async function releaseClaim(tx: Tx, notificationId: string, detail: string): Promise<void> {
-  await tx.notification.updateMany({
-    where: { notificationId, status: 'sending' },
-    data: { status: 'pending', failureDetail: detail },
-  });
+export async function releaseClaim(sql: Statement, notificationId: string, detail: string): Promise<void> {
+  // SQL: the claim's counterpart on the same path (docs/architecture.md). updated_at by hand, as there.
+  await sql`
+    UPDATE notifications SET status = 'pending', failure_detail = ${detail}, updated_at = now()
+     WHERE notification_id = ${notificationId} AND status = 'sending'`;
 }
 
 // ---- suppressions ------------------------------------------------------------------------------
 
-export async function isSuppressed(
-  tx: Tx,
-  channel: Channel,
-  address: string,
-  scopes: string[],
-): Promise<boolean> {
-  const found = await tx.suppression.findFirst({
-    where: { channel, address, scope: { in: scopes } },
-    select: { scope: true },
-  });
-  return found !== null;
-}
+// The opt-out list and the provider's webhooks are written beside the outcomes (failing an opted-out
+// notification adds its opt-out; a status callback fails an undelivered SMS), in the same plain-pg
+// transactions: one SMS status callback per message sent makes them per-notification statements too.
 
 export async function addSuppression(
-  tx: Tx,
+  sql: Statement,
   suppression: { channel: Channel; scope: string; address: string; source: string },
 ): Promise<void> {
-  await tx.suppression.createMany({ data: [suppression], skipDuplicates: true });
+  // SQL: written in the outcomes' plain-pg transactions (docs/architecture.md).
+  await sql`
+    INSERT INTO suppressions (channel, scope, address, source)
+    VALUES (${suppression.channel}, ${suppression.scope}, ${suppression.address}, ${suppression.source})
+    ON CONFLICT DO NOTHING`;
 }
 
 export async function removeSuppression(
-  tx: Tx,
+  sql: Statement,
   suppression: { channel: Channel; scope: string; address: string },
 ): Promise<void> {
-  await tx.suppression.deleteMany({ where: suppression });
+  // SQL: beside addSuppression.
+  await sql`
+    DELETE FROM suppressions
+     WHERE channel = ${suppression.channel} AND scope = ${suppression.scope} AND address = ${suppression.address}`;
 }
 
 // ---- SMS webhooks ------------------------------------------------------------------------------
 
 /** Records an inbound SMS; false when this MessageSid was recorded before (a retried or replayed webhook). */
 export async function recordInbound(
-  tx: Tx,
+  sql: Statement,
   m: { messageSid: string; from: string; to: string; body: string; action: string },
 ): Promise<boolean> {
-  const { count } = await tx.inboundMessage.createMany({
-    data: [{ messageSid: m.messageSid, fromNumber: m.from, toNumber: m.to, body: m.body, action: m.action }],
-    skipDuplicates: true,
-  });
-  return count === 1;
+  // SQL: in the same plain-pg transaction as the opt-out it changes.
+  const rows = await sql`
+    INSERT INTO inbound_messages (message_sid, from_number, to_number, body, action)
+    VALUES (${m.messageSid}, ${m.from}, ${m.to}, ${m.body}, ${m.action})
+    ON CONFLICT DO NOTHING
+    RETURNING 1`;
+  return rows.length === 1;
 }
 
 /**
  * Serialises everything about one provider message id within a transaction: the status callback and the
  * job recording the send can race (the callback may arrive before our send transaction commits).
  */
-export async function lockMessage(tx: Tx, messageSid: string): Promise<void> {
-  // SQL: an advisory lock has no model API. $executeRaw, because the function returns void, which a
-  // query that reads rows cannot deserialise.
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`notify-message:${messageSid}`}, 0))`;
+export async function lockMessage(sql: Statement, messageSid: string): Promise<void> {
+  // SQL: an advisory lock, held until the transaction ends.
+  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`notify-message:${messageSid}`}, 0))`;
 }
 
+/** Keeps the callback (also when it arrives before the send is recorded) and the message's latest status. */
 export async function recordDeliveryCallback(
-  tx: Tx,
+  sql: Statement,
   c: { messageSid: string; status: string; errorCode: string | undefined },
 ): Promise<void> {
-  await tx.deliveryCallback.createMany({
-    data: [{ messageSid: c.messageSid, status: c.status, errorCode: c.errorCode ?? null }],
-    skipDuplicates: true,
-  });
-  await tx.notification.updateMany({
-    where: { providerMessageId: c.messageSid, channel: 'sms' },
-    data: { deliveryStatus: c.status },
-  });
+  // SQL: both writes in one round trip (a data-modifying WITH); one callback per SMS sent.
+  await sql`
+    WITH callback AS (
+      INSERT INTO delivery_callbacks (message_sid, status, error_code)
+      VALUES (${c.messageSid}, ${c.status}, ${c.errorCode ?? null})
+      ON CONFLICT DO NOTHING
+    )
+    UPDATE notifications SET delivery_status = ${c.status}, updated_at = now()
+     WHERE provider_message_id = ${c.messageSid} AND channel = 'sms'`;
 }
 
 /** The failure callback received for a message (undelivered/failed), if any. */
 export async function findDeliveryFailure(
-  tx: Tx,
+  sql: Statement,
   messageSid: string,
 ): Promise<{ status: string; errorCode: string | null } | undefined> {
-  const found = await tx.deliveryCallback.findFirst({
-    where: { messageSid, status: { in: ['undelivered', 'failed'] } },
-    orderBy: { receivedAt: 'asc' },
-    select: { status: true, errorCode: true },
-  });
-  return found ?? undefined;
+  // SQL: read in the outcome's plain-pg transaction, under lockMessage.
+  const [found] = await sql<{ status: string; errorCode: string | null }>`
+    SELECT status, error_code AS "errorCode" FROM delivery_callbacks
+     WHERE message_sid = ${messageSid} AND status IN ('undelivered', 'failed')
+     ORDER BY received_at LIMIT 1`;
+  return found;
 }
 
 /**
@@ -219,15 +281,17 @@ export async function findDeliveryFailure(
  * arrive. Returns the row when this call made the change.
  */
 export async function markUndelivered(
-  tx: Tx,
+  sql: Statement,
   messageSid: string,
   detail: string,
 ): Promise<NotificationRow | undefined> {
-  const [row] = await tx.notification.updateManyAndReturn({
-    where: { providerMessageId: messageSid, channel: 'sms', status: 'sent' },
-    data: { status: 'failed', failureReason: 'undelivered', failureDetail: detail },
-  });
-  return row ? rowOf(row) : undefined;
+  // SQL: an outcome statement, beside markSent.
+  const [row] = await sql<NotificationColumns>`
+    UPDATE notifications
+       SET status = 'failed', failure_reason = 'undelivered', failure_detail = ${detail}, updated_at = now()
+     WHERE provider_message_id = ${messageSid} AND channel = 'sms' AND status = 'sent'
+    RETURNING *`;
+  return row ? rowOfColumns(row) : undefined;
 }
 
 /**

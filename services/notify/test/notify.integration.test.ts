@@ -1,10 +1,19 @@
 import { createHmac } from 'node:crypto';
 import { twilioSignature } from '@autoverify/sandbox';
+import type { Meter } from '@autoverify/telemetry';
 import { missingReferencedMetrics, scrapeMetrics, waitFor } from '@autoverify/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emailMessageId } from '../src/domain/message-id.ts';
 import { signUnsubscribeToken } from '../src/domain/unsubscribe-token.ts';
+import { recordSent } from '../src/handlers/outcomes.ts';
 import { sendNotification } from '../src/jobs.ts';
+import {
+  addSuppression,
+  type ClaimResult,
+  claimNotification,
+  findNotification,
+  removeSuppression,
+} from '../src/store.ts';
 import {
   type Harness,
   PREVIOUS_TWILIO_TOKEN,
@@ -31,6 +40,22 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.stop();
 });
+
+/** A notification row as the consumer (status 'pending') or a run that died after its claim ('sending') leaves it. */
+async function insertEmailNotification(
+  notificationId: string,
+  to: string,
+  state: { status: 'pending' | 'sending'; attempts: number },
+): Promise<void> {
+  await h.db.query(
+    `INSERT INTO notifications (notification_id, tenant_id, request_event_id, application_id, applicant_id, property_id,
+       purpose, kind, channel, recipient, recipient_name, link, expires_at, status, attempts, sending_since)
+     VALUES ($1, 'acme', gen_random_uuid(), '0b8f0f0e-5c33-5b2d-9d7a-3b7c7b2f6a10', '8e0f3a5e-8d0b-5f5e-a7c4-5a6d7e8f9a01',
+       '100001', 'invite', 'income', 'email', $2, 'Ada Lovelace', 'https://verify.example.com/v/1',
+       '2026-12-08T15:04:05Z', $3, $4::int, CASE WHEN $3 = 'sending' THEN now() - interval '1 minute' END)`,
+    [notificationId, to, state.status, state.attempts],
+  );
+}
 
 describe('notify with real Kafka, PostgreSQL and the sandbox', () => {
   it('emails an invite through SMTP and publishes NotificationSent', async () => {
@@ -348,14 +373,7 @@ describe('after a crash during the provider call', () => {
     const notificationId = uniqueId('crash');
     const to = `${notificationId}@example.com`;
     // The state a process leaves behind when it dies after claiming and before recording the outcome.
-    await h.db.query(
-      `INSERT INTO notifications (notification_id, tenant_id, request_event_id, application_id, applicant_id, property_id,
-         purpose, kind, channel, recipient, recipient_name, link, expires_at, status, attempts, sending_since)
-       VALUES ($1, 'acme', gen_random_uuid(), '0b8f0f0e-5c33-5b2d-9d7a-3b7c7b2f6a10', '8e0f3a5e-8d0b-5f5e-a7c4-5a6d7e8f9a01',
-         '100001', 'invite', 'income', 'email', $2, 'Ada Lovelace', 'https://verify.example.com/v/1',
-         '2026-12-08T15:04:05Z', 'sending', 1, now() - interval '1 minute')`,
-      [notificationId, to],
-    );
+    await insertEmailNotification(notificationId, to, { status: 'sending', attempts: 1 });
     await h.notify.jobs.send(sendNotification, { notificationId }, { key: notificationId });
     const sent = await h.waitForOutcome(notificationId, 'NotificationSent');
     expect(sent.type === 'NotificationSent' && sent.payload.attempts).toBe(2);
@@ -405,5 +423,102 @@ describe('final failures', () => {
 
   it('exposes the notify metrics the dashboard and the alert rules query, with the flows above counted', async () => {
     expect(missingReferencedMetrics(await scrapeMetrics(h.notify.app), 'notify')).toEqual([]);
+  });
+});
+
+describe("the send job's statements on plain pg (store.ts)", () => {
+  const check = (to: string) => ({ address: to, scopes: [`tenant:${TENANT}`] });
+  const now = new Date('2026-12-07T10:00:00Z');
+
+  it('lets only one of two runs that read the same state claim the row', async () => {
+    const notificationId = uniqueId('claim');
+    const to = `${notificationId}@example.com`;
+    await insertEmailNotification(notificationId, to, { status: 'pending', attempts: 0 });
+    const read = await findNotification(h.notify.db.sql, notificationId);
+    if (!read) throw new Error('row not found');
+    // The first claim holds the row's lock, uncommitted, while the second waits for it; the second then sees
+    // the first's committed claim, not the state both read.
+    let second: Promise<ClaimResult> | undefined;
+    const first = await h.notify.db.transaction(async (tx) => {
+      const claim = await claimNotification(tx.sql, read, check(to), undefined, now);
+      second = claimNotification(h.notify.db.sql, read, check(to), undefined, now);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      return claim;
+    });
+    expect(first).toMatchObject({ suppressed: false, claimed: { status: 'sending', attempts: 1 } });
+    expect(await second).toEqual({ suppressed: false, claimed: undefined });
+    const [row] = await h.db.query<{ status: string; attempts: number }>(
+      'SELECT status, attempts FROM notifications WHERE notification_id = $1',
+      [notificationId],
+    );
+    expect(row).toEqual({ status: 'sending', attempts: 1 });
+  });
+
+  it('claims nothing for an opted-out recipient, and opt-outs of other scopes or channels do not count', async () => {
+    const notificationId = uniqueId('optout');
+    const to = `${notificationId}@example.com`;
+    await insertEmailNotification(notificationId, to, { status: 'pending', attempts: 0 });
+    const read = await findNotification(h.notify.db.sql, notificationId);
+    if (!read) throw new Error('row not found');
+    await addSuppression(h.notify.db.sql, {
+      channel: 'email',
+      scope: 'tenant:other',
+      address: to,
+      source: 'test',
+    });
+    await addSuppression(h.notify.db.sql, {
+      channel: 'sms',
+      scope: `tenant:${TENANT}`,
+      address: to,
+      source: 'test',
+    });
+    await addSuppression(h.notify.db.sql, {
+      channel: 'email',
+      scope: `tenant:${TENANT}`,
+      address: to,
+      source: 'test',
+    });
+    expect(await claimNotification(h.notify.db.sql, read, check(to), undefined, now)).toEqual({
+      suppressed: true,
+    });
+    expect((await findNotification(h.notify.db.sql, notificationId))?.status).toBe('pending');
+    await removeSuppression(h.notify.db.sql, { channel: 'email', scope: `tenant:${TENANT}`, address: to });
+    const claim = await claimNotification(h.notify.db.sql, read, check(to), undefined, now);
+    expect(claim).toMatchObject({ suppressed: false, claimed: { attempts: 1, sendingSince: now } });
+  });
+
+  it('writes an outcome and its event together or not at all', async () => {
+    const notificationId = uniqueId('outcome');
+    await insertEmailNotification(notificationId, `${notificationId}@example.com`, {
+      status: 'sending',
+      attempts: 1,
+    });
+    const outboxRows = async () =>
+      (
+        await h.db.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM outbox WHERE envelope->'payload'->>'notificationId' = $1",
+          [notificationId],
+        )
+      )[0]?.n;
+    const row = await findNotification(h.notify.db.sql, notificationId);
+    if (!row) throw new Error('row not found');
+    // Counted outcomes are the metrics test's concern; this one needs a meter that counts nothing.
+    const meter = { createCounter: () => ({ add: () => {} }) } as unknown as Meter;
+    const context = { clock: h.notify.clock, meter };
+    await expect(
+      h.notify.db.transaction(async (tx) => {
+        expect(await recordSent(context, tx, row, 'message-1')).toBe(true);
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    expect((await findNotification(h.notify.db.sql, notificationId))?.status).toBe('sending');
+    expect(await outboxRows()).toBe(0);
+    expect(await h.notify.db.transaction((tx) => recordSent(context, tx, row, 'message-1'))).toBe(true);
+    expect(await h.notify.db.transaction((tx) => recordSent(context, tx, row, 'message-1'))).toBe(false);
+    expect(await findNotification(h.notify.db.sql, notificationId)).toMatchObject({
+      status: 'sent',
+      providerMessageId: 'message-1',
+    });
+    expect(await outboxRows()).toBe(1);
   });
 });

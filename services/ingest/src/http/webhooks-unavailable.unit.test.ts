@@ -20,6 +20,7 @@ const down: Database<Tx> = {
   client: new Proxy({}, { get: () => refused }) as Tx,
   run: refused,
   sql: refused,
+  transaction: refused,
 };
 const jobs: Jobs<Tx> = { send: async () => null, cancel: async () => undefined };
 const logger = createLogger({ service: 'test', level: 'silent' });

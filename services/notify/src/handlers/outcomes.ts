@@ -1,9 +1,10 @@
 /**
- * The final states of a notification and the event each publishes, written in the caller's transaction:
- * the row and its outcome event commit together or not at all.
+ * The final states of a notification and the event each publishes, written in the caller's transaction
+ * (ctx.db.transaction, plain pg: these run once or more per notification): the row and its outcome event
+ * commit together or not at all.
  */
 import { NotificationFailed, NotificationSent } from '@autoverify/contracts';
-import type { Tx } from '../db.ts';
+import type { SqlTransaction } from '@autoverify/service-kit';
 import type { FailureReason } from '../domain/types.ts';
 import { countNotification } from '../metrics.ts';
 import type { NotifyContext } from '../service.ts';
@@ -16,7 +17,7 @@ import {
   type NotificationRow,
 } from '../store.ts';
 
-type OutcomeContext = Pick<NotifyContext, 'outbox' | 'clock' | 'meter'>;
+type OutcomeContext = Pick<NotifyContext, 'clock' | 'meter'>;
 
 const metaOf = (row: NotificationRow) => ({
   tenantId: row.tenantId,
@@ -36,21 +37,20 @@ const identityOf = (row: NotificationRow) => ({
 /** 'sending' -> 'sent' + NotificationSent; a delivery failure reported before this commit is applied too. */
 export async function recordSent(
   ctx: OutcomeContext,
-  tx: Tx,
+  tx: SqlTransaction,
   row: NotificationRow,
   providerMessageId: string,
 ): Promise<boolean> {
-  if (row.channel === 'sms') await lockMessage(tx, providerMessageId);
-  if (!(await markSent(tx, row.notificationId, providerMessageId, ctx.clock.now()))) return false;
-  await ctx.outbox.add(
-    tx,
+  if (row.channel === 'sms') await lockMessage(tx.sql, providerMessageId);
+  if (!(await markSent(tx.sql, row.notificationId, providerMessageId, ctx.clock.now()))) return false;
+  await tx.outbox.add(
     NotificationSent,
     { ...identityOf(row), providerMessageId, attempts: Math.max(1, row.attempts) },
     metaOf(row),
   );
   countNotification(ctx.meter, row.channel, 'sent');
   if (row.channel === 'sms') {
-    const failure = await findDeliveryFailure(tx, providerMessageId);
+    const failure = await findDeliveryFailure(tx.sql, providerMessageId);
     if (failure)
       await recordUndelivered(ctx, tx, providerMessageId, failure.status, failure.errorCode ?? undefined);
   }
@@ -60,14 +60,13 @@ export async function recordSent(
 /** A final failure + NotificationFailed, once: false when the row was already final. */
 export async function recordFailed(
   ctx: OutcomeContext,
-  tx: Tx,
+  tx: SqlTransaction,
   row: NotificationRow,
   reason: FailureReason,
   detail: string,
 ): Promise<boolean> {
-  if (!(await markFailed(tx, row.notificationId, reason, detail))) return false;
-  await ctx.outbox.add(
-    tx,
+  if (!(await markFailed(tx.sql, row.notificationId, reason, detail))) return false;
+  await tx.outbox.add(
     NotificationFailed,
     // Exhausted retries had transient causes: a later, new request may well succeed.
     { ...identityOf(row), reason, detail, permanent: reason !== 'retries_exhausted' },
@@ -80,16 +79,15 @@ export async function recordFailed(
 /** The carrier did not deliver a sent SMS: NotificationFailed(undelivered) once per message. Call under lockMessage. */
 export async function recordUndelivered(
   ctx: OutcomeContext,
-  tx: Tx,
+  tx: SqlTransaction,
   messageSid: string,
   status: string,
   errorCode: string | undefined,
 ): Promise<boolean> {
   const detail = `carrier reported ${status}${errorCode ? ` (error ${errorCode})` : ''}`;
-  const row = await markUndelivered(tx, messageSid, detail);
+  const row = await markUndelivered(tx.sql, messageSid, detail);
   if (!row) return false;
-  await ctx.outbox.add(
-    tx,
+  await tx.outbox.add(
     NotificationFailed,
     { ...identityOf(row), reason: 'undelivered', detail, permanent: true },
     metaOf(row),

@@ -13,7 +13,6 @@ import {
   addSuppression,
   claimNotification,
   findNotification,
-  isSuppressed,
   type NotificationRow,
   releaseClaim,
 } from '../store.ts';
@@ -32,10 +31,10 @@ export function sendNotificationJob(ctx: NotifyContext) {
   const compose: ComposeOptions = { publicUrl: ctx.publicUrl, unsubscribeSecret: ctx.env.UNSUBSCRIBE_SECRET };
 
   const fail = async (row: NotificationRow, failure: { reason: FailureReason; detail: string }) => {
-    await db.run(async (tx) => {
+    await db.transaction(async (tx) => {
       if (failure.reason === 'opted_out' && row.channel === 'sms' && row.smsFrom) {
         // The provider knows of an opt-out we had missed (21610): remember it so we stop trying.
-        await addSuppression(tx, {
+        await addSuppression(tx.sql, {
           channel: 'sms',
           scope: senderScope(row.smsFrom),
           address: normaliseAddress('sms', row.recipient),
@@ -56,7 +55,7 @@ export function sendNotificationJob(ctx: NotifyContext) {
       return;
     }
     const log = ctx.logger.child({ job: sendNotification.name, notificationId: data.notificationId });
-    const row = await findNotification(db.client, data.notificationId);
+    const row = await findNotification(db.sql, data.notificationId);
     if (!row) {
       log.error({}, 'notification not found: nothing to send');
       return;
@@ -73,7 +72,17 @@ export function sendNotificationJob(ctx: NotifyContext) {
     const property = ctx.tenants.property(row.tenantId, row.propertyId);
     const scopes = [tenantScope(row.tenantId)];
     if (row.channel === 'sms') scopes.push(senderScope(property.sender.smsFrom));
-    if (await isSuppressed(db.client, row.channel, normaliseAddress(row.channel, row.recipient), scopes)) {
+    const message = composeMessage({ ...row, expiresAt: row.expiresAt.toISOString() }, property, compose);
+    const interrupted = row.status === 'sending' ? row : undefined;
+    // One statement with the opt-out check, committed before the provider call without a transaction around it.
+    const claim = await claimNotification(
+      db.sql,
+      row,
+      { address: normaliseAddress(row.channel, row.recipient), scopes },
+      message.channel === 'sms' ? message.sms : undefined,
+      ctx.clock.now(),
+    );
+    if (claim.suppressed) {
       log.info(logCtx, 'recipient opted out: not sent');
       await fail(row, {
         reason: 'opted_out',
@@ -81,16 +90,7 @@ export function sendNotificationJob(ctx: NotifyContext) {
       });
       return;
     }
-
-    const message = composeMessage({ ...row, expiresAt: row.expiresAt.toISOString() }, property, compose);
-    const interrupted = row.status === 'sending' ? row : undefined;
-    // One UPDATE, atomic by itself: committed before the provider call without a transaction around it.
-    const claimed = await claimNotification(
-      db.client,
-      row.notificationId,
-      message.channel === 'sms' ? message.sms : undefined,
-      ctx.clock.now(),
-    );
+    const { claimed } = claim;
     if (!claimed) return;
     const attemptCtx = { ...logCtx, attempt: claimed.attempts };
 
@@ -128,7 +128,7 @@ export function sendNotificationJob(ctx: NotifyContext) {
       // lookup) the row stays 'sending' so the next try looks the message up instead of sending blindly.
       // Email has no lookup: it is released either way and re-sent with the same Message-ID.
       const uncertain = message.channel === 'sms' && (phase === 'lookup' || failure.uncertain === true);
-      if (!uncertain) await releaseClaim(db.client, row.notificationId, failure.detail);
+      if (!uncertain) await releaseClaim(db.sql, row.notificationId, failure.detail);
       log.warn({ ...attemptCtx, detail: failure.detail }, 'transient send failure: will retry');
       if (failure.kind === 'transient' && failure.retryAfterMs)
         await delay(Math.min(failure.retryAfterMs, MAX_RETRY_AFTER_WAIT_MS), undefined, {
@@ -140,7 +140,7 @@ export function sendNotificationJob(ctx: NotifyContext) {
     // Outside the try: once the provider took the message, no failure here may release the claim (a re-run
     // finds 'sending' and checks before sending again).
     const id = providerMessageId;
-    const recorded = await db.run((tx) => recordSent(ctx, tx, claimed, id));
+    const recorded = await db.transaction((tx) => recordSent(ctx, tx, claimed, id));
     if (recorded) log.info({ ...attemptCtx }, 'notification sent');
   };
 }

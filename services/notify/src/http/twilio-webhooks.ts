@@ -82,8 +82,8 @@ export async function twilioWebhookRoutes(app: FastifyInstance, ctx: NotifyConte
     const action = parseKeyword(body);
     const address = normaliseAddress('sms', from);
     const scope = senderScope(to);
-    const isNew = await ctx.db.run(async (tx) => {
-      const inserted = await recordInbound(tx, {
+    const isNew = await ctx.db.transaction(async (tx) => {
+      const inserted = await recordInbound(tx.sql, {
         messageSid,
         from: address,
         to: normaliseAddress('sms', to),
@@ -93,8 +93,8 @@ export async function twilioWebhookRoutes(app: FastifyInstance, ctx: NotifyConte
       // Only a new message changes the opt-out: a replayed old STOP must not undo a later START (or the
       // other way round). Honoured at once (the rules allow up to 10 business days).
       if (inserted && action === 'stop')
-        await addSuppression(tx, { channel: 'sms', scope, address, source: 'keyword' });
-      if (inserted && action === 'start') await removeSuppression(tx, { channel: 'sms', scope, address });
+        await addSuppression(tx.sql, { channel: 'sms', scope, address, source: 'keyword' });
+      if (inserted && action === 'start') await removeSuppression(tx.sql, { channel: 'sms', scope, address });
       return inserted;
     });
     if (!isNew) {
@@ -124,9 +124,9 @@ export async function twilioWebhookRoutes(app: FastifyInstance, ctx: NotifyConte
         { type: 'urn:problem:bad-request' },
       );
     }
-    await ctx.db.run(async (tx) => {
-      await lockMessage(tx, messageSid);
-      await recordDeliveryCallback(tx, { messageSid, status, errorCode: errorCode || undefined });
+    await ctx.db.transaction(async (tx) => {
+      await lockMessage(tx.sql, messageSid);
+      await recordDeliveryCallback(tx.sql, { messageSid, status, errorCode: errorCode || undefined });
       if (FAILED_STATUSES.has(status))
         await recordUndelivered(ctx, tx, messageSid, status, errorCode || undefined);
     });

@@ -67,7 +67,7 @@ export async function unsubscribeRoutes(app: FastifyInstance, ctx: NotifyContext
   /** Who the link unsubscribes: the address of the notification it was sent with (or, in an old link, in it). */
   const targetOf = async (reference: UnsubscribeReference): Promise<UnsubscribeTarget | undefined> => {
     if (reference.kind === 'address') return reference.target;
-    const notification = await findNotification(ctx.db.client, reference.notificationId);
+    const notification = await findNotification(ctx.db.sql, reference.notificationId);
     if (notification?.channel !== 'email') return undefined;
     return {
       tenantId: notification.tenantId,
@@ -99,7 +99,7 @@ export async function unsubscribeRoutes(app: FastifyInstance, ctx: NotifyContext
     const reference = referenceOf(request);
     const target = reference && (await targetOf(reference));
     if (!target) return invalid(request, reply);
-    await addSuppression(ctx.db.client, {
+    await addSuppression(ctx.db.sql, {
       channel: target.channel,
       scope: tenantScope(target.tenantId),
       address: target.address,
