@@ -15,6 +15,16 @@ const PROPERTY = 100200;
 const PER_MINUTE = 20;
 const CALLS_PER_REPLICA = 15;
 
+/** A clock the guard test moves by hand; sleeping advances it. */
+const fake = { now: 0, slept: [] as number[] };
+const fakeClock = {
+  now: () => fake.now,
+  sleep: async (ms: number) => {
+    fake.slept.push(ms);
+    fake.now += ms;
+  },
+};
+
 let sandbox: Sandbox;
 let database: TestDatabase;
 const replicas: SharedRateLimits[] = [];
@@ -107,5 +117,22 @@ describe('sharedRateLimits (one Entrata budget across replicas, in PostgreSQL)',
     } finally {
       await Promise.all(clients.map((c) => c.close()));
     }
+  });
+  it("admits a call in a window's last 2 s at once, counting it in that window and the next", async () => {
+    const limits = await sharedRateLimits({ connectionString: database.url, clock: fakeClock });
+    replicas.push(limits);
+    const limiter = limits.limiter(3, 120_000);
+    // A window far from the others' keys, 1 s before its end.
+    const window = 1_000_000 + Math.floor(Math.random() * 1_000_000);
+    fake.now = (window + 1) * 60_000 - 1_000;
+    await limiter.acquire('guard');
+    expect(fake.slept).toEqual([]);
+    // The next minute has 2 of its 3 calls left: the fourth call of that minute waits for the one after.
+    fake.now = (window + 1) * 60_000 + 500;
+    await limiter.acquire('guard');
+    await limiter.acquire('guard');
+    expect(fake.slept).toEqual([]);
+    await limiter.acquire('guard');
+    expect(fake.slept).toEqual([59_500]);
   });
 });
