@@ -429,13 +429,18 @@ describe('final failures', () => {
 describe("the send job's statements on plain pg (store.ts)", () => {
   const check = (to: string) => ({ address: to, scopes: [`tenant:${TENANT}`] });
   const now = new Date('2026-12-07T10:00:00Z');
-
-  it('lets only one of two runs that read the same state claim the row', async () => {
-    const notificationId = uniqueId('claim');
+  /** A pending email notification to an address of its own, as the send job reads it. */
+  const pendingEmail = async (prefix: string) => {
+    const notificationId = uniqueId(prefix);
     const to = `${notificationId}@example.com`;
     await insertEmailNotification(notificationId, to, { status: 'pending', attempts: 0 });
     const read = await findNotification(h.notify.db.sql, notificationId);
     if (!read) throw new Error('row not found');
+    return { notificationId, to, read };
+  };
+
+  it('lets only one of two runs that read the same state claim the row', async () => {
+    const { notificationId, to, read } = await pendingEmail('claim');
     // The first claim holds the row's lock, uncommitted, while the second waits for it; the second then sees
     // the first's committed claim, not the state both read.
     let second: Promise<ClaimResult> | undefined;
@@ -455,11 +460,7 @@ describe("the send job's statements on plain pg (store.ts)", () => {
   });
 
   it('claims nothing for an opted-out recipient, and opt-outs of other scopes or channels do not count', async () => {
-    const notificationId = uniqueId('optout');
-    const to = `${notificationId}@example.com`;
-    await insertEmailNotification(notificationId, to, { status: 'pending', attempts: 0 });
-    const read = await findNotification(h.notify.db.sql, notificationId);
-    if (!read) throw new Error('row not found');
+    const { notificationId, to, read } = await pendingEmail('optout');
     await addSuppression(h.notify.db.sql, {
       channel: 'email',
       scope: 'tenant:other',
