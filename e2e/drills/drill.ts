@@ -287,6 +287,7 @@ export async function runDrill(drill: Drill, options: DrillOptions): Promise<Dri
     const outcome = computeOutcome(apps, truth, rules);
     for (const line of outcome.problems.slice(0, 20)) log(line);
     for (const line of outcome.visible.slice(0, 20)) log(`visible failure: ${line}`);
+    for (const line of outcome.resentSameMessageId) log(`re-sent: ${line}`);
     return result(outcome, { recovered: caughtUp !== undefined, timeToRecoverMs });
   } catch (error) {
     log(`drill aborted: ${(error as Error).stack ?? String(error)}`);
@@ -441,6 +442,7 @@ function emptyOutcome(applications: number): Outcome {
     remindersAfterCompletion: 0,
     remindersBeforeCompletionKnown: 0,
     remindersInFlightAtCompletion: 0,
+    resentSameMessageId: [],
     problems: [],
     visible: [],
   };

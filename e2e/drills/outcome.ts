@@ -92,6 +92,13 @@ export interface Outcome {
   remindersBeforeCompletionKnown: number;
   /** Reminders requested before the platform acknowledged the completion and delivered after it: a race. */
   remindersInFlightAtCompletion: number;
+  /**
+   * Emails received again with a Message-ID already received by the same recipient: notify sends an email
+   * again, with the same Message-ID, when it was killed between the provider's acceptance and its own record
+   * of it (SMTP has no lookup to ask). A mailbox that de-duplicates on Message-ID shows one, so each counts
+   * once; reported, not a failure. A copy with a new Message-ID is a duplicate. One line per copy.
+   */
+  resentSameMessageId: string[];
   /** One line per problem found (lost, duplicated, late reminder), for the drill's report. */
   problems: string[];
   /** One line per visible failure, with its reason. */
@@ -156,7 +163,8 @@ export function computeOutcome(apps: DrillApplication[], truth: GroundTruth, rul
   const visible: string[] = [];
   const invites = new Map<string, Message[]>();
   const reminders = new Map<string, Message[]>();
-  for (const message of truth.messages) {
+  const { messages, resent } = collapseResentEmails(truth.messages);
+  for (const message of messages) {
     const read = readMessage(message);
     const key = messageKey(recipientOf(message), read.kind, message.channel);
     const into = read.purpose === 'invite' ? invites : reminders;
@@ -340,9 +348,31 @@ export function computeOutcome(apps: DrillApplication[], truth: GroundTruth, rul
     remindersAfterCompletion,
     remindersBeforeCompletionKnown: beforeKnown,
     remindersInFlightAtCompletion: inFlight,
+    resentSameMessageId: resent,
     problems,
     visible,
   };
+}
+
+/** One message per (recipient, Message-ID) for email, with a line for each copy left out (see resentSameMessageId). */
+function collapseResentEmails(all: Message[]): { messages: Message[]; resent: string[] } {
+  const seen = new Set<string>();
+  const messages: Message[] = [];
+  const resent: string[] = [];
+  for (const message of all) {
+    if (message.channel === 'email' && message.messageId) {
+      const key = `${recipientOf(message)}|${message.messageId}`;
+      if (seen.has(key)) {
+        resent.push(
+          `email to ${recipientOf(message)} sent again with the same Message-ID ${message.messageId} (interrupted send): counted once`,
+        );
+        continue;
+      }
+      seen.add(key);
+    }
+    messages.push(message);
+  }
+  return { messages, resent };
 }
 
 /** Whether every expected invite and document is there or visibly failed: the system has caught up. */

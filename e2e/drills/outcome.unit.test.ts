@@ -94,6 +94,19 @@ describe('computeOutcome', () => {
     expect(outcome.problems[0]).toMatch(/unexpected/);
   });
 
+  it('counts an email sent again with the same Message-ID once, and reports it; a new Message-ID is a duplicate', () => {
+    const first = { ...email('ada@x.example', invite('income'), 1), messageId: '<n-1@autoverify>' };
+    const again = { ...first, id: 'copy', receivedAt: at(9) };
+    const fresh = { ...first, id: 'other', messageId: '<n-2@autoverify>' };
+    const resent = computeOutcome([app()], truth([...allInvites().slice(1), first, again]), rules);
+    expect(resent).toMatchObject({ deliveredInvites: 4, duplicated: 0 });
+    expect(resent.resentSameMessageId).toEqual([
+      'email to ada@x.example sent again with the same Message-ID <n-1@autoverify> (interrupted send): counted once',
+    ]);
+    const duplicate = computeOutcome([app()], truth([...allInvites().slice(1), first, fresh]), rules);
+    expect(duplicate.duplicated).toBe(1);
+  });
+
   it('counts a missing invite as lost, and a second copy as duplicated', () => {
     const messages = allInvites().slice(1);
     messages.push(email('ada@x.example', invite('identity'), 5));

@@ -17,6 +17,7 @@ const result = (overrides: Partial<DrillResult> = {}): DrillResult => ({
     remindersAfterCompletion: 0,
     remindersBeforeCompletionKnown: 0,
     remindersInFlightAtCompletion: 0,
+    resentSameMessageId: [],
     problems: [],
     visible: [],
   },

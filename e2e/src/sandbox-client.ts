@@ -69,6 +69,8 @@ export interface SubmittedApplication {
 export interface EmailMessage {
   channel: 'email';
   id: string;
+  /** The Message-ID header as sent: notify keeps it when it sends an email again (see outcome.ts). */
+  messageId?: string;
   recipients: string[];
   from?: string;
   to: string[];
