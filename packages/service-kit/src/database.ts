@@ -11,14 +11,24 @@ import {
 /** One statement as a tagged template: `${values}` become bind parameters ($1, $2, ...); resolves to its rows. */
 export type Statement = <Row>(strings: TemplateStringsArray, ...values: unknown[]) => Promise<Row[]>;
 
-/** A transaction of `db.transaction`: plain pg, its statements and the events that commit with them. */
+/**
+ * A plain-pg transaction: its statements and the events that commit with them. `db.transaction` runs one;
+ * so does the consumer of a service whose parts say `consumerTransactions: 'sql'` (service.ts).
+ */
 export interface SqlTransaction {
   /** One statement in this transaction. */
   readonly sql: Statement;
-  /** ctx.outbox's add, in this transaction: the event is written with the statements or not at all. */
+  /** ctx.outbox's add and addMany, in this transaction: the events are written with the statements or not at all. */
   readonly outbox: {
     add<D extends EventDefinition>(def: D, payload: PayloadOf<D>, meta: EventMeta): Promise<EventOf<D>>;
+    addMany<D extends EventDefinition>(
+      def: D,
+      payloads: readonly PayloadOf<D>[],
+      meta: EventMeta,
+    ): Promise<EventOf<D>[]>;
   };
+  /** pg's own query on the transaction's connection, for what takes a connection: `ctx.jobs.send(..., { tx })`. */
+  query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
 }
 
 /**
@@ -54,23 +64,50 @@ export interface Database<Tx> {
 export function databaseOf<Tx>(
   client: Tx,
   transactions: Transactions<Tx>,
+  sqlTransactions: Transactions<SqlTransaction>,
   pool: PgPoolLike,
-  /** Wraps the plain-pg runner so its commits wake the relay as `transactions`' do (event-service.ts). */
-  withRelayWake: <T>(other: Transactions<T>) => Transactions<T>,
 ): Database<Tx> {
-  const plain = withRelayWake(pgTransactions(pool));
-  const outbox = new Outbox<PgClientLike>(plain);
   return {
     client,
     run: (fn) => transactions.run(fn),
     sql: statementOn(pool),
-    transaction: (fn) =>
-      plain.run((connection) =>
-        fn({
-          sql: statementOn(connection),
-          outbox: { add: (def, payload, meta) => outbox.add(connection, def, payload, meta) },
-        }),
-      ),
+    transaction: (fn) => sqlTransactions.run(fn),
+  };
+}
+
+/**
+ * Transactions on plain pg whose tx is a SqlTransaction, for db.transaction and a consumer on plain pg.
+ * `withRelayWake` wraps the connection-level runner so that commits which added events wake the relay as
+ * the Prisma runner's do (event-service.ts).
+ */
+export function sqlTransactionsOn(
+  pool: PgPoolLike,
+  withRelayWake: <T>(other: Transactions<T>) => Transactions<T>,
+): Transactions<SqlTransaction> {
+  const connections = withRelayWake(pgTransactions(pool));
+  const outbox = new Outbox<PgClientLike>(connections);
+  const connectionOf = new WeakMap<SqlTransaction, PgClientLike>();
+  const open = (connection: PgClientLike): SqlTransaction => {
+    const tx: SqlTransaction = {
+      sql: statementOn(connection),
+      outbox: {
+        add: (def, payload, meta) => outbox.add(connection, def, payload, meta),
+        addMany: (def, payloads, meta) => outbox.addMany(connection, def, payloads, meta),
+      },
+      query: (text, values) => connection.query(text, values),
+    };
+    connectionOf.set(tx, connection);
+    return tx;
+  };
+  return {
+    run: (fn) => connections.run((connection) => fn(open(connection))),
+    sql: (tx) => connections.sql(tx && connectionOf.get(tx)),
+    // The consumer's Outbox adds through these transactions: the connection is what the relay wake tracks.
+    outboxAdded(tx) {
+      const connection = connectionOf.get(tx);
+      if (connection) connections.outboxAdded?.(connection);
+    },
+    ...(connections.notifyOrigin ? { notifyOrigin: connections.notifyOrigin } : {}),
   };
 }
 

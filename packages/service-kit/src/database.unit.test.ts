@@ -1,10 +1,23 @@
 import { InviteSent } from '@autoverify/contracts';
-import { wakeRelayAfterCommit } from '@autoverify/messaging';
+import { Outbox, wakeRelayAfterCommit } from '@autoverify/messaging';
 import { describe, expect, it } from 'vitest';
-import { databaseOf } from './database.ts';
+import { databaseOf, sqlTransactionsOn } from './database.ts';
 
 /** A pg pool stand-in that records what is sent, on the pool and on its one connection. */
 function recordingPool() {
+  const { pool, sent, released } = recordingConnections();
+  const relay = { wakes: 0, wake: () => relay.wakes++ };
+  const sqlTransactions = sqlTransactionsOn(pool, (other) => wakeRelayAfterCommit(other, relay));
+  const db = databaseOf(
+    'tx',
+    { run: (fn) => fn('tx'), sql: () => ({ query: async () => [] }) },
+    sqlTransactions,
+    pool,
+  );
+  return { db, sqlTransactions, sent, released, relay };
+}
+
+function recordingConnections() {
   const sent: { on: 'pool' | 'connection'; text: string; values: unknown[] | undefined }[] = [];
   const released: unknown[] = [];
   const answer = async (on: 'pool' | 'connection', text: string, values?: unknown[]) => {
@@ -20,14 +33,7 @@ function recordingPool() {
       },
     }),
   };
-  const relay = { wakes: 0, wake: () => relay.wakes++ };
-  const db = databaseOf(
-    'tx',
-    { run: (fn) => fn('tx'), sql: () => ({ query: async () => [] }) },
-    pool,
-    (other) => wakeRelayAfterCommit(other, relay),
-  );
-  return { db, sent, released, relay };
+  return { pool, sent, released };
 }
 
 describe('db.sql', () => {
@@ -73,5 +79,30 @@ describe('db.transaction', () => {
       }),
     ).rejects.toThrow('no');
     expect(sent.map((s) => s.text.split(' ')[0])).toEqual(['BEGIN', 'UPDATE', 'ROLLBACK']);
+  });
+});
+
+describe('sqlTransactionsOn: a consumer on plain pg', () => {
+  const meta = { tenantId: 'acme', correlationId: InviteSent.example.applicationId };
+
+  it("runs the inbox claim (sql(tx)), the handler's statements and the consumer's Outbox on one connection, and wakes the relay after the commit", async () => {
+    const { sqlTransactions, sent, relay } = recordingPool();
+    const outbox = new Outbox(sqlTransactions);
+    await sqlTransactions.run(async (tx) => {
+      await sqlTransactions.sql(tx).query('INSERT INTO inbox VALUES ($1)', ['e1']);
+      await tx.sql`UPDATE t SET a = ${'x'}`;
+      await outbox.add(tx, InviteSent, InviteSent.example, meta);
+      expect(relay.wakes).toBe(0);
+    });
+    expect(sent.map((s) => [s.on, s.text.trim().split(/\s+/)[0]])).toEqual([
+      ['connection', 'BEGIN'],
+      ['connection', 'INSERT'],
+      ['connection', 'UPDATE'],
+      ['connection', 'WITH'],
+      ['connection', 'COMMIT'],
+    ]);
+    expect(relay.wakes).toBe(1);
+    await sqlTransactions.sql().query('SELECT 1');
+    expect(sent.at(-1)?.on).toBe('pool');
   });
 });

@@ -64,6 +64,8 @@ export interface EventServiceInfrastructure<Tx> {
 export interface EventServiceParts {
   /** Consumer handlers for the service's subscriptions (contracts' `subscriptions`). */
   handlers: Handler[];
+  /** The transactions the handlers run in (default `infrastructure.transactions`, Prisma's). */
+  consumerTransactions?: Transactions<unknown>;
   /** Adds the service's own routes (webhooks, admin) to the HTTP server. */
   routes?: (app: HttpServer) => void | Promise<void>;
 }
@@ -181,7 +183,7 @@ export async function startEventService<Tx extends PrismaTx>(
       kafka: work.kafka,
       service,
       topics,
-      transactions,
+      transactions: parts.consumerTransactions ?? transactions,
       handlers: parts.handlers,
       logger,
       meter,

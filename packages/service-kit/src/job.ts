@@ -3,6 +3,7 @@
  * sites that enqueue a job never repeat them and the worker learns from the same definition whether a run
  * is the last one allowed.
  */
+import type { SqlTransaction } from './database.ts';
 import type { JobInfo, JobQueue, QueueTx } from './jobs.ts';
 
 export interface JobRetry {
@@ -87,8 +88,8 @@ export function attemptOf(
 }
 
 export interface SendOptions<Tx> {
-  /** Enqueue inside this transaction: the job exists only if it commits. */
-  tx?: Tx;
+  /** Enqueue inside this transaction (Prisma's, or a SqlTransaction): the job exists only if it commits. */
+  tx?: Tx | SqlTransaction;
   /** At most one queued or running job per key; a second send with the key returns null. */
   key?: string;
   /** A Date, or seconds from now. */

@@ -27,13 +27,14 @@ export interface ErasureRequest {
   applicantId: string;
 }
 
-export interface PrivacyParts<Tx> {
+/** Tx: the service's Prisma transaction (purge); EraseTx: its consumer's (Prisma's, or SqlTransaction). */
+export interface PrivacyParts<Tx, EraseTx = Tx> {
   /**
    * Deletes or anonymises every personal value of the applicant, in the consumer's transaction. Must be
    * idempotent (a repeated request erases nothing and says so with zeros). Absent for a service that is not
    * one of the erasure's answerers (support erases its own copies in its own handler).
    */
-  erase?(tx: Tx, request: ErasureRequest): Promise<ErasedCounts>;
+  erase?(tx: EraseTx, request: ErasureRequest): Promise<ErasedCounts>;
   /**
    * Deletes at most `limit` items (applications, notifications…) whose final state is older than `cutoff`,
    * with everything personal that hangs off them. Called again until it deletes nothing.

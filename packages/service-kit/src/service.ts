@@ -10,7 +10,7 @@ import type { Handler, Outbox, PrismaLike, PrismaTx } from '@autoverify/messagin
 import type { Meter } from '@autoverify/telemetry';
 import type { Static, TObject } from 'typebox';
 import type { Clock } from './clock.ts';
-import type { Database } from './database.ts';
+import type { Database, SqlTransaction } from './database.ts';
 import type { ConsumerService, EventServiceEnv } from './event-service.ts';
 import type { HttpServer } from './http.ts';
 import type { Jobs, JobWorker } from './job.ts';
@@ -76,9 +76,32 @@ export interface RunningLoop {
   stop(): Promise<void>;
 }
 
-export interface ServiceParts<Tx> {
-  /** Consumer handlers for the service's subscriptions (contracts' `subscriptions[name]`). */
-  handlers?: Handler<Tx>[];
+/** What build returns: the service's parts; service-kit registers and starts them. */
+export type ServiceParts<Tx> = CommonParts &
+  (
+    | {
+        /** The consumer's handlers run in Prisma's interactive transactions (the default). */
+        consumerTransactions?: 'prisma';
+        /** Consumer handlers for the service's subscriptions (contracts' `subscriptions[name]`). */
+        handlers?: Handler<Tx>[];
+        /**
+         * A service holding personal data: its erasure and retention store functions. service-kit handles
+         * ApplicantErasureRequested with `erase` (publishing ApplicantErased) and runs `purge` daily.
+         */
+        privacy?: PrivacyParts<Tx>;
+      }
+    | {
+        /**
+         * The consumer's handlers (and `privacy.erase`) run in plain-pg transactions: a hot consumer whose
+         * every event is a few statements (docs/architecture.md "Data access rules"). `purge` stays on Prisma.
+         */
+        consumerTransactions: 'sql';
+        handlers?: Handler<SqlTransaction>[];
+        privacy?: PrivacyParts<Tx, SqlTransaction>;
+      }
+  );
+
+interface CommonParts {
   /** Job workers: `worker(job, (data, attempt) => ...)`; not started in a web process. */
   jobs?: JobWorker[];
   /**
@@ -89,11 +112,6 @@ export interface ServiceParts<Tx> {
   background?: BackgroundLoop[];
   /** Adds the service's routes (webhooks, admin API) to its HTTP server; not in a worker process. */
   routes?: (app: HttpServer) => void | Promise<void>;
-  /**
-   * A service holding personal data: its erasure and retention store functions. service-kit handles
-   * ApplicantErasureRequested with `erase` (publishing ApplicantErased) and runs `purge` daily.
-   */
-  privacy?: PrivacyParts<Tx>;
 }
 
 export interface ServiceDefinition<

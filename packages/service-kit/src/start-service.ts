@@ -1,10 +1,10 @@
 import type { Tenants } from '@autoverify/config';
 import type { Logger } from '@autoverify/logger';
-import { Outbox, type PrismaTx } from '@autoverify/messaging';
+import { type Handler, Outbox, type PrismaTx, type Transactions } from '@autoverify/messaging';
 import { type ServiceMetrics, startMetrics } from '@autoverify/telemetry';
 import pg from 'pg';
 import { type Clock, systemClock } from './clock.ts';
-import { type Database, databaseOf } from './database.ts';
+import { type Database, databaseOf, sqlTransactionsOn } from './database.ts';
 import { type EventServiceInfrastructure, startEventService } from './event-service.ts';
 import type { HttpServer } from './http.ts';
 import { type Jobs, jobsOn, startWorkers } from './job.ts';
@@ -92,13 +92,11 @@ export async function startService<
   const statements = statementPool(env.DATABASE_URL, logger);
   runtime.onStop('statement pool', () => statements.end());
   // Stateless views of the infrastructure: the same for the service's ctx and for the caller (tests).
-  const views = (infrastructure: EventServiceInfrastructure<Tx & PrismaTx>) => ({
-    db: databaseOf<Tx>(
-      client as unknown as Tx,
-      infrastructure.transactions,
-      statements,
-      infrastructure.withRelayWake,
-    ),
+  const views = (
+    infrastructure: EventServiceInfrastructure<Tx & PrismaTx>,
+    sqlTransactions = sqlTransactionsOn(statements, infrastructure.withRelayWake),
+  ) => ({
+    db: databaseOf<Tx>(client as unknown as Tx, infrastructure.transactions, sqlTransactions, statements),
     jobs: jobsOn<Tx & PrismaTx>(infrastructure.jobs) as Jobs<Tx>,
   });
   const service = await startEventService<Tx & PrismaTx>({
@@ -112,7 +110,8 @@ export async function startService<
     ...(definition.bodyLimit ? { bodyLimit: definition.bodyLimit } : {}),
     ...(definition.consumer ? { consumer: definition.consumer } : {}),
     async build(infrastructure) {
-      const { db, jobs } = views(infrastructure);
+      const sqlTransactions = sqlTransactionsOn(statements, infrastructure.withRelayWake);
+      const { db, jobs } = views(infrastructure, sqlTransactions);
       const ctx: ServiceContext<Env, Tx, Options> = {
         name: definition.name,
         env,
@@ -142,11 +141,15 @@ export async function startService<
           runtime.onStop(loop.name, () => running.stop());
         }
       }
-      const handlers = parts.handlers ?? [];
+      // The consumer's transactions: Prisma's, or plain pg where the service's parts ask for it.
+      const consumer: Transactions<unknown> =
+        parts.consumerTransactions === 'sql' ? sqlTransactions : infrastructure.transactions;
+      const handlers: Handler[] = parts.handlers ?? [];
       return {
         handlers: privacy?.erase
-          ? [...handlers, erasureHandler(definition.name, privacy.erase, infrastructure.transactions)]
+          ? [...handlers, erasureHandler(definition.name, privacy.erase as never, consumer)]
           : handlers,
+        consumerTransactions: consumer,
         ...(parts.routes ? { routes: parts.routes } : {}),
       };
     },

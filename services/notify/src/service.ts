@@ -26,11 +26,11 @@ export interface NotifyContext extends ServiceContext<NotifyEnv, Tx, object> {
 const CONSUMER_CONCURRENCY = 6;
 
 /**
- * Prisma's connections: one per consumer transaction, plus erasure and the retention job. The send jobs and
- * the webhooks use ctx.db.sql and ctx.db.transaction, on service-kit's plain-pg pool (its 10 connections
- * cover the SEND_CONCURRENCY jobs, each holding at most one at a time, and the webhooks).
+ * Prisma's connections: the retention job and the readiness check. The consumer's transactions, the send
+ * jobs and the webhooks are plain pg, on service-kit's pool of 10: the consumer holds at most
+ * CONSUMER_CONCURRENCY, each send job and webhook one at a time, and a statement waits for a free one.
  */
-const DATABASE_POOL = CONSUMER_CONCURRENCY + 2;
+const DATABASE_POOL = 2;
 
 /** notify: sends requested emails and SMS, records their outcomes, honours opt-outs. */
 export const notifyService = defineService({
@@ -56,9 +56,11 @@ export const notifyService = defineService({
     shared.onStop('twilio', () => sms.close());
     const ctx: NotifyContext = { ...shared, email, sms, publicUrl };
     return {
+      // Every NotificationRequested is a few statements: plain pg, not Prisma's interactive transaction.
+      consumerTransactions: 'sql',
       handlers: [notificationRequestedHandler(ctx)],
       jobs: [worker(sendNotification, sendNotificationJob(ctx))],
-      privacy: { erase: (tx, { applicantId }) => eraseApplicant(tx, applicantId), purge: purgeExpired },
+      privacy: { erase: (tx, { applicantId }) => eraseApplicant(tx.sql, applicantId), purge: purgeExpired },
       async routes(app) {
         await app.register(async (scope) => twilioWebhookRoutes(scope, ctx));
         await app.register(async (scope) => unsubscribeRoutes(scope, ctx));

@@ -1,9 +1,10 @@
 /**
- * notify's database access. The send job's statements (read, claim, release), the outcomes, and the opt-outs
- * and provider webhooks written beside them are plain pg: such a function takes a Statement, ctx.db.sql for
- * one statement on its own or the `sql` of a ctx.db.transaction (docs/architecture.md "Data access rules":
- * about half of notify's CPU was database access through Prisma). The consumer's insert, erasure and
- * retention stay on Prisma's model API and take its `tx`.
+ * notify's database access. Everything per notification is plain pg (docs/architecture.md "Data access
+ * rules": about half of notify's CPU was database access through Prisma): the consumer's insert and the
+ * erasure run in the consumer's SqlTransaction (service.ts: `consumerTransactions: 'sql'`); the send job's
+ * statements (read, claim, release), the outcomes, and the opt-outs and provider webhooks written beside them
+ * take a Statement, ctx.db.sql for one statement on its own or the `sql` of a ctx.db.transaction. Only
+ * retention, a daily batch, stays on Prisma's model API and takes its `tx`.
  */
 import type { Statement } from '@autoverify/service-kit';
 import type { Tx } from './db.ts';
@@ -40,9 +41,18 @@ export type NewNotification = Omit<
 >;
 
 /** True when the row is new; false when this notification id was seen before (a repeat). */
-export async function insertNotification(tx: Tx, notification: NewNotification): Promise<boolean> {
-  const { count } = await tx.notification.createMany({ data: [notification], skipDuplicates: true });
-  return count === 1;
+export async function insertNotification(sql: Statement, n: NewNotification): Promise<boolean> {
+  // SQL: the consumer's per-notification write (docs/architecture.md).
+  const rows = await sql`
+    INSERT INTO notifications (notification_id, tenant_id, request_event_id, application_id, applicant_id,
+                               property_id, purpose, kind, channel, recipient, recipient_name, link, expires_at,
+                               reminder_number)
+    VALUES (${n.notificationId}, ${n.tenantId}, ${n.requestEventId}::uuid, ${n.applicationId}::uuid,
+            ${n.applicantId}::uuid, ${n.propertyId}, ${n.purpose}, ${n.kind}, ${n.channel}, ${n.recipient},
+            ${n.recipientName}, ${n.link}, ${n.expiresAt}::timestamptz, ${n.reminderNumber}::int)
+    ON CONFLICT DO NOTHING
+    RETURNING 1`;
+  return rows.length === 1;
 }
 
 /** The columns of `notifications` that NotificationRow carries, as plain SQL (`SELECT *`, `RETURNING *`) reads them. */
@@ -299,23 +309,32 @@ export async function markUndelivered(
  * those messages, the SMS they sent us, and the opt-outs of their addresses (the person asked to be
  * forgotten; docs/security.md "Erasure").
  */
-export async function eraseApplicant(tx: Tx, applicantId: string) {
-  const rows = await tx.notification.findMany({
-    where: { applicantId },
-    select: { recipient: true, providerMessageId: true },
-  });
-  const addresses = [...new Set(rows.flatMap((r) => [r.recipient, r.recipient.toLowerCase()]))];
-  const sids = rows.flatMap((r) => (r.providerMessageId ? [r.providerMessageId] : []));
-  const callbacks = await tx.deliveryCallback.deleteMany({ where: { messageSid: { in: sids } } });
-  const inbound = await tx.inboundMessage.deleteMany({ where: { fromNumber: { in: addresses } } });
-  const suppressions = await tx.suppression.deleteMany({ where: { address: { in: addresses } } });
-  const notifications = await tx.notification.deleteMany({ where: { applicantId } });
-  return {
-    notifications: notifications.count,
-    delivery_callbacks: callbacks.count,
-    inbound_messages: inbound.count,
-    suppressions: suppressions.count,
-  };
+export async function eraseApplicant(sql: Statement, applicantId: string) {
+  // SQL: in the consumer's transaction (service.ts); the counts come back in one round trip.
+  const [counts] = await sql<{
+    notifications: number;
+    delivery_callbacks: number;
+    inbound_messages: number;
+    suppressions: number;
+  }>`
+    WITH own AS (
+      SELECT recipient, provider_message_id FROM notifications WHERE applicant_id = ${applicantId}::uuid
+    ), addresses AS (
+      SELECT recipient AS address FROM own UNION SELECT lower(recipient) FROM own
+    ), callbacks AS (
+      DELETE FROM delivery_callbacks WHERE message_sid IN (SELECT provider_message_id FROM own) RETURNING 1
+    ), inbound AS (
+      DELETE FROM inbound_messages WHERE from_number IN (SELECT address FROM addresses) RETURNING 1
+    ), suppressed AS (
+      DELETE FROM suppressions WHERE address IN (SELECT address FROM addresses) RETURNING 1
+    ), notifications AS (
+      DELETE FROM notifications WHERE applicant_id = ${applicantId}::uuid RETURNING 1
+    )
+    SELECT (SELECT count(*) FROM notifications)::int AS notifications,
+           (SELECT count(*) FROM callbacks)::int AS delivery_callbacks,
+           (SELECT count(*) FROM inbound)::int AS inbound_messages,
+           (SELECT count(*) FROM suppressed)::int AS suppressions`;
+  return counts ?? { notifications: 0, delivery_callbacks: 0, inbound_messages: 0, suppressions: 0 };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { NotificationRequested } from '@autoverify/contracts';
 import { type Handler, handle, PermanentError } from '@autoverify/messaging';
-import type { Tx } from '../db.ts';
+import type { SqlTransaction } from '@autoverify/service-kit';
 import { sendNotification } from '../jobs.ts';
 import type { NotifyContext } from '../service.ts';
 import { insertNotification } from '../store.ts';
@@ -10,8 +10,8 @@ import { insertNotification } from '../store.ts';
  * requester's deterministic key: a redelivery, a replay (new event id) or a duplicate request finds the row
  * and does nothing, so one notification id gives at most one message.
  */
-export function notificationRequestedHandler(ctx: NotifyContext): Handler<Tx> {
-  return handle(NotificationRequested, async (event, tx: Tx, { logger }) => {
+export function notificationRequestedHandler(ctx: NotifyContext): Handler<SqlTransaction> {
+  return handle(NotificationRequested, async (event, tx: SqlTransaction, { logger }) => {
     const p = event.payload;
     if (!/^https?:\/\//i.test(p.link)) {
       throw new PermanentError(`notification ${p.notificationId}: link must be an http(s) URL`);
@@ -23,7 +23,7 @@ export function notificationRequestedHandler(ctx: NotifyContext): Handler<Tx> {
         cause: error,
       });
     }
-    const inserted = await insertNotification(tx, {
+    const inserted = await insertNotification(tx.sql, {
       notificationId: p.notificationId,
       tenantId: event.tenantId,
       requestEventId: event.id,
