@@ -52,6 +52,8 @@ export const supportService = defineService({
       services: serviceEndpoints(env),
     };
     return {
+      // One INSERT per event: plain pg, not Prisma's interactive transaction (docs/architecture.md).
+      consumerTransactions: 'sql',
       handlers: timelineHandlers(),
       // Retention of the timeline; erasure is the timeline handler's (support does not answer ApplicantErased).
       privacy: { purge: purgeTimeline },

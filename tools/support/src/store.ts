@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EventDefinition, EventOf } from '@autoverify/contracts';
+import type { Statement } from '@autoverify/service-kit';
 import type { Prisma, Tx } from './db.ts';
 import { factsOf, type Outcome } from './domain/events.ts';
 import type { ReplayScope, StoredEnvelope } from './domain/replay.ts';
@@ -26,15 +27,16 @@ export interface TimelineEntry {
 
 /** Stores one consumed event in the projection; a second copy (redelivery, replay) changes nothing. */
 export async function recordTimelineEvent(
-  tx: Tx,
+  sql: Statement,
   event: EventOf<EventDefinition>,
   message: { topic: string; partition: number; offset: string },
 ): Promise<void> {
   const payload = event.payload as Record<string, unknown>;
   const facts = factsOf({ type: event.type, traceparent: event.traceparent, payload });
-  // SQL: the hottest write of the console (every event on every topic); createMany's query planning cost
-  // several times the INSERT itself in CPU (e2e/bench/README.md, h-support), for the same ON CONFLICT DO NOTHING.
-  await tx.$executeRaw`
+  // SQL: the hottest write of the console (every event on every topic), in the consumer's plain-pg
+  // transaction (service.ts): through Prisma it cost several times the INSERT itself in CPU (e2e/bench/README.md,
+  // h-support).
+  await sql`
     INSERT INTO timeline_events (event_id, type, version, tenant_id, correlation_id, entrata_application_id,
                                  occurred_at, service, outcome, trace_id, topic, partition, "offset", envelope)
     VALUES (${event.id}::uuid, ${event.type}, ${event.version}, ${event.tenantId}, ${event.correlationId},

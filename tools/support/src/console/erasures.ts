@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ApplicantErasureRequested } from '@autoverify/contracts';
-import type { ErasedCounts, ErasureRequest } from '@autoverify/service-kit';
+import type { ErasedCounts, ErasureRequest, Statement } from '@autoverify/service-kit';
 import type { Tx } from '../db.ts';
 import type { Caller } from '../domain/tokens.ts';
 import type { SupportContext } from '../service.ts';
@@ -41,14 +41,15 @@ export async function requestErasure(
 }
 
 /** Deletes the timeline's events of the application that name the applicant (their payloads carry the data). */
-export async function eraseTimeline(tx: Tx, request: ErasureRequest): Promise<ErasedCounts> {
-  // SQL: a text search of the stored envelope; the model API cannot filter on a jsonb's text form.
-  const deleted = await tx.$executeRaw`
+export async function eraseTimeline(sql: Statement, request: ErasureRequest): Promise<ErasedCounts> {
+  // SQL: in the consumer's plain-pg transaction (service.ts); a text search of the stored envelope.
+  const rows = await sql`
     DELETE FROM timeline_events
      WHERE tenant_id = ${request.tenantId} AND correlation_id = ${request.applicationId}
        AND type <> ALL (${AUDIT_TYPES}::text[])
-       AND strpos(envelope::text, ${request.applicantId}) > 0`;
-  return { timeline_events: deleted };
+       AND strpos(envelope::text, ${request.applicantId}) > 0
+    RETURNING 1`;
+  return { timeline_events: rows.length };
 }
 
 /** Retention: timeline events that occurred before `cutoff`, except the erasure audit trail. */

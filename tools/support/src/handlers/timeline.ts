@@ -1,7 +1,7 @@
 import { ApplicantErasureRequested, allEvents } from '@autoverify/contracts';
 import { type Handler, handle } from '@autoverify/messaging';
+import type { SqlTransaction } from '@autoverify/service-kit';
 import { eraseTimeline } from '../console/erasures.ts';
-import type { Tx } from '../db.ts';
 import { recordTimelineEvent } from '../store.ts';
 
 /**
@@ -9,13 +9,13 @@ import { recordTimelineEvent } from '../store.ts';
  * request is stored too (the audit trail) and erases the applicant's events from the timeline in the same
  * transaction.
  */
-export function timelineHandlers(): Handler<Tx>[] {
+export function timelineHandlers(): Handler<SqlTransaction>[] {
   return allEvents().map((definition) =>
-    handle(definition, async (event, tx: Tx, ctx) => {
-      await recordTimelineEvent(tx, event, ctx.message);
+    handle(definition, async (event, tx: SqlTransaction, ctx) => {
+      await recordTimelineEvent(tx.sql, event, ctx.message);
       if (event.type !== ApplicantErasureRequested.type) return;
       const { applicationId, applicantId } = event.payload as { applicationId: string; applicantId: string };
-      const erased = await eraseTimeline(tx, { tenantId: event.tenantId, applicationId, applicantId });
+      const erased = await eraseTimeline(tx.sql, { tenantId: event.tenantId, applicationId, applicantId });
       ctx.logger.info({ applicantId, erased }, 'applicant erased from the timeline');
     }),
   );
