@@ -81,11 +81,10 @@ export function syncApplicationJob(ctx: IngestContext) {
       },
       'application sync failed',
     );
-    await ctx.db.run(async (tx) => {
-      await recordSyncFailed(tx, job, applicationId, reason);
-      await markWebhooks(tx, job, 'failed', readStartedAt, reason);
-      await ctx.outbox.add(
-        tx,
+    await ctx.db.transaction(async (tx) => {
+      await recordSyncFailed(tx.sql, job, applicationId, reason);
+      await markWebhooks(tx.sql, job, 'failed', readStartedAt, reason);
+      await tx.outbox.add(
         ApplicationReadFailedV2,
         readFailedPayload(failed, { ...job, applicationId, attempts: attempt.number }),
         { tenantId: job.tenantId, correlationId: applicationId },
@@ -101,7 +100,7 @@ export function syncApplicationJob(ctx: IngestContext) {
       source: job.source,
       attempt: attempt.number,
     };
-    const readStartedAt = await ctx.db.run((tx) => startSyncRead(tx, job));
+    const readStartedAt = await startSyncRead(ctx.db.sql, job);
     if (!ctx.tenants.get(job.tenantId))
       return fail(job, attempt, readFailures.tenantUnknown(job.tenantId), readStartedAt);
     const client = ctx.entrata.forTenant(job.tenantId);
@@ -162,23 +161,23 @@ export function syncApplicationJob(ctx: IngestContext) {
     const tooLarge = sizeProblems(submitted);
     if (tooLarge.length > 0) return fail(job, attempt, readFailures.tooLarge(tooLarge), readStartedAt);
 
-    const outcome = await ctx.db.run(async (tx) => {
+    const outcome = await ctx.db.transaction(async (tx) => {
       // The row lock serialises concurrent syncs of one application until commit: each compares against
       // what the previous one stored, so one content is published once, and an older read never
       // overwrites (or re-publishes over) a newer one.
-      const row = await lockApplication(tx, job, applicationId, readStartedAt);
+      const row = await lockApplication(tx.sql, job, applicationId, readStartedAt);
       if (row?.stale) {
-        await markWebhooks(tx, job, 'processed', readStartedAt);
+        await markWebhooks(tx.sql, job, 'processed', readStartedAt);
         return 'stale' as const;
       }
       const changed = row?.contentHash !== hash;
       if (changed)
-        await ctx.outbox.add(tx, ApplicationSubmittedV3, submitted, {
+        await tx.outbox.add(ApplicationSubmittedV3, submitted, {
           tenantId: job.tenantId,
           correlationId: applicationId,
         });
-      await saveSnapshot(tx, job, { hash, snapshot: built, readStartedAt, published: changed });
-      await markWebhooks(tx, job, 'processed', readStartedAt);
+      await saveSnapshot(tx.sql, job, { hash, snapshot: built, readStartedAt, published: changed });
+      await markWebhooks(tx.sql, job, 'processed', readStartedAt);
       return changed ? ('published' as const) : ('unchanged' as const);
     });
     const published = outcome === 'published';

@@ -1,7 +1,12 @@
 /**
  * The applications ingest has read from Entrata and the webhooks that asked for them. Every function takes
- * the transaction (or, for a read outside one, ctx.db.client) first.
+ * the transaction (or, for a read outside one, ctx.db.client) first, except the sync job's own
+ * statements (startSyncRead, lockApplication, saveSnapshot, markWebhooks, recordSyncFailed): they take a
+ * Statement and run on plain pg, ctx.db.sql or a ctx.db.transaction's `tx.sql`: one sync per webhook, and through
+ * Prisma's interactive transaction each statement cost about 1 ms of CPU (docs/architecture.md "Data access
+ * rules").
  */
+import type { Statement } from '@autoverify/service-kit';
 import { injectTraceContext, type TraceCarrier } from '@autoverify/telemetry';
 import type { Tx } from '../db.ts';
 import { type ApplicationRef, applicationKey } from '../domain/webhook-sync-plan.ts';
@@ -87,13 +92,14 @@ export async function lockWaitingApplications(tx: Tx, refs: ApplicationRef[]): P
 
 /** A sync that ended failed: an application never published becomes failed; a published one keeps its status. */
 export async function recordSyncFailed(
-  tx: Tx,
+  sql: Statement,
   job: SyncIds,
   applicationId: string,
   reason: string,
 ): Promise<void> {
-  // SQL: a conditional ON CONFLICT ... DO UPDATE (the status depends on the stored row).
-  await tx.$executeRaw`
+  // SQL: a conditional ON CONFLICT ... DO UPDATE (the status depends on the stored row), in the sync's
+  // plain-pg transaction (see the top of this file).
+  await sql`
     INSERT INTO applications (tenant_id, entrata_application_id, application_id, property_id, lead_id, status, failure_reason, last_source, trace_context)
     VALUES (${job.tenantId}, ${job.entrataApplicationId}, ${applicationId}::uuid,
             ${job.propertyId}, ${job.leadId ?? null}, 'failed', ${reason}, ${job.source}, ${activeTraceJson()}::jsonb)
@@ -110,9 +116,10 @@ export async function recordSyncFailed(
  * its commit, so the webhooks it let wait were received before the time returned here. Every attempt, first
  * thing: a sync that ends early, fails or is retried leaves no application waiting for nothing.
  */
-export async function startSyncRead(tx: Tx, job: ApplicationRef): Promise<string> {
-  // SQL: clock_timestamp() has no model API; the scalar sub-select makes the clock wait for the UPDATE.
-  const [row] = await tx.$queryRaw<{ t: string }[]>`
+export async function startSyncRead(sql: Statement, job: ApplicationRef): Promise<string> {
+  // SQL: clock_timestamp() has no model API; the scalar sub-select makes the clock wait for the UPDATE. One
+  // statement, atomic by itself: ctx.db.sql.
+  const [row] = await sql<{ t: string }>`
     WITH cleared AS (
       UPDATE applications SET webhook_sync_waiting = false
        WHERE tenant_id = ${job.tenantId} AND entrata_application_id = ${job.entrataApplicationId}
@@ -127,29 +134,19 @@ export async function startSyncRead(tx: Tx, job: ApplicationRef): Promise<string
  * started at `readStartedAt` is already stored.
  */
 export async function lockApplication(
-  tx: Tx,
+  sql: Statement,
   job: SyncIds,
   applicationId: string,
   readStartedAt: string,
 ): Promise<{ contentHash: string | null; stale: boolean } | undefined> {
-  const traceContext = activeTraceContext();
-  await tx.application.createMany({
-    data: [
-      {
-        ...(traceContext ? { traceContext: { ...traceContext } } : {}),
-        tenantId: job.tenantId,
-        entrataApplicationId: job.entrataApplicationId,
-        applicationId,
-        propertyId: job.propertyId,
-        leadId: job.leadId ?? null,
-        status: 'pending',
-        lastSource: job.source,
-      },
-    ],
-    skipDuplicates: true,
-  });
-  // SQL: the model API has no row locks (FOR UPDATE).
-  const [row] = await tx.$queryRaw<{ content_hash: string | null; stale: boolean }[]>`
+  // SQL: the sync's plain-pg transaction (see the top of this file); the row lock (FOR UPDATE) has no model API.
+  await sql`
+    INSERT INTO applications (tenant_id, entrata_application_id, application_id, property_id, lead_id, status,
+                              last_source, trace_context)
+    VALUES (${job.tenantId}, ${job.entrataApplicationId}, ${applicationId}::uuid, ${job.propertyId},
+            ${job.leadId ?? null}, 'pending', ${job.source}, ${activeTraceJson()}::jsonb)
+    ON CONFLICT DO NOTHING`;
+  const [row] = await sql<{ content_hash: string | null; stale: boolean }>`
     SELECT content_hash, COALESCE(last_read_at > ${readStartedAt}::timestamptz, false) AS stale
       FROM applications
      WHERE tenant_id = ${job.tenantId} AND entrata_application_id = ${job.entrataApplicationId}
@@ -163,18 +160,18 @@ export async function lockApplication(
  * publishes it.
  */
 export async function saveSnapshot(
-  tx: Tx,
+  sql: Statement,
   job: SyncIds,
   read: { hash: string; snapshot: object; readStartedAt: string; published: boolean },
 ): Promise<void> {
   // SQL: now() and COALESCE with the stored lead id, in the database's clock like the other timestamps.
-  await tx.$executeRaw`
+  await sql`
     UPDATE applications
        SET status = 'synced', failure_reason = NULL, content_hash = ${read.hash},
            snapshot = ${JSON.stringify(read.snapshot)}::jsonb, lead_id = COALESCE(${job.leadId ?? null}, lead_id),
            last_source = ${job.source}, last_synced_at = now(), last_read_at = ${read.readStartedAt}::timestamptz,
-           last_published_at = CASE WHEN ${read.published} THEN now() ELSE last_published_at END,
-           publish_count = publish_count + ${read.published ? 1 : 0},
+           last_published_at = CASE WHEN ${read.published}::boolean THEN now() ELSE last_published_at END,
+           publish_count = publish_count + ${read.published ? 1 : 0}::int,
            trace_context = COALESCE(trace_context, ${activeTraceJson()}::jsonb), updated_at = now()
      WHERE tenant_id = ${job.tenantId} AND entrata_application_id = ${job.entrataApplicationId}`;
 }
@@ -186,7 +183,7 @@ export async function saveSnapshot(
  * startSyncRead found the application no longer waiting and queued a sync of its own.
  */
 export async function markWebhooks(
-  tx: Tx,
+  sql: Statement,
   job: ApplicationRef,
   status: 'processed' | 'failed',
   readStartedAt: string,
@@ -195,7 +192,7 @@ export async function markWebhooks(
   // SQL: compares with a microsecond timestamp text.
   // A webhook whose sync is not queued yet is left to that sync: the queuer holds its row while it takes
   // the application's row, which this transaction holds (waiting for it here would be a deadlock).
-  await tx.$executeRaw`
+  await sql`
     UPDATE entrata_webhooks
        SET status = ${status}, failure_reason = ${reason ?? null}, processed_at = now()
      WHERE tenant_id = ${job.tenantId} AND entrata_application_id = ${job.entrataApplicationId}
