@@ -31,6 +31,8 @@ export interface InviteContext extends ServiceContext<InviteEnv, Tx, InviteOptio
 export const inviteService = defineService({
   name: 'invite',
   env: InviteEnv,
+  // Prisma's pool stays at the adapter's default (6): the consumer no longer uses it, but the platform and
+  // expiry jobs (concurrency 2 each), retention, the readiness check and support's re-sends still do.
   database: (url, pool) => new PrismaClient({ adapter: createPrismaAdapter(url, pool) }),
   options: { platformTimeoutMs: 10_000 } satisfies InviteOptions,
   build(shared) {
@@ -41,12 +43,15 @@ export const inviteService = defineService({
     shared.onStop('verification platform client', () => platform.close());
     const ctx: InviteContext = { ...shared, platform, webhookUrl: platformWebhookUrl(env.INGEST_PUBLIC_URL) };
     return {
+      // Every ApplicationSubmitted and VerificationCompleted is a few statements: plain pg, not Prisma's
+      // interactive transaction (docs/architecture.md "Data access rules").
+      consumerTransactions: 'sql',
       handlers: [...applicationSubmittedHandlers(ctx), verificationCompletedHandler()],
       jobs: [
         worker(createVerificationRequest, createVerificationRequestJob(ctx)),
         worker(expireInvite, expireInviteJob(ctx)),
       ],
-      privacy: { erase: (tx, { applicantId }) => eraseApplicant(tx, applicantId), purge: purgeExpired },
+      privacy: { erase: (tx, { applicantId }) => eraseApplicant(tx.sql, applicantId), purge: purgeExpired },
       routes: (app) =>
         adminRoutes(app, {
           tokens: [env.ADMIN_TOKEN, env.ADMIN_TOKEN_PREVIOUS],

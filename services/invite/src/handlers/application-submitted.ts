@@ -8,7 +8,7 @@ import {
   type PayloadOf,
 } from '@autoverify/contracts';
 import { type Handler, type HandlerContext, handle, PermanentError } from '@autoverify/messaging';
-import type { Tx } from '../db.ts';
+import type { SqlTransaction } from '@autoverify/service-kit';
 import type { ContactIssue } from '../domain/contact.ts';
 import { decideSubmission, type KnownApplicant } from '../domain/submission.ts';
 import { createVerificationRequest } from '../jobs.ts';
@@ -17,8 +17,8 @@ import {
   type Applicant,
   createApplication,
   findApplicationWithApplicants,
+  type KnownRent,
   queuePlatformWork,
-  type RentUpdate,
   saveApplicant,
   setRent,
 } from '../store/applications.ts';
@@ -32,12 +32,16 @@ type Submitted = PayloadOf<typeof ApplicationSubmittedV2>;
  * submission (from before the rent was read) tells nothing about the rent, and a known rent is kept; v3 is
  * v2 within size limits (ingest publishes v3).
  */
-export function applicationSubmittedHandlers(ctx: InviteContext): Handler<Tx>[] {
+export function applicationSubmittedHandlers(ctx: InviteContext): Handler<SqlTransaction>[] {
   const record = recordSubmission(ctx);
   return [
-    handle(ApplicationSubmitted, (event, tx: Tx, hctx) => record(event, event.payload, tx, hctx)),
-    handle(ApplicationSubmittedV2, (event, tx: Tx, hctx) => record(event, event.payload, tx, hctx)),
-    handle(ApplicationSubmittedV3, (event, tx: Tx, hctx) => record(event, event.payload, tx, hctx)),
+    handle(ApplicationSubmitted, (event, tx: SqlTransaction, hctx) => record(event, event.payload, tx, hctx)),
+    handle(ApplicationSubmittedV2, (event, tx: SqlTransaction, hctx) =>
+      record(event, event.payload, tx, hctx),
+    ),
+    handle(ApplicationSubmittedV3, (event, tx: SqlTransaction, hctx) =>
+      record(event, event.payload, tx, hctx),
+    ),
   ];
 }
 
@@ -48,8 +52,8 @@ function recordSubmission(ctx: InviteContext) {
       | EventOf<typeof ApplicationSubmittedV2>
       | EventOf<typeof ApplicationSubmittedV3>,
     p: Submitted,
-    tx: Tx,
-    { logger }: HandlerContext<Tx>,
+    tx: SqlTransaction,
+    { logger }: HandlerContext<SqlTransaction>,
   ): Promise<void> => {
     let settings: ReturnType<Tenants['property']>;
     try {
@@ -59,17 +63,17 @@ function recordSubmission(ctx: InviteContext) {
       throw new PermanentError(`no settings for tenant ${event.tenantId}: ${(error as Error).message}`);
     }
 
-    const existing = await findApplicationWithApplicants(tx, p.applicationId);
+    const existing = await findApplicationWithApplicants(tx.sql, p.applicationId);
     const previous = new Map((existing?.applicants ?? []).map((a) => [a.id, a]));
     const decision = decideSubmission(existing?.applicants.map(toKnown), p.applicants, settings.channels);
 
-    const rent: RentUpdate =
+    const rent: KnownRent | undefined =
       p.monthlyRentCents === undefined
-        ? {}
+        ? undefined
         : { monthlyRentCents: p.monthlyRentCents, rentSource: p.rentSource ?? null };
     if (!existing) {
       await createApplication(
-        tx,
+        tx.sql,
         {
           id: p.applicationId,
           tenantId: event.tenantId,
@@ -79,8 +83,8 @@ function recordSubmission(ctx: InviteContext) {
         },
         rent,
       );
-    } else if (p.monthlyRentCents !== undefined) {
-      await setRent(tx, p.applicationId, rent);
+    } else if (rent) {
+      await setRent(tx.sql, p.applicationId, rent);
     }
     // The invitations held back for the rent go out once a submission carries it.
     // Also while a run is under way (it read no rent): the job queued here runs after it.
@@ -99,7 +103,7 @@ function recordSubmission(ctx: InviteContext) {
           : d.change === 'new' || d.change === 'added'
             ? 'pending'
             : (before?.status ?? 'pending');
-      await saveApplicant(tx, p.applicationId, d.applicantId, {
+      await saveApplicant(tx.sql, p.applicationId, d.applicantId, {
         entrataCustomerId: submitted.entrataCustomerId,
         role: submitted.role,
         firstName: submitted.firstName,
@@ -114,8 +118,7 @@ function recordSubmission(ctx: InviteContext) {
       });
 
       if (d.blocked && d.reportBlock && !invitedBefore) {
-        await ctx.outbox.add(
-          tx,
+        await tx.outbox.add(
           InviteBlockedV2,
           {
             applicationId: p.applicationId,
@@ -141,7 +144,7 @@ function recordSubmission(ctx: InviteContext) {
     if (decision.syncPlatform || rentArrived) {
       // The key names the revision, not just the application: the queue admits one job per key while
       // another is queued OR running, and a change made during a run must not be dropped.
-      const revision = await queuePlatformWork(tx, p.applicationId);
+      const revision = await queuePlatformWork(tx.sql, p.applicationId);
       await ctx.jobs.send(
         createVerificationRequest,
         { applicationId: p.applicationId },

@@ -29,7 +29,7 @@ export async function syncWithPlatform(
   applicationId: string,
   finalAttempt: boolean,
 ): Promise<RunState> {
-  const application = await findApplicationWithApplicants(ctx.db.client, applicationId);
+  const application = await findApplicationWithApplicants(ctx.db.sql, applicationId);
   if (!application) throw new Error(`application ${applicationId} disappeared during its platform run`);
   const settings = ctx.tenants.property(application.tenantId, application.propertyId);
   const run: PlatformRun = {

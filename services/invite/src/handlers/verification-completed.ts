@@ -1,7 +1,7 @@
 import { VerificationCompleted } from '@autoverify/contracts';
 import { handle } from '@autoverify/messaging';
-import type { Tx } from '../db.ts';
-import { findInvite, markCompleted } from '../store/invites.ts';
+import type { SqlTransaction } from '@autoverify/service-kit';
+import { completeInvite } from '../store/invites.ts';
 
 /**
  * Marks the invite completed so it is never reported as expired. The platform may report a
@@ -9,13 +9,11 @@ import { findInvite, markCompleted } from '../store/invites.ts';
  * expiry (a reopened request) still counts.
  */
 export function verificationCompletedHandler() {
-  return handle(VerificationCompleted, async (event, tx: Tx, { logger }) => {
+  return handle(VerificationCompleted, async (event, tx: SqlTransaction, { logger }) => {
     const { applicantId, kind, applicationId } = event.payload;
-    if (await markCompleted(tx, applicantId, kind, new Date(event.occurredAt))) {
-      logger.info({ applicationId, applicantId, kind }, 'invite completed');
-      return;
-    }
-    if (!(await findInvite(tx, applicantId, kind)))
+    const outcome = await completeInvite(tx.sql, applicantId, kind, new Date(event.occurredAt));
+    if (outcome === 'completed') logger.info({ applicationId, applicantId, kind }, 'invite completed');
+    else if (outcome === 'unknown')
       logger.warn({ applicationId, applicantId, kind }, 'completion for an invite we do not know; ignored');
   });
 }

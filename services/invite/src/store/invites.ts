@@ -1,9 +1,11 @@
 /**
  * invite's invitations: one invite per applicant × kind, every notification requested for them, and
- * support's re-sends. Every function takes the transaction (or ctx.db.client) first; Prisma's model API
- * except where noted.
+ * support's re-sends. The completion, run for every VerificationCompleted, is plain pg in the consumer's
+ * SqlTransaction (service.ts: `consumerTransactions: 'sql'`) and takes a Statement; every other function takes
+ * Prisma's transaction (or ctx.db.client) first and uses its model API except where noted.
  */
 import type { Channel, VerificationKind } from '@autoverify/contracts';
+import type { Statement } from '@autoverify/service-kit';
 import type { Tx } from '../db.ts';
 import type { Invite, InviteResend } from '../generated/prisma/client.ts';
 
@@ -57,18 +59,28 @@ export async function markExpired(
   return count === 1;
 }
 
-/** Open or expired (a reopened request) -> completed; false when already completed or unknown. */
-export async function markCompleted(
-  tx: Tx,
+/**
+ * Open or expired (a reopened request) -> completed: `completed`; `unchanged` when already completed, `unknown`
+ * when there is no such invite.
+ */
+export async function completeInvite(
+  sql: Statement,
   applicantId: string,
   kind: VerificationKind,
   at: Date,
-): Promise<boolean> {
-  const { count } = await tx.invite.updateMany({
-    where: { applicantId, kind, status: { in: ['sent', 'expired'] } },
-    data: { status: 'completed', completedAt: at },
-  });
-  return count === 1;
+): Promise<'completed' | 'unchanged' | 'unknown'> {
+  // SQL: the consumer's one statement per VerificationCompleted (docs/architecture.md): the conditional
+  // update and, when it changed nothing, whether the invite exists.
+  const [row] = await sql<{ completed: number; known: boolean }>`
+    WITH completed AS (
+      UPDATE invites SET status = 'completed', completed_at = ${at}::timestamptz, updated_at = now()
+       WHERE applicant_id = ${applicantId}::uuid AND kind = ${kind} AND status IN ('sent', 'expired')
+      RETURNING 1
+    )
+    SELECT (SELECT count(*) FROM completed)::int AS completed,
+           EXISTS (SELECT 1 FROM invites WHERE applicant_id = ${applicantId}::uuid AND kind = ${kind}) AS known`;
+  if (row?.completed === 1) return 'completed';
+  return row?.known ? 'unchanged' : 'unknown';
 }
 
 /** The ids of the notifications already requested for these applicants. */
