@@ -5,7 +5,7 @@
  * minutes, and the tick reads them through a partial index of the reminders still waiting for a job: both
  * cost what is due, not what is pending.
  */
-import type { Tx } from './db.ts';
+import type { SqlTransaction } from '@autoverify/service-kit';
 import { sendReminder } from './jobs.ts';
 import type { ReminderContext } from './service.ts';
 import { lockAwaitingJob, setReminderJob } from './store.ts';
@@ -26,7 +26,7 @@ const TICK_BATCH = 500;
  */
 export async function queueReminderJob(
   ctx: Pick<ReminderContext, 'jobs'>,
-  tx: Tx,
+  tx: SqlTransaction,
   id: string,
   dueAt: Date,
 ): Promise<void> {
@@ -35,7 +35,7 @@ export async function queueReminderJob(
     { reminderId: id },
     { tx, key: `${id}@${dueAt.toISOString()}`, startAfter: dueAt },
   );
-  await setReminderJob(tx, id, jobId);
+  await setReminderJob(tx.sql, id, jobId);
 }
 
 /** Whether a reminder due at `dueAt` is queued now rather than by a later tick (the job queue's clock). */
@@ -45,8 +45,8 @@ export const dueSoon = (dueAt: Date): boolean => dueAt.getTime() - Date.now() <=
 export async function queueComingDue(ctx: Pick<ReminderContext, 'db' | 'jobs'>): Promise<number> {
   let queued = 0;
   for (;;) {
-    const batch = await ctx.db.run(async (tx) => {
-      const rows = await lockAwaitingJob(tx, QUEUE_AHEAD_MS, TICK_BATCH);
+    const batch = await ctx.db.transaction(async (tx) => {
+      const rows = await lockAwaitingJob(tx.sql, QUEUE_AHEAD_MS, TICK_BATCH);
       for (const { id, dueAt } of rows) await queueReminderJob(ctx, tx, id, dueAt);
       return rows.length;
     });

@@ -1,7 +1,12 @@
 /**
- * reminder's database access. Every function takes the transaction (or, for a read outside one, ctx.db.client)
- * first. Prisma's model API throughout, except where noted.
+ * reminder's database access. Everything per event and per reminder is plain pg (docs/architecture.md "Data
+ * access rules"): the consumer's handlers and the erasure run in the consumer's SqlTransaction (service.ts:
+ * `consumerTransactions: 'sql'`), and the send-reminder job and the queuer tick, which share the handlers'
+ * statements (queueing a job, cancelling), in a ctx.db.transaction; such a function takes a Statement, the
+ * `sql` of either. Only the pending gauge's count and retention, a daily batch, stay on Prisma's model API
+ * and take its `tx`.
  */
+import type { Statement } from '@autoverify/service-kit';
 import type { Tx } from './db.ts';
 import type { CloseReason, Kind, ReminderStatus } from './domain/decisions.ts';
 
@@ -22,19 +27,43 @@ export interface InviteRecord {
   sentAt: Date;
 }
 
+/** The columns of `invites` that InviteRecord carries, as plain SQL (`RETURNING *`) reads them. */
+interface InviteColumns {
+  tenant_id: string;
+  application_id: string;
+  applicant_id: string;
+  property_id: string;
+  kind: string;
+  channels: string[];
+  link: string;
+  expires_at: Date;
+  sent_at: Date;
+}
+
+const inviteOfColumns = (i: InviteColumns): InviteRecord => ({
+  tenantId: i.tenant_id,
+  applicationId: i.application_id,
+  applicantId: i.applicant_id,
+  propertyId: i.property_id,
+  kind: i.kind as Kind,
+  channels: channelsOf(i.channels),
+  link: i.link,
+  expiresAt: i.expires_at,
+  sentAt: i.sent_at,
+});
+
 /**
  * Records an InviteSent. Returns the stored invite: its sentAt is the first invite's time, its channels
  * the union over every InviteSent, link and expiry those of the latest.
  */
-export async function upsertInvite(tx: Tx, invite: InviteRecord): Promise<InviteRecord> {
-  // SQL: one atomic upsert whose update merges arrays and compares with the stored row (the model API's
-  // upsert can only overwrite).
-  const [row] = await tx.$queryRaw<
-    (Omit<InviteRecord, 'channels' | 'kind'> & { kind: string; channels: string[] })[]
-  >`
+export async function upsertInvite(sql: Statement, invite: InviteRecord): Promise<InviteRecord> {
+  // SQL: the consumer's write (docs/architecture.md); one atomic upsert whose update merges arrays and
+  // compares with the stored row.
+  const [row] = await sql<InviteColumns>`
     INSERT INTO invites AS i (applicant_id, kind, tenant_id, application_id, property_id, channels, link, expires_at, sent_at, last_sent_at)
     VALUES (${invite.applicantId}::uuid, ${invite.kind}, ${invite.tenantId}, ${invite.applicationId}::uuid, ${invite.propertyId},
-      ${invite.channels}::text[], ${invite.link}, ${invite.expiresAt}, ${invite.sentAt}, ${invite.sentAt})
+      ${invite.channels}::text[], ${invite.link}, ${invite.expiresAt}::timestamptz, ${invite.sentAt}::timestamptz,
+      ${invite.sentAt}::timestamptz)
     ON CONFLICT (applicant_id, kind) DO UPDATE SET
       channels = ARRAY(SELECT DISTINCT c FROM unnest(i.channels || excluded.channels) AS c ORDER BY c),
       link = CASE WHEN excluded.last_sent_at >= i.last_sent_at THEN excluded.link ELSE i.link END,
@@ -42,10 +71,9 @@ export async function upsertInvite(tx: Tx, invite: InviteRecord): Promise<Invite
       sent_at = LEAST(i.sent_at, excluded.sent_at),
       last_sent_at = GREATEST(i.last_sent_at, excluded.last_sent_at),
       updated_at = now()
-    RETURNING tenant_id AS "tenantId", application_id::text AS "applicationId", applicant_id::text AS "applicantId",
-      property_id AS "propertyId", kind, channels, link, expires_at AS "expiresAt", sent_at AS "sentAt"`;
+    RETURNING *`;
   if (!row) throw new Error('upsert of invite returned no row');
-  return { ...row, kind: row.kind as Kind, channels: channelsOf(row.channels) };
+  return inviteOfColumns(row);
 }
 
 export interface ContactRecord {
@@ -58,20 +86,38 @@ export interface ContactRecord {
 }
 
 /** Stores where the invite went on one channel; an older request never overwrites a newer one. */
-export async function upsertContact(tx: Tx, contact: ContactRecord): Promise<void> {
-  // SQL: the update is conditional on the stored row (ON CONFLICT ... WHERE), which the model API cannot say.
-  await tx.$executeRaw`
+export async function upsertContact(sql: Statement, contact: ContactRecord): Promise<void> {
+  // SQL: the consumer's write (docs/architecture.md); the update is conditional on the stored row.
+  await sql`
     INSERT INTO contacts AS c (applicant_id, kind, channel, recipient, recipient_name, observed_at)
     VALUES (${contact.applicantId}::uuid, ${contact.kind}, ${contact.channel}, ${contact.recipient},
-      ${contact.recipientName}, ${contact.observedAt})
+      ${contact.recipientName}, ${contact.observedAt}::timestamptz)
     ON CONFLICT (applicant_id, kind, channel) DO UPDATE
       SET recipient = excluded.recipient, recipient_name = excluded.recipient_name, observed_at = excluded.observed_at
       WHERE excluded.observed_at >= c.observed_at`;
 }
 
-export async function contactsOf(tx: Tx, applicantId: string, kind: Kind): Promise<ContactRecord[]> {
-  const rows = await tx.contact.findMany({ where: { applicantId, kind }, orderBy: { channel: 'asc' } });
-  return rows.map((r) => ({ ...r, kind: r.kind as Kind, channel: r.channel as Channel }));
+export async function contactsOf(sql: Statement, applicantId: string, kind: Kind): Promise<ContactRecord[]> {
+  // SQL: the send-reminder job's read, in its transaction.
+  const rows = await sql<{
+    applicant_id: string;
+    kind: string;
+    channel: string;
+    recipient: string;
+    recipient_name: string;
+    observed_at: Date;
+  }>`
+    SELECT applicant_id, kind, channel, recipient, recipient_name, observed_at FROM contacts
+    WHERE applicant_id = ${applicantId}::uuid AND kind = ${kind}
+    ORDER BY channel`;
+  return rows.map((r) => ({
+    applicantId: r.applicant_id,
+    kind: r.kind as Kind,
+    channel: r.channel as Channel,
+    recipient: r.recipient,
+    recipientName: r.recipient_name,
+    observedAt: r.observed_at,
+  }));
 }
 
 export interface ClosureRecord {
@@ -84,15 +130,23 @@ export interface ClosureRecord {
 }
 
 /** Remembers that an applicant×kind needs no more reminders; the first reason recorded stays. */
-export async function recordClosure(tx: Tx, closure: ClosureRecord): Promise<void> {
-  await tx.closure.createMany({ data: [closure], skipDuplicates: true });
+export async function recordClosure(sql: Statement, closure: ClosureRecord): Promise<void> {
+  // SQL: the consumer's write (docs/architecture.md).
+  await sql`
+    INSERT INTO closures (applicant_id, kind, reason, tenant_id, application_id, cause_event_id)
+    VALUES (${closure.applicantId}::uuid, ${closure.kind}, ${closure.reason}, ${closure.tenantId},
+      ${closure.applicationId}::uuid, ${closure.causeEventId}::uuid)
+    ON CONFLICT DO NOTHING`;
 }
 
-export async function closureOf(tx: Tx, applicantId: string, kind: Kind): Promise<CloseReason | null> {
-  const row = await tx.closure.findUnique({
-    where: { applicantId_kind: { applicantId, kind } },
-    select: { reason: true },
-  });
+export async function closureOf(
+  sql: Statement,
+  applicantId: string,
+  kind: Kind,
+): Promise<CloseReason | null> {
+  // SQL: the consumer's read (docs/architecture.md).
+  const [row] = await sql<{ reason: string }>`
+    SELECT reason FROM closures WHERE applicant_id = ${applicantId}::uuid AND kind = ${kind}`;
   return (row?.reason as CloseReason | undefined) ?? null;
 }
 
@@ -108,18 +162,23 @@ export interface NewReminder {
 }
 
 /** Inserts the reminders in one statement; returns the ids of the new ones (a replay's are planned already). */
-export async function insertReminders(tx: Tx, reminders: NewReminder[]): Promise<Set<string>> {
+export async function insertReminders(sql: Statement, reminders: NewReminder[]): Promise<Set<string>> {
   if (reminders.length === 0) return new Set();
-  const rows = await tx.reminder.createManyAndReturn({
-    data: reminders,
-    skipDuplicates: true,
-    select: { id: true },
-  });
+  // SQL: the consumer's write (docs/architecture.md); one row per element of the parallel arrays.
+  const rows = await sql<{ id: string }>`
+    INSERT INTO reminders (id, tenant_id, application_id, applicant_id, kind, number, due_at, shifted_for_quiet_hours)
+    SELECT * FROM unnest(${reminders.map((r) => r.id)}::text[], ${reminders.map((r) => r.tenantId)}::text[],
+      ${reminders.map((r) => r.applicationId)}::uuid[], ${reminders.map((r) => r.applicantId)}::uuid[],
+      ${reminders.map((r) => r.kind)}::text[], ${reminders.map((r) => r.number)}::int[],
+      ${reminders.map((r) => r.dueAt)}::timestamptz[], ${reminders.map((r) => r.shiftedForQuietHours)}::boolean[])
+    ON CONFLICT DO NOTHING
+    RETURNING id`;
   return new Set(rows.map((r) => r.id));
 }
 
-export async function setReminderJob(tx: Tx, id: string, jobId: string | null): Promise<void> {
-  await tx.reminder.update({ where: { id }, data: { jobId } });
+export async function setReminderJob(sql: Statement, id: string, jobId: string | null): Promise<void> {
+  // SQL: with the job it names, in the consumer's, the send job's or the tick's transaction.
+  await sql`UPDATE reminders SET job_id = ${jobId}, updated_at = now() WHERE id = ${id}`;
 }
 
 /**
@@ -127,30 +186,33 @@ export async function setReminderJob(tx: Tx, id: string, jobId: string | null): 
  * first, locked until the transaction ends. SKIP LOCKED: a tick in another process takes the others, and
  * a row whose job was queued meanwhile no longer matches once locked.
  */
-export function lockAwaitingJob(
-  tx: Tx,
+export async function lockAwaitingJob(
+  sql: Statement,
   aheadMs: number,
   limit: number,
 ): Promise<{ id: string; dueAt: Date }[]> {
-  // SQL: the model API has no row locks; the WHERE matches the partial index reminders_awaiting_job_due_at_idx.
-  return tx.$queryRaw`
-    SELECT id, due_at AS "dueAt" FROM reminders
-    WHERE status = 'scheduled' AND job_id IS NULL AND due_at <= now() + make_interval(secs => ${aheadMs / 1000})
-    ORDER BY due_at LIMIT ${limit} FOR UPDATE SKIP LOCKED`;
+  // SQL: row locks; the WHERE matches the partial index reminders_awaiting_job_due_at_idx.
+  const rows = await sql<{ id: string; due_at: Date }>`
+    SELECT id, due_at FROM reminders
+    WHERE status = 'scheduled' AND job_id IS NULL
+      AND due_at <= now() + make_interval(secs => ${aheadMs / 1000}::float8)
+    ORDER BY due_at LIMIT ${limit}::int FOR UPDATE SKIP LOCKED`;
+  return rows.map((r) => ({ id: r.id, dueAt: r.due_at }));
 }
 
 /** Cancels every still-scheduled reminder of an applicant×kind; returns their ids and jobs. */
-export function cancelScheduled(
-  tx: Tx,
+export async function cancelScheduled(
+  sql: Statement,
   applicantId: string,
   kind: Kind,
   detail: string,
 ): Promise<{ id: string; jobId: string | null }[]> {
-  return tx.reminder.updateManyAndReturn({
-    where: { applicantId, kind, status: 'scheduled' },
-    data: { status: 'cancelled', detail },
-    select: { id: true, jobId: true },
-  });
+  // SQL: in the consumer's transaction (close-reminders.ts) and the send job's.
+  const rows = await sql<{ id: string; job_id: string | null }>`
+    UPDATE reminders SET status = 'cancelled', detail = ${detail}, updated_at = now()
+    WHERE applicant_id = ${applicantId}::uuid AND kind = ${kind} AND status = 'scheduled'
+    RETURNING id, job_id`;
+  return rows.map((r) => ({ id: r.id, jobId: r.job_id }));
 }
 
 export interface DueReminder {
@@ -173,81 +235,112 @@ export interface DueReminder {
  * The reminder with its invite and closure, its row locked until the transaction ends: two runs of the
  * same job (a pg-boss retry racing a slow first run) are serialised, and the second sees the first's status.
  */
-export async function lockReminder(tx: Tx, id: string): Promise<DueReminder | undefined> {
-  // SQL: the model API has no row locks (FOR UPDATE).
-  const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM reminders WHERE id = ${id} FOR UPDATE`;
-  if (locked.length === 0) return undefined;
-  const reminder = await tx.reminder.findUniqueOrThrow({ where: { id } });
-  const key = { applicantId_kind: { applicantId: reminder.applicantId, kind: reminder.kind } };
-  const invite = await tx.invite.findUnique({ where: key });
+export async function lockReminder(sql: Statement, id: string): Promise<DueReminder | undefined> {
+  // SQL: the send job's transaction; row lock (FOR UPDATE). The invite and closure are read by a second
+  // statement, after the lock is held, so they are as fresh as the reminder.
+  const [reminder] = await sql<{
+    id: string;
+    tenant_id: string;
+    application_id: string;
+    applicant_id: string;
+    kind: string;
+    number: number;
+    status: string;
+    due_at: Date;
+  }>`
+    SELECT id, tenant_id, application_id, applicant_id, kind, number, status, due_at FROM reminders
+    WHERE id = ${id} FOR UPDATE`;
+  if (!reminder) return undefined;
+  const [invite] = await sql<{
+    property_id: string;
+    channels: string[];
+    link: string;
+    expires_at: Date;
+    reason: string | null;
+  }>`
+    SELECT i.property_id, i.channels, i.link, i.expires_at, c.reason FROM invites i
+    LEFT JOIN closures c ON c.applicant_id = i.applicant_id AND c.kind = i.kind
+    WHERE i.applicant_id = ${reminder.applicant_id}::uuid AND i.kind = ${reminder.kind}`;
   if (!invite) return undefined;
-  const closure = await tx.closure.findUnique({ where: key, select: { reason: true } });
   return {
     id: reminder.id,
-    tenantId: reminder.tenantId,
-    applicationId: reminder.applicationId,
-    applicantId: reminder.applicantId,
+    tenantId: reminder.tenant_id,
+    applicationId: reminder.application_id,
+    applicantId: reminder.applicant_id,
     kind: reminder.kind as Kind,
     number: reminder.number,
     status: reminder.status as ReminderStatus,
-    dueAt: reminder.dueAt,
-    propertyId: invite.propertyId,
+    dueAt: reminder.due_at,
+    propertyId: invite.property_id,
     channels: channelsOf(invite.channels),
     link: invite.link,
-    expiresAt: invite.expiresAt,
-    closed: (closure?.reason as CloseReason | undefined) ?? null,
+    expiresAt: invite.expires_at,
+    closed: (invite.reason as CloseReason | null) ?? null,
   };
 }
 
 export async function finishReminder(
-  tx: Tx,
+  sql: Statement,
   id: string,
   status: Exclude<ReminderStatus, 'scheduled'>,
   detail: string | null,
 ): Promise<void> {
-  await tx.reminder.update({
-    where: { id },
-    data: { status, detail, ...(status === 'sent' ? { sentAt: new Date() } : {}) },
-  });
+  // SQL: the send job's transaction. sent_at is set only when sending, else kept.
+  const sentAt = status === 'sent' ? new Date() : null;
+  await sql`
+    UPDATE reminders SET status = ${status}, detail = ${detail}, sent_at = coalesce(${sentAt}::timestamptz, sent_at),
+      updated_at = now()
+    WHERE id = ${id}`;
 }
 
 /** Whether a later reminder of the same applicant×kind is still scheduled and already due at `now`. */
 export async function laterReminderDue(
-  tx: Tx,
+  sql: Statement,
   applicantId: string,
   kind: Kind,
   number: number,
   now: Date,
 ): Promise<boolean> {
-  const due = await tx.reminder.count({
-    where: { applicantId, kind, number: { gt: number }, status: 'scheduled', dueAt: { lte: now } },
-  });
-  return due > 0;
+  // SQL: the send job's transaction.
+  const [row] = await sql<{ due: boolean }>`
+    SELECT EXISTS (
+      SELECT 1 FROM reminders
+      WHERE applicant_id = ${applicantId}::uuid AND kind = ${kind} AND number > ${number}::int
+        AND status = 'scheduled' AND due_at <= ${now}::timestamptz
+    ) AS due`;
+  return row?.due ?? false;
 }
 
 /** Moves a reminder to a new due time; its job is queued again when that comes near (queue-reminders.ts). */
-export async function rescheduleReminder(tx: Tx, id: string, dueAt: Date): Promise<void> {
-  await tx.reminder.update({ where: { id }, data: { dueAt, shiftedForQuietHours: true, jobId: null } });
+export async function rescheduleReminder(sql: Statement, id: string, dueAt: Date): Promise<void> {
+  // SQL: the send job's transaction.
+  await sql`
+    UPDATE reminders SET due_at = ${dueAt}::timestamptz, shifted_for_quiet_hours = true, job_id = NULL,
+      updated_at = now()
+    WHERE id = ${id}`;
 }
 
 /** Reminders planned and not yet fired or stopped (the pending-reminders gauge, read on each scrape). */
 export const countScheduled = (tx: Tx) => tx.reminder.count({ where: { status: 'scheduled' } });
 
 /** Erasure of one applicant: their invites (verification links), contacts, reminders and closures. */
-export async function eraseApplicant(tx: Tx, applicantId: string) {
-  const where = { applicantId };
-  const [contacts, reminders, closures, invites] = [
-    await tx.contact.deleteMany({ where }),
-    await tx.reminder.deleteMany({ where }),
-    await tx.closure.deleteMany({ where }),
-    await tx.invite.deleteMany({ where }),
-  ];
-  return {
-    invites: invites.count,
-    contacts: contacts.count,
-    reminders: reminders.count,
-    closures: closures.count,
-  };
+export async function eraseApplicant(sql: Statement, applicantId: string) {
+  // SQL: in the consumer's transaction (service.ts); the counts come back in one round trip.
+  const [counts] = await sql<{ invites: number; contacts: number; reminders: number; closures: number }>`
+    WITH gone_contacts AS (
+      DELETE FROM contacts WHERE applicant_id = ${applicantId}::uuid RETURNING 1
+    ), gone_reminders AS (
+      DELETE FROM reminders WHERE applicant_id = ${applicantId}::uuid RETURNING 1
+    ), gone_closures AS (
+      DELETE FROM closures WHERE applicant_id = ${applicantId}::uuid RETURNING 1
+    ), gone_invites AS (
+      DELETE FROM invites WHERE applicant_id = ${applicantId}::uuid RETURNING 1
+    )
+    SELECT (SELECT count(*) FROM gone_invites)::int AS invites,
+           (SELECT count(*) FROM gone_contacts)::int AS contacts,
+           (SELECT count(*) FROM gone_reminders)::int AS reminders,
+           (SELECT count(*) FROM gone_closures)::int AS closures`;
+  return counts ?? { invites: 0, contacts: 0, reminders: 0, closures: 0 };
 }
 
 /**

@@ -5,7 +5,7 @@ import {
   VerificationCompleted,
 } from '@autoverify/contracts';
 import { type Handler, handle, type Logger } from '@autoverify/messaging';
-import type { Tx } from '../db.ts';
+import type { SqlTransaction } from '@autoverify/service-kit';
 import {
   type ApplicantKind,
   type CloseReason,
@@ -30,14 +30,14 @@ interface Cause {
  */
 async function close(
   ctx: ReminderContext,
-  tx: Tx,
+  tx: SqlTransaction,
   logger: Logger,
   cause: Cause,
   targets: ApplicantKind[],
   reason: CloseReason,
 ) {
   for (const { applicantId, kind } of targets) {
-    await recordClosure(tx, {
+    await recordClosure(tx.sql, {
       applicantId,
       kind,
       reason,
@@ -45,10 +45,9 @@ async function close(
       applicationId: cause.applicationId,
       causeEventId: cause.id,
     });
-    const cancelled = await cancelScheduled(tx, applicantId, kind, reason);
+    const cancelled = await cancelScheduled(tx.sql, applicantId, kind, reason);
     if (!shouldAnnounceCancellation(cancelled.length)) continue;
-    await ctx.outbox.add(
-      tx,
+    await tx.outbox.add(
       ReminderCancelled,
       { applicationId: cause.applicationId, applicantId, kind, reason, cancelled: cancelled.length },
       { tenantId: cause.tenantId, correlationId: cause.applicationId, causationId: cause.id },
@@ -75,15 +74,15 @@ const causeOf = (event: { id: string; tenantId: string; payload: { applicationId
   applicationId: event.payload.applicationId,
 });
 
-export function closeReminderHandlers(ctx: ReminderContext): Handler<Tx>[] {
+export function closeReminderHandlers(ctx: ReminderContext): Handler<SqlTransaction>[] {
   return [
-    handle(VerificationCompleted, (event, tx: Tx, { logger }) =>
+    handle(VerificationCompleted, (event, tx: SqlTransaction, { logger }) =>
       close(ctx, tx, logger, causeOf(event), completionsOfVerification(event.payload), 'completed'),
     ),
-    handle(ReportCompleted, (event, tx: Tx, { logger }) =>
+    handle(ReportCompleted, (event, tx: SqlTransaction, { logger }) =>
       close(ctx, tx, logger, causeOf(event), completionsOfReport(event.payload), 'completed'),
     ),
-    handle(InviteExpired, (event, tx: Tx, { logger }) =>
+    handle(InviteExpired, (event, tx: SqlTransaction, { logger }) =>
       close(
         ctx,
         tx,

@@ -1,7 +1,7 @@
 import { UnknownTenantError } from '@autoverify/config';
 import { InviteSent, ReminderScheduled } from '@autoverify/contracts';
 import { type Handler, handle, PermanentError } from '@autoverify/messaging';
-import type { Tx } from '../db.ts';
+import type { SqlTransaction } from '@autoverify/service-kit';
 import { planReminders, reminderId } from '../domain/schedule.ts';
 import { dueSoon, queueReminderJob } from '../queue-reminders.ts';
 import type { ReminderContext } from '../service.ts';
@@ -13,10 +13,10 @@ import { closureOf, insertReminders, upsertInvite } from '../store.ts';
  * and one for all events, with a job for any due within minutes (later ones are queued by the tick,
  * queue-reminders.ts). Rows have deterministic ids, so a replayed or resent InviteSent plans nothing twice.
  */
-export function inviteSentHandler(ctx: ReminderContext): Handler<Tx> {
-  return handle(InviteSent, async (event, tx: Tx, { logger }) => {
+export function inviteSentHandler(ctx: ReminderContext): Handler<SqlTransaction> {
+  return handle(InviteSent, async (event, tx: SqlTransaction, { logger }) => {
     const p = event.payload;
-    const invite = await upsertInvite(tx, {
+    const invite = await upsertInvite(tx.sql, {
       tenantId: event.tenantId,
       applicationId: p.applicationId,
       applicantId: p.applicantId,
@@ -33,7 +33,7 @@ export function inviteSentHandler(ctx: ReminderContext): Handler<Tx> {
       kind: p.kind,
     });
 
-    const closed = await closureOf(tx, p.applicantId, p.kind);
+    const closed = await closureOf(tx.sql, p.applicantId, p.kind);
     if (closed) {
       log.info({ closed }, 'invite already closed (completion or expiry arrived first): no reminders');
       return;
@@ -59,7 +59,7 @@ export function inviteSentHandler(ctx: ReminderContext): Handler<Tx> {
       id: reminderId(p.applicantId, p.kind, planned.number),
     }));
     const inserted = await insertReminders(
-      tx,
+      tx.sql,
       reminders.map(({ id, number, dueAt, shiftedForQuietHours }) => ({
         id,
         tenantId: event.tenantId,
@@ -73,8 +73,7 @@ export function inviteSentHandler(ctx: ReminderContext): Handler<Tx> {
     );
     const scheduled = reminders.filter((r) => inserted.has(r.id));
     for (const { id, dueAt } of scheduled) if (dueSoon(dueAt)) await queueReminderJob(ctx, tx, id, dueAt);
-    await ctx.outbox.addMany(
-      tx,
+    await tx.outbox.addMany(
       ReminderScheduled,
       scheduled.map((r) => ({
         applicationId: p.applicationId,

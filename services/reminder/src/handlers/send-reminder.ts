@@ -32,8 +32,8 @@ export function sendReminderJob(ctx: ReminderContext) {
       ctx.logger.error({ job: sendReminder.name }, 'send-reminder job without a reminderId: dropped');
       return 'missing';
     }
-    return ctx.db.run(async (tx): Promise<SendOutcome> => {
-      const reminder = await lockReminder(tx, reminderId);
+    return ctx.db.transaction(async (tx): Promise<SendOutcome> => {
+      const reminder = await lockReminder(tx.sql, reminderId);
       if (!reminder) {
         ctx.logger.warn({ reminderId }, 'send-reminder job for an unknown reminder: dropped');
         return 'missing';
@@ -53,7 +53,8 @@ export function sendReminderJob(ctx: ReminderContext) {
       } catch (error) {
         if (!(error instanceof UnknownTenantError)) throw error;
         // Permanent: the customer was removed from the tenants file.
-        if (reminder.status === 'scheduled') await finishReminder(tx, reminderId, 'skipped', error.message);
+        if (reminder.status === 'scheduled')
+          await finishReminder(tx.sql, reminderId, 'skipped', error.message);
         log.warn({}, `reminder skipped: ${error.message}`);
         return 'skipped';
       }
@@ -66,7 +67,7 @@ export function sendReminderJob(ctx: ReminderContext) {
         now,
         timeZone: settings.timeZone,
         state: settings.state,
-        laterDue: await laterReminderDue(tx, reminder.applicantId, reminder.kind, reminder.number, now),
+        laterDue: await laterReminderDue(tx.sql, reminder.applicantId, reminder.kind, reminder.number, now),
       });
 
       switch (decision.action) {
@@ -75,9 +76,13 @@ export function sendReminderJob(ctx: ReminderContext) {
           return 'ignored';
         case 'cancel': {
           // Every still-scheduled reminder of this applicant×kind is as dead as this one.
-          const cancelled = await cancelScheduled(tx, reminder.applicantId, reminder.kind, decision.reason);
-          await ctx.outbox.add(
-            tx,
+          const cancelled = await cancelScheduled(
+            tx.sql,
+            reminder.applicantId,
+            reminder.kind,
+            decision.reason,
+          );
+          await tx.outbox.add(
             ReminderCancelled,
             {
               applicationId: reminder.applicationId,
@@ -95,16 +100,15 @@ export function sendReminderJob(ctx: ReminderContext) {
           return 'cancelled';
         }
         case 'skip':
-          await finishReminder(tx, reminderId, 'skipped', decision.detail);
+          await finishReminder(tx.sql, reminderId, 'skipped', decision.detail);
           log.info({}, `reminder skipped: ${decision.detail}`);
           return 'skipped';
         case 'reschedule': {
           const dueAt = decision.dueAt.toISOString();
           // A new job when the window opens: now if that is minutes away, else the tick's.
-          await rescheduleReminder(tx, reminderId, decision.dueAt);
+          await rescheduleReminder(tx.sql, reminderId, decision.dueAt);
           if (dueSoon(decision.dueAt)) await queueReminderJob(ctx, tx, reminderId, decision.dueAt);
-          await ctx.outbox.add(
-            tx,
+          await tx.outbox.add(
             ReminderScheduled,
             {
               applicationId: reminder.applicationId,
@@ -120,7 +124,7 @@ export function sendReminderJob(ctx: ReminderContext) {
           return 'rescheduled';
         }
         case 'send': {
-          const contacts = await contactsOf(tx, reminder.applicantId, reminder.kind);
+          const contacts = await contactsOf(tx.sql, reminder.applicantId, reminder.kind);
           const targets = reminder.channels.flatMap((channel) => {
             const contact = contacts.find((c) => c.channel === channel);
             return contact ? [{ channel, contact }] : [];
@@ -128,7 +132,7 @@ export function sendReminderJob(ctx: ReminderContext) {
           if (targets.length === 0) {
             // The invite's NotificationRequested never reached us: there is no address to remind.
             await finishReminder(
-              tx,
+              tx.sql,
               reminderId,
               'skipped',
               `no contact known for channels ${reminder.channels.join(', ')}`,
@@ -137,8 +141,7 @@ export function sendReminderJob(ctx: ReminderContext) {
             return 'skipped';
           }
           for (const { channel, contact } of targets) {
-            await ctx.outbox.add(
-              tx,
+            await tx.outbox.add(
               NotificationRequested,
               {
                 notificationId: reminderNotificationId(reminderId, channel),
@@ -159,7 +162,7 @@ export function sendReminderJob(ctx: ReminderContext) {
           }
           const missing = reminder.channels.filter((c) => !targets.some((t) => t.channel === c));
           await finishReminder(
-            tx,
+            tx.sql,
             reminderId,
             'sent',
             missing.length > 0 ? `no contact known for ${missing.join(', ')}` : null,
