@@ -76,7 +76,10 @@ export interface RunningLoop {
   stop(): Promise<void>;
 }
 
-/** What build returns: the service's parts; service-kit registers and starts them. */
+/**
+ * What build returns: the service's parts; service-kit registers and starts them. TypeScript does not infer
+ * the parameters of an `erase` written inline from this union: name their types (report-sync's service.ts).
+ */
 export type ServiceParts<Tx> = CommonParts &
   (
     | {

@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { createPrismaAdapter } from '@autoverify/database';
 import { type EntrataTuning, replicaSharedEntrataClients } from '@autoverify/entrata-client';
-import { defineService, type ServiceContext, worker } from '@autoverify/service-kit';
+import { defineService, type ErasureRequest, type ServiceContext, worker } from '@autoverify/service-kit';
 import { type VerificationClient, verificationClientFromEnv } from '@autoverify/verification-client';
 import { ReportSyncEnv } from './config.ts';
 import { PrismaClient, type Tx } from './db.ts';
@@ -62,7 +62,10 @@ export const reportSyncService = defineService({
     return {
       handlers: [reportCompletedHandler(ctx)],
       jobs: [worker(syncReport, syncReportJob(ctx))],
-      privacy: { erase: (tx, { applicantId }) => eraseApplicant(tx, applicantId), purge: purgeExpired },
+      privacy: {
+        erase: (tx: Tx, { applicantId }: ErasureRequest) => eraseApplicant(tx, applicantId),
+        purge: purgeExpired,
+      },
       async routes(app) {
         // Without a token the admin routes do not exist (404) rather than being open.
         if (!ctx.env.ADMIN_TOKEN) return;
