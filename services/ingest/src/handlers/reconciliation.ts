@@ -1,6 +1,6 @@
 import { applicationIdFor } from '@autoverify/contracts';
 import { type EntrataProspect, isEntrataError } from '@autoverify/entrata-client';
-import type { JobAttempt } from '@autoverify/service-kit';
+import type { JobAttempt, SqlTransaction } from '@autoverify/service-kit';
 import { continueTrace } from '@autoverify/telemetry';
 import type { Tx } from '../db.ts';
 import { isSubmittedApplicationStatus, reconciliationWindow } from '../domain/reconciliation.ts';
@@ -45,7 +45,7 @@ export function reconcileTenantJob(ctx: IngestContext) {
         }
         if (page.done) break;
         const prospects = page.value;
-        const missing = await ctx.db.run((tx) =>
+        const missing = await ctx.db.transaction((tx) =>
           enqueueMissing(ctx, tx, { tenantId, propertyId }, prospects),
         );
         found += missing.length;
@@ -70,14 +70,14 @@ export function reconcileTenantJob(ctx: IngestContext) {
 /** Enqueues a sync for each submitted prospect of one page ingest has not synced (or should retry). */
 async function enqueueMissing(
   ctx: IngestContext,
-  tx: Tx,
+  tx: SqlTransaction,
   { tenantId, propertyId }: { tenantId: string; propertyId: string },
   prospects: EntrataProspect[],
 ): Promise<string[]> {
   const submitted = prospects.filter((p) => p.applicationId && isSubmittedApplicationStatus(p.status));
   if (submitted.length === 0) return [];
   const known = await findApplications(
-    tx,
+    tx.sql,
     tenantId,
     submitted.map((p) => p.applicationId as string),
   );

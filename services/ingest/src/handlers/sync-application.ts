@@ -5,8 +5,7 @@ import {
   type PayloadOf,
 } from '@autoverify/contracts';
 import { type EntrataLeaseCustomer, type EntrataProspect, isEntrataError } from '@autoverify/entrata-client';
-import type { JobAttempt } from '@autoverify/service-kit';
-import type { Tx } from '../db.ts';
+import type { JobAttempt, SqlTransaction } from '@autoverify/service-kit';
 import { applicantsHash, buildApplicants } from '../domain/applicants.ts';
 import { sizeProblems } from '../domain/limits.ts';
 import { type ReadFailure, readFailedPayload, readFailures } from '../domain/read-failure.ts';
@@ -40,10 +39,10 @@ export function syncJobKey(job: SyncApplicationData): string {
  */
 export async function enqueueSync(
   ctx: Pick<IngestContext, 'jobs'>,
-  tx: Tx,
+  tx: SqlTransaction,
   job: SyncApplicationData,
 ): Promise<void> {
-  await markSyncPending(tx, job, applicationIdFor(job.tenantId, job.entrataApplicationId));
+  await markSyncPending(tx.sql, job, applicationIdFor(job.tenantId, job.entrataApplicationId));
   await ctx.jobs.send(syncApplication, job, { tx, key: syncJobKey(job), group: job.tenantId });
 }
 

@@ -48,8 +48,8 @@ export async function startWebhookSyncQueuer(
 
   /** True when webhooks may still be pending (a full batch, or some left for the next transaction). */
   const queueBatch = () =>
-    ctx.db.run(async (tx) => {
-      const { rows, more } = await takeSyncPendingWebhooks(tx, BATCH);
+    ctx.db.transaction(async (tx) => {
+      const { rows, more } = await takeSyncPendingWebhooks(tx.sql, BATCH);
       const taken = rows.flatMap((row) => {
         const hint = storedHint(row.rawBody);
         if (hint) return [{ ...syncJob(row.tenantId, hint, row.id), trace: row.traceContext }];
@@ -57,11 +57,11 @@ export async function startWebhookSyncQueuer(
         logger.error({ webhookId: row.id }, 'stored webhook no longer parses; its sync is not queued');
         return [];
       });
-      const waiting = await lockWaitingApplications(tx, distinctApplications(taken));
+      const waiting = await lockWaitingApplications(tx.sql, distinctApplications(taken));
       const plan = planWebhookSyncs(taken, waiting);
       if (plan.release.length > 0)
         await releaseWebhooks(
-          tx,
+          tx.sql,
           plan.release.map((w) => w.webhookId),
         );
       // Applications' rows are written in one order, so two replicas' batches cannot deadlock on them.

@@ -1,10 +1,10 @@
 /**
- * The applications ingest has read from Entrata and the webhooks that asked for them. Every function takes
- * the transaction (or, for a read outside one, ctx.db.client) first, except the sync job's own
- * statements (startSyncRead, lockApplication, saveSnapshot, markWebhooks, recordSyncFailed): they take a
- * Statement and run on plain pg, ctx.db.sql or a ctx.db.transaction's `tx.sql`: one sync per webhook, and through
- * Prisma's interactive transaction each statement cost about 1 ms of CPU (docs/architecture.md "Data access
- * rules").
+ * The applications ingest has read from Entrata and the webhooks that asked for them. The statements of a
+ * sync's path, run for every webhook (the queuer's markSyncPending and lockWaitingApplications, reconciliation's
+ * findApplications, the sync job's startSyncRead, lockApplication, saveSnapshot, markWebhooks and
+ * recordSyncFailed), take a Statement and run on plain pg: ctx.db.sql, or a ctx.db.transaction's `tx.sql`
+ * (through Prisma's interactive transaction each statement cost about 1 ms of CPU, docs/architecture.md "Data
+ * access rules"). The others take Prisma's transaction (or, for a read outside one, ctx.db.client) first.
  */
 import type { Statement } from '@autoverify/service-kit';
 import { injectTraceContext, type TraceCarrier } from '@autoverify/telemetry';
@@ -55,13 +55,13 @@ export async function applicationTraceContext(
  * A reconciliation sync does not: its job key absorbs a repeat while one is queued or running, and a webhook
  * waiting for a sync that was already running would never be answered.
  */
-export async function markSyncPending(tx: Tx, job: SyncIds, applicationId: string): Promise<void> {
+export async function markSyncPending(sql: Statement, job: SyncIds, applicationId: string): Promise<void> {
   const waiting = job.source === 'webhook';
   // SQL: a conditional ON CONFLICT ... DO UPDATE (keep the status unless it was failed).
-  await tx.$executeRaw`
+  await sql`
     INSERT INTO applications (tenant_id, entrata_application_id, application_id, property_id, lead_id, status, last_source, trace_context, webhook_sync_waiting)
     VALUES (${job.tenantId}, ${job.entrataApplicationId}, ${applicationId}::uuid, ${job.propertyId}, ${job.leadId ?? null}, 'pending', ${job.source},
-            ${activeTraceJson()}::jsonb, ${waiting})
+            ${activeTraceJson()}::jsonb, ${waiting}::boolean)
     ON CONFLICT (tenant_id, entrata_application_id) DO UPDATE
       SET status = CASE WHEN applications.status = 'failed' THEN 'pending' ELSE applications.status END,
           lead_id = COALESCE(applications.lead_id, EXCLUDED.lead_id),
@@ -77,10 +77,10 @@ export async function markSyncPending(tx: Tx, job: SyncIds, applicationId: strin
  * in "C" order, the order reconciliation writes them in, so the two wait for each other, not deadlock (two
  * of them creating the same new rows in the same instant still could: PostgreSQL aborts one, run again).
  */
-export async function lockWaitingApplications(tx: Tx, refs: ApplicationRef[]): Promise<Set<string>> {
+export async function lockWaitingApplications(sql: Statement, refs: ApplicationRef[]): Promise<Set<string>> {
   if (refs.length === 0) return new Set();
   // SQL: FOR UPDATE, and pairs of ids as two arrays (unnest).
-  const rows = await tx.$queryRaw<(ApplicationRef & { waiting: boolean })[]>`
+  const rows = await sql<ApplicationRef & { waiting: boolean }>`
     SELECT tenant_id AS "tenantId", entrata_application_id AS "entrataApplicationId", webhook_sync_waiting AS waiting
       FROM applications
      WHERE (tenant_id, entrata_application_id) IN
@@ -201,14 +201,16 @@ export async function markWebhooks(
 }
 
 /** What the reconciliation poll needs to know about applications it found. */
-export const findApplications = (tx: Tx, tenantId: string, entrataApplicationIds: string[]) =>
-  tx.application.findMany({
-    where: { tenantId, entrataApplicationId: { in: entrataApplicationIds } },
-    select: {
-      entrataApplicationId: true,
-      status: true,
-      updatedAt: true,
-      contentHash: true,
-      traceContext: true,
-    },
-  });
+export const findApplications = (sql: Statement, tenantId: string, entrataApplicationIds: string[]) =>
+  // SQL: in the poll's plain-pg transaction, beside enqueueSync's statements.
+  sql<{
+    entrataApplicationId: string;
+    status: string;
+    updatedAt: Date;
+    contentHash: string | null;
+    traceContext: unknown;
+  }>`
+    SELECT entrata_application_id AS "entrataApplicationId", status, updated_at AS "updatedAt",
+           content_hash AS "contentHash", trace_context AS "traceContext"
+      FROM applications
+     WHERE tenant_id = ${tenantId} AND entrata_application_id = ANY(${entrataApplicationIds}::text[])`;

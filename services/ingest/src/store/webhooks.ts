@@ -58,11 +58,15 @@ export async function notifyWebhookSyncs(sql: Statement): Promise<void> {
  * longer pending once the caller's transaction commits (a rollback leaves them pending); rows another replica
  * holds are skipped. `more`: pending webhooks were left, or the limit was reached.
  */
-export async function takeSyncPendingWebhooks(tx: Tx, limit: number) {
+export async function takeSyncPendingWebhooks(sql: Statement, limit: number) {
   // SQL: FOR UPDATE OF ... SKIP LOCKED, a window function and UPDATE ... FROM ... RETURNING, in one round trip.
-  const rows = await tx.$queryRaw<
-    { id: string; tenantId: string; rawBody: Uint8Array; traceContext: unknown; considered: number }[]
-  >`
+  const rows = await sql<{
+    id: string;
+    tenantId: string;
+    rawBody: Uint8Array;
+    traceContext: unknown;
+    considered: number;
+  }>`
     WITH pending AS (
       SELECT w.id, w.tenant_id, w.entrata_application_id, w.received_at,
              COALESCE(a.webhook_sync_waiting, false) AS waiting
@@ -70,7 +74,7 @@ export async function takeSyncPendingWebhooks(tx: Tx, limit: number) {
         LEFT JOIN applications a
           ON a.tenant_id = w.tenant_id AND a.entrata_application_id = w.entrata_application_id
        WHERE w.sync_pending
-       ORDER BY w.received_at LIMIT ${limit}
+       ORDER BY w.received_at LIMIT ${limit}::int
          FOR UPDATE OF w SKIP LOCKED),
     chosen AS (
       SELECT id, waiting OR entrata_application_id IS NOT DISTINCT FROM
@@ -89,8 +93,10 @@ export async function takeSyncPendingWebhooks(tx: Tx, limit: number) {
 }
 
 /** Webhooks taken in this transaction that stay pending after all (a later transaction queues them). */
-export const releaseWebhooks = (tx: Tx, ids: string[]) =>
-  tx.entrataWebhook.updateMany({ where: { id: { in: ids } }, data: { syncPending: true } });
+export async function releaseWebhooks(sql: Statement, ids: string[]): Promise<void> {
+  // SQL: in the queuer's plain-pg transaction, beside takeSyncPendingWebhooks.
+  await sql`UPDATE entrata_webhooks SET sync_pending = true WHERE id = ANY(${ids}::uuid[])`;
+}
 
 /** True when new; false when the same bytes were stored before (a duplicate). */
 export async function insertPlatformWebhook(
