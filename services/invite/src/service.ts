@@ -25,15 +25,22 @@ export interface InviteContext extends ServiceContext<InviteEnv, Tx, InviteOptio
 }
 
 /**
+ * Prisma's connections: retention (purge) and the readiness check. The consumer's transactions, the platform
+ * and expiry jobs and support's re-sends are plain pg, on service-kit's pool of 10: the consumer holds one at a
+ * time, each job run (the platform job's concurrency 2, the expiry job's 2) one for its transaction or
+ * statement, a re-send one, and a statement waits for a free one.
+ */
+const DATABASE_POOL = 2;
+
+/**
  * invite: verification requests at the platform for each submitted application, invitations per applicant
  * and kind, their expiry, and support's deliberate re-send. Reads no tenant secrets (only property settings).
  */
 export const inviteService = defineService({
   name: 'invite',
   env: InviteEnv,
-  // Prisma's pool stays at the adapter's default (6): the consumer no longer uses it, but the platform and
-  // expiry jobs (concurrency 2 each), retention, the readiness check and support's re-sends still do.
-  database: (url, pool) => new PrismaClient({ adapter: createPrismaAdapter(url, pool) }),
+  database: (url, pool) =>
+    new PrismaClient({ adapter: createPrismaAdapter(url, { maxConnections: DATABASE_POOL, ...pool }) }),
   options: { platformTimeoutMs: 10_000 } satisfies InviteOptions,
   build(shared) {
     const { env } = shared;

@@ -5,7 +5,11 @@ import type { InviteContext } from '../service.ts';
 import { findApplication } from '../store/applications.ts';
 import { findInvite, markExpired } from '../store/invites.ts';
 
-/** The `expire-invite` job, scheduled at the invite's expiry: reports it expired unless it was completed. */
+/**
+ * The `expire-invite` job, scheduled at the invite's expiry: reports it expired unless it was completed. One
+ * plain-pg transaction (ctx.db.transaction) per invite, sharing the application read with the platform job
+ * and the invite read with support's re-send.
+ */
 export function expireInviteJob(ctx: InviteContext) {
   const logger = ctx.logger.child({ job: expireInvite.name });
 
@@ -16,8 +20,8 @@ export function expireInviteJob(ctx: InviteContext) {
       logger.error({ data }, 'expire-invite job without an applicant id and kind: dropped');
       return;
     }
-    await ctx.db.run(async (tx) => {
-      const invite = await findInvite(tx, applicantId, kind);
+    await ctx.db.transaction(async (tx) => {
+      const invite = await findInvite(tx.sql, applicantId, kind);
       if (!invite) {
         logger.warn({ applicantId, kind }, 'expiry for an unknown invite; ignored');
         return;
@@ -31,10 +35,9 @@ export function expireInviteJob(ctx: InviteContext) {
         return;
       }
       // Conditional update: a completion committed meanwhile wins, and a repeat of this job does nothing.
-      if (!(await markExpired(tx, applicantId, kind, at))) return;
-      const application = await findApplication(tx, invite.applicationId);
-      await ctx.outbox.add(
-        tx,
+      if (!(await markExpired(tx.sql, applicantId, kind, at))) return;
+      const application = await findApplication(tx.sql, invite.applicationId);
+      await tx.outbox.add(
         InviteExpired,
         { applicationId: invite.applicationId, applicantId, kind, expiredAt: invite.expiresAt.toISOString() },
         { tenantId: application.tenantId, correlationId: invite.applicationId },

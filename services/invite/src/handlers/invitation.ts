@@ -5,9 +5,8 @@ import {
   type VerificationKind,
 } from '@autoverify/contracts';
 import type { EventMeta } from '@autoverify/messaging';
-import type { Tx } from '../db.ts';
+import type { SqlTransaction } from '@autoverify/service-kit';
 import { contactHash } from '../domain/notification-id.ts';
-import type { InviteContext } from '../service.ts';
 import { recordNotifications } from '../store/invites.ts';
 
 /** One invitation going out: an applicant × kind, on one or more channels. */
@@ -32,14 +31,13 @@ export interface Invitation {
  * a round trip each.
  */
 export async function sendInvitations(
-  ctx: InviteContext,
-  tx: Tx,
+  tx: SqlTransaction,
   invitations: Invitation[],
   meta: EventMeta,
 ): Promise<void> {
   if (invitations.length === 0) return;
   await recordNotifications(
-    tx,
+    tx.sql,
     invitations.flatMap(({ applicantId, kind, notifications }) =>
       notifications.map((n) => ({
         id: n.notificationId,
@@ -50,8 +48,7 @@ export async function sendInvitations(
       })),
     ),
   );
-  await ctx.outbox.addMany(
-    tx,
+  await tx.outbox.addMany(
     NotificationRequested,
     invitations.flatMap((invitation) =>
       invitation.notifications.map((n) => ({
@@ -70,8 +67,7 @@ export async function sendInvitations(
     ),
     meta,
   );
-  await ctx.outbox.addMany(
-    tx,
+  await tx.outbox.addMany(
     InviteSent,
     invitations.map((invitation) => ({
       applicationId: invitation.applicationId,

@@ -168,7 +168,7 @@ async function findExisting(
     return found;
   } catch (error) {
     if (!notOffered(error)) throw error;
-    const attempt = await findPlatformCreate(ctx.db.client, correlationId);
+    const attempt = await findPlatformCreate(ctx.db.sql, correlationId);
     if (!attempt) return undefined;
     const detail = idsUnavailableDetail({
       kind: 'ambiguous_create',
@@ -183,7 +183,7 @@ async function findExisting(
 
 /** Committed before the create is sent, so a later run knows a group may exist. */
 function markCreateAttempt(ctx: InviteContext, correlationId: string, applicationId: string) {
-  return ctx.db.run((tx) => recordCreateAttempt(tx, correlationId, applicationId, ctx.clock.now()));
+  return recordCreateAttempt(ctx.db.sql, correlationId, applicationId, ctx.clock.now());
 }
 
 /** Contacts changed since the platform got them: updated there; the new one is invited once it is accepted. */

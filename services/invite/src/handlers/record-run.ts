@@ -1,6 +1,6 @@
 import { InviteBlockedV2, VerificationRequested } from '@autoverify/contracts';
 import type { EventMeta } from '@autoverify/messaging';
-import type { Tx } from '../db.ts';
+import type { SqlTransaction } from '@autoverify/service-kit';
 import type { InviteContext } from '../service.ts';
 import {
   type Applicant,
@@ -22,18 +22,19 @@ type BlockReason = 'platform_rejected' | 'rent_unknown' | 'platform_ids_unavaila
  * The completing transaction of a platform run: records the ids and contacts, reports rejections and held
  * applicants (once each), publishes VerificationRequested per group whose mapping changed (also for a group
  * without known applicants, so its household reports still map to the application), sends the invitations
- * that are due, and releases the claim.
+ * that are due, and releases the claim. One plain-pg transaction (ctx.db.transaction): it runs once or more
+ * per application and writes per applicant (docs/architecture.md "Data access rules").
  */
 export function recordRun(ctx: InviteContext, applicationId: string, state: RunState): Promise<void> {
-  return ctx.db.run(async (tx) => {
-    const application = await findApplication(tx, applicationId);
+  return ctx.db.transaction(async (tx) => {
+    const application = await findApplication(tx.sql, applicationId);
     const meta = { tenantId: application.tenantId, correlationId: application.id };
     const settings = ctx.tenants.property(application.tenantId, application.propertyId);
     const block = (applicant: Applicant, reason: BlockReason, detail: string) =>
       reportBlocked(ctx, tx, applicant, reason, detail, meta);
 
     for (const r of state.recorded) {
-      await recordPlatformApplicant(tx, r.applicant.id, {
+      await recordPlatformApplicant(tx.sql, r.applicant.id, {
         groupId: r.groupId,
         applicantId: r.platformApplicantId,
         email: r.email,
@@ -41,15 +42,16 @@ export function recordRun(ctx: InviteContext, applicationId: string, state: RunS
         verifications: r.verifications,
       });
     }
-    for (const u of state.contactUpdates) await recordPlatformContact(tx, u.applicant.id, u.email, u.phone);
+    for (const u of state.contactUpdates)
+      await recordPlatformContact(tx.sql, u.applicant.id, u.email, u.phone);
     for (const { applicant, detail } of state.rejected) {
       const firstTime =
         !state.recorded.some((r) => r.applicant.id === applicant.id) && applicant.status !== 'requested';
-      if (firstTime) await markRejected(tx, applicant.id, detail);
+      if (firstTime) await markRejected(tx.sql, applicant.id, detail);
       await block(applicant, 'platform_rejected', detail);
     }
     for (const held of state.held) {
-      await markHeld(tx, held.applicant.id, {
+      await markHeld(tx.sql, held.applicant.id, {
         groupId: held.reason === 'platform_ids_unavailable' ? held.groupId : undefined,
         ...(held.report ? { waitingFor: held.reason } : {}),
       });
@@ -58,11 +60,10 @@ export function recordRun(ctx: InviteContext, applicationId: string, state: RunS
         await block(held.applicant, held.reason, held.detail);
     }
 
-    const applicants = await listApplicants(tx, applicationId);
+    const applicants = await listApplicants(tx.sql, applicationId);
     for (const groupId of state.groups) {
       const members = applicants.filter((a) => a.platformGroupId === groupId && a.platformApplicantId);
-      await ctx.outbox.add(
-        tx,
+      await tx.outbox.add(
         VerificationRequested,
         {
           applicationId,
@@ -82,7 +83,7 @@ export function recordRun(ctx: InviteContext, applicationId: string, state: RunS
 
     await sendDueInvites(ctx, tx, application, applicants, settings, meta);
     const waitingForRent = state.held.some((h) => h.reason === 'rent_unknown');
-    await finishRun(tx, applicationId, {
+    await finishRun(tx.sql, applicationId, {
       applicantGroupId: application.applicantGroupId ?? state.primaryGroupId ?? null,
       requestStatus: state.retryable ? 'queued' : waitingForRent ? 'waiting_for_rent' : 'done',
       lastError: state.retryable ? state.retryable.message : null,
@@ -92,14 +93,13 @@ export function recordRun(ctx: InviteContext, applicationId: string, state: RunS
 
 async function reportBlocked(
   ctx: InviteContext,
-  tx: Tx,
+  tx: SqlTransaction,
   applicant: Applicant,
   reason: BlockReason,
   detail: string,
   meta: EventMeta,
 ): Promise<void> {
-  await ctx.outbox.add(
-    tx,
+  await tx.outbox.add(
     InviteBlockedV2,
     { applicationId: applicant.applicationId, applicantId: applicant.id, reason, detail },
     meta,

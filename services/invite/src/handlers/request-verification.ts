@@ -3,7 +3,7 @@ import { tagActiveSpan } from '@autoverify/telemetry';
 import { isVerificationPlatformError } from '@autoverify/verification-client';
 import { type CreateVerificationRequestData, createVerificationRequest } from '../jobs.ts';
 import type { InviteContext } from '../service.ts';
-import { applicationExists, claimApplication, releaseAfterFailure } from '../store/applications.ts';
+import { claimApplication, releaseAfterFailure } from '../store/applications.ts';
 import { syncWithPlatform } from './platform-sync.ts';
 import { recordRun } from './record-run.ts';
 
@@ -16,12 +16,15 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * The `create-verification-request` job: brings the platform in line with our applicants and sends the
  * invitations that are due. Every step is idempotent, so the first submission, a changed contact, a
  * newcomer, the rent becoming known, a retry after a time-out and a retry after a crash all run the same code:
- *   1. claim the application row (a lease: never two runs at once);
+ *   1. claim the application row (a lease: never two runs at once), one statement on ctx.db.sql;
  *   2. talk to the platform (platform-sync.ts: create the group or find it again, read it back for the ids,
  *      add newcomers, update contacts), collecting what it learnt in a RunState;
  *   3. in ONE transaction record that outcome and publish VerificationRequested, InviteBlocked,
  *      NotificationRequested and InviteSent (record-run.ts, send-invites.ts), releasing the claim;
- *   4. on a failure, release the claim as queued (a retry follows) or failed (recorded for support).
+ *   4. on a failure, release the claim as queued (a retry follows) or failed (recorded for support), one
+ *      statement on ctx.db.sql.
+ * Plain pg throughout, no Prisma: it runs once or more per application (docs/architecture.md "Data access
+ * rules").
  */
 export function createVerificationRequestJob(serviceCtx: InviteContext) {
   const ctx: InviteContext = {
@@ -38,14 +41,12 @@ export function createVerificationRequestJob(serviceCtx: InviteContext) {
     }
     tagActiveSpan({ applicationId });
     const now = ctx.clock.now();
-    const claimed = await ctx.db.run((tx) =>
-      claimApplication(tx, applicationId, now, new Date(now.getTime() + LEASE_MS)),
-    );
-    if (!claimed) {
-      if (!(await applicationExists(ctx.db.client, applicationId))) {
-        ctx.logger.error({ applicationId }, 'platform job for an unknown application; dropped');
-        return;
-      }
+    const claim = await claimApplication(ctx.db.sql, applicationId, now, new Date(now.getTime() + LEASE_MS));
+    if (claim === 'unknown') {
+      ctx.logger.error({ applicationId }, 'platform job for an unknown application; dropped');
+      return;
+    }
+    if (claim === 'busy') {
       // Another run holds the claim: try again later (its own changes are picked up by whoever runs last).
       throw new Error(`application ${applicationId} is being processed by another run`);
     }
@@ -58,7 +59,7 @@ export function createVerificationRequestJob(serviceCtx: InviteContext) {
       const retryable = !isVerificationPlatformError(error) || error.retryable;
       const final = attempt.final || !retryable;
       const message = error instanceof Error ? error.message : String(error);
-      await ctx.db.run((tx) => releaseAfterFailure(tx, applicationId, final ? 'failed' : 'queued', message));
+      await releaseAfterFailure(ctx.db.sql, applicationId, final ? 'failed' : 'queued', message);
       const fields = { applicationId, attempt: attempt.number, err: error };
       if (final) ctx.logger.error(fields, 'verification request failed for good; support must look at it');
       else {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Tx } from '../db.ts';
+import type { SqlTransaction } from '@autoverify/service-kit';
 import { decideResend, type ResendProblem, type ResendRequest, resendRequestHash } from '../domain/resend.ts';
 import type { InviteContext } from '../service.ts';
 import { findApplicantIn } from '../store/applications.ts';
@@ -36,13 +36,14 @@ export type ResendInvite = (request: ResendRequest, idempotencyKey?: string) => 
  * `invite_resends` (its per applicant × kind sequence number makes the new notification ids), requests
  * one message per channel and publishes InviteSent with `resend: true` (sendInvitations, as the first send).
  * Same-key requests are serialised by an advisory lock and answered from the stored row; re-sends of one
- * invite, and its completion or expiry, are serialised by locking the invite row.
+ * invite, and its completion or expiry, are serialised by locking the invite row. A plain-pg transaction
+ * (ctx.db.transaction): it shares sendInvitations and the application read with the platform job.
  */
 export function resendInvite(ctx: InviteContext): ResendInvite {
   const logger = ctx.logger.child({ useCase: 'resend-invite' });
 
   return async function resend(request, idempotencyKey) {
-    const result = await ctx.db.run((tx) => resendIn(ctx, tx, request, idempotencyKey));
+    const result = await ctx.db.transaction((tx) => resendIn(ctx, tx, request, idempotencyKey));
     const ids = {
       applicationId: request.applicationId,
       applicantId: request.applicantId,
@@ -66,14 +67,14 @@ export function resendInvite(ctx: InviteContext): ResendInvite {
 
 async function resendIn(
   ctx: InviteContext,
-  tx: Tx,
+  tx: SqlTransaction,
   request: ResendRequest,
   idempotencyKey: string | undefined,
 ): Promise<ResendResult> {
   const requestHash = resendRequestHash(request);
   if (idempotencyKey !== undefined) {
-    await lockIdempotencyKey(tx, idempotencyKey);
-    const earlier = await findResendByKey(tx, idempotencyKey);
+    await lockIdempotencyKey(tx.sql, idempotencyKey);
+    const earlier = await findResendByKey(tx.sql, idempotencyKey);
     if (earlier) {
       if (earlier.requestHash !== requestHash)
         return {
@@ -90,10 +91,10 @@ async function resendIn(
   }
 
   const { applicationId, applicantId, kind } = request;
-  const applicant = await findApplicantIn(tx, applicationId, applicantId);
-  if (applicant) await lockInvite(tx, applicantId, kind);
-  const invite = applicant ? await findInvite(tx, applicantId, kind) : null;
-  const sequence = await nextResendSequence(tx, applicantId, kind);
+  const applicant = await findApplicantIn(tx.sql, applicationId, applicantId);
+  if (applicant) await lockInvite(tx.sql, applicantId, kind);
+  const invite = applicant ? await findInvite(tx.sql, applicantId, kind) : null;
+  const sequence = await nextResendSequence(tx.sql, applicantId, kind);
   const settings = applicant
     ? ctx.tenants.property(applicant.application.tenantId, applicant.application.propertyId)
     : undefined;
@@ -110,7 +111,7 @@ async function resendIn(
   const { application, firstName, lastName } = applicant as NonNullable<typeof applicant>;
   const { link, expiresAt } = invite as NonNullable<typeof invite>;
 
-  const row = await createResend(tx, {
+  const row = await createResend(tx.sql, {
     id: randomUUID(),
     applicationId,
     applicantId,
@@ -123,7 +124,6 @@ async function resendIn(
     requestHash,
   });
   await sendInvitations(
-    ctx,
     tx,
     [
       {

@@ -1,7 +1,7 @@
 import type { ResolvedProperty } from '@autoverify/config';
 import { InviteBlockedV2, type VerificationKind } from '@autoverify/contracts';
 import type { EventMeta } from '@autoverify/messaging';
-import type { Tx } from '../db.ts';
+import type { SqlTransaction } from '@autoverify/service-kit';
 import { idsUnavailableDetail } from '../domain/blocks.ts';
 import { inviteKey, kindsFor, planInvites } from '../domain/invites.ts';
 import { expireInvite } from '../jobs.ts';
@@ -19,7 +19,7 @@ import { sendInvitations } from './invitation.ts';
  */
 export async function sendDueInvites(
   ctx: InviteContext,
-  tx: Tx,
+  tx: SqlTransaction,
   application: Application,
   applicants: Applicant[],
   settings: ResolvedProperty,
@@ -27,7 +27,9 @@ export async function sendDueInvites(
 ): Promise<void> {
   const invitable = applicants.filter((a) => a.status === 'requested' && a.platformApplicantId);
   const ids = invitable.map((a) => a.id);
-  const [invites, sent] = await Promise.all([findInvitesOf(tx, ids), requestedNotificationIds(tx, ids)]);
+  // One connection: its statements run one after the other.
+  const invites = await findInvitesOf(tx.sql, ids);
+  const sent = await requestedNotificationIds(tx.sql, ids);
   const plan = planInvites({
     now: ctx.clock.now(),
     inviteExpiryDays: settings.inviteExpiryDays,
@@ -54,9 +56,8 @@ export async function sendDueInvites(
       groupId: applicant.platformGroupId ?? 'unknown',
       verificationKind: missing.kind,
     });
-    await markHeld(tx, applicant.id, { waitingFor: 'platform_ids_unavailable' });
-    await ctx.outbox.add(
-      tx,
+    await markHeld(tx.sql, applicant.id, { waitingFor: 'platform_ids_unavailable' });
+    await tx.outbox.add(
       InviteBlockedV2,
       {
         applicationId: application.id,
@@ -75,7 +76,7 @@ export async function sendDueInvites(
 
   const created = plan.invites.filter((invite) => invite.isNew);
   await createInvites(
-    tx,
+    tx.sql,
     created.map((invite) => ({
       applicantId: invite.applicantId,
       kind: invite.kind,
@@ -95,7 +96,6 @@ export async function sendDueInvites(
     recordInviteLatency(ctx.meter, invite.kind, seconds);
   }
   await sendInvitations(
-    ctx,
     tx,
     plan.invites.map((invite) => ({
       ...invite,

@@ -1,13 +1,13 @@
 /**
  * invite's applications and applicants: the submission's snapshot, the platform job's state row (claim,
- * lease, outcome) and what the platform told us per applicant. What runs for every ApplicationSubmitted (the
- * read, the application and applicant writes, the platform-work revision) is plain pg and takes a Statement:
- * the consumer's SqlTransaction (service.ts: `consumerTransactions: 'sql'`), or ctx.db.sql for the platform
- * job's read outside a transaction (docs/architecture.md "Data access rules"). The platform job's writes take
- * Prisma's transaction (or, for a read outside one, ctx.db.client) first and use its model API.
+ * lease, outcome) and what the platform told us per applicant. Everything here runs once or more per
+ * application and is plain pg, taking a Statement (docs/architecture.md "Data access rules"): the consumer's
+ * SqlTransaction (service.ts: `consumerTransactions: 'sql'`) for every ApplicationSubmitted; for the platform
+ * job ctx.db.sql (its claim, release, read and create attempts, one statement each) and the completing
+ * ctx.db.transaction (record-run.ts); the expiry job's and support's re-send transactions (ctx.db.transaction)
+ * for what they share with it.
  */
 import type { Statement } from '@autoverify/service-kit';
-import type { Tx } from '../db.ts';
 import type { PlatformVerificationRef } from '../domain/invites.ts';
 import type { Applicant, Application } from '../generated/prisma/client.ts';
 
@@ -58,8 +58,8 @@ interface ApplicantColumns {
   updated_at: Date;
 }
 
-/** The rows as Prisma's model API would return them (the platform job reads them that way too). */
-function rowsOf(a: ApplicationColumns, applicants: ApplicantColumns[]): ApplicationWithApplicants {
+/** An application row as Prisma's model API would return it (the platform job reads it that way too). */
+function applicationOf(a: ApplicationColumns): Application {
   return {
     id: a.id,
     tenantId: a.tenant_id,
@@ -76,29 +76,33 @@ function rowsOf(a: ApplicationColumns, applicants: ApplicantColumns[]): Applicat
     rentSource: a.rent_source,
     createdAt: a.created_at,
     updatedAt: a.updated_at,
-    applicants: applicants.map((p) => ({
-      id: p.id,
-      applicationId: p.application_id,
-      entrataCustomerId: p.entrata_customer_id,
-      role: p.role,
-      firstName: p.first_name,
-      lastName: p.last_name,
-      email: p.email,
-      mobilePhone: p.mobile_phone,
-      contactIssues: p.contact_issues,
-      status: p.status,
-      blockedReason: p.blocked_reason,
-      blockedDetail: p.blocked_detail,
-      waitingFor: p.waiting_for,
-      contactNotes: p.contact_notes,
-      platformGroupId: p.platform_group_id,
-      platformApplicantId: p.platform_applicant_id,
-      platformEmail: p.platform_email,
-      platformPhone: p.platform_phone,
-      platformVerifications: p.platform_verifications,
-      createdAt: p.created_at,
-      updatedAt: p.updated_at,
-    })),
+  };
+}
+
+/** An applicant row as Prisma's model API would return it. */
+function applicantOf(p: ApplicantColumns): Applicant {
+  return {
+    id: p.id,
+    applicationId: p.application_id,
+    entrataCustomerId: p.entrata_customer_id,
+    role: p.role,
+    firstName: p.first_name,
+    lastName: p.last_name,
+    email: p.email,
+    mobilePhone: p.mobile_phone,
+    contactIssues: p.contact_issues,
+    status: p.status,
+    blockedReason: p.blocked_reason,
+    blockedDetail: p.blocked_detail,
+    waitingFor: p.waiting_for,
+    contactNotes: p.contact_notes,
+    platformGroupId: p.platform_group_id,
+    platformApplicantId: p.platform_applicant_id,
+    platformEmail: p.platform_email,
+    platformPhone: p.platform_phone,
+    platformVerifications: p.platform_verifications,
+    createdAt: p.created_at,
+    updatedAt: p.updated_at,
   };
 }
 
@@ -111,20 +115,39 @@ export async function findApplicationWithApplicants(
   // Prisma's findUnique with include.
   const [application] = await sql<ApplicationColumns>`SELECT * FROM applications WHERE id = ${id}::uuid`;
   if (!application) return null;
-  const applicants = await sql<ApplicantColumns>`
-    SELECT * FROM applicants WHERE application_id = ${id}::uuid ORDER BY created_at ASC`;
-  return rowsOf(application, applicants);
+  return { ...applicationOf(application), applicants: await listApplicants(sql, id) };
 }
 
-export const findApplication = (tx: Tx, id: string): Promise<Application> =>
-  tx.application.findUniqueOrThrow({ where: { id } });
+/** The application; throws when it is unknown. */
+export async function findApplication(sql: Statement, id: string): Promise<Application> {
+  // SQL: in the platform run's completing transaction, the expiry job's and support's re-send
+  // (docs/architecture.md).
+  const [application] = await sql<ApplicationColumns>`SELECT * FROM applications WHERE id = ${id}::uuid`;
+  if (!application) throw new Error(`application ${id} not found`);
+  return applicationOf(application);
+}
 
 /** The applicant if it belongs to that application, with the application; null otherwise. */
-export const findApplicantIn = (tx: Tx, applicationId: string, applicantId: string) =>
-  tx.applicant.findFirst({ where: { id: applicantId, applicationId }, include: { application: true } });
+export async function findApplicantIn(
+  sql: Statement,
+  applicationId: string,
+  applicantId: string,
+): Promise<(Applicant & { application: Application }) | null> {
+  // SQL: in support's re-send transaction, which shares sendInvitations with the platform run; the same two
+  // queries as Prisma's findFirst with include.
+  const [applicant] = await sql<ApplicantColumns>`
+    SELECT * FROM applicants WHERE id = ${applicantId}::uuid AND application_id = ${applicationId}::uuid LIMIT 1`;
+  if (!applicant) return null;
+  return { ...applicantOf(applicant), application: await findApplication(sql, applicant.application_id) };
+}
 
-export const listApplicants = (tx: Tx, applicationId: string): Promise<Applicant[]> =>
-  tx.applicant.findMany({ where: { applicationId }, orderBy: { createdAt: 'asc' } });
+/** The application's applicants in the order they were first submitted. */
+export async function listApplicants(sql: Statement, applicationId: string): Promise<Applicant[]> {
+  // SQL: read by every ApplicationSubmitted and every platform run (docs/architecture.md).
+  const rows = await sql<ApplicantColumns>`
+    SELECT * FROM applicants WHERE application_id = ${applicationId}::uuid ORDER BY created_at ASC`;
+  return rows.map(applicantOf);
+}
 
 export interface NewApplication {
   id: string;
@@ -224,39 +247,72 @@ export async function queuePlatformWork(sql: Statement, id: string): Promise<num
   return row.revision;
 }
 
+/** What a claim found: the application claimed for this run, held by another run's unexpired claim, or unknown. */
+export type ClaimOutcome = 'claimed' | 'busy' | 'unknown';
+
 /**
- * Claims the application for one run of the platform job until `leaseUntil`: false while another run holds
- * an unexpired claim (or the application is unknown).
+ * Claims the application for one run of the platform job until `leaseUntil`: `busy` while another run holds
+ * an unexpired claim, `unknown` when there is no such application.
  */
-export async function claimApplication(tx: Tx, id: string, now: Date, leaseUntil: Date): Promise<boolean> {
-  const { count } = await tx.application.updateMany({
-    where: { id, OR: [{ requestStatus: { not: 'running' } }, { leaseUntil: { lt: now } }] },
-    data: { requestStatus: 'running', leaseUntil, requestAttempts: { increment: 1 } },
-  });
-  return count === 1;
+export async function claimApplication(
+  sql: Statement,
+  id: string,
+  now: Date,
+  leaseUntil: Date,
+): Promise<ClaimOutcome> {
+  // SQL: the platform job's first statement, once or more per application (docs/architecture.md): the
+  // conditional update (Prisma's updateMany) and, when it claimed nothing, whether the application exists.
+  const [row] = await sql<{ claimed: number; known: boolean }>`
+    WITH claimed AS (
+      UPDATE applications
+         SET request_status = 'running', lease_until = ${leaseUntil}::timestamptz,
+             request_attempts = request_attempts + 1, updated_at = now()
+       WHERE id = ${id}::uuid AND (request_status <> 'running' OR lease_until < ${now}::timestamptz)
+      RETURNING 1
+    )
+    SELECT (SELECT count(*) FROM claimed)::int AS claimed,
+           EXISTS (SELECT 1 FROM applications WHERE id = ${id}::uuid) AS known`;
+  if (row?.claimed === 1) return 'claimed';
+  return row?.known ? 'busy' : 'unknown';
 }
 
-export const applicationExists = async (tx: Tx, id: string): Promise<boolean> =>
-  (await tx.application.count({ where: { id } })) > 0;
-
 /** Releases the claim after a failed run: queued again (a retry follows) or failed for good. */
-export const releaseAfterFailure = (tx: Tx, id: string, status: 'queued' | 'failed', lastError: string) =>
-  tx.application.updateMany({ where: { id }, data: { requestStatus: status, leaseUntil: null, lastError } });
+export async function releaseAfterFailure(
+  sql: Statement,
+  id: string,
+  status: 'queued' | 'failed',
+  lastError: string,
+): Promise<void> {
+  // SQL: the platform job's one statement after a failed run (docs/architecture.md).
+  await sql`
+    UPDATE applications
+       SET request_status = ${status}, lease_until = NULL, last_error = ${lastError}, updated_at = now()
+     WHERE id = ${id}::uuid`;
+}
 
-/** Releases the claim after a completed run. */
-export const finishRun = (
-  tx: Tx,
+/** Releases the claim after a completed run; throws when the application is unknown. */
+export async function finishRun(
+  sql: Statement,
   id: string,
   outcome: {
     applicantGroupId: string | null;
     requestStatus: 'queued' | 'waiting_for_rent' | 'done';
     lastError: string | null;
   },
-) => tx.application.update({ where: { id }, data: { ...outcome, leaseUntil: null } });
+): Promise<void> {
+  // SQL: in the platform run's completing transaction (record-run.ts).
+  const rows = await sql`
+    UPDATE applications
+       SET applicant_group_id = ${outcome.applicantGroupId}, request_status = ${outcome.requestStatus},
+           last_error = ${outcome.lastError}, lease_until = NULL, updated_at = now()
+     WHERE id = ${id}::uuid
+    RETURNING 1`;
+  if (rows.length !== 1) throw new Error(`application ${id} not found to finish its run`);
+}
 
 /** The platform ids and the contact it accepted: the applicant is invited from now on. */
-export const recordPlatformApplicant = (
-  tx: Tx,
+export async function recordPlatformApplicant(
+  sql: Statement,
   id: string,
   platform: {
     groupId: string;
@@ -265,47 +321,71 @@ export const recordPlatformApplicant = (
     phone: string | null;
     verifications: PlatformVerificationRef[];
   },
-) =>
-  tx.applicant.update({
-    where: { id },
-    data: {
-      status: 'requested',
-      platformGroupId: platform.groupId,
-      platformApplicantId: platform.applicantId,
-      platformEmail: platform.email,
-      platformPhone: platform.phone,
-      platformVerifications: platform.verifications as unknown as object[],
-      waitingFor: null,
-    },
-  });
+): Promise<void> {
+  // SQL: in the platform run's completing transaction (record-run.ts). platform_verifications is JSON text
+  // (pg would send an array as a PostgreSQL array).
+  const rows = await sql`
+    UPDATE applicants
+       SET status = 'requested', platform_group_id = ${platform.groupId},
+           platform_applicant_id = ${platform.applicantId}, platform_email = ${platform.email},
+           platform_phone = ${platform.phone},
+           platform_verifications = ${JSON.stringify(platform.verifications)}::jsonb, waiting_for = NULL,
+           updated_at = now()
+     WHERE id = ${id}::uuid
+    RETURNING 1`;
+  if (rows.length !== 1) throw new Error(`applicant ${id} not found for its platform ids`);
+}
 
 /** The contact the platform has after an update: later invites go there. */
-export const recordPlatformContact = (tx: Tx, id: string, email: string | null, phone: string | null) =>
-  tx.applicant.update({ where: { id }, data: { platformEmail: email, platformPhone: phone } });
+export async function recordPlatformContact(
+  sql: Statement,
+  id: string,
+  email: string | null,
+  phone: string | null,
+): Promise<void> {
+  // SQL: in the platform run's completing transaction (record-run.ts).
+  const rows = await sql`
+    UPDATE applicants SET platform_email = ${email}, platform_phone = ${phone}, updated_at = now()
+     WHERE id = ${id}::uuid
+    RETURNING 1`;
+  if (rows.length !== 1) throw new Error(`applicant ${id} not found for its platform contact`);
+}
 
-export const markRejected = (tx: Tx, id: string, detail: string) =>
-  tx.applicant.update({
-    where: { id },
-    data: { status: 'rejected', blockedReason: 'platform_rejected', blockedDetail: detail },
-  });
+export async function markRejected(sql: Statement, id: string, detail: string): Promise<void> {
+  // SQL: in the platform run's completing transaction (record-run.ts).
+  const rows = await sql`
+    UPDATE applicants
+       SET status = 'rejected', blocked_reason = 'platform_rejected', blocked_detail = ${detail},
+           updated_at = now()
+     WHERE id = ${id}::uuid
+    RETURNING 1`;
+  if (rows.length !== 1) throw new Error(`applicant ${id} not found to mark rejected`);
+}
 
 /**
  * An applicant held back: in a group whose ids we lack (`groupId`) it is read again later; without a group
  * (an unanswered create) it stays pending, so each later run looks the group up again. `waitingFor` records
  * what was reported, so it is reported once.
  */
-export const markHeld = (
-  tx: Tx,
+export async function markHeld(
+  sql: Statement,
   id: string,
   held: { groupId?: string | undefined; waitingFor?: 'rent_unknown' | 'platform_ids_unavailable' },
-) =>
-  tx.applicant.update({
-    where: { id },
-    data: {
-      ...(held.groupId ? { status: 'ids_unavailable', platformGroupId: held.groupId } : {}),
-      ...(held.waitingFor ? { waitingFor: held.waitingFor } : {}),
-    },
-  });
+): Promise<void> {
+  const groupId = held.groupId || null;
+  const waitingFor = held.waitingFor ?? null;
+  // SQL: in the platform run's completing transaction (record-run.ts, send-invites.ts); what is not given
+  // keeps its value, as Prisma's update without the field.
+  const rows = await sql`
+    UPDATE applicants
+       SET status = CASE WHEN ${groupId}::text IS NULL THEN status ELSE 'ids_unavailable' END,
+           platform_group_id = COALESCE(${groupId}::text, platform_group_id),
+           waiting_for = COALESCE(${waitingFor}::text, waiting_for),
+           updated_at = now()
+     WHERE id = ${id}::uuid
+    RETURNING 1`;
+  if (rows.length !== 1) throw new Error(`applicant ${id} not found to hold it`);
+}
 
 /** The verifications recorded on an applicant row (`platform_verifications`). */
 export function verificationsOf(applicant: Applicant): PlatformVerificationRef[] {
@@ -314,13 +394,27 @@ export function verificationsOf(applicant: Applicant): PlatformVerificationRef[]
     : [];
 }
 
-export const findPlatformCreate = (tx: Tx, correlationId: string) =>
-  tx.platformCreate.findUnique({ where: { correlationId } });
+/** A create sent for this correlation id, if any. */
+export async function findPlatformCreate(
+  sql: Statement,
+  correlationId: string,
+): Promise<{ attemptedAt: Date } | null> {
+  // SQL: the platform job runs on plain pg (docs/architecture.md).
+  const [row] = await sql<{ attempted_at: Date }>`
+    SELECT attempted_at FROM platform_creates WHERE correlation_id = ${correlationId}`;
+  return row ? { attemptedAt: row.attempted_at } : null;
+}
 
 /** Committed before a create is sent, so a later run knows a group may exist. */
-export const recordCreateAttempt = (tx: Tx, correlationId: string, applicationId: string, at: Date) =>
-  tx.platformCreate.upsert({
-    where: { correlationId },
-    create: { correlationId, applicationId, attemptedAt: at },
-    update: { attemptedAt: at },
-  });
+export async function recordCreateAttempt(
+  sql: Statement,
+  correlationId: string,
+  applicationId: string,
+  at: Date,
+): Promise<void> {
+  // SQL: one statement before each create (docs/architecture.md); Prisma's upsert.
+  await sql`
+    INSERT INTO platform_creates (correlation_id, application_id, attempted_at)
+    VALUES (${correlationId}, ${applicationId}::uuid, ${at}::timestamptz)
+    ON CONFLICT (correlation_id) DO UPDATE SET attempted_at = EXCLUDED.attempted_at`;
+}
