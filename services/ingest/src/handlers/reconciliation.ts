@@ -2,7 +2,6 @@ import { applicationIdFor } from '@autoverify/contracts';
 import { type EntrataProspect, isEntrataError } from '@autoverify/entrata-client';
 import type { JobAttempt, SqlTransaction } from '@autoverify/service-kit';
 import { continueTrace } from '@autoverify/telemetry';
-import type { Tx } from '../db.ts';
 import { isSubmittedApplicationStatus, reconciliationWindow } from '../domain/reconciliation.ts';
 import { hashHasRent, resolveMonthlyRent } from '../domain/rent.ts';
 import { inCodeUnitOrder } from '../domain/webhook-sync-plan.ts';
