@@ -10,6 +10,7 @@ import {
   type OutboxRelay,
   observeOutbox,
   type PrismaLike,
+  type PgPoolLike,
   type PrismaTx,
   pgTransactions,
   prismaTransactions,
@@ -78,6 +79,11 @@ export interface StartEventServiceOptions<Tx extends PrismaTx> {
   env: EventServiceEnv;
   /** The service's own generated Prisma client, already constructed with its adapter. */
   prisma: PrismaLike<Tx> & { $disconnect(): Promise<void> };
+  /**
+   * The service's plain-pg pool (db.sql's): the readiness check, the outbox gauges and the admin routes run
+   * on it, so a process whose own work is plain pg never loads Prisma's query engine (~13 MiB) for them.
+   */
+  statements: PgPoolLike;
   logger: Logger;
   /** Receives each part's stop function as it starts; the lifecycle runs them in reverse order. */
   onStop(name: string, stop: () => Promise<void> | void): void;
@@ -117,6 +123,7 @@ export async function startEventService<Tx extends PrismaTx>(
   if (!options.metrics) onStop('metrics', () => metrics.shutdown());
   onStop('database', () => prisma.$disconnect());
   const plain = prismaTransactions<Tx>(prisma);
+  const pgPlain = pgTransactions(options.statements);
   const role = partsOfRole(env.SERVICE_ROLE);
   const work = role.work ? await startWork({ ...options, plain, kafkaSecurity }) : undefined;
   // A web process has no relay: its outbox inserts NOTIFY at commit, and the worker's relay LISTENs.
@@ -131,7 +138,7 @@ export async function startEventService<Tx extends PrismaTx>(
     sendOnly: !role.work,
   });
   onStop('jobs', () => jobs.stop());
-  observeOutbox(meter, plain);
+  observeOutbox(meter, pgPlain);
   observeJobQueue(meter, jobs);
 
   const withRelayWake = <T>(other: Transactions<T>): Transactions<T> =>
@@ -141,7 +148,7 @@ export async function startEventService<Tx extends PrismaTx>(
 
   const app = createHttpServer({ logger, ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}) });
   addReadinessCheck(app, 'database', async () => {
-    await prisma.$queryRawUnsafe('SELECT 1');
+    await options.statements.query('SELECT 1');
   });
   addReadinessCheck(app, 'jobs', () => jobs.ping());
   // No Kafka check: a service that can write to its database does useful work while the broker is away
@@ -161,15 +168,15 @@ export async function startEventService<Tx extends PrismaTx>(
     await outboxAdminRoutes(app, {
       realm: `${service} admin`,
       tokens: [env.ADMIN_TOKEN, env.ADMIN_TOKEN_PREVIOUS],
-      transactions: plain,
-      relay: work?.relay ?? { wake: () => void notifyOutbox(plain, logger) },
+      transactions: pgPlain,
+      relay: work?.relay ?? { wake: () => void notifyOutbox(pgPlain, logger) },
     });
     // Which replayed events the consumer will skip: support's replay dry run asks before anything is sent.
     await inboxAdminRoutes(app, {
       realm: `${service} admin`,
       tokens: [env.ADMIN_TOKEN, env.ADMIN_TOKEN_PREVIOUS],
       consumer: service,
-      sql: plain.sql(),
+      sql: pgPlain.sql(),
     });
   }
   onStop('http', () => app.close());

@@ -103,6 +103,7 @@ export async function startService<
     service: definition.name,
     env,
     prisma: client as never,
+    statements,
     logger,
     metrics,
     onStop: runtime.onStop,

@@ -223,6 +223,8 @@ export async function startHarness(
     kafka: sut.testKafka,
     sandbox,
     prisma,
+    /** ingest's ctx.db (its plain-pg statements and transactions). */
+    ctxDb: sut.service.db,
     /** ingest's job queue (send a job by hand, e.g. the retention run). */
     jobs: sut.service.jobs,
     /** A Kafka client on the test's namespace (publish events to ingest). */

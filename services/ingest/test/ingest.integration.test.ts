@@ -296,7 +296,7 @@ describe('reconciliation', () => {
 
   it('claims a due poll once and says when the next falls due (what the scheduler sleeps until)', async () => {
     const tenantId = `clock-${randomUUID()}`;
-    const claim = () => h.prisma.$transaction((tx) => claimDuePoll(tx, tenantId, 60_000));
+    const claim = () => h.ctxDb.transaction((tx) => claimDuePoll(tx.sql, tenantId, 60_000));
     const first = await claim();
     expect(first.claimed).toBe(true);
     expect(first.nextDueInMs).toBeGreaterThan(59_000);

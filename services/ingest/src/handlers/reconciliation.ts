@@ -55,13 +55,11 @@ export function reconcileTenantJob(ctx: IngestContext) {
           );
       }
     }
-    await ctx.db.run((tx) =>
-      recordPollFinished(tx, tenantId, {
-        at: ctx.clock.now(),
-        found,
-        error: errors.length > 0 ? errors.join('; ') : null,
-      }),
-    );
+    await recordPollFinished(ctx.db.sql, tenantId, {
+      at: ctx.clock.now(),
+      found,
+      error: errors.length > 0 ? errors.join('; ') : null,
+    });
     if (errors.length > 0) logger.warn({ tenantId, errors }, 'reconciliation incomplete');
   };
 }
@@ -134,8 +132,8 @@ export function startReconciliationScheduler(ctx: IngestContext): { stop(): Prom
     for (const tenant of ctx.tenants.all()) {
       if (stopped) break;
       const intervalMs = Math.round(tenant.reconciliation.intervalMinutes * 60_000);
-      const poll = await ctx.db.run(async (tx) => {
-        const due = await claimDuePoll(tx, tenant.id, intervalMs);
+      const poll = await ctx.db.transaction(async (tx) => {
+        const due = await claimDuePoll(tx.sql, tenant.id, intervalMs);
         if (due.claimed)
           await ctx.jobs.send(
             reconcileTenant,

@@ -1,25 +1,25 @@
-/** When each tenant's reconciliation poll is due, and how the last one went. */
-import type { Tx } from '../db.ts';
+/**
+ * When each tenant's reconciliation poll is due, and how the last one went. Plain pg (a Statement): the
+ * scheduler's tick runs every few seconds in every worker, and through Prisma it alone kept Prisma's query
+ * engine loaded (and its CPU busy) in a process that is otherwise idle.
+ */
+import type { Statement } from '@autoverify/service-kit';
 
 /**
- * Claims the tenant's poll if it is due (creating its schedule row at first), moving the next one
- * `intervalMs` ahead. True for exactly one replica per interval.
- */
-/**
- * Claims the tenant's poll when it is due, and answers how long until it is due next, both in the
- * database's clock (replicas compare one clock).
+ * Claims the tenant's poll when it is due (creating its schedule row at first), moving the next one
+ * `intervalMs` ahead: true for exactly one replica per interval. Answers how long until it is due next, both
+ * in the database's clock (replicas compare one clock).
  */
 export async function claimDuePoll(
-  tx: Tx,
+  sql: Statement,
   tenantId: string,
   intervalMs: number,
 ): Promise<{ claimed: boolean; nextDueInMs: number }> {
-  await tx.reconciliationState.createMany({
-    data: [{ tenantId, nextRunAt: new Date(0) }],
-    skipDuplicates: true,
-  });
+  await sql`
+    INSERT INTO reconciliation_state (tenant_id, next_run_at) VALUES (${tenantId}, 'epoch')
+    ON CONFLICT DO NOTHING`;
   // SQL: a conditional UPDATE ... RETURNING, and the next due time from the same snapshot.
-  const [poll] = await tx.$queryRaw<{ claimed: boolean; next_due_in_ms: number }[]>`
+  const [poll] = await sql<{ claimed: boolean; next_due_in_ms: number }>`
     WITH claimed AS (
       UPDATE reconciliation_state
          SET next_run_at = now() + make_interval(secs => ${intervalMs / 1000}::float8), last_run_at = now()
@@ -34,12 +34,14 @@ export async function claimDuePoll(
   return { claimed: poll.claimed, nextDueInMs: poll.next_due_in_ms };
 }
 
-export const recordPollFinished = (
-  tx: Tx,
+export async function recordPollFinished(
+  sql: Statement,
   tenantId: string,
   outcome: { at: Date; found: number; error: string | null },
-) =>
-  tx.reconciliationState.updateMany({
-    where: { tenantId },
-    data: { lastFinishedAt: outcome.at, lastFound: outcome.found, lastError: outcome.error },
-  });
+): Promise<void> {
+  await sql`
+    UPDATE reconciliation_state
+       SET last_finished_at = ${outcome.at}::timestamptz, last_found = ${outcome.found}::int,
+           last_error = ${outcome.error}
+     WHERE tenant_id = ${tenantId}`;
+}
