@@ -112,6 +112,8 @@ export function prismaTransactions<Tx extends PrismaTx>(
 export interface PgClientLike {
   query(text: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
   release(destroy?: boolean | Error): void;
+  on?(event: 'error', listener: (error: Error) => void): unknown;
+  removeListener?(event: 'error', listener: (error: Error) => void): unknown;
 }
 
 /** Structural subset of pg.Pool. */
@@ -131,6 +133,14 @@ export function pgTransactions<C extends PgClientLike = PgClientLike>(pool: {
     async run(fn) {
       const client = await pool.connect();
       let broken: Error | undefined;
+      // pg's pool listens for a client's errors only while it is idle. A checked-out client whose connection
+      // fails between two statements (the server restarted: "terminating connection due to administrator
+      // command") emits 'error', and an unheard 'error' ends the process. Heard here, the transaction's next
+      // statement fails instead, and the connection is destroyed on release.
+      const onError = (error: Error) => {
+        broken = error;
+      };
+      client.on?.('error', onError);
       try {
         await client.query('BEGIN');
         try {
@@ -147,6 +157,7 @@ export function pgTransactions<C extends PgClientLike = PgClientLike>(pool: {
           throw error;
         }
       } finally {
+        client.removeListener?.('error', onError);
         client.release(broken);
       }
     },

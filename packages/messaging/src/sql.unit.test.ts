@@ -1,7 +1,8 @@
 import { ReminderCancelled } from '@autoverify/contracts';
 import { describe, expect, it } from 'vitest';
 import { Outbox } from './outbox.ts';
-import { isOwnNotify, type Sql, type Transactions, wakeRelayAfterCommit } from './sql.ts';
+import { EventEmitter } from 'node:events';
+import { isOwnNotify, pgTransactions, type Sql, type Transactions, wakeRelayAfterCommit } from './sql.ts';
 
 type RecordingTx = { statements: string[] };
 
@@ -97,5 +98,51 @@ describe('wakeRelayAfterCommit', () => {
       transactions.notifyOrigin,
     );
     expect(isOwnNotify(transactions, second.notifyOrigin)).toBe(true);
+  });
+});
+
+describe('pgTransactions', () => {
+  /** A pg pool client stand-in: an EventEmitter (as pg's Client is) whose connection can fail between statements. */
+  function failingClient() {
+    const client = Object.assign(new EventEmitter(), {
+      failed: undefined as Error | undefined,
+      released: [] as unknown[],
+      async query(text: string) {
+        if (client.failed) throw new Error(`not queryable: ${text}`);
+        return { rows: [] };
+      },
+      release(destroy?: boolean | Error) {
+        client.released.push(destroy);
+      },
+    });
+    return client;
+  }
+
+  it("hears a checked-out connection's error between statements (no uncaught 'error'), fails the transaction and destroys the connection", async () => {
+    const client = failingClient();
+    const transactions = pgTransactions({ connect: async () => client, query: client.query });
+    const lost = new Error('terminating connection due to administrator command');
+    await expect(
+      transactions.run(async (tx) => {
+        await tx.query('UPDATE t SET a = 1');
+        // What pg's Client does when the server ends the connection while no query is running.
+        client.failed = lost;
+        client.emit('error', lost);
+        await tx.query('UPDATE t SET b = 2');
+      }),
+    ).rejects.toThrow('not queryable: UPDATE t SET b = 2');
+    expect(client.released).toHaveLength(1);
+    expect(client.released[0]).toBeInstanceOf(Error);
+    expect(client.listenerCount('error')).toBe(0);
+  });
+
+  it('listens only while the connection is checked out', async () => {
+    const client = failingClient();
+    const transactions = pgTransactions({ connect: async () => client, query: client.query });
+    await transactions.run(async () => {
+      expect(client.listenerCount('error')).toBe(1);
+    });
+    expect(client.listenerCount('error')).toBe(0);
+    expect(client.released).toEqual([undefined]);
   });
 });
