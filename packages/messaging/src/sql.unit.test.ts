@@ -1,7 +1,7 @@
+import { EventEmitter } from 'node:events';
 import { ReminderCancelled } from '@autoverify/contracts';
 import { describe, expect, it } from 'vitest';
 import { Outbox } from './outbox.ts';
-import { EventEmitter } from 'node:events';
 import { isOwnNotify, pgTransactions, type Sql, type Transactions, wakeRelayAfterCommit } from './sql.ts';
 
 type RecordingTx = { statements: string[] };
