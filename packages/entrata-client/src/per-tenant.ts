@@ -93,7 +93,11 @@ export async function replicaSharedEntrataClients(service: {
   meter?: Meter;
   onStop(name: string, stop: () => Promise<void>): void;
 }): Promise<EntrataClients> {
-  const limits = await sharedRateLimits({ connectionString: service.env.DATABASE_URL });
+  const limits = await sharedRateLimits({
+    connectionString: service.env.DATABASE_URL,
+    onPoolError: (error) =>
+      service.logger.warn({ err: error }, 'idle connection of the Entrata rate limits failed'),
+  });
   service.onStop('entrata rate limits', () => limits.close());
   const clients = entrataClientsPerTenant(
     service.tenants,

@@ -30,12 +30,17 @@ export interface SharedRateLimits {
 export async function sharedRateLimits(options: {
   connectionString: string;
   clock?: Clock;
+  /** Told of an idle connection's error (the server restarted); the pool drops that connection. */
+  onPoolError: (error: Error) => void;
 }): Promise<SharedRateLimits> {
   const pool = new pg.Pool({
     connectionString: options.connectionString,
     max: 2,
     application_name: 'entrata-rate-limit',
   });
+  // Without a listener, an idle connection's error (a PostgreSQL restart) is an uncaught 'error' that ends the
+  // process: the postgres-restart drill took ingest and report-sync down this way.
+  pool.on('error', options.onPoolError);
   try {
     await pool.query(`CREATE SCHEMA IF NOT EXISTS ${SCHEMA}`);
     // Creates the table (IF NOT EXISTS); the limiters below then skip that step.

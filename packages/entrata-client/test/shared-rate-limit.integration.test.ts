@@ -68,7 +68,7 @@ describe('sharedRateLimits (one Entrata budget across replicas, in PostgreSQL)',
     const admitted: number[] = [];
     const clients = [];
     for (let i = 0; i < 2; i++) {
-      const limits = await sharedRateLimits({ connectionString: database.url });
+      const limits = await sharedRateLimits({ connectionString: database.url, onPoolError: () => {} });
       replicas.push(limits);
       const inner = limits.limiter(PER_MINUTE, 120_000);
       const recording: EntrataRateLimiter = {
@@ -119,7 +119,11 @@ describe('sharedRateLimits (one Entrata budget across replicas, in PostgreSQL)',
     }
   });
   it("admits a call in a window's last 2 s at once, counting it in that window and the next", async () => {
-    const limits = await sharedRateLimits({ connectionString: database.url, clock: fakeClock });
+    const limits = await sharedRateLimits({
+      connectionString: database.url,
+      clock: fakeClock,
+      onPoolError: () => {},
+    });
     replicas.push(limits);
     const limiter = limits.limiter(3, 120_000);
     // A window far from the others' keys, 1 s before its end.
