@@ -81,16 +81,19 @@ export async function startInviteTest(options: {
   const settled = async (event: { id: string; payload: { applicationId: string } }) => {
     await waitFor(
       async () => {
-        const [inbox, application, unpublished] = await Promise.all([
-          db.inboxMessage.count({ where: { eventId: event.id } }),
-          db.application.findUnique({ where: { id: event.payload.applicationId } }),
-          db.outboxMessage.count({ where: { publishedAt: null } }),
-        ]);
+        // One statement, so one snapshot: read separately, a run committing between the reads could show
+        // its application done but not yet its outbox rows.
+        const [state] = await db.$queryRaw<
+          { processed: boolean; status: string | null; unpublished: number }[]
+        >`
+          SELECT EXISTS (SELECT 1 FROM inbox WHERE event_id = ${event.id}::uuid) AS processed,
+                 (SELECT request_status FROM applications WHERE id = ${event.payload.applicationId}::uuid) AS status,
+                 (SELECT count(*) FROM outbox WHERE published_at IS NULL)::int AS unpublished`;
         return (
-          inbox === 1 &&
-          application !== null &&
-          !['queued', 'running'].includes(application.requestStatus) &&
-          unpublished === 0
+          state?.processed === true &&
+          state.status !== null &&
+          !['queued', 'running'].includes(state.status) &&
+          state.unpublished === 0
         );
       },
       { message: `event ${event.id} processed and its outcome published` },
