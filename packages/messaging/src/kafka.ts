@@ -3,6 +3,7 @@ import { type Admin, Kafka, type KafkaConfig, logLevel, Partitioners, type Produ
 import { withEventEncryption } from './encrypted-kafka.ts';
 import type { Headers } from './headers.ts';
 import { consumerLag, createMissingTopics, type PartitionLag, type TopicSpec } from './kafka-admin.ts';
+import { periodicCommits } from './kafka-commits.ts';
 import { kafkajsSecurity } from './kafka-connection.ts';
 import { logKafkajs, storedMessage } from './kafka-headers.ts';
 import { readTopic } from './kafka-read.ts';
@@ -135,10 +136,12 @@ export function createKafka(options: KafkaOptions): KafkaClient {
         maxWaitTimeInMs: opts.maxWaitMs ?? 1000,
         // A restarted service (kill -9, crash) joins only once the group gives up on its dead member: with
         // kafkajs's 30 s default that stalled recovery. 12 s still outlasts the longest retry wait (10 s),
-        // after which the consumer heartbeats.
+        // after which the consumer heartbeats. kafkajs's 3 s heartbeat is a quarter of it: an idle consumer's
+        // wake-ups are its fetch each maxWait and this, so a shorter one only costs CPU (issue 10).
         sessionTimeout: CONSUMER_SESSION_TIMEOUT_MS,
-        heartbeatInterval: 1_000,
+        heartbeatInterval: 3_000,
       });
+      const commits = periodicCommits(logger.child({ groupId: opts.groupId }));
       let failure: Error | undefined;
       consumer.on(consumer.events.CRASH, ({ payload }) => {
         if (payload.restart) return;
@@ -163,6 +166,7 @@ export function createKafka(options: KafkaOptions): KafkaClient {
         const onBatch = opts.onBatch ?? oneByOne(opts.onMessage);
         await consumer.run({
           partitionsConsumedConcurrently: opts.concurrency ?? 1,
+          autoCommit: false,
           // Offsets are resolved by the handler as it finishes messages, never for a whole batch unseen.
           eachBatchAutoResolve: false,
           eachBatch: async ({
@@ -171,14 +175,22 @@ export function createKafka(options: KafkaOptions): KafkaClient {
             heartbeat,
             isRunning,
             isStale,
+            uncommittedOffsets,
             commitOffsetsIfNecessary,
           }) => {
             const messages = batch.messages.map((message) => ({
               ...storedMessage(batch.topic, batch.partition, message),
               heartbeat,
             }));
-            await onBatch(messages, { resolve: resolveOffset, active: () => isRunning() && !isStale() });
-            await commitOffsetsIfNecessary();
+            commits.track({ uncommittedOffsets, commitOffsetsIfNecessary });
+            try {
+              await onBatch(messages, { resolve: resolveOffset, active: () => isRunning() && !isStale() });
+            } catch (error) {
+              // kafkajs restarts the consumer from the committed offsets: what was resolved is done.
+              await commits.flush();
+              throw error;
+            }
+            await commits.afterBatch();
           },
         });
       } catch (error) {
@@ -190,6 +202,7 @@ export function createKafka(options: KafkaOptions): KafkaClient {
         stop() {
           stopping ??= (async () => {
             subscriptions.delete(subscription);
+            await commits.stop();
             await consumer.stop();
             await consumer.disconnect();
           })();
