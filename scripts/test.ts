@@ -148,6 +148,23 @@ results.e2e =
     ],
     env,
   );
+// After the suite's stack stopped: the drill's stack beside it would not fit a stock PostgreSQL (e2e/vitest.config.ts).
+results.drill =
+  results.generate &&
+  step(
+    'failure drill (kill -9 of notify)',
+    'pnpm',
+    [
+      '--filter',
+      '@autoverify/e2e',
+      'run',
+      'test:drill',
+      '--reporter=default',
+      '--reporter=json',
+      '--outputFile.json=test-results/drill.json',
+    ],
+    env,
+  );
 
 // Personal data must never reach logs: scan what every service wrote during the end-to-end run.
 const e2eLogs = recentServiceLogs(started);
