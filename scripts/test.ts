@@ -132,39 +132,25 @@ results.integration =
     ]),
     env,
   );
-results.e2e =
-  results.generate &&
+/** One of the e2e package's vitest projects, with its JSON report (test-results/<name>.json) for the summary. */
+const e2eProject = (title: string, name: 'e2e' | 'drill') =>
   step(
-    'end-to-end tests',
+    title,
     'pnpm',
     [
       '--filter',
       '@autoverify/e2e',
       'run',
-      'test:e2e',
+      `test:${name}`,
       '--reporter=default',
       '--reporter=json',
-      '--outputFile.json=test-results/e2e.json',
+      `--outputFile.json=test-results/${name}.json`,
     ],
     env,
   );
+results.e2e = results.generate && e2eProject('end-to-end tests', 'e2e');
 // After the suite's stack stopped: the drill's stack beside it would not fit a stock PostgreSQL (e2e/vitest.config.ts).
-results.drill =
-  results.generate &&
-  step(
-    'failure drill (kill -9 of notify)',
-    'pnpm',
-    [
-      '--filter',
-      '@autoverify/e2e',
-      'run',
-      'test:drill',
-      '--reporter=default',
-      '--reporter=json',
-      '--outputFile.json=test-results/drill.json',
-    ],
-    env,
-  );
+results.drill = results.generate && e2eProject('failure drill (kill -9 of notify)', 'drill');
 
 // Personal data must never reach logs: scan what every service wrote during the end-to-end run.
 const e2eLogs = recentServiceLogs(started);

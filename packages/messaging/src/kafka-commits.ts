@@ -7,7 +7,7 @@ import type { Logger } from './logger.ts';
  * write to __consumer_offsets) besides its fetch. What a crash or a rebalance leaves uncommitted (at most
  * this long's worth) is delivered again and the inbox skips it, as after any crash before a commit.
  */
-export const COMMIT_INTERVAL_MS = 1000;
+const COMMIT_INTERVAL_MS = 1000;
 
 /** What a kafkajs batch offers to commit with; both act on the group's current offsets, not the batch's. */
 type BatchCommits = Pick<EachBatchPayload, 'uncommittedOffsets' | 'commitOffsetsIfNecessary'>;
