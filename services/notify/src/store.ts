@@ -257,20 +257,20 @@ export async function lockMessage(sql: Statement, messageSid: string): Promise<v
   await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`notify-message:${messageSid}`}, 0))`;
 }
 
-/** Keeps the callback (also when it arrives before the send is recorded) and the message's latest status. */
+/**
+ * Keeps the callback, also when it arrives before the send is recorded. A message's latest status is its
+ * newest callback: a copy on the notification could not be kept exact without taking the message's lock for
+ * every callback, and only failures need that (recordSent, recordUndelivered).
+ */
 export async function recordDeliveryCallback(
   sql: Statement,
   c: { messageSid: string; status: string; errorCode: string | undefined },
 ): Promise<void> {
-  // SQL: both writes in one round trip (a data-modifying WITH); one callback per SMS sent.
+  // SQL: one statement per callback, three callbacks per SMS sent.
   await sql`
-    WITH callback AS (
-      INSERT INTO delivery_callbacks (message_sid, status, error_code)
-      VALUES (${c.messageSid}, ${c.status}, ${c.errorCode ?? null})
-      ON CONFLICT DO NOTHING
-    )
-    UPDATE notifications SET delivery_status = ${c.status}, updated_at = now()
-     WHERE provider_message_id = ${c.messageSid} AND channel = 'sms'`;
+    INSERT INTO delivery_callbacks (message_sid, status, error_code)
+    VALUES (${c.messageSid}, ${c.status}, ${c.errorCode ?? null})
+    ON CONFLICT DO NOTHING`;
 }
 
 /** The failure callback received for a message (undelivered/failed), if any. */

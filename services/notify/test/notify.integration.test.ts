@@ -95,11 +95,12 @@ describe('notify with real Kafka, PostgreSQL and the sandbox', () => {
     // The delivered status callback is recorded against the message.
     await waitFor(
       async () => {
-        const rows = await h.db.query<{ delivery_status: string }>(
-          'SELECT delivery_status FROM notifications WHERE notification_id = $1',
+        const rows = await h.db.query(
+          `SELECT 1 FROM delivery_callbacks c JOIN notifications n ON n.provider_message_id = c.message_sid
+            WHERE n.notification_id = $1 AND c.status = 'delivered'`,
           [event.payload.notificationId],
         );
-        return rows[0]?.delivery_status === 'delivered';
+        return rows.length === 1;
       },
       { message: 'delivered status callback' },
     );

@@ -124,12 +124,18 @@ export async function twilioWebhookRoutes(app: FastifyInstance, ctx: NotifyConte
         { type: 'urn:problem:bad-request' },
       );
     }
-    await ctx.db.transaction(async (tx) => {
-      await lockMessage(tx.sql, messageSid);
-      await recordDeliveryCallback(tx.sql, { messageSid, status, errorCode: errorCode || undefined });
-      if (FAILED_STATUSES.has(status))
-        await recordUndelivered(ctx, tx, messageSid, status, errorCode || undefined);
-    });
+    const callback = { messageSid, status, errorCode: errorCode || undefined };
+    if (FAILED_STATUSES.has(status)) {
+      // Under the message's lock: the send's record (recordSent) either sees this callback or is seen by it.
+      await ctx.db.transaction(async (tx) => {
+        await lockMessage(tx.sql, messageSid);
+        await recordDeliveryCallback(tx.sql, callback);
+        await recordUndelivered(ctx, tx, messageSid, status, callback.errorCode);
+      });
+    } else {
+      // queued, sent, delivered...: nothing waits for these (three per SMS), so one statement, no lock.
+      await recordDeliveryCallback(ctx.db.sql, callback);
+    }
     ctx.logger.info({ messageSid, status, errorCode }, 'SMS status callback');
     return reply.code(204).send();
   });
