@@ -30,12 +30,28 @@ export interface HandlerContext<Tx> {
   message: { topic: string; partition: number; offset: string };
 }
 
+/** One event of a batch handed to a BatchHandling, with its own context. */
+export interface BatchItem<Tx> {
+  event: EventOf<EventDefinition>;
+  ctx: HandlerContext<Tx>;
+}
+
+/**
+ * Handles, in order, consecutive events of one transaction whose handlers share this function: one call
+ * (say, one multi-row INSERT) instead of one per event. It must leave the same state as handling the items
+ * one at a time in that order.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: see Handler
+export type BatchHandling<Tx = any> = (items: readonly BatchItem<Tx>[], tx: Tx) => Promise<void>;
+
 // Tx defaults to any: handlers are usually written before the service picks its Transactions, and an
 // unannotated `tx` must still be passable to the service's own helpers; startConsumer pins the real Tx.
 // biome-ignore lint/suspicious/noExplicitAny: see above
 export interface Handler<Tx = any> {
   readonly definition: EventDefinition;
   handleEvent(event: EventOf<EventDefinition>, tx: Tx, ctx: HandlerContext<Tx>): Promise<void>;
+  /** Set by handleBatched: events of handlers sharing it are handed over together. */
+  readonly handleEvents?: BatchHandling<Tx>;
 }
 
 /** A handler of one event type (and version). Its writes share one transaction with the inbox row. */
@@ -45,6 +61,23 @@ export function handle<D extends EventDefinition, Tx = any>(
   fn: (event: EventOf<D>, tx: Tx, ctx: HandlerContext<Tx>) => Promise<void>,
 ): Handler<Tx> {
   return { definition, handleEvent: (event, tx, ctx) => fn(event as EventOf<D>, tx, ctx) };
+}
+
+/**
+ * Handlers of several event types (and versions) that share one BatchHandling: consecutive events of any of
+ * them in one transaction are handed over in one call. A projection of every event (the support console's
+ * timeline) writes them with one statement.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: see Handler
+export function handleBatched<Tx = any>(
+  definitions: readonly EventDefinition[],
+  fn: BatchHandling<Tx>,
+): Handler<Tx>[] {
+  return definitions.map((definition) => ({
+    definition,
+    handleEvent: (event, tx, ctx) => fn([{ event, ctx }], tx),
+    handleEvents: fn,
+  }));
 }
 
 export interface ConsumerOptions<Tx> {
@@ -166,17 +199,30 @@ export async function startConsumer<Tx>(options: ConsumerOptions<Tx>): Promise<R
       service,
       steps.map((step) => step.event),
     );
-    for (const [i, step] of steps.entries()) {
-      if (!claimed[i]) continue;
-      const { message, event, handler } = step;
-      await inSpan(step, () =>
-        handler.handleEvent(event, tx, {
-          outbox,
-          attempt,
-          logger: logOf(event),
-          message: { topic: message.topic, partition: message.partition, offset: message.offset },
-        }),
-      );
+    const contextOf = ({ message, event }: Ready<Tx>): HandlerContext<Tx> => ({
+      outbox,
+      attempt,
+      logger: logOf(event),
+      message: { topic: message.topic, partition: message.partition, offset: message.offset },
+    });
+    const fresh = steps.filter((_, i) => claimed[i]);
+    for (let i = 0; i < fresh.length; ) {
+      const step = fresh[i] as Ready<Tx>;
+      const batch = step.handler.handleEvents;
+      let end = i + 1;
+      while (batch && end < fresh.length && fresh[end]?.handler.handleEvents === batch) end++;
+      if (batch && end - i > 1) {
+        const group = fresh.slice(i, end);
+        await inSpans(group, inSpan, () =>
+          batch(
+            group.map((s) => ({ event: s.event, ctx: contextOf(s) })),
+            tx,
+          ),
+        );
+      } else {
+        await inSpan(step, () => step.handler.handleEvent(step.event, tx, contextOf(step)));
+      }
+      i = end;
     }
     return claimed;
   };
@@ -392,6 +438,14 @@ export async function startConsumer<Tx>(options: ConsumerOptions<Tx>): Promise<R
     },
     failure: () => subscription.failure(),
   };
+}
+
+/**
+ * fn inside every step's span, each span nested in the next: each event's span covers the one call that
+ * handled it, and a statement of that call is traced under the last event's span.
+ */
+function inSpans<Tx, T>(steps: readonly Ready<Tx>[], inSpan: InSpan<Tx>, fn: () => Promise<T>): Promise<T> {
+  return steps.reduceRight<() => Promise<T>>((inner, step) => () => inSpan(step, inner), fn)();
 }
 
 function indexHandlers<Tx>(

@@ -1,8 +1,11 @@
 export {
+  type BatchHandling,
+  type BatchItem,
   type ConsumerOptions,
   type Handler,
   type HandlerContext,
   handle,
+  handleBatched,
   type RunningConsumer,
   startConsumer,
 } from './consumer.ts';

@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { ApplicationSubmitted, deadLetterTopic, InviteSent, topics } from '@autoverify/contracts';
+import {
+  ApplicationSubmitted,
+  deadLetterTopic,
+  InviteExpired,
+  InviteSent,
+  topics,
+  VerificationRequested,
+} from '@autoverify/contracts';
 import { messageJson, waitFor } from '@autoverify/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import type pg from 'pg';
@@ -9,6 +16,7 @@ import {
   causedBy,
   eventHeaders,
   handle,
+  handleBatched,
   PermanentError,
   publishEvent,
   type RunningConsumer,
@@ -25,6 +33,8 @@ describe('consumer: inbox, retries, dead letters', () => {
   let applicationsTopic: string;
   let dlq: string;
   const calls = new Map<string, number>();
+  /** Items per call of the batched handler. */
+  const batchSizes: number[] = [];
   let wakes = 0;
 
   /** An ApplicationSubmitted whose entrataApplicationId tells the test handler what to do. */
@@ -75,6 +85,12 @@ describe('consumer: inbox, retries, dead letters', () => {
               causedBy(e),
             );
           }
+        }),
+        ...handleBatched([VerificationRequested, InviteExpired], async (items, tx: pg.PoolClient) => {
+          batchSizes.push(items.length);
+          await tx.query('INSERT INTO effects (event_id, attempt) SELECT unnest($1::uuid[]), 1', [
+            items.map((item) => item.event.id),
+          ]);
         }),
       ],
     });
@@ -142,6 +158,31 @@ describe('consumer: inbox, retries, dead letters', () => {
     // Fetched together (one produce request), so fewer commits than events; usually exactly one.
     expect((await inboxTransactions(batch)).length).toBeLessThan(batch.length);
     await waitFor(async () => (await lag()) === 0, { message: 'all offsets committed' });
+  });
+
+  it('hands consecutive events of a batched handler (any of its types) over in one call, each once', async () => {
+    const applicationId = randomUUID();
+    const meta1 = meta(applicationId);
+    const batch = [
+      buildEvent(VerificationRequested, { ...VerificationRequested.example, applicationId }, meta1),
+      buildEvent(InviteExpired, { ...InviteExpired.example, applicationId }, meta1),
+      buildEvent(VerificationRequested, { ...VerificationRequested.example, applicationId }, meta1),
+    ];
+    const invitesTopic = h.kafka.topicName(topics.invites);
+    await h.kafka.publishRaw(
+      [...batch, batch[0] as (typeof batch)[number]].map((e) => ({
+        topic: invitesTopic,
+        key: applicationId,
+        value: JSON.stringify(e),
+        headers: eventHeaders(e),
+      })),
+    );
+    const last = batch[2] as (typeof batch)[number];
+    await waitFor(async () => (await effects(last.id)).length === 1, { message: 'the last effect' });
+    for (const e of batch) expect(await effects(e.id)).toEqual([1]);
+    // Fetched together (one produce request), so at least one call got several; usually all three at once.
+    expect(batchSizes.reduce((sum, n) => sum + n, 0)).toBe(batch.length);
+    expect(Math.max(...batchSizes)).toBeGreaterThan(1);
   });
 
   it('a failing event in a batch: the others are handled again one at a time and take effect once, it is dead-lettered alone', async () => {

@@ -25,24 +25,43 @@ export interface TimelineEntry {
   payload: Record<string, unknown>;
 }
 
-/** Stores one consumed event in the projection; a second copy (redelivery, replay) changes nothing. */
-export async function recordTimelineEvent(
+/** Stores consumed events in the projection, in one statement; a second copy (redelivery, replay) changes nothing. */
+export async function recordTimelineEvents(
   sql: Statement,
-  event: EventOf<EventDefinition>,
-  message: { topic: string; partition: number; offset: string },
+  entries: readonly {
+    event: EventOf<EventDefinition>;
+    message: { topic: string; partition: number; offset: string };
+  }[],
 ): Promise<void> {
-  const payload = event.payload as Record<string, unknown>;
-  const facts = factsOf({ type: event.type, traceparent: event.traceparent, payload });
+  if (entries.length === 0) return;
+  const rows = entries.map(({ event, message }) => ({
+    event,
+    message,
+    facts: factsOf({
+      type: event.type,
+      traceparent: event.traceparent,
+      payload: event.payload as Record<string, unknown>,
+    }),
+  }));
+  const column = <T>(of: (row: (typeof rows)[number]) => T): T[] => rows.map(of);
   // SQL: the hottest write of the console (every event on every topic), in the consumer's plain-pg
-  // transaction (service.ts): through Prisma it cost several times the INSERT itself in CPU (e2e/bench/README.md,
-  // h-support).
+  // transaction (service.ts): through Prisma it cost several times the INSERT itself in CPU, and one INSERT
+  // per event several times one per transaction (e2e/bench/README.md, h-support and 2026-12-07 fourth session).
   await sql`
     INSERT INTO timeline_events (event_id, type, version, tenant_id, correlation_id, entrata_application_id,
                                  occurred_at, service, outcome, trace_id, topic, partition, "offset", envelope)
-    VALUES (${event.id}::uuid, ${event.type}, ${event.version}, ${event.tenantId}, ${event.correlationId},
-            ${facts.entrataApplicationId}, ${event.occurredAt}::timestamptz, ${facts.service}, ${facts.outcome},
-            ${facts.traceId}, ${message.topic}, ${message.partition}, ${message.offset}::bigint,
-            ${JSON.stringify(event)}::jsonb)
+    SELECT e.event_id, e.type, e.version, e.tenant_id, e.correlation_id, e.entrata_application_id,
+           e.occurred_at, e.service, e.outcome, e.trace_id, e.topic, e.partition, e."offset", e.envelope::jsonb
+      FROM unnest(${column((r) => r.event.id)}::uuid[], ${column((r) => r.event.type)}::text[],
+                  ${column((r) => r.event.version)}::int[], ${column((r) => r.event.tenantId)}::text[],
+                  ${column((r) => r.event.correlationId)}::text[],
+                  ${column((r) => r.facts.entrataApplicationId)}::text[],
+                  ${column((r) => r.event.occurredAt)}::timestamptz[], ${column((r) => r.facts.service)}::text[],
+                  ${column((r) => r.facts.outcome)}::text[], ${column((r) => r.facts.traceId)}::text[],
+                  ${column((r) => r.message.topic)}::text[], ${column((r) => r.message.partition)}::int[],
+                  ${column((r) => r.message.offset)}::bigint[], ${column((r) => JSON.stringify(r.event))}::text[])
+        AS e(event_id, type, version, tenant_id, correlation_id, entrata_application_id, occurred_at, service,
+             outcome, trace_id, topic, partition, "offset", envelope)
     ON CONFLICT (event_id) DO NOTHING`;
 }
 

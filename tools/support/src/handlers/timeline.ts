@@ -1,22 +1,34 @@
 import { ApplicantErasureRequested, allEvents } from '@autoverify/contracts';
-import { type Handler, handle } from '@autoverify/messaging';
+import { type BatchItem, type Handler, handleBatched } from '@autoverify/messaging';
 import type { SqlTransaction } from '@autoverify/service-kit';
 import { eraseTimeline } from '../console/erasures.ts';
-import { recordTimelineEvent } from '../store.ts';
+import { recordTimelineEvents } from '../store.ts';
 
 /**
- * One handler per event type of the registry: each stores the event in the timeline projection. An erasure
- * request is stored too (the audit trail) and erases the applicant's events from the timeline in the same
- * transaction.
+ * Handlers of every event type of the registry: each event is stored in the timeline projection, the events
+ * of one consumer transaction with one INSERT. An erasure request is stored too (the audit trail) and erases
+ * the applicant's events from the timeline in the same transaction, after the events before it and before
+ * the ones after it, as if they had come one at a time.
  */
 export function timelineHandlers(): Handler<SqlTransaction>[] {
-  return allEvents().map((definition) =>
-    handle(definition, async (event, tx: SqlTransaction, ctx) => {
-      await recordTimelineEvent(tx.sql, event, ctx.message);
-      if (event.type !== ApplicantErasureRequested.type) return;
+  return handleBatched(allEvents(), async (items, tx: SqlTransaction) => {
+    let pending: BatchItem<SqlTransaction>[] = [];
+    const flush = async () => {
+      await recordTimelineEvents(
+        tx.sql,
+        pending.map(({ event, ctx }) => ({ event, message: ctx.message })),
+      );
+      pending = [];
+    };
+    for (const item of items) {
+      pending.push(item);
+      if (item.event.type !== ApplicantErasureRequested.type) continue;
+      await flush();
+      const { event, ctx } = item;
       const { applicationId, applicantId } = event.payload as { applicationId: string; applicantId: string };
       const erased = await eraseTimeline(tx.sql, { tenantId: event.tenantId, applicationId, applicantId });
       ctx.logger.info({ applicantId, erased }, 'applicant erased from the timeline');
-    }),
-  );
+    }
+    if (pending.length > 0) await flush();
+  });
 }
