@@ -50,7 +50,7 @@ export type { KafkaConnectionSecurity, KafkaSasl, KafkaSaslMechanism, KafkaTls }
 export { readRanges } from './kafka-read.ts';
 export type { Logger } from './logger.ts';
 export { type ConsumerMetrics, consumerMetrics, observeConsumerLag, observeOutbox } from './metrics.ts';
-export { OUTBOX_NOTIFY_CHANNEL, Outbox } from './outbox.ts';
+export { addEventsIfChanged, OUTBOX_NOTIFY_CHANNEL, Outbox, type SqlText } from './outbox.ts';
 export { eraseFromOutbox } from './outbox-erasure.ts';
 export {
   discardFailedOutbox,

@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { ApplicationSubmitted, topics } from '@autoverify/contracts';
 import { messageJson, waitFor } from '@autoverify/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Outbox, type OutboxRelay, startOutboxRelay } from '../src/index.ts';
+import {
+  addEventsIfChanged,
+  OUTBOX_NOTIFY_CHANNEL,
+  Outbox,
+  type OutboxRelay,
+  startOutboxRelay,
+} from '../src/index.ts';
 import { type Harness, startHarness } from './support.ts';
 
 const meta = (applicationId: string) => ({ tenantId: 'acme-homes', correlationId: applicationId });
@@ -134,6 +140,37 @@ describe('transactional outbox + relay', () => {
     expect((await h.pool.query('SELECT count(*)::int AS n FROM outbox WHERE key = $1', [id])).rows[0].n).toBe(
       0,
     );
+  });
+
+  it('addEventsIfChanged: one statement adds the events (and NOTIFYs) only when the change returned a row', async () => {
+    await h.pool.query('CREATE TABLE IF NOT EXISTS flags (id uuid PRIMARY KEY, done boolean NOT NULL)');
+    const id = randomUUID();
+    await h.pool.query('INSERT INTO flags (id, done) VALUES ($1, false)', [id]);
+    const sql = {
+      query: async (text: string, values?: unknown[]) => (await h.pool.query(text, values)).rows,
+    };
+    const listener = await h.pool.connect();
+    const notified: string[] = [];
+    listener.on('notification', (n) => notified.push(n.payload ?? ''));
+    await listener.query(`LISTEN ${OUTBOX_NOTIFY_CHANNEL}`);
+    try {
+      const markDone = {
+        text: 'UPDATE flags SET done = true WHERE id = $1 AND NOT done RETURNING 1',
+        values: [id],
+      };
+      const add = () =>
+        addEventsIfChanged(sql, markDone, ApplicationSubmitted, [submitted(id, 'once')], meta(id));
+      expect(await add()).toBe(true);
+      expect(await add()).toBe(false);
+      const rows = await h.pool.query('SELECT key, event_type FROM outbox WHERE key = $1', [id]);
+      expect(rows.rows).toEqual([{ key: id, event_type: 'ApplicationSubmitted' }]);
+      // No origin: this process's relay is woken by its LISTEN like any other's.
+      await waitFor(async () => notified.length > 0, { message: 'the NOTIFY' });
+      expect(notified).toEqual(['']);
+    } finally {
+      await listener.query(`UNLISTEN ${OUTBOX_NOTIFY_CHANNEL}`);
+      listener.release();
+    }
   });
 
   it('publishes with key, headers and the exact envelope; marks rows published', async () => {

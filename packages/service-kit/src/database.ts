@@ -1,15 +1,23 @@
 import type { EventDefinition, EventOf, PayloadOf } from '@autoverify/contracts';
 import {
+  addEventsIfChanged,
   type EventMeta,
   Outbox,
   type PgClientLike,
   type PgPoolLike,
   pgTransactions,
+  type SqlText,
   type Transactions,
 } from '@autoverify/messaging';
 
 /** One statement as a tagged template: `${values}` become bind parameters ($1, $2, ...); resolves to its rows. */
 export type Statement = <Row>(strings: TemplateStringsArray, ...values: unknown[]) => Promise<Row[]>;
+
+/** A statement as a tagged template, not run: its text with numbered bind parameters and their values. */
+export const sqlText = (strings: TemplateStringsArray, ...values: unknown[]): SqlText => ({
+  text: strings.reduce((sql, part, i) => `${sql}$${i}${part}`),
+  values,
+});
 
 /**
  * A plain-pg transaction: its statements and the events that commit with them. `db.transaction` runs one;
@@ -59,6 +67,18 @@ export interface Database<Tx> {
    * is ended by the server (start-service.ts).
    */
   transaction<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T>;
+  /**
+   * ONE statement on `sql`'s pool, outside any transaction: `change` (sqlText, a data-modifying statement
+   * with RETURNING) and, only if it returned a row, the events (messaging's addEventsIfChanged); true when it
+   * did. For a hot path whose state change is one statement: no BEGIN and COMMIT round trips (notify's
+   * NotificationSent).
+   */
+  changeWithEvents<D extends EventDefinition>(
+    change: SqlText,
+    def: D,
+    payloads: readonly PayloadOf<D>[],
+    meta: EventMeta,
+  ): Promise<boolean>;
 }
 
 export function databaseOf<Tx>(
@@ -72,6 +92,14 @@ export function databaseOf<Tx>(
     run: (fn) => transactions.run(fn),
     sql: statementOn(pool),
     transaction: (fn) => sqlTransactions.run(fn),
+    changeWithEvents: (change, def, payloads, meta) =>
+      addEventsIfChanged(
+        { query: async (text, values) => (await pool.query(text, values)).rows as never[] },
+        change,
+        def,
+        payloads,
+        meta,
+      ),
   };
 }
 
@@ -115,7 +143,7 @@ function statementOn(on: {
   query(text: string, values: unknown[]): Promise<{ rows: unknown[] }>;
 }): Statement {
   return async <Row>(strings: TemplateStringsArray, ...values: unknown[]) => {
-    const text = strings.reduce((sql, part, i) => `${sql}$${i}${part}`);
+    const { text } = sqlText(strings, ...values);
     return (await on.query(text, values)).rows as Row[];
   };
 }

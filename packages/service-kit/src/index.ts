@@ -1,7 +1,7 @@
 // The service shape (docs/architecture.md "The one service shape").
 export { type BearerAuthOptions, type BearerCheck, bearerAuth, checkBearer } from './bearer.ts';
 export { type Clock, fixedClock, systemClock } from './clock.ts';
-export type { Database, SqlTransaction, Statement } from './database.ts';
+export { type Database, type SqlTransaction, type Statement, sqlText } from './database.ts';
 // Building blocks under the shape (and, until they are converted, the services that wire them by hand).
 export {
   type ConsumerService,

@@ -6,7 +6,8 @@
  * take a Statement, ctx.db.sql for one statement on its own or the `sql` of a ctx.db.transaction. Only
  * retention, a daily batch, stays on Prisma's model API and takes its `tx`.
  */
-import type { Statement } from '@autoverify/service-kit';
+import type { SqlText } from '@autoverify/messaging';
+import { type Statement, sqlText } from '@autoverify/service-kit';
 import type { Tx } from './db.ts';
 import type { Channel, FailureReason, Purpose, VerificationKind } from './domain/types.ts';
 
@@ -161,21 +162,16 @@ export async function claimNotification(
   };
 }
 
-/** Completes a claimed row; false when it was not (or no longer) in 'sending'. */
-export async function markSent(
-  sql: Statement,
-  notificationId: string,
-  providerMessageId: string,
-  now: Date,
-): Promise<boolean> {
-  // SQL: an outcome statement of every notification (docs/architecture.md). updated_at by hand: @updatedAt is Prisma's.
-  const rows = await sql`
+/** The change that completes a claimed row (for ctx.db.changeWithEvents): no row when it was not (or no longer) in 'sending'. */
+export function markSent(notificationId: string, providerMessageId: string, now: Date): SqlText {
+  // SQL: an outcome statement of every notification, one statement with its event (docs/architecture.md).
+  // updated_at by hand: @updatedAt is Prisma's.
+  return sqlText`
     UPDATE notifications
        SET status = 'sent', provider_message_id = ${providerMessageId}, sent_at = ${now}::timestamptz,
            failure_reason = NULL, failure_detail = NULL, updated_at = now()
      WHERE notification_id = ${notificationId} AND status = 'sending'
     RETURNING 1`;
-  return rows.length === 1;
 }
 
 /** Records a final failure; false when the row had already reached a final state. */
@@ -249,18 +245,8 @@ export async function recordInbound(
 }
 
 /**
- * Serialises everything about one provider message id within a transaction: the status callback and the
- * job recording the send can race (the callback may arrive before our send transaction commits).
- */
-export async function lockMessage(sql: Statement, messageSid: string): Promise<void> {
-  // SQL: an advisory lock, held until the transaction ends.
-  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`notify-message:${messageSid}`}, 0))`;
-}
-
-/**
- * Keeps the callback, also when it arrives before the send is recorded. A message's latest status is its
- * newest callback: a copy on the notification could not be kept exact without taking the message's lock for
- * every callback, and only failures need that (recordSent, recordUndelivered).
+ * Keeps the callback, also when it arrives before the send is recorded; committed on its own, before a
+ * failure is applied (see applyDeliveryFailure). A message's latest status is its newest callback.
  */
 export async function recordDeliveryCallback(
   sql: Statement,
@@ -278,7 +264,7 @@ export async function findDeliveryFailure(
   sql: Statement,
   messageSid: string,
 ): Promise<{ status: string; errorCode: string | null } | undefined> {
-  // SQL: read in the outcome's plain-pg transaction, under lockMessage.
+  // SQL: read after the send's record committed (applyDeliveryFailure).
   const [found] = await sql<{ status: string; errorCode: string | null }>`
     SELECT status, error_code AS "errorCode" FROM delivery_callbacks
      WHERE message_sid = ${messageSid} AND status IN ('undelivered', 'failed')

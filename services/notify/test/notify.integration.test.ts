@@ -5,13 +5,14 @@ import { missingReferencedMetrics, scrapeMetrics, waitFor } from '@autoverify/te
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emailMessageId } from '../src/domain/message-id.ts';
 import { signUnsubscribeToken } from '../src/domain/unsubscribe-token.ts';
-import { recordSent } from '../src/handlers/outcomes.ts';
+import { applyDeliveryFailure, recordSent, recordUndelivered } from '../src/handlers/outcomes.ts';
 import { sendNotification } from '../src/jobs.ts';
 import {
   addSuppression,
   type ClaimResult,
   claimNotification,
   findNotification,
+  recordDeliveryCallback,
   removeSuppression,
 } from '../src/store.ts';
 import {
@@ -46,14 +47,15 @@ async function insertEmailNotification(
   notificationId: string,
   to: string,
   state: { status: 'pending' | 'sending'; attempts: number },
+  channel: 'email' | 'sms' = 'email',
 ): Promise<void> {
   await h.db.query(
     `INSERT INTO notifications (notification_id, tenant_id, request_event_id, application_id, applicant_id, property_id,
        purpose, kind, channel, recipient, recipient_name, link, expires_at, status, attempts, sending_since)
      VALUES ($1, 'acme', gen_random_uuid(), '0b8f0f0e-5c33-5b2d-9d7a-3b7c7b2f6a10', '8e0f3a5e-8d0b-5f5e-a7c4-5a6d7e8f9a01',
-       '100001', 'invite', 'income', 'email', $2, 'Ada Lovelace', 'https://verify.example.com/v/1',
+       '100001', 'invite', 'income', $5, $2, 'Ada Lovelace', 'https://verify.example.com/v/1',
        '2026-12-08T15:04:05Z', $3, $4::int, CASE WHEN $3 = 'sending' THEN now() - interval '1 minute' END)`,
-    [notificationId, to, state.status, state.attempts],
+    [notificationId, to, state.status, state.attempts, channel],
   );
 }
 
@@ -489,38 +491,78 @@ describe("the send job's statements on plain pg (store.ts)", () => {
     expect(claim).toMatchObject({ suppressed: false, claimed: { attempts: 1, sendingSince: now } });
   });
 
-  it('writes an outcome and its event together or not at all', async () => {
-    const notificationId = uniqueId('outcome');
-    await insertEmailNotification(notificationId, `${notificationId}@example.com`, {
-      status: 'sending',
-      attempts: 1,
-    });
-    const outboxRows = async () =>
-      (
-        await h.db.query<{ n: number }>(
-          "SELECT count(*)::int AS n FROM outbox WHERE envelope->'payload'->>'notificationId' = $1",
-          [notificationId],
-        )
-      )[0]?.n;
+  /** Events in the outbox about this notification, by type. */
+  const outboxEvents = async (notificationId: string) =>
+    (
+      await h.db.query<{ type: string }>(
+        "SELECT envelope->>'type' AS type FROM outbox WHERE envelope->'payload'->>'notificationId' = $1 ORDER BY id",
+        [notificationId],
+      )
+    ).map((r) => r.type);
+  // Counted outcomes are the metrics test's concern; these need a meter that counts nothing.
+  const meter = { createCounter: () => ({ add: () => {} }) } as unknown as Meter;
+  const outcomeContext = () => ({ clock: h.notify.clock, meter, db: h.notify.db });
+  const sendingRow = async (prefix: string, channel: 'email' | 'sms') => {
+    const notificationId = uniqueId(prefix);
+    await insertEmailNotification(
+      notificationId,
+      channel === 'email' ? `${notificationId}@example.com` : newPhone(),
+      { status: 'sending', attempts: 1 },
+      channel,
+    );
     const row = await findNotification(h.notify.db.sql, notificationId);
     if (!row) throw new Error('row not found');
-    // Counted outcomes are the metrics test's concern; this one needs a meter that counts nothing.
-    const meter = { createCounter: () => ({ add: () => {} }) } as unknown as Meter;
-    const context = { clock: h.notify.clock, meter };
+    return row;
+  };
+
+  it('writes an outcome and its event together or not at all', async () => {
+    const row = await sendingRow('outcome', 'email');
+    // An event that fails its contract is refused before the statement: the row stays as it was.
     await expect(
-      h.notify.db.transaction(async (tx) => {
-        expect(await recordSent(context, tx, row, 'message-1')).toBe(true);
-        throw new Error('rolled back');
-      }),
-    ).rejects.toThrow('rolled back');
-    expect((await findNotification(h.notify.db.sql, notificationId))?.status).toBe('sending');
-    expect(await outboxRows()).toBe(0);
-    expect(await h.notify.db.transaction((tx) => recordSent(context, tx, row, 'message-1'))).toBe(true);
-    expect(await h.notify.db.transaction((tx) => recordSent(context, tx, row, 'message-1'))).toBe(false);
-    expect(await findNotification(h.notify.db.sql, notificationId)).toMatchObject({
+      recordSent(outcomeContext(), { ...row, applicationId: 'not-a-uuid' }, 'message-1'),
+    ).rejects.toThrow();
+    expect((await findNotification(h.notify.db.sql, row.notificationId))?.status).toBe('sending');
+    expect(await outboxEvents(row.notificationId)).toEqual([]);
+    expect(await recordSent(outcomeContext(), row, 'message-1')).toBe(true);
+    expect(await recordSent(outcomeContext(), row, 'message-1')).toBe(false);
+    expect(await findNotification(h.notify.db.sql, row.notificationId)).toMatchObject({
       status: 'sent',
       providerMessageId: 'message-1',
     });
-    expect(await outboxRows()).toBe(1);
+    expect(await outboxEvents(row.notificationId)).toEqual(['NotificationSent']);
+  });
+
+  it("applies a failure callback committed before the send's record, once", async () => {
+    const row = await sendingRow('early-failure', 'sms');
+    const sid = `SM${row.notificationId}`;
+    await recordDeliveryCallback(h.notify.db.sql, {
+      messageSid: sid,
+      status: 'undelivered',
+      errorCode: '30003',
+    });
+    // The webhook's own try finds no 'sent' row yet: nothing happens there.
+    expect(
+      await h.notify.db.transaction((tx) =>
+        recordUndelivered(outcomeContext(), tx, sid, 'undelivered', '30003'),
+      ),
+    ).toBe(false);
+    expect(await recordSent(outcomeContext(), row, sid)).toBe(true);
+    expect(await findNotification(h.notify.db.sql, row.notificationId)).toMatchObject({ status: 'failed' });
+    expect(await outboxEvents(row.notificationId)).toEqual(['NotificationSent', 'NotificationFailed']);
+  });
+
+  it("applies a failure callback committed after the send's record, once, whoever reads it", async () => {
+    const row = await sendingRow('late-failure', 'sms');
+    const sid = `SM${row.notificationId}`;
+    expect(await recordSent(outcomeContext(), row, sid)).toBe(true);
+    await recordDeliveryCallback(h.notify.db.sql, { messageSid: sid, status: 'failed', errorCode: '30006' });
+    // Both the webhook and a job re-run (one that died after its record) apply it; only the first changes anything.
+    await Promise.all([
+      h.notify.db.transaction((tx) => recordUndelivered(outcomeContext(), tx, sid, 'failed', '30006')),
+      applyDeliveryFailure(outcomeContext(), sid),
+      applyDeliveryFailure(outcomeContext(), sid),
+    ]);
+    expect(await findNotification(h.notify.db.sql, row.notificationId)).toMatchObject({ status: 'failed' });
+    expect(await outboxEvents(row.notificationId)).toEqual(['NotificationSent', 'NotificationFailed']);
   });
 });

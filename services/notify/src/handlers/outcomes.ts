@@ -1,7 +1,7 @@
 /**
- * The final states of a notification and the event each publishes, written in the caller's transaction
- * (ctx.db.transaction, plain pg: these run once or more per notification): the row and its outcome event
- * commit together or not at all.
+ * The final states of a notification and the event each publishes: the row and its outcome event commit
+ * together or not at all. These run once or more per notification, so a 'sent' is one statement with its
+ * event (ctx.db.changeWithEvents); the failures, rarer, run in the caller's transaction (ctx.db.transaction).
  */
 import { NotificationFailed, NotificationSent } from '@autoverify/contracts';
 import type { SqlTransaction } from '@autoverify/service-kit';
@@ -10,7 +10,6 @@ import { countNotification } from '../metrics.ts';
 import type { NotifyContext } from '../service.ts';
 import {
   findDeliveryFailure,
-  lockMessage,
   markFailed,
   markSent,
   markUndelivered,
@@ -34,27 +33,43 @@ const identityOf = (row: NotificationRow) => ({
   channel: row.channel,
 });
 
-/** 'sending' -> 'sent' + NotificationSent; a delivery failure reported before this commit is applied too. */
+/**
+ * 'sending' -> 'sent' + NotificationSent, in one statement; then, for an SMS, a delivery failure reported before
+ * that committed is applied (applyDeliveryFailure).
+ */
 export async function recordSent(
-  ctx: OutcomeContext,
-  tx: SqlTransaction,
+  ctx: Pick<NotifyContext, 'clock' | 'meter' | 'db'>,
   row: NotificationRow,
   providerMessageId: string,
 ): Promise<boolean> {
-  if (row.channel === 'sms') await lockMessage(tx.sql, providerMessageId);
-  if (!(await markSent(tx.sql, row.notificationId, providerMessageId, ctx.clock.now()))) return false;
-  await tx.outbox.add(
+  const recorded = await ctx.db.changeWithEvents(
+    markSent(row.notificationId, providerMessageId, ctx.clock.now()),
     NotificationSent,
-    { ...identityOf(row), providerMessageId, attempts: Math.max(1, row.attempts) },
+    [{ ...identityOf(row), providerMessageId, attempts: Math.max(1, row.attempts) }],
     metaOf(row),
   );
+  if (!recorded) return false;
   countNotification(ctx.meter, row.channel, 'sent');
-  if (row.channel === 'sms') {
-    const failure = await findDeliveryFailure(tx.sql, providerMessageId);
-    if (failure)
-      await recordUndelivered(ctx, tx, providerMessageId, failure.status, failure.errorCode ?? undefined);
-  }
+  if (row.channel === 'sms') await applyDeliveryFailure(ctx, providerMessageId);
   return true;
+}
+
+/**
+ * A failure callback and the send's record may come in either order, at the same time, without a lock: each
+ * side commits its own write (the callback's row, the 'sent') before it reads the other's (here: the
+ * callbacks; the webhook: the 'sent' row, in recordUndelivered). With READ COMMITTED, whichever reads last sees
+ * the other's write, so at least one of them applies the failure, and markUndelivered makes it once. Also run
+ * when a job finds its row already 'sent' (it may have died between its record and this).
+ */
+export async function applyDeliveryFailure(
+  ctx: Pick<NotifyContext, 'clock' | 'meter' | 'db'>,
+  messageSid: string,
+): Promise<void> {
+  const failure = await findDeliveryFailure(ctx.db.sql, messageSid);
+  if (failure)
+    await ctx.db.transaction((tx) =>
+      recordUndelivered(ctx, tx, messageSid, failure.status, failure.errorCode ?? undefined),
+    );
 }
 
 /** A final failure + NotificationFailed, once: false when the row was already final. */
@@ -76,7 +91,10 @@ export async function recordFailed(
   return true;
 }
 
-/** The carrier did not deliver a sent SMS: NotificationFailed(undelivered) once per message. Call under lockMessage. */
+/**
+ * The carrier did not deliver a sent SMS: NotificationFailed(undelivered) once per message (the row's 'sent'
+ * is checked under its row lock). Call after the failure callback committed (see applyDeliveryFailure).
+ */
 export async function recordUndelivered(
   ctx: OutcomeContext,
   tx: SqlTransaction,

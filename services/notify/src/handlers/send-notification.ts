@@ -16,7 +16,7 @@ import {
   type NotificationRow,
   releaseClaim,
 } from '../store.ts';
-import { recordFailed, recordSent } from './outcomes.ts';
+import { applyDeliveryFailure, recordFailed, recordSent } from './outcomes.ts';
 
 /** The longest Retry-After honoured by waiting inside the job; longer ones are left to the backoff. */
 const MAX_RETRY_AFTER_WAIT_MS = 30_000;
@@ -60,7 +60,13 @@ export function sendNotificationJob(ctx: NotifyContext) {
       log.error({}, 'notification not found: nothing to send');
       return;
     }
-    if (row.status === 'sent' || row.status === 'failed') return;
+    if (row.status === 'failed') return;
+    if (row.status === 'sent') {
+      // A re-run: an earlier run may have died after recording the send, before applying a failure callback.
+      if (row.channel === 'sms' && row.providerMessageId)
+        await applyDeliveryFailure(ctx, row.providerMessageId);
+      return;
+    }
     tagActiveSpan({ tenantId: row.tenantId, applicationId: row.applicationId });
     const logCtx = {
       tenantId: row.tenantId,
@@ -139,8 +145,7 @@ export function sendNotificationJob(ctx: NotifyContext) {
 
     // Outside the try: once the provider took the message, no failure here may release the claim (a re-run
     // finds 'sending' and checks before sending again).
-    const id = providerMessageId;
-    const recorded = await db.transaction((tx) => recordSent(ctx, tx, claimed, id));
+    const recorded = await recordSent(ctx, claimed, providerMessageId);
     if (recorded) log.info({ ...attemptCtx }, 'notification sent');
   };
 }

@@ -8,13 +8,7 @@ import { parseKeyword } from '../domain/sms-keywords.ts';
 import { type FormParams, signedByTwilio } from '../domain/twilio-signature.ts';
 import { recordUndelivered } from '../handlers/outcomes.ts';
 import type { NotifyContext } from '../service.ts';
-import {
-  addSuppression,
-  lockMessage,
-  recordDeliveryCallback,
-  recordInbound,
-  removeSuppression,
-} from '../store.ts';
+import { addSuppression, recordDeliveryCallback, recordInbound, removeSuppression } from '../store.ts';
 
 const FAILED_STATUSES = new Set(['undelivered', 'failed']);
 /** Twilio's form posts are a few hundred bytes (an SMS body is at most 1600 characters). */
@@ -124,18 +118,12 @@ export async function twilioWebhookRoutes(app: FastifyInstance, ctx: NotifyConte
         { type: 'urn:problem:bad-request' },
       );
     }
-    const callback = { messageSid, status, errorCode: errorCode || undefined };
-    if (FAILED_STATUSES.has(status)) {
-      // Under the message's lock: the send's record (recordSent) either sees this callback or is seen by it.
-      await ctx.db.transaction(async (tx) => {
-        await lockMessage(tx.sql, messageSid);
-        await recordDeliveryCallback(tx.sql, callback);
-        await recordUndelivered(ctx, tx, messageSid, status, callback.errorCode);
-      });
-    } else {
-      // queued, sent, delivered...: nothing waits for these (three per SMS), so one statement, no lock.
-      await recordDeliveryCallback(ctx.db.sql, callback);
-    }
+    // Committed on its own first: a failure is then applied here or by the send's record (applyDeliveryFailure).
+    await recordDeliveryCallback(ctx.db.sql, { messageSid, status, errorCode: errorCode || undefined });
+    if (FAILED_STATUSES.has(status))
+      await ctx.db.transaction((tx) =>
+        recordUndelivered(ctx, tx, messageSid, status, errorCode || undefined),
+      );
     ctx.logger.info({ messageSid, status, errorCode }, 'SMS status callback');
     return reply.code(204).send();
   });
