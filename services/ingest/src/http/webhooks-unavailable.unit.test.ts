@@ -21,6 +21,7 @@ const down: Database<Tx> = {
   run: refused,
   sql: refused,
   transaction: refused,
+  changeWithEvents: refused,
 };
 const jobs: Jobs<Tx> = { send: async () => null, cancel: async () => undefined };
 const logger = createLogger({ service: 'test', level: 'silent' });
