@@ -12,11 +12,11 @@ import { context, type Meter, SpanKind, SpanStatusCode, trace } from '@opentelem
 import { asReceived } from './encrypted-kafka.ts';
 import { InvalidEventError, PermanentError } from './errors.ts';
 import { deadLetterHeaders, errorText, headerNames } from './headers.ts';
-import { claimInbox } from './inbox.ts';
+import { claimedFlags, claimInbox, inboxClaimSql, inboxClaimValues } from './inbox.ts';
 import type { BatchControl, IncomingMessage, KafkaClient, Subscription } from './kafka.ts';
 import type { Logger } from './logger.ts';
 import { consumerMetrics, type DeadLetterReason, observeConsumerLag } from './metrics.ts';
-import { Outbox } from './outbox.ts';
+import { Outbox, type SqlText } from './outbox.ts';
 import { defaultRetryPolicy, type RetryPolicy, validateRetryPolicy } from './retry-policy.ts';
 import { type Transactions, wakeRelayAfterCommit } from './sql.ts';
 import { contextFrom, tracer } from './tracing.ts';
@@ -44,6 +44,20 @@ export interface BatchItem<Tx> {
 // biome-ignore lint/suspicious/noExplicitAny: see Handler
 export type BatchHandling<Tx = any> = (items: readonly BatchItem<Tx>[], tx: Tx) => Promise<void>;
 
+/** An event and the message it came in, as a Projection sees them. */
+export interface ProjectedEvent {
+  event: EventOf<EventDefinition>;
+  message: { topic: string; partition: number; offset: string };
+}
+
+/**
+ * The whole effect of consecutive events (each once) as ONE statement, written against a CTE `claimed(event_id
+ * uuid)` that holds the ids claimed in the inbox now (an event seen before is not in it): the claim and the effect are one
+ * statement, atomic by itself, without BEGIN and COMMIT. For a projection that only writes rows of its own (it
+ * adds no events).
+ */
+export type Projection = (events: readonly ProjectedEvent[]) => SqlText;
+
 // Tx defaults to any: handlers are usually written before the service picks its Transactions, and an
 // unannotated `tx` must still be passable to the service's own helpers; startConsumer pins the real Tx.
 // biome-ignore lint/suspicious/noExplicitAny: see above
@@ -52,6 +66,11 @@ export interface Handler<Tx = any> {
   handleEvent(event: EventOf<EventDefinition>, tx: Tx, ctx: HandlerContext<Tx>): Promise<void>;
   /** Set by handleBatched: events of handlers sharing it are handed over together. */
   readonly handleEvents?: BatchHandling<Tx>;
+  /**
+   * Set by handleBatched: a run of events whose handlers all share it is claimed and handled in one
+   * statement; a run with any other event goes through the transaction and handleEvents.
+   */
+  readonly project?: Projection;
 }
 
 /** A handler of one event type (and version). Its writes share one transaction with the inbox row. */
@@ -66,17 +85,20 @@ export function handle<D extends EventDefinition, Tx = any>(
 /**
  * Handlers of several event types (and versions) that share one BatchHandling: consecutive events of any of
  * them in one transaction are handed over in one call. A projection of every event (the support console's
- * timeline) writes them with one statement.
+ * timeline) writes them with one statement; with `project`, the same effect as one statement together with
+ * the inbox claim (Projection), which the consumer uses where every event of a run has it.
  */
 // biome-ignore lint/suspicious/noExplicitAny: see Handler
 export function handleBatched<Tx = any>(
   definitions: readonly EventDefinition[],
   fn: BatchHandling<Tx>,
+  options: { project?: Projection } = {},
 ): Handler<Tx>[] {
   return definitions.map((definition) => ({
     definition,
     handleEvent: (event, tx, ctx) => fn([{ event, ctx }], tx),
     handleEvents: fn,
+    ...(options.project ? { project: options.project } : {}),
   }));
 }
 
@@ -227,6 +249,37 @@ export async function startConsumer<Tx>(options: ConsumerOptions<Tx>): Promise<R
     return claimed;
   };
 
+  /** The projection every step's handler shares, if they do (see Projection). */
+  const projectionOf = (steps: readonly Ready<Tx>[]): Projection | undefined => {
+    const project = steps[0]?.handler.project;
+    return project && steps.every((step) => step.handler.project === project) ? project : undefined;
+  };
+
+  /** The events' inbox claim and their projection in one statement; per event, whether it was processed now. */
+  const projectOnce = async (project: Projection, steps: readonly Ready<Tx>[]) => {
+    // A fetch may carry one event twice: the projection gets it once (the claim takes only the first anyway).
+    const seen = new Set<string>();
+    const distinct = steps.filter(({ event }) => {
+      const id = event.id.toLowerCase();
+      if (seen.has(id)) return false;
+      seen.add(id);
+      return true;
+    });
+    const change = project(
+      distinct.map(({ event, message }) => ({
+        event,
+        message: { topic: message.topic, partition: message.partition, offset: message.offset },
+      })),
+    );
+    const events = steps.map((step) => step.event);
+    const rows = await transactions.sql().query<{ event_id: string }>(
+      `WITH claimed AS (${inboxClaimSql(change.values.length + 1)}), projected AS (${change.text})
+       SELECT event_id::text AS event_id FROM claimed`,
+      [...change.values, ...inboxClaimValues(service, events)],
+    );
+    return claimedFlags(events, rows);
+  };
+
   const counted = ({ message, event }: Ready<Tx>, processed: boolean) => {
     if (!processed) logOf(event).info({}, 'event already processed: skipped');
     metrics.consumed(message.topic, event.type, processed ? 'processed' : 'duplicate');
@@ -246,10 +299,13 @@ export async function startConsumer<Tx>(options: ConsumerOptions<Tx>): Promise<R
     const inEventSpan: InSpan<Tx> = (_, fn) => context.with(eventContext, fn);
     for (let attempt = 1; ; attempt++) {
       try {
+        const project = step.handler.project;
         const outbox = new Outbox(transactions);
-        const [processed] = await context.with(trace.deleteSpan(eventContext), () =>
-          transactions.run((tx) => handleOnce(tx, [step], attempt, outbox, inEventSpan)),
-        );
+        const [processed] = project
+          ? await projectOnce(project, [step])
+          : await context.with(trace.deleteSpan(eventContext), () =>
+              transactions.run((tx) => handleOnce(tx, [step], attempt, outbox, inEventSpan)),
+            );
         counted(step, processed === true);
         return;
       } catch (error) {
@@ -375,8 +431,11 @@ export async function startConsumer<Tx>(options: ConsumerOptions<Tx>): Promise<R
     }
     let outcomes: boolean[];
     try {
+      const project = projectionOf(run);
       const outbox = new Outbox(transactions);
-      outcomes = await transactions.run((tx) => handleOnce(tx, run, 1, outbox, traced));
+      outcomes = project
+        ? await inSpans(run, traced, () => projectOnce(project, run))
+        : await transactions.run((tx) => handleOnce(tx, run, 1, outbox, traced));
     } catch (error) {
       logger.warn(
         { err: error, events: run.length, eventIds: run.map((step) => step.event.id) },

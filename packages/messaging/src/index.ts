@@ -6,6 +6,8 @@ export {
   type HandlerContext,
   handle,
   handleBatched,
+  type ProjectedEvent,
+  type Projection,
   type RunningConsumer,
   startConsumer,
 } from './consumer.ts';

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import {
   ApplicationSubmitted,
   deadLetterTopic,
+  InviteBlocked,
+  InviteBlockedV2,
   InviteExpired,
   InviteSent,
   topics,
@@ -35,6 +37,8 @@ describe('consumer: inbox, retries, dead letters', () => {
   const calls = new Map<string, number>();
   /** Items per call of the batched handler. */
   const batchSizes: number[] = [];
+  /** Events the projection's handlers were called with (the transaction path); the statement path calls none. */
+  let projectedByHandler = 0;
   let wakes = 0;
 
   /** An ApplicationSubmitted whose entrataApplicationId tells the test handler what to do. */
@@ -92,6 +96,20 @@ describe('consumer: inbox, retries, dead letters', () => {
             items.map((item) => item.event.id),
           ]);
         }),
+        // Its effect is recorded with attempt 0: written by the one statement, not a handler.
+        ...handleBatched(
+          [InviteBlocked, InviteBlockedV2],
+          async (items) => {
+            projectedByHandler += items.length;
+          },
+          {
+            project: (events) => ({
+              text: `INSERT INTO effects (event_id, attempt)
+                     SELECT id, 0 FROM unnest($1::uuid[]) AS e(id) WHERE id IN (SELECT event_id FROM claimed)`,
+              values: [events.map(({ event }) => event.id)],
+            }),
+          },
+        ),
       ],
     });
   });
@@ -183,6 +201,47 @@ describe('consumer: inbox, retries, dead letters', () => {
     // Fetched together (one produce request), so at least one call got several; usually all three at once.
     expect(batchSizes.reduce((sum, n) => sum + n, 0)).toBe(batch.length);
     expect(Math.max(...batchSizes)).toBeGreaterThan(1);
+  });
+
+  it('claims and projects a run of events in one statement, a repeat skipped, the handlers not called', async () => {
+    const applicationId = randomUUID();
+    const meta1 = meta(applicationId);
+    const v1 = () => buildEvent(InviteBlocked, { ...InviteBlocked.example, applicationId }, meta1);
+    const run = [
+      v1(),
+      buildEvent(InviteBlockedV2, { ...InviteBlockedV2.example, applicationId }, meta1),
+      v1(),
+    ];
+    const invitesTopic = h.kafka.topicName(topics.invites);
+    await h.kafka.publishRaw(
+      [...run, run[0] as (typeof run)[number]].map((e) => ({
+        topic: invitesTopic,
+        key: applicationId,
+        value: JSON.stringify(e),
+        headers: eventHeaders(e),
+      })),
+    );
+    await waitFor(async () => (await effects((run[2] as (typeof run)[number]).id)).length === 1, {
+      message: 'the last effect',
+    });
+    for (const e of run) expect(await effects(e.id)).toEqual([0]);
+    expect(projectedByHandler).toBe(0);
+    // One statement is one transaction: fewer than one per event (usually one for all three).
+    const xids = await h.pool.query(
+      'SELECT DISTINCT xmin::text FROM inbox WHERE event_id = ANY($1::uuid[])',
+      [run.map((e) => e.id)],
+    );
+    expect(xids.rowCount).toBeLessThan(run.length);
+    // Delivered again on its own: skipped by the same statement's claim.
+    await publishEvent(h.kafka, run[1] as (typeof run)[number]);
+    await waitFor(
+      async () =>
+        h.logger.entries.some(
+          (l) => l.eventId === run[1]?.id && l.msg === 'event already processed: skipped',
+        ),
+      { message: 'the repeat skipped' },
+    );
+    expect(await effects((run[1] as (typeof run)[number]).id)).toEqual([0]);
   });
 
   it('a failing event in a batch: the others are handled again one at a time and take effect once, it is dead-lettered alone', async () => {

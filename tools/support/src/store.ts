@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventDefinition, EventOf } from '@autoverify/contracts';
-import type { Statement } from '@autoverify/service-kit';
+import type { SqlText } from '@autoverify/messaging';
+import { type SqlTransaction, type Statement, sqlText } from '@autoverify/service-kit';
 import type { Prisma, Tx } from './db.ts';
 import { factsOf, type Outcome } from './domain/events.ts';
 import type { ReplayScope, StoredEnvelope } from './domain/replay.ts';
@@ -25,15 +26,17 @@ export interface TimelineEntry {
   payload: Record<string, unknown>;
 }
 
-/** Stores consumed events in the projection, in one statement; a second copy (redelivery, replay) changes nothing. */
-export async function recordTimelineEvents(
-  sql: Statement,
-  entries: readonly {
-    event: EventOf<EventDefinition>;
-    message: { topic: string; partition: number; offset: string };
-  }[],
-): Promise<void> {
-  if (entries.length === 0) return;
+/** Consumed events with the messages they came in, as the timeline stores them. */
+type TimelineEntries = readonly {
+  event: EventOf<EventDefinition>;
+  message: { topic: string; partition: number; offset: string };
+}[];
+
+/**
+ * The timeline's INSERT of these events; a second copy (redelivery, replay) changes nothing. With
+ * `onlyClaimed`, only the events in the consumer's `claimed` CTE (messaging's Projection).
+ */
+export function timelineInsert(entries: TimelineEntries, onlyClaimed = false): SqlText {
   const rows = entries.map(({ event, message }) => ({
     event,
     message,
@@ -44,10 +47,10 @@ export async function recordTimelineEvents(
     }),
   }));
   const column = <T>(of: (row: (typeof rows)[number]) => T): T[] => rows.map(of);
-  // SQL: the hottest write of the console (every event on every topic), in the consumer's plain-pg
-  // transaction (service.ts): through Prisma it cost several times the INSERT itself in CPU, and one INSERT
-  // per event several times one per transaction (e2e/bench/README.md, h-support and 2026-12-07 fourth session).
-  await sql`
+  // SQL: the hottest write of the console (every event on every topic), on plain pg: through Prisma it cost
+  // several times the INSERT itself in CPU, and one INSERT per event several times one per batch
+  // (e2e/bench/README.md, h-support and 2026-12-07 fourth session).
+  const insert = sqlText`
     INSERT INTO timeline_events (event_id, type, version, tenant_id, correlation_id, entrata_application_id,
                                  occurred_at, service, outcome, trace_id, topic, partition, "offset", envelope)
     SELECT e.event_id, e.type, e.version, e.tenant_id, e.correlation_id, e.entrata_application_id,
@@ -61,8 +64,19 @@ export async function recordTimelineEvents(
                   ${column((r) => r.message.topic)}::text[], ${column((r) => r.message.partition)}::int[],
                   ${column((r) => r.message.offset)}::bigint[], ${column((r) => JSON.stringify(r.event))}::text[])
         AS e(event_id, type, version, tenant_id, correlation_id, entrata_application_id, occurred_at, service,
-             outcome, trace_id, topic, partition, "offset", envelope)
-    ON CONFLICT (event_id) DO NOTHING`;
+             outcome, trace_id, topic, partition, "offset", envelope)`;
+  const where = onlyClaimed ? ' WHERE e.event_id IN (SELECT event_id FROM claimed)' : '';
+  return { text: `${insert.text}${where} ON CONFLICT (event_id) DO NOTHING`, values: insert.values };
+}
+
+/** Stores consumed events in the projection, in one statement of tx. */
+export async function recordTimelineEvents(
+  tx: Pick<SqlTransaction, 'query'>,
+  entries: TimelineEntries,
+): Promise<void> {
+  if (entries.length === 0) return;
+  const { text, values } = timelineInsert(entries);
+  await tx.query(text, values);
 }
 
 type Row = Awaited<ReturnType<Tx['timelineEvent']['findMany']>>[number];
