@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventDefinition, EventOf } from '@autoverify/contracts';
 import type { SqlText } from '@autoverify/messaging';
-import { type SqlTransaction, type Statement, sqlText } from '@autoverify/service-kit';
+import { type SqlTransaction, sqlText } from '@autoverify/service-kit';
 import type { Prisma, Tx } from './db.ts';
 import { factsOf, type Outcome } from './domain/events.ts';
 import type { ReplayScope, StoredEnvelope } from './domain/replay.ts';
