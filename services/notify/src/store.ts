@@ -3,8 +3,9 @@
  * rules": about half of notify's CPU was database access through Prisma): the consumer's insert and the
  * erasure run in the consumer's SqlTransaction (service.ts: `consumerTransactions: 'sql'`); the send job's
  * statements (read, claim, release), the outcomes, and the opt-outs and provider webhooks written beside them
- * take a Statement, ctx.db.sql for one statement on its own or the `sql` of a ctx.db.transaction. Only
- * retention, a daily batch, stays on Prisma's model API and takes its `tx`.
+ * take a Statement, ctx.db.sql for one statement on its own or the `sql` of a ctx.db.transaction; the change
+ * of a `sent` is handed to ctx.db.changeWithEvents with its event (markSent). Only retention, a daily batch,
+ * stays on Prisma's model API and takes its `tx`.
  */
 import type { SqlText } from '@autoverify/messaging';
 import { type Statement, sqlText } from '@autoverify/service-kit';
