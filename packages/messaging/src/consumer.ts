@@ -51,10 +51,10 @@ export interface ProjectedEvent {
 }
 
 /**
- * The whole effect of consecutive events (each once) as ONE statement, written against a CTE `claimed(event_id
- * uuid)` that holds the ids claimed in the inbox now (an event seen before is not in it): the claim and the effect are one
- * statement, atomic by itself, without BEGIN and COMMIT. For a projection that only writes rows of its own (it
- * adds no events).
+ * The whole effect of consecutive events (each once) as ONE statement, written against a CTE
+ * `claimed(event_id uuid)` that holds the ids claimed in the inbox now (an event seen before is not in it): the
+ * claim and the effect are one statement, atomic by itself, without BEGIN and COMMIT. For a projection that
+ * only writes rows of its own (it adds no events).
  */
 export type Projection = (events: readonly ProjectedEvent[]) => SqlText;
 
