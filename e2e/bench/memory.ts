@@ -74,7 +74,7 @@ export async function memoryBench(
         ingestUrl: stack.urls.ingest,
         tenantId: E2E_TENANT,
         secret,
-        applications: await prepareApplications(sandbox),
+        applications: (await prepareApplications(sandbox)).map((s) => s.entrata),
       };
       const burst = await sendWebhooks(
         pool,

@@ -13,8 +13,9 @@ import { Pool } from 'undici';
 import { person } from '../src/people.ts';
 import { SandboxClient, type SubmittedApplication } from '../src/sandbox-client.ts';
 import { E2E_TENANT, PROPERTIES } from '../src/tenants.ts';
-import { startBenchStack } from './bench-stack.ts';
-import { ratio, startReferenceWebhookServer } from './references.ts';
+import { type BenchStack, SERVICE_PROCESSES, startBenchStack } from './bench-stack.ts';
+import { awaitInvites, type Submission } from './invite-latency.ts';
+import { cpuSince, ratio, startReferenceWebhookServer } from './references.ts';
 import type { BenchReport } from './report.ts';
 import { fixed, summarize, table } from './stats.ts';
 
@@ -25,6 +26,13 @@ const SETTLE_MS = 10_000;
 const DUPLICATE_CONCURRENCY = 10;
 /** Applications the webhooks cycle through: their first webhook invites the household, later ones re-read. */
 const APPLICATIONS = 20;
+/**
+ * After the warm-up has invited the applications, the levels wait until the stack used less than this share
+ * of one core over a second (its idle polling is ~6%): the 20 households' invitations, reminders and delivery
+ * callbacks otherwise ran during ingest's first level and not during the reference's, which came after.
+ */
+const QUIET_CPU_SHARE = 0.15;
+const QUIET_TIMEOUT_MS = 60_000;
 
 export interface WebhookTarget {
   ingestUrl: string;
@@ -46,20 +54,51 @@ export interface LoadResult {
 export async function prepareApplications(
   sandbox: SandboxClient,
   count = APPLICATIONS,
-): Promise<SubmittedApplication[]> {
-  const applications: SubmittedApplication[] = [];
-  for (let i = 0; i < count; i++)
-    applications.push(
-      await sandbox.submitApplication({
-        propertyId: PROPERTIES.identity,
-        applicants: [
-          person({ role: 'Primary', firstName: 'Ada' }),
-          person({ role: 'Co-Applicant', firstName: 'Grace' }),
-        ],
-        webhook: 'none',
-      }),
-    );
-  return applications;
+): Promise<Submission[]> {
+  const submissions: Submission[] = [];
+  for (let i = 0; i < count; i++) {
+    const applicants = [
+      person({ role: 'Primary', firstName: 'Ada' }),
+      person({ role: 'Co-Applicant', firstName: 'Grace' }),
+    ];
+    const submittedAt = Date.now();
+    const entrata = await sandbox.submitApplication({
+      propertyId: PROPERTIES.identity,
+      applicants,
+      webhook: 'none',
+    });
+    submissions.push({ entrata, applicants, submittedAt });
+  }
+  return submissions;
+}
+
+/**
+ * Waits until the warm-up's applications are invited and the stack is quiet again (QUIET_CPU_SHARE), so that
+ * ingest and the reference are measured on the same machine load: the work each level causes is its own.
+ */
+async function awaitQuietStack(
+  bench: BenchStack,
+  sandbox: SandboxClient,
+  submissions: readonly Submission[],
+  log: (line: string) => void,
+): Promise<string | undefined> {
+  const times = await awaitInvites(sandbox, submissions, log, QUIET_TIMEOUT_MS);
+  const invited = times.applications.filter((a) => a.allMs !== undefined).length;
+  if (invited < submissions.length)
+    return `webhook-ack: ${invited}/${submissions.length} warm-up applications invited after ${QUIET_TIMEOUT_MS / 1000} s (service output: ${bench.logFile})`;
+  const deadline = Date.now() + QUIET_TIMEOUT_MS;
+  const pids = bench.pids([...SERVICE_PROCESSES, 'sandbox']);
+  for (;;) {
+    const used = cpuSince(pids);
+    await sleep(1000);
+    const share = [...used().values()].reduce((sum, s) => sum + s, 0);
+    if (share < QUIET_CPU_SHARE) {
+      log(`stack quiet (${(share * 100).toFixed(0)}% of one core)`);
+      return undefined;
+    }
+    if (Date.now() > deadline)
+      return `webhook-ack: the stack still used ${(share * 100).toFixed(0)}% of one core ${QUIET_TIMEOUT_MS / 1000} s after the warm-up's invitations`;
+  }
 }
 
 /** The body Entrata (the sandbox) sends, with a new event id. */
@@ -211,11 +250,12 @@ export async function webhookAckBench(
     const sandbox = new SandboxClient(stack.urls.sandbox, E2E_TENANT);
     if (!secret) throw new Error('config/sandbox.env has no DEMO_PM_WEBHOOK_SECRET');
     log(`submitting ${APPLICATIONS} applications to the sandbox's Entrata (no webhook)`);
+    const submissions = await prepareApplications(sandbox);
     const target: WebhookTarget = {
       ingestUrl: stack.urls.ingest,
       tenantId: E2E_TENANT,
       secret,
-      applications: await prepareApplications(sandbox),
+      applications: submissions.map((s) => s.entrata),
     };
     const referenceTarget: WebhookTarget = { ...target, ingestUrl: reference.url };
 
@@ -237,6 +277,8 @@ export async function webhookAckBench(
       10,
       202,
     );
+    log("waiting for the warm-up's invitations and a quiet stack");
+    const notQuiet = await awaitQuietStack(bench, sandbox, submissions, log);
     const results: { label: string; result: LoadResult; reference: LoadResult }[] = [];
     const accepted: string[] = [];
     for (const concurrency of CONCURRENCY_LEVELS) {
@@ -257,14 +299,17 @@ export async function webhookAckBench(
       reference: await sendWebhooks(referencePool, referenceTarget, accepted, DUPLICATE_CONCURRENCY, 200),
     });
 
-    const failures = [warmUp, ...results.flatMap((r) => [r.result, r.reference])]
-      .filter((r) => errorCount(r) > 0)
-      .map(
-        (r) =>
-          `webhook-ack: ${errorCount(r)} error(s) at concurrency ${r.concurrency}: ${[...r.errors]
-            .map(([what, n]) => `${n} × ${what}`)
-            .join('; ')} (service output: ${bench.logFile})`,
-      );
+    const failures = [
+      ...(notQuiet ? [notQuiet] : []),
+      ...[warmUp, ...results.flatMap((r) => [r.result, r.reference])]
+        .filter((r) => errorCount(r) > 0)
+        .map(
+          (r) =>
+            `webhook-ack: ${errorCount(r)} error(s) at concurrency ${r.concurrency}: ${[...r.errors]
+              .map(([what, n]) => `${n} × ${what}`)
+              .join('; ')} (service output: ${bench.logFile})`,
+        ),
+    ];
     return {
       name: 'webhook-ack',
       text: [
