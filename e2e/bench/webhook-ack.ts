@@ -194,6 +194,27 @@ export const loadHeader = [
   'errors',
 ];
 
+interface LevelResult {
+  label: string;
+  result: LoadResult;
+  reference: LoadResult;
+  /** CPU seconds: ingest's web and worker processes during ingest's level, the reference during its own. */
+  cpu: { web: number; worker: number; reference: number };
+}
+
+/** Milliseconds of CPU per request, level by level, ingest's web process beside the reference. */
+export function cpuTable(levels: readonly LevelResult[]): string {
+  const perRequest = (seconds: number, result: LoadResult) => (seconds * 1000) / result.requests;
+  return table(
+    ['concurrency', 'ingest web ms', 'ingest worker ms', 'ref ms', 'web x ref'],
+    levels.map(({ label, result, reference, cpu }) => {
+      const web = perRequest(cpu.web, result);
+      const ref = perRequest(cpu.reference, reference);
+      return [label, fixed(web, 2), fixed(perRequest(cpu.worker, result), 2), fixed(ref, 2), ratio(web, ref)];
+    }),
+  );
+}
+
 /** Ingest beside the bare reference server, level by level: req/s, p50 and p99 with their ratios. */
 export function comparisonTable(
   rows: { label: string; ingest: LoadResult; reference: LoadResult }[],
@@ -279,25 +300,38 @@ export async function webhookAckBench(
     );
     log("waiting for the warm-up's invitations and a quiet stack");
     const notQuiet = await awaitQuietStack(bench, sandbox, submissions, log);
-    const results: { label: string; result: LoadResult; reference: LoadResult }[] = [];
+    const results: LevelResult[] = [];
+    const ingestPids = bench.pids(['ingest', 'ingest-worker']);
+    const referencePid = new Map([['reference', reference.pid]]);
+    // Ingest and the reference one level after the other, so both see the same machine load.
+    const level = async (label: string, bodies: string[], concurrency: number, status: number) => {
+      const ingestCpu = cpuSince(ingestPids);
+      const result = await sendWebhooks(pool, target, bodies, concurrency, status);
+      const ingestUsed = ingestCpu();
+      const referenceCpu = cpuSince(referencePid);
+      const ref = await sendWebhooks(referencePool, referenceTarget, bodies, concurrency, status);
+      results.push({
+        label,
+        result,
+        reference: ref,
+        cpu: {
+          web: ingestUsed.get('ingest') ?? 0,
+          worker: ingestUsed.get('ingest-worker') ?? 0,
+          reference: referenceCpu().get('reference') ?? 0,
+        },
+      });
+    };
     const accepted: string[] = [];
     for (const concurrency of CONCURRENCY_LEVELS) {
-      // Ingest and the reference one level after the other, so both see the same machine load.
       log(`concurrency ${concurrency}: ${options.requests} new webhooks to ingest, then to the reference`);
       const bodies = newBodies(target, sandbox.org, options.requests);
-      const result = await sendWebhooks(pool, target, bodies, concurrency, 202);
-      const ref = await sendWebhooks(referencePool, referenceTarget, bodies, concurrency, 202);
-      results.push({ label: String(concurrency), result, reference: ref });
+      await level(String(concurrency), bodies, concurrency, 202);
       if (concurrency === DUPLICATE_CONCURRENCY) accepted.push(...bodies);
     }
     log(
       `duplicates: ${accepted.length} deliveries of event ids already accepted, concurrency ${DUPLICATE_CONCURRENCY}`,
     );
-    results.push({
-      label: `${DUPLICATE_CONCURRENCY} (dup)`,
-      result: await sendWebhooks(pool, target, accepted, DUPLICATE_CONCURRENCY, 200),
-      reference: await sendWebhooks(referencePool, referenceTarget, accepted, DUPLICATE_CONCURRENCY, 200),
-    });
+    await level(`${DUPLICATE_CONCURRENCY} (dup)`, accepted, DUPLICATE_CONCURRENCY, 200);
 
     const failures = [
       ...(notQuiet ? [notQuiet] : []),
@@ -323,6 +357,10 @@ export async function webhookAckBench(
         'beside the reference (e2e/bench/reference/webhook-server.ts: fastify + HMAC check + one pg insert,',
         'its own process and database), the same bodies and load tool, level by level in the same run; ms',
         comparisonTable(results.map((r) => ({ label: r.label, ingest: r.result, reference: r.reference }))),
+        '',
+        'CPU per request (user + system, /proc/<pid>/stat): the steadier figure on a busy machine. The worker',
+        "column is ingest's worker process during ingest's level (the syncs the webhooks queued), not per ack",
+        cpuTable(results),
       ].join('\n'),
       failures,
     };
