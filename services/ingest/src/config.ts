@@ -23,6 +23,13 @@ export const IngestEnv = Type.Object({
     description:
       'Retries (2 s doubling, at most 10 min apart) of a platform webhook whose id mapping has not arrived; 12 is about 45 minutes.',
   }),
+  ENTRATA_REREAD_SPACING_MS: Type.Integer({
+    minimum: 0,
+    maximum: 600_000,
+    default: 3_000,
+    description:
+      'Least time between the starts of two Entrata reads of one application: a webhook arriving sooner after a read queues its sync for then, and the webhooks meanwhile wait for that one read. 0: read at once.',
+  }),
   RECONCILIATION_TICK_MS: Type.Integer({
     minimum: 100,
     maximum: 60_000,

@@ -120,6 +120,37 @@ describe('webhooks of one application', () => {
   });
 });
 
+describe('reads of one application are spaced (ENTRATA_REREAD_SPACING_MS, 3 s here)', () => {
+  const lastReadAt = async (entrataApplicationId: string) =>
+    (
+      await h.prisma.application.findUnique({
+        where: { tenantId_entrataApplicationId: { tenantId: BETA.tenant, entrataApplicationId } },
+      })
+    )?.lastReadAt?.getTime() ?? Number.NaN;
+
+  it('webhooks soon after a read wait for one sync that starts when the spacing is over', async () => {
+    const id = await newApplication();
+    await deliver(id);
+    await allTaken([id], 1);
+    await allAnswered(id);
+    const firstRead = await lastReadAt(id);
+
+    await Promise.all(Array.from({ length: 5 }, () => deliver(id)));
+    await allTaken([id], 6);
+    const jobs = await h.prisma.$queryRaw<{ startAfter: Date }[]>`
+      SELECT start_after AS "startAfter" FROM pgboss.job
+       WHERE name = 'sync-application' AND data->>'entrataApplicationId' = ${id}
+       ORDER BY created_on`;
+    expect(jobs).toHaveLength(2);
+    // Computed on the database's clock; the job's time is sent from this process's (same machine).
+    expect(jobs[1]?.startAfter.getTime()).toBeGreaterThanOrEqual(firstRead + 3000 - 50);
+
+    await allAnswered(id);
+    expect(await syncJobs(id)).toHaveLength(2);
+    expect(await lastReadAt(id)).toBeGreaterThanOrEqual(firstRead + 3000);
+  });
+});
+
 describe('the queuer', () => {
   it('takes many webhooks per transaction, and queues one sync per tenant in each', async () => {
     const held = await fillBetasWorkers();

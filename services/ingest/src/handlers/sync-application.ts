@@ -35,15 +35,22 @@ export function syncJobKey(job: SyncApplicationData): string {
 
 /**
  * Records that a sync is on its way (visible to support at once) and enqueues it, in the caller's
- * transaction. A repeated reconciliation sync while one waits is absorbed (same key).
+ * transaction, to start at once or at `startAfter`. A repeated reconciliation sync while one waits is
+ * absorbed (same key).
  */
 export async function enqueueSync(
   ctx: Pick<IngestContext, 'jobs'>,
   tx: SqlTransaction,
   job: SyncApplicationData,
+  startAfter?: Date,
 ): Promise<void> {
   await markSyncPending(tx.sql, job, applicationIdFor(job.tenantId, job.entrataApplicationId));
-  await ctx.jobs.send(syncApplication, job, { tx, key: syncJobKey(job), group: job.tenantId });
+  await ctx.jobs.send(syncApplication, job, {
+    tx,
+    key: syncJobKey(job),
+    group: job.tenantId,
+    ...(startAfter ? { startAfter } : {}),
+  });
 }
 
 const isSyncData = (data: SyncApplicationData): boolean =>

@@ -33,7 +33,9 @@ export interface WebhookSyncQueuer {
  * needs (`sync_pending`, the raw body, the request's trace), and here, in one transaction per batch, they
  * stop being pending and each application gets its pending row and a sync job, unless a sync of it is
  * queued and has not started its read: that read answers them (lockWaitingApplications, startSyncRead), so
- * a burst of webhooks for one application costs one Entrata read, not one each. Locked rows are skipped, so
+ * a burst of webhooks for one application costs one Entrata read, not one each. A sync queued sooner than
+ * ENTRATA_REREAD_SPACING_MS after the application's last read starts then: a stream of webhooks for one
+ * application costs one read per spacing, within Entrata's per-customer rate limit. Locked rows are skipped, so
  * replicas never queue one webhook twice; a crash before the commit leaves the rows pending for the next run.
  * Woken by the route's NOTIFY (WEBHOOK_SYNC_CHANNEL), so the route may run in another process (SERVICE_ROLE).
  */
@@ -57,8 +59,12 @@ export async function startWebhookSyncQueuer(
         logger.error({ webhookId: row.id }, 'stored webhook no longer parses; its sync is not queued');
         return [];
       });
-      const waiting = await lockWaitingApplications(tx.sql, distinctApplications(taken));
-      const plan = planWebhookSyncs(taken, waiting);
+      const locked = await lockWaitingApplications(
+        tx.sql,
+        distinctApplications(taken),
+        ctx.env.ENTRATA_REREAD_SPACING_MS,
+      );
+      const plan = planWebhookSyncs(taken, locked.waiting);
       if (plan.release.length > 0)
         await releaseWebhooks(
           tx.sql,
@@ -66,7 +72,10 @@ export async function startWebhookSyncQueuer(
         );
       // Applications' rows are written in one order, so two replicas' batches cannot deadlock on them.
       for (const { trace, ...job } of plan.queue.sort(byApplication)) {
-        await withTraceContext(storedTraceContext(trace), () => enqueueSync(ctx, tx, job));
+        // Read again too soon after the last read: the sync waits, and the webhooks meanwhile wait for it.
+        const dueInMs = locked.readDueInMs.get(applicationKey(job));
+        const startAfter = dueInMs === undefined ? undefined : new Date(Date.now() + dueInMs);
+        await withTraceContext(storedTraceContext(trace), () => enqueueSync(ctx, tx, job, startAfter));
       }
       return more || plan.release.length > 0;
     });

@@ -70,24 +70,45 @@ export async function markSyncPending(sql: Statement, job: SyncIds, applicationI
           updated_at = now()`;
 }
 
+/** What the queuer learns, under the row locks, about the applications of the webhooks it took. */
+export interface LockedApplications {
+  /** applicationKey of each application waiting for a queued webhook sync that has not started its read. */
+  waiting: Set<string>;
+  /** applicationKey -> ms until a read may start (ENTRATA_REREAD_SPACING_MS after the last stored one). */
+  readDueInMs: Map<string, number>;
+}
+
 /**
  * Locks these applications' rows (those that exist) until the caller commits, and says which wait for a
- * queued webhook sync that has not started its read. startSyncRead waits for that commit, so a sync's read
- * starts after every webhook the caller lets wait for it was taken (markWebhooks then answers them). Locked
- * in "C" order, the order reconciliation writes them in, so the two wait for each other, not deadlock (two
- * of them creating the same new rows in the same instant still could: PostgreSQL aborts one, run again).
+ * queued webhook sync that has not started its read, and how long until each may be read again (`spacingMs`
+ * after its last stored read started, on the database's clock, the clock that stored it). startSyncRead
+ * waits for that commit, so a sync's read starts after every webhook the caller lets wait for it was taken
+ * (markWebhooks then answers them). Locked in "C" order, the order reconciliation writes them in, so the two
+ * wait for each other, not deadlock (two of them creating the same new rows in the same instant still could:
+ * PostgreSQL aborts one, run again).
  */
-export async function lockWaitingApplications(sql: Statement, refs: ApplicationRef[]): Promise<Set<string>> {
-  if (refs.length === 0) return new Set();
-  // SQL: FOR UPDATE, and pairs of ids as two arrays (unnest).
-  const rows = await sql<ApplicationRef & { waiting: boolean }>`
-    SELECT tenant_id AS "tenantId", entrata_application_id AS "entrataApplicationId", webhook_sync_waiting AS waiting
+export async function lockWaitingApplications(
+  sql: Statement,
+  refs: ApplicationRef[],
+  spacingMs: number,
+): Promise<LockedApplications> {
+  if (refs.length === 0) return { waiting: new Set(), readDueInMs: new Map() };
+  // SQL: FOR UPDATE, pairs of ids as two arrays (unnest), and interval arithmetic on the database's clock.
+  const rows = await sql<ApplicationRef & { waiting: boolean; dueInMs: number }>`
+    SELECT tenant_id AS "tenantId", entrata_application_id AS "entrataApplicationId", webhook_sync_waiting AS waiting,
+           COALESCE(EXTRACT(EPOCH FROM last_read_at + ${spacingMs}::int * interval '1 millisecond' - clock_timestamp()) * 1000,
+                    0)::float8 AS "dueInMs"
       FROM applications
      WHERE (tenant_id, entrata_application_id) IN
              (SELECT * FROM unnest(${refs.map((r) => r.tenantId)}::text[], ${refs.map((r) => r.entrataApplicationId)}::text[]))
      ORDER BY tenant_id COLLATE "C", entrata_application_id COLLATE "C"
        FOR UPDATE`;
-  return new Set(rows.filter((row) => row.waiting).map(applicationKey));
+  return {
+    waiting: new Set(rows.filter((row) => row.waiting).map(applicationKey)),
+    readDueInMs: new Map(
+      rows.filter((row) => row.dueInMs > 0).map((row) => [applicationKey(row), row.dueInMs]),
+    ),
+  };
 }
 
 /** A sync that ended failed: an application never published becomes failed; a published one keeps its status. */
