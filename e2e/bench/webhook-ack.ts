@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { signEntrataWebhook } from '@autoverify/sandbox';
+import pg from 'pg';
 import { Pool } from 'undici';
 import { person } from '../src/people.ts';
 import { SandboxClient, type SubmittedApplication } from '../src/sandbox-client.ts';
@@ -27,9 +28,9 @@ const DUPLICATE_CONCURRENCY = 10;
 /** Applications the webhooks cycle through: their first webhook invites the household, later ones re-read. */
 const APPLICATIONS = 20;
 /**
- * After the warm-up has invited the applications, the levels wait until the stack used less than this share
- * of one core over a second (its idle polling is ~6%): the 20 households' invitations, reminders and delivery
- * callbacks otherwise ran during ingest's first level and not during the reference's, which came after.
+ * Each level starts once the stack used less than this share of one core over a second (its idle polling is
+ * ~6%): the warm-up's 20 households' invitations, and the syncs an ingest level queued (spaced seconds apart),
+ * otherwise ran during the next level, ingest's or the reference's, and not during the other's.
  */
 const QUIET_CPU_SHARE = 0.15;
 const QUIET_TIMEOUT_MS = 60_000;
@@ -73,10 +74,10 @@ export async function prepareApplications(
 }
 
 /**
- * Waits until the warm-up's applications are invited and the stack is quiet again (QUIET_CPU_SHARE), so that
- * ingest and the reference are measured on the same machine load: the work each level causes is its own.
+ * Waits until the warm-up's applications are invited and the stack is quiet again, so that ingest and the
+ * reference are measured on the same machine load: the work each level causes is its own.
  */
-async function awaitQuietStack(
+async function awaitWarmUp(
   bench: BenchStack,
   sandbox: SandboxClient,
   submissions: readonly Submission[],
@@ -86,18 +87,55 @@ async function awaitQuietStack(
   const invited = times.applications.filter((a) => a.allMs !== undefined).length;
   if (invited < submissions.length)
     return `webhook-ack: ${invited}/${submissions.length} warm-up applications invited after ${QUIET_TIMEOUT_MS / 1000} s (service output: ${bench.logFile})`;
-  const deadline = Date.now() + QUIET_TIMEOUT_MS;
+  return awaitQuietStack(bench, "the warm-up's invitations", log);
+}
+
+/**
+ * Waits until ingest has no webhook waiting for its sync and no sync job to run (some start seconds later:
+ * ENTRATA_REREAD_SPACING_MS), read from ingest's database, so the syncs a level queued are its own cost.
+ */
+async function awaitSyncsDone(bench: BenchStack, after: string): Promise<string | undefined> {
+  const client = new pg.Client({ connectionString: bench.stack.databaseUrls.ingest });
+  await client.connect();
+  try {
+    const started = Date.now();
+    for (;;) {
+      const { rows } = await client.query<{ pending: number }>(
+        `SELECT ((SELECT count(*) FROM entrata_webhooks WHERE sync_pending) +
+                 (SELECT count(*) FROM pgboss.job
+                   WHERE name = 'sync-application' AND state IN ('created', 'retry', 'active')))::int AS pending`,
+      );
+      if (rows[0]?.pending === 0) return undefined;
+      if (Date.now() - started > QUIET_TIMEOUT_MS)
+        return `webhook-ack: ${rows[0]?.pending} webhooks or syncs still pending ${QUIET_TIMEOUT_MS / 1000} s after ${after}`;
+      await sleep(200);
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Waits until the stack used less than QUIET_CPU_SHARE of one core over a second: what a level caused is done
+ * before the next level, the reference's included, is measured.
+ */
+async function awaitQuietStack(
+  bench: BenchStack,
+  after: string,
+  log: (line: string) => void,
+): Promise<string | undefined> {
+  const started = Date.now();
   const pids = bench.pids([...SERVICE_PROCESSES, 'sandbox']);
   for (;;) {
     const used = cpuSince(pids);
     await sleep(1000);
     const share = [...used().values()].reduce((sum, s) => sum + s, 0);
     if (share < QUIET_CPU_SHARE) {
-      log(`stack quiet (${(share * 100).toFixed(0)}% of one core)`);
+      log(`stack quiet after ${after} (${(share * 100).toFixed(0)}% of one core)`);
       return undefined;
     }
-    if (Date.now() > deadline)
-      return `webhook-ack: the stack still used ${(share * 100).toFixed(0)}% of one core ${QUIET_TIMEOUT_MS / 1000} s after the warm-up's invitations`;
+    if (Date.now() - started > QUIET_TIMEOUT_MS)
+      return `webhook-ack: the stack still used ${(share * 100).toFixed(0)}% of one core ${QUIET_TIMEOUT_MS / 1000} s after ${after}`;
   }
 }
 
@@ -198,7 +236,10 @@ interface LevelResult {
   label: string;
   result: LoadResult;
   reference: LoadResult;
-  /** CPU seconds: ingest's web and worker processes during ingest's level, the reference during its own. */
+  /**
+   * CPU seconds: ingest's web process during its level, its worker from the level's start until the stack was
+   * quiet again (the syncs the level queued), the reference during its own level.
+   */
   cpu: { web: number; worker: number; reference: number };
 }
 
@@ -299,15 +340,18 @@ export async function webhookAckBench(
       202,
     );
     log("waiting for the warm-up's invitations and a quiet stack");
-    const notQuiet = await awaitQuietStack(bench, sandbox, submissions, log);
+    const notQuiet = [await awaitWarmUp(bench, sandbox, submissions, log)];
     const results: LevelResult[] = [];
     const ingestPids = bench.pids(['ingest', 'ingest-worker']);
     const referencePid = new Map([['reference', reference.pid]]);
-    // Ingest and the reference one level after the other, so both see the same machine load.
+    // Ingest and the reference one level after the other, each on a quiet stack, so both see the same load.
     const level = async (label: string, bodies: string[], concurrency: number, status: number) => {
       const ingestCpu = cpuSince(ingestPids);
       const result = await sendWebhooks(pool, target, bodies, concurrency, status);
-      const ingestUsed = ingestCpu();
+      const webUsed = ingestCpu().get('ingest') ?? 0;
+      notQuiet.push(await awaitSyncsDone(bench, `ingest's level ${label}`));
+      notQuiet.push(await awaitQuietStack(bench, `ingest's level ${label}`, log));
+      const ingestUsed = new Map([...ingestCpu(), ['ingest', webUsed]]);
       const referenceCpu = cpuSince(referencePid);
       const ref = await sendWebhooks(referencePool, referenceTarget, bodies, concurrency, status);
       results.push({
@@ -334,7 +378,7 @@ export async function webhookAckBench(
     await level(`${DUPLICATE_CONCURRENCY} (dup)`, accepted, DUPLICATE_CONCURRENCY, 200);
 
     const failures = [
-      ...(notQuiet ? [notQuiet] : []),
+      ...notQuiet.filter((message) => message !== undefined),
       ...[warmUp, ...results.flatMap((r) => [r.result, r.reference])]
         .filter((r) => errorCount(r) > 0)
         .map(
@@ -359,7 +403,7 @@ export async function webhookAckBench(
         comparisonTable(results.map((r) => ({ label: r.label, ingest: r.result, reference: r.reference }))),
         '',
         'CPU per request (user + system, /proc/<pid>/stat): the steadier figure on a busy machine. The worker',
-        "column is ingest's worker process during ingest's level (the syncs the webhooks queued), not per ack",
+        "column is ingest's worker process from the level's start until the stack is quiet (the syncs it queued)",
         cpuTable(results),
       ].join('\n'),
       failures,
