@@ -1,4 +1,5 @@
 import './kafkajs-request-queue.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type Admin, Kafka, type KafkaConfig, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { withEventEncryption } from './encrypted-kafka.ts';
 import type { Headers } from './headers.ts';
@@ -23,6 +24,8 @@ export type { PartitionLag, TopicSpec };
 
 /** How long the broker keeps a silent consumer in its group (a killed process's member lingers this long). */
 export const CONSUMER_SESSION_TIMEOUT_MS = 12_000;
+/** How long deleteTopics waits for deleted topics to leave the broker's metadata. */
+const TOPIC_DELETION_WAIT_MS = 10_000;
 
 export function parseBrokers(brokers: string[] | string): string[] {
   const list = (Array.isArray(brokers) ? brokers : brokers.split(',')).map((b) => b.trim()).filter(Boolean);
@@ -225,7 +228,15 @@ export function createKafka(options: KafkaOptions): KafkaClient {
       withAdmin(async (admin) => {
         const existing = new Set(await admin.listTopics());
         const topics = names.filter((name) => existing.has(name));
-        if (topics.length > 0) await admin.deleteTopics({ topics });
+        if (topics.length === 0) return;
+        await admin.deleteTopics({ topics });
+        // The broker answers once the controller has committed the deletion; the metadata listTopics reads
+        // follows a moment later (a teardown's check saw a deleted topic still listed). Gone when this returns.
+        for (let wait = 0; wait < TOPIC_DELETION_WAIT_MS; wait += 100) {
+          const listed = new Set(await admin.listTopics());
+          if (!topics.some((topic) => listed.has(topic))) return;
+          await sleep(100);
+        }
       }),
 
     deleteGroups: (prefix) =>
