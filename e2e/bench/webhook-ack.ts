@@ -16,7 +16,7 @@ import { SandboxClient, type SubmittedApplication } from '../src/sandbox-client.
 import { E2E_TENANT, PROPERTIES } from '../src/tenants.ts';
 import { type BenchStack, SERVICE_PROCESSES, startBenchStack } from './bench-stack.ts';
 import { awaitInvites, type Submission } from './invite-latency.ts';
-import { cpuSince, ratio, startReferenceWebhookServer } from './references.ts';
+import { cpuSince, idleCpu, ratio, startReferenceWebhookServer } from './references.ts';
 import type { BenchReport } from './report.ts';
 import { fixed, summarize, table } from './stats.ts';
 
@@ -127,9 +127,7 @@ async function awaitQuietStack(
   const started = Date.now();
   const pids = bench.pids([...SERVICE_PROCESSES, 'sandbox']);
   for (;;) {
-    const used = cpuSince(pids);
-    await sleep(1000);
-    const share = [...used().values()].reduce((sum, s) => sum + s, 0);
+    const share = [...(await idleCpu(pids, 1000)).values()].reduce((sum, s) => sum + s, 0);
     if (share < QUIET_CPU_SHARE) {
       log(`stack quiet after ${after} (${(share * 100).toFixed(0)}% of one core)`);
       return undefined;
