@@ -154,6 +154,10 @@ export async function startJobQueue(options: StartJobQueueOptions): Promise<JobQ
     // Finds jobs whose worker died (kill -9, lost node) by their missing heartbeat; see QUEUE_HEARTBEAT.
     superviseIntervalSeconds: 10,
     flowIntervalSeconds: FLOW_POLL_SECONDS,
+    // pg-boss's instance registry (a row per process, refreshed every 30 s) samples the event loop's delay on
+    // a 20 ms timer: 50 wake-ups a second in every idle process, most of its idle CPU (e2e/bench/README.md,
+    // sixth session). Nothing here reads the registry; Kubernetes and the metrics say which pods run.
+    registerInstance: false,
   });
   // An EventEmitter without an 'error' listener would crash the process on a transient database error.
   boss.on('error', (error) => logger.error({ err: error }, 'job queue error'));
