@@ -149,8 +149,11 @@ export async function startJobQueue(options: StartJobQueueOptions): Promise<JobQ
     // sent whatever this says (the queue's `notify`): a send-only process just does not listen.
     useListenNotify: !options.sendOnly,
     ...(options.sendOnly ? { supervise: false, schedule: false } : {}),
-    // Workers read their queue's notify flag from this cache: a queue created at start-up is seen within 3 s.
-    queueCacheIntervalSeconds: 3,
+    // pg-boss's default. A worker's first fetch loads a queue its cache lacks, and ensureQueue's
+    // create or update reloads this process's entry, so the refresh only catches another process turning
+    // a queue's notify flag on (once, on the first deploy of queues made without it): until then that worker
+    // finds jobs by its safety poll. Every 3 s, as it was, it was a query per process while idle.
+    queueCacheIntervalSeconds: 60,
     // Finds jobs whose worker died (kill -9, lost node) by their missing heartbeat; see QUEUE_HEARTBEAT.
     superviseIntervalSeconds: 10,
     flowIntervalSeconds: FLOW_POLL_SECONDS,

@@ -147,6 +147,31 @@ describe('startJobQueue', () => {
     expect(runs.sort()).toEqual([0, 1, 2, 3, 4, 5, 6]);
   });
 
+  it('wakes an idle worker at once for a job another process queues, on a queue that process created', async () => {
+    // The worker's queue cache was loaded at its start, before the queue existed, and is refreshed only each
+    // minute; its poll is an hour. Only the NOTIFY, with the queue's flag read on the first fetch, runs it.
+    const sender = await startJobQueue({ connectionString: db.url, logger, sendOnly: true });
+    try {
+      await sender.send('other-process-jobs', { n: 0 });
+      const runs: { n: number; at: number }[] = [];
+      await queue.work<{ n: number }>(
+        'other-process-jobs',
+        async ({ n }) => void runs.push({ n, at: Date.now() }),
+        {
+          pollingIntervalSeconds: 3600,
+        },
+      );
+      await waitFor(() => runs.length === 1, { message: 'the job queued before the worker' });
+      await sleep(500);
+      const sentAt = Date.now();
+      await sender.send('other-process-jobs', { n: 1 });
+      await waitFor(() => runs.length === 2, { timeoutMs: 5000, message: 'the job queued while it idled' });
+      expect((runs[1]?.at ?? 0) - sentAt).toBeLessThan(3000);
+    } finally {
+      await sender.stop({ timeoutMs: 2000 });
+    }
+  });
+
   it('delays with startAfter and cancels', async () => {
     const id = await queue.send('delayed-jobs', { n: 1 }, { startAfter: 60 });
     expect(id).not.toBeNull();
