@@ -9,9 +9,10 @@
  *   h-footprint) and Node 24's TimeoutNegativeWarning. Now a check is armed only while a request waits,
  *   at the throttle's end or after kafkajs's 10 ms.
  * - Request time-outs were enforced by a 100 ms interval per connection, from connect to disconnect, busy or
- *   not: ten wake-ups a second per connection (e2e/bench/README.md, sixth session). Now one timer per queue is armed for the
- *   earliest deadline of the requests in flight, and none while nothing is in flight. A request still
- *   times out at its own requestTimeout (sent at + timeout), no later than kafkajs's interval allowed.
+ *   not: ten wake-ups a second per connection (e2e/bench/README.md, sixth session). Now one timer per queue
+ *   is armed for the earliest deadline of the requests in flight, and none while nothing is in flight. A
+ *   request still times out at its own requestTimeout (sent at + timeout), no later than kafkajs's interval
+ *   allowed.
  */
 import { createRequire } from 'node:module';
 
