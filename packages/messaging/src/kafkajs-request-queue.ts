@@ -93,7 +93,8 @@ function armTimeoutCheck(queue: RequestQueue): void {
 }
 
 prototype.scheduleRequestTimeoutCheck = function scheduleRequestTimeoutCheck(this: RequestQueue) {
-  // Called on (re)connect: what the old connection armed goes, as kafkajs's destroy() did.
+  // Called on (re)connect: what the old connection armed goes, as kafkajs's destroy() did. destroy() clears
+  // the timer but leaves its handle in the field, which armTimeoutCheck would take for an armed check.
   this.destroy();
   this.requestTimeoutIntervalId = undefined;
 };

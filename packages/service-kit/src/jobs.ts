@@ -152,7 +152,7 @@ export async function startJobQueue(options: StartJobQueueOptions): Promise<JobQ
     // pg-boss's default. A worker's first fetch loads a queue its cache lacks, and ensureQueue's
     // create or update reloads this process's entry, so the refresh only catches another process turning
     // a queue's notify flag on (once, on the first deploy of queues made without it): until then that worker
-    // finds jobs by its safety poll. Every 3 s, as it was, it was a query per process while idle.
+    // finds jobs by its safety poll. At 3 s, as before, it cost every idle process a query each 3 s.
     queueCacheIntervalSeconds: 60,
     // Finds jobs whose worker died (kill -9, lost node) by their missing heartbeat; see QUEUE_HEARTBEAT.
     superviseIntervalSeconds: 10,
