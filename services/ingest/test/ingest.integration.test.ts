@@ -438,6 +438,73 @@ describe('verification platform webhooks', () => {
     ).toHaveLength(1);
   });
 
+  it('stores the mapping of a VerificationRequested, and a repeat overwrites it', async () => {
+    const applicationId = applicationIdFor(TENANT, '777003');
+    const group = `grp_${randomUUID()}`;
+    const first = mapping({
+      applicationId,
+      entrataApplicationId: '777003',
+      group,
+      applicants: [
+        { platformApplicantId: `${group}-a1`, entrataCustomerId: '501', verificationId: `${group}-v1` },
+        { platformApplicantId: `${group}-a2`, entrataCustomerId: '502' },
+      ],
+    });
+    await publishEvent(h.admin, first);
+    const stored = () =>
+      Promise.all([
+        h.prisma.verificationGroup.findUnique({ where: { applicantGroupId: group } }),
+        h.prisma.verificationApplicant.findMany({
+          where: { applicantGroupId: group },
+          orderBy: { platformApplicantId: 'asc' },
+        }),
+        h.prisma.verification.findMany({
+          where: { applicantGroupId: group },
+          orderBy: { verificationId: 'asc' },
+        }),
+      ]);
+    await waitFor(async () => ((await stored())[1].length === 2 ? true : undefined), wait);
+    const [a1, a2] = first.payload.applicants;
+    expect(await stored()).toMatchObject([
+      { tenantId: TENANT, applicationId, entrataApplicationId: '777003', propertyId: String(PROPERTY) },
+      [
+        { platformApplicantId: `${group}-a1`, applicantId: a1?.applicantId, entrataCustomerId: '501' },
+        { platformApplicantId: `${group}-a2`, applicantId: a2?.applicantId, entrataCustomerId: '502' },
+      ],
+      [{ verificationId: `${group}-v1`, kind: 'income', platformApplicantId: `${group}-a1` }],
+    ]);
+
+    // The update: a2's Entrata customer changed and it got an identity verification; v1 is listed twice.
+    if (!a1 || !a2) throw new Error('two applicants expected');
+    const repeat = buildEvent(
+      VerificationRequested,
+      {
+        ...first.payload,
+        applicants: [
+          { ...a1, verifications: [{ kind: 'income', verificationId: `${group}-v1` }] },
+          {
+            ...a2,
+            entrataCustomerId: '503',
+            verifications: [
+              { kind: 'identity', verificationId: `${group}-v2` },
+              { kind: 'income', verificationId: `${group}-v1` },
+            ],
+          },
+        ],
+      },
+      { tenantId: TENANT, correlationId: applicationId },
+    );
+    await publishEvent(h.admin, repeat);
+    await waitFor(async () => ((await stored())[2].length === 2 ? true : undefined), wait);
+    const [, applicants, verifications] = await stored();
+    expect(applicants.map((a) => a.entrataCustomerId)).toEqual(['501', '503']);
+    // The last entry of a repeated id wins, as it did with one upsert after another.
+    expect(verifications).toMatchObject([
+      { verificationId: `${group}-v1`, kind: 'income', platformApplicantId: `${group}-a2` },
+      { verificationId: `${group}-v2`, kind: 'identity', platformApplicantId: `${group}-a2` },
+    ]);
+  });
+
   it('publishes one ReportCompleted per report however often it is announced with different bytes', async () => {
     const applicationId = applicationIdFor(TENANT, '777002');
     const group = `grp_${randomUUID()}`;
