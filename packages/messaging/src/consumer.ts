@@ -8,7 +8,7 @@ import {
   topics as topicRegistry,
 } from '@autoverify/contracts';
 import { backoffDelay, sleep } from '@autoverify/retry';
-import { context, type Meter, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { type Context, context, type Meter, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { asReceived } from './encrypted-kafka.ts';
 import { InvalidEventError, PermanentError } from './errors.ts';
 import { deadLetterHeaders, errorText, headerNames } from './headers.ts';
@@ -28,6 +28,11 @@ export interface HandlerContext<Tx> {
   attempt: number;
   logger: Logger;
   message: { topic: string; partition: number; offset: string };
+  /**
+   * Runs fn in this event's span. A handler of one event already runs in it; a batch handler (handleBatched)
+   * runs in its last event's, so what it records per event (an event's or a job's trace) comes from here.
+   */
+  inEventSpan<T>(fn: () => T): T;
 }
 
 /** One event of a batch handed to a BatchHandling, with its own context. */
@@ -221,11 +226,15 @@ export async function startConsumer<Tx>(options: ConsumerOptions<Tx>): Promise<R
       service,
       steps.map((step) => step.event),
     );
-    const contextOf = ({ message, event }: Ready<Tx>): HandlerContext<Tx> => ({
+    const contextOf = (
+      { message, event }: Ready<Tx>,
+      spanContext = context.active(),
+    ): HandlerContext<Tx> => ({
       outbox,
       attempt,
       logger: logOf(event),
       message: { topic: message.topic, partition: message.partition, offset: message.offset },
+      inEventSpan: (fn) => context.with(spanContext, fn),
     });
     const fresh = steps.filter((_, i) => claimed[i]);
     for (let i = 0; i < fresh.length; ) {
@@ -235,9 +244,9 @@ export async function startConsumer<Tx>(options: ConsumerOptions<Tx>): Promise<R
       while (batch && end < fresh.length && fresh[end]?.handler.handleEvents === batch) end++;
       if (batch && end - i > 1) {
         const group = fresh.slice(i, end);
-        await inSpans(group, inSpan, () =>
+        await inSpans(group, inSpan, (spanContexts) =>
           batch(
-            group.map((s) => ({ event: s.event, ctx: contextOf(s) })),
+            group.map((s, k) => ({ event: s.event, ctx: contextOf(s, spanContexts[k]) })),
             tx,
           ),
         );
@@ -501,10 +510,23 @@ export async function startConsumer<Tx>(options: ConsumerOptions<Tx>): Promise<R
 
 /**
  * fn inside every step's span, each span nested in the next: each event's span covers the one call that
- * handled it, and a statement of that call is traced under the last event's span.
+ * handled it, and a statement of that call is traced under the last event's span. fn gets, in the steps'
+ * order, the context in which each step's span is the active one (HandlerContext.inEventSpan).
  */
-function inSpans<Tx, T>(steps: readonly Ready<Tx>[], inSpan: InSpan<Tx>, fn: () => Promise<T>): Promise<T> {
-  return steps.reduceRight<() => Promise<T>>((inner, step) => () => inSpan(step, inner), fn)();
+function inSpans<Tx, T>(
+  steps: readonly Ready<Tx>[],
+  inSpan: InSpan<Tx>,
+  fn: (spanContexts: readonly Context[]) => Promise<T>,
+): Promise<T> {
+  const spanContexts: Context[] = [];
+  return steps.reduceRight<() => Promise<T>>(
+    (inner, step) => () =>
+      inSpan(step, () => {
+        spanContexts.push(context.active());
+        return inner();
+      }),
+    () => fn(spanContexts),
+  )();
 }
 
 function indexHandlers<Tx>(

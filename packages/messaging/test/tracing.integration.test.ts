@@ -6,8 +6,12 @@ import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@open
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  type BatchItem,
+  buildEvent,
   causedBy,
+  eventHeaders,
   handle,
+  handleBatched,
   Outbox,
   type OutboxRelay,
   type RunningConsumer,
@@ -22,13 +26,19 @@ describe('trace context across the outbox and Kafka', () => {
   let h: Harness;
   let relay: OutboxRelay;
   let consumer: RunningConsumer;
+  let batchConsumer: RunningConsumer | undefined;
 
   beforeAll(async () => {
     registerTracingGlobals();
     trace.setGlobalTracerProvider(
       new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] }),
     );
-    h = await startHarness([topics.applications, topics.invites, deadLetterTopic('tracing')]);
+    h = await startHarness([
+      topics.applications,
+      topics.invites,
+      deadLetterTopic('tracing'),
+      deadLetterTopic('tracing-batch'),
+    ]);
     relay = await startOutboxRelay({
       kafka: h.kafka,
       transactions: h.transactions,
@@ -56,6 +66,7 @@ describe('trace context across the outbox and Kafka', () => {
   });
 
   afterAll(async () => {
+    await batchConsumer?.stop();
     await consumer?.stop();
     await relay?.stop();
     await h?.close();
@@ -116,5 +127,52 @@ describe('trace context across the outbox and Kafka', () => {
       (messageJson(invite?.value ?? null) as { traceparent?: string } | undefined)?.traceparent,
     ).toContain(root.traceId);
     expect(invite?.headers.traceparent).toBe(`00-${root.traceId}-${sendInvite?.spanContext().spanId}-01`);
+  });
+
+  it("a batch handler finds each event's own span through inEventSpan", async () => {
+    const applicationId = randomUUID();
+    const tracer = trace.getTracer('test');
+    // Three events of one application, each built under a trace of its own (three webhooks, say).
+    const events = [1, 2, 3].map((n) =>
+      tracer.startActiveSpan(`request ${n}`, (span) => {
+        const event = buildEvent(
+          InviteSent,
+          { ...InviteSent.example, applicationId },
+          { tenantId: 'acme-homes', correlationId: applicationId },
+        );
+        span.end();
+        return { event, traceId: span.spanContext().traceId };
+      }),
+    );
+    // One produce request: the consumer fetches them together.
+    await h.kafka.publishRaw(
+      events.map(({ event }) => ({
+        topic: h.kafka.topicName(topics.invites),
+        key: applicationId,
+        value: JSON.stringify(event),
+        headers: eventHeaders(event),
+      })),
+    );
+    const seen = new Map<string, string | undefined>();
+    const sizes: number[] = [];
+    batchConsumer = await startConsumer<pg.PoolClient>({
+      kafka: h.kafka,
+      service: 'tracing-batch',
+      topics: ['invites'],
+      transactions: h.transactions,
+      logger: h.logger,
+      handlers: handleBatched([InviteSent], async (items: readonly BatchItem<pg.PoolClient>[]) => {
+        sizes.push(items.length);
+        for (const { event, ctx } of items)
+          seen.set(
+            event.id,
+            ctx.inEventSpan(() => trace.getActiveSpan()?.spanContext().traceId),
+          );
+      }),
+    });
+    await waitFor(() => events.every(({ event }) => seen.has(event.id)), { message: 'all three handled' });
+    for (const { event, traceId } of events) expect(seen.get(event.id)).toBe(traceId);
+    // Fetched together, so at least one call got several of them.
+    expect(Math.max(...sizes)).toBeGreaterThan(1);
   });
 });

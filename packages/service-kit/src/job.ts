@@ -3,6 +3,8 @@
  * sites that enqueue a job never repeat them and the worker learns from the same definition whether a run
  * is the last one allowed.
  */
+
+import type { TraceCarrier } from '@autoverify/telemetry';
 import type { SqlTransaction } from './database.ts';
 import type { JobInfo, JobQueue, QueueTx } from './jobs.ts';
 
@@ -106,24 +108,55 @@ export interface Jobs<Tx> {
     data: Data,
     options?: SendOptions<Tx>,
   ): Promise<string | null>;
+  /**
+   * Enqueues runs of `job` with one statement, each as send would (a run whose key is taken is skipped). A
+   * batch handler passes each item's trace (`ctx.inEventSpan(injectTraceContext)`), so every run continues its
+   * own event's trace.
+   */
+  sendMany<Data extends object>(
+    job: JobDefinition<Data>,
+    runs: readonly JobRunToSend<Data>[],
+    options?: Pick<SendOptions<Tx>, 'tx'>,
+  ): Promise<void>;
   /** Cancels a queued job (best effort: a job that already started finishes). */
   cancel(job: JobDefinition<object>, id: string): Promise<void>;
 }
 
-export function jobsOn<Tx extends QueueTx>(queue: Pick<JobQueue, 'send' | 'cancel'>): Jobs<Tx> {
+/** One run of a sendMany: its data, the options send takes besides `tx`, and the trace it continues. */
+export interface JobRunToSend<Data extends object> extends Omit<SendOptions<never>, 'tx'> {
+  data: Data;
+  /** Default: the active trace when sendMany is called. */
+  trace?: TraceCarrier;
+}
+
+export function jobsOn<Tx extends QueueTx>(queue: Pick<JobQueue, 'send' | 'sendMany' | 'cancel'>): Jobs<Tx> {
+  /** The queue's options of one run: the caller's, then the definition's retry policy. */
+  const optionsOf = (job: JobDefinition<object>, options: Omit<SendOptions<Tx>, 'tx'>) => ({
+    ...(options.key === undefined ? {} : { singletonKey: options.key }),
+    ...(options.startAfter === undefined ? {} : { startAfter: options.startAfter }),
+    ...(options.group === undefined ? {} : { group: options.group }),
+    retryLimit: job.retry.limit,
+    retryDelay: job.retry.delaySeconds,
+    retryBackoff: job.retry.backoff ?? false,
+    ...(job.retry.maxDelaySeconds === undefined ? {} : { retryDelayMax: job.retry.maxDelaySeconds }),
+    ...(job.expireInSeconds === undefined ? {} : { expireIn: job.expireInSeconds }),
+  });
   return {
     send: (job, data, options = {}) =>
       queue.send(job.name, data, {
         ...(options.tx ? { tx: options.tx } : {}),
-        ...(options.key === undefined ? {} : { singletonKey: options.key }),
-        ...(options.startAfter === undefined ? {} : { startAfter: options.startAfter }),
-        ...(options.group === undefined ? {} : { group: options.group }),
-        retryLimit: job.retry.limit,
-        retryDelay: job.retry.delaySeconds,
-        retryBackoff: job.retry.backoff ?? false,
-        ...(job.retry.maxDelaySeconds === undefined ? {} : { retryDelayMax: job.retry.maxDelaySeconds }),
-        ...(job.expireInSeconds === undefined ? {} : { expireIn: job.expireInSeconds }),
+        ...optionsOf(job, options),
       }),
+    sendMany: (job, runs, options = {}) =>
+      queue.sendMany(
+        job.name,
+        runs.map(({ data, trace, ...run }) => ({
+          data,
+          ...(trace ? { trace } : {}),
+          ...optionsOf(job, run),
+        })),
+        options.tx ? { tx: options.tx } : {},
+      ),
     cancel: (job, id) => queue.cancel(job.name, id),
   };
 }

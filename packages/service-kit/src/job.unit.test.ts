@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { attemptOf, defineJob, jobsOn } from './job.ts';
-import type { SendJobOptions } from './jobs.ts';
+import type { JobToSend, SendJobOptions } from './jobs.ts';
 
 const job = defineJob<{ id: string }>({
   name: 'do-thing',
@@ -43,6 +43,7 @@ describe('jobsOn', () => {
         sent.push({ name, data, options });
         return 'job-1';
       },
+      sendMany: async () => {},
       cancel: async () => {},
     });
     const tx = { $queryRawUnsafe: async () => [] };
@@ -72,9 +73,46 @@ describe('jobsOn', () => {
         sent.push(options);
         return 'job-2';
       },
+      sendMany: async () => {},
       cancel: async () => {},
     });
     await jobs.send(job, { id: 'b' }, { group: 'tenant-a' });
     expect(sent[0]).toMatchObject({ group: 'tenant-a' });
+  });
+
+  it("sends many runs with one call: each with its key, its trace and the definition's retry policy", async () => {
+    const calls: {
+      name: string;
+      jobs: readonly JobToSend<object>[];
+      options: { tx?: unknown } | undefined;
+    }[] = [];
+    const jobs = jobsOn<{ $queryRawUnsafe(): Promise<unknown> }>({
+      send: async () => null,
+      sendMany: async (name, sent, options) => {
+        calls.push({ name, jobs: sent, options });
+      },
+      cancel: async () => {},
+    });
+    const tx = { $queryRawUnsafe: async () => [] };
+    const trace = { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' };
+    await jobs.sendMany(
+      job,
+      [
+        { data: { id: 'a' }, key: 'ka', trace },
+        { data: { id: 'b' }, group: 'tenant-a' },
+      ],
+      { tx },
+    );
+    const policy = { retryLimit: 2, retryDelay: 5, retryBackoff: true, retryDelayMax: 60 };
+    expect(calls).toEqual([
+      {
+        name: 'do-thing',
+        jobs: [
+          { data: { id: 'a' }, trace, singletonKey: 'ka', ...policy },
+          { data: { id: 'b' }, group: 'tenant-a', ...policy },
+        ],
+        options: { tx },
+      },
+    ]);
   });
 });

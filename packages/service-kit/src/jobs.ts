@@ -64,8 +64,24 @@ export interface WorkOptions {
   groupConcurrency?: number;
 }
 
+/** One job of a sendMany: its data, its options, and the trace it continues. */
+export interface JobToSend<T extends object> extends Omit<SendJobOptions, 'tx'> {
+  data: T;
+  /** The trace the job's span continues (default: the active one when sendMany is called). */
+  trace?: TraceCarrier;
+}
+
 export interface JobQueue {
   send<T extends object>(name: string, data: T, options?: SendJobOptions): Promise<string | null>;
+  /**
+   * Enqueues jobs of one queue with one statement (in `tx` when given), each as send would; a job whose
+   * singletonKey is taken is skipped.
+   */
+  sendMany<T extends object>(
+    name: string,
+    jobs: readonly JobToSend<T>[],
+    options?: { tx?: QueueTx },
+  ): Promise<void>;
   work<T extends object>(name: string, handler: JobHandler<T>, options?: WorkOptions): Promise<void>;
   /** Cron schedule (UTC unless `tz` is given); one instance per schedule across all processes. */
   schedule(name: string, cron: string, data?: object, options?: { tz?: string }): Promise<void>;
@@ -203,24 +219,30 @@ export async function startJobQueue(options: StartJobQueueOptions): Promise<JobQ
 
     async send(name, data, opts = {}) {
       await ensureQueue(name);
-      const trace = injectTraceContext();
-      const payload = trace.traceparent ? { ...data, [TRACE_KEY]: trace } : { ...data };
       const sendOptions: SendOptions = {
-        singletonKey: opts.singletonKey ?? randomUUID(),
-        ...(opts.startAfter === undefined ? {} : { startAfter: opts.startAfter }),
-        ...(opts.retryLimit === undefined ? {} : { retryLimit: opts.retryLimit }),
-        ...(opts.retryDelay === undefined ? {} : { retryDelay: opts.retryDelay }),
-        ...(opts.retryBackoff === undefined ? {} : { retryBackoff: opts.retryBackoff }),
-        ...(opts.retryDelayMax === undefined ? {} : { retryDelayMax: opts.retryDelayMax }),
-        ...(opts.expireIn === undefined ? {} : { expireInSeconds: opts.expireIn }),
-        ...(opts.group === undefined ? {} : { group: { id: opts.group } }),
+        ...jobOptions(opts),
         ...(opts.tx ? { db: txDb(opts.tx) } : {}),
       };
-      const id = await boss.send(name, payload, sendOptions);
+      const id = await boss.send(name, withTrace(data, injectTraceContext()), sendOptions);
       if (id !== null && opts.startAfter !== undefined) wakeWhenDue(name, opts.startAfter);
       if (id === null)
         logger.debug({ queue: name, singletonKey: opts.singletonKey }, 'job already queued; not sent again');
       return id;
+    },
+
+    async sendMany(name, jobs, opts = {}) {
+      if (jobs.length === 0) return;
+      await ensureQueue(name);
+      const active = injectTraceContext();
+      await boss.insert(
+        name,
+        jobs.map(({ data, trace = active, ...options }) => ({
+          data: withTrace(data, trace),
+          ...jobOptions(options),
+        })),
+        opts.tx ? { db: txDb(opts.tx) } : {},
+      );
+      for (const { startAfter } of jobs) if (startAfter !== undefined) wakeWhenDue(name, startAfter);
     },
 
     async work(name, handler, opts = {}) {
@@ -302,6 +324,25 @@ export async function startJobQueue(options: StartJobQueueOptions): Promise<JobQ
     async stop(opts = {}) {
       await boss.stop({ graceful: true, close: true, timeout: opts.timeoutMs ?? 20_000 });
     },
+  };
+}
+
+/** The job's data with the trace its span continues (none without an active trace). */
+const withTrace = (data: object, trace: TraceCarrier) =>
+  trace.traceparent ? { ...data, [TRACE_KEY]: trace } : { ...data };
+
+/** pg-boss's options for a job (send's and insert's names are the same). */
+function jobOptions(opts: Omit<SendJobOptions, 'tx'>) {
+  return {
+    // A unique key for a job without one: the queue's exclusive policy holds one job per key.
+    singletonKey: opts.singletonKey ?? randomUUID(),
+    ...(opts.startAfter === undefined ? {} : { startAfter: opts.startAfter }),
+    ...(opts.retryLimit === undefined ? {} : { retryLimit: opts.retryLimit }),
+    ...(opts.retryDelay === undefined ? {} : { retryDelay: opts.retryDelay }),
+    ...(opts.retryBackoff === undefined ? {} : { retryBackoff: opts.retryBackoff }),
+    ...(opts.retryDelayMax === undefined ? {} : { retryDelayMax: opts.retryDelayMax }),
+    ...(opts.expireIn === undefined ? {} : { expireInSeconds: opts.expireIn }),
+    ...(opts.group === undefined ? {} : { group: { id: opts.group } }),
   };
 }
 

@@ -200,6 +200,45 @@ describe('startJobQueue', () => {
     expect(worker.runs[0]?.data).toEqual({ n: 1 });
   });
 
+  it('sends many jobs with one statement: in the transaction, keys de-duplicated, each with its own trace', async () => {
+    const worker = collect('many-jobs');
+    const traces = new Map<unknown, string | undefined>();
+    await worker.start(async (data) => {
+      traces.set(data.n, injectTraceContext().traceparent?.split('-')[1]);
+    });
+    const traceOf = (name: string) =>
+      tracer.startActiveSpan(name, (span) => {
+        span.end();
+        return { carrier: injectTraceContext(), traceId: span.spanContext().traceId };
+      });
+    const [a, b] = [traceOf('request a'), traceOf('request b')];
+    await inTransaction('ROLLBACK', (tx) =>
+      queue.sendMany('many-jobs', [{ data: { n: 'rolled-back' } }], { tx }),
+    );
+    await queue.send('many-jobs', { n: 'queued before' }, { singletonKey: 'taken' });
+    const statements = await inTransaction('COMMIT', async (client) => {
+      let count = 0;
+      const counting = { query: (q: string, values?: unknown[]) => (count++, client.query(q, values)) };
+      await queue.sendMany(
+        'many-jobs',
+        [
+          { data: { n: 1 }, singletonKey: 'one', trace: a.carrier },
+          { data: { n: 2 }, trace: b.carrier },
+          { data: { n: 'key taken' }, singletonKey: 'taken' },
+          { data: { n: 'key repeated' }, singletonKey: 'one' },
+        ],
+        { tx: counting },
+      );
+      return count;
+    });
+    expect(statements).toBe(1);
+    await waitFor(() => worker.runs.length >= 3, { message: 'three jobs' });
+    await sleep(1000);
+    expect(worker.runs.map((r) => r.data.n).sort()).toEqual([1, 2, 'queued before']);
+    expect(traces.get(1)).toBe(a.traceId);
+    expect(traces.get(2)).toBe(b.traceId);
+  });
+
   it('registers cron schedules and answers ping', async () => {
     await queue.schedule('nightly', '0 3 * * *', { kind: 'reconcile' }, { tz: 'America/Denver' });
     const schedules = await queue.boss.getSchedules('nightly');

@@ -2,7 +2,7 @@ import { createPrismaAdapter } from '@autoverify/database';
 import { defineService, type ServiceContext, worker } from '@autoverify/service-kit';
 import { NotifyEnv } from './config.ts';
 import { PrismaClient, type Tx } from './db.ts';
-import { notificationRequestedHandler } from './handlers/notification-requested.ts';
+import { notificationRequestedHandlers } from './handlers/notification-requested.ts';
 import { sendNotificationJob } from './handlers/send-notification.ts';
 import { twilioWebhookRoutes } from './http/twilio-webhooks.ts';
 import { unsubscribeRoutes } from './http/unsubscribe.ts';
@@ -58,7 +58,7 @@ export const notifyService = defineService({
     return {
       // Every NotificationRequested is a few statements: plain pg, not Prisma's interactive transaction.
       consumerTransactions: 'sql',
-      handlers: [notificationRequestedHandler(ctx)],
+      handlers: notificationRequestedHandlers(ctx),
       jobs: [worker(sendNotification, sendNotificationJob(ctx))],
       privacy: { erase: (tx, { applicantId }) => eraseApplicant(tx.sql, applicantId), purge: purgeExpired },
       async routes(app) {

@@ -42,19 +42,29 @@ export type NewNotification = Omit<
   'status' | 'attempts' | 'smsFrom' | 'smsBody' | 'sendingSince' | 'providerMessageId'
 >;
 
-/** True when the row is new; false when this notification id was seen before (a repeat). */
-export async function insertNotification(sql: Statement, n: NewNotification): Promise<boolean> {
-  // SQL: the consumer's per-notification write (docs/architecture.md).
-  const rows = await sql`
+/**
+ * Stores the requests with one statement, in order; resolves with the ids stored now. An id seen before (a
+ * repeat, or a later request of the same id in this list) is left as it was.
+ */
+export async function insertNotifications(
+  sql: Statement,
+  requests: readonly NewNotification[],
+): Promise<Set<string>> {
+  // SQL: the consumer's write of a transaction's requests, one multi-row INSERT (docs/architecture.md).
+  const column = <K extends keyof NewNotification>(key: K) => requests.map((n) => n[key]);
+  const rows = await sql<{ notification_id: string }>`
     INSERT INTO notifications (notification_id, tenant_id, request_event_id, application_id, applicant_id,
                                property_id, purpose, kind, channel, recipient, recipient_name, link, expires_at,
                                reminder_number)
-    VALUES (${n.notificationId}, ${n.tenantId}, ${n.requestEventId}::uuid, ${n.applicationId}::uuid,
-            ${n.applicantId}::uuid, ${n.propertyId}, ${n.purpose}, ${n.kind}, ${n.channel}, ${n.recipient},
-            ${n.recipientName}, ${n.link}, ${n.expiresAt}::timestamptz, ${n.reminderNumber}::int)
+    SELECT * FROM unnest(${column('notificationId')}::text[], ${column('tenantId')}::text[],
+                         ${column('requestEventId')}::uuid[], ${column('applicationId')}::uuid[],
+                         ${column('applicantId')}::uuid[], ${column('propertyId')}::text[], ${column('purpose')}::text[],
+                         ${column('kind')}::text[], ${column('channel')}::text[], ${column('recipient')}::text[],
+                         ${column('recipientName')}::text[], ${column('link')}::text[],
+                         ${column('expiresAt')}::timestamptz[], ${column('reminderNumber')}::int[])
     ON CONFLICT DO NOTHING
-    RETURNING 1`;
-  return rows.length === 1;
+    RETURNING notification_id`;
+  return new Set(rows.map((row) => row.notification_id));
 }
 
 /** The columns of `notifications` that NotificationRow carries, as plain SQL (`SELECT *`, `RETURNING *`) reads them. */

@@ -23,7 +23,11 @@ const down: Database<Tx> = {
   transaction: refused,
   changeWithEvents: refused,
 };
-const jobs: Jobs<Tx> = { send: async () => null, cancel: async () => undefined };
+const jobs: Jobs<Tx> = {
+  send: async () => null,
+  sendMany: async () => undefined,
+  cancel: async () => undefined,
+};
 const logger = createLogger({ service: 'test', level: 'silent' });
 
 function tenants() {
