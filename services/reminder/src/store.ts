@@ -85,13 +85,28 @@ export interface ContactRecord {
   observedAt: Date;
 }
 
-/** Stores where the invite went on one channel; an older request never overwrites a newer one. */
-export async function upsertContact(sql: Statement, contact: ContactRecord): Promise<void> {
-  // SQL: the consumer's write (docs/architecture.md); the update is conditional on the stored row.
+/**
+ * Stores where invites went, with one statement; an older request never overwrites a newer one. The same as
+ * one upsert per contact in their order: of one applicant's, kind's and channel's, the newest (the last of
+ * equally new ones) is written.
+ */
+export async function upsertContacts(sql: Statement, contacts: readonly ContactRecord[]): Promise<void> {
+  // ON CONFLICT DO UPDATE may touch a row once per statement: one contact per key.
+  const byKey = new Map<string, ContactRecord>();
+  for (const contact of contacts) {
+    const key = `${contact.applicantId}\u0000${contact.kind}\u0000${contact.channel}`;
+    const kept = byKey.get(key);
+    if (!kept || contact.observedAt >= kept.observedAt) byKey.set(key, contact);
+  }
+  const rows = [...byKey.values()];
+  if (rows.length === 0) return;
+  const column = <K extends keyof ContactRecord>(key: K) => rows.map((c) => c[key]);
+  // SQL: the consumer's write (docs/architecture.md); a set-based upsert whose update is conditional on the stored row.
   await sql`
     INSERT INTO contacts AS c (applicant_id, kind, channel, recipient, recipient_name, observed_at)
-    VALUES (${contact.applicantId}::uuid, ${contact.kind}, ${contact.channel}, ${contact.recipient},
-      ${contact.recipientName}, ${contact.observedAt}::timestamptz)
+    SELECT * FROM unnest(${column('applicantId')}::uuid[], ${column('kind')}::text[], ${column('channel')}::text[],
+                         ${column('recipient')}::text[], ${column('recipientName')}::text[],
+                         ${column('observedAt')}::timestamptz[])
     ON CONFLICT (applicant_id, kind, channel) DO UPDATE
       SET recipient = excluded.recipient, recipient_name = excluded.recipient_name, observed_at = excluded.observed_at
       WHERE excluded.observed_at >= c.observed_at`;

@@ -233,6 +233,33 @@ describe('reminder service', () => {
     expect(requests.map((r) => r.payload.channel).sort()).toEqual(['email', 'sms']);
   });
 
+  it('keeps the newest contact per channel of requests handled together, and ignores reminder requests', async () => {
+    const a = newApplicant();
+    const [email, sms] = inviteNotifications(a, inviteSent(a, 'later'));
+    if (!email || !sms) throw new Error('two channels expected');
+    const requested = (payload: PayloadOf<typeof NotificationRequested>, offsetMs = 0) =>
+      buildEvent(NotificationRequested, payload, meta(a), { now: new Date(Date.now() + offsetMs) });
+    const newer = requested({ ...email.payload, to: 'newer@example.com' }, 1000);
+    const older = requested({ ...email.payload, to: 'older@example.com' }, -1000);
+    const reminder = requested({
+      ...sms.payload,
+      notificationId: `reminder:${a.applicantId}:income:sms:1`,
+      purpose: 'reminder',
+      reminderNumber: 1,
+      to: '+13035550199',
+    });
+    await publish(newer, older, sms, reminder);
+    await processed(reminder);
+    const contacts = await h.service.db.client.contact.findMany({
+      where: { applicantId: a.applicantId },
+      orderBy: { channel: 'asc' },
+    });
+    expect(contacts.map((c) => [c.channel, c.recipient])).toEqual([
+      ['email', 'newer@example.com'],
+      ['sms', '+13035550123'],
+    ]);
+  });
+
   it('cancels reminders when the verification completes before they are due', async () => {
     const a = newApplicant();
     const invite = inviteSent(a, 'later');
