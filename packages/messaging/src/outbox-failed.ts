@@ -41,16 +41,22 @@ export function isRowError(error: unknown): boolean {
 }
 
 /**
- * The unpublished rows in order, without those held behind a set-aside row of their topic and key.
- * `outbox.id`, not the text alias `id`: ordering by the text would publish id 10 before id 9.
+ * The unpublished rows in order, without those held behind a set-aside row of their topic and key, and none
+ * unless the transaction-local setting `lockedSetting` says that this transaction holds the relay's lock
+ * (relay-batch.ts; a one-time filter: nothing is scanned without it). `outbox.id`, not the text alias `id`:
+ * ordering by the text would publish id 10 before id 9.
  */
-export const SELECT_PUBLISHABLE = `
+export function selectPublishable(limit: number, lockedSetting: string): string {
+  if (!Number.isInteger(limit) || limit < 1) throw new Error(`batch size ${limit}: a positive integer`);
+  return `
   SELECT o.id::text AS id, o.event_id::text AS event_id, o.topic, o.key, o.event_type, o.envelope::text AS envelope
     FROM outbox o
    WHERE o.published_at IS NULL
+     AND current_setting('${lockedSetting}', true) = 'true'
      AND NOT EXISTS (SELECT 1 FROM outbox_failed f WHERE f.topic = o.topic AND f.key = o.key)
    ORDER BY o.id
-   LIMIT $1`;
+   LIMIT ${limit}`;
+}
 
 /** Moves one unpublished row to outbox_failed with the error; false when it was no longer there. */
 export async function setAsideRow(sql: Sql, id: string, attempts: number, error: string): Promise<boolean> {

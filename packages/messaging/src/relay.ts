@@ -1,13 +1,15 @@
 import { errorText } from './headers.ts';
 import type { KafkaClient } from './kafka.ts';
 import type { Logger } from './logger.ts';
-import { isRowError, MAX_PUBLISH_ATTEMPTS, SELECT_PUBLISHABLE, setAsideRow } from './outbox-failed.ts';
+import { isRowError, MAX_PUBLISH_ATTEMPTS, setAsideRow } from './outbox-failed.ts';
 import { type OutboxRow, publishRows } from './publish-rows.ts';
-import type { Sql, Transactions } from './sql.ts';
+import { inRelayBatch } from './relay-batch.ts';
+import type { PgPoolLike, Sql } from './sql.ts';
 
-export interface OutboxRelayOptions<Tx> {
+export interface OutboxRelayOptions {
   kafka: KafkaClient;
-  transactions: Transactions<Tx>;
+  /** The relay's connections (plain pg): each batch is a transaction on one of them, the purge a statement. */
+  pool: PgPoolLike;
   logger: Logger;
   /**
    * How often the outbox is polled when nobody calls wake(); default 250 ms. A relay woken by every commit
@@ -36,15 +38,12 @@ export interface OutboxRelay {
   stop(): Promise<void>;
 }
 
-// One relay per database publishes at a time: the outbox of every service lives in its own database, so
-// one constant key is enough. (Arbitrary value: "outbox" in ASCII.)
-const RELAY_LOCK_KEY = '111124098120';
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** First retry after a failed flush; doubles up to 10 s. */
 const FAILURE_RETRY_MS = 250;
 
-export async function startOutboxRelay<Tx>(options: OutboxRelayOptions<Tx>): Promise<OutboxRelay> {
-  const { kafka, transactions } = options;
+export async function startOutboxRelay(options: OutboxRelayOptions): Promise<OutboxRelay> {
+  const { kafka, pool } = options;
   const logger = options.logger.child({ component: 'outbox-relay' });
   const pollMs = options.pollMs ?? 250;
   const batchSize = options.batchSize ?? 100;
@@ -105,15 +104,9 @@ export async function startOutboxRelay<Tx>(options: OutboxRelayOptions<Tx>): Pro
   };
 
   const publishBatch = async (): Promise<{ fetched: number; published: number }> => {
-    const result = await transactions.run(async (tx) => {
-      const sql = transactions.sql(tx);
-      const [lock] = await sql.query<{ locked: boolean }>(
-        'SELECT pg_try_advisory_xact_lock($1::bigint) AS locked',
-        [RELAY_LOCK_KEY],
-      );
-      if (!lock?.locked) return { fetched: 0, published: 0, interrupted: undefined };
-      const rows = await sql.query<OutboxRow>(SELECT_PUBLISHABLE, [batchSize]);
-      if (rows.length === 0) return { fetched: 0, published: 0, interrupted: undefined };
+    const result = await inRelayBatch(pool, batchSize, async (rows, sql) => {
+      const none = { published: [], result: { fetched: 0, published: 0, interrupted: undefined } };
+      if (rows.length === 0) return none;
       let outcome: { published: OutboxRow[]; interrupted: unknown };
       if (rows.some((r) => rowFailures.has(r.id))) outcome = await publishOneByOne(sql, rows);
       else {
@@ -128,13 +121,8 @@ export async function startOutboxRelay<Tx>(options: OutboxRelayOptions<Tx>): Pro
         }
       }
       const { published, interrupted } = outcome;
-      if (published.length > 0) {
-        await options.beforeMark?.(published.map((r) => r.event_id));
-        await sql.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [
-          published.map((r) => r.id),
-        ]);
-      }
-      return { fetched: rows.length, published: published.length, interrupted };
+      if (published.length > 0) await options.beforeMark?.(published.map((r) => r.event_id));
+      return { published, result: { fetched: rows.length, published: published.length, interrupted } };
     });
     // Thrown after the commit: what was published before the broker went away stays marked.
     if (result.interrupted) throw result.interrupted;
@@ -157,12 +145,12 @@ export async function startOutboxRelay<Tx>(options: OutboxRelayOptions<Tx>): Pro
   };
 
   const purge = async () => {
-    const deleted = await transactions.sql().query<{ n: number }>(
+    const { rows } = await pool.query(
       `WITH gone AS (DELETE FROM outbox WHERE published_at < now() - $1::double precision * interval '1 millisecond' RETURNING 1)
          SELECT count(*)::int AS n FROM gone`,
       [retentionMs],
     );
-    const n = deleted[0]?.n ?? 0;
+    const n = (rows[0] as { n: number } | undefined)?.n ?? 0;
     if (n > 0) logger.info({ deleted: n }, 'purged published outbox rows');
   };
 

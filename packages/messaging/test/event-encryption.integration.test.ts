@@ -81,7 +81,7 @@ describe('events sealed on Kafka with the tenant keyring', () => {
 
   it('the relay publishes sealed bytes; the consumer opens them; the topic holds no contact data', async () => {
     const producer = client(consumerRing);
-    const relay = await startOutboxRelay({ kafka: producer, transactions: h.transactions, logger: h.logger });
+    const relay = await startOutboxRelay({ kafka: producer, pool: h.pool, logger: h.logger });
     const e = event('sealed.applicant@example.com');
     await h.transactions.run((tx) => new Outbox(h.transactions).addEvent(tx, e));
     relay.wake();

@@ -30,7 +30,7 @@ describe('outbox rows the broker refuses', () => {
     topic = h.kafka.topicName(topics.applications);
     relay = await startOutboxRelay({
       kafka: h.kafka,
-      transactions: h.transactions,
+      pool: h.pool,
       logger: h.logger,
       pollMs: 50,
     });

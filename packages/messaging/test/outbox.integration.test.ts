@@ -27,7 +27,7 @@ describe('transactional outbox + relay', () => {
   const relay = async (options: Partial<Parameters<typeof startOutboxRelay>[0]> = {}) => {
     const r = await startOutboxRelay({
       kafka: h.kafka,
-      transactions: h.transactions,
+      pool: h.pool,
       logger: h.logger,
       pollMs: 50,
       ...options,

@@ -8,6 +8,7 @@ import {
   OUTBOX_NOTIFY_CHANNEL,
   Outbox,
   type OutboxRelay,
+  type PgPoolLike,
   startOutboxRelay,
   type Transactions,
   wakeRelayAfterCommit,
@@ -28,17 +29,18 @@ describe('relay wake-ups: one relay transaction per commit', () => {
 
   beforeAll(async () => {
     h = await startHarness([topics.applications]);
-    const counted: Transactions<pg.PoolClient> = {
-      ...h.transactions,
-      run: (fn) => {
+    // Each relay transaction checks a connection out; the purge does not (pool.query).
+    const counted: PgPoolLike = {
+      connect: () => {
         relayTransactions++;
-        return h.transactions.run(fn);
+        return h.pool.connect();
       },
+      query: (text, params) => h.pool.query(text, params),
     };
     // The safety poll far away: every relay transaction below was a wake-up.
     relay = await startOutboxRelay({
       kafka: h.kafka,
-      transactions: counted,
+      pool: counted,
       logger: h.logger,
       pollMs: 600_000,
     });

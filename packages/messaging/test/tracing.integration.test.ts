@@ -41,7 +41,7 @@ describe('trace context across the outbox and Kafka', () => {
     ]);
     relay = await startOutboxRelay({
       kafka: h.kafka,
-      transactions: h.transactions,
+      pool: h.pool,
       logger: h.logger,
       pollMs: 50,
     });

@@ -232,7 +232,7 @@ async function startWork<Tx extends PrismaTx>(
   onStop('relay connection', () => relayPool.end());
   const relay = await startOutboxRelay({
     kafka,
-    transactions: pgTransactions(relayPool),
+    pool: relayPool,
     logger,
     pollMs: RELAY_SAFETY_POLL_MS,
   });
