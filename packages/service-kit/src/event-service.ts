@@ -225,9 +225,8 @@ async function startWork<Tx extends PrismaTx>(
   // Event-driven, no busy polling while idle: a commit in this process wakes the relay directly (below),
   // one in another process (a replica, a web process, the support console) through NOTIFY; the slow poll
   // only covers a NOTIFY lost while the LISTEN connection was down. The relay's transactions run on plain pg
-  // over a connection of their own: a batch is five statements, which through Prisma's interactive
-  // transaction cost more than the Kafka send, and it never waits behind the consumer's and the jobs'
-  // transactions for one of Prisma's connections.
+  // over a connection of their own: a batch is two round trips (messaging's relay-batch.ts), and it never
+  // waits behind the consumer's and the jobs' transactions for a connection.
   const relayPool = relayConnection(env.DATABASE_URL, logger);
   onStop('relay connection', () => relayPool.end());
   const relay = await startOutboxRelay({
