@@ -86,15 +86,17 @@ export async function sendDueInvites(
       expiresAt: invite.expiresAt,
     })),
   );
-  for (const invite of created) {
-    await ctx.jobs.send(
-      expireInvite,
-      { applicantId: invite.applicantId, kind: invite.kind },
-      { tx, key: inviteKey(invite.applicantId, invite.kind), startAfter: invite.expiresAt },
-    );
-    const seconds = (ctx.clock.now().getTime() - application.createdAt.getTime()) / 1000;
-    recordInviteLatency(ctx.meter, invite.kind, seconds);
-  }
+  await ctx.jobs.sendMany(
+    expireInvite,
+    created.map((invite) => ({
+      data: { applicantId: invite.applicantId, kind: invite.kind },
+      key: inviteKey(invite.applicantId, invite.kind),
+      startAfter: invite.expiresAt,
+    })),
+    { tx },
+  );
+  const seconds = (ctx.clock.now().getTime() - application.createdAt.getTime()) / 1000;
+  for (const invite of created) recordInviteLatency(ctx.meter, invite.kind, seconds);
   await sendInvitations(
     tx,
     plan.invites.map((invite) => ({
