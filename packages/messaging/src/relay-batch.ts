@@ -1,6 +1,6 @@
 import { selectPublishable } from './outbox-failed.ts';
 import type { OutboxRow } from './publish-rows.ts';
-import type { PgClientLike, PgPoolLike, Sql } from './sql.ts';
+import { inPgTransaction, type PgPoolLike, pgSql, type Sql } from './sql.ts';
 
 // One relay per database publishes at a time: the outbox of every service lives in its own database, so
 // one constant key is enough. (Arbitrary value: "outbox" in ASCII.)
@@ -30,14 +30,7 @@ export async function inRelayBatch<T>(
   batchSize: number,
   publish: (rows: OutboxRow[], sql: Sql) => Promise<BatchOutcome<T>>,
 ): Promise<T> {
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  // pg's pool listens for a client's errors only while it is idle (see pgTransactions).
-  const onError = (error: Error) => {
-    broken = error;
-  };
-  client.on?.('error', onError);
-  try {
+  return inPgTransaction(pool, async (client) => {
     const rows = lastRows<OutboxRow>(
       await client.query(
         `BEGIN;
@@ -45,22 +38,10 @@ export async function inRelayBatch<T>(
          ${selectPublishable(batchSize, LOCKED_SETTING)}`,
       ),
     );
-    try {
-      const { published, result } = await publish(rows, sqlOf(client));
-      await client.query(`${markPublished(published)}COMMIT`);
-      return result;
-    } catch (error) {
-      try {
-        await client.query('ROLLBACK');
-      } catch (rollbackError) {
-        broken = rollbackError as Error;
-      }
-      throw error;
-    }
-  } finally {
-    client.removeListener?.('error', onError);
-    client.release(broken);
-  }
+    const { published, result } = await publish(rows, pgSql(client));
+    await client.query(`${markPublished(published)}COMMIT`);
+    return result;
+  });
 }
 
 function markPublished(rows: readonly OutboxRow[]): string {
@@ -71,10 +52,6 @@ function markPublished(rows: readonly OutboxRow[]): string {
   });
   return `UPDATE outbox SET published_at = now() WHERE id = ANY('{${ids.join(',')}}'::bigint[]);`;
 }
-
-const sqlOf = (client: PgClientLike): Sql => ({
-  query: async <R>(text: string, params?: unknown[]) => (await client.query(text, params)).rows as R[],
-});
 
 /** The rows of a simple-protocol query's last statement (pg answers several statements with a list). */
 function lastRows<R>(answer: { rows: unknown[] } | { rows: unknown[] }[]): R[] {

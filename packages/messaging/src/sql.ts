@@ -126,41 +126,55 @@ export function pgTransactions<C extends PgClientLike = PgClientLike>(pool: {
   connect(): Promise<C>;
   query(text: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
 }): Transactions<C> {
-  const sqlOf = (client: { query(text: string, params?: unknown[]): Promise<{ rows: unknown[] }> }): Sql => ({
-    query: async <T>(text: string, params?: unknown[]) => (await client.query(text, params)).rows as T[],
-  });
   return {
-    async run(fn) {
-      const client = await pool.connect();
-      let broken: Error | undefined;
-      // pg's pool listens for a client's errors only while it is idle. A checked-out client whose connection
-      // fails between two statements (the server restarted: "terminating connection due to administrator
-      // command") emits 'error', and an unheard 'error' ends the process. Heard here, the transaction's next
-      // statement fails instead, and the connection is destroyed on release.
-      const onError = (error: Error) => {
-        broken = error;
-      };
-      client.on?.('error', onError);
-      try {
+    run: (fn) =>
+      inPgTransaction(pool, async (client) => {
         await client.query('BEGIN');
-        try {
-          const result = await fn(client);
-          await client.query('COMMIT');
-          return result;
-        } catch (error) {
-          try {
-            await client.query('ROLLBACK');
-          } catch (rollbackError) {
-            // A connection that cannot roll back must not go back to the pool.
-            broken = rollbackError as Error;
-          }
-          throw error;
-        }
-      } finally {
-        client.removeListener?.('error', onError);
-        client.release(broken);
-      }
-    },
-    sql: (tx) => sqlOf(tx ?? pool),
+        const result = await fn(client);
+        await client.query('COMMIT');
+        return result;
+      }),
+    sql: (tx) => pgSql(tx ?? pool),
   };
+}
+
+/** messaging's Sql over a pg client or pool. */
+export const pgSql = (client: {
+  query(text: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
+}): Sql => ({
+  query: async <T>(text: string, params?: unknown[]) => (await client.query(text, params)).rows as T[],
+});
+
+/**
+ * Runs `transaction` on a connection of the pool: it opens the transaction (BEGIN) and ends it (COMMIT) itself,
+ * each perhaps in one round trip with other statements; it is rolled back when `transaction` throws.
+ */
+export async function inPgTransaction<C extends PgClientLike, T>(
+  pool: { connect(): Promise<C> },
+  transaction: (client: C) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  // pg's pool listens for a client's errors only while it is idle. A checked-out client whose connection
+  // fails between two statements (the server restarted: "terminating connection due to administrator
+  // command") emits 'error', and an unheard 'error' ends the process. Heard here, the transaction's next
+  // statement fails instead, and the connection is destroyed on release.
+  const onError = (error: Error) => {
+    broken = error;
+  };
+  client.on?.('error', onError);
+  try {
+    return await transaction(client);
+  } catch (error) {
+    try {
+      await client.query('ROLLBACK');
+    } catch (rollbackError) {
+      // A connection that cannot roll back must not go back to the pool.
+      broken = rollbackError as Error;
+    }
+    throw error;
+  } finally {
+    client.removeListener?.('error', onError);
+    client.release(broken);
+  }
 }
