@@ -203,9 +203,6 @@ describe('startJobQueue', () => {
   it('sends many jobs with one statement: in the transaction, keys de-duplicated, each with its own trace', async () => {
     const worker = collect('many-jobs');
     const traces = new Map<unknown, string | undefined>();
-    await worker.start(async (data) => {
-      traces.set(data.n, injectTraceContext().traceparent?.split('-')[1]);
-    });
     const traceOf = (name: string) =>
       tracer.startActiveSpan(name, (span) => {
         span.end();
@@ -232,6 +229,10 @@ describe('startJobQueue', () => {
       return count;
     });
     expect(statements).toBe(1);
+    // Started only now: a key is taken while its job waits, so 'queued before' must not have run yet.
+    await worker.start(async (data) => {
+      traces.set(data.n, injectTraceContext().traceparent?.split('-')[1]);
+    });
     await waitFor(() => worker.runs.length >= 3, { message: 'three jobs' });
     await sleep(1000);
     expect(worker.runs.map((r) => r.data.n).sort()).toEqual([1, 2, 'queued before']);
