@@ -215,7 +215,12 @@ describe('startJobQueue', () => {
     await queue.send('many-jobs', { n: 'queued before' }, { singletonKey: 'taken' });
     const statements = await inTransaction('COMMIT', async (client) => {
       let count = 0;
-      const counting = { query: (q: string, values?: unknown[]) => (count++, client.query(q, values)) };
+      const counting = {
+        query: (q: string, values?: unknown[]) => {
+          count++;
+          return client.query(q, values);
+        },
+      };
       await queue.sendMany(
         'many-jobs',
         [
