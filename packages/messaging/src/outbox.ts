@@ -43,7 +43,23 @@ export class Outbox<Tx> {
     payloads: readonly PayloadOf<D>[],
     meta: EventMeta,
   ): Promise<EventOf<D>[]> {
-    const events = payloads.map((payload) => buildEvent(def, payload, meta));
+    return this.addEach(
+      tx,
+      def,
+      payloads.map((payload) => ({ payload, meta })),
+    );
+  }
+
+  /**
+   * addMany for events with metadata of their own (say, each caused by another event of a batch handler's):
+   * one statement, in order, nothing written when any payload is invalid.
+   */
+  async addEach<D extends EventDefinition>(
+    tx: Tx,
+    def: D,
+    items: readonly { payload: PayloadOf<D>; meta: EventMeta }[],
+  ): Promise<EventOf<D>[]> {
+    const events = items.map(({ payload, meta }) => buildEvent(def, payload, meta));
     await this.#insert(tx, def, events);
     return events;
   }

@@ -142,6 +142,27 @@ describe('transactional outbox + relay', () => {
     );
   });
 
+  it('addEach writes events with metadata of their own, in order, with one statement', async () => {
+    const [first, second] = [randomUUID(), randomUUID()];
+    const cause = randomUUID();
+    const events = await h.transactions.run((tx) =>
+      outbox.addEach(tx, ApplicationSubmitted, [
+        { payload: submitted(first, 'each-0'), meta: meta(first) },
+        { payload: submitted(second, 'each-1'), meta: { ...meta(second), causationId: cause } },
+      ]),
+    );
+    const { rows } = await h.pool.query<{ key: string; envelope: Record<string, unknown> }>(
+      'SELECT key, envelope FROM outbox WHERE key = ANY($1) ORDER BY id',
+      [[first, second]],
+    );
+    expect(
+      rows.map((row) => [row.key, row.envelope.id, row.envelope.correlationId, row.envelope.causationId]),
+    ).toEqual([
+      [first, events[0]?.id, first, undefined],
+      [second, events[1]?.id, second, cause],
+    ]);
+  });
+
   it('addEventsIfChanged: one statement adds the events (and NOTIFYs) only when the change returned a row', async () => {
     await h.pool.query('CREATE TABLE IF NOT EXISTS flags (id uuid PRIMARY KEY, done boolean NOT NULL)');
     const id = randomUUID();

@@ -26,13 +26,17 @@ export const sqlText = (strings: TemplateStringsArray, ...values: unknown[]): Sq
 export interface SqlTransaction {
   /** One statement in this transaction. */
   readonly sql: Statement;
-  /** ctx.outbox's add and addMany, in this transaction: the events are written with the statements or not at all. */
+  /** ctx.outbox's add, addMany and addEach, in this transaction: the events are written with the statements or not at all. */
   readonly outbox: {
     add<D extends EventDefinition>(def: D, payload: PayloadOf<D>, meta: EventMeta): Promise<EventOf<D>>;
     addMany<D extends EventDefinition>(
       def: D,
       payloads: readonly PayloadOf<D>[],
       meta: EventMeta,
+    ): Promise<EventOf<D>[]>;
+    addEach<D extends EventDefinition>(
+      def: D,
+      items: readonly { payload: PayloadOf<D>; meta: EventMeta }[],
     ): Promise<EventOf<D>[]>;
   };
   /** pg's own query on the transaction's connection, for what takes a connection: `ctx.jobs.send(..., { tx })`. */
@@ -121,6 +125,7 @@ export function sqlTransactionsOn(
       outbox: {
         add: (def, payload, meta) => outbox.add(connection, def, payload, meta),
         addMany: (def, payloads, meta) => outbox.addMany(connection, def, payloads, meta),
+        addEach: (def, items) => outbox.addEach(connection, def, items),
       },
       query: (text, values) => connection.query(text, values),
     };

@@ -4,7 +4,7 @@ import { type Env, envSchema } from './config.ts';
 import { PrismaClient, type Tx } from './db.ts';
 import { closeReminderHandlers } from './handlers/close-reminders.ts';
 import { inviteContactsHandlers } from './handlers/invite-contacts.ts';
-import { inviteSentHandler } from './handlers/invite-sent.ts';
+import { inviteSentHandlers } from './handlers/invite-sent.ts';
 import { sendReminderJob } from './handlers/send-reminder.ts';
 import { queueDueReminders, sendReminder } from './jobs.ts';
 import { reminderMetrics } from './metrics.ts';
@@ -37,7 +37,7 @@ export const reminderService = defineService({
     return {
       // Every event is a few statements: plain pg, not Prisma's interactive transaction.
       consumerTransactions: 'sql',
-      handlers: [inviteSentHandler(ctx), ...inviteContactsHandlers(), ...closeReminderHandlers(ctx)],
+      handlers: [...inviteSentHandlers(ctx), ...inviteContactsHandlers(), ...closeReminderHandlers(ctx)],
       // Counted after the run's transaction committed: a rolled-back run is retried, not counted twice.
       jobs: [
         worker(sendReminder, async (data) => metrics.fired(await send(data))),

@@ -52,18 +52,53 @@ const inviteOfColumns = (i: InviteColumns): InviteRecord => ({
   sentAt: i.sent_at,
 });
 
+/** An invite's key: one row per applicant and kind. */
+export const inviteKey = (invite: { applicantId: string; kind: Kind }): string =>
+  `${invite.applicantId}\u0000${invite.kind}`;
+
 /**
- * Records an InviteSent. Returns the stored invite: its sentAt is the first invite's time, its channels
- * the union over every InviteSent, link and expiry those of the latest.
+ * Records InviteSent with one statement; returns the stored invites by inviteKey. An invite's sentAt is its
+ * first InviteSent's time, its channels the union over all of them, link and expiry those of the latest:
+ * the same as one upsert per invite in their order, merged here first because ON CONFLICT DO UPDATE may
+ * touch a row once per statement.
  */
-export async function upsertInvite(sql: Statement, invite: InviteRecord): Promise<InviteRecord> {
-  // SQL: the consumer's write (docs/architecture.md); one atomic upsert whose update merges arrays and
-  // compares with the stored row.
-  const [row] = await sql<InviteColumns>`
+export async function upsertInvites(
+  sql: Statement,
+  invites: readonly InviteRecord[],
+): Promise<Map<string, InviteRecord>> {
+  const merged = new Map<string, InviteRecord & { lastSentAt: Date }>();
+  for (const invite of invites) {
+    const key = inviteKey(invite);
+    const kept = merged.get(key);
+    const latest = !kept || invite.sentAt >= kept.lastSentAt ? invite : kept;
+    merged.set(
+      key,
+      kept
+        ? {
+            ...latest,
+            channels: [...new Set([...kept.channels, ...invite.channels])],
+            sentAt: new Date(Math.min(invite.sentAt.getTime(), kept.sentAt.getTime())),
+            lastSentAt: latest === invite ? invite.sentAt : kept.lastSentAt,
+          }
+        : { ...invite, lastSentAt: invite.sentAt },
+    );
+  }
+  const rows = [...merged.values()];
+  if (rows.length === 0) return new Map();
+  const column = <K extends keyof (typeof rows)[number]>(key: K) => rows.map((i) => i[key]);
+  // SQL: the consumer's write (docs/architecture.md); one set-based upsert whose update merges arrays and
+  // compares with the stored row. Channels travel as one comma-joined text per row: unnest cannot take an
+  // array of arrays of different lengths.
+  const stored = await sql<InviteColumns>`
     INSERT INTO invites AS i (applicant_id, kind, tenant_id, application_id, property_id, channels, link, expires_at, sent_at, last_sent_at)
-    VALUES (${invite.applicantId}::uuid, ${invite.kind}, ${invite.tenantId}, ${invite.applicationId}::uuid, ${invite.propertyId},
-      ${invite.channels}::text[], ${invite.link}, ${invite.expiresAt}::timestamptz, ${invite.sentAt}::timestamptz,
-      ${invite.sentAt}::timestamptz)
+    SELECT applicant_id, kind, tenant_id, application_id, property_id, string_to_array(channels, ','), link,
+           expires_at, sent_at, last_sent_at
+      FROM unnest(${column('applicantId')}::uuid[], ${column('kind')}::text[], ${column('tenantId')}::text[],
+                  ${column('applicationId')}::uuid[], ${column('propertyId')}::text[],
+                  ${rows.map((i) => i.channels.join(','))}::text[], ${column('link')}::text[],
+                  ${column('expiresAt')}::timestamptz[], ${column('sentAt')}::timestamptz[],
+                  ${column('lastSentAt')}::timestamptz[])
+           AS n(applicant_id, kind, tenant_id, application_id, property_id, channels, link, expires_at, sent_at, last_sent_at)
     ON CONFLICT (applicant_id, kind) DO UPDATE SET
       channels = ARRAY(SELECT DISTINCT c FROM unnest(i.channels || excluded.channels) AS c ORDER BY c),
       link = CASE WHEN excluded.last_sent_at >= i.last_sent_at THEN excluded.link ELSE i.link END,
@@ -72,8 +107,7 @@ export async function upsertInvite(sql: Statement, invite: InviteRecord): Promis
       last_sent_at = GREATEST(i.last_sent_at, excluded.last_sent_at),
       updated_at = now()
     RETURNING *`;
-  if (!row) throw new Error('upsert of invite returned no row');
-  return inviteOfColumns(row);
+  return new Map(stored.map((row) => [inviteKey(inviteOfColumns(row)), inviteOfColumns(row)]));
 }
 
 export interface ContactRecord {
@@ -154,15 +188,24 @@ export async function recordClosure(sql: Statement, closure: ClosureRecord): Pro
     ON CONFLICT DO NOTHING`;
 }
 
-export async function closureOf(
+/** The closures of these invites, by inviteKey: an invite without one is not in the map. */
+export async function closuresOf(
   sql: Statement,
-  applicantId: string,
-  kind: Kind,
-): Promise<CloseReason | null> {
-  // SQL: the consumer's read (docs/architecture.md).
-  const [row] = await sql<{ reason: string }>`
-    SELECT reason FROM closures WHERE applicant_id = ${applicantId}::uuid AND kind = ${kind}`;
-  return (row?.reason as CloseReason | undefined) ?? null;
+  invites: readonly { applicantId: string; kind: Kind }[],
+): Promise<Map<string, CloseReason>> {
+  if (invites.length === 0) return new Map();
+  // SQL: the consumer's read (docs/architecture.md), one for a transaction's invites.
+  const rows = await sql<{ applicant_id: string; kind: string; reason: string }>`
+    SELECT c.applicant_id, c.kind, c.reason
+      FROM closures c
+      JOIN unnest(${invites.map((i) => i.applicantId)}::uuid[], ${invites.map((i) => i.kind)}::text[]) AS k(applicant_id, kind)
+        ON c.applicant_id = k.applicant_id AND c.kind = k.kind`;
+  return new Map(
+    rows.map((r) => [
+      inviteKey({ applicantId: r.applicant_id, kind: r.kind as Kind }),
+      r.reason as CloseReason,
+    ]),
+  );
 }
 
 export interface NewReminder {

@@ -322,6 +322,61 @@ describe('reminder service', () => {
     expect(await reminderRequests(a)).toEqual([]);
   });
 
+  it('plans the InviteSent handled together: each invite once, a resend merged, a closed invite skipped', async () => {
+    const a = newApplicant();
+    const b = { applicationId: a.applicationId, applicantId: stableUuid('applicant', randomUUID()) };
+    const done = completed(b, 'identity');
+    await publish(done);
+    await processed(done);
+    const first = inviteSent(a, 'later');
+    const resend = buildEvent(
+      InviteSent,
+      {
+        ...first.payload,
+        channels: ['email'],
+        link: `${first.payload.link}?resent`,
+        expiresAt: new Date(Date.parse(first.payload.expiresAt) + HOUR).toISOString(),
+        resend: true,
+      },
+      meta(a),
+      { now: new Date(Date.parse(first.occurredAt) + 1000) },
+    );
+    const other = inviteSent(b, 'later');
+    const closed = inviteSent(b, 'later', 'identity');
+    await publish(first, other, resend, closed);
+    await processed(closed);
+
+    const invite = await h.service.db.client.invite.findUniqueOrThrow({
+      where: { applicantId_kind: { applicantId: a.applicantId, kind: 'income' } },
+    });
+    expect(invite).toMatchObject({
+      channels: ['email', 'sms'],
+      link: resend.payload.link,
+      sentAt: new Date(first.occurredAt),
+      lastSentAt: new Date(resend.occurredAt),
+      expiresAt: new Date(resend.payload.expiresAt),
+    });
+    const numbersOf = async (x: Applicant) => (await rows(x)).map((r) => [r.kind, r.number]);
+    expect(await numbersOf(a)).toEqual([
+      ['income', 1],
+      ['income', 2],
+      ['income', 3],
+    ]);
+    expect(await numbersOf(b)).toEqual([
+      ['income', 1],
+      ['income', 2],
+      ['income', 3],
+    ]);
+    const scheduled = async (x: Applicant) =>
+      (await reminderEvents(x)).filter((e) => e.type === 'ReminderScheduled');
+    await waitFor(async () => (await scheduled(a)).length === 3 && (await scheduled(b)).length === 3, {
+      message: 'three ReminderScheduled per applicant',
+    });
+    expect(new Set((await scheduled(a)).map((e) => e.causationId))).toEqual(new Set([first.id]));
+    expect(new Set((await scheduled(b)).map((e) => e.causationId))).toEqual(new Set([other.id]));
+    expect((await scheduled(b)).every((e) => e.payload.kind === 'income')).toBe(true);
+  });
+
   it('cancels reminders when the invite expires', async () => {
     const a = newApplicant();
     const invite = inviteSent(a, 'later');

@@ -1,67 +1,66 @@
 import { UnknownTenantError } from '@autoverify/config';
-import { InviteSent, ReminderScheduled } from '@autoverify/contracts';
-import { type Handler, handle, PermanentError } from '@autoverify/messaging';
+import { type EventOf, InviteSent, ReminderScheduled } from '@autoverify/contracts';
+import { type Handler, handleBatched, type Logger, PermanentError } from '@autoverify/messaging';
 import type { SqlTransaction } from '@autoverify/service-kit';
 import { planReminders, reminderId } from '../domain/schedule.ts';
 import { dueSoon, queueReminderJob } from '../queue-reminders.ts';
 import type { ReminderContext } from '../service.ts';
-import { closureOf, insertReminders, upsertInvite } from '../store.ts';
+import { closuresOf, insertReminders, inviteKey, type NewReminder, upsertInvites } from '../store.ts';
+
+type InviteSentEvent = EventOf<typeof InviteSent>;
 
 /**
- * InviteSent: remember the invite and plan its reminders from the property's settings. The new reminder rows
- * and their ReminderScheduled events are written in the consumer's transaction, one statement for all rows
- * and one for all events, with a job for any due within minutes (later ones are queued by the tick,
- * queue-reminders.ts). Rows have deterministic ids, so a replayed or resent InviteSent plans nothing twice.
+ * InviteSent: remember the invite and plan its reminders from the property's settings. The InviteSent of one
+ * consumer transaction (an application's invitations come together) are one statement for the invites, one
+ * for their closures, one for all new reminder rows and one for their ReminderScheduled events, with a job
+ * for any reminder due within minutes (later ones are queued by the tick, queue-reminders.ts). Rows have
+ * deterministic ids, so a replayed or resent InviteSent plans nothing twice; InviteSent of the same invite in
+ * one transaction plan once, from the invite as all of them left it, under the first of them.
  */
-export function inviteSentHandler(ctx: ReminderContext): Handler<SqlTransaction> {
-  return handle(InviteSent, async (event, tx: SqlTransaction, { logger }) => {
-    const p = event.payload;
-    const invite = await upsertInvite(tx.sql, {
-      tenantId: event.tenantId,
-      applicationId: p.applicationId,
-      applicantId: p.applicantId,
-      propertyId: p.propertyId,
-      kind: p.kind,
-      channels: p.channels,
-      link: p.link,
-      expiresAt: new Date(p.expiresAt),
-      sentAt: new Date(event.occurredAt),
-    });
-    const log = logger.child({
-      applicationId: p.applicationId,
-      applicantId: p.applicantId,
-      kind: p.kind,
-    });
-
-    const closed = await closureOf(tx.sql, p.applicantId, p.kind);
-    if (closed) {
-      log.info({ closed }, 'invite already closed (completion or expiry arrived first): no reminders');
-      return;
-    }
-
-    let settings: ReturnType<ReminderContext['tenants']['property']>;
-    try {
-      settings = ctx.tenants.property(event.tenantId, p.propertyId);
-    } catch (error) {
-      if (error instanceof UnknownTenantError) throw new PermanentError(error.message);
-      throw error;
-    }
-    const plan = planReminders({
-      sentAt: invite.sentAt,
-      expiresAt: invite.expiresAt,
-      reminders: settings.reminders,
-      timeZone: settings.timeZone,
-      state: settings.state,
-    });
-
-    const reminders = plan.map((planned) => ({
-      ...planned,
-      id: reminderId(p.applicantId, p.kind, planned.number),
-    }));
-    const inserted = await insertReminders(
+export function inviteSentHandlers(ctx: ReminderContext): Handler<SqlTransaction>[] {
+  return handleBatched([InviteSent], async (items, tx: SqlTransaction) => {
+    const events = items.map((item) => ({ event: item.event as InviteSentEvent, logger: item.ctx.logger }));
+    const invites = await upsertInvites(
       tx.sql,
-      reminders.map(({ id, number, dueAt, shiftedForQuietHours }) => ({
-        id,
+      events.map(({ event: { tenantId, occurredAt, payload: p } }) => ({
+        tenantId,
+        applicationId: p.applicationId,
+        applicantId: p.applicantId,
+        propertyId: p.propertyId,
+        kind: p.kind,
+        channels: p.channels,
+        link: p.link,
+        expiresAt: new Date(p.expiresAt),
+        sentAt: new Date(occurredAt),
+      })),
+    );
+    const closures = await closuresOf(
+      tx.sql,
+      events.map(({ event }) => event.payload),
+    );
+
+    const seen = new Set<string>();
+    const plans: { event: InviteSentEvent; reminders: NewReminder[]; log: Logger }[] = [];
+    for (const { event, logger } of events) {
+      const p = event.payload;
+      const key = inviteKey(p);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const log = logger.child({ applicationId: p.applicationId, applicantId: p.applicantId, kind: p.kind });
+      const closed = closures.get(key);
+      if (closed) {
+        log.info({ closed }, 'invite already closed (completion or expiry arrived first): no reminders');
+        continue;
+      }
+      const invite = invites.get(key);
+      if (!invite) throw new Error(`the upsert of invite ${p.applicantId}/${p.kind} returned no row`);
+      const plan = planReminders({
+        sentAt: invite.sentAt,
+        expiresAt: invite.expiresAt,
+        ...reminderSettings(ctx, event),
+      });
+      const reminders = plan.map(({ number, dueAt, shiftedForQuietHours }) => ({
+        id: reminderId(p.applicantId, p.kind, number),
         tenantId: event.tenantId,
         applicationId: p.applicationId,
         applicantId: p.applicantId,
@@ -69,22 +68,52 @@ export function inviteSentHandler(ctx: ReminderContext): Handler<SqlTransaction>
         number,
         dueAt,
         shiftedForQuietHours,
-      })),
+      }));
+      plans.push({ event, reminders, log });
+    }
+
+    const inserted = await insertReminders(
+      tx.sql,
+      plans.flatMap((plan) => plan.reminders),
     );
-    const scheduled = reminders.filter((r) => inserted.has(r.id));
-    for (const { id, dueAt } of scheduled) if (dueSoon(dueAt)) await queueReminderJob(ctx, tx, id, dueAt);
-    await tx.outbox.addMany(
+    const scheduled = plans.map((plan) => ({
+      ...plan,
+      planned: plan.reminders.length,
+      reminders: plan.reminders.filter((r) => inserted.has(r.id)),
+    }));
+    for (const { reminders } of scheduled)
+      for (const { id, dueAt } of reminders) if (dueSoon(dueAt)) await queueReminderJob(ctx, tx, id, dueAt);
+    await tx.outbox.addEach(
       ReminderScheduled,
-      scheduled.map((r) => ({
-        applicationId: p.applicationId,
-        applicantId: p.applicantId,
-        kind: p.kind,
-        reminderNumber: r.number,
-        dueAt: r.dueAt.toISOString(),
-        shiftedForQuietHours: r.shiftedForQuietHours,
-      })),
-      { tenantId: event.tenantId, correlationId: p.applicationId, causationId: event.id },
+      scheduled.flatMap(({ event, reminders }) =>
+        reminders.map((r) => ({
+          payload: {
+            applicationId: r.applicationId,
+            applicantId: r.applicantId,
+            kind: r.kind,
+            reminderNumber: r.number,
+            dueAt: r.dueAt.toISOString(),
+            shiftedForQuietHours: r.shiftedForQuietHours,
+          },
+          meta: { tenantId: event.tenantId, correlationId: r.applicationId, causationId: event.id },
+        })),
+      ),
     );
-    log.info({ planned: plan.length, scheduled: scheduled.length, resend: p.resend }, 'reminders scheduled');
+    for (const { event, planned: count, reminders, log } of scheduled)
+      log.info(
+        { planned: count, scheduled: reminders.length, resend: event.payload.resend },
+        'reminders scheduled',
+      );
   });
+}
+
+/** The property's reminder schedule, time zone and state; a tenant not configured here cannot be handled. */
+function reminderSettings(ctx: ReminderContext, event: InviteSentEvent) {
+  try {
+    const settings = ctx.tenants.property(event.tenantId, event.payload.propertyId);
+    return { reminders: settings.reminders, timeZone: settings.timeZone, state: settings.state };
+  } catch (error) {
+    if (error instanceof UnknownTenantError) throw new PermanentError(error.message);
+    throw error;
+  }
 }
