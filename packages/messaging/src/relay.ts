@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { errorText } from './headers.ts';
 import type { KafkaClient } from './kafka.ts';
 import type { Logger } from './logger.ts';
@@ -16,6 +17,13 @@ export interface OutboxRelayOptions {
    * (wakeRelayAfterCommit) and by NOTIFY (OUTBOX_NOTIFY_CHANNEL) needs only a slow safety poll.
    */
   pollMs?: number;
+  /**
+   * How long a woken relay waits before it reads; default 0. Commits within it share one batch (Kafka's
+   * linger.ms idea): fewer, larger batches for the relay and for the consumers downstream, each event that
+   * much later. For events nobody waits on by the millisecond (notify's outcomes), not for a hop of the
+   * invitation path.
+   */
+  lingerMs?: number;
   /** Rows published per transaction; default 100. */
   batchSize?: number;
   /** Published rows are deleted after this long; default 7 days. */
@@ -46,6 +54,7 @@ export async function startOutboxRelay(options: OutboxRelayOptions): Promise<Out
   const { kafka, pool } = options;
   const logger = options.logger.child({ component: 'outbox-relay' });
   const pollMs = options.pollMs ?? 250;
+  const lingerMs = options.lingerMs ?? 0;
   const batchSize = options.batchSize ?? 100;
   const retentionMs = options.retentionMs ?? 7 * DAY_MS;
   const purgeEveryMs = options.purgeEveryMs ?? 60 * 60 * 1000;
@@ -154,13 +163,14 @@ export async function startOutboxRelay(options: OutboxRelayOptions): Promise<Out
     if (n > 0) logger.info({ deleted: n }, 'purged published outbox rows');
   };
 
+  /** Resolves true when woken (or stopped), false when `ms` passed first. */
   const waitForWake = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
+    new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => done(false), ms);
+      function done(byWake = true) {
         clearTimeout(timer);
         wakeWaiter = undefined;
-        resolve();
+        resolve(byWake);
       }
       wakeWaiter = done;
     });
@@ -183,19 +193,26 @@ export async function startOutboxRelay(options: OutboxRelayOptions): Promise<Out
           `outbox relay failed, retrying: ${errorText(error)}`,
         );
       }
-      if (stopped || woken) continue;
+      if (stopped) continue;
       // Back off while Kafka or the database is down, without waiting longer than 10 s; the retries do not
       // depend on pollMs, which may be a slow safety poll behind LISTEN/NOTIFY.
-      await waitForWake(
-        consecutiveFailures === 0
-          ? pollMs
-          : Math.min(FAILURE_RETRY_MS * 2 ** Math.min(consecutiveFailures - 1, 6), Math.max(pollMs, 10_000)),
-      );
+      const byWake =
+        woken ||
+        (await waitForWake(
+          consecutiveFailures === 0
+            ? pollMs
+            : Math.min(
+                FAILURE_RETRY_MS * 2 ** Math.min(consecutiveFailures - 1, 6),
+                Math.max(pollMs, 10_000),
+              ),
+        ));
+      // The wakes of commits during the linger are answered by the batch that follows it.
+      if (byWake && lingerMs > 0 && !stopped) await delay(lingerMs);
     }
   };
 
   const running = loop();
-  logger.info({ pollMs, batchSize }, 'outbox relay started');
+  logger.info({ pollMs, lingerMs, batchSize }, 'outbox relay started');
 
   let stopping: Promise<void> | undefined;
   return {

@@ -94,3 +94,59 @@ describe('relay wake-ups: one relay transaction per commit', () => {
     expect(relayTransactions).toBe(1);
   });
 });
+
+describe('relay linger: commits that follow a wake share one batch', () => {
+  let h: Harness;
+  let relay: OutboxRelay;
+  let relayTransactions = 0;
+  let transactions: Transactions<pg.PoolClient>;
+
+  beforeAll(async () => {
+    h = await startHarness([topics.applications]);
+    relay = await startOutboxRelay({
+      kafka: h.kafka,
+      pool: {
+        connect: () => {
+          relayTransactions++;
+          return h.pool.connect();
+        },
+        query: (text, params) => h.pool.query(text, params),
+      },
+      logger: h.logger,
+      pollMs: 600_000,
+      // Long enough for three commits on a loaded CI machine.
+      lingerMs: 2000,
+    });
+    transactions = wakeRelayAfterCommit(h.transactions, relay);
+  });
+
+  afterAll(async () => {
+    await relay?.stop();
+    await h?.close();
+  });
+
+  it('publishes three commits made within the linger with one relay transaction', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    relayTransactions = 0;
+    for (let i = 0; i < 3; i++) {
+      const applicationId = randomUUID();
+      await transactions.run((tx) =>
+        new Outbox(transactions).add(
+          tx,
+          ApplicationSubmitted,
+          { ...ApplicationSubmitted.example, applicationId },
+          { tenantId: 'acme-homes', correlationId: applicationId },
+        ),
+      );
+    }
+    expect(relayTransactions).toBe(0);
+    await waitFor(
+      async () =>
+        Number(
+          (await h.pool.query('SELECT count(*) AS n FROM outbox WHERE published_at IS NULL')).rows[0].n,
+        ) === 0,
+      { message: 'published after the linger' },
+    );
+    expect(relayTransactions).toBe(1);
+  });
+});

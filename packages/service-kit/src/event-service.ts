@@ -96,6 +96,8 @@ export interface StartEventServiceOptions<Tx extends PrismaTx> {
   metrics?: ServiceMetrics;
   /** The consumer's topics (default: contracts' subscriptions[service]) and partitions in parallel (default 1). */
   consumer?: { topics?: readonly TopicId[]; concurrency?: number };
+  /** The outbox relay's linger after a wake (messaging's OutboxRelayOptions.lingerMs; default 0). */
+  relay?: { lingerMs?: number };
 }
 
 export interface RunningEventService<Tx> extends EventServiceInfrastructure<Tx> {
@@ -234,6 +236,7 @@ async function startWork<Tx extends PrismaTx>(
     pool: relayPool,
     logger,
     pollMs: RELAY_SAFETY_POLL_MS,
+    ...(options.relay?.lingerMs ? { lingerMs: options.relay.lingerMs } : {}),
   });
   onStop('outbox relay', () => relay.stop());
   // One mechanism for the consumer, jobs and routes: a commit that added events wakes the relay.

@@ -134,6 +134,11 @@ export interface ServiceDefinition<
   readonly options?: Options;
   /** The consumer's topics (default: contracts' `subscriptions[name]`; support: give them) and partitions in parallel (default 1). */
   readonly consumer?: { topics?: readonly TopicId[]; concurrency?: number };
+  /**
+   * The outbox relay: `lingerMs` lets the commits that follow a wake within it share one batch (default 0),
+   * for a service whose events nobody waits on by the millisecond.
+   */
+  readonly relay?: { lingerMs?: number };
   /** Largest request body in bytes (default 1 MiB). */
   readonly bodyLimit?: number;
   /**
@@ -161,6 +166,7 @@ export function defineService<
     database(url: string, pool: DatabasePool): Client;
     options?: Options;
     consumer?: { topics?: readonly TopicId[]; concurrency?: number };
+    relay?: { lingerMs?: number };
     bodyLimit?: number;
     tenantSecrets?: readonly TenantSecretKind[];
     build(

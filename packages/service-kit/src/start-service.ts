@@ -110,6 +110,7 @@ export async function startService<
     ...(runtime.listen === false ? { listen: false } : {}),
     ...(definition.bodyLimit ? { bodyLimit: definition.bodyLimit } : {}),
     ...(definition.consumer ? { consumer: definition.consumer } : {}),
+    ...(definition.relay ? { relay: definition.relay } : {}),
     async build(infrastructure) {
       const sqlTransactions = sqlTransactionsOn(statements, infrastructure.withRelayWake);
       const { db, jobs } = views(infrastructure, sqlTransactions);

@@ -32,6 +32,13 @@ const CONSUMER_CONCURRENCY = 6;
  */
 const DATABASE_POOL = 2;
 
+/**
+ * notify's events are outcomes (NotificationSent, NotificationFailed) that reminder and the support console
+ * record; nobody waits on them by the millisecond. Each send job commits its own, so without a linger the
+ * relay published about one per batch (e2e/bench README, eighth session).
+ */
+const RELAY_LINGER_MS = 50;
+
 /** notify: sends requested emails and SMS, records their outcomes, honours opt-outs. */
 export const notifyService = defineService({
   name: 'notify',
@@ -39,6 +46,7 @@ export const notifyService = defineService({
   database: (url, pool) =>
     new PrismaClient({ adapter: createPrismaAdapter(url, { maxConnections: DATABASE_POOL, ...pool }) }),
   consumer: { concurrency: CONSUMER_CONCURRENCY },
+  relay: { lingerMs: RELAY_LINGER_MS },
   build(shared) {
     const { env } = shared;
     const publicUrl = env.NOTIFY_PUBLIC_URL.replace(/\/+$/, '');
