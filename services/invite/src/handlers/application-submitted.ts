@@ -15,11 +15,12 @@ import { createVerificationRequest } from '../jobs.ts';
 import type { InviteContext } from '../service.ts';
 import {
   type Applicant,
+  type ApplicantSnapshot,
   createApplication,
   findApplicationWithApplicants,
   type KnownRent,
   queuePlatformWork,
-  saveApplicant,
+  saveApplicants,
   setRent,
 } from '../store/applications.ts';
 
@@ -90,6 +91,7 @@ function recordSubmission(ctx: InviteContext) {
     // Also while a run is under way (it read no rent): the job queued here runs after it.
     const rentArrived = existing?.monthlyRentCents === null && p.monthlyRentCents !== undefined;
 
+    const snapshots: (ApplicantSnapshot & { id: string })[] = [];
     for (const [index, d] of decision.applicants.entries()) {
       const submitted = p.applicants[index];
       if (!submitted) continue;
@@ -103,7 +105,8 @@ function recordSubmission(ctx: InviteContext) {
           : d.change === 'new' || d.change === 'added'
             ? 'pending'
             : (before?.status ?? 'pending');
-      await saveApplicant(tx.sql, p.applicationId, d.applicantId, {
+      snapshots.push({
+        id: d.applicantId,
         entrataCustomerId: submitted.entrataCustomerId,
         role: submitted.role,
         firstName: submitted.firstName,
@@ -140,6 +143,8 @@ function recordSubmission(ctx: InviteContext) {
         );
       }
     }
+
+    await saveApplicants(tx.sql, p.applicationId, snapshots);
 
     if (decision.syncPlatform || rentArrived) {
       // The key names the revision, not just the application: the queue admits one job per key while

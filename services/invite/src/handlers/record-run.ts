@@ -9,7 +9,7 @@ import {
   listApplicants,
   markHeld,
   markRejected,
-  recordPlatformApplicant,
+  recordPlatformApplicants,
   recordPlatformContact,
   verificationsOf,
 } from '../store/applications.ts';
@@ -33,15 +33,17 @@ export function recordRun(ctx: InviteContext, applicationId: string, state: RunS
     const block = (applicant: Applicant, reason: BlockReason, detail: string) =>
       reportBlocked(ctx, tx, applicant, reason, detail, meta);
 
-    for (const r of state.recorded) {
-      await recordPlatformApplicant(tx.sql, r.applicant.id, {
+    await recordPlatformApplicants(
+      tx.sql,
+      state.recorded.map((r) => ({
+        id: r.applicant.id,
         groupId: r.groupId,
         applicantId: r.platformApplicantId,
         email: r.email,
         phone: r.phone,
         verifications: r.verifications,
-      });
-    }
+      })),
+    );
     for (const u of state.contactUpdates)
       await recordPlatformContact(tx.sql, u.applicant.id, u.email, u.phone);
     for (const { applicant, detail } of state.rejected) {

@@ -204,22 +204,37 @@ export interface ApplicantSnapshot {
   blockedDetail: string | null;
 }
 
-/** Creates the applicant, or replaces its snapshot (its application stays). */
-export async function saveApplicant(
+/**
+ * Creates the applicants, or replaces their snapshots (their application stays), with one statement. The
+ * same as one upsert per applicant in their order: of an id given twice, the last snapshot is written.
+ */
+export async function saveApplicants(
   sql: Statement,
   applicationId: string,
-  id: string,
-  a: ApplicantSnapshot,
+  applicants: readonly (ApplicantSnapshot & { id: string })[],
 ): Promise<void> {
-  // SQL: the consumer's write per applicant of every submission (docs/architecture.md). contact_issues is
-  // JSON text (pg would send an array as a PostgreSQL array); contact_notes a text[].
+  // ON CONFLICT DO UPDATE may touch a row once per statement: one snapshot per id.
+  const rows = [...new Map(applicants.map((a) => [a.id, a])).values()];
+  if (rows.length === 0) return;
+  const column = <K extends keyof (typeof rows)[number]>(key: K) => rows.map((a) => a[key]);
+  // SQL: the consumer's write of every submission's applicants (docs/architecture.md). contact_issues and
+  // contact_notes travel as JSON text per row: unnest cannot take arrays of different lengths.
   await sql`
     INSERT INTO applicants (id, application_id, entrata_customer_id, role, first_name, last_name, email,
                             mobile_phone, contact_issues, contact_notes, status, blocked_reason, blocked_detail,
                             updated_at)
-    VALUES (${id}::uuid, ${applicationId}::uuid, ${a.entrataCustomerId}, ${a.role}, ${a.firstName}, ${a.lastName},
-            ${a.email}, ${a.mobilePhone}, ${JSON.stringify(a.contactIssues)}::jsonb, ${a.contactNotes}::text[],
-            ${a.status}, ${a.blockedReason}, ${a.blockedDetail}, now())
+    SELECT a.id, ${applicationId}::uuid, a.entrata_customer_id, a.role, a.first_name, a.last_name, a.email,
+           a.mobile_phone, a.contact_issues::jsonb,
+           ARRAY(SELECT jsonb_array_elements_text(a.contact_notes::jsonb)), a.status, a.blocked_reason,
+           a.blocked_detail, now()
+      FROM unnest(${column('id')}::uuid[], ${column('entrataCustomerId')}::text[], ${column('role')}::text[],
+                  ${column('firstName')}::text[], ${column('lastName')}::text[], ${column('email')}::text[],
+                  ${column('mobilePhone')}::text[], ${rows.map((a) => JSON.stringify(a.contactIssues))}::text[],
+                  ${rows.map((a) => JSON.stringify(a.contactNotes))}::text[], ${column('status')}::text[],
+                  ${column('blockedReason')}::text[], ${column('blockedDetail')}::text[])
+           WITH ORDINALITY AS a(id, entrata_customer_id, role, first_name, last_name, email, mobile_phone,
+                                contact_issues, contact_notes, status, blocked_reason, blocked_detail, n)
+     ORDER BY a.n
     ON CONFLICT (id) DO UPDATE
        SET entrata_customer_id = EXCLUDED.entrata_customer_id, role = EXCLUDED.role,
            first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name, email = EXCLUDED.email,
@@ -310,30 +325,39 @@ export async function finishRun(
   if (rows.length !== 1) throw new Error(`application ${id} not found to finish its run`);
 }
 
-/** The platform ids and the contact it accepted: the applicant is invited from now on. */
-export async function recordPlatformApplicant(
+/** A run's platform ids and the contact the platform accepted, per applicant. */
+export interface PlatformApplicantRecord {
+  id: string;
+  groupId: string;
+  applicantId: string;
+  email: string | null;
+  phone: string | null;
+  verifications: PlatformVerificationRef[];
+}
+
+/** Records the platform ids and accepted contacts with one statement: the applicants are invited from now on. */
+export async function recordPlatformApplicants(
   sql: Statement,
-  id: string,
-  platform: {
-    groupId: string;
-    applicantId: string;
-    email: string | null;
-    phone: string | null;
-    verifications: PlatformVerificationRef[];
-  },
+  records: readonly PlatformApplicantRecord[],
 ): Promise<void> {
+  if (records.length === 0) return;
+  const column = <K extends keyof PlatformApplicantRecord>(key: K) => records.map((r) => r[key]);
   // SQL: in the platform run's completing transaction (record-run.ts). platform_verifications is JSON text
-  // (pg would send an array as a PostgreSQL array).
-  const rows = await sql`
-    UPDATE applicants
-       SET status = 'requested', platform_group_id = ${platform.groupId},
-           platform_applicant_id = ${platform.applicantId}, platform_email = ${platform.email},
-           platform_phone = ${platform.phone},
-           platform_verifications = ${JSON.stringify(platform.verifications)}::jsonb, waiting_for = NULL,
-           updated_at = now()
-     WHERE id = ${id}::uuid
-    RETURNING 1`;
-  if (rows.length !== 1) throw new Error(`applicant ${id} not found for its platform ids`);
+  // per row (pg would send an array as a PostgreSQL array).
+  const rows = await sql<{ id: string }>`
+    UPDATE applicants AS a
+       SET status = 'requested', platform_group_id = r.group_id, platform_applicant_id = r.platform_applicant_id,
+           platform_email = r.email, platform_phone = r.phone, platform_verifications = r.verifications::jsonb,
+           waiting_for = NULL, updated_at = now()
+      FROM unnest(${column('id')}::uuid[], ${column('groupId')}::text[], ${column('applicantId')}::text[],
+                  ${column('email')}::text[], ${column('phone')}::text[],
+                  ${records.map((r) => JSON.stringify(r.verifications))}::text[])
+           AS r(id, group_id, platform_applicant_id, email, phone, verifications)
+     WHERE a.id = r.id
+    RETURNING a.id::text AS id`;
+  const found = new Set(rows.map((row) => row.id));
+  const missing = records.find((r) => !found.has(r.id.toLowerCase()));
+  if (missing) throw new Error(`applicant ${missing.id} not found for its platform ids`);
 }
 
 /** The contact the platform has after an update: later invites go there. */
