@@ -22,8 +22,14 @@ export interface JobRetry {
 export interface JobDefinition<Data extends object> {
   readonly name: string;
   readonly retry: JobRetry;
-  /** Runs of this job at most this many at a time in one process. */
+  /** Workers of this job in one process; each runs one job at a time, or one batch (batchSize). */
   readonly concurrency: number;
+  /**
+   * Jobs a worker fetches and runs side by side, settled with one statement per outcome (default 1): a
+   * burst of jobs costs a fetch and a completion per batch instead of per job. The worker takes new jobs when
+   * the slowest of its batch is done, so for short jobs of similar length.
+   */
+  readonly batchSize?: number;
   /**
    * Runs of one group (SendOptions.group, e.g. a tenant) at most this many at a time across all processes,
    * so one group's flood leaves workers for the others. Default: no limit per group.
@@ -41,6 +47,7 @@ export function defineJob<Data extends object>(definition: {
   name: string;
   retry: JobRetry;
   concurrency: number;
+  batchSize?: number;
   groupConcurrency?: number;
   expireInSeconds?: number;
   schedule?: string;
@@ -52,7 +59,9 @@ export function defineJob<Data extends object>(definition: {
   if (!(retry.delaySeconds >= 0)) throw new Error(`job ${name}: retry.delaySeconds must be >= 0`);
   if (!Number.isInteger(concurrency) || concurrency < 1)
     throw new Error(`job ${name}: concurrency must be an integer >= 1`);
-  const { groupConcurrency } = definition;
+  const { batchSize, groupConcurrency } = definition;
+  if (batchSize !== undefined && (!Number.isInteger(batchSize) || batchSize < 1))
+    throw new Error(`job ${name}: batchSize must be an integer >= 1`);
   if (groupConcurrency !== undefined && (!Number.isInteger(groupConcurrency) || groupConcurrency < 1))
     throw new Error(`job ${name}: groupConcurrency must be an integer >= 1`);
   return Object.freeze({ ...definition, retry: Object.freeze({ ...retry }) });
@@ -178,6 +187,7 @@ export async function startWorkers(
       },
       {
         concurrency: job.concurrency,
+        ...(job.batchSize === undefined ? {} : { batchSize: job.batchSize }),
         ...(job.groupConcurrency === undefined ? {} : { groupConcurrency: job.groupConcurrency }),
         ...(options.pollingIntervalSeconds ? { pollingIntervalSeconds: options.pollingIntervalSeconds } : {}),
       },

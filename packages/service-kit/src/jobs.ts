@@ -62,6 +62,12 @@ export interface WorkOptions {
    * group's backlog cannot take every worker: the others' jobs are fetched past it.
    */
   groupConcurrency?: number;
+  /**
+   * Jobs each of the `concurrency` workers fetches at once (default 1). They run side by side and settle
+   * with one statement per outcome (pg-boss's perJobResults): a burst of n jobs costs each worker one fetch
+   * and one completion instead of n of each. The worker fetches again when the slowest of them is done.
+   */
+  batchSize?: number;
 }
 
 /** One job of a sendMany: its data, its options, and the trace it continues. */
@@ -276,29 +282,54 @@ export async function startJobQueue(options: StartJobQueueOptions): Promise<JobQ
       // seconds) says jobs wait, so with that count stale a backlog waited out the 10 s safety poll between
       // NOTIFY bursts (e2e/bench sustained: notify's send job p50 6.4 s at 9 jobs/s).
       const ids: string[] = [];
+      const batchSize = opts.batchSize ?? 1;
       for (let slot = 0; slot < (opts.concurrency ?? 1); slot++) {
         let id: string | undefined;
-        id = await boss.work<Record<string, unknown>>(
-          name,
-          {
-            localConcurrency: 1,
-            ...(opts.groupConcurrency === undefined ? {} : { groupConcurrency: opts.groupConcurrency }),
-            // Used while the LISTEN connection is down.
-            pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 2,
-            // A new job NOTIFYs at once; the poll behind it finds what NOTIFY cannot announce (a job whose
-            // startAfter or retry delay has passed) and what was missed. Slow, so an idle service is quiet.
-            notifyPollingIntervalSeconds: opts.pollingIntervalSeconds ?? JOB_SAFETY_POLL_SECONDS,
-            batchSize: 1,
-          },
-          async ([job]) => {
-            try {
-              if (job) await run(job);
-            } finally {
-              // Marks the worker notified: it skips its wait and fetches again once this job is settled.
-              if (id) boss.notifyWorker(id);
-            }
-          },
-        );
+        const workOptions = {
+          localConcurrency: 1,
+          ...(opts.groupConcurrency === undefined ? {} : { groupConcurrency: opts.groupConcurrency }),
+          // Used while the LISTEN connection is down.
+          pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 2,
+          // A new job NOTIFYs at once; the poll behind it finds what NOTIFY cannot announce (a job whose
+          // startAfter or retry delay has passed) and what was missed. Slow, so an idle service is quiet.
+          notifyPollingIntervalSeconds: opts.pollingIntervalSeconds ?? JOB_SAFETY_POLL_SECONDS,
+        };
+        // Marks the worker notified: it skips its wait and fetches again once its jobs are settled.
+        const fetchAgain = () => {
+          if (id) boss.notifyWorker(id);
+        };
+        id =
+          batchSize === 1
+            ? await boss.work<Record<string, unknown>>(
+                name,
+                { ...workOptions, batchSize: 1 },
+                async ([job]) => {
+                  try {
+                    if (job) await run(job);
+                  } finally {
+                    fetchAgain();
+                  }
+                },
+              )
+            : await boss.work<Record<string, unknown>>(
+                name,
+                { ...workOptions, batchSize, perJobResults: true },
+                async (jobs) => {
+                  try {
+                    // Each job's failure is its own (retried by its own count); the others complete.
+                    return await Promise.all(
+                      jobs.map((job) =>
+                        run(job).then(
+                          () => ({ id: job.id, status: 'completed' as const }),
+                          (error: unknown) => ({ id: job.id, status: 'failed' as const, output: error }),
+                        ),
+                      ),
+                    );
+                  } finally {
+                    fetchAgain();
+                  }
+                },
+              );
         ids.push(id);
       }
       workerIds.set(name, [...(workerIds.get(name) ?? []), ...ids]);

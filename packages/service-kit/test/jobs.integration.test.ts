@@ -245,6 +245,40 @@ describe('startJobQueue', () => {
     expect(traces.get(2)).toBe(b.traceId);
   });
 
+  it('runs a batch side by side, and retries only the job of it that failed', async () => {
+    const runs: { n: unknown; retryCount: number }[] = [];
+    let started = 0;
+    let allStarted: () => void = () => {};
+    const together = new Promise<void>((resolve) => {
+      allStarted = resolve;
+    });
+    await queue.sendMany(
+      'batch-jobs',
+      [1, 2, 3, 'fails once'].map((n) => ({ data: { n }, retryLimit: 2, retryDelay: 1 })),
+    );
+    await queue.work<{ n: unknown }>(
+      'batch-jobs',
+      async ({ n }, job) => {
+        runs.push({ n, retryCount: job.retryCount });
+        if (job.retryCount > 0) return;
+        // Each first run waits for the other three: they can only all finish when they run side by side.
+        if (++started === 4) allStarted();
+        await together;
+        if (n === 'fails once') throw new Error('transient');
+      },
+      { concurrency: 1, batchSize: 5, pollingIntervalSeconds: 0.5 },
+    );
+    await waitFor(() => runs.length >= 5, { message: 'four runs and one retry' });
+    await sleep(1500);
+    expect(runs.map((r) => `${r.n}@${r.retryCount}`).sort()).toEqual(
+      ['1@0', '2@0', '3@0', 'fails once@0', 'fails once@1'].sort(),
+    );
+    const states = await pool.query<{ state: string; n: number }>(
+      `SELECT state, count(*)::int AS n FROM pgboss.job WHERE name = 'batch-jobs' GROUP BY state`,
+    );
+    expect(states.rows).toEqual([{ state: 'completed', n: 4 }]);
+  });
+
   it('registers cron schedules and answers ping', async () => {
     await queue.schedule('nightly', '0 3 * * *', { kind: 'reconcile' }, { tz: 'America/Denver' });
     const schedules = await queue.boss.getSchedules('nightly');

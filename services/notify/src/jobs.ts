@@ -5,13 +5,13 @@ export interface SendNotificationData {
 }
 
 /**
- * Send jobs run at once in one process, each on one of service-kit's 10 plain-pg connections at a time
- * (service.ts). 16 showed no clear gain on the 2-core bench machine (e2e/bench, issue 10): the stack is
- * CPU-bound there, and every new job's NOTIFY wakes every idle pg-boss worker, each of which then runs a
- * fetch. 8 made the invite path slower (e2e/bench README, 2026-12-06 h-latency): notify's consumer, which
- * makes the jobs, fell behind.
+ * Send workers in one process, each running a batch of up to SEND_BATCH jobs side by side (one statement
+ * fetches a batch, one completes it): an application's invitations, queued together, are sent together.
+ * More workers showed no gain on the 2-core bench machine (e2e/bench, issue 10), which is CPU-bound; two
+ * keep one worker taking new jobs while the other waits on a slow provider call.
  */
-export const SEND_CONCURRENCY = 4;
+export const SEND_CONCURRENCY = 2;
+const SEND_BATCH = 5;
 
 /**
  * Sends one notification through its provider (key = the notification id). Transient failures are retried
@@ -21,6 +21,7 @@ export const sendNotification = defineJob<SendNotificationData>({
   name: 'send-notification',
   retry: { limit: 8, delaySeconds: 5, backoff: true },
   concurrency: SEND_CONCURRENCY,
+  batchSize: SEND_BATCH,
 });
 
 /**
