@@ -15,6 +15,21 @@ import {
 } from '../src/index.ts';
 import { type Harness, startHarness } from './support.ts';
 
+/** Commits one event through `via` (whose commit wakes its relay). */
+const addEvent = (via: Transactions<pg.PoolClient>) => {
+  const applicationId = randomUUID();
+  return via.run((tx) =>
+    new Outbox(via).add(
+      tx,
+      ApplicationSubmitted,
+      { ...ApplicationSubmitted.example, applicationId },
+      { tenantId: 'acme-homes', correlationId: applicationId },
+    ),
+  );
+};
+const unpublishedIn = async (h: Harness) =>
+  Number((await h.pool.query('SELECT count(*) AS n FROM outbox WHERE published_at IS NULL')).rows[0].n);
+
 /**
  * The wiring of service-kit's event service: the relay woken after this process's commits and by NOTIFY,
  * skipping the NOTIFYs of its own commits. Before, both woke it and every commit cost a second, empty relay
@@ -59,19 +74,7 @@ describe('relay wake-ups: one relay transaction per commit', () => {
     await h?.close();
   });
 
-  const unpublished = async () =>
-    Number((await h.pool.query('SELECT count(*) AS n FROM outbox WHERE published_at IS NULL')).rows[0].n);
-  const addEvent = (via: Transactions<pg.PoolClient>) => {
-    const applicationId = randomUUID();
-    return via.run((tx) =>
-      new Outbox(via).add(
-        tx,
-        ApplicationSubmitted,
-        { ...ApplicationSubmitted.example, applicationId },
-        { tenantId: 'acme-homes', correlationId: applicationId },
-      ),
-    );
-  };
+  const unpublished = () => unpublishedIn(h);
   const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
 
   it("publishes this process's commits with one relay transaction each", async () => {
@@ -128,25 +131,9 @@ describe('relay linger: commits that follow a wake share one batch', () => {
   it('publishes three commits made within the linger with one relay transaction', async () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     relayTransactions = 0;
-    for (let i = 0; i < 3; i++) {
-      const applicationId = randomUUID();
-      await transactions.run((tx) =>
-        new Outbox(transactions).add(
-          tx,
-          ApplicationSubmitted,
-          { ...ApplicationSubmitted.example, applicationId },
-          { tenantId: 'acme-homes', correlationId: applicationId },
-        ),
-      );
-    }
+    for (let i = 0; i < 3; i++) await addEvent(transactions);
     expect(relayTransactions).toBe(0);
-    await waitFor(
-      async () =>
-        Number(
-          (await h.pool.query('SELECT count(*) AS n FROM outbox WHERE published_at IS NULL')).rows[0].n,
-        ) === 0,
-      { message: 'published after the linger' },
-    );
+    await waitFor(async () => (await unpublishedIn(h)) === 0, { message: 'published after the linger' });
     expect(relayTransactions).toBe(1);
   });
 });
