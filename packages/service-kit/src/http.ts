@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Logger } from '@autoverify/logger';
-import { nameServerSpan, tagActiveSpan } from '@autoverify/telemetry';
+import { nameServerSpan, tagActiveSpan, traceRequests } from '@autoverify/telemetry';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, {
   type FastifyBaseLogger,
@@ -58,12 +58,25 @@ export function createHttpServer(options: CreateHttpServerOptions): HttpServer {
     // error handler: answer them as problems too.
     frameworkErrors: routerError,
     clientErrorHandler: clientErrorProblem,
-    http: { maxHeaderSize: MAX_HEADER_SIZE },
+    // The server fastify would make, with every request in its server span (telemetry's traceRequests).
+    serverFactory: (handler, settings) => {
+      // fastify's resolved options, defaults included; it sets these on a server it makes itself.
+      const timeouts = settings as {
+        keepAliveTimeout: number;
+        requestTimeout: number;
+        connectionTimeout: number;
+      };
+      const server = createServer({ maxHeaderSize: MAX_HEADER_SIZE }, traceRequests(handler));
+      server.keepAliveTimeout = timeouts.keepAliveTimeout;
+      server.requestTimeout = timeouts.requestTimeout;
+      server.setTimeout(timeouts.connectionTimeout);
+      return server;
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
-    // The server span (http instrumentation) knows the URL only; traces are searched by route.
+    // The server span knows the URL only; traces are searched by route.
     if (request.routeOptions.url) nameServerSpan(request.method, request.routeOptions.url);
     // Routes per customer (`/webhooks/entrata/:tenantId`) name the tenant in the path.
     const tenantId = (request.params as Record<string, unknown> | undefined)?.tenantId;

@@ -235,6 +235,10 @@ describe('createHttpServer', () => {
     expect(await call('/health/live')).toMatchObject({ status: 200 });
   });
 
+  it("keeps fastify's keep-alive time-out on the server it makes (every request in a server span)", () => {
+    expect(app.server.keepAliveTimeout).toBe(72_000);
+  });
+
   it('hides thrown errors behind a generic 500 and logs them', async () => {
     const res = await call('/boom', { headers: { 'x-request-id': 'boom-1' } });
     expect(res).toMatchObject({

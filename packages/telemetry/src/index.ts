@@ -28,6 +28,7 @@ export {
   startTelemetry,
   telemetryStarted,
 } from './sdk.ts';
+export { traceRequests } from './server-spans.ts';
 
 export interface TraceCarrier {
   traceparent?: string;
@@ -58,7 +59,7 @@ export function withTraceContext<T>(carrier: TraceCarrier | undefined, fn: () =>
 
 /**
  * Names the server span of the current request after its route (`POST /webhooks/:tenant`) and sets
- * `http.route`: the http instrumentation sees only the URL, the router knows the route.
+ * `http.route`: the server span (traceRequests) sees only the URL, the router knows the route.
  */
 export function nameServerSpan(method: string, route: string): void {
   const span = trace.getActiveSpan();

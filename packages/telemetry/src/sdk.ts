@@ -4,7 +4,6 @@ import { pathToFileURL } from 'node:url';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
-import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { NodeSDK } from '@opentelemetry/sdk-node';
@@ -15,7 +14,7 @@ import { redactedUrlAttributes } from './url-redaction.ts';
 export interface StartTelemetryOptions {
   /** Replaces the exporter chosen from OTEL_* variables (tests pass an in-memory exporter's processor). */
   spanProcessors?: SpanProcessor[];
-  /** Register the ESM loader hook and the http/undici/pg instrumentations (default true). */
+  /** Register the ESM loader hook and the undici/pg instrumentations (default true). Server spans: server-spans.ts. */
   instrument?: boolean;
   env?: Record<string, string | undefined>;
 }
@@ -70,10 +69,6 @@ type NodeInstrumentation = Instrumentation & { getModuleDefinitions(): { name: s
 
 function nodeInstrumentations(): NodeInstrumentation[] {
   return [
-    new HttpInstrumentation({
-      // Kubernetes probes every few seconds and Prometheus scrapes would drown the real traffic.
-      ignoreIncomingRequestHook: (request) => isHousekeeping(request.url ?? ''),
-    }),
     // Query values of outgoing calls carry personal data (phone numbers in Twilio's list filters).
     new UndiciInstrumentation({ startSpanHook: redactedUrlAttributes }),
     // Pollers (job queue, outbox relay) query all the time; only queries inside real work are traced. A
@@ -83,7 +78,7 @@ function nodeInstrumentations(): NodeInstrumentation[] {
 }
 
 /**
- * The modules the instrumentations patch (http, https, pg, pg-pool; undici is instrumented through its
+ * The modules the instrumentations patch (pg, pg-pool; undici is instrumented through its
  * diagnostics channels, not an import). Only these go through the loader hook: without this list it wraps
  * every module the service imports in a generated module of its own (ingest with its modules loaded: 209 MiB
  * resident with the wrapping, 174 without; e2e/bench/README.md, 2026-12-06).
@@ -127,7 +122,7 @@ export function shutdownTelemetry(): Promise<void> {
 }
 
 /**
- * ESM modules (`import pg from 'pg'`, `import { createServer } from 'node:http'`) can only be patched through
+ * ESM modules (`import pg from 'pg'`) can only be patched through
  * import-in-the-middle's loader hook, registered before the application's modules load. It must be the copy
  * @opentelemetry/instrumentation uses (its Hook registry is module state), so it is resolved from there.
  * Node 24.11.1+ runs it synchronously in-thread; older versions get the off-thread loader plus a message

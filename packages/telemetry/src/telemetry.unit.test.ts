@@ -1,3 +1,4 @@
+import { createServer, type RequestListener } from 'node:http';
 import { context, SpanKind, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import { describe, expect, it } from 'vitest';
@@ -7,6 +8,7 @@ import {
   shutdownTelemetry,
   startTelemetry,
   telemetryStarted,
+  traceRequests,
   tracer,
   withTraceContext,
 } from './index.ts';
@@ -91,6 +93,69 @@ describe('with the SDK started', () => {
     const [span] = await finishedSpans();
     expect(span?.status).toMatchObject({ code: 2, message: 'boom' });
     expect(span?.events[0]?.name).toBe('exception');
+  });
+
+  describe('traceRequests (server spans)', () => {
+    /** Serves one request through traceRequests(listener) on loopback; resolves once its span has ended. */
+    async function serve(listener: RequestListener, path: string, headers: Record<string, string> = {}) {
+      exporter.reset();
+      const server = createServer(traceRequests(listener));
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as { port: number };
+      try {
+        const response = await fetch(`http://127.0.0.1:${port}${path}`, { method: 'POST', headers });
+        await response.text();
+        // The span ends on the response's close, just after the client has read it.
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        return { status: response.status, spans: await finishedSpans() };
+      } finally {
+        server.close();
+      }
+    }
+
+    it('runs the listener in a SERVER span that continues the caller trace and records the outcome', async () => {
+      const caller = tracer.startSpan('caller');
+      const { traceId, spanId } = caller.spanContext();
+      caller.end();
+      let active: string | undefined;
+      const { spans } = await serve(
+        (_request, response) => {
+          // A continuation, as a handler awaiting its database would be.
+          setTimeout(() => {
+            active = injectTraceContext().traceparent;
+            response.statusCode = 202;
+            response.end('{}');
+          }, 1);
+        },
+        '/webhooks/x?phone=%2B17205550001',
+        { traceparent: `00-${traceId}-${spanId}-01` },
+      );
+      const server = spans.find((s) => s.kind === SpanKind.SERVER);
+      expect(server?.spanContext().traceId).toBe(traceId);
+      expect(server?.parentSpanContext?.spanId).toBe(spanId);
+      expect(active?.split('-')[2]).toBe(server?.spanContext().spanId);
+      expect(server?.name).toBe('POST');
+      expect(server?.attributes).toMatchObject({
+        'http.request.method': 'POST',
+        'url.path': '/webhooks/x',
+        'http.response.status_code': 202,
+      });
+      // Query values may be personal data: never on the span.
+      expect(JSON.stringify(server?.attributes)).not.toContain('1720555');
+      expect(server?.status.code).toBe(0);
+    });
+
+    it('marks a 5xx answer as an error, and traces no probe', async () => {
+      const failing = await serve((_request, response) => {
+        response.statusCode = 503;
+        response.end();
+      }, '/anything');
+      expect(failing.spans.find((s) => s.kind === SpanKind.SERVER)?.status.code).toBe(2);
+
+      const probe = await serve((_request, response) => response.end('ok'), '/health/ready');
+      expect(probe.status).toBe(200);
+      expect(probe.spans).toEqual([]);
+    });
   });
 
   it('shuts down idempotently', async () => {

@@ -11,7 +11,7 @@ export interface TestTracing {
 }
 
 /**
- * Starts the SDK with an in-memory exporter, without the http/undici/pg instrumentations (their loader hook
+ * Starts the SDK with an in-memory exporter, without the undici/pg instrumentations (their loader hook
  * must be registered before those modules load, which a test file's imports have already done).
  */
 export async function startTestTracing(): Promise<TestTracing> {
