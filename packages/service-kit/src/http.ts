@@ -74,13 +74,16 @@ export function createHttpServer(options: CreateHttpServerOptions): HttpServer {
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  app.addHook('onRequest', async (request, reply) => {
+  // Hooks on every request take a callback, not a promise: no promise and microtask per request for work
+  // that never waits.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
     // The server span knows the URL only; traces are searched by route.
     if (request.routeOptions.url) nameServerSpan(request.method, request.routeOptions.url);
     // Routes per customer (`/webhooks/entrata/:tenantId`) name the tenant in the path.
     const tenantId = (request.params as Record<string, unknown> | undefined)?.tenantId;
     if (typeof tenantId === 'string') tagActiveSpan({ tenantId });
+    done();
   });
   app.addHook('onRequest', refuseLongUrl);
 

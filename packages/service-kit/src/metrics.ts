@@ -6,6 +6,7 @@
  * in seconds) is scraped as `http_server_request_duration`.
  */
 import { isHousekeeping, type Meter, type ServiceMetrics } from '@autoverify/telemetry';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { HttpServer } from './http.ts';
 import type { JobQueue } from './jobs.ts';
 import { problemReason } from './problem.ts';
@@ -20,8 +21,7 @@ export function instrumentHttp(app: HttpServer, metrics: ServiceMetrics): void {
   const rejections = metrics.meter.createCounter('autoverify.http.rejections', {
     description: 'HTTP requests answered 4xx/5xx, by route, status and reason (the problem type)',
   });
-  app.addHook('onResponse', async (request, reply) => {
-    if (isHousekeeping(request.url)) return;
+  const record = (request: FastifyRequest, reply: FastifyReply) => {
     // Unmatched URLs share one label: a scanner's paths must not become series.
     const route = request.routeOptions.url ?? 'unmatched';
     const status = reply.statusCode;
@@ -36,6 +36,11 @@ export function instrumentHttp(app: HttpServer, metrics: ServiceMetrics): void {
         'http.response.status_code': status,
         reason: problemReason(reply.raw) ?? 'other',
       });
+  };
+  // A callback, as http.ts's per-request hooks: nothing here waits.
+  app.addHook('onResponse', (request, reply, done) => {
+    if (!isHousekeeping(request.url)) record(request, reply);
+    done();
   });
   const scrape = metrics.scrape;
   if (!scrape) return;

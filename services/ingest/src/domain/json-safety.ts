@@ -158,23 +158,35 @@ function textProblem(text: string): string | undefined {
   return undefined;
 }
 
+/** A node of the value being checked; its JSON pointer is built only when it has a problem. */
+interface Visit {
+  value: unknown;
+  parent: Visit | undefined;
+  key: string | number;
+  depth: number;
+}
+
+const pathOfVisit = (visit: Visit): string =>
+  visit.parent ? pointer(pathOfVisit(visit.parent), visit.key) : '/';
+
 /**
  * Every key and string in `value` that PostgreSQL could not store, and nesting beyond `maxDepth`, as field
- * problems (at most 20). Iterative, so any value can be checked, however deep.
+ * problems (at most 20). Iterative, so any value can be checked, however deep; a path is spelled out only
+ * for a problem (a webhook is checked on every request, and nearly all have none).
  */
 export function storageProblems(value: unknown, maxDepth = MAX_JSON_DEPTH): FieldProblem[] {
   const problems: FieldProblem[] = [];
-  const stack: { value: unknown; path: string; depth: number }[] = [{ value, path: '/', depth: 0 }];
+  const stack: Visit[] = [{ value, parent: undefined, key: '', depth: 0 }];
   while (stack.length > 0 && problems.length < MAX_PROBLEMS) {
-    const item = stack.pop() as { value: unknown; path: string; depth: number };
+    const item = stack.pop() as Visit;
     if (typeof item.value === 'string') {
       const problem = textProblem(item.value);
-      if (problem) problems.push({ path: item.path, message: problem });
+      if (problem) problems.push({ path: pathOfVisit(item), message: problem });
       continue;
     }
     if (item.value === null || typeof item.value !== 'object') continue;
     if (item.depth >= maxDepth) {
-      problems.push({ path: item.path, message: `must not nest deeper than ${maxDepth} levels` });
+      problems.push({ path: pathOfVisit(item), message: `must not nest deeper than ${maxDepth} levels` });
       continue;
     }
     const entries: [string | number, unknown][] = Array.isArray(item.value)
@@ -182,12 +194,12 @@ export function storageProblems(value: unknown, maxDepth = MAX_JSON_DEPTH): Fiel
       : Object.entries(item.value);
     for (let i = entries.length - 1; i >= 0; i--) {
       const [key, child] = entries[i] as [string | number, unknown];
-      const path = pointer(item.path, key);
+      const visit: Visit = { value: child, parent: item, key, depth: item.depth + 1 };
       if (typeof key === 'string') {
         const problem = textProblem(key);
-        if (problem) problems.push({ path, message: `key ${problem}` });
+        if (problem) problems.push({ path: pathOfVisit(visit), message: `key ${problem}` });
       }
-      stack.push({ value: child, path, depth: item.depth + 1 });
+      stack.push(visit);
     }
   }
   return problems.slice(0, MAX_PROBLEMS);
