@@ -105,9 +105,15 @@ describe('with the SDK started', () => {
       try {
         const response = await fetch(`http://127.0.0.1:${port}${path}`, { method: 'POST', headers });
         await response.text();
-        // The span ends on the response's close, just after the client has read it.
-        await new Promise((resolve) => setTimeout(resolve, 20));
-        return { status: response.status, spans: await finishedSpans() };
+        // The span ends on the response's close, around the time the client has read it: wait for it (a
+        // probe's never comes, so that wait is short).
+        const deadline = Date.now() + (path.startsWith('/health/') ? 50 : 2000);
+        let spans = await finishedSpans();
+        while (!spans.some((s) => s.kind === SpanKind.SERVER) && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          spans = await finishedSpans();
+        }
+        return { status: response.status, spans };
       } finally {
         server.close();
       }
